@@ -1,0 +1,79 @@
+/**
+ * The shapes shared across the library: model specs, the model interface, datasets.
+ * Plain data only; no behaviour lives here.
+ */
+
+export type ModelKind = "switchnet4" | "butterfly" | "filterbank" | "dense";
+export const MODEL_KINDS: readonly ModelKind[] = ["switchnet4", "butterfly", "filterbank", "dense"];
+
+export type ProjectionKind = "random" | "subrandom";
+export const PROJECTION_KINDS: readonly ProjectionKind[] = ["random", "subrandom"];
+
+/** Group (mini-layer) sizes Switch Net 4 accepts. */
+export const GROUP_SIZES = [1, 2, 4, 8, 16] as const;
+
+export interface ModelSpec {
+  kind: ModelKind;
+  /** Features per sample. */
+  inputSize: number;
+  /** Outputs per sample. */
+  outputSize: number;
+  /**
+   * Layer width. WHT-based kinds: a power of two at least as large as inputSize and outputSize
+   * (the input is placed in a width-W vector, the output is sliced from it). Dense: the hidden width.
+   */
+  width: number;
+  /** Number of width-W layers (default 2). */
+  depth?: number;
+  /** Switch Net 4 mini-layer size m (default 4). */
+  groupSize?: number;
+  /** Sign-flip pattern of the input projection (default "subrandom"). */
+  projection?: ProjectionKind;
+  /** Scale the placed input to RMS 1 before the projection (default false). */
+  adjust?: boolean;
+  /** How the input fills the width: zero-padding, or repeated copies (default "pad"). */
+  placement?: "pad" | "repeat";
+  /** Random perturbation of the zero-curvature initialisation (default 0.05). */
+  initNoise?: number;
+  /** Seed for flips and initial weights (default 1). */
+  seed?: number;
+}
+
+export type ResolvedModelSpec = Required<ModelSpec>;
+
+/**
+ * A trainable model over flat Float32Arrays. `forward` keeps what `backward` needs;
+ * `backward` accumulates into `grads` (call `zeroGrad` between steps) and returns the
+ * gradient with respect to the input of the last forward call.
+ */
+export interface Model {
+  readonly spec: ResolvedModelSpec;
+  readonly params: Float32Array;
+  readonly grads: Float32Array;
+  readonly parameterCount: number;
+  forward(input: Float32Array, batchSize: number): Float32Array;
+  backward(gradOutput: Float32Array): Float32Array;
+  zeroGrad(): void;
+}
+
+/** A set of samples: x is n × inputSize, y is n × outputSize (one-hot for classification). */
+export interface Split {
+  x: Float32Array;
+  y: Float32Array;
+  n: number;
+  /** Class index per sample, for classification. */
+  labels?: Int32Array;
+}
+
+export interface Dataset {
+  name: string;
+  task: "classification" | "regression";
+  inputSize: number;
+  outputSize: number;
+  /** Number of classes (classification only). */
+  classes?: number;
+  train: Split;
+  test: Split;
+  /** Free-form extras a page may want (e.g. image width and height). */
+  meta?: Record<string, unknown>;
+}
