@@ -1,0 +1,37 @@
+// Site configuration for Observable Framework: page list, theme, and no third-party hosts
+// (globalStylesheets replaces Framework's default Google Fonts link with local stylesheets).
+import {existsSync} from "node:fs";
+import {fileURLToPath} from "node:url";
+
+/** Every page of the site, in reading order. `file` is the Markdown source under src/. */
+export const SITE_PAGES = [
+  {name: "Overview", path: "/", file: "index.md"},
+  {name: "Wiring", path: "/wiring", file: "wiring.md"},
+  {name: "Weights per input point", path: "/weights", file: "weights.md"},
+  {name: "Learned functions", path: "/playground", file: "playground.md"},
+  {name: "Throughput", path: "/throughput", file: "throughput.md"},
+  {name: "Capacity", path: "/capacity", file: "capacity.md"},
+  {name: "Scratchpad", path: "/scratchpad", file: "scratchpad.md"}
+];
+
+// Framework refuses to build a listed page whose file is missing; pages are being written in
+// parallel, so list only those that exist (each appears in the navigation once committed).
+const srcDir = fileURLToPath(new URL("./src/", import.meta.url));
+const pages = SITE_PAGES
+  .filter((page) => page.path !== "/" && existsSync(srcDir + page.file))
+  .map(({name, path}) => ({name, path}));
+
+export default {
+  root: "src",
+  title: "Switch Net 4 Explorer",
+  pages,
+  pager: true,
+  toc: true,
+  search: false,
+  // style.css imports the air theme (near-midnight in dark mode) and adds our rules after it.
+  style: "style.css",
+  // Local only: the Inputs stylesheet shipped with Framework (replaces the Google Fonts default).
+  globalStylesheets: ["observablehq:stdlib/inputs.css"],
+  head: `<meta name="color-scheme" content="light dark">`,
+  footer: `Switch Net 4 Explorer — every figure is computed by the project's own library, in the page or at build time.`
+};

@@ -1,0 +1,44 @@
+/**
+ * Vitest global setup for the browser tests: builds the site (`npm run build`) unless
+ * SKIP_BUILD=1 says a fresh dist/ exists, serves dist/ on 127.0.0.1 and provides its URL
+ * to the tests as `inject("siteUrl")`.
+ */
+import {spawnSync} from "node:child_process";
+import {existsSync} from "node:fs";
+import {fileURLToPath} from "node:url";
+import type {TestProject} from "vitest/node";
+import {serveStatic} from "./static-server.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    siteUrl: string;
+  }
+}
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const dist = `${root}dist`;
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  if (process.env.SKIP_BUILD === "1") {
+    process.stderr.write("browser tests: SKIP_BUILD=1, using the existing dist/\n");
+  } else {
+    process.stderr.write("browser tests: building the site with npm run build …\n");
+    const result = spawnSync("npm", ["run", "build"], {
+      cwd: root,
+      env: {...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true"},
+      stdio: ["ignore", "pipe", "pipe"],
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024
+    });
+    if (result.status !== 0) {
+      const tail = `${result.stdout ?? ""}\n${result.stderr ?? ""}`.split("\n").slice(-40).join("\n");
+      throw new Error(`npm run build failed (exit ${result.status}); the last lines:\n${tail}`);
+    }
+  }
+  if (!existsSync(`${dist}/index.html`)) {
+    throw new Error(`dist/index.html is missing: run npm run build (or unset SKIP_BUILD)`);
+  }
+  const server = await serveStatic(dist);
+  project.provide("siteUrl", server.url);
+  return () => server.close();
+}
