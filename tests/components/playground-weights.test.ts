@@ -1,0 +1,76 @@
+import {describe, expect, it} from "vitest";
+import {decodeWeights, encodeWeights, WEIGHTS_FORMAT, WEIGHTS_VERSION} from "../../src/components/playground-weights.js";
+import {SwitchNetError} from "../../lib/check.js";
+import {createRng} from "../../lib/random.js";
+import type {ResolvedModelSpec} from "../../lib/types.js";
+
+const spec: ResolvedModelSpec = {
+  kind: "switchnet4", inputSize: 2, outputSize: 2, width: 16, depth: 2, groupSize: 4,
+  projection: "subrandom", adjust: false, placement: "pad", initNoise: 0.05, seed: 7
+};
+
+function randomParams(n: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  const p = new Float32Array(n);
+  for (let i = 0; i < n; i++) p[i] = rng.normal() * 10 ** rng.int(7) * 1e-3;
+  return p;
+}
+
+describe("weights JSON", () => {
+  it("round-trips every float32 exactly, with format, version and spec", () => {
+    const params = randomParams(256, 3);
+    params[0] = 0;
+    params[1] = -0.1;
+    params[2] = 3.4e38;
+    params[3] = 1e-40; // subnormal
+    const text = encodeWeights(spec, params, {dataset: "spiral", step: 120});
+    const file = JSON.parse(text);
+    expect(file.format).toBe(WEIGHTS_FORMAT);
+    expect(file.version).toBe(WEIGHTS_VERSION);
+    expect(file.spec).toEqual(spec);
+    expect(file.parameterCount).toBe(256);
+    expect(file.dataset).toBe("spiral");
+    expect(file.step).toBe(120);
+    const back = decodeWeights(text, spec, 256);
+    expect(back).toBeInstanceOf(Float32Array);
+    expect(Array.from(back)).toEqual(Array.from(params));
+  });
+
+  it("accepts a different initNoise (it only changed the starting point)", () => {
+    const text = encodeWeights({...spec, initNoise: 0.2}, randomParams(256, 1));
+    expect(decodeWeights(text, spec, 256)).toHaveLength(256);
+  });
+
+  it("rejects a wrong length with the expected and actual counts", () => {
+    const text = encodeWeights(spec, randomParams(200, 1));
+    expect(() => decodeWeights(text, spec, 256)).toThrow(SwitchNetError);
+    expect(() => decodeWeights(text, spec, 256)).toThrow("params must have 256 numbers for this switchnet4 model (width 16, depth 2), got 200");
+  });
+
+  it("rejects a different spec, listing each difference", () => {
+    const text = encodeWeights({...spec, width: 32, kind: "butterfly"}, randomParams(256, 1));
+    expect(() => decodeWeights(text, spec, 256)).toThrow(
+      'the weights were saved from a different model: kind "butterfly" (this model: "switchnet4"), width 32 (this model: 16); set the model\'s controls to match, then load again'
+    );
+    const seeded = encodeWeights({...spec, seed: 8}, randomParams(256, 1));
+    expect(() => decodeWeights(seeded, spec, 256)).toThrow("seed 8 (this model: 7)");
+  });
+
+  it("rejects files that are not weights files", () => {
+    const cases: [string, string][] = [
+      ["{not json", "the weights file is not valid JSON"],
+      ["[1, 2]", "the weights file must hold a JSON object, got an array"],
+      ['{"format": "keras"}', 'the weights file format must be "switchnet4-weights", got "keras"'],
+      [`{"format": "${WEIGHTS_FORMAT}", "version": 2}`, "the weights file version must be 1, got 2"],
+      [`{"format": "${WEIGHTS_FORMAT}", "version": 1}`, "the weights file has no spec object"],
+      [JSON.stringify({format: WEIGHTS_FORMAT, version: 1, spec, params: "abc"}), "the weights file must have a params array"],
+      [JSON.stringify({format: WEIGHTS_FORMAT, version: 1, spec, params: [1, 2, "x", 4]}), 'params[2] must be a finite number, got "x"'],
+      [JSON.stringify({format: WEIGHTS_FORMAT, version: 1, spec, parameterCount: 5, params: [1, 2, 3, 4]}), "parameterCount says 5 but params has 4 numbers"]
+    ];
+    for (const [text, message] of cases) {
+      expect(() => decodeWeights(text, spec, 4), text).toThrow(message);
+    }
+    // A null in the array is how JSON writes NaN.
+    expect(() => decodeWeights(JSON.stringify({format: WEIGHTS_FORMAT, version: 1, spec, params: [1, null, 3, 4]}), spec, 4)).toThrow("params[1] must be a finite number, got null");
+  });
+});
