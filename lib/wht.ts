@@ -1,10 +1,14 @@
 /**
  * The fast Walsh–Hadamard transform (natural / Hadamard order, unnormalised unless asked).
  *
- * One public entry point, `wht`, in front of interchangeable kernels. `from` is the first
- * butterfly half-size: 1 runs every stage, 4 skips the first two (the Switch Net 4 combiner).
+ * One public entry point, `wht`, in front of interchangeable kernels (lib/kernels/): the fast
+ * scalar JS kernel by default, the radix-2 reference for tests. `from` is the first butterfly
+ * half-size: 1 runs every stage, 4 skips the first two (the Switch Net 4 combiner).
  */
-import {checkFloat32Array, checkPowerOfTwo, checkInteger, fail} from "./check.js";
+import {checkFloat32Array, checkOneOf, checkPowerOfTwo, fail} from "./check.js";
+import type {WhtKernel} from "./kernels/kernel.js";
+import {radix2Kernel} from "./kernels/radix2.js";
+import {scalarKernel} from "./kernels/scalar.js";
 
 export interface WhtOptions {
   /** First butterfly half-size (a power of two, at most n). 1 = full transform. */
@@ -18,50 +22,39 @@ export interface WhtBatchOptions extends WhtOptions {
   size: number;
 }
 
-function checkFrom(from: number, n: number): void {
+/** Names accepted by `setBackend`: "auto" picks the fastest kernel loaded so far. */
+export type WhtBackend = "auto" | "scalar" | "radix2";
+
+const kernels: Map<string, WhtKernel> = new Map([
+  [scalarKernel.name, scalarKernel],
+  [radix2Kernel.name, radix2Kernel]
+]);
+let requested: WhtBackend = "auto";
+let current: WhtKernel = scalarKernel;
+
+function checkFrom(from: unknown, n: number): number {
   checkPowerOfTwo("from", from);
-  if (from > n && !(n === 1 && from === 1)) fail(`from must be at most the length ${n}, got ${from}`);
-}
-
-/** Radix-2 reference kernel on one vector at offset `off`. */
-function kernelRadix2(x: Float32Array, off: number, n: number, from: number): void {
-  for (let h = from; h < n; h <<= 1) {
-    for (let i = off; i < off + n; i += h << 1) {
-      for (let j = i; j < i + h; j++) {
-        const a = x[j];
-        const b = x[j + h];
-        x[j] = a + b;
-        x[j + h] = a - b;
-      }
-    }
-  }
-}
-
-function scale(x: Float32Array, s: number): void {
-  for (let i = 0; i < x.length; i++) x[i] *= s;
+  const f = from as number;
+  if (f > n) fail(`from must be at most the vector length ${n}, got ${f}`);
+  return f;
 }
 
 /** In-place fast WHT of `x` (length a power of two). Returns `x`. */
 export function wht(x: Float32Array, options: WhtOptions = {}): Float32Array {
   checkFloat32Array("x", x);
-  const n = x.length;
-  checkPowerOfTwo("x.length", n);
-  const from = options.from ?? 1;
-  checkFrom(from, n);
-  kernelRadix2(x, 0, n, from);
-  if (options.normalize) scale(x, 1 / Math.sqrt(n / from));
+  const n = checkPowerOfTwo("x.length", x.length);
+  const from = checkFrom(options.from ?? 1, n);
+  current.transform(x, n, from, options.normalize === true);
   return x;
 }
 
 /** In-place WHT of every length-`size` vector stored back to back in `x`. Returns `x`. */
 export function whtBatch(x: Float32Array, options: WhtBatchOptions): Float32Array {
   checkFloat32Array("x", x);
-  const size = checkPowerOfTwo("size", options.size);
+  const size = checkPowerOfTwo("size", options?.size);
   if (x.length % size !== 0) fail(`x.length must be a multiple of size ${size}, got ${x.length}`);
-  const from = options.from ?? 1;
-  checkFrom(from, size);
-  for (let off = 0; off < x.length; off += size) kernelRadix2(x, off, size, from);
-  if (options.normalize) scale(x, 1 / Math.sqrt(size / from));
+  const from = checkFrom(options.from ?? 1, size);
+  if (x.length > 0) current.transform(x, size, from, options.normalize === true);
   return x;
 }
 
@@ -82,13 +75,40 @@ export function whtReference(x: ArrayLike<number>): Float64Array {
   return y;
 }
 
-let backendName = "scalar";
+/** Names of the kernels available now (more appear after `ready()` resolves). */
+export function whtKernelNames(): string[] {
+  return [...kernels.keys()];
+}
+
+/** The kernel called `name` (for tests and benchmarks; its `transform` does no checks). */
+export function whtKernel(name: string): WhtKernel {
+  const kernel = kernels.get(name);
+  if (!kernel) fail(`kernel must be one of ${whtKernelNames().map((k) => JSON.stringify(k)).join(", ")}, got ${JSON.stringify(name)}`);
+  return kernel;
+}
+
+function fastest(): WhtKernel {
+  return scalarKernel;
+}
+
+/**
+ * Chooses the kernel behind `wht` and `whtBatch`: "auto" (the fastest loaded), or a name from
+ * `whtKernelNames()` ("scalar" forces the JS fallback). Returns the kernel now in use.
+ */
+export function setBackend(name: WhtBackend | string): string {
+  const choice = checkOneOf("backend", name, ["auto", ...whtKernelNames()]);
+  requested = choice as WhtBackend;
+  current = choice === "auto" ? fastest() : whtKernel(choice);
+  return current.name;
+}
+
 /** Resolves when the fastest available kernels are loaded. `wht` works before and after. */
 export async function ready(): Promise<string> {
-  return backendName;
+  if (requested === "auto") current = fastest();
+  return current.name;
 }
+
 /** Names the kernel in use. */
 export function backend(): string {
-  return backendName;
+  return current.name;
 }
-void checkInteger;
