@@ -28,7 +28,7 @@ export function formatNumber(x: number): string {
 
 type Numeric = ArrayLike<number> & {constructor: {name: string}};
 function isNumericArray(value: unknown): value is Numeric {
-  return ArrayBuffer.isView(value) && !(value instanceof DataView) && typeof (value as Numeric).length === "number";
+  return ArrayBuffer.isView(value) && !(value instanceof DataView) && typeof (value as unknown as Numeric).length === "number";
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
