@@ -1,0 +1,190 @@
+/**
+ * Optimisers: update flat `params` in place from flat `grads`.
+ *
+ * - SGD with momentum (PyTorch convention): g' = g + weightDecay·p; v ← momentum·v + g';
+ *   p ← p − lr·v. With momentum 0 this is plain gradient descent.
+ * - Adam (Kingma & Ba, with bias correction): g' = g + weightDecay·p; m ← β1·m + (1−β1)·g';
+ *   v ← β2·v + (1−β2)·g'²; p ← p − lr·m̂ / (√v̂ + ε), m̂ = m/(1−β1^t), v̂ = v/(1−β2^t).
+ *   Weight decay here is the classic L2 term added to the gradient (not decoupled AdamW).
+ *
+ * The whole state is `state`: a step count and plain Float32Arrays, so it can be saved,
+ * posted to a worker or restored with `load`. Nothing here is random.
+ */
+import {checkFloat32Array, checkInteger, checkNumber, checkOneOf, describe, fail} from "./check.js";
+
+export type OptimizerKind = "sgd" | "adam";
+export const OPTIMIZER_KINDS: readonly OptimizerKind[] = ["sgd", "adam"];
+
+export interface OptimizerOptions {
+  learningRate?: number;
+  /** SGD momentum in [0, 1) (default 0.9). Ignored by Adam. */
+  momentum?: number;
+  /** L2 weight decay ≥ 0 added to the gradient (default 0). */
+  weightDecay?: number;
+  /** Adam β1 in [0, 1) (default 0.9). */
+  beta1?: number;
+  /** Adam β2 in [0, 1) (default 0.999). */
+  beta2?: number;
+  /** Adam ε > 0 (default 1e-8). */
+  epsilon?: number;
+}
+
+export interface ResolvedOptimizerOptions {
+  learningRate: number;
+  momentum: number;
+  weightDecay: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+export interface OptimizerState {
+  kind: OptimizerKind;
+  /** Updates applied so far. */
+  step: number;
+  /** SGD: {velocity}; Adam: {m, v}. Each has one entry per parameter. */
+  buffers: Record<string, Float32Array>;
+}
+
+export interface Optimizer {
+  readonly kind: OptimizerKind;
+  /** Number of parameters it updates. */
+  readonly size: number;
+  readonly options: Readonly<ResolvedOptimizerOptions>;
+  readonly state: OptimizerState;
+  /** One update of `params` in place from `grads` (both of length `size`). */
+  step(params: Float32Array, grads: Float32Array): void;
+  /** Change the learning rate from the next step on. */
+  setLearningRate(learningRate: number): void;
+  /** Zero the buffers and the step count. */
+  reset(): void;
+  /** Copy a saved state (same kind and size) into this optimiser. */
+  load(state: OptimizerState): void;
+}
+
+export const DEFAULT_LEARNING_RATE: Record<OptimizerKind, number> = {sgd: 0.1, adam: 0.01};
+
+const OPTION_NAMES = ["learningRate", "momentum", "weightDecay", "beta1", "beta2", "epsilon"];
+
+/** Fills defaults and checks every option; throws a SwitchNetError naming the bad one. */
+export function resolveOptimizerOptions(kind: OptimizerKind, options: OptimizerOptions = {}): ResolvedOptimizerOptions {
+  checkOneOf("optimizer", kind, OPTIMIZER_KINDS);
+  if (options === null || typeof options !== "object") fail(`optimizer options must be an object, got ${describe(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!OPTION_NAMES.includes(key)) fail(`unknown optimizer option ${JSON.stringify(key)} (known: ${OPTION_NAMES.join(", ")})`);
+  }
+  const learningRate = checkLearningRate(options.learningRate ?? DEFAULT_LEARNING_RATE[kind]);
+  const momentum = checkNumber("momentum", options.momentum ?? 0.9, 0, 1);
+  if (momentum >= 1) fail(`momentum must be less than 1, got ${momentum}`);
+  const weightDecay = checkNumber("weightDecay", options.weightDecay ?? 0, 0);
+  const beta1 = checkNumber("beta1", options.beta1 ?? 0.9, 0, 1);
+  if (beta1 >= 1) fail(`beta1 must be less than 1, got ${beta1}`);
+  const beta2 = checkNumber("beta2", options.beta2 ?? 0.999, 0, 1);
+  if (beta2 >= 1) fail(`beta2 must be less than 1, got ${beta2}`);
+  const epsilon = checkNumber("epsilon", options.epsilon ?? 1e-8, 0);
+  if (epsilon <= 0) fail(`epsilon must be greater than 0, got ${epsilon}`);
+  return {learningRate, momentum, weightDecay, beta1, beta2, epsilon};
+}
+
+export function checkLearningRate(value: unknown): number {
+  const lr = checkNumber("learningRate", value);
+  if (lr <= 0) fail(`learningRate must be greater than 0, got ${lr}`);
+  return lr;
+}
+
+function checkSize(size: number, params: Float32Array, grads: Float32Array): void {
+  checkFloat32Array("params", params, size);
+  checkFloat32Array("grads", grads, size);
+}
+
+/** SGD with momentum over `size` parameters. */
+export function createSgd(size: number, options: OptimizerOptions = {}): Optimizer {
+  checkInteger("size", size, 0);
+  const opts = resolveOptimizerOptions("sgd", options);
+  const velocity = new Float32Array(size);
+  const state: OptimizerState = {kind: "sgd", step: 0, buffers: {velocity}};
+  return {
+    kind: "sgd",
+    size,
+    options: opts,
+    state,
+    step(params, grads) {
+      checkSize(size, params, grads);
+      const {learningRate: lr, momentum: mu, weightDecay: wd} = opts;
+      for (let i = 0; i < size; i++) {
+        const g = grads[i] + wd * params[i];
+        const v = mu * velocity[i] + g;
+        velocity[i] = v;
+        params[i] -= lr * v;
+      }
+      state.step++;
+    },
+    setLearningRate(learningRate) {
+      opts.learningRate = checkLearningRate(learningRate);
+    },
+    reset() {
+      velocity.fill(0);
+      state.step = 0;
+    },
+    load(saved) {
+      loadState(state, saved, size);
+    }
+  };
+}
+
+/** Adam with bias correction over `size` parameters. */
+export function createAdam(size: number, options: OptimizerOptions = {}): Optimizer {
+  checkInteger("size", size, 0);
+  const opts = resolveOptimizerOptions("adam", options);
+  const m = new Float32Array(size);
+  const v = new Float32Array(size);
+  const state: OptimizerState = {kind: "adam", step: 0, buffers: {m, v}};
+  return {
+    kind: "adam",
+    size,
+    options: opts,
+    state,
+    step(params, grads) {
+      checkSize(size, params, grads);
+      const {learningRate: lr, weightDecay: wd, beta1: b1, beta2: b2, epsilon: eps} = opts;
+      const t = state.step + 1;
+      const c1 = 1 / (1 - Math.pow(b1, t));
+      const c2 = 1 / (1 - Math.pow(b2, t));
+      for (let i = 0; i < size; i++) {
+        const g = grads[i] + wd * params[i];
+        const mi = b1 * m[i] + (1 - b1) * g;
+        const vi = b2 * v[i] + (1 - b2) * g * g;
+        m[i] = mi;
+        v[i] = vi;
+        params[i] -= (lr * mi * c1) / (Math.sqrt(vi * c2) + eps);
+      }
+      state.step = t;
+    },
+    setLearningRate(learningRate) {
+      opts.learningRate = checkLearningRate(learningRate);
+    },
+    reset() {
+      m.fill(0);
+      v.fill(0);
+      state.step = 0;
+    },
+    load(saved) {
+      loadState(state, saved, size);
+    }
+  };
+}
+
+function loadState(state: OptimizerState, saved: OptimizerState, size: number): void {
+  if (saved === null || typeof saved !== "object") fail(`optimizer state must be an object, got ${describe(saved)}`);
+  if (saved.kind !== state.kind) fail(`optimizer state is for ${describe(saved.kind)}, expected ${JSON.stringify(state.kind)}`);
+  const step = checkInteger("state.step", saved.step, 0);
+  const buffers = saved.buffers ?? {};
+  for (const name of Object.keys(state.buffers)) checkFloat32Array(`state.buffers.${name}`, buffers[name], size);
+  for (const name of Object.keys(state.buffers)) state.buffers[name].set(buffers[name]);
+  state.step = step;
+}
+
+/** An optimiser of the given kind. */
+export function createOptimizer(kind: OptimizerKind, size: number, options: OptimizerOptions = {}): Optimizer {
+  return checkOneOf("optimizer", kind, OPTIMIZER_KINDS) === "sgd" ? createSgd(size, options) : createAdam(size, options);
+}
