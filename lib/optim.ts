@@ -76,12 +76,13 @@ export function resolveOptimizerOptions(kind: OptimizerKind, options: OptimizerO
   const learningRate = checkLearningRate(options.learningRate ?? DEFAULT_LEARNING_RATE[kind]);
   const momentum = checkNumber("momentum", options.momentum ?? 0.9, 0, 1);
   if (momentum >= 1) fail(`momentum must be less than 1, got ${momentum}`);
-  const weightDecay = checkNumber("weightDecay", options.weightDecay ?? 0, 0);
+  const weightDecay = checkNumber("weightDecay", options.weightDecay ?? 0);
+  if (weightDecay < 0) fail(`weightDecay must be at least 0, got ${weightDecay}`);
   const beta1 = checkNumber("beta1", options.beta1 ?? 0.9, 0, 1);
   if (beta1 >= 1) fail(`beta1 must be less than 1, got ${beta1}`);
   const beta2 = checkNumber("beta2", options.beta2 ?? 0.999, 0, 1);
   if (beta2 >= 1) fail(`beta2 must be less than 1, got ${beta2}`);
-  const epsilon = checkNumber("epsilon", options.epsilon ?? 1e-8, 0);
+  const epsilon = checkNumber("epsilon", options.epsilon ?? 1e-8);
   if (epsilon <= 0) fail(`epsilon must be greater than 0, got ${epsilon}`);
   return {learningRate, momentum, weightDecay, beta1, beta2, epsilon};
 }

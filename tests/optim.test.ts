@@ -134,6 +134,7 @@ describe("option checks", () => {
     expect(() => createSgd(4, {momentum: 1})).toThrow(/momentum must be less than 1, got 1/);
     expect(() => createAdam(4, {beta2: 1.5})).toThrow(/beta2 must be between 0 and 1, got 1.5/);
     expect(() => createAdam(4, {epsilon: 0})).toThrow(/epsilon must be greater than 0, got 0/);
+    expect(() => createSgd(4, {weightDecay: -1})).toThrow(/weightDecay must be at least 0, got -1/);
     expect(() => createAdam(4, {lr: 0.1} as never)).toThrow(/unknown optimizer option "lr"/);
     expect(() => createOptimizer("rmsprop" as never, 4)).toThrow(/optimizer must be one of "sgd", "adam", got "rmsprop"/);
   });
