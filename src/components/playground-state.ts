@@ -27,13 +27,13 @@ export const DATASETS: readonly DatasetChoice[] = [
   {name: "spiral", label: "Spiral (2 classes)", family: "2d"},
   {name: "circle", label: "Circle (2 classes)", family: "2d"},
   {name: "xor", label: "XOR (2 classes)", family: "2d"},
-  {name: "gaussians", label: "Gaussians (2 classes)", family: "2d"},
+  {name: "gaussians", label: "Gaussians (3 classes)", family: "2d"},
   {name: "sine", label: "Curve: sine", family: "1d"},
   {name: "step", label: "Curve: step", family: "1d"},
   {name: "sawtooth", label: "Curve: sawtooth", family: "1d"},
-  {name: "chirp", label: "Curve: chirp", family: "1d"},
+  {name: "polynomial", label: "Curve: cubic", family: "1d"},
   {name: "image:rings", label: "Picture: rings", family: "image"},
-  {name: "image:checker", label: "Picture: checkerboard", family: "image"},
+  {name: "image:checkerboard", label: "Picture: checkerboard", family: "image"},
   {name: "image:smiley", label: "Picture: smiley", family: "image"},
   {name: "upload", label: "Picture: your own image…", family: "upload"},
   {name: "csv", label: "Your own CSV…", family: "csv"}
@@ -57,11 +57,16 @@ export interface ModelSettings {
 
 export interface PlaygroundState {
   dataset: string;
-  /** Label noise / jitter of the generated data (0 = clean). */
+  /** Standard deviation of the Gaussian noise on generated points (2-D) or targets (curves). */
   noise: number;
-  /** Training samples generated (the test split is the same size). */
+  /** Samples generated, train plus test (2-D sets and curves). */
   samples: number;
   seed: number;
+  /**
+   * Append a constant 1 to every input. These models have no biases, so without it they are
+   * positively homogeneous (f(a·x) = a·f(x) for a > 0) and cannot tell a point from its scaled copy.
+   */
+  biasInput: boolean;
   models: ModelSettings[];
   optimizer: OptimizerName;
   learningRate: number;
@@ -100,9 +105,10 @@ export function defaultModel(kind: ModelKind): ModelSettings {
 export function defaultState(): PlaygroundState {
   return {
     dataset: "spiral",
-    noise: 0.1,
-    samples: 400,
+    noise: 0.05,
+    samples: 500,
     seed: 1,
+    biasInput: true,
     models: [defaultModel("switchnet4"), defaultModel("dense")],
     optimizer: "adam",
     learningRate: 0.02,
@@ -123,6 +129,13 @@ function parseNumber(name: string, raw: string, min: number, max: number): numbe
   const value = trimmed === "" ? NaN : Number(trimmed);
   if (!Number.isFinite(value)) fail(`${name} must be a number between ${min} and ${max}, got ${JSON.stringify(raw)}`);
   return checkNumber(name, value, min, max);
+}
+
+function parseBoolean(name: string, raw: string): boolean {
+  const v = raw.trim().toLowerCase();
+  if (v === "1" || v === "true" || v === "on") return true;
+  if (v === "0" || v === "false" || v === "off") return false;
+  return fail(`${name} must be 1 or 0, got ${JSON.stringify(raw)}`);
 }
 
 function parseInteger(name: string, raw: string, min: number, max: number): number {
@@ -166,6 +179,7 @@ export function checkState(state: PlaygroundState): PlaygroundState {
   checkNumber("noise", state.noise, ...LIMITS.noise);
   checkInteger("samples", state.samples, ...LIMITS.samples);
   checkInteger("seed", state.seed, ...LIMITS.seed);
+  if (typeof state.biasInput !== "boolean") fail(`bias input must be true or false, got ${typeof state.biasInput}`);
   if (!Array.isArray(state.models) || state.models.length < 1 || state.models.length > LIMITS.models) {
     fail(`models must list between 1 and ${LIMITS.models} models, got ${Array.isArray(state.models) ? state.models.length : typeof state.models}`);
   }
@@ -242,6 +256,7 @@ const FIELDS: ScalarField[] = [
   {key: "noise", param: "noise", parse: (raw) => parseNumber("noise", raw, ...LIMITS.noise)},
   {key: "samples", param: "n", parse: (raw) => parseInteger("samples", raw, ...LIMITS.samples)},
   {key: "seed", param: "seed", parse: (raw) => parseInteger("seed", raw, ...LIMITS.seed)},
+  {key: "biasInput", param: "bias", parse: (raw) => parseBoolean("bias input", raw)},
   {key: "optimizer", param: "opt", parse: (raw) => checkOneOf("optimizer", raw, OPTIMIZERS)},
   {key: "learningRate", param: "lr", parse: (raw) => parseNumber("learning rate", raw, ...LIMITS.learningRate)},
   {key: "batchSize", param: "batch", parse: (raw) => parseInteger("batch size", raw, ...LIMITS.batchSize)},
@@ -252,7 +267,8 @@ const FIELDS: ScalarField[] = [
 export function encodeState(state: PlaygroundState): string {
   const params = new URLSearchParams();
   for (const field of FIELDS) {
-    params.set(field.param, String(state[field.key]));
+    const value = state[field.key];
+    params.set(field.param, typeof value === "boolean" ? (value ? "1" : "0") : String(value));
   }
   params.set("models", state.models.map(encodeModel).join(","));
   // Colons and commas read better unescaped; URLSearchParams escapes them.

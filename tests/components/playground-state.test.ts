@@ -16,6 +16,7 @@ const custom: PlaygroundState = {
   noise: 0.25,
   samples: 800,
   seed: 12345,
+  biasInput: false,
   models: [
     {kind: "switchnet4", width: 256, depth: 5, groupSize: 8, projection: "random"},
     {kind: "butterfly", width: 64, depth: 2, groupSize: 4, projection: "subrandom"},
@@ -41,6 +42,7 @@ describe("URL state codec", () => {
     const query = encodeState(custom);
     expect(query).toContain("data=xor");
     expect(query).toContain("lr=0.003");
+    expect(query).toContain("bias=0");
     expect(query).toContain("models=switchnet4:256:5:8:random,butterfly:64:2:4:subrandom,");
     expect(encodeModel(custom.models[3])).toBe("dense:37:1:4:subrandom");
   });
@@ -59,7 +61,7 @@ describe("URL state codec", () => {
     expect(state.batchSize).toBe(defaultState().batchSize);
     expect(state.seed).toBe(defaultState().seed);
     expect(messages).toEqual([
-      "noise must be between 0 and 1, got 7; using the default 0.1",
+      "noise must be between 0 and 1, got 7; using the default 0.05",
       "seed must be a whole number between 0 and 2147483647, got \"1.5\"; using the default 1",
       "learning rate must be between 0.00001 and 10, got 50; using the default 0.02".replace("0.00001", String(1e-5)),
       "batch size must be between 1 and 1024, got 0; using the default 32"
@@ -67,11 +69,12 @@ describe("URL state codec", () => {
   });
 
   it("rejects malformed values and unknown names", () => {
-    const {state, messages} = decodeState("?data=moons&opt=rmsprop&loss=hinge&noise=abc");
+    const {state, messages} = decodeState("?data=moons&opt=rmsprop&loss=hinge&noise=abc&bias=maybe");
     expect(state).toEqual(defaultState());
-    expect(messages).toHaveLength(4);
+    expect(messages).toHaveLength(5);
     expect(messages[0]).toMatch(/^dataset must be one of "spiral", .*got "moons"; using the default "spiral"$/);
-    expect(messages[1]).toBe('noise must be a number between 0 and 1, got "abc"; using the default 0.1');
+    expect(messages[1]).toBe('noise must be a number between 0 and 1, got "abc"; using the default 0.05');
+    expect(messages.splice(2, 1)).toEqual(['bias input must be 1 or 0, got "maybe"; using the default true']);
     expect(messages[2]).toBe('optimizer must be one of "adam", "sgd", got "rmsprop"; using the default "adam"');
     expect(messages[3]).toBe('loss must be one of "softmax-cross-entropy", "mse", got "hinge"; using the default "softmax-cross-entropy"');
   });

@@ -1,0 +1,284 @@
+/**
+ * The playground's training session, free of the DOM so it runs in the web worker and in
+ * tests: builds the dataset and the models a state describes, steps every model's trainer
+ * together, and reports losses, accuracies and the learned function at the points a panel
+ * draws (a grid over the plane, a line, or every pixel of the picture).
+ */
+import {fail, SwitchNetError} from "../lib/check.js";
+import {parseCsv} from "../lib/csv.js";
+import {circle, gaussians, image, pictures, polynomial, sawtooth, sine, spiral, step as stepCurve, xor} from "../lib/datasets.js";
+import {createModel} from "../lib/model.js";
+import {createTrainer, type Trainer} from "../lib/train.js";
+import type {Dataset, ModelSpec, ResolvedModelSpec} from "../lib/types.js";
+import {boundingBox, curveBox, lineGrid, planeGrid, unionBox, type Box, type PointSet} from "./playground-grid.js";
+import {datasetFamily, MODEL_LABELS, type LossName, type ModelSettings, type PlaygroundState} from "./playground-state.js";
+import {decodeWeights, encodeWeights} from "./playground-weights.js";
+
+/** The reader's own data, which the URL cannot hold. */
+export type CustomData =
+  | {kind: "csv"; text: string; name: string}
+  | {kind: "image"; pixels: Uint8ClampedArray; width: number; height: number; name: string};
+
+/** Side of the grid a plane is evaluated on, and points along a curve. */
+export const PLANE_GRID = 64;
+export const CURVE_POINTS = 200;
+/** Size the built-in pictures are drawn at. */
+export const PICTURE_SIZE = 32;
+
+/** How a panel draws the learned function. */
+export type View =
+  | {kind: "plane"; mode: "classes" | "value"; grid: number; box: Box; channels: number; train: PointSet; test: PointSet}
+  | {kind: "curve"; box: Box; xs: Float32Array; channels: number; train: PointSet; test: PointSet}
+  | {kind: "picture"; width: number; height: number; channels: number; target: Float32Array}
+  | {kind: "none"; reason: string};
+
+export interface ModelInfo {
+  label: string;
+  spec: ResolvedModelSpec;
+  /** Learned weights stored. */
+  stored: number;
+}
+
+export interface SessionInfo {
+  dataset: {name: string; task: "classification" | "regression"; inputSize: number; outputSize: number; classes?: number; train: number; test: number};
+  view: View;
+  models: ModelInfo[];
+  loss: LossName;
+  /** Adjustments the session made to the state (e.g. a loss the data cannot use). */
+  notes: string[];
+}
+
+export interface ModelReport {
+  trainLoss: number;
+  testLoss: number;
+  trainAccuracy?: number;
+  testAccuracy?: number;
+  diverged: boolean;
+  /** The learned function at the view's points (null when not asked for, or view "none"). */
+  outputs: Float32Array | null;
+}
+
+export interface Snapshot {
+  step: number;
+  models: ModelReport[];
+}
+
+export interface Session {
+  readonly info: SessionInfo;
+  readonly step: number;
+  /** Runs `count` optimiser steps on every model. */
+  run(count: number): void;
+  /** Losses and accuracies now; the learned function too when `withOutputs`. */
+  snapshot(withOutputs: boolean): Snapshot;
+  setLearningRate(learningRate: number): void;
+  exportWeights(index: number): string;
+  /** Validates and loads a weights file into model `index` (throws a SwitchNetError). */
+  importWeights(index: number, text: string): void;
+}
+
+/** The dataset a state names. Throws a SwitchNetError (e.g. for a bad CSV) naming the problem. */
+export function buildDataset(state: PlaygroundState, custom?: CustomData): Dataset {
+  const common = {n: state.samples, noise: state.noise, seed: state.seed};
+  switch (state.dataset) {
+    case "spiral": return spiral(common);
+    case "circle": return circle(common);
+    case "xor": return xor(common);
+    case "gaussians": return gaussians(common);
+    case "sine": return sine(common);
+    case "step": return stepCurve(common);
+    case "sawtooth": return sawtooth(common);
+    case "polynomial": return polynomial(common);
+    case "image:rings": return pictureDataset("rings", pictures.rings(PICTURE_SIZE));
+    case "image:checkerboard": return pictureDataset("checkerboard", pictures.checkerboard(PICTURE_SIZE));
+    case "image:smiley": return pictureDataset("smiley", pictures.smiley(PICTURE_SIZE));
+    case "upload":
+      if (custom?.kind !== "image") fail("choose a picture file first (your own picture is not kept in the URL)");
+      return image(custom.pixels, custom.width, custom.height, {name: custom.name, channels: 3});
+    case "csv":
+      if (custom?.kind !== "csv") fail("choose a CSV file first (your own data is not kept in the URL)");
+      return parseCsv(custom.text, {name: custom.name, seed: state.seed});
+    default:
+      return fail(`unknown dataset ${JSON.stringify(state.dataset)}`);
+  }
+}
+
+function pictureDataset(name: string, picture: {width: number; height: number; pixels: Uint8ClampedArray}): Dataset {
+  return image(picture.pixels, picture.width, picture.height, {name, channels: 3});
+}
+
+/** The model spec for one model's settings on a dataset (the state's seed seeds every model). */
+export function specFor(settings: ModelSettings, dataset: Dataset, seed: number): ModelSpec {
+  const spec: ModelSpec = {
+    kind: settings.kind,
+    inputSize: dataset.inputSize,
+    outputSize: dataset.outputSize,
+    width: settings.width,
+    depth: settings.depth,
+    seed
+  };
+  if (settings.kind === "switchnet4") spec.groupSize = settings.groupSize;
+  if (settings.kind !== "dense") spec.projection = settings.projection;
+  return spec;
+}
+
+/** The loss the session uses: cross-entropy needs classes, so regression data falls back to mse. */
+export function effectiveLoss(loss: LossName, dataset: Dataset, notes: string[]): LossName {
+  if (loss === "softmax-cross-entropy" && (dataset.task !== "classification" || dataset.outputSize < 2)) {
+    notes.push(`loss "softmax-cross-entropy" needs classes, and ${JSON.stringify(dataset.name)} is a regression dataset; using "mse"`);
+    return "mse";
+  }
+  return loss;
+}
+
+function pointSet(x: Float32Array, y: Float32Array, n: number, dataset: Dataset, labels?: Int32Array): PointSet {
+  if (labels) return {x, n, labels};
+  const values = new Float32Array(n);
+  for (let i = 0; i < n; i++) values[i] = y[i * dataset.outputSize];
+  return {x, n, values};
+}
+
+/** A copy of the inputs with a constant 1 appended to each of the `n` rows. */
+export function appendConstant(x: Float32Array, n: number, inputSize: number): Float32Array {
+  const out = new Float32Array(n * (inputSize + 1));
+  for (let i = 0; i < n; i++) {
+    out.set(x.subarray(i * inputSize, (i + 1) * inputSize), i * (inputSize + 1));
+    out[i * (inputSize + 1) + inputSize] = 1;
+  }
+  return out;
+}
+
+/** The dataset with a constant-1 input appended (see PlaygroundState.biasInput). */
+export function withConstantInput(dataset: Dataset): Dataset {
+  const k = dataset.inputSize;
+  return {
+    ...dataset,
+    inputSize: k + 1,
+    train: {...dataset.train, x: appendConstant(dataset.train.x, dataset.train.n, k)},
+    test: {...dataset.test, x: appendConstant(dataset.test.x, dataset.test.n, k)}
+  };
+}
+
+/** How to draw a dataset's learned function, and the inputs to evaluate for it. */
+export function viewFor(dataset: Dataset, family: string): {view: View; inputs: Float32Array | null} {
+  const {train, test} = dataset;
+  const trainPoints = pointSet(train.x, train.y, train.n, dataset, train.labels);
+  const testPoints = pointSet(test.x, test.y, test.n, dataset, test.labels);
+  if ((family === "image" || family === "upload") && dataset.meta) {
+    const width = dataset.meta.width as number, height = dataset.meta.height as number;
+    return {view: {kind: "picture", width, height, channels: dataset.outputSize, target: test.y}, inputs: test.x};
+  }
+  if (dataset.inputSize === 2 && (dataset.task === "classification" || dataset.outputSize === 1)) {
+    const all = new Float32Array(train.x.length + test.x.length);
+    all.set(train.x);
+    all.set(test.x, train.x.length);
+    const box = unionBox(boundingBox(all, train.n + test.n, 2, 0.05), {x0: -1.1, x1: 1.1, y0: -1.1, y1: 1.1});
+    const mode = dataset.task === "classification" ? "classes" : "value";
+    return {view: {kind: "plane", mode, grid: PLANE_GRID, box, channels: dataset.outputSize, train: trainPoints, test: testPoints}, inputs: planeGrid(box, PLANE_GRID)};
+  }
+  if (dataset.inputSize === 1 && dataset.task === "regression") {
+    const box = curveBox(train.x, train.y, train.n, dataset.outputSize, 0.1);
+    const xs = lineGrid(box.x0, box.x1, CURVE_POINTS);
+    return {view: {kind: "curve", box, xs, channels: dataset.outputSize, train: trainPoints, test: testPoints}, inputs: xs};
+  }
+  return {
+    view: {kind: "none", reason: `a function of ${dataset.inputSize} inputs to ${dataset.outputSize} outputs cannot be drawn on a plane; follow the loss curves`},
+    inputs: null
+  };
+}
+
+/** Model outputs for many inputs, in chunks small enough that workspaces stay modest. */
+export function predict(model: ReturnType<typeof createModel>, inputs: Float32Array): Float32Array {
+  const {inputSize, outputSize, width} = model.spec;
+  const n = inputs.length / inputSize;
+  const out = new Float32Array(n * outputSize);
+  const chunk = Math.max(1, Math.min(1024, Math.floor(2 ** 19 / Math.max(1, width))));
+  for (let start = 0; start < n; start += chunk) {
+    const b = Math.min(chunk, n - start);
+    out.set(model.forward(inputs.subarray(start * inputSize, (start + b) * inputSize), b), start * outputSize);
+  }
+  return out;
+}
+
+/**
+ * Builds a session. Throws a SwitchNetError naming the first problem (bad data, a model
+ * that does not fit the data) before anything is trained.
+ */
+export function createSession(state: PlaygroundState, custom?: CustomData): Session {
+  const family = datasetFamily(state.dataset);
+  const original = buildDataset(state, custom);
+  if (original.train.n < 1) fail(`the dataset ${JSON.stringify(original.name)} has no training samples`);
+  const dataset = state.biasInput ? withConstantInput(original) : original;
+  const notes: string[] = [];
+  const loss = effectiveLoss(state.loss, dataset, notes);
+  const models = state.models.map((settings, i) => {
+    try {
+      return createModel(specFor(settings, dataset, state.seed));
+    } catch (error) {
+      if (error instanceof SwitchNetError) fail(`model ${i + 1} (${MODEL_LABELS[settings.kind]}): ${error.message}`);
+      throw error;
+    }
+  });
+  const trainers: Trainer[] = models.map((model) =>
+    createTrainer(model, dataset, {optimizer: state.optimizer, learningRate: state.learningRate, batchSize: state.batchSize, loss, seed: state.seed})
+  );
+  const {view, inputs: viewInputs} = viewFor(original, family);
+  const inputs = viewInputs && state.biasInput ? appendConstant(viewInputs, viewInputs.length / original.inputSize, original.inputSize) : viewInputs;
+  let steps = 0;
+  const info: SessionInfo = {
+    dataset: {
+      name: dataset.name, task: dataset.task, inputSize: original.inputSize, outputSize: dataset.outputSize,
+      ...(dataset.classes !== undefined ? {classes: dataset.classes} : {}),
+      train: dataset.train.n, test: dataset.test.n
+    },
+    view,
+    models: models.map((m, i) => ({label: MODEL_LABELS[state.models[i].kind], spec: m.spec, stored: m.parameterCount})),
+    loss,
+    notes
+  };
+  return {
+    info,
+    get step() {
+      return steps;
+    },
+    run(count: number) {
+      for (let s = 0; s < count; s++) {
+        for (const trainer of trainers) if (!trainer.state.diverged) trainer.step();
+        steps++;
+      }
+    },
+    snapshot(withOutputs: boolean): Snapshot {
+      return {
+        step: steps,
+        models: trainers.map((trainer, i) => {
+          const trainEval = trainer.evaluate("train");
+          const testEval = dataset.test.n > 0 ? trainer.evaluate("test") : {loss: NaN, accuracy: undefined};
+          const report: ModelReport = {
+            trainLoss: trainEval.loss,
+            testLoss: testEval.loss,
+            diverged: trainer.state.diverged,
+            outputs: withOutputs && inputs ? predict(models[i], inputs) : null
+          };
+          if (trainEval.accuracy !== undefined) report.trainAccuracy = trainEval.accuracy;
+          if (testEval.accuracy !== undefined) report.testAccuracy = testEval.accuracy;
+          return report;
+        })
+      };
+    },
+    setLearningRate(learningRate: number) {
+      for (const trainer of trainers) trainer.setLearningRate(learningRate);
+    },
+    exportWeights(index: number): string {
+      const model = models[index];
+      if (!model) fail(`model index must be between 0 and ${models.length - 1}, got ${index}`);
+      return encodeWeights(model.spec, model.params, {dataset: dataset.name, step: steps});
+    },
+    importWeights(index: number, text: string): void {
+      const model = models[index];
+      if (!model) fail(`model index must be between 0 and ${models.length - 1}, got ${index}`);
+      const params = decodeWeights(text, model.spec, model.params.length);
+      model.params.set(params);
+      trainers[index].optimizer.reset();
+      trainers[index].state.diverged = false;
+    }
+  };
+}
