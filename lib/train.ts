@@ -1,0 +1,323 @@
+/**
+ * Mini-batch training of a `Model` on a `Dataset`.
+ *
+ * `createTrainer` validates everything up front (nothing is changed when it throws), then
+ * `step()` runs one mini-batch (forward, loss, backward, optimiser update) without allocating,
+ * so a web worker can call it in a loop; `epoch()` finishes the current pass over the training
+ * split and records train/test loss and accuracy in `state.history`. `train` loops epochs.
+ *
+ * Each epoch visits every training sample once, in an order shuffled by a generator seeded with
+ * `seed` (the last mini-batch of an epoch may be smaller). Same model seed, data and options →
+ * bit-identical parameters. A non-finite loss skips the update and marks `state.diverged`.
+ */
+import {checkFinite, checkInteger, checkOneOf, describe, fail} from "./check.js";
+import {countCorrect, lossFunction, LOSS_KINDS, type LossKind} from "./losses.js";
+import {createOptimizer, OPTIMIZER_KINDS, resolveOptimizerOptions, type Optimizer, type OptimizerKind, type OptimizerOptions} from "./optim.js";
+import {createRng} from "./random.js";
+import type {Dataset, Model, Split} from "./types.js";
+
+export interface TrainOptions extends OptimizerOptions {
+  /** Passes over the training split (`train` only; default 10). */
+  epochs?: number;
+  /** Samples per mini-batch, an integer ≥ 1 (default 32; at most the training size is used). */
+  batchSize?: number;
+  /** "sgd" (with momentum) or "adam" (default "adam"). */
+  optimizer?: OptimizerKind;
+  /** Default: "softmax-cross-entropy" for classification, "mse" for regression. */
+  loss?: LossKind;
+  /** Seed of the sample shuffling (default 1). */
+  seed?: number;
+  /** Also evaluate the whole training split after each epoch (default true). */
+  evaluateTrain?: boolean;
+  /** Called after each epoch by `train`; return false to stop. */
+  onEpoch?: (record: EpochRecord, trainer: Trainer) => boolean | void;
+}
+
+export interface ResolvedTrainOptions {
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerKind;
+  loss: LossKind;
+  seed: number;
+  evaluateTrain: boolean;
+  learningRate: number;
+  momentum: number;
+  weightDecay: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+/** One epoch's results. Losses are means over samples; accuracies only for classification. */
+export interface EpochRecord {
+  /** Epochs completed, counting from 1. */
+  epoch: number;
+  /** Optimiser steps taken so far. */
+  step: number;
+  /** Mean of the mini-batch losses seen during the epoch (before each update). */
+  batchLoss: number;
+  trainLoss?: number;
+  trainAccuracy?: number;
+  testLoss?: number;
+  testAccuracy?: number;
+  learningRate: number;
+  /** Wall-clock milliseconds the epoch took (varies run to run; not part of the results). */
+  time: number;
+}
+
+export interface Evaluation {
+  loss: number;
+  accuracy?: number;
+}
+
+export interface TrainerState {
+  /** Completed epochs. */
+  epoch: number;
+  /** Optimiser steps taken. */
+  step: number;
+  /** Samples of the current epoch already visited. */
+  position: number;
+  /** True once a mini-batch gave a non-finite loss. */
+  diverged: boolean;
+  history: EpochRecord[];
+}
+
+export interface Trainer {
+  readonly model: Model;
+  readonly dataset: Dataset;
+  readonly options: Readonly<ResolvedTrainOptions>;
+  readonly optimizer: Optimizer;
+  readonly state: TrainerState;
+  /** One mini-batch update; returns its loss (before the update). */
+  step(): number;
+  /** Steps to the end of the current epoch, evaluates, records and returns the epoch. */
+  epoch(): EpochRecord;
+  /** Mean loss (and accuracy for classification) over a split, in mini-batches. */
+  evaluate(split: "train" | "test" | Split): Evaluation;
+  setLearningRate(learningRate: number): void;
+}
+
+const OPTION_NAMES = [
+  "epochs", "batchSize", "optimizer", "loss", "seed", "evaluateTrain", "onEpoch",
+  "learningRate", "momentum", "weightDecay", "beta1", "beta2", "epsilon"
+];
+
+function checkModel(model: unknown): Model {
+  const m = model as Model;
+  if (m === null || typeof m !== "object" || typeof m.forward !== "function" || typeof m.backward !== "function" ||
+      typeof m.zeroGrad !== "function" || !(m.params instanceof Float32Array) || !(m.grads instanceof Float32Array) ||
+      m.spec === null || typeof m.spec !== "object") {
+    fail(`model must implement Model (spec, params, grads, forward, backward, zeroGrad), got ${describe(model)}`);
+  }
+  if (m.grads.length !== m.params.length) fail(`model.grads has length ${m.grads.length}, but model.params has length ${m.params.length}`);
+  checkFinite("model.params", m.params);
+  return m;
+}
+
+function checkSplit(name: string, split: Split, dataset: Dataset, minN: number): void {
+  if (split === null || typeof split !== "object") fail(`${name} must be a split {x, y, n}, got ${describe(split)}`);
+  checkInteger(`${name}.n`, split.n, minN);
+  const {inputSize, outputSize} = dataset;
+  if (!(split.x instanceof Float32Array) || split.x.length !== split.n * inputSize) {
+    fail(`${name}.x must be a Float32Array of length n × inputSize = ${split.n * inputSize}, got ${describe(split.x)}`);
+  }
+  if (!(split.y instanceof Float32Array) || split.y.length !== split.n * outputSize) {
+    fail(`${name}.y must be a Float32Array of length n × outputSize = ${split.n * outputSize}, got ${describe(split.y)}`);
+  }
+  checkFinite(`${name}.x`, split.x);
+  checkFinite(`${name}.y`, split.y);
+  if (split.labels !== undefined) {
+    if (!(split.labels instanceof Int32Array) || split.labels.length !== split.n) {
+      fail(`${name}.labels must be an Int32Array of length ${split.n}, got ${describe(split.labels)}`);
+    }
+    for (let i = 0; i < split.n; i++) {
+      const label = split.labels[i];
+      if (label < 0 || label >= outputSize) fail(`${name}.labels[${i}] must be a class index from 0 to ${outputSize - 1}, got ${label}`);
+    }
+  }
+}
+
+function checkDataset(dataset: unknown, model: Model): Dataset {
+  const d = dataset as Dataset;
+  if (d === null || typeof d !== "object") fail(`dataset must be a Dataset, got ${describe(dataset)}`);
+  checkOneOf("dataset.task", d.task, ["classification", "regression"]);
+  if (d.inputSize !== model.spec.inputSize) {
+    fail(`dataset.inputSize is ${describe(d.inputSize)} but the model's inputSize is ${model.spec.inputSize}; they must match`);
+  }
+  if (d.outputSize !== model.spec.outputSize) {
+    fail(`dataset.outputSize is ${describe(d.outputSize)} but the model's outputSize is ${model.spec.outputSize}; they must match`);
+  }
+  checkSplit("dataset.train", d.train, d, 1);
+  checkSplit("dataset.test", d.test, d, 0);
+  return d;
+}
+
+/** Fills defaults and checks every option against the dataset. */
+export function resolveTrainOptions(options: TrainOptions, dataset: Dataset): ResolvedTrainOptions {
+  if (options === null || typeof options !== "object") fail(`training options must be an object, got ${describe(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!OPTION_NAMES.includes(key)) fail(`unknown training option ${JSON.stringify(key)} (known: ${OPTION_NAMES.join(", ")})`);
+  }
+  const epochs = checkInteger("epochs", options.epochs ?? 10, 1);
+  const batchSize = checkInteger("batchSize", options.batchSize ?? 32, 1);
+  const optimizer = checkOneOf("optimizer", options.optimizer ?? "adam", OPTIMIZER_KINDS);
+  const loss = checkOneOf("loss", options.loss ?? (dataset.task === "classification" ? "softmax-cross-entropy" : "mse"), LOSS_KINDS);
+  if (loss === "softmax-cross-entropy" && (dataset.task !== "classification" || dataset.outputSize < 2)) {
+    fail(`loss "softmax-cross-entropy" needs a classification dataset with at least 2 outputs, got ${dataset.task} dataset ${JSON.stringify(dataset.name)} with ${dataset.outputSize} output(s); use "mse"`);
+  }
+  const seed = checkInteger("seed", options.seed ?? 1);
+  const evaluateTrain = options.evaluateTrain ?? true;
+  if (typeof evaluateTrain !== "boolean") fail(`evaluateTrain must be true or false, got ${describe(evaluateTrain)}`);
+  if (options.onEpoch !== undefined && typeof options.onEpoch !== "function") fail(`onEpoch must be a function, got ${describe(options.onEpoch)}`);
+  const {learningRate, momentum, weightDecay, beta1, beta2, epsilon} = options;
+  const opt = resolveOptimizerOptions(optimizer, Object.fromEntries(
+    Object.entries({learningRate, momentum, weightDecay, beta1, beta2, epsilon}).filter(([, v]) => v !== undefined)
+  ));
+  return {epochs, batchSize, optimizer, loss, seed, evaluateTrain, ...opt};
+}
+
+/** A trainer over `model` and `dataset`; see the top of this file. */
+export function createTrainer(model: Model, dataset: Dataset, options: TrainOptions = {}): Trainer {
+  checkModel(model);
+  checkDataset(dataset, model);
+  const opts = resolveTrainOptions(options, dataset);
+
+  const {inputSize, outputSize} = dataset;
+  const train = dataset.train;
+  const batch = Math.min(opts.batchSize, train.n);
+  const lastBatch = train.n % batch || batch;
+  const lossFn = lossFunction(opts.loss);
+  const optimizer = createOptimizer(opts.optimizer, model.params.length, {
+    learningRate: opts.learningRate, momentum: opts.momentum, weightDecay: opts.weightDecay,
+    beta1: opts.beta1, beta2: opts.beta2, epsilon: opts.epsilon
+  });
+  const rng = createRng(opts.seed);
+  const order = Int32Array.from({length: train.n}, (_, i) => i);
+  const xb = new Float32Array(batch * inputSize);
+  const yb = new Float32Array(batch * outputSize);
+  const gb = new Float32Array(batch * outputSize);
+  // Views for the full and the last (possibly smaller) batch, made once.
+  const views = (b: number) => ({x: xb.subarray(0, b * inputSize), y: yb.subarray(0, b * outputSize), g: gb.subarray(0, b * outputSize)});
+  const full = views(batch);
+  const last = views(lastBatch);
+
+  const state: TrainerState = {epoch: 0, step: 0, position: 0, diverged: false, history: []};
+  let epochLoss = 0;
+  let epochSamples = 0;
+  let epochStart = 0;
+
+  function step(): number {
+    if (state.position === 0) {
+      rng.shuffle(order);
+      epochLoss = 0;
+      epochSamples = 0;
+      epochStart = now();
+    }
+    const start = state.position;
+    const b = Math.min(batch, train.n - start);
+    const v = b === batch ? full : last;
+    for (let i = 0; i < b; i++) {
+      const s = order[start + i];
+      for (let j = 0; j < inputSize; j++) xb[i * inputSize + j] = train.x[s * inputSize + j];
+      for (let j = 0; j < outputSize; j++) yb[i * outputSize + j] = train.y[s * outputSize + j];
+    }
+    model.zeroGrad();
+    const out = model.forward(v.x, b);
+    if (out.length !== b * outputSize) fail(`model.forward returned ${out.length} values for a batch of ${b}; expected ${b * outputSize}`);
+    const loss = lossFn(out, v.y, b, v.g);
+    if (Number.isFinite(loss)) {
+      model.backward(v.g);
+      optimizer.step(model.params, model.grads);
+    } else {
+      state.diverged = true;
+    }
+    epochLoss += loss * b;
+    epochSamples += b;
+    state.step++;
+    state.position = start + b;
+    if (state.position >= train.n) {
+      state.position = 0;
+      state.epoch++;
+    }
+    return loss;
+  }
+
+  function evaluate(which: "train" | "test" | Split): Evaluation {
+    const split = which === "train" ? dataset.train : which === "test" ? dataset.test : which;
+    if (typeof which === "string") checkOneOf("split", which, ["train", "test"]);
+    else checkSplit("split", split, dataset, 1);
+    if (split.n === 0) fail(`cannot evaluate the ${describe(which)} split: it is empty`);
+    const classification = dataset.task === "classification";
+    let lossSum = 0;
+    let correct = 0;
+    for (let start = 0; start < split.n; start += batch) {
+      const b = Math.min(batch, split.n - start);
+      const x = split.x.subarray(start * inputSize, (start + b) * inputSize);
+      const y = split.y.subarray(start * outputSize, (start + b) * outputSize);
+      const out = model.forward(x, b);
+      lossSum += lossFn(out, y, b) * b;
+      if (classification) correct += countCorrect(out, split.labels ? split.labels.subarray(start, start + b) : y, b);
+    }
+    const loss = lossSum / split.n;
+    return classification ? {loss, accuracy: correct / split.n} : {loss};
+  }
+
+  function epoch(): EpochRecord {
+    const target = state.epoch + 1;
+    do {
+      step();
+    } while (state.epoch < target && !state.diverged);
+    const record: EpochRecord = {
+      epoch: state.epoch,
+      step: state.step,
+      batchLoss: epochSamples > 0 ? epochLoss / epochSamples : NaN,
+      learningRate: optimizer.options.learningRate,
+      time: 0
+    };
+    if (opts.evaluateTrain) {
+      const e = evaluate("train");
+      record.trainLoss = e.loss;
+      if (e.accuracy !== undefined) record.trainAccuracy = e.accuracy;
+    }
+    if (dataset.test.n > 0) {
+      const e = evaluate("test");
+      record.testLoss = e.loss;
+      if (e.accuracy !== undefined) record.testAccuracy = e.accuracy;
+    }
+    record.time = now() - epochStart;
+    state.history.push(record);
+    return record;
+  }
+
+  return {
+    model,
+    dataset,
+    options: opts,
+    optimizer,
+    state,
+    step,
+    epoch,
+    evaluate,
+    setLearningRate(learningRate: number) {
+      optimizer.setLearningRate(learningRate);
+    }
+  };
+}
+
+function now(): number {
+  return typeof performance !== "undefined" ? performance.now() : Date.now();
+}
+
+/**
+ * Trains for `options.epochs` epochs (stopping early when `onEpoch` returns false or the loss
+ * stops being finite) and returns the per-epoch history.
+ */
+export function train(model: Model, dataset: Dataset, options: TrainOptions = {}): EpochRecord[] {
+  const trainer = createTrainer(model, dataset, options);
+  for (let e = 0; e < trainer.options.epochs; e++) {
+    const record = trainer.epoch();
+    const keepGoing = options.onEpoch ? options.onEpoch(record, trainer) : undefined;
+    if (keepGoing === false || trainer.state.diverged) break;
+  }
+  return trainer.state.history;
+}
