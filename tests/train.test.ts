@@ -13,7 +13,7 @@ function linearModel(inputSize: number, outputSize: number, seed = 1) {
   const grads = new Float32Array(params.length);
   const rng = createRng(seed);
   for (let i = 0; i < nW; i++) params[i] = 0.1 * rng.normal();
-  let lastInput = new Float32Array(0);
+  let lastInput: Float32Array = new Float32Array(0);
   let lastBatch = 0;
   const seen: Float32Array[] = []; // copies of each forward input
   const refs: Float32Array[] = []; // the input arrays themselves
