@@ -2,13 +2,17 @@
  * The fast Walsh–Hadamard transform (natural / Hadamard order, unnormalised unless asked).
  *
  * One public entry point, `wht`, in front of interchangeable kernels (lib/kernels/): the fast
- * scalar JS kernel by default, the radix-2 reference for tests. `from` is the first butterfly
+ * scalar JS kernel until `ready()` has loaded the WebAssembly SIMD kernel (emitted at run time by
+ * lib/wasm/), and the radix-2 reference for tests. Kernels agree within float32 rounding; the
+ * SIMD and radix-2 kernels agree bit for bit. `from` is the first butterfly
  * half-size: 1 runs every stage, 4 skips the first two (the Switch Net 4 combiner).
  */
 import {checkFloat32Array, checkOneOf, checkPowerOfTwo, fail} from "./check.js";
 import type {WhtKernel} from "./kernels/kernel.js";
 import {radix2Kernel} from "./kernels/radix2.js";
 import {scalarKernel} from "./kernels/scalar.js";
+import {createWasmSimdKernel} from "./kernels/wasmSimd.js";
+import {loadWasm, wasmWht} from "./wasm/runtime.js";
 
 export interface WhtOptions {
   /** First butterfly half-size (a power of two, at most n). 1 = full transform. */
@@ -23,7 +27,7 @@ export interface WhtBatchOptions extends WhtOptions {
 }
 
 /** Names accepted by `setBackend`: "auto" picks the fastest kernel loaded so far. */
-export type WhtBackend = "auto" | "scalar" | "radix2";
+export type WhtBackend = "auto" | "scalar" | "radix2" | "wasm-simd";
 
 const kernels: Map<string, WhtKernel> = new Map([
   [scalarKernel.name, scalarKernel],
@@ -88,7 +92,7 @@ export function whtKernel(name: string): WhtKernel {
 }
 
 function fastest(): WhtKernel {
-  return scalarKernel;
+  return kernels.get("wasm-simd") ?? scalarKernel;
 }
 
 /**
@@ -104,6 +108,10 @@ export function setBackend(name: WhtBackend | string): string {
 
 /** Resolves when the fastest available kernels are loaded. `wht` works before and after. */
 export async function ready(): Promise<string> {
+  if (!kernels.has("wasm-simd") && (await loadWasm())) {
+    const w = wasmWht();
+    if (w) kernels.set("wasm-simd", createWasmSimdKernel(w));
+  }
   if (requested === "auto") current = fastest();
   return current.name;
 }

@@ -1,0 +1,229 @@
+// Tests for lib/wasm/ (the binary emitter, the emitted SIMD WHT kernel, the kernel memory) and
+// for the WHT fallback path with WebAssembly forced off.
+import {afterEach, beforeAll, describe, expect, it, vi} from "vitest";
+import {SwitchNetError} from "../lib/check.js";
+import {createRng} from "../lib/random.js";
+import {Code, ModuleBuilder, sleb, uleb} from "../lib/wasm/encoder.js";
+import {allocate, allocatedBytes, inWasmMemory, wasmMemory} from "../lib/wasm/memory.js";
+import {op, valtype} from "../lib/wasm/opcodes.js";
+import {simdSupported} from "../lib/wasm/runtime.js";
+import {backend, ready, setBackend, wht, whtBatch, whtKernel, whtKernelNames, whtReference} from "../lib/wht.js";
+
+function randomVector(n: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = rng.normal();
+  return x;
+}
+
+function expectSameBits(actual: Float32Array, expected: Float32Array, label = ""): void {
+  expect(actual.length).toBe(expected.length);
+  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
+  const b = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) throw new Error(`${label}: bits differ at index ${i}: ${actual[i]} vs ${expected[i]}`);
+  }
+}
+
+/** Largest |a[i] − b[i]|. */
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+function radix2(x: Float32Array, size: number, from: number, normalize: boolean): Float32Array {
+  const y = x.slice();
+  whtKernel("radix2").transform(y, size, from, normalize);
+  return y;
+}
+
+beforeAll(async () => {
+  await ready();
+});
+
+afterEach(() => {
+  setBackend("auto");
+});
+
+describe("binary emitter", () => {
+  it("encodes LEB128 like the spec's examples", () => {
+    expect(uleb(0)).toEqual([0]);
+    expect(uleb(127)).toEqual([0x7f]);
+    expect(uleb(128)).toEqual([0x80, 0x01]);
+    expect(uleb(624485)).toEqual([0xe5, 0x8e, 0x26]);
+    expect(uleb(2 ** 32 - 1)).toEqual([0xff, 0xff, 0xff, 0xff, 0x0f]);
+    expect(sleb(0)).toEqual([0]);
+    expect(sleb(-1)).toEqual([0x7f]);
+    expect(sleb(63)).toEqual([0x3f]);
+    expect(sleb(64)).toEqual([0xc0, 0x00]);
+    expect(sleb(-64)).toEqual([0x40]);
+    expect(sleb(-123456)).toEqual([0xc0, 0xbb, 0x78]);
+    expect(() => uleb(-1)).toThrow(SwitchNetError);
+    expect(() => sleb(2 ** 31)).toThrow(SwitchNetError);
+  });
+
+  it("writes a module that validates and runs (a loop summing 1..n)", () => {
+    const m = new ModuleBuilder();
+    const f = m.declare([valtype.i32], [valtype.i32]);
+    const c: Code = f.code;
+    const acc = c.local(valtype.i32);
+    c.block().loop();
+    c.get(0).emit(op.i32_eqz).brIf(1);
+    c.get(acc).get(0).emit(op.i32_add).set(acc);
+    c.get(0).i32(1).emit(op.i32_sub).set(0);
+    c.br(0).end().end();
+    c.get(acc);
+    m.export("sum", f.index);
+    const bytes = m.encode();
+    expect(WebAssembly.validate(bytes)).toBe(true);
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    const sum = inst.exports.sum as (n: number) => number;
+    expect(sum(10)).toBe(55);
+    expect(sum(1000)).toBe(500500);
+  });
+});
+
+describe("SIMD WHT kernel", () => {
+  it("is detected and chosen by ready() on this platform", async () => {
+    expect(simdSupported()).toBe(true);
+    expect(whtKernelNames()).toContain("wasm-simd");
+    expect(await ready()).toBe("wasm-simd");
+    expect(backend()).toBe("wasm-simd");
+  });
+
+  it("equals the O(n²) Hadamard product within float32 rounding for n = 1 … 2^12", () => {
+    for (let k = 0; k <= 12; k++) {
+      const n = 2 ** k;
+      const x = randomVector(n, 10 + k);
+      const want = whtReference(x);
+      const got = wht(x.slice());
+      let scale = 0;
+      for (const v of x) scale = Math.max(scale, Math.abs(v));
+      const tol = 2 ** -22 * Math.max(1, k) * Math.sqrt(n) * scale;
+      expect(maxDiff(got, want)).toBeLessThanOrEqual(tol);
+    }
+  });
+
+  it("matches the radix-2 reference bit for bit for every size 1 … 2^16 and a few larger, with from and normalize", () => {
+    const simd = whtKernel("wasm-simd");
+    for (let k = 0; k <= 20; k += k < 16 ? 1 : 2) {
+      const n = 2 ** k;
+      const x = randomVector(n, 20 + k);
+      const froms = [...new Set([0, 1, 2, 3, 4, 5, 7, k - 3, k - 1, k].filter((f) => f >= 0 && f <= k).map((f) => 2 ** f))];
+      for (const from of froms) {
+        for (const normalize of [false, true]) {
+          const got = x.slice();
+          simd.transform(got, n, from, normalize);
+          expectSameBits(got, radix2(x, n, from, normalize), `n=${n} from=${from} normalize=${normalize}`);
+        }
+      }
+    }
+  });
+
+  it("agrees with the scalar kernel within float32 rounding", () => {
+    for (const k of [3, 9, 14, 17]) {
+      const n = 2 ** k;
+      const x = randomVector(n, 30 + k);
+      const a = x.slice();
+      whtKernel("scalar").transform(a, n, 4, true);
+      const b = x.slice();
+      whtKernel("wasm-simd").transform(b, n, 4, true);
+      expect(maxDiff(a, b)).toBeLessThanOrEqual(2 ** -22 * k * 4);
+      expect(maxDiff(a, x)).toBeGreaterThan(0.1);
+    }
+  });
+
+  it("gives the same bits batched as one vector at a time, including short vectors that leave a tail", () => {
+    for (const [size, count] of [[1, 5], [2, 7], [4, 3], [8, 5], [16, 3], [64, 33], [4096, 5], [8192, 3], [2 ** 15, 2]]) {
+      for (const opts of [{}, {from: Math.min(2, size), normalize: true}]) {
+        const x = randomVector(size * count, size + count);
+        const batched = whtBatch(x.slice(), {size, ...opts});
+        const single = x.slice();
+        for (let v = 0; v < count; v++) wht(single.subarray(v * size, (v + 1) * size), opts);
+        expectSameBits(batched, single, `size=${size} count=${count}`);
+        expectSameBits(batched, radix2(x, size, opts.from ?? 1, opts.normalize ?? false), `radix2 size=${size}`);
+      }
+    }
+  });
+
+  it("gives the same result before and after ready() within float32 rounding (scalar then SIMD)", () => {
+    const x = randomVector(1 << 14, 40);
+    setBackend("scalar");
+    const before = wht(x.slice(), {normalize: true});
+    setBackend("auto");
+    const after = wht(x.slice(), {normalize: true});
+    expect(maxDiff(before, after)).toBeLessThanOrEqual(2 ** -22 * 14 * 4);
+    expect(maxDiff(before, x)).toBeGreaterThan(0.1);
+  });
+});
+
+describe("kernel memory", () => {
+  it("allocates zeroed tensors that the kernel transforms in place", () => {
+    const t = allocate(1024);
+    try {
+      expect(t.array.length).toBe(1024);
+      expect(t.array.every((v) => v === 0)).toBe(true);
+      expect(inWasmMemory(t.array)).toBe(true);
+      expect(inWasmMemory(new Float32Array(4))).toBe(false);
+      const x = randomVector(1024, 50);
+      t.array.set(x);
+      const out = wht(t.array, {from: 4});
+      expect(out).toBe(t.array);
+      expectSameBits(t.array, radix2(x, 1024, 4, false), "in place");
+    } finally {
+      t.free();
+    }
+  });
+
+  it("keeps tensors valid when the memory grows (take the view again from .array)", () => {
+    const a = allocate(1000);
+    a.array.set(randomVector(1000, 60));
+    const copy = a.array.slice();
+    const bytesBefore = wasmMemory().memory.buffer.byteLength;
+    const big = allocate(bytesBefore / 4 + 1000); // forces a grow
+    expect(wasmMemory().memory.buffer.byteLength).toBeGreaterThan(bytesBefore);
+    expectSameBits(a.array, copy, "after grow");
+    big.free();
+    a.free();
+  });
+
+  it("reuses freed space and accounts for every byte", () => {
+    const before = allocatedBytes();
+    const a = allocate(100), b = allocate(1000), c = allocate(10);
+    expect(allocatedBytes() - before).toBe(448 + 4032 + 64);
+    const bPtr = b.ptr;
+    b.free();
+    const d = allocate(900);
+    expect(d.ptr).toBe(bPtr);
+    expect(a.ptr % 64).toBe(0);
+    for (const t of [a, c, d]) t.free();
+    expect(allocatedBytes()).toBe(before);
+    expect(() => a.free()).toThrow(/already freed/);
+    expect(() => a.array).toThrow(/was freed/);
+    expect(() => allocate(-1)).toThrow(/n must be at least 0, got -1/);
+  });
+});
+
+describe("fallback with WebAssembly forced off", () => {
+  it("setBackend('scalar') runs the JS kernel with the same results within rounding", () => {
+    expect(setBackend("scalar")).toBe("scalar");
+    expect(backend()).toBe("scalar");
+    const x = randomVector(4096, 70);
+    const got = wht(x.slice(), {from: 4, normalize: true});
+    setBackend("wasm-simd");
+    const simd = wht(x.slice(), {from: 4, normalize: true});
+    expect(maxDiff(got, simd)).toBeLessThanOrEqual(2 ** -22 * 12 * 4);
+    expect(maxDiff(got, x)).toBeGreaterThan(0.1);
+  });
+
+  it("reports no SIMD support when the engine rejects SIMD modules", () => {
+    const spy = vi.spyOn(WebAssembly, "validate").mockReturnValue(false);
+    try {
+      expect(simdSupported()).toBe(false);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(simdSupported()).toBe(true);
+  });
+});
