@@ -1,0 +1,236 @@
+/**
+ * createModel: validates a ModelSpec, resolves its defaults and builds the model it names.
+ *
+ * The three WHT kinds (switchnet4, butterfly, filterbank) share one frame, built here:
+ *   place the input in width W (pad or repeat) → optional adjust to RMS 1 →
+ *   projection v ← WHT(D_in ⊙ v)/√W → depth × layer → D_out ⊙ v, sliced to outputSize.
+ * Each kind supplies only its layer (a `WidthLayer`); the dense baseline builds its own model.
+ *
+ * Parameters of all layers live in ONE flat Float32Array (`params`), with layer l at offset
+ * l·layer.size (a subarray view per layer); `grads` mirrors it. The flips are fixed, not parameters.
+ * Seeds: D_in from deriveSeed(seed, 0), D_out from deriveSeed(seed, 1), layer l's initial weights
+ * from deriveSeed(seed, 100 + l).
+ *
+ * Buffers: forward keeps, per batch size, the activations backward needs (grow-only workspaces,
+ * (depth + 2)·batch·W floats plus two gradient rows of the same size once backward runs). The
+ * arrays forward and backward RETURN are new on every call, so callers may keep them.
+ */
+import {checkFinite, checkFloat32Array, checkInteger, checkOneOf, checkPowerOfTwo, describe, fail} from "./check.js";
+import {createRng, deriveSeed, type Rng} from "./random.js";
+import {GROUP_SIZES, MODEL_KINDS, PROJECTION_KINDS, type Model, type ModelSpec, type ResolvedModelSpec} from "./types.js";
+import {
+  adjustBackward, adjustForward, placeBackward, placeForward, project, projectTranspose, signFlips
+} from "./projection.js";
+import {switchNetLayer} from "./switchnet.js";
+
+/**
+ * One learned layer of a WHT model: maps each width-W row to a width-W row. Stateless apart from
+ * scratch space, so one object serves every layer of a model (the weights are passed in).
+ */
+export interface WidthLayer {
+  readonly name: string;
+  readonly width: number;
+  /** Learned weights stored per layer. */
+  readonly size: number;
+  /** Writes the initial weights (`noise` = initNoise) into w (length `size`). */
+  init(w: Float32Array, rng: Rng, noise: number): void;
+  /** y ← layer(x) for `batch` rows; x is left unchanged. */
+  forward(x: Float32Array, y: Float32Array, w: Float32Array, batch: number): void;
+  /**
+   * Given the saved layer input x and the gradient gy at its output (overwritten as scratch):
+   * writes the gradient at the input into gx and ADDS the weight gradient into gw.
+   */
+  backward(x: Float32Array, gy: Float32Array, gx: Float32Array, w: Float32Array, gw: Float32Array, batch: number): void;
+}
+
+/** Defaults filled in by `resolveSpec`. */
+export const MODEL_DEFAULTS = {
+  depth: 2,
+  groupSize: 4,
+  projection: "subrandom",
+  adjust: false,
+  placement: "pad",
+  initNoise: 0.05,
+  seed: 1
+} as const;
+
+/** Largest parameter count createModel accepts (1 GiB of float32 for params, as much again for grads). */
+export const MAX_PARAMETERS = 2 ** 28;
+
+const SPEC_FIELDS = ["kind", "inputSize", "outputSize", "width", "depth", "groupSize", "projection", "adjust", "placement", "initNoise", "seed"];
+
+/** Whether `kind` places its input in a power-of-two width and mixes it with WHTs. */
+export function isWhtKind(kind: string): boolean {
+  return kind === "switchnet4" || kind === "butterfly" || kind === "filterbank";
+}
+
+/**
+ * Checks every field of a spec and fills in the defaults. Throws a SwitchNetError naming the
+ * first bad value and the rule it breaks.
+ */
+export function resolveSpec(spec: ModelSpec): ResolvedModelSpec {
+  if (typeof spec !== "object" || spec === null || Array.isArray(spec)) {
+    fail(`spec must be an object with kind, inputSize, outputSize and width, got ${describe(spec)}`);
+  }
+  for (const key of Object.keys(spec)) {
+    if (!SPEC_FIELDS.includes(key)) fail(`spec has an unknown field ${JSON.stringify(key)}; known fields: ${SPEC_FIELDS.join(", ")}`);
+  }
+  const kind = checkOneOf("kind", spec.kind, MODEL_KINDS);
+  const inputSize = checkInteger("inputSize", spec.inputSize, 1);
+  const outputSize = checkInteger("outputSize", spec.outputSize, 1);
+  const depth = checkInteger("depth", spec.depth ?? MODEL_DEFAULTS.depth, 1);
+  const given = (name: string, value: unknown) => value === undefined ? `${name} (default ${(MODEL_DEFAULTS as Record<string, unknown>)[name]})` : name;
+  const groupSize = spec.groupSize ?? MODEL_DEFAULTS.groupSize;
+  if (!(GROUP_SIZES as readonly unknown[]).includes(groupSize)) {
+    fail(`groupSize must be one of ${GROUP_SIZES.join(", ")}, got ${describe(groupSize)}`);
+  }
+  const projection = checkOneOf("projection", spec.projection ?? MODEL_DEFAULTS.projection, PROJECTION_KINDS);
+  const adjust = spec.adjust ?? MODEL_DEFAULTS.adjust;
+  if (typeof adjust !== "boolean") fail(`adjust must be true or false, got ${describe(adjust)}`);
+  const placement = checkOneOf("placement", spec.placement ?? MODEL_DEFAULTS.placement, ["pad", "repeat"] as const);
+  const initNoise = spec.initNoise ?? MODEL_DEFAULTS.initNoise;
+  if (typeof initNoise !== "number" || !Number.isFinite(initNoise) || initNoise < 0) {
+    fail(`initNoise must be a finite number at least 0, got ${describe(initNoise)}`);
+  }
+  const seed = checkInteger("seed", spec.seed ?? MODEL_DEFAULTS.seed);
+  let width: number;
+  if (isWhtKind(kind)) {
+    width = checkPowerOfTwo("width", spec.width);
+    if (kind === "butterfly" && width < 2) fail(`width must be at least 2 for a butterfly (it pairs elements), got ${width}`);
+    if (width < inputSize) fail(`width must be at least inputSize ${inputSize} for ${kind} (the input is placed in a width-W vector), got ${width}`);
+    if (width < outputSize) fail(`width must be at least outputSize ${outputSize} for ${kind} (the output is sliced from a width-W vector), got ${width}`);
+    // Both are powers of two, so groupSize ≤ width also means groupSize divides width.
+    if (kind === "switchnet4" && groupSize > width) {
+      fail(`${given("groupSize", spec.groupSize)} must be at most the width ${width}, got ${groupSize}`);
+    }
+  } else {
+    width = checkInteger("width", spec.width, 1);
+  }
+  const resolved: ResolvedModelSpec = {kind, inputSize, outputSize, width, depth, groupSize, projection, adjust, placement, initNoise, seed};
+  const count = parameterCountOf(resolved);
+  if (count > MAX_PARAMETERS) {
+    fail(`this ${kind} model would have ${count.toLocaleString("en-US")} parameters; the limit is ${MAX_PARAMETERS.toLocaleString("en-US")} (reduce width or depth)`);
+  }
+  return Object.freeze(resolved);
+}
+
+/** The learned layer of a WHT kind. */
+export function widthLayer(spec: ResolvedModelSpec): WidthLayer {
+  switch (spec.kind) {
+    case "switchnet4": return switchNetLayer(spec.width, spec.groupSize);
+    default: return fail(`kind ${JSON.stringify(spec.kind)} has no width layer`);
+  }
+}
+
+function parameterCountOf(spec: ResolvedModelSpec): number {
+  return widthLayer(spec).size * spec.depth;
+}
+
+/** Builds the model a spec describes (see the file comment for the layout and buffers). */
+export function createModel(spec: ModelSpec): Model {
+  const resolved = resolveSpec(spec);
+  return createWhtModel(resolved, widthLayer(resolved));
+}
+
+function checkForwardInput(spec: ResolvedModelSpec, input: unknown, batchSize: unknown): number {
+  const batch = checkInteger("batchSize", batchSize, 1);
+  const x = checkFloat32Array("input", input);
+  const expected = batch * spec.inputSize;
+  if (x.length !== expected) {
+    fail(`input must have length batchSize × inputSize = ${batch} × ${spec.inputSize} = ${expected}, got length ${x.length}`);
+  }
+  checkFinite("input", x);
+  return batch;
+}
+
+function checkGradOutput(spec: ResolvedModelSpec, gradOutput: unknown, batch: number): void {
+  if (batch === 0) fail("backward needs a forward call first (it uses that call's activations)");
+  const g = checkFloat32Array("gradOutput", gradOutput);
+  const expected = batch * spec.outputSize;
+  if (g.length !== expected) {
+    fail(`gradOutput must have length batchSize × outputSize = ${batch} × ${spec.outputSize} = ${expected} (the last forward call), got length ${g.length}`);
+  }
+  checkFinite("gradOutput", g);
+}
+
+/** The shared frame of the WHT kinds around `layer` (see the file comment). */
+function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Model {
+  const {width: n, depth, inputSize: k, outputSize, placement, adjust} = spec;
+  const size = layer.size;
+  const parameterCount = size * depth;
+  const params = new Float32Array(parameterCount);
+  const grads = new Float32Array(parameterCount);
+  const weights = (l: number) => params.subarray(l * size, (l + 1) * size);
+  const weightGrads = (l: number) => grads.subarray(l * size, (l + 1) * size);
+  for (let l = 0; l < depth; l++) layer.init(weights(l), createRng(deriveSeed(spec.seed, 100 + l)), spec.initNoise);
+  const flipsIn = signFlips(n, {kind: spec.projection, seed: deriveSeed(spec.seed, 0)});
+  const flipsOut = signFlips(n, {kind: spec.projection, seed: deriveSeed(spec.seed, 1)});
+
+  // Workspaces: placed[] holds the placed (and, with adjust, adjusted) input; acts[l] is the input
+  // of layer l and acts[depth] the last layer's output. Grow-only; views of `batch` rows are used.
+  let capacity = 0;
+  let placedStore = new Float32Array(0);
+  let rmsStore = new Float32Array(0);
+  let actStores: Float32Array[] = [];
+  let gradStores: Float32Array[] = [];
+  let batch = 0;
+
+  const ensure = (rows: number) => {
+    if (rows <= capacity) return;
+    placedStore = new Float32Array(rows * n);
+    rmsStore = new Float32Array(rows);
+    actStores = Array.from({length: depth + 1}, () => new Float32Array(rows * n));
+    gradStores = [];
+    capacity = rows;
+  };
+  const view = (store: Float32Array, rows: number) => store.subarray(0, rows * n);
+
+  return {
+    spec,
+    params,
+    grads,
+    parameterCount,
+    forward(input: Float32Array, batchSize: number): Float32Array {
+      const rows = checkForwardInput(spec, input, batchSize);
+      ensure(rows);
+      batch = rows;
+      const placed = view(placedStore, rows);
+      placeForward(input, placed, rows, k, n, placement);
+      if (adjust) adjustForward(placed, rmsStore, rows, n);
+      const a0 = view(actStores[0], rows);
+      a0.set(placed);
+      project(a0, flipsIn, true);
+      for (let l = 0; l < depth; l++) layer.forward(view(actStores[l], rows), view(actStores[l + 1], rows), weights(l), rows);
+      const last = actStores[depth];
+      const out = new Float32Array(rows * outputSize);
+      for (let b = 0; b < rows; b++) {
+        for (let o = 0; o < outputSize; o++) out[b * outputSize + o] = flipsOut[o] * last[b * n + o];
+      }
+      return out;
+    },
+    backward(gradOutput: Float32Array): Float32Array {
+      checkGradOutput(spec, gradOutput, batch);
+      const rows = batch;
+      if (gradStores.length === 0) gradStores = [new Float32Array(capacity * n), new Float32Array(capacity * n)];
+      let g = view(gradStores[0], rows);
+      let gNext = view(gradStores[1], rows);
+      g.fill(0);
+      for (let b = 0; b < rows; b++) {
+        for (let o = 0; o < outputSize; o++) g[b * n + o] = flipsOut[o] * gradOutput[b * outputSize + o];
+      }
+      for (let l = depth - 1; l >= 0; l--) {
+        layer.backward(view(actStores[l], rows), g, gNext, weights(l), weightGrads(l), rows);
+        [g, gNext] = [gNext, g];
+      }
+      projectTranspose(g, flipsIn, true);
+      if (adjust) adjustBackward(view(placedStore, rows), rmsStore, g, rows, n);
+      const gx = new Float32Array(rows * k);
+      placeBackward(g, gx, rows, k, n, placement);
+      return gx;
+    },
+    zeroGrad(): void {
+      grads.fill(0);
+    }
+  };
+}
+

@@ -1,0 +1,335 @@
+// createModel and the model kinds: zero-curvature initialisation (norm-preserving, linear),
+// the truncated-WHT identity the combiner relies on, seeded reproducibility, the flat parameter
+// layout, and every bad-input case (a SwitchNetError naming the value, nothing changed).
+import {describe, expect, it} from "vitest";
+import {MAX_PARAMETERS, createModel, resolveSpec} from "../lib/model.js";
+import {signFlips} from "../lib/projection.js";
+import {createRng, deriveSeed} from "../lib/random.js";
+import type {ModelKind, ModelSpec} from "../lib/types.js";
+import {wht, whtBatch, whtReference} from "../lib/wht.js";
+
+const WHT_KINDS: ModelKind[] = ["switchnet4"];
+const ALL_KINDS: ModelKind[] = [...WHT_KINDS];
+
+function randomVector(n: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  return new Float32Array(n).map(() => rng.normal());
+}
+
+function norm(v: ArrayLike<number>, from = 0, to = v.length): number {
+  let s = 0;
+  for (let i = from; i < to; i++) s += v[i] * v[i];
+  return Math.sqrt(s);
+}
+
+describe("the truncated WHT: T_m · blockdiag(H_m) = H_n", () => {
+  for (const [n, m] of [[8, 2], [16, 4], [64, 4], [64, 8], [256, 16]]) {
+    it(`n = ${n}, m = ${m}: H_m on each block, then wht from m, is the full transform`, () => {
+      const x = randomVector(n, n + m);
+      const expected = whtReference(x);
+      const y = whtBatch(Float32Array.from(x), {size: m});
+      wht(y, {from: m});
+      for (let i = 0; i < n; i++) expect(y[i]).toBeCloseTo(expected[i], 3);
+      // Normalised pieces compose to the normalised whole: (H_m/√m) then T_m/√(n/m) = H_n/√n.
+      const z = whtBatch(Float32Array.from(x), {size: m, normalize: true});
+      wht(z, {from: m, normalize: true});
+      for (let i = 0; i < n; i++) expect(z[i]).toBeCloseTo(expected[i] / Math.sqrt(n), 4);
+    });
+  }
+});
+
+describe.each(WHT_KINDS)("%s with initNoise 0", (kind) => {
+  const specFor = (width: number, extra: Partial<ModelSpec> = {}): ModelSpec =>
+    ({kind, width, inputSize: width, outputSize: width, depth: 3, groupSize: Math.min(4, width), initNoise: 0, seed: 4, ...extra});
+
+  it("preserves the norm of the padded input (outputSize = width)", () => {
+    for (const width of [2, 8, 64, 1024]) {
+      for (const inputSize of [1, Math.max(1, width / 2 - 1), width]) {
+        for (const projection of ["random", "subrandom"] as const) {
+          const model = createModel(specFor(width, {inputSize, projection}));
+          const x = randomVector(2 * inputSize, width + inputSize);
+          const out = model.forward(x, 2);
+          for (let b = 0; b < 2; b++) {
+            const expected = norm(x, b * inputSize, (b + 1) * inputSize);
+            expect(Math.abs(norm(out, b * width, (b + 1) * width) - expected)).toBeLessThan(1e-5 * expected);
+          }
+        }
+      }
+    }
+  });
+
+  it("preserves the norm of a repeated input when inputSize divides the width", () => {
+    const model = createModel(specFor(64, {inputSize: 16, placement: "repeat"}));
+    const x = randomVector(16, 1);
+    const out = model.forward(x, 1);
+    expect(Math.abs(norm(out) - norm(x))).toBeLessThan(1e-5 * norm(x));
+  });
+
+  it("maps adjusted inputs to norm √width (RMS 1), whatever their scale", () => {
+    const model = createModel(specFor(32, {inputSize: 20, adjust: true}));
+    const x = randomVector(20, 2).map((v) => 100 * v);
+    expect(Math.abs(norm(model.forward(x, 1)) - Math.sqrt(32))).toBeLessThan(1e-5 * Math.sqrt(32));
+  });
+
+  it("is linear: f(a·x + b·y) = a·f(x) + b·f(y)", () => {
+    const model = createModel(specFor(32, {inputSize: 32, outputSize: 7}));
+    const x = randomVector(32, 3);
+    const y = randomVector(32, 4);
+    const fx = Float32Array.from(model.forward(x, 1));
+    const fy = Float32Array.from(model.forward(y, 1));
+    const fxy = model.forward(x.map((v, i) => 2 * v - 3 * y[i]), 1);
+    for (let o = 0; o < 7; o++) expect(fxy[o]).toBeCloseTo(2 * fx[o] - 3 * fy[o], 4);
+  });
+});
+
+describe.each(WHT_KINDS)("%s nonlinearity", (kind) => {
+  it("with initNoise > 0 is not linear (f(−x) ≠ −f(x))", () => {
+    const model = createModel({kind, width: 16, inputSize: 16, outputSize: 16, depth: 1, initNoise: 0.3, seed: 2});
+    const x = randomVector(16, 5);
+    const fx = Float32Array.from(model.forward(x, 1));
+    const fnx = model.forward(x.map((v) => -v), 1);
+    const gap = norm(fx.map((v, i) => v + fnx[i]));
+    expect(gap).toBeGreaterThan(0.05 * norm(fx));
+  });
+});
+
+describe.each(ALL_KINDS)("%s seeding and layout", (kind) => {
+  const spec: ModelSpec = {kind, width: 16, inputSize: 10, outputSize: 3, depth: 2};
+
+  it("gives bit-identical parameters and outputs for the same seed, different ones for another", () => {
+    const a = createModel({...spec, seed: 11});
+    const b = createModel({...spec, seed: 11});
+    const c = createModel({...spec, seed: 12});
+    expect(a.params).toEqual(b.params);
+    expect(c.params).not.toEqual(a.params);
+    const x = randomVector(20, 9);
+    expect(a.forward(x, 2)).toEqual(b.forward(x, 2));
+    expect(c.forward(x, 2)).not.toEqual(a.forward(x, 2));
+  });
+
+  it("resolves the defaults", () => {
+    expect(createModel(spec).spec).toEqual({
+      ...spec, depth: 2, groupSize: 4, projection: "subrandom", adjust: false, placement: "pad", initNoise: 0.05, seed: 1
+    });
+    expect(createModel(spec).params).toEqual(createModel({...spec, seed: 1}).params);
+  });
+
+  it("has flat params and grads of parameterCount floats, and returns batch × outputSize outputs", () => {
+    const model = createModel(spec);
+    expect(model.params).toBeInstanceOf(Float32Array);
+    expect(model.params.length).toBe(model.parameterCount);
+    expect(model.grads.length).toBe(model.parameterCount);
+    expect(model.forward(randomVector(30, 1), 3)).toHaveLength(9);
+    expect(model.forward(randomVector(10, 1), 1)).toHaveLength(3);
+  });
+
+  it("processes each sample of a batch independently", () => {
+    const model = createModel(spec);
+    const x = randomVector(30, 2);
+    const together = Float32Array.from(model.forward(x, 3));
+    for (let b = 0; b < 3; b++) {
+      const alone = model.forward(x.slice(b * 10, (b + 1) * 10), 1);
+      for (let o = 0; o < 3; o++) expect(alone[o]).toBeCloseTo(together[b * 3 + o], 6);
+    }
+  });
+
+  it("returns new arrays from forward and backward, and accumulates into grads until zeroGrad", () => {
+    const model = createModel({...spec, initNoise: 0.3});
+    const x = randomVector(20, 3);
+    const out1 = model.forward(x, 2);
+    const out2 = model.forward(randomVector(20, 4), 2);
+    expect(out1).not.toBe(out2);
+    expect(out1).not.toEqual(out2);
+    const g = randomVector(6, 5);
+    model.forward(x, 2);
+    model.zeroGrad();
+    const gx1 = model.backward(g);
+    const once = Float32Array.from(model.grads);
+    expect(norm(once)).toBeGreaterThan(0);
+    const gx2 = model.backward(g);
+    expect(gx2).toEqual(gx1);
+    for (let i = 0; i < once.length; i += 7) expect(model.grads[i]).toBeCloseTo(2 * once[i], 5);
+    model.zeroGrad();
+    expect(model.grads.every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe("createModel rejects bad specs with a SwitchNetError naming the value", () => {
+  const base: ModelSpec = {kind: "switchnet4", width: 16, inputSize: 10, outputSize: 3};
+  const cases: [string, unknown, RegExp][] = [
+    ["not an object", 5, /spec must be an object.*got 5/],
+    ["null", null, /spec must be an object.*got null/],
+    ["unknown kind", {...base, kind: "lstm"}, /kind must be one of "switchnet4", "butterfly", "filterbank", "dense", got "lstm"/],
+    ["missing kind", {width: 16, inputSize: 10, outputSize: 3}, /kind must be one of .*got undefined/],
+    ["unknown field", {...base, depht: 3}, /unknown field "depht"/],
+    ["width not a power of two", {...base, width: 100}, /width must be a power of two.*got 100 \(nearest: 128\)/],
+    ["width below inputSize", {...base, width: 8}, /width must be at least inputSize 10 for switchnet4.*got 8/],
+    ["width below outputSize", {...base, width: 16, inputSize: 4, outputSize: 20}, /width must be at least outputSize 20.*got 16/],
+    ["groupSize not allowed", {...base, groupSize: 3}, /groupSize must be one of 1, 2, 4, 8, 16, got 3/],
+    ["groupSize above width", {...base, width: 8, inputSize: 4, groupSize: 16}, /groupSize must be at most the width 8, got 16/],
+    ["default groupSize above width", {...base, width: 2, inputSize: 2, outputSize: 2}, /groupSize \(default 4\) must be at most the width 2, got 4/],
+    ["depth 0", {...base, depth: 0}, /depth must be at least 1, got 0/],
+    ["depth fractional", {...base, depth: 1.5}, /depth must be an integer, got 1.5/],
+    ["inputSize 0", {...base, inputSize: 0}, /inputSize must be at least 1, got 0/],
+    ["outputSize NaN", {...base, outputSize: NaN}, /outputSize must be an integer, got NaN/],
+    ["unknown projection", {...base, projection: "sobol"}, /projection must be one of "random", "subrandom", got "sobol"/],
+    ["adjust not boolean", {...base, adjust: "yes"}, /adjust must be true or false, got "yes"/],
+    ["unknown placement", {...base, placement: "tile"}, /placement must be one of "pad", "repeat", got "tile"/],
+    ["negative initNoise", {...base, initNoise: -0.1}, /initNoise must be a finite number at least 0, got -0.1/],
+    ["infinite initNoise", {...base, initNoise: Infinity}, /initNoise must be a finite number at least 0, got Infinity/],
+    ["fractional seed", {...base, seed: 1.5}, /seed must be an integer, got 1.5/],
+    ["too many parameters", {...base, width: 2 ** 24, depth: 4}, /would have 536,870,912 parameters; the limit is 268,435,456/]
+  ];
+  for (const [what, spec, message] of cases) {
+    it(what, () => {
+      expect(() => createModel(spec as ModelSpec)).toThrow(message);
+      expect(() => createModel(spec as ModelSpec)).toThrow(expect.objectContaining({name: "SwitchNetError"}));
+    });
+  }
+
+  it("has a parameter limit above every width the site offers", () => {
+    expect(resolveSpec({...base, width: 2 ** 20, depth: 8}).width).toBe(2 ** 20);
+    expect(MAX_PARAMETERS).toBe(2 ** 28);
+  });
+});
+
+describe.each(ALL_KINDS)("%s forward and backward reject bad input and change nothing", (kind) => {
+  const spec: ModelSpec = {kind, width: 8, inputSize: 5, outputSize: 3, initNoise: 0.3};
+
+  it("throws on a wrong batch size, length, type or a non-finite value", () => {
+    const model = createModel(spec);
+    expect(() => model.forward(new Float32Array(10), 0)).toThrow(/batchSize must be at least 1, got 0/);
+    expect(() => model.forward(new Float32Array(10), 2.5)).toThrow(/batchSize must be an integer, got 2.5/);
+    expect(() => model.forward(new Float32Array(9), 2)).toThrow(/input must have length batchSize × inputSize = 2 × 5 = 10, got length 9/);
+    expect(() => model.forward([1, 2, 3, 4, 5] as never, 1)).toThrow(/input must be a Float32Array, got an array of length 5/);
+    const bad = randomVector(10, 1);
+    bad[7] = NaN;
+    expect(() => model.forward(bad, 2)).toThrow(/input\[7\] is NaN/);
+  });
+
+  it("backward before any forward throws", () => {
+    expect(() => createModel(spec).backward(new Float32Array(3))).toThrow(/backward needs a forward call first/);
+  });
+
+  it("a failed forward leaves params, grads and the saved activations as they were", () => {
+    const model = createModel(spec);
+    const x = randomVector(10, 2);
+    const g = randomVector(6, 3);
+    model.forward(x, 2);
+    model.zeroGrad();
+    const gxBefore = model.backward(g);
+    const params = Float32Array.from(model.params);
+    const grads = Float32Array.from(model.grads);
+    const bad = randomVector(15, 4);
+    bad[3] = Infinity;
+    expect(() => model.forward(bad, 3)).toThrow(/input\[3\] is Infinity/);
+    expect(() => model.forward(new Float32Array(7), 1)).toThrow(/got length 7/);
+    expect(model.params).toEqual(params);
+    expect(model.grads).toEqual(grads);
+    // backward still refers to the last good forward (batch 2): same input gradient.
+    model.zeroGrad();
+    expect(model.backward(g)).toEqual(gxBefore);
+    expect(model.grads).toEqual(grads);
+  });
+
+  it("backward rejects a gradient of the wrong length or with a NaN, before touching grads", () => {
+    const model = createModel(spec);
+    model.forward(randomVector(10, 5), 2);
+    model.zeroGrad();
+    expect(() => model.backward(new Float32Array(5))).toThrow(/gradOutput must have length batchSize × outputSize = 2 × 3 = 6.*got length 5/);
+    const bad = randomVector(6, 6);
+    bad[2] = NaN;
+    expect(() => model.backward(bad)).toThrow(/gradOutput\[2\] is NaN/);
+    expect(model.grads.every((v) => v === 0)).toBe(true);
+  });
+});
+
+/** Switch Net 4 straight from SPEC.md, in float64 with the O(n²) Hadamard matrix. */
+function switchNetReference(model: ReturnType<typeof createModel>, x: Float32Array, flipsIn: Float32Array, flipsOut: Float32Array): Float64Array {
+  const {width: n, groupSize: m, depth, inputSize: k, outputSize, placement, adjust} = model.spec;
+  let v = new Float64Array(n);
+  for (let j = 0; j < n; j++) v[j] = placement === "pad" ? (j < k ? x[j] : 0) : x[j % k] * Math.sqrt(k / n);
+  if (adjust) {
+    const r = Math.sqrt(v.reduce((s, a) => s + a * a, 0) / n + 1e-8);
+    v = v.map((a) => a / r);
+  }
+  v = whtReference(v.map((a, j) => a * flipsIn[j])).map((a) => a / Math.sqrt(n));
+  for (let l = 0; l < depth; l++) {
+    const w = model.params.subarray(l * 2 * m * n, (l + 1) * 2 * m * n);
+    const y = new Float64Array(n);
+    for (let g = 0; g < n / m; g++) {
+      for (let i = 0; i < m; i++) {
+        const j = g * m + i;
+        const s = v[j] >= 0 ? 0 : 1;
+        for (let o = 0; o < m; o++) y[g * m + o] += v[j] * w[(j * 2 + s) * m + o];
+      }
+    }
+    // T_m = H_n · blockdiag(H_m)⁻¹ = H_n · blockdiag(H_m / m).
+    const undone = new Float64Array(n);
+    for (let g = 0; g < n / m; g++) {
+      const block = whtReference(y.subarray(g * m, (g + 1) * m));
+      for (let o = 0; o < m; o++) undone[g * m + o] = block[o] / m;
+    }
+    v = whtReference(undone).map((a) => a / Math.sqrt(n / m));
+  }
+  return Float64Array.from({length: outputSize}, (_, o) => v[o] * flipsOut[o]);
+}
+
+describe("switchnet4 follows SPEC.md's forward pass", () => {
+  it("matches a float64 reference built from the Hadamard matrix, for every option", () => {
+    for (const groupSize of [1, 2, 4, 8, 16]) {
+      for (const [placement, adjust, projection] of [["pad", false, "subrandom"], ["repeat", true, "random"], ["pad", true, "random"]] as const) {
+        const spec: ModelSpec = {kind: "switchnet4", width: 32, inputSize: 11, outputSize: 6, depth: 3, groupSize, placement, adjust, projection, initNoise: 0.5, seed: groupSize};
+        const model = createModel(spec);
+        const flipsIn = signFlips(32, {kind: projection, seed: deriveSeed(spec.seed!, 0)});
+        const flipsOut = signFlips(32, {kind: projection, seed: deriveSeed(spec.seed!, 1)});
+        const x = randomVector(11, groupSize);
+        const out = model.forward(x, 1);
+        const expected = switchNetReference(model, x, flipsIn, flipsOut);
+        for (let o = 0; o < 6; o++) expect(out[o]).toBeCloseTo(expected[o], 4);
+      }
+    }
+  });
+
+  it("starts with both branches equal to one orthogonal block per group", () => {
+    for (const m of [1, 2, 4, 8, 16]) {
+      const n = 32;
+      const model = createModel({kind: "switchnet4", width: n, inputSize: n, outputSize: n, depth: 2, groupSize: m, initNoise: 0, seed: m});
+      for (let l = 0; l < 2; l++) {
+        const w = model.params.subarray(l * 2 * m * n, (l + 1) * 2 * m * n);
+        for (let g = 0; g < n / m; g++) {
+          const block = (i: number, s: number, o: number) => w[((g * m + i) * 2 + s) * m + o];
+          for (let a = 0; a < m; a++) {
+            for (let b = 0; b < m; b++) {
+              let d = 0;
+              for (let o = 0; o < m; o++) d += block(a, 0, o) * block(b, 0, o);
+              expect(d).toBeCloseTo(a === b ? 1 : 0, 5);
+              expect(block(a, 1, b)).toBe(block(a, 0, b));
+            }
+          }
+        }
+      }
+      // Different groups and layers get different blocks.
+      if (m > 1) expect(model.params.subarray(0, 2 * m * m)).not.toEqual(model.params.subarray(2 * m * m, 4 * m * m));
+    }
+  });
+
+  it("preserves the norm at initNoise 0 for every group size", () => {
+    for (const groupSize of [1, 2, 4, 8, 16]) {
+      const model = createModel({kind: "switchnet4", width: 256, inputSize: 200, outputSize: 256, depth: 2, groupSize, initNoise: 0});
+      const x = randomVector(200, groupSize);
+      expect(Math.abs(norm(model.forward(x, 1)) - norm(x))).toBeLessThan(1e-5 * norm(x));
+    }
+  });
+
+  it("perturbs each branch weight by about initNoise/√m", () => {
+    const [n, m, noise] = [256, 4, 0.2];
+    const clean = createModel({kind: "switchnet4", width: n, inputSize: n, outputSize: n, depth: 1, groupSize: m, initNoise: 0, seed: 5});
+    const noisy = createModel({kind: "switchnet4", width: n, inputSize: n, outputSize: n, depth: 1, groupSize: m, initNoise: noise, seed: 5});
+    // Same seed: the same orthogonal blocks, then the noise on top.
+    const diff = noisy.params.map((v, i) => v - clean.params[i]);
+    const sd = norm(diff) / Math.sqrt(diff.length);
+    expect(sd).toBeGreaterThan(0.9 * noise / Math.sqrt(m));
+    expect(sd).toBeLessThan(1.1 * noise / Math.sqrt(m));
+  });
+});
