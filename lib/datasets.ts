@@ -515,5 +515,36 @@ export function sinusoids(options?: SinusoidsOptions): Dataset {
   return {name: "sinusoids", task: "regression", inputSize: d, outputSize, train, test, meta: {terms, frequency, noise: c.noise, cleanTest: true}};
 }
 
+// ---------------------------------------------------------------------------------------------
+// Transforms
+
+/**
+ * A copy of `dataset` with one more input: the constant `value` (default 1) after the others.
+ * The WHT models have no biases, so they are positively homogeneous (f(αx) = α·f(x), α > 0):
+ * their class regions are cones from the origin, which can carve xor but never a circle or a
+ * spiral. A constant input plays the part of the missing biases.
+ */
+export function withBiasInput(dataset: Dataset, value = 1): Dataset {
+  if (dataset === null || typeof dataset !== "object" || !dataset.train || !dataset.test) {
+    fail(`dataset must be a Dataset with train and test splits, got ${describe(dataset)}`);
+  }
+  checkNumber("value", value);
+  const d = checkInteger("dataset.inputSize", dataset.inputSize, 1);
+  const extend = (split: Split, name: string): Split => {
+    if (!(split.x instanceof Float32Array) || split.x.length !== split.n * d) {
+      fail(`dataset.${name}.x must be a Float32Array of length n × inputSize = ${split.n * d}, got ${describe(split.x)}`);
+    }
+    const x = new Float32Array(split.n * (d + 1));
+    for (let i = 0; i < split.n; i++) {
+      x.set(split.x.subarray(i * d, (i + 1) * d), i * (d + 1));
+      x[i * (d + 1) + d] = value;
+    }
+    return {...split, x, y: split.y.slice(), ...(split.labels ? {labels: split.labels.slice()} : {})};
+  };
+  const train = extend(dataset.train, "train");
+  const test = extend(dataset.test, "test");
+  return {...dataset, inputSize: d + 1, train, test, meta: {...dataset.meta, biasInput: value}};
+}
+
 /** Every generator by name. `image` and `curve` take extra arguments; the others only options. */
 export const datasets = {circle, xor, gaussians, spiral, sine, step, sawtooth, polynomial, curve, image, memorisation, sinusoids};

@@ -1,6 +1,7 @@
 import {describe, expect, it} from "vitest";
 import {
-  circle, curve, datasets, gaussians, image, memorisation, pictures, polynomial, sawtooth, sine, sinusoids, spiral, step, xor
+  circle, curve, datasets, gaussians, image, memorisation, pictures, polynomial, sawtooth, sine, sinusoids, spiral, step,
+  withBiasInput, xor
 } from "../lib/datasets.js";
 import {SwitchNetError} from "../lib/check.js";
 import type {Dataset, Split} from "../lib/types.js";
@@ -266,6 +267,26 @@ describe("sinusoids", () => {
     // smoothness: frequency 0 gives a constant function
     const flat = sinusoids({n: 50, inputSize: 3, frequency: 0, seed: 5});
     for (const v of flat.train.y) expect(v).toBeCloseTo(flat.train.y[0], 5);
+  });
+});
+
+describe("withBiasInput", () => {
+  it("appends a constant input to every sample and copies the rest", () => {
+    const d = xor({n: 20, seed: 2});
+    const b = withBiasInput(d, 0.5);
+    expect([b.inputSize, b.outputSize, b.train.n, b.test.n]).toEqual([3, 2, d.train.n, d.test.n]);
+    for (const [s, t] of [[d.train, b.train], [d.test, b.test]] as const) {
+      for (let i = 0; i < s.n; i++) {
+        expect([...t.x.subarray(3 * i, 3 * i + 3)]).toEqual([s.x[2 * i], s.x[2 * i + 1], 0.5]);
+      }
+      expect([...t.y]).toEqual([...s.y]);
+      expect([...t.labels!]).toEqual([...s.labels!]);
+      expect(t.y).not.toBe(s.y);
+    }
+    expect(b.meta!.biasInput).toBe(0.5);
+    expect(d.inputSize).toBe(2);
+    expect(withBiasInput(sine({n: 10})).train.x[1]).toBe(1);
+    expect(() => withBiasInput(d, NaN)).toThrow(/value must be a finite number, got NaN/);
   });
 });
 
