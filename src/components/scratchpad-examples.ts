@@ -33,19 +33,19 @@ d3.max(fast, (v, i) => Math.abs(v - slow[i]))`,
 const data = xor({seed: 1});
 const model = createModel({kind: "switchnet4", inputSize: 2, outputSize: 2, width: 16, depth: 2, seed: 1});
 const trainer = createTrainer(model, data, {learningRate: 0.02, batchSize: 16, seed: 1});
-const history = [];
+const records = [];
 for (let epoch = 0; epoch < 60; epoch++) {
-  history.push(trainer.epoch());
+  records.push(trainer.epoch());
   if (epoch % 10 === 9) await tick();
 }
-history.at(-1)`,
+records.at(-1)`,
 
-  `// Draw the loss per epoch (an array of objects is also shown as a table: try \`history\`).
+  `// Draw the loss per epoch (an array of objects is also shown as a table: try \`records\`).
 Plot.plot({
   width, height: 240, grid: true, y: {type: "log", label: "loss"}, color: {legend: true},
   marks: [
-    Plot.lineY(history, {x: "epoch", y: "trainLoss", stroke: () => "train"}),
-    Plot.lineY(history, {x: "epoch", y: "testLoss", stroke: () => "test"})
+    Plot.lineY(records, {x: "epoch", y: "trainLoss", stroke: () => "train"}),
+    Plot.lineY(records, {x: "epoch", y: "testLoss", stroke: () => "test"})
   ]
 })`,
 
