@@ -1,0 +1,234 @@
+/**
+ * Browser tests of the Scratchpad page: the worked examples run and show their values; editing
+ * a cell and running it updates it and the cells after it; a throwing cell shows its error while
+ * the others work; endless loops are stopped (time limit, Stop button); the cells round-trip
+ * through the URL and through a downloaded file; the editor follows dark mode.
+ */
+import {readFileSync} from "node:fs";
+import {describe, expect, it} from "vitest";
+import type {Page} from "playwright-core";
+import {settle, useSite, PHONE} from "./harness.js";
+import {cellsFromFile, cellsFromHash, cellsToFile, hashForCells} from "../../src/components/scratchpad-codec.js";
+import {EXAMPLE_CELLS} from "../../src/components/scratchpad-examples.js";
+
+const site = useSite();
+
+/** Waits until no cell is queued or running; returns each cell's status. */
+async function waitForCells(page: Page, timeout = 30_000): Promise<string[]> {
+  await page.waitForFunction(
+    () => {
+      const cells = Array.from(document.querySelectorAll<HTMLElement>(".scratchpad-cell"));
+      return cells.length > 0 && cells.every((c) => !["idle", "queued", "running"].includes(c.dataset.status ?? ""));
+    },
+    undefined,
+    {timeout}
+  );
+  return page.locator(".scratchpad-cell").evaluateAll((cells) => cells.map((c) => (c as HTMLElement).dataset.status ?? ""));
+}
+
+const output = (page: Page, index: number) => page.locator(".scratchpad-cell").nth(index).locator(".scratchpad-output");
+const outputText = async (page: Page, index: number) => (await output(page, index).innerText()).trim();
+
+/** The text in each cell's editor (CodeMirror renders one .cm-line per line). */
+function editorTexts(page: Page): Promise<string[]> {
+  return page.locator(".scratchpad-cell .cm-content").evaluateAll((contents) =>
+    contents.map((c) => Array.from(c.querySelectorAll(".cm-line"), (line) => line.textContent ?? "").join("\n"))
+  );
+}
+
+/** Replaces cell `index`'s text (as if typed, without auto-closing brackets) and presses Shift-Enter. */
+async function editAndRun(page: Page, index: number, text: string): Promise<void> {
+  const content = page.locator(".scratchpad-cell").nth(index).locator(".cm-content");
+  await content.click();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.insertText(text);
+  await page.keyboard.press("Shift+Enter");
+}
+
+async function openCells(cells: string[], options: {colorScheme?: "light" | "dark"; viewport?: {width: number; height: number}} = {}) {
+  const view = await site.open(`/scratchpad${await hashForCells(cells)}`, {...options, waitFor: ".scratchpad-cell"});
+  await waitForCells(view.page);
+  return view;
+}
+
+describe("Scratchpad", () => {
+  it("runs the worked examples and displays their values", async () => {
+    const view = await site.open("/scratchpad", {waitFor: ".scratchpad-cell"});
+    try {
+      const statuses = await waitForCells(view.page);
+      expect(statuses).toEqual(EXAMPLE_CELLS.map(() => "ok"));
+      const {page} = view;
+      // 1: a Plot figure of the vector and its transform.
+      expect(await output(page, 0).locator("svg").count()).toBeGreaterThan(0);
+      expect(await output(page, 0).locator("path").count()).toBeGreaterThanOrEqual(2);
+      // 2: the largest difference from the Hadamard-matrix product: float32 rounding, not zero.
+      const difference = Number(await outputText(page, 1));
+      expect(difference).toBeGreaterThan(0);
+      expect(difference).toBeLessThan(1e-3);
+      // 3: the last epoch's record after training on xor; the model learned it.
+      const record = await outputText(page, 2);
+      expect(record).toMatch(/epoch: 60/);
+      const accuracy = Number(/testAccuracy: ([\d.]+)/.exec(record)?.[1]);
+      expect(accuracy).toBeGreaterThan(0.9);
+      // 4 and 5: the loss curve and the decision surface.
+      expect(await output(page, 3).locator("svg path").count()).toBeGreaterThanOrEqual(2);
+      expect(await output(page, 4).locator("svg image").count()).toBe(1);
+      // 6: a table of weight counts for two widths.
+      const rows = await output(page, 5).locator("tbody tr").allInnerTexts();
+      expect(rows).toHaveLength(2);
+      expect(rows[0]).toMatch(/^256\s+2048\s+65536\s+32$/);
+      expect(rows[1]).toMatch(/^4096\s+32768\s+16777216\s+512$/);
+      expect(await editorTexts(page)).toEqual(EXAMPLE_CELLS);
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("editing a cell and running it updates its output and the cells after it, and the URL", async () => {
+    const cells = ["const a = 2;\na", "const b = a * 10;\nb", "'independent'", "b + 1"];
+    const view = await openCells(cells);
+    try {
+      const {page} = view;
+      expect(await outputText(page, 0)).toBe("2");
+      expect(await outputText(page, 1)).toBe("20");
+      expect(await outputText(page, 3)).toBe("21");
+      await editAndRun(page, 0, "const a = 5;\na");
+      await page.waitForFunction(() => document.querySelectorAll(".scratchpad-cell .scratchpad-output")[3]?.textContent?.trim() === "51");
+      expect(await waitForCells(page)).toEqual(["ok", "ok", "ok", "ok"]);
+      expect(await outputText(page, 0)).toBe("5");
+      expect(await outputText(page, 1)).toBe("50");
+      expect(await outputText(page, 2)).toBe('"independent"');
+      // The URL now holds the edited cells.
+      await page.waitForFunction((old) => location.hash !== old, await hashForCells(cells), {timeout: 5000});
+      const edited = ["const a = 5;\na", ...cells.slice(1)];
+      expect(await cellsFromHash(await page.evaluate(() => location.hash))).toEqual(edited);
+      // Running a later cell alone does not touch the earlier ones.
+      const before = await output(page, 0).innerHTML();
+      await editAndRun(page, 3, "b * 2");
+      await page.waitForFunction(() => document.querySelectorAll(".scratchpad-cell .scratchpad-output")[3]?.textContent?.trim() === "100");
+      expect(await output(page, 0).innerHTML()).toBe(before);
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("a cell that throws shows its error under it and the other cells keep working", async () => {
+    const view = await openCells(["const a = 1;\na", "const broken = null;\nbroken.field", "a + 1", "const = 3", "a + 2"]);
+    try {
+      const {page} = view;
+      expect(await waitForCells(page)).toEqual(["ok", "error", "ok", "error", "ok"]);
+      expect(await output(page, 1).locator(".scratchpad-error").innerText()).toMatch(/^TypeError: Cannot read properties of null/);
+      expect(await outputText(page, 2)).toBe("2");
+      expect(await output(page, 3).locator(".scratchpad-error").innerText()).toMatch(/^SyntaxError: .*line 1/);
+      expect(await outputText(page, 4)).toBe("3");
+      // Fixing the cell clears its error.
+      await editAndRun(page, 1, "'fixed'");
+      await page.waitForFunction(() => document.querySelectorAll(".scratchpad-cell")[1]?.getAttribute("data-status") === "ok");
+      expect(await outputText(page, 1)).toBe('"fixed"');
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("stops an endless loop after the time limit, and Stop ends a loop that yields", async () => {
+    const view = await openCells(["let spins = 0;\nwhile (true) { spins++ }", "'after the loop'"]);
+    try {
+      const {page} = view;
+      expect(await waitForCells(page)).toEqual(["error", "ok"]);
+      expect(await output(page, 0).innerText()).toMatch(/TimeoutError: stopped after 5 s/);
+      expect(await outputText(page, 1)).toBe('"after the loop"');
+      // A loop that awaits tick() keeps the page responsive, so Stop can end it.
+      await editAndRun(page, 0, "let turns = 0;\nwhile (true) { turns++; await tick() }");
+      await page.waitForFunction(() => document.querySelector(".scratchpad-cell")?.getAttribute("data-status") === "running");
+      await page.waitForTimeout(300);
+      expect(await page.evaluate(() => 1 + 1)).toBe(2); // the page still answers
+      await page.getByRole("button", {name: "Stop", exact: true}).click();
+      expect(await waitForCells(page)).toEqual(["stopped", "stopped"]);
+      expect(await output(page, 0).innerText()).toMatch(/StoppedError: stopped/);
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("round-trips the cells through the URL and through a downloaded file", async () => {
+    const cells = ["// ünïcödé and emoji 🧪\nconst w = 8;", "w * w"];
+    const view = await openCells(cells);
+    try {
+      const {page} = view;
+      expect(await editorTexts(page)).toEqual(cells);
+      expect(await outputText(page, 1)).toBe("64");
+      // Download.
+      const downloading = page.waitForEvent("download");
+      await page.getByRole("button", {name: "Download"}).click();
+      const download = await downloading;
+      expect(download.suggestedFilename()).toBe("scratchpad.json");
+      expect(cellsFromFile(readFileSync(await download.path(), "utf8"))).toEqual(cells);
+      // Load a file with other cells: they replace these and run.
+      const other = ["const v = Float32Array.of(1, 1, 1, 1);", "Array.from(wht(v))"];
+      await page.locator(".scratchpad-file input[type=file]").setInputFiles({
+        name: "mine.json",
+        mimeType: "application/json",
+        buffer: Buffer.from(cellsToFile(other))
+      });
+      await page.waitForFunction(() => document.querySelectorAll(".scratchpad-cell").length === 2 && document.querySelectorAll(".scratchpad-cell")[1].textContent?.includes("Array.from"));
+      await waitForCells(page);
+      expect(await editorTexts(page)).toEqual(other);
+      expect(await outputText(page, 1)).toBe("Array(4) [4, 0, 0, 0]");
+      await page.waitForFunction((h) => location.hash !== h, await hashForCells(cells));
+      const url = page.url();
+      expect(await cellsFromHash(new URL(url).hash)).toEqual(other);
+      // A fresh page at that URL shows the same cells and values.
+      await page.reload();
+      await page.waitForSelector(".scratchpad-cell");
+      await waitForCells(page);
+      expect(await editorTexts(page)).toEqual(other);
+      expect(await outputText(page, 1)).toBe("Array(4) [4, 0, 0, 0]");
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("adds and deletes cells", async () => {
+    const view = await openCells(["1 + 1"]);
+    try {
+      const {page} = view;
+      await page.getByRole("button", {name: "+ Add cell"}).click();
+      await page.keyboard.insertText("6 * 7");
+      await page.keyboard.press("Shift+Enter");
+      await page.waitForFunction(() => document.querySelectorAll(".scratchpad-cell")[1]?.getAttribute("data-status") === "ok");
+      expect(await outputText(page, 1)).toBe("42");
+      await page.locator(".scratchpad-cell").first().locator(".scratchpad-delete").click();
+      expect(await page.locator(".scratchpad-cell").count()).toBe(1);
+      expect(await page.locator(".scratchpad-cell-label").first().innerText()).toBe("[1]");
+      await page.waitForFunction(() => location.hash.length > 8);
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("follows dark mode and fits a phone", async () => {
+    const colors: Record<string, string> = {};
+    for (const colorScheme of ["light", "dark"] as const) {
+      const view = await openCells(["'x'"], {colorScheme, viewport: PHONE});
+      try {
+        await settle(view.page);
+        colors[colorScheme] = await view.page.locator(".cm-editor").first().evaluate((e) => getComputedStyle(e).backgroundColor + " " + getComputedStyle(e).color);
+        const overflow = await view.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow).toBeLessThanOrEqual(1);
+        view.expectClean();
+      } finally {
+        await view.close();
+      }
+    }
+    expect(colors.dark).not.toBe(colors.light);
+    const brightness = (rgb: string) => rgb.match(/\d+/g)!.slice(0, 3).reduce((s, v) => s + Number(v), 0);
+    expect(brightness(colors.dark.split(") ")[0])).toBeLessThan(brightness(colors.light.split(") ")[0]));
+  });
+});
