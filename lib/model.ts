@@ -21,6 +21,10 @@ import {GROUP_SIZES, MODEL_KINDS, PROJECTION_KINDS, type Model, type ModelSpec, 
 import {
   adjustBackward, adjustForward, placeBackward, placeForward, project, projectTranspose, signFlips
 } from "./projection.js";
+import {butterflyLayer} from "./butterfly.js";
+import {counts, type LayerCounts} from "./counts.js";
+import {createDense, denseParameterCount, denseSizes} from "./dense.js";
+import {filterBankLayer} from "./filterbank.js";
 import {switchNetLayer} from "./switchnet.js";
 
 /**
@@ -118,18 +122,48 @@ export function resolveSpec(spec: ModelSpec): ResolvedModelSpec {
 export function widthLayer(spec: ResolvedModelSpec): WidthLayer {
   switch (spec.kind) {
     case "switchnet4": return switchNetLayer(spec.width, spec.groupSize);
+    case "butterfly": return butterflyLayer(spec.width);
+    case "filterbank": return filterBankLayer(spec.width);
     default: return fail(`kind ${JSON.stringify(spec.kind)} has no width layer`);
   }
 }
 
 function parameterCountOf(spec: ResolvedModelSpec): number {
-  return widthLayer(spec).size * spec.depth;
+  return spec.kind === "dense" ? denseParameterCount(spec) : widthLayer(spec).size * spec.depth;
 }
 
-/** Builds the model a spec describes (see the file comment for the layout and buffers). */
+/**
+ * Builds the model a spec describes (see the file comment for the layout and buffers). Its
+ * forward and backward check their arguments before anything changes.
+ */
 export function createModel(spec: ModelSpec): Model {
   const resolved = resolveSpec(spec);
-  return createWhtModel(resolved, widthLayer(resolved));
+  return checked(resolved.kind === "dense" ? createDense(resolved) : createWhtModel(resolved, widthLayer(resolved)));
+}
+
+/** Wraps a model whose forward and backward trust their arguments with the argument checks. */
+function checked(inner: Model): Model {
+  const spec = inner.spec;
+  let batch = 0;
+  return {
+    spec,
+    params: inner.params,
+    grads: inner.grads,
+    parameterCount: inner.parameterCount,
+    forward(input: Float32Array, batchSize: number): Float32Array {
+      const rows = checkForwardInput(spec, input, batchSize);
+      const out = inner.forward(input, rows);
+      batch = rows;
+      return out;
+    },
+    backward(gradOutput: Float32Array): Float32Array {
+      checkGradOutput(spec, gradOutput, batch);
+      return inner.backward(gradOutput);
+    },
+    zeroGrad(): void {
+      inner.zeroGrad();
+    }
+  };
 }
 
 function checkForwardInput(spec: ResolvedModelSpec, input: unknown, batchSize: unknown): number {
@@ -153,8 +187,11 @@ function checkGradOutput(spec: ResolvedModelSpec, gradOutput: unknown, batch: nu
   checkFinite("gradOutput", g);
 }
 
-/** The shared frame of the WHT kinds around `layer` (see the file comment). */
-function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Model {
+/**
+ * The shared frame of the WHT kinds around `layer` (see the file comment). Its forward and
+ * backward do not check their arguments: createModel wraps them with the checks.
+ */
+export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Model {
   const {width: n, depth, inputSize: k, outputSize, placement, adjust} = spec;
   const size = layer.size;
   const parameterCount = size * depth;
@@ -191,7 +228,7 @@ function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Model {
     grads,
     parameterCount,
     forward(input: Float32Array, batchSize: number): Float32Array {
-      const rows = checkForwardInput(spec, input, batchSize);
+      const rows = batchSize;
       ensure(rows);
       batch = rows;
       const placed = view(placedStore, rows);
@@ -209,7 +246,6 @@ function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Model {
       return out;
     },
     backward(gradOutput: Float32Array): Float32Array {
-      checkGradOutput(spec, gradOutput, batch);
       const rows = batch;
       if (gradStores.length === 0) gradStores = [new Float32Array(capacity * n), new Float32Array(capacity * n)];
       let g = view(gradStores[0], rows);
@@ -234,3 +270,56 @@ function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Model {
   };
 }
 
+
+/** Whole-model totals of a spec, from the per-layer counts of lib/counts.ts. */
+export interface ModelCounts {
+  spec: ResolvedModelSpec;
+  /** Counts of every learned layer in order (WHT kinds: depth equal layers; dense: depth + 1). */
+  layers: LayerCounts[];
+  /** Stored weights + biases: equals createModel(spec).parameterCount. */
+  parameterCount: number;
+  stored: number;
+  biases: number;
+  active: number;
+  learnedEdges: number;
+  /** Includes the input projection's WHT (2·W·log2 W edges) for the WHT kinds. */
+  fixedEdges: number;
+  edges: number;
+  /** Includes the input projection's W·log2 W for the WHT kinds. */
+  addSub: number;
+}
+
+/**
+ * Totals for a whole model, computed from the layer formulas (not from an allocated model), so a
+ * test can hold them against createModel(spec).parameterCount. Validates the spec like createModel.
+ */
+export function modelCounts(spec: ModelSpec): ModelCounts {
+  const resolved = resolveSpec(spec);
+  const {kind, width, groupSize, depth} = resolved;
+  let layers: LayerCounts[];
+  let projectionStages = 0;
+  if (kind === "dense") {
+    const sizes = denseSizes(resolved);
+    layers = sizes.slice(1).map((outputSize, l) => counts("dense", width, {inputSize: sizes[l], outputSize}));
+  } else {
+    layers = new Array(depth).fill(counts(kind, width, {groupSize}));
+    projectionStages = Math.log2(width);
+  }
+  const sum = (key: keyof LayerCounts) => layers.reduce((s, layer) => s + (layer[key] as number), 0);
+  const stored = sum("stored");
+  const biases = sum("biases");
+  const fixedEdges = sum("fixedEdges") + 2 * width * projectionStages;
+  const learnedEdges = sum("learnedEdges");
+  return {
+    spec: resolved,
+    layers,
+    parameterCount: stored + biases,
+    stored,
+    biases,
+    active: sum("active"),
+    learnedEdges,
+    fixedEdges,
+    edges: learnedEdges + fixedEdges,
+    addSub: sum("addSub") + width * projectionStages
+  };
+}

@@ -20,6 +20,10 @@ const BATCH = 3;
 const INIT_NOISE = 0.5;
 
 function variants(kind: ModelKind, width: number, depth: number): ModelSpec[] {
+  if (kind === "dense") {
+    // Projection, adjust and placement do not apply; vary the seed instead.
+    return [1, 2, 3, 4].map((seed) => ({kind, width, depth, ...SIZES[width], seed}));
+  }
   const groupSizes = kind === "switchnet4" ? [1, 2, 4, 8, 16].filter((m) => m <= width) : [4];
   const specs: ModelSpec[] = [];
   for (const groupSize of groupSizes) {
@@ -54,7 +58,7 @@ function runChecks(specs: ModelSpec[]): {failures: string[]; checked: number; sk
   return {failures, checked, skipped};
 }
 
-describe.each(["switchnet4"] as ModelKind[])("%s gradients match finite differences", (kind) => {
+describe.each(["switchnet4", "butterfly", "filterbank", "dense"] as ModelKind[])("%s gradients match finite differences", (kind) => {
   for (const width of WIDTHS) {
     for (const depth of DEPTHS) {
       it(`width ${width}, depth ${depth}, every option combination`, () => {

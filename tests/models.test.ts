@@ -2,14 +2,17 @@
 // the truncated-WHT identity the combiner relies on, seeded reproducibility, the flat parameter
 // layout, and every bad-input case (a SwitchNetError naming the value, nothing changed).
 import {describe, expect, it} from "vitest";
+import {butterflyForward, butterflyLayerSize, initButterflyLayer} from "../lib/butterfly.js";
+import {denseSizes, linearBackward, linearForward} from "../lib/dense.js";
+import {filterBankForward, filterBankLayerSize, initFilterBankLayer} from "../lib/filterbank.js";
 import {MAX_PARAMETERS, createModel, resolveSpec} from "../lib/model.js";
 import {signFlips} from "../lib/projection.js";
 import {createRng, deriveSeed} from "../lib/random.js";
 import type {ModelKind, ModelSpec} from "../lib/types.js";
 import {wht, whtBatch, whtReference} from "../lib/wht.js";
 
-const WHT_KINDS: ModelKind[] = ["switchnet4"];
-const ALL_KINDS: ModelKind[] = [...WHT_KINDS];
+const WHT_KINDS: ModelKind[] = ["switchnet4", "butterfly", "filterbank"];
+const ALL_KINDS: ModelKind[] = [...WHT_KINDS, "dense"];
 
 function randomVector(n: number, seed: number): Float32Array {
   const rng = createRng(seed);
@@ -178,7 +181,11 @@ describe("createModel rejects bad specs with a SwitchNetError naming the value",
     ["negative initNoise", {...base, initNoise: -0.1}, /initNoise must be a finite number at least 0, got -0.1/],
     ["infinite initNoise", {...base, initNoise: Infinity}, /initNoise must be a finite number at least 0, got Infinity/],
     ["fractional seed", {...base, seed: 1.5}, /seed must be an integer, got 1.5/],
-    ["too many parameters", {...base, width: 2 ** 24, depth: 4}, /would have 536,870,912 parameters; the limit is 268,435,456/]
+    ["too many parameters", {...base, width: 2 ** 24, depth: 4}, /would have 536,870,912 parameters; the limit is 268,435,456/],
+    ["butterfly width 1", {kind: "butterfly", width: 1, inputSize: 1, outputSize: 1}, /width must be at least 2 for a butterfly.*got 1/],
+    ["filterbank width not a power of two", {...base, kind: "filterbank", width: 48}, /width must be a power of two.*got 48 \(nearest: 64\)/],
+    ["dense width fractional", {...base, kind: "dense", width: 10.5}, /width must be an integer, got 10.5/],
+    ["dense width 0", {...base, kind: "dense", width: 0}, /width must be at least 1, got 0/]
   ];
   for (const [what, spec, message] of cases) {
     it(what, () => {
@@ -186,6 +193,10 @@ describe("createModel rejects bad specs with a SwitchNetError naming the value",
       expect(() => createModel(spec as ModelSpec)).toThrow(expect.objectContaining({name: "SwitchNetError"}));
     });
   }
+
+  it("lets a dense width be any positive integer, even below the input size", () => {
+    expect(createModel({kind: "dense", width: 7, inputSize: 10, outputSize: 3}).parameterCount).toBe(10 * 7 + 7 + 7 * 7 + 7 + 7 * 3 + 3);
+  });
 
   it("has a parameter limit above every width the site offers", () => {
     expect(resolveSpec({...base, width: 2 ** 20, depth: 8}).width).toBe(2 ** 20);
@@ -331,5 +342,161 @@ describe("switchnet4 follows SPEC.md's forward pass", () => {
     const sd = norm(diff) / Math.sqrt(diff.length);
     expect(sd).toBeGreaterThan(0.9 * noise / Math.sqrt(m));
     expect(sd).toBeLessThan(1.1 * noise / Math.sqrt(m));
+  });
+});
+
+describe("butterfly layer", () => {
+  /** One butterfly layer straight from its definition, in float64. */
+  function butterflyReference(x: ArrayLike<number>, w: Float32Array, n: number): Float64Array {
+    let v = Float64Array.from(x);
+    const first = new Float64Array(n);
+    for (let t = 0; t < n / 2; t++) {
+      for (const j of [2 * t, 2 * t + 1]) {
+        const s = v[j] >= 0 ? 0 : 1;
+        for (let o = 0; o < 2; o++) first[2 * t + o] += v[j] * w[(j * 2 + s) * 2 + o];
+      }
+    }
+    v = first;
+    let offset = 4 * n;
+    for (let h = 2; h < n; h *= 2) {
+      const next = new Float64Array(n);
+      let p = 0;
+      for (let i = 0; i < n; i += 2 * h) {
+        for (let j = i; j < i + h; j++, p++) {
+          const [w1, w2, w3, w4] = w.subarray(offset + 4 * p, offset + 4 * p + 4);
+          next[j] = w1 * v[j] + w2 * v[j + h];
+          next[j + h] = w3 * v[j] + w4 * v[j + h];
+        }
+      }
+      v = next;
+      offset += 2 * n;
+    }
+    return v;
+  }
+
+  it("matches its definition for random weights (switched first stage, learned pairs after)", () => {
+    for (const n of [2, 4, 16, 64]) {
+      const w = randomVector(butterflyLayerSize(n), n);
+      const x = randomVector(3 * n, n + 1);
+      const y = new Float32Array(3 * n);
+      butterflyForward(x, y, w, n, 3);
+      for (let b = 0; b < 3; b++) {
+        const expected = butterflyReference(x.subarray(b * n, (b + 1) * n), w, n);
+        for (let j = 0; j < n; j++) expect(y[b * n + j]).toBeCloseTo(expected[j], 4);
+      }
+    }
+  });
+
+  it("starts as the normalised WHT when initNoise is 0", () => {
+    const n = 64;
+    const w = new Float32Array(butterflyLayerSize(n));
+    initButterflyLayer(w, n, createRng(1), 0);
+    const x = randomVector(n, 2);
+    const y = new Float32Array(n);
+    butterflyForward(x, y, w, n, 1);
+    const expected = whtReference(x);
+    for (let j = 0; j < n; j++) expect(y[j]).toBeCloseTo(expected[j] / Math.sqrt(n), 5);
+  });
+});
+
+describe("filterbank layer", () => {
+  it("is WHT/√n followed by a slope a (u ≥ 0) or b (u < 0) per element", () => {
+    const n = 32;
+    const w = randomVector(filterBankLayerSize(n), 3);
+    const x = randomVector(2 * n, 4);
+    const y = new Float32Array(2 * n);
+    filterBankForward(x, y, w, n, 2);
+    for (let b = 0; b < 2; b++) {
+      const u = whtReference(x.subarray(b * n, (b + 1) * n)).map((v) => v / Math.sqrt(n));
+      for (let j = 0; j < n; j++) expect(y[b * n + j]).toBeCloseTo(u[j] * w[2 * j + (u[j] >= 0 ? 0 : 1)], 4);
+    }
+  });
+
+  it("starts with slopes 1 + initNoise·N(0, 1)", () => {
+    const w = new Float32Array(filterBankLayerSize(4096));
+    initFilterBankLayer(w, 4096, createRng(2), 0.1);
+    const mean = w.reduce((s, v) => s + v, 0) / w.length;
+    const sd = Math.sqrt(w.reduce((s, v) => s + (v - mean) ** 2, 0) / w.length);
+    expect(mean).toBeCloseTo(1, 2);
+    expect(sd).toBeGreaterThan(0.095);
+    expect(sd).toBeLessThan(0.105);
+  });
+});
+
+describe("dense baseline", () => {
+  /** The MLP straight from its definition, in float64. */
+  function denseReference(model: ReturnType<typeof createModel>, x: ArrayLike<number>): Float64Array {
+    const sizes = denseSizes(model.spec);
+    let v = Float64Array.from(x);
+    let offset = 0;
+    for (let l = 0; l + 1 < sizes.length; l++) {
+      const [ni, no] = [sizes[l], sizes[l + 1]];
+      const next = new Float64Array(no);
+      for (let j = 0; j < no; j++) {
+        let s = model.params[offset + ni * no + j];
+        for (let k = 0; k < ni; k++) s += v[k] * model.params[offset + k * no + j];
+        next[j] = l + 2 < sizes.length ? Math.max(0, s) : s;
+      }
+      offset += ni * no + no;
+      v = next;
+    }
+    return v;
+  }
+
+  it("is inputSize → width (ReLU) → … → outputSize (linear), with biases", () => {
+    for (const depth of [1, 2, 3]) {
+      const model = createModel({kind: "dense", width: 12, depth, inputSize: 5, outputSize: 3, seed: depth});
+      // Non-zero biases, so they are exercised.
+      model.params.forEach((v, i) => (model.params[i] = v + 0.01 * ((i % 7) - 3)));
+      const x = randomVector(4 * 5, depth);
+      const out = model.forward(x, 4);
+      for (let b = 0; b < 4; b++) {
+        const expected = denseReference(model, x.subarray(b * 5, (b + 1) * 5));
+        for (let o = 0; o < 3; o++) expect(out[b * 3 + o]).toBeCloseTo(expected[o], 5);
+      }
+    }
+  });
+
+  it("initialises He-normal (ReLU layers), Glorot-normal (output layer) and zero biases", () => {
+    const model = createModel({kind: "dense", width: 512, depth: 2, inputSize: 256, outputSize: 64, seed: 3});
+    const sd = (a: Float32Array) => Math.sqrt(a.reduce((s, v) => s + v * v, 0) / a.length);
+    const first = model.params.subarray(0, 256 * 512);
+    const firstBias = model.params.subarray(256 * 512, 256 * 512 + 512);
+    const outStart = 256 * 512 + 512 + 512 * 512 + 512;
+    const last = model.params.subarray(outStart, outStart + 512 * 64);
+    expect(sd(first) / Math.sqrt(2 / 256)).toBeCloseTo(1, 1);
+    expect(sd(last) / Math.sqrt(2 / (512 + 64))).toBeCloseTo(1, 1);
+    expect(firstBias.every((v) => v === 0)).toBe(true);
+    expect(model.params.subarray(outStart + 512 * 64).every((v) => v === 0)).toBe(true);
+  });
+
+  it("gives the same product when the weight rows are split into several cache blocks", () => {
+    // 20,000 outputs: blocks of 3 weight rows, so 7 inputs take three blocks (3, 3, 1).
+    const [ni, no, batch] = [7, 20000, 2];
+    const w = randomVector(ni * no, 1);
+    const bias = randomVector(no, 2);
+    const x = randomVector(batch * ni, 3);
+    x[4] = 0;
+    const y = new Float32Array(batch * no);
+    linearForward(x, y, w, bias, ni, no, batch, false);
+    for (const j of [0, 1, 9999, 19999]) {
+      for (let b = 0; b < batch; b++) {
+        let s = bias[j];
+        for (let k = 0; k < ni; k++) s += x[b * ni + k] * w[k * no + j];
+        expect(y[b * no + j]).toBeCloseTo(s, 4);
+      }
+    }
+    const gy = randomVector(batch * no, 4);
+    const gx = new Float32Array(batch * ni);
+    const gw = new Float32Array(ni * no);
+    const gb = new Float32Array(no);
+    linearBackward(x, gy, gx, w, gw, gb, ni, no, batch, false);
+    for (const k of [0, 4, 6]) {
+      let s = 0;
+      for (let j = 0; j < no; j++) s += w[k * no + j] * gy[j];
+      expect(gx[k]).toBeCloseTo(s, 2);
+      expect(gw[k * no + 5]).toBeCloseTo(x[k] * gy[5] + x[ni + k] * gy[no + 5], 5);
+    }
+    expect(gb[3]).toBeCloseTo(gy[3] + gy[no + 3], 6);
   });
 });

@@ -1,0 +1,121 @@
+/**
+ * Counting one layer of each kind (SPEC.md, "Weights per input point"): the weights it stores,
+ * the multiply-adds it runs per sample, and its edges — learned edges carry a weight, fixed
+ * edges are the ±1 connections of a WHT and are NOT parameters. Three different comparisons
+ * with a dense layer follow: equal stored weights, equal edges (connections), equal compute.
+ *
+ * One layer of width W (m = groupSize):
+ * | kind       | stored           | active      | learned edges | fixed edges          | add/sub        |
+ * | switchnet4 | 2·m·W            | m·W         | m·W           | 2·W·(log2 W − log2 m) | W·(log2 W − log2 m) |
+ * | butterfly  | 2·W·log2 W + 2·W | 2·W·log2 W  | 2·W·log2 W    | 0                    | 0              |
+ * | filterbank | 2·W              | W           | W             | 2·W·log2 W           | W·log2 W       |
+ * | dense      | in·out (+ out biases) | in·out | in·out        | 0                    | 0              |
+ * For switchnet4 the edges per input point are m + 2·(log2 W − log2 m), which is 2·log2 W for
+ * m = 4: 48 edges at W = 8, 2,097,152 at W = 65,536 (≈ 1448²), with 524,288 stored weights and
+ * 262,144 active ones.
+ */
+import {checkInteger, checkOneOf, checkPowerOfTwo, describe, fail} from "./check.js";
+import {GROUP_SIZES, MODEL_KINDS, type ModelKind} from "./types.js";
+
+export interface LayerCounts {
+  kind: ModelKind;
+  width: number;
+  /** The mini-layer size m (meaningful for switchnet4 only). */
+  groupSize: number;
+  /** Inputs and outputs of the layer: the width, except for a non-square dense layer. */
+  inputSize: number;
+  outputSize: number;
+  /** Learned weights stored (biases excluded). */
+  stored: number;
+  /** Biases (dense only; the WHT kinds have none). */
+  biases: number;
+  /** Multiply-adds with learned weights per sample (the weights actually used). */
+  active: number;
+  /** Edges that carry a learned weight and are used per sample. */
+  learnedEdges: number;
+  /** Fixed ±1 edges of the WHT butterflies: connections, not parameters. */
+  fixedEdges: number;
+  /** learnedEdges + fixedEdges. */
+  edges: number;
+  /** Edges leaving each input point through the whole layer: edges / inputSize. */
+  edgesPerPoint: number;
+  /** Additions and subtractions of the fixed ±1 combiner per sample. */
+  addSub: number;
+}
+
+export interface CountOptions {
+  /** Switch Net 4 mini-layer size m (default 4). */
+  groupSize?: number;
+  /** Dense: inputs of the layer (default width). WHT kinds: only checked to fit the width. */
+  inputSize?: number;
+  /** Dense: outputs of the layer (default width). WHT kinds: only checked to fit the width. */
+  outputSize?: number;
+}
+
+/** The counts of ONE layer of `kind` at `width` (see the table in the file comment). */
+export function counts(kind: ModelKind, width: number, options: CountOptions = {}): LayerCounts {
+  checkOneOf("kind", kind, MODEL_KINDS);
+  const groupSize = options.groupSize ?? 4;
+  if (!(GROUP_SIZES as readonly unknown[]).includes(groupSize)) fail(`groupSize must be one of ${GROUP_SIZES.join(", ")}, got ${describe(groupSize)}`);
+  if (kind === "dense") {
+    checkInteger("width", width, 1);
+    const inputSize = checkInteger("inputSize", options.inputSize ?? width, 1);
+    const outputSize = checkInteger("outputSize", options.outputSize ?? width, 1);
+    const weights = inputSize * outputSize;
+    return {
+      kind, width, groupSize, inputSize, outputSize,
+      stored: weights, biases: outputSize, active: weights,
+      learnedEdges: weights, fixedEdges: 0, edges: weights, edgesPerPoint: outputSize, addSub: 0
+    };
+  }
+  checkPowerOfTwo("width", width);
+  if (kind === "butterfly" && width < 2) fail(`width must be at least 2 for a butterfly (it pairs elements), got ${width}`);
+  if (kind === "switchnet4" && groupSize > width) fail(`groupSize must be at most the width ${width}, got ${groupSize}`);
+  for (const name of ["inputSize", "outputSize"] as const) {
+    if (options[name] !== undefined) checkInteger(name, options[name], 1, width);
+  }
+  const log = Math.log2(width);
+  let stored: number, active: number, learnedEdges: number, fixedStages: number;
+  if (kind === "switchnet4") {
+    stored = 2 * groupSize * width;
+    active = learnedEdges = groupSize * width;
+    fixedStages = log - Math.log2(groupSize);
+  } else if (kind === "butterfly") {
+    stored = 2 * width * log + 2 * width;
+    active = learnedEdges = 2 * width * log;
+    fixedStages = 0;
+  } else {
+    stored = 2 * width;
+    active = learnedEdges = width;
+    fixedStages = log;
+  }
+  // Each butterfly stage: W/2 pairs, 4 edges and 2 additions/subtractions per pair.
+  const fixedEdges = 2 * width * fixedStages;
+  const edges = learnedEdges + fixedEdges;
+  return {
+    kind, width, groupSize, inputSize: width, outputSize: width,
+    stored, biases: 0, active, learnedEdges, fixedEdges, edges, edgesPerPoint: edges / width, addSub: width * fixedStages
+  };
+}
+
+export type CountMeasure = "edges" | "stored" | "active";
+
+export interface EqualDenseOptions {
+  /** The layer kind compared (default "switchnet4"). */
+  kind?: ModelKind;
+  /** Its group size (default 4). */
+  groupSize?: number;
+  /** What to equalise: edges (connections, default), stored weights, or active multiply-adds. */
+  by?: CountMeasure;
+}
+
+/**
+ * The width D of a square dense layer whose D² weights match one layer of `kind` at `width` in
+ * the chosen measure, rounded to the nearest integer: equalDenseWidth(65536) = 1448 (edges),
+ * 724 by stored weights, 512 by active multiply-adds (m = 4).
+ */
+export function equalDenseWidth(width: number, options: EqualDenseOptions = {}): number {
+  const by = checkOneOf("by", options.by ?? "edges", ["edges", "stored", "active"] as const);
+  const layer = counts(options.kind ?? "switchnet4", width, {groupSize: options.groupSize});
+  return Math.round(Math.sqrt(layer[by]));
+}

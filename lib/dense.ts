@@ -1,0 +1,174 @@
+/**
+ * The dense baseline: a standard multilayer perceptron
+ *   inputSize → width (ReLU) → … (depth hidden layers) → outputSize (linear), with biases.
+ *
+ * Parameters, flat, layer after layer: the weights of layer l (in_l × out_l, stored by input row:
+ * W[k, j] at k·out_l + j) followed by its out_l biases. Initialisation, seeded per layer
+ * (deriveSeed(seed, 100 + l)): He-normal N(0, 2/in) for the ReLU layers, Glorot-normal
+ * N(0, 2/(in + out)) for the output layer, zero biases. initNoise, groupSize, projection, adjust
+ * and placement do not apply to this kind and are ignored.
+ *
+ * The matrix loops run in i-k-j order (sample, input, output: the innermost loop walks a weight
+ * row and an output row contiguously) and over blocks of weight rows that fit in L2, so each block
+ * is reused across the whole batch. Forward keeps the input and every hidden activation (grow-only
+ * workspaces per batch size); the arrays forward and backward return are new on every call.
+ */
+import {createRng, deriveSeed} from "./random.js";
+import type {Model, ResolvedModelSpec} from "./types.js";
+
+/** Weight floats per block of rows kept hot in cache (256 KiB). */
+const BLOCK_FLOATS = 65536;
+
+/** Layer sizes of the dense model: [inputSize, width × depth, outputSize]. */
+export function denseSizes(spec: Pick<ResolvedModelSpec, "inputSize" | "width" | "depth" | "outputSize">): number[] {
+  return [spec.inputSize, ...new Array(spec.depth).fill(spec.width), spec.outputSize];
+}
+
+/** Parameters of the dense model: Σ over layers of in·out weights + out biases. */
+export function denseParameterCount(spec: Pick<ResolvedModelSpec, "inputSize" | "width" | "depth" | "outputSize">): number {
+  const sizes = denseSizes(spec);
+  let count = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) count += sizes[l] * sizes[l + 1] + sizes[l + 1];
+  return count;
+}
+
+/** y[b, j] = bias[j] + Σ_k x[b, k]·w[k, j] for `batch` rows (ReLU applied when `relu`). */
+export function linearForward(
+  x: Float32Array, y: Float32Array, w: Float32Array, bias: Float32Array, inSize: number, outSize: number, batch: number, relu: boolean
+): void {
+  for (let b = 0; b < batch; b++) y.set(bias, b * outSize);
+  const block = Math.max(1, Math.floor(BLOCK_FLOATS / outSize));
+  for (let k0 = 0; k0 < inSize; k0 += block) {
+    const k1 = Math.min(inSize, k0 + block);
+    for (let b = 0; b < batch; b++) {
+      const xr = b * inSize;
+      const yr = b * outSize;
+      for (let k = k0; k < k1; k++) {
+        const a = x[xr + k];
+        if (a === 0) continue;
+        const wr = k * outSize;
+        for (let j = 0; j < outSize; j++) y[yr + j] += a * w[wr + j];
+      }
+    }
+  }
+  if (relu) {
+    for (let i = 0; i < batch * outSize; i++) if (y[i] < 0) y[i] = 0;
+  }
+}
+
+/**
+ * Backward of a linear layer, given gy at its output (pre-activation): gw += xᵀ·gy, gb += Σ_b gy,
+ * gx = gy·wᵀ; then, when `reluInput` (x is the output of a ReLU), gx is zeroed where x = 0.
+ */
+export function linearBackward(
+  x: Float32Array, gy: Float32Array, gx: Float32Array, w: Float32Array, gw: Float32Array, gb: Float32Array,
+  inSize: number, outSize: number, batch: number, reluInput: boolean
+): void {
+  for (let b = 0; b < batch; b++) {
+    const yr = b * outSize;
+    for (let j = 0; j < outSize; j++) gb[j] += gy[yr + j];
+  }
+  const block = Math.max(1, Math.floor(BLOCK_FLOATS / outSize));
+  for (let k0 = 0; k0 < inSize; k0 += block) {
+    const k1 = Math.min(inSize, k0 + block);
+    for (let b = 0; b < batch; b++) {
+      const xr = b * inSize;
+      const yr = b * outSize;
+      for (let k = k0; k < k1; k++) {
+        const wr = k * outSize;
+        const a = x[xr + k];
+        let s = 0;
+        if (a !== 0) {
+          for (let j = 0; j < outSize; j++) {
+            const g = gy[yr + j];
+            gw[wr + j] += a * g;
+            s += w[wr + j] * g;
+          }
+        } else if (!reluInput) {
+          for (let j = 0; j < outSize; j++) s += w[wr + j] * gy[yr + j];
+        }
+        gx[xr + k] = s;
+      }
+    }
+  }
+  if (reluInput) {
+    for (let i = 0; i < batch * inSize; i++) if (x[i] === 0) gx[i] = 0;
+  }
+}
+
+/**
+ * The dense model for a resolved spec of kind "dense". Its forward and backward do not check
+ * their arguments: use createModel, which validates them first.
+ */
+export function createDense(spec: ResolvedModelSpec): Model {
+  const sizes = denseSizes(spec);
+  const layers = sizes.length - 1;
+  const parameterCount = denseParameterCount(spec);
+  const params = new Float32Array(parameterCount);
+  const grads = new Float32Array(parameterCount);
+  const wOff: number[] = [];
+  const bOff: number[] = [];
+  let offset = 0;
+  for (let l = 0; l < layers; l++) {
+    wOff.push(offset);
+    offset += sizes[l] * sizes[l + 1];
+    bOff.push(offset);
+    offset += sizes[l + 1];
+  }
+  const wView = (a: Float32Array, l: number) => a.subarray(wOff[l], wOff[l] + sizes[l] * sizes[l + 1]);
+  const bView = (a: Float32Array, l: number) => a.subarray(bOff[l], bOff[l] + sizes[l + 1]);
+  for (let l = 0; l < layers; l++) {
+    const rng = createRng(deriveSeed(spec.seed, 100 + l));
+    const last = l === layers - 1;
+    const sd = last ? Math.sqrt(2 / (sizes[l] + sizes[l + 1])) : Math.sqrt(2 / sizes[l]);
+    const w = wView(params, l);
+    for (let i = 0; i < w.length; i++) w[i] = sd * rng.normal();
+  }
+
+  // acts[l] is the input of layer l (acts[0] a copy of the model input); grow-only.
+  let capacity = 0;
+  let acts: Float32Array[] = [];
+  let gradStores: Float32Array[] = [];
+  let batch = 0;
+  const widest = Math.max(...sizes);
+
+  return {
+    spec,
+    params,
+    grads,
+    parameterCount,
+    forward(input: Float32Array, batchSize: number): Float32Array {
+      const rows = batchSize;
+      if (rows > capacity) {
+        acts = sizes.slice(0, layers).map((s) => new Float32Array(rows * s));
+        gradStores = [];
+        capacity = rows;
+      }
+      batch = rows;
+      acts[0].set(input);
+      const out = new Float32Array(rows * spec.outputSize);
+      for (let l = 0; l < layers; l++) {
+        const y = l === layers - 1 ? out : acts[l + 1];
+        linearForward(acts[l], y, wView(params, l), bView(params, l), sizes[l], sizes[l + 1], rows, l < layers - 1);
+      }
+      return out;
+    },
+    backward(gradOutput: Float32Array): Float32Array {
+      const rows = batch;
+      if (gradStores.length === 0) gradStores = [new Float32Array(capacity * widest), new Float32Array(capacity * widest)];
+      let gy = gradStores[0].subarray(0, rows * spec.outputSize);
+      gy.set(gradOutput);
+      let which = 1;
+      for (let l = layers - 1; l >= 0; l--) {
+        const gx = l === 0 ? new Float32Array(rows * sizes[0]) : gradStores[which].subarray(0, rows * sizes[l]);
+        linearBackward(acts[l], gy, gx, wView(params, l), wView(grads, l), bView(grads, l), sizes[l], sizes[l + 1], rows, l > 0);
+        gy = gx;
+        which = 1 - which;
+      }
+      return gy;
+    },
+    zeroGrad(): void {
+      grads.fill(0);
+    }
+  };
+}
