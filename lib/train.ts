@@ -85,6 +85,7 @@ export interface TrainerState {
 export interface Trainer {
   readonly model: Model;
   readonly dataset: Dataset;
+  /** Options as resolved at creation; `learningRate` is the initial one (current: optimizer.options). */
   readonly options: Readonly<ResolvedTrainOptions>;
   readonly optimizer: Optimizer;
   readonly state: TrainerState;
