@@ -51,19 +51,20 @@ export function historyChart(history: readonly HistoryPoint[], {width, height = 
   const rows = historyRows(history, metric);
   const loss = metric === "loss";
   const positive = rows.filter((r) => r.value > 0);
+  const last = history.length ? history[history.length - 1].step : 0;
   return Plot.plot({
     width,
     height,
     marginLeft: 44,
     marginRight: 8,
     style: {fontSize: "11px"},
-    x: {label: "step", grid: true, domain: rows.length ? undefined : [0, 1]},
+    x: {label: "step", grid: true, domain: [0, Math.max(10, last)]},
     y: loss
       ? {label: "loss", type: "log", grid: true, domain: positive.length ? undefined : [0.01, 1]}
       : {label: "accuracy (%)", domain: [0, 1], grid: true, percent: true},
     color: {domain: ["train", "test"], range: ["var(--theme-foreground-focus, #3b5fc0)", "#e7762d"], legend: false},
     marks: [
-      Plot.line(loss ? positive : rows, {x: "step", y: "value", stroke: "series", strokeWidth: 1.5}),
+      Plot.line(loss ? positive : rows, {x: "step", y: "value", z: "series", stroke: "series", strokeWidth: 1.5}),
       Plot.text(loss ? positive : rows, Plot.selectLast({x: "step", y: "value", z: "series", text: "series", fill: "series", dx: -4, dy: -6, textAnchor: "end"}))
     ]
   });

@@ -6,8 +6,8 @@
  */
 import {fail, SwitchNetError} from "../lib/check.js";
 import {parseCsv} from "../lib/csv.js";
-import {circle, gaussians, image, pictures, polynomial, sawtooth, sine, spiral, step as stepCurve, xor} from "../lib/datasets.js";
-import {createModel} from "../lib/model.js";
+import {circle, gaussians, image, pictures, polynomial, sawtooth, sine, spiral, step as stepCurve, withBiasInput, xor} from "../lib/datasets.js";
+import {createModel, modelCounts} from "../lib/model.js";
 import {createTrainer, type Trainer} from "../lib/train.js";
 import type {Dataset, ModelSpec, ResolvedModelSpec} from "../lib/types.js";
 import {boundingBox, curveBox, lineGrid, planeGrid, unionBox, type Box, type PointSet} from "./playground-grid.js";
@@ -35,8 +35,14 @@ export type View =
 export interface ModelInfo {
   label: string;
   spec: ResolvedModelSpec;
-  /** Learned weights stored. */
+  /** Learned weights stored (biases excluded). */
   stored: number;
+  /** Biases (dense only). */
+  biases: number;
+  /** Multiply-adds with learned weights per sample. */
+  active: number;
+  /** Fixed ±1 edges of the WHTs (connections, not parameters). */
+  fixedEdges: number;
 }
 
 export interface SessionInfo {
@@ -147,17 +153,6 @@ export function appendConstant(x: Float32Array, n: number, inputSize: number): F
   return out;
 }
 
-/** The dataset with a constant-1 input appended (see PlaygroundState.biasInput). */
-export function withConstantInput(dataset: Dataset): Dataset {
-  const k = dataset.inputSize;
-  return {
-    ...dataset,
-    inputSize: k + 1,
-    train: {...dataset.train, x: appendConstant(dataset.train.x, dataset.train.n, k)},
-    test: {...dataset.test, x: appendConstant(dataset.test.x, dataset.test.n, k)}
-  };
-}
-
 /** How to draw a dataset's learned function, and the inputs to evaluate for it. */
 export function viewFor(dataset: Dataset, family: string): {view: View; inputs: Float32Array | null} {
   const {train, test} = dataset;
@@ -207,7 +202,7 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
   const family = datasetFamily(state.dataset);
   const original = buildDataset(state, custom);
   if (original.train.n < 1) fail(`the dataset ${JSON.stringify(original.name)} has no training samples`);
-  const dataset = state.biasInput ? withConstantInput(original) : original;
+  const dataset = state.biasInput ? withBiasInput(original) : original;
   const notes: string[] = [];
   const loss = effectiveLoss(state.loss, dataset, notes);
   const models = state.models.map((settings, i) => {
@@ -231,7 +226,10 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
       train: dataset.train.n, test: dataset.test.n
     },
     view,
-    models: models.map((m, i) => ({label: MODEL_LABELS[state.models[i].kind], spec: m.spec, stored: m.parameterCount})),
+    models: models.map((m, i) => {
+      const c = modelCounts(m.spec);
+      return {label: MODEL_LABELS[state.models[i].kind], spec: m.spec, stored: c.stored, biases: c.biases, active: c.active, fixedEdges: c.fixedEdges};
+    }),
     loss,
     notes
   };

@@ -1,0 +1,178 @@
+/**
+ * Browser tests of the "Learned functions" playground: it loads cleanly, training in the
+ * worker lowers the loss, URL state reproduces the controls, and a bad CSV, a bad weights file
+ * or a URL with out-of-range values each show a clear message while the page keeps working.
+ */
+import {describe, expect, it} from "vitest";
+import type {Page} from "playwright-core";
+import {DESKTOP, PHONE, useSite} from "./harness.js";
+
+const site = useSite();
+
+/** The first model card's training loss, as the page publishes it (data-train-loss). */
+async function trainLoss(page: Page, model = 0): Promise<number> {
+  const value = await page.locator(`.pg-card[data-model="${model}"]`).getAttribute("data-train-loss");
+  return value === null ? NaN : Number(value);
+}
+
+/** Waits until the toolbar reports at least `step` steps. */
+async function waitForStep(page: Page, step: number, timeout = 60_000): Promise<number> {
+  await page.waitForFunction((s) => Number(document.querySelector(".pg-toolbar")?.getAttribute("data-step") ?? -1) >= s, step, {timeout});
+  return Number(await page.locator(".pg-toolbar").getAttribute("data-step"));
+}
+
+async function controlValue(page: Page, name: string): Promise<string> {
+  return page.locator(`[data-control="${name}"]`).inputValue();
+}
+
+describe("Learned functions playground", () => {
+  it("loads cleanly; Play lowers the training loss and Pause stops; screenshots at 1280 and 390", async () => {
+    for (const [label, viewport, colorScheme] of [["desktop", DESKTOP, "light"], ["phone-dark", PHONE, "dark"]] as const) {
+      const view = await site.open("/playground", {viewport, colorScheme, waitFor: ".pg-card canvas"});
+      try {
+        const {page} = view;
+        await waitForStep(page, 0);
+        const before = await trainLoss(page);
+        expect(before).toBeGreaterThan(0.3); // two balanced classes, untrained: near ln 2
+        await page.locator('[data-action="play"]').click();
+        // Bounded: within 600 steps the default Switch Net 4 must have at least halved its loss.
+        await page.waitForFunction(
+          (start) => {
+            const card = document.querySelector('.pg-card[data-model="0"]');
+            const step = Number(document.querySelector(".pg-toolbar")?.getAttribute("data-step"));
+            return step >= 50 && Number(card?.getAttribute("data-train-loss")) < start / 2 || step > 600;
+          },
+          before,
+          {timeout: 90_000}
+        );
+        await page.locator('[data-action="play"]').click(); // pause
+        await page.waitForFunction(() => document.querySelector('[data-action="play"]')?.getAttribute("aria-pressed") === "false");
+        const after = await trainLoss(page);
+        expect(after).toBeLessThan(before / 2);
+        // Paused: the step count stays put.
+        const paused = Number(await page.locator(".pg-toolbar").getAttribute("data-step"));
+        await page.waitForTimeout(500);
+        expect(Number(await page.locator(".pg-toolbar").getAttribute("data-step"))).toBe(paused);
+        // Each model card drew its learned function (the canvas is not blank).
+        const distinctColours = await page.locator('.pg-card[data-model="0"] canvas').evaluate((c) => {
+          const canvas = c as HTMLCanvasElement;
+          const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+          const seen = new Set<number>();
+          for (let i = 0; i < data.length; i += 4 * 97) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+          return seen.size;
+        });
+        expect(distinctColours).toBeGreaterThan(20);
+        await view.screenshot(`playground-${label}`);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, `sideways scroll at ${label}`).toBeLessThanOrEqual(1);
+        view.expectClean();
+      } finally {
+        await view.close();
+      }
+    }
+  });
+
+  it("Step runs exactly ten steps and lowers the loss; Reset goes back to step 0", async () => {
+    const view = await site.open("/playground?data=circle&models=switchnet4:16:2:4:subrandom", {waitFor: ".pg-card canvas"});
+    try {
+      const {page} = view;
+      await waitForStep(page, 0);
+      const before = await trainLoss(page);
+      for (let i = 1; i <= 5; i++) {
+        await page.locator('[data-action="step"]').click();
+        expect(await waitForStep(page, 10 * i)).toBe(10 * i);
+      }
+      expect(await trainLoss(page)).toBeLessThan(before);
+      await page.locator('[data-action="reset"]').click();
+      await page.waitForFunction(() => document.querySelector(".pg-toolbar")?.getAttribute("data-step") === "0");
+      expect(await trainLoss(page)).toBeCloseTo(before, 5); // same seed, same starting point
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("a URL with state reproduces the same controls, and the address bar keeps it", async () => {
+    const query = "data=xor&noise=0.2&n=300&seed=7&bias=1&opt=sgd&lr=0.05&batch=16&loss=mse&models=switchnet4:64:4:8:random,dense:24:3:4:subrandom";
+    const view = await site.open(`/playground?${query}`, {waitFor: ".pg-card canvas"});
+    try {
+      const {page} = view;
+      expect(await controlValue(page, "dataset")).toBe("xor");
+      expect(await controlValue(page, "noise")).toBe("0.2");
+      expect(await controlValue(page, "samples")).toBe("300");
+      expect(await controlValue(page, "seed")).toBe("7");
+      expect(await controlValue(page, "optimizer")).toBe("sgd");
+      expect(await controlValue(page, "lr")).toBe("0.05");
+      expect(await controlValue(page, "batch")).toBe("16");
+      expect(await controlValue(page, "loss")).toBe("mse");
+      expect(await controlValue(page, "model-1-kind")).toBe("switchnet4");
+      expect(await controlValue(page, "model-1-width")).toBe("64");
+      expect(await controlValue(page, "model-1-depth")).toBe("4");
+      expect(await controlValue(page, "model-1-group")).toBe("8");
+      expect(await controlValue(page, "model-1-projection")).toBe("random");
+      expect(await controlValue(page, "model-2-kind")).toBe("dense");
+      expect(await controlValue(page, "model-2-width")).toBe("24");
+      expect(await controlValue(page, "model-2-depth")).toBe("3");
+      expect(new URL(page.url()).search).toBe(`?${query}`);
+      expect(await page.locator(".pg-message").count()).toBe(0);
+      // Changing a control writes the URL.
+      await page.locator('[data-control="model-1-width"]').selectOption("128");
+      await page.waitForFunction(() => location.search.includes("switchnet4:128:4:8:random"));
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("a URL with out-of-range and malformed values names each one, falls back, and keeps working", async () => {
+    const view = await site.open("/playground?data=spiral&lr=50&batch=abc&models=switchnet4:100:12,dense:16", {waitFor: ".pg-card canvas"});
+    try {
+      const {page} = view;
+      const text = await page.locator(".pg-messages").innerText();
+      expect(text).toContain("learning rate must be between 0.00001 and 10, got 50; using the default 0.02".replace("0.00001", String(1e-5)));
+      expect(text).toContain('batch size must be a number between 1 and 1024, got "abc"; using the default 32');
+      expect(text).toContain("model 1 width must be a power of two between 1 and 4096 for Switch Net 4, got 100 (nearest: 128); using 32");
+      expect(text).toContain("model 1 depth must be between 1 and 8, got 12; using 3");
+      expect(await controlValue(page, "lr")).toBe("0.02");
+      expect(await controlValue(page, "model-1-width")).toBe("32");
+      // Still working: a step trains.
+      await waitForStep(page, 0);
+      await page.locator('[data-action="step"]').click();
+      expect(await waitForStep(page, 10)).toBe(10);
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("a malformed CSV shows the line and value, changes nothing, and a good CSV then trains", async () => {
+    const view = await site.open("/playground", {waitFor: ".pg-card canvas"});
+    try {
+      const {page} = view;
+      await waitForStep(page, 0);
+      await page.locator('[data-control="csv-file"]').setInputFiles({
+        name: "bad.csv",
+        mimeType: "text/csv",
+        buffer: Buffer.from("x,y,label\n0.1,0.2,a\n0.3,oops,b\n0.5,0.6,a\n")
+      });
+      const message = page.locator(".pg-message", {hasText: "bad.csv"});
+      await message.waitFor();
+      const text = await message.innerText();
+      expect(text).toContain("line 3");
+      expect(text).toContain('"oops"');
+      expect(await controlValue(page, "dataset")).toBe("spiral"); // nothing changed
+      // The page keeps working: a good CSV becomes the dataset and trains.
+      const rows = ["x,y,label"];
+      for (let i = 0; i < 60; i++) rows.push(`${(i % 10) / 10},${Math.floor(i / 10) / 6},${i % 10 < 5 ? "left" : "right"}`);
+      await page.locator('[data-control="csv-file"]').setInputFiles({name: "good.csv", mimeType: "text/csv", buffer: Buffer.from(rows.join("\n"))});
+      await page.waitForFunction(() => (document.querySelector('[data-control="dataset"]') as HTMLSelectElement | null)?.value === "csv");
+      await page.waitForSelector(".pg-card canvas");
+      await page.locator('[data-action="step"]').click();
+      expect(await waitForStep(page, 10)).toBe(10);
+      expect(Number.isFinite(await trainLoss(page))).toBe(true);
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+});

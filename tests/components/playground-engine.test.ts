@@ -1,0 +1,147 @@
+import {describe, expect, it} from "vitest";
+import {buildDataset, createSession, effectiveLoss, predict, viewFor, PLANE_GRID, CURVE_POINTS, type CustomData} from "../../src/components/playground-engine.js";
+import {cloneState, DATASETS, defaultState, type PlaygroundState} from "../../src/components/playground-state.js";
+import {SwitchNetError} from "../../lib/check.js";
+import {createModel} from "../../lib/model.js";
+import {createRng} from "../../lib/random.js";
+
+function state(edit: (s: PlaygroundState) => void): PlaygroundState {
+  const s = defaultState();
+  edit(s);
+  return s;
+}
+
+describe("buildDataset", () => {
+  it("builds every built-in dataset with the shape its family promises", () => {
+    for (const d of DATASETS.filter((d) => d.family !== "csv" && d.family !== "upload")) {
+      const dataset = buildDataset(state((s) => { s.dataset = d.name; s.samples = 100; }));
+      if (d.family === "2d") {
+        expect([dataset.task, dataset.inputSize], d.name).toEqual(["classification", 2]);
+        expect(dataset.train.n + dataset.test.n).toBe(100);
+      } else if (d.family === "1d") {
+        expect([dataset.task, dataset.inputSize, dataset.outputSize], d.name).toEqual(["regression", 1, 1]);
+      } else {
+        expect([dataset.task, dataset.inputSize, dataset.outputSize, dataset.meta?.width, dataset.test.n], d.name).toEqual(["regression", 2, 3, 32, 32 * 32]);
+      }
+    }
+  });
+
+  it("the reader's own data must be given, and a bad CSV names the line and value", () => {
+    expect(() => buildDataset(state((s) => { s.dataset = "csv"; }))).toThrow("choose a CSV file first (your own data is not kept in the URL)");
+    expect(() => buildDataset(state((s) => { s.dataset = "upload"; }))).toThrow("choose a picture file first");
+    const bad: CustomData = {kind: "csv", name: "bad.csv", text: "a,b,c\n1,2,x\n3,oops,y\n"};
+    expect(() => buildDataset(state((s) => { s.dataset = "csv"; }), bad)).toThrow(SwitchNetError);
+    expect(() => buildDataset(state((s) => { s.dataset = "csv"; }), bad)).toThrow(/line 3.*"oops"/);
+  });
+
+  it("an uploaded picture becomes an image regression of its pixels", () => {
+    const pixels = new Uint8ClampedArray(4 * 3 * 2).fill(255);
+    const d = buildDataset(state((s) => { s.dataset = "upload"; }), {kind: "image", pixels, width: 3, height: 2, name: "me.png"});
+    expect([d.inputSize, d.outputSize, d.test.n, d.meta?.width, d.meta?.height]).toEqual([2, 3, 6, 3, 2]);
+    expect(Array.from(d.test.y)).toEqual(new Array(18).fill(1));
+  });
+});
+
+describe("effectiveLoss", () => {
+  it("keeps cross-entropy for classes and falls back to mse for regression, with a note", () => {
+    const notes: string[] = [];
+    expect(effectiveLoss("softmax-cross-entropy", buildDataset(defaultState()), notes)).toBe("softmax-cross-entropy");
+    expect(notes).toEqual([]);
+    expect(effectiveLoss("softmax-cross-entropy", buildDataset(state((s) => { s.dataset = "sine"; })), notes)).toBe("mse");
+    expect(notes).toEqual(['loss "softmax-cross-entropy" needs classes, and "sine" is a regression dataset; using "mse"']);
+  });
+});
+
+describe("viewFor", () => {
+  it("planes cover the data; curves span it; pictures evaluate every pixel", () => {
+    const spiral = buildDataset(defaultState());
+    const plane = viewFor(spiral, "2d");
+    expect(plane.view.kind).toBe("plane");
+    expect(plane.inputs).toHaveLength(PLANE_GRID * PLANE_GRID * 2);
+    if (plane.view.kind !== "plane") throw new Error("unreachable");
+    for (let i = 0; i < spiral.train.n; i++) {
+      expect(spiral.train.x[2 * i]).toBeGreaterThan(plane.view.box.x0);
+      expect(spiral.train.x[2 * i + 1]).toBeLessThan(plane.view.box.y1);
+    }
+    const curve = viewFor(buildDataset(state((s) => { s.dataset = "sine"; })), "1d");
+    expect(curve.view.kind).toBe("curve");
+    expect(curve.inputs).toHaveLength(CURVE_POINTS);
+    const picture = viewFor(buildDataset(state((s) => { s.dataset = "image:smiley"; })), "image");
+    expect(picture.view.kind).toBe("picture");
+    expect(picture.inputs).toHaveLength(32 * 32 * 2);
+  });
+});
+
+describe("createSession", () => {
+  it("trains the default models on the spiral: loss falls by half within 300 steps", () => {
+    const session = createSession(defaultState());
+    const first = session.snapshot(true);
+    expect(first.step).toBe(0);
+    expect(first.models).toHaveLength(2);
+    expect(first.models[0].outputs).toHaveLength(PLANE_GRID * PLANE_GRID * 2);
+    session.run(300);
+    const later = session.snapshot(false);
+    expect(later.step).toBe(300);
+    expect(later.models[0].outputs).toBeNull();
+    expect(later.models[0].trainLoss).toBeLessThan(first.models[0].trainLoss / 2);
+    expect(later.models[0].trainAccuracy).toBeGreaterThan(0.9);
+  });
+
+  it("is reproducible: the same state gives the same losses and pictures", () => {
+    const s = state((s) => { s.models = [{kind: "butterfly", width: 8, depth: 2, groupSize: 4, projection: "random"}, {kind: "filterbank", width: 8, depth: 2, groupSize: 4, projection: "subrandom"}]; });
+    const a = createSession(s), b = createSession(cloneState(s));
+    a.run(25);
+    b.run(25);
+    expect(a.snapshot(true)).toEqual(b.snapshot(true));
+  });
+
+  it("reports stored, active and fixed counts per model from the library", () => {
+    const info = createSession(state((s) => { s.models = [{kind: "switchnet4", width: 16, depth: 2, groupSize: 4, projection: "subrandom"}]; })).info;
+    // 2·m·W per layer; m·W active; fixed: projection 2·W·log2 W + per layer 2·W·(log2 W − log2 m).
+    expect(info.models[0]).toMatchObject({stored: 2 * 2 * 4 * 16, active: 2 * 4 * 16, biases: 0, fixedEdges: 2 * 16 * 4 + 2 * 2 * 16 * 2});
+    expect(info.dataset.inputSize).toBe(2); // the data's own inputs, before the constant one
+  });
+
+  it("without the constant input every model is positively homogeneous: f(2x) = 2·f(x)", () => {
+    const s = state((s) => { s.biasInput = false; s.models = [{kind: "dense", width: 8, depth: 2, groupSize: 4, projection: "subrandom"}, {kind: "switchnet4", width: 8, depth: 2, groupSize: 4, projection: "random"}]; });
+    const session = createSession(s);
+    expect(session.info.models[0].spec.inputSize).toBe(2);
+    session.run(50); // trained weights, not just the initial ones
+    const file = JSON.parse(session.exportWeights(1));
+    const model = createModel(file.spec);
+    model.params.set(file.params);
+    const rng = createRng(3);
+    const x = Float32Array.from({length: 20}, () => rng.normal());
+    const y1 = predict(model, x);
+    const y2 = predict(model, x.map((v) => 2 * v));
+    for (let i = 0; i < y1.length; i++) expect(y2[i]).toBeCloseTo(2 * y1[i], 4);
+    const withBias = createSession(state((s) => { s.models = [{kind: "switchnet4", width: 8, depth: 2, groupSize: 4, projection: "random"}]; }));
+    expect(withBias.info.models[0].spec.inputSize).toBe(3);
+  });
+
+  it("weights exported from one session load into another and give the same function", () => {
+    const s = state((s) => { s.models = [{kind: "switchnet4", width: 16, depth: 2, groupSize: 4, projection: "subrandom"}]; });
+    const a = createSession(s);
+    a.run(40);
+    const b = createSession(s);
+    expect(b.snapshot(true).models[0].outputs).not.toEqual(a.snapshot(true).models[0].outputs);
+    b.importWeights(0, a.exportWeights(0));
+    expect(b.snapshot(true).models[0].outputs).toEqual(a.snapshot(true).models[0].outputs);
+    const other = createSession(state((t) => { t.models = [{kind: "switchnet4", width: 32, depth: 2, groupSize: 4, projection: "subrandom"}]; }));
+    expect(() => other.importWeights(0, a.exportWeights(0))).toThrow("width 16 (this model: 32)");
+    expect(() => other.importWeights(3, "{}")).toThrow("model index must be between 0 and 0, got 3");
+  });
+
+  it("a model that cannot take the data is named with the library's reason", () => {
+    const header = Array.from({length: 20}, (_, i) => `f${i}`).join(",") + ",y";
+    const rows = Array.from({length: 30}, (_, r) => Array.from({length: 21}, (_, c) => ((r * 7 + c * 3) % 11) / 10).join(","));
+    const custom: CustomData = {kind: "csv", name: "wide.csv", text: [header, ...rows].join("\n")};
+    const s = state((s) => { s.dataset = "csv"; s.loss = "mse"; s.models = [{kind: "switchnet4", width: 16, depth: 2, groupSize: 4, projection: "subrandom"}]; });
+    expect(() => createSession(s, custom)).toThrow("model 1 (Switch Net 4): width must be at least inputSize 21");
+    s.models[0].width = 32;
+    const session = createSession(s, custom);
+    expect(session.info.view).toEqual({kind: "none", reason: "a function of 20 inputs to 1 outputs cannot be drawn on a plane; follow the loss curves"});
+    session.run(5);
+    expect(Number.isFinite(session.snapshot(false).models[0].trainLoss)).toBe(true);
+  });
+});
