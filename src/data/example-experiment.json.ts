@@ -7,7 +7,10 @@
  * test loss after every epoch. Every random thing takes a seed, so the output is the same on
  * every build. Copy this file to src/data/<your-name>.json.ts to start your own.
  */
-import {createModel, createTrainer, xor} from "../lib/index.js";
+// Loaders run in Node (tsx); src/lib is a link to the library. Import the modules you need.
+import {createModel} from "../lib/model.js";
+import {createTrainer} from "../lib/train.js";
+import {xor} from "../lib/datasets.js";
 
 const WIDTHS = [8, 16, 32];
 const SEEDS = [1, 2, 3];
