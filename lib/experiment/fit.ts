@@ -1,0 +1,225 @@
+/**
+ * One training run as the capacity experiment needs it: seeded mini-batches, Adam, the task's
+ * metric on train and test every few steps, the error after a fixed step budget, and training
+ * on until the loss plateaus (or a step cap), so capacity is measured at convergence
+ * (SPEC.md: Switch Net 4 can need several times more steps than dense before it fits).
+ */
+import {checkInteger, checkNumber, checkOneOf, fail} from "../check.js";
+import {countCorrect, lossFunction, type LossKind} from "../losses.js";
+import {createOptimizer, type OptimizerKind} from "../optim.js";
+import {createRng} from "../random.js";
+import type {Dataset, Model, Split} from "../types.js";
+
+export type Metric = "nmse" | "error-rate";
+
+/** One evaluation during training (NaN where a value is not defined, e.g. the loss at step 0). */
+export interface Point {
+  step: number;
+  /** Mean training loss over the steps since the previous point. */
+  trainLoss: number;
+  /** The metric on (up to `evalLimit` samples of) the training set. */
+  train: number;
+  /** The metric on the test set (the training metric when there is no test set). */
+  test: number;
+}
+
+export interface FitOptions {
+  learningRate: number;
+  batchSize: number;
+  /** Seed of the batch order. */
+  seed: number;
+  optimizer?: OptimizerKind;
+  loss: LossKind;
+  metric: Metric;
+  /** Record a point at exactly this step (0: none). */
+  fixedSteps: number;
+  /** Step cap. */
+  maxSteps: number;
+  /** Steps between evaluations. */
+  evalEvery: number;
+  /** Evaluations without a relative improvement of `minImprovement` in training loss before stopping. */
+  patience: number;
+  /** Relative improvement that counts as progress (default 0.01). */
+  minImprovement?: number;
+  /** Stop as soon as the training metric is at most this (memorisation). */
+  target?: number;
+  /** At most this many training samples in the training-metric evaluation (default all). */
+  evalLimit?: number;
+  /** Called after each evaluation. */
+  onEval?: (point: Point) => void;
+}
+
+export interface FitResult {
+  atFixed: Point | null;
+  atPlateau: Point;
+  /** True when the run stopped on a plateau (or reached the target), false at the step cap. */
+  plateauReached: boolean;
+  reachedTarget: boolean;
+  diverged: boolean;
+  curve: Point[];
+  steps: number;
+  /** Mean wall-clock milliseconds per optimiser step (evaluations excluded). */
+  msPerStep: number;
+  seconds: number;
+}
+
+const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
+
+/**
+ * Normalised mean squared error: Σ (out − y)² / Σ (y − mean_j y)², column means over the split.
+ * 0 is a perfect fit; 1 is no better than predicting each output's mean.
+ */
+export function nmse(outputs: Float32Array, targets: Float32Array, n: number): number {
+  if (outputs.length !== targets.length || n < 1 || targets.length % n !== 0) {
+    fail(`outputs and targets must both hold n × outputSize values (n = ${n}), got ${outputs.length} and ${targets.length}`);
+  }
+  const size = targets.length / n;
+  const mean = new Float64Array(size);
+  for (let i = 0; i < targets.length; i++) mean[i % size] += targets[i] / n;
+  let err = 0;
+  let variance = 0;
+  for (let i = 0; i < targets.length; i++) {
+    const d = outputs[i] - targets[i];
+    const c = targets[i] - mean[i % size];
+    err += d * d;
+    variance += c * c;
+  }
+  return variance > 0 ? err / variance : err > 0 ? Infinity : 0;
+}
+
+/** The task's metric of `model` on the first `limit` samples of `split` (forward only, in chunks). */
+export function evaluate(model: Model, split: Split, metric: Metric, limit = split.n, chunk = 64): number {
+  const n = Math.min(split.n, limit);
+  if (n === 0) return NaN;
+  const inSize = split.x.length / split.n;
+  const outSize = split.y.length / split.n;
+  const outputs = new Float32Array(n * outSize);
+  for (let start = 0; start < n; start += chunk) {
+    const count = Math.min(chunk, n - start);
+    const out = model.forward(split.x.subarray(start * inSize, (start + count) * inSize), count);
+    outputs.set(out.subarray(0, count * outSize), start * outSize);
+  }
+  if (metric === "nmse") return nmse(outputs, split.y.subarray(0, n * outSize), n);
+  const truth = split.labels ? split.labels.subarray(0, n) : split.y.subarray(0, n * outSize);
+  return 1 - countCorrect(outputs, truth, n) / n;
+}
+
+/** Trains `model` on `data.train` and returns the points. Deterministic for a given seed. */
+export function fit(model: Model, data: Dataset, options: FitOptions): FitResult {
+  const learningRate = checkNumber("learningRate", options.learningRate, 0);
+  const batchSize = checkInteger("batchSize", options.batchSize, 1);
+  const seed = checkInteger("seed", options.seed);
+  const metric = checkOneOf("metric", options.metric, ["nmse", "error-rate"] as const);
+  const fixedSteps = checkInteger("fixedSteps", options.fixedSteps, 0);
+  const maxSteps = checkInteger("maxSteps", options.maxSteps, 1);
+  const evalEvery = checkInteger("evalEvery", options.evalEvery, 1);
+  const patience = checkInteger("patience", options.patience, 1);
+  const minImprovement = checkNumber("minImprovement", options.minImprovement ?? 0.01, 0, 1);
+  const target = options.target === undefined ? undefined : checkNumber("target", options.target, 0);
+  const evalLimit = checkInteger("evalLimit", options.evalLimit ?? data.train.n, 1);
+  const loss = lossFunction(options.loss);
+  const train = data.train;
+  if (train.n < 1) fail(`the training split of ${data.name} is empty`);
+  if (data.inputSize !== model.spec.inputSize || data.outputSize !== model.spec.outputSize) {
+    fail(`dataset ${data.name} is ${data.inputSize} → ${data.outputSize} but the model is ${model.spec.inputSize} → ${model.spec.outputSize}`);
+  }
+
+  const inSize = data.inputSize;
+  const outSize = data.outputSize;
+  const batch = Math.min(batchSize, train.n);
+  const optimizer = createOptimizer(options.optimizer ?? "adam", model.params.length, {learningRate});
+  const rng = createRng(seed);
+  const order = new Int32Array(train.n);
+  for (let i = 0; i < train.n; i++) order[i] = i;
+  rng.shuffle(order);
+  let cursor = 0;
+  const xb = new Float32Array(batch * inSize);
+  const yb = new Float32Array(batch * outSize);
+  const grad = new Float32Array(batch * outSize);
+
+  const curve: Point[] = [];
+  let atFixed: Point | null = null;
+  let best = Infinity;
+  let stale = 0;
+  let windowLoss = 0;
+  let windowSteps = 0;
+  let stepMs = 0;
+  let diverged = false;
+  let reachedTarget = false;
+  let plateauReached = false;
+  const started = now();
+
+  const point = (step: number): Point => {
+    const trainLoss = windowSteps > 0 ? windowLoss / windowSteps : NaN;
+    const trainMetric = evaluate(model, train, metric, evalLimit);
+    const testMetric = data.test.n > 0 ? evaluate(model, data.test, metric) : trainMetric;
+    const s: Point = {step, trainLoss, train: trainMetric, test: testMetric};
+    curve.push(s);
+    options.onEval?.(s);
+    return s;
+  };
+
+  let last = point(0);
+  let step = 0;
+  while (step < maxSteps) {
+    const t0 = now();
+    for (let b = 0; b < batch; b++) {
+      if (cursor === train.n) {
+        rng.shuffle(order);
+        cursor = 0;
+      }
+      const i = order[cursor++];
+      xb.set(train.x.subarray(i * inSize, (i + 1) * inSize), b * inSize);
+      yb.set(train.y.subarray(i * outSize, (i + 1) * outSize), b * outSize);
+    }
+    model.zeroGrad();
+    const out = model.forward(xb, batch);
+    const value = loss(out, yb, batch, grad);
+    model.backward(grad);
+    optimizer.step(model.params, model.grads);
+    stepMs += now() - t0;
+    step++;
+    windowLoss += value;
+    windowSteps++;
+    if (!Number.isFinite(value)) {
+      diverged = true;
+      last = point(step);
+      break;
+    }
+    const atFixedStep = step === fixedSteps;
+    if (step % evalEvery === 0 || atFixedStep || step === maxSteps) {
+      const s = point(step);
+      last = s;
+      windowLoss = 0;
+      windowSteps = 0;
+      if (atFixedStep) atFixed = s;
+      if (!Number.isFinite(s.train)) {
+        diverged = true;
+        break;
+      }
+      if (target !== undefined && s.train <= target) {
+        reachedTarget = true;
+        plateauReached = true;
+        break;
+      }
+      if (s.trainLoss < best * (1 - minImprovement)) {
+        best = s.trainLoss;
+        stale = 0;
+      } else if (++stale >= patience && step >= fixedSteps) {
+        plateauReached = true;
+        break;
+      }
+    }
+  }
+  return {
+    atFixed,
+    atPlateau: last,
+    plateauReached,
+    reachedTarget,
+    diverged,
+    curve,
+    steps: step,
+    msPerStep: step > 0 ? stepMs / step : 0,
+    seconds: (now() - started) / 1000
+  };
+}

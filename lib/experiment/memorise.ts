@@ -1,0 +1,85 @@
+/**
+ * Memorisation capacity of one model configuration: the largest number N of random
+ * input/target pairs it fits to a stated error (training nmse ≤ threshold), by the
+ * doubling-then-bisection search of `search.ts`. Every probe trains a fresh model from the same
+ * seed on a fresh seeded set of N pairs, until it reaches the threshold, plateaus, or hits the
+ * step cap.
+ */
+import {checkInteger, checkNumber} from "../check.js";
+import {memorisation, withBiasInput} from "../datasets.js";
+import {deriveSeed} from "../random.js";
+import type {Model, ModelSpec} from "../types.js";
+import {fit} from "./fit.js";
+import {searchCapacity, type CapacityResult, type Probe, type SearchOptions} from "./search.js";
+
+export interface MemoriseOptions extends SearchOptions {
+  /** The model to probe, without its seed (each probe uses `seed`). */
+  spec: ModelSpec;
+  createModel: (spec: ModelSpec) => Model;
+  seed: number;
+  /** A fit counts when the training nmse is at most this (default 0.05). */
+  threshold?: number;
+  learningRate: number;
+  batchSize: number;
+  /** Passes over the N pairs allowed per probe (default 200), within [minSteps, maxSteps]. */
+  epochs?: number;
+  minSteps?: number;
+  maxSteps?: number;
+  evalEvery?: number;
+  patience?: number;
+  /** Append a constant input 1 to the random inputs (spec.inputSize counts it). Default false. */
+  biasInput?: boolean;
+  /** Called after each probe. */
+  onProbe?: (probe: Probe) => void;
+}
+
+/** Step cap of one probe with n pairs: `epochs` passes, clamped to [minSteps, maxSteps]. */
+export function probeSteps(n: number, batchSize: number, epochs: number, minSteps: number, maxSteps: number): number {
+  return Math.max(minSteps, Math.min(maxSteps, Math.ceil((epochs * n) / batchSize)));
+}
+
+/** Trains on n random pairs and says whether the fit reached the threshold. */
+export function memoriseProbe(n: number, options: MemoriseOptions): Probe {
+  checkInteger("n", n, 1);
+  const threshold = checkNumber("threshold", options.threshold ?? 0.05, 0);
+  const batchSize = checkInteger("batchSize", options.batchSize, 1);
+  const epochs = checkInteger("epochs", options.epochs ?? 200, 1);
+  const minSteps = checkInteger("minSteps", options.minSteps ?? 200, 1);
+  const maxSteps = checkInteger("maxSteps", options.maxSteps ?? 4000, minSteps);
+  const {spec, seed} = options;
+  const bias = options.biasInput ?? false;
+  const pairs = memorisation({n, inputSize: spec.inputSize - (bias ? 1 : 0), outputSize: spec.outputSize, seed: deriveSeed(seed, n)});
+  const data = bias ? withBiasInput(pairs) : pairs;
+  const model = options.createModel({...spec, seed});
+  const steps = probeSteps(n, Math.min(batchSize, n), epochs, minSteps, maxSteps);
+  const evalEvery = checkInteger("evalEvery", options.evalEvery ?? Math.max(10, Math.ceil(steps / 40)), 1);
+  const result = fit(model, data, {
+    learningRate: options.learningRate,
+    batchSize,
+    seed: deriveSeed(seed, 7),
+    loss: "mse",
+    metric: "nmse",
+    fixedSteps: 0,
+    maxSteps: steps,
+    evalEvery,
+    patience: options.patience ?? 8,
+    target: threshold
+  });
+  const error = result.atPlateau.train;
+  return {
+    n,
+    fitted: result.reachedTarget,
+    error: Number.isFinite(error) ? error : Number.MAX_VALUE,
+    steps: result.steps,
+    seconds: result.seconds
+  };
+}
+
+/** The memorisation capacity: doubling then bisection over n with `memoriseProbe`. */
+export function memorisationCapacity(options: MemoriseOptions): CapacityResult {
+  return searchCapacity((n) => {
+    const p = memoriseProbe(n, options);
+    options.onProbe?.(p);
+    return p;
+  }, options);
+}
