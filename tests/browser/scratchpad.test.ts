@@ -2,12 +2,18 @@
  * Browser tests of the Scratchpad page: the worked examples run and show their values; editing
  * a cell and running it updates it and the cells after it; a throwing cell shows its error while
  * the others work; endless loops are stopped (time limit, Stop button); the cells round-trip
- * through the URL and through a downloaded file; the editor follows dark mode.
+ * through the URL and through a downloaded file; the editor follows dark mode. And the authors'
+ * page template: it stays unpublished, and a copy of it (with the data loader template) builds
+ * into a working page, as the steps in docs/write-your-own-page.md describe.
  */
-import {readFileSync} from "node:fs";
+import {spawnSync} from "node:child_process";
+import {cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from "node:fs";
+import {resolve} from "node:path";
+import {fileURLToPath} from "node:url";
 import {describe, expect, it} from "vitest";
 import type {Page} from "playwright-core";
-import {settle, useSite, PHONE} from "./harness.js";
+import {settle, useSite, PHONE, DESKTOP} from "./harness.js";
+import {serveStatic} from "./static-server.js";
 import {cellsFromFile, cellsFromHash, cellsToFile, hashForCells} from "../../src/components/scratchpad-codec.js";
 import {EXAMPLE_CELLS} from "../../src/components/scratchpad-examples.js";
 
@@ -230,5 +236,87 @@ describe("Scratchpad", () => {
     expect(colors.dark).not.toBe(colors.light);
     const brightness = (rgb: string) => rgb.match(/\d+/g)!.slice(0, 3).reduce((s, v) => s + Number(v), 0);
     expect(brightness(colors.dark.split(") ")[0])).toBeLessThan(brightness(colors.light.split(") ")[0]));
+  });
+});
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+describe("Authors' page template", () => {
+  it("is not published (draft: true keeps it out of the build)", () => {
+    expect(existsSync(`${root}src/_template.md`)).toBe(true);
+    const dist = resolve(root, process.env.SITE_OUTPUT || "dist");
+    expect(existsSync(`${dist}/scratchpad.html`)).toBe(true);
+    const published = readdirSync(dist, {recursive: true}).map(String);
+    expect(published.filter((f) => f.includes("_template"))).toEqual([]);
+  });
+
+  it("copied to a page, builds with the data loader and shows its input, figures and numbers", async () => {
+    // A throwaway project beside this one (under the git-ignored tmp/, so node_modules resolve),
+    // holding what the steps produce: src/my-experiment.md copied from the template, the data
+    // loader, and src/lib linked to the library.
+    const project = `${root}tmp/template-check-${process.pid}`;
+    rmSync(project, {recursive: true, force: true});
+    mkdirSync(`${project}/src/data`, {recursive: true});
+    try {
+      // Step 1 of the guide: copy the template and delete its `draft: true` line.
+      const template = readFileSync(`${root}src/_template.md`, "utf8");
+      expect(template).toMatch(/^draft: true$/m);
+      writeFileSync(`${project}/src/my-experiment.md`, template.replace(/^draft: true\n/m, ""));
+      cpSync(`${root}src/data/example-experiment.json.ts`, `${project}/src/data/example-experiment.json.ts`);
+      symlinkSync("../../../lib", `${project}/src/lib`);
+      writeFileSync(`${project}/src/index.md`, "# Template check\n");
+      writeFileSync(
+        `${project}/observablehq.config.js`,
+        'export default {root: "src", globalStylesheets: ["observablehq:stdlib/inputs.css"], head: `<link rel="icon" href="data:,">`};\n'
+      );
+      const build = spawnSync("npx", ["observable", "build"], {
+        cwd: project,
+        env: {...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true"},
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024
+      });
+      expect(build.status, `${build.stdout}\n${build.stderr}`.slice(-3000)).toBe(0);
+      const loaded = readdirSync(`${project}/dist/_file/data`).filter((f) => f.startsWith("example-experiment"));
+      expect(loaded).toHaveLength(1);
+      const experiment = JSON.parse(readFileSync(`${project}/dist/_file/data/${loaded[0]}`, "utf8"));
+      expect(experiment.rows).toHaveLength(3 * 3 * 40);
+      expect(experiment.rows.every((r: {testLoss: number}) => Number.isFinite(r.testLoss))).toBe(true);
+
+      const server = await serveStatic(`${project}/dist`);
+      const context = await site.browser().newContext({viewport: DESKTOP});
+      const external: string[] = [];
+      const errors: string[] = [];
+      await context.route("**/*", (route) => {
+        const url = route.request().url();
+        if (url.startsWith(server.url) || url.startsWith("data:")) return route.continue();
+        external.push(url);
+        return route.abort();
+      });
+      try {
+        const page = await context.newPage();
+        page.on("pageerror", (e) => errors.push(e.message));
+        page.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
+        await page.goto(`${server.url}/my-experiment`);
+        await page.waitForSelector("#observablehq-main");
+        await settle(page);
+        const main = page.locator("#observablehq-main");
+        await page.waitForFunction(() => document.querySelectorAll("#observablehq-main svg[class^=plot]").length >= 2);
+        expect(await main.getByText(/After 40 epochs at width 16 the test accuracy is/).count()).toBe(1);
+        const accuracy = Number(/is ([\d.]+)%/.exec(await main.innerText())?.[1]);
+        expect(accuracy).toBeGreaterThan(90);
+        // The input drives the live figure.
+        const before = await main.locator("svg[class^=plot]").first().innerHTML();
+        await page.getByLabel("64").check();
+        await page.waitForFunction(() => document.querySelector("#observablehq-main")?.textContent?.includes("at width 64"));
+        expect(await main.locator("svg[class^=plot]").first().innerHTML()).not.toBe(before);
+        expect(errors).toEqual([]);
+        expect(external).toEqual([]);
+      } finally {
+        await context.close();
+        await server.close();
+      }
+    } finally {
+      rmSync(project, {recursive: true, force: true});
+    }
   });
 });
