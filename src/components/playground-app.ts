@@ -78,7 +78,10 @@ function download(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export function createPlayground(options: PlaygroundOptions): HTMLElement {
+/** The playground's root element; `dispose` stops its worker (call it when the page cell is invalidated). */
+export type Playground = HTMLElement & {dispose(): void};
+
+export function createPlayground(options: PlaygroundOptions): Playground {
   const decoded = decodeState(options.search ?? location.search);
   let state = decoded.state;
   let custom: CustomData | undefined;
@@ -133,6 +136,7 @@ export function createPlayground(options: PlaygroundOptions): HTMLElement {
       case "info":
         info = message.info as SessionInfo;
         for (const note of info.notes) showMessage(note, "note");
+        if (state.dataset === "csv") renderControls(); // the loss menu depends on the CSV's task
         buildCards();
         break;
       case "snapshot":
@@ -431,5 +435,5 @@ export function createPlayground(options: PlaygroundOptions): HTMLElement {
   const clear = button("Dismiss messages", "dismiss", clearMessages);
   clear.className = "pg-button pg-small";
   toolbar.append(clear);
-  return root;
+  return Object.assign(root, {dispose: () => worker.terminate()});
 }

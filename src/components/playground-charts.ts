@@ -60,12 +60,11 @@ export function historyChart(history: readonly HistoryPoint[], {width, height = 
     style: {fontSize: "11px"},
     x: {label: "step", grid: true, domain: [0, Math.max(10, last)]},
     y: loss
-      ? {label: "loss", type: "log", grid: true, domain: positive.length ? undefined : [0.01, 1]}
-      : {label: "accuracy (%)", domain: [0, 1], grid: true, percent: true},
-    color: {domain: ["train", "test"], range: ["var(--theme-foreground-focus, #3b5fc0)", "#e7762d"], legend: false},
+      ? {label: "loss", type: "log", grid: true, domain: positive.length ? undefined : [0.01, 1], tickFormat: "~g"}
+      : {label: "accuracy (%)", domain: [0, 100], grid: true, percent: true},
+    color: {domain: ["train", "test"], range: ["#3b82c4", "#e7762d"], legend: loss},
     marks: [
-      Plot.line(loss ? positive : rows, {x: "step", y: "value", z: "series", stroke: "series", strokeWidth: 1.5}),
-      Plot.text(loss ? positive : rows, Plot.selectLast({x: "step", y: "value", z: "series", text: "series", fill: "series", dx: -4, dy: -6, textAnchor: "end"}))
+      Plot.line(loss ? positive : rows, {x: "step", y: "value", z: "series", stroke: "series", strokeWidth: 1.5})
     ]
   });
 }
