@@ -23,6 +23,8 @@ const pages = SITE_PAGES
 
 export default {
   root: "src",
+  // SITE_OUTPUT lets a test run build into its own directory while someone else builds dist/.
+  output: process.env.SITE_OUTPUT || "dist",
   title: "Switch Net 4 Explorer",
   pages,
   pager: true,
@@ -32,6 +34,7 @@ export default {
   style: "style.css",
   // Local only: the Inputs stylesheet shipped with Framework (replaces the Google Fonts default).
   globalStylesheets: ["observablehq:stdlib/inputs.css"],
-  head: `<meta name="color-scheme" content="light dark">`,
+  // An empty icon: no favicon.ico request (and no 404) on any page.
+  head: `<meta name="color-scheme" content="light dark"><link rel="icon" href="data:,">`,
   footer: `Switch Net 4 Explorer — every figure is computed by the project's own library, in the page or at build time.`
 };

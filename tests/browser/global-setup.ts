@@ -1,10 +1,12 @@
 /**
  * Vitest global setup for the browser tests: builds the site (`npm run build`) unless
- * SKIP_BUILD=1 says a fresh dist/ exists, serves dist/ on 127.0.0.1 and provides its URL
- * to the tests as `inject("siteUrl")`.
+ * SKIP_BUILD=1 says a fresh build exists, serves it on 127.0.0.1 and provides its URL to the
+ * tests as `inject("siteUrl")`. The site goes to dist/, or to SITE_OUTPUT (a directory under
+ * the project) when set — useful while other people build dist/ on the same checkout.
  */
 import {spawnSync} from "node:child_process";
 import {existsSync} from "node:fs";
+import {resolve} from "node:path";
 import {fileURLToPath} from "node:url";
 import type {TestProject} from "vitest/node";
 import {serveStatic} from "./static-server.js";
@@ -16,11 +18,11 @@ declare module "vitest" {
 }
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const dist = `${root}dist`;
+const dist = resolve(root, process.env.SITE_OUTPUT || "dist");
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (process.env.SKIP_BUILD === "1") {
-    process.stderr.write("browser tests: SKIP_BUILD=1, using the existing dist/\n");
+    process.stderr.write(`browser tests: SKIP_BUILD=1, using the existing ${dist}\n`);
   } else {
     process.stderr.write("browser tests: building the site with npm run build …\n");
     const result = spawnSync("npm", ["run", "build"], {
@@ -36,7 +38,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
   }
   if (!existsSync(`${dist}/index.html`)) {
-    throw new Error(`dist/index.html is missing: run npm run build (or unset SKIP_BUILD)`);
+    throw new Error(`${dist}/index.html is missing: run npm run build (or unset SKIP_BUILD)`);
   }
   const server = await serveStatic(dist);
   project.provide("siteUrl", server.url);

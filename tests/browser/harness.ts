@@ -92,9 +92,15 @@ export async function openPage(browser: Browser, path: string, options: OpenOpti
   page.on("response", (response) => {
     if (response.status() >= 400) errors.push(`HTTP ${response.status()} for ${response.url()}`);
   });
-  await page.goto(base + path, {waitUntil: "load"});
-  await page.waitForSelector(options.waitFor ?? "#observablehq-main", {timeout: 30_000});
-  await settle(page);
+  try {
+    await page.goto(base + path, {waitUntil: "load"});
+    await page.waitForSelector(options.waitFor ?? "#observablehq-main", {timeout: 30_000});
+    await settle(page);
+  } catch (error) {
+    await context.close();
+    const detail = [...errors, ...externalRequests.map((u) => `request to another host: ${u}`)];
+    throw new Error(`${(error as Error).message}${detail.length ? `\n${detail.join("\n")}` : ""}`);
+  }
   return {
     page,
     context,

@@ -46,7 +46,9 @@ describe("Learned functions playground", () => {
           {timeout: 90_000}
         );
         await page.locator('[data-action="play"]').click(); // pause
-        await page.waitForFunction(() => document.querySelector('[data-action="play"]')?.getAttribute("aria-pressed") === "false");
+        expect(await page.locator('[data-action="play"]').getAttribute("aria-pressed")).toBe("false");
+        // The worker confirms with a last report that says it is no longer running.
+        await page.waitForFunction(() => document.querySelector(".pg-toolbar")?.getAttribute("data-running") === "false");
         const after = await trainLoss(page);
         expect(after).toBeLessThan(before / 2);
         // Paused: the step count stays put.

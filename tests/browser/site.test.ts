@@ -23,6 +23,31 @@ describe("every page", () => {
 });
 
 describe("Overview", () => {
+  it("redraws the cost figure when m changes and the WHT figure when an input moves", async () => {
+    const view = await site.open("/");
+    try {
+      const cost = view.page.locator("#cost-figure");
+      const before = await figureSignature(cost);
+      await view.page.getByLabel("mini layer size m").selectOption({label: "16"});
+      await settle(view.page);
+      expect(await figureSignature(cost)).not.toBe(before);
+      expect(await cost.textContent()).toContain("m = 16");
+      const demo = view.page.locator("#wht-figure");
+      const demoBefore = await figureSignature(demo);
+      await setInputValue(view.page.getByRole("spinbutton", {name: "set x[i] to"}), "-2.5");
+      await settle(view.page);
+      const demoAfter = await figureSignature(demo);
+      expect(demoAfter).not.toBe(demoBefore);
+      // The norm printed for x and for its normalised WHT stays equal.
+      const norms = (await demo.textContent())!.match(/‖·‖ = ([0-9.]+)/g)!;
+      expect(norms).toHaveLength(2);
+      expect(norms[0]).toBe(norms[1]);
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
   it("links to every page of the site", async () => {
     const view = await site.open("/");
     try {
@@ -39,4 +64,105 @@ describe("Overview", () => {
   });
 });
 
-void figureSignature; void settle; void setInputValue;
+describe("Wiring", () => {
+  it("redraws the diagram when the width, the combiner mode or the input vector changes", async () => {
+    const view = await site.open("/wiring");
+    try {
+      const figure = view.page.locator("#wiring-figure");
+      const before = await figureSignature(figure);
+      await view.page.getByLabel("32").check();
+      await settle(view.page);
+      const wider = await figureSignature(figure);
+      expect(wider).not.toBe(before);
+      expect(await figure.locator("svg.sn-bfly circle").count()).toBeGreaterThan(await countCircles(before));
+      await view.page.getByLabel("full WHT").check();
+      await settle(view.page);
+      const full = await figureSignature(figure);
+      expect(full).not.toBe(wider);
+      const states = view.page.locator("#switch-states");
+      const statesBefore = await states.textContent();
+      await setInputValue(view.page.getByLabel("input x"), "-1, -2, -3, -4, 5, 6, 7, 8, -9, 10");
+      await settle(view.page);
+      expect(await states.textContent()).not.toBe(statesBefore);
+      expect(await figureSignature(figure)).not.toBe(full);
+      expect(view.page.url()).toContain("width=32");
+      expect(view.page.url()).toContain("mode=full");
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("lights up an input's paths on hover and tap", async () => {
+    const view = await site.open("/wiring?width=16");
+    try {
+      const svg = view.page.locator("#wiring-figure svg.sn-bfly");
+      const before = await figureSignature(svg);
+      await svg.locator("rect.hit[data-row='3']").click();
+      const lit = await figureSignature(svg);
+      expect(lit).not.toBe(before);
+      expect(await svg.getAttribute("data-highlight")).toBe("3");
+      // Input 3 reaches every node of the last column.
+      const lastX = await svg.locator("circle").last().getAttribute("cx");
+      const litLast = await svg.locator(`circle.on[cx="${lastX}"]`).count();
+      expect(litLast).toBe(16);
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("restores its controls from the URL", async () => {
+    const view = await site.open("/wiring?width=8&m=2&mode=full&flips=random&seed=7&x=1,-1,2");
+    try {
+      const page = view.page;
+      expect(await page.getByLabel("8", {exact: true}).isChecked()).toBe(true);
+      expect(await page.getByLabel("full WHT").isChecked()).toBe(true);
+      expect(await page.getByLabel("random", {exact: true}).isChecked()).toBe(true);
+      expect(await page.getByLabel("flip seed").inputValue()).toBe("7");
+      expect(await page.getByLabel("input x").inputValue()).toBe("1, -1, 2");
+      expect(await page.getByLabel("mini layer m").evaluate((s) => (s as HTMLSelectElement).selectedOptions[0].textContent)).toBe("2");
+      expect(await page.locator("#wiring-figure svg.sn-bfly circle").count()).toBe(8 * 9); // 8 rows × (x, flips, 3 WHT stages, mini, 3 full-combiner stages)
+      expect(await page.locator(".sn-error").count()).toBe(0);
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("explains out-of-range URL values and keeps working with the defaults", async () => {
+    const view = await site.open("/wiring?width=100&mode=sideways&x=1,banana");
+    try {
+      const message = view.page.locator(".sn-error[role=alert]");
+      await expect.poll(() => message.textContent()).toContain("width must be a power of two from 4 to 64; using 16");
+      expect(await message.textContent()).toContain("mode must be one of truncated, full");
+      expect(await message.textContent()).toContain('entry 2 ("banana") is not a finite number');
+      expect(await view.page.getByLabel("16", {exact: true}).isChecked()).toBe(true);
+      const figure = view.page.locator("#wiring-figure");
+      const before = await figureSignature(figure);
+      await view.page.getByLabel("8", {exact: true}).check();
+      await settle(view.page);
+      expect(await figureSignature(figure)).not.toBe(before);
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("says so when the input vector is not a list of numbers, and keeps the figure", async () => {
+    const view = await site.open("/wiring");
+    try {
+      await setInputValue(view.page.getByLabel("input x"), "1, 2, three");
+      await settle(view.page);
+      expect(await view.page.locator("#x-message").textContent()).toContain('entry 3 ("three") is not a finite number');
+      expect(await view.page.locator("#wiring-figure svg.sn-bfly").count()).toBe(1);
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+});
+
+function countCircles(svgMarkup: string): number {
+  return (svgMarkup.match(/<circle/g) ?? []).length;
+}
