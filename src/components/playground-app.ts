@@ -140,7 +140,8 @@ export function createPlayground(options: PlaygroundOptions): Playground {
         buildCards();
         break;
       case "snapshot":
-        playing = message.playing;
+        // The page decides whether it is playing; the worker's flag says whether it still is.
+        toolbar.dataset.running = String(message.playing);
         updateToolbar(message.snapshot as Snapshot, message.stepsPerSecond as number);
         updateCards(message.snapshot as Snapshot);
         break;
