@@ -30,7 +30,7 @@ d3.max(fast, (v, i) => Math.abs(v - slow[i]))`,
 
   `// Train a small Switch Net 4 on xor. \`await tick()\` lets the page breathe between epochs,
 // so Stop works while it trains.
-const data = xor({seed: 1});
+const data = datasets.xor({seed: 1});
 const model = createModel({kind: "switchnet4", inputSize: 2, outputSize: 2, width: 16, depth: 2, seed: 1});
 const trainer = createTrainer(model, data, {learningRate: 0.02, batchSize: 16, seed: 1});
 const records = [];
@@ -68,10 +68,14 @@ Plot.plot({
   ]
 })`,
 
-  `// Compare the weight counts of two widths: a Switch Net 4 layer stores 2·m weights per
-// element, a dense layer of the same width n² weights.
-[256, 4096].map((w) => {
-  const switchnet = createModel({kind: "switchnet4", inputSize: 2, outputSize: 2, width: w, depth: 1});
-  return {width: w, "switch net 4 weights": switchnet.parameterCount, "dense weights": w * w, ratio: (w * w) / switchnet.parameterCount};
+  `// Compare the weight counts of two widths, one layer each. Stored weights are what training
+// learns, active ones are used per sample; the WHT's fixed ±1 edges are connections, not
+// parameters. The last column is the dense layer with as many edges (≈ 1448 at 65,536).
+[1024, 65536].map((w) => {
+  const sn4 = counts("switchnet4", w);
+  return {
+    width: w, stored: sn4.stored, active: sn4.active, edges: sn4.edges,
+    "dense weights": counts("dense", w).stored, "dense of equal edges": equalDenseWidth(w)
+  };
 })`
 ];

@@ -7,10 +7,8 @@
  * test loss after every epoch. Every random thing takes a seed, so the output is the same on
  * every build. Copy this file to src/data/<your-name>.json.ts to start your own.
  */
-// Loaders run in Node (tsx); src/lib is a link to the library. Import the modules you need.
-import {createModel} from "../lib/model.js";
-import {createTrainer} from "../lib/train.js";
-import {xor} from "../lib/datasets.js";
+// Loaders run in Node (tsx); src/lib is a link to the library.
+import {createModel, createTrainer, datasets} from "../lib/index.js";
 
 const WIDTHS = [8, 16, 32];
 const SEEDS = [1, 2, 3];
@@ -25,7 +23,7 @@ interface Row {
 }
 
 function run(width: number, seed: number): Row[] {
-  const data = xor({seed});
+  const data = datasets.xor({seed});
   const model = createModel({kind: "switchnet4", inputSize: 2, outputSize: 2, width, depth: 2, seed});
   const trainer = createTrainer(model, data, {learningRate: 0.02, batchSize: 16, seed, evaluateTrain: false});
   const rows: Row[] = [];

@@ -35,11 +35,19 @@ async function waitForCells(page: Page, timeout = 30_000): Promise<string[]> {
 const output = (page: Page, index: number) => page.locator(".scratchpad-cell").nth(index).locator(".scratchpad-output");
 const outputText = async (page: Page, index: number) => (await output(page, index).innerText()).trim();
 
-/** The text in each cell's editor (CodeMirror renders one .cm-line per line). */
-function editorTexts(page: Page): Promise<string[]> {
-  return page.locator(".scratchpad-cell .cm-content").evaluateAll((contents) =>
-    contents.map((c) => Array.from(c.querySelectorAll(".cm-line"), (line) => line.textContent ?? "").join("\n"))
-  );
+/**
+ * The text in each cell's editor. CodeMirror renders only the lines near the screen (one
+ * .cm-line each), so each editor is scrolled into view before it is read.
+ */
+async function editorTexts(page: Page): Promise<string[]> {
+  const texts: string[] = [];
+  const contents = page.locator(".scratchpad-cell .cm-content");
+  for (let i = 0; i < (await contents.count()); i++) {
+    await contents.nth(i).scrollIntoViewIfNeeded();
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    texts.push(await contents.nth(i).evaluate((c) => Array.from(c.querySelectorAll(".cm-line"), (line) => line.textContent ?? "").join("\n")));
+  }
+  return texts;
 }
 
 /** Replaces cell `index`'s text (as if typed, without auto-closing brackets) and presses Shift-Enter. */
@@ -79,7 +87,8 @@ describe("Scratchpad", () => {
       expect(accuracy).toBeGreaterThan(0.9);
       // 4 and 5: the loss curve and the decision surface.
       expect(await output(page, 3).locator("svg path").count()).toBeGreaterThanOrEqual(2);
-      expect(await output(page, 4).locator("svg image").count()).toBe(1);
+      expect(await output(page, 4).locator("g[aria-label=raster] image").count()).toBe(1);
+      expect(await output(page, 4).locator("g[aria-label=dot] circle").count()).toBe(100);
       // 6: a table of weight counts for two widths.
       const rows = await output(page, 5).locator("tbody tr").allInnerTexts();
       expect(rows).toHaveLength(2);
