@@ -49,8 +49,8 @@ function stage0Forward(src: Float32Array, so: number, dst: Float32Array, d0: num
   for (let j = 0; j < n; j += 2) {
     const a = src[so + j];
     const b = src[so + j + 1];
-    const wa = (j * 2 + (a >= 0 ? 0 : 1)) * 2;
-    const wb = ((j + 1) * 2 + (b >= 0 ? 0 : 1)) * 2;
+    const wa = (j * 2 + +(a < 0)) * 2;
+    const wb = ((j + 1) * 2 + +(b < 0)) * 2;
     dst[d0 + j] = a * w[wa] + b * w[wb];
     dst[d0 + j + 1] = a * w[wa + 1] + b * w[wb + 1];
   }
@@ -110,8 +110,8 @@ export function butterflyBackward(
     for (let j = 0; j < n; j += 2) {
       const a = x[r + j];
       const b = x[r + j + 1];
-      const wa = (j * 2 + (a >= 0 ? 0 : 1)) * 2;
-      const wb = ((j + 1) * 2 + (b >= 0 ? 0 : 1)) * 2;
+      const wa = (j * 2 + +(a < 0)) * 2;
+      const wb = ((j + 1) * 2 + +(b < 0)) * 2;
       const gc = gy[r + j];
       const gd = gy[r + j + 1];
       gw[wa] += a * gc;

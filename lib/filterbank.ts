@@ -29,7 +29,7 @@ export function filterBankForward(x: Float32Array, y: Float32Array, w: Float32Ar
   for (let r = 0; r < total; r += n) {
     for (let j = 0; j < n; j++) {
       const u = y[r + j];
-      y[r + j] = u * w[2 * j + (u >= 0 ? 0 : 1)];
+      y[r + j] = u * w[2 * j + +(u < 0)];
     }
   }
 }
@@ -44,7 +44,7 @@ export function filterBankBackward(
   for (let r = 0; r < total; r += n) {
     for (let j = 0; j < n; j++) {
       const u = gx[r + j];
-      const k = 2 * j + (u >= 0 ? 0 : 1);
+      const k = 2 * j + +(u < 0);
       const g = gy[r + j];
       gw[k] += u * g;
       gy[r + j] = w[k] * g;

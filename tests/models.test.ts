@@ -470,9 +470,10 @@ describe("dense baseline", () => {
     expect(model.params.subarray(outStart + 512 * 64).every((v) => v === 0)).toBe(true);
   });
 
-  it("gives the same product when the weight rows are split into several cache blocks", () => {
-    // 20,000 outputs: blocks of 3 weight rows, so 7 inputs take three blocks (3, 3, 1).
-    const [ni, no, batch] = [7, 20000, 2];
+  it("gives the same products with several cache blocks, four-row passes and four-sample passes", () => {
+    // 20,000 outputs: blocks of 4 weight rows, so 7 inputs take a four-row pass and then 3 single
+    // rows; a batch of 5 takes one four-sample pass and one single sample in the backward.
+    const [ni, no, batch] = [7, 20000, 5];
     const w = randomVector(ni * no, 1);
     const bias = randomVector(no, 2);
     const x = randomVector(batch * ni, 3);
@@ -491,12 +492,23 @@ describe("dense baseline", () => {
     const gw = new Float32Array(ni * no);
     const gb = new Float32Array(no);
     linearBackward(x, gy, gx, w, gw, gb, ni, no, batch, false);
-    for (const k of [0, 4, 6]) {
-      let s = 0;
-      for (let j = 0; j < no; j++) s += w[k * no + j] * gy[j];
-      expect(gx[k]).toBeCloseTo(s, 2);
-      expect(gw[k * no + 5]).toBeCloseTo(x[k] * gy[5] + x[ni + k] * gy[no + 5], 5);
+    for (const b of [0, 3, 4]) {
+      for (const k of [0, 4, 6]) {
+        let s = 0;
+        for (let j = 0; j < no; j++) s += w[k * no + j] * gy[b * no + j];
+        expect(gx[b * ni + k]).toBeCloseTo(s, 2);
+      }
     }
-    expect(gb[3]).toBeCloseTo(gy[3] + gy[no + 3], 6);
+    for (const k of [0, 4, 6]) {
+      for (const j of [5, 19999]) {
+        let s = 0;
+        for (let b = 0; b < batch; b++) s += x[b * ni + k] * gy[b * no + j];
+        expect(gw[k * no + j]).toBeCloseTo(s, 5);
+      }
+    }
+    let sum = 0;
+    for (let b = 0; b < batch; b++) sum += gy[b * no + 3];
+    expect(gb[3]).toBeCloseTo(sum, 5);
   });
+
 });

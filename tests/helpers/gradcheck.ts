@@ -8,10 +8,11 @@
 // Kinks: the switches (and ReLU) make the models piecewise smooth, and a switch that flips inside
 // [x − ε·d, x + ε·d] biases the central difference. So each probe also evaluates the loss at
 // ±ε/2 and computes the three second differences of the five equally spaced values; they vanish
-// where L is linear along the segment. A probe whose largest second difference exceeds half the
-// tolerance is SKIPPED (not counted); callers assert that most probes were checked.
+// where L is linear along the segment. A probe whose largest second difference exceeds a quarter of
+// the tolerance is SKIPPED (not counted); callers assert that most probes were checked.
 // Smooth curvature (adjust, or products of weights of several layers) also bends the segment,
-// which is why ε is kept small. The checker's power is itself tested: it must flag a gradient
+// which is why ε is kept small. (Third differences would separate curvature from kinks, but the
+// float32 noise of the loss swamps them at this ε: measured, they skipped 30–40 % of probes.) The checker's power is itself tested: it must flag a gradient
 // that is wrong by 1 % and one with a single entry dropped (tests/gradients.test.ts).
 import {createRng} from "../../lib/random.js";
 import type {Model} from "../../lib/types.js";
@@ -74,7 +75,7 @@ export function gradCheck(options: GradCheckOptions): GradCheckReport {
     // Second differences over the four half-steps: near zero when L is linear on the segment.
     const f = [minus.value, step(d, -0.5).value, l0, step(d, 0.5).value, plus.value];
     const bend = Math.max(...[1, 2, 3].map((i) => Math.abs(f[i - 1] - 2 * f[i] + f[i + 1])));
-    if (bend > tolerance / 2) {
+    if (bend > tolerance / 4) {
       report.skipped++;
       return;
     }
