@@ -96,6 +96,8 @@ export interface HeatmapOptions {
   background?: Rgb;
   /** Value range for mode "value" (default: the min and max of the values). */
   domain?: [number, number];
+  /** How far a certain class prediction goes from the background to the class colour (default 0.85). */
+  strength?: number;
 }
 
 /**
@@ -116,7 +118,7 @@ export function fillHeatmap(outputs: ArrayLike<number>, cells: number, options: 
         probs[0] = 1 - p1;
         probs[1] = p1;
       } else softmaxInto(outputs, i * channels, channels, probs);
-      const [r, g, b] = classMix(probs, Math.max(2, channels), background);
+      const [r, g, b] = classMix(probs, Math.max(2, channels), background, options.strength);
       rgba[4 * i] = r;
       rgba[4 * i + 1] = g;
       rgba[4 * i + 2] = b;

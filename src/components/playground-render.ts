@@ -66,7 +66,7 @@ export function drawPlane(canvas: HTMLCanvasElement, outputs: Float32Array | nul
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   if (outputs) {
     paintGrid(ctx, options.grid, options.grid, (rgba) =>
-      fillHeatmap(outputs, options.grid * options.grid, {mode: options.mode, channels: options.channels, background: bg, domain: options.domain}, rgba), true);
+      fillHeatmap(outputs, options.grid * options.grid, {mode: options.mode, channels: options.channels, background: bg, domain: options.domain, strength: 0.6}, rgba), true);
   }
   const {box} = options;
   const sx = (x: number) => ((x - box.x0) / (box.x1 - box.x0)) * canvas.width;

@@ -3,8 +3,10 @@
  * worker lowers the loss, URL state reproduces the controls, and a bad CSV, a bad weights file
  * or a URL with out-of-range values each show a clear message while the page keeps working.
  */
+import {readFileSync} from "node:fs";
 import {describe, expect, it} from "vitest";
 import type {Page} from "playwright-core";
+import {modelCounts} from "../../lib/model.js";
 import {DESKTOP, PHONE, useSite} from "./harness.js";
 
 const site = useSite();
@@ -172,6 +174,71 @@ describe("Learned functions playground", () => {
       await page.locator('[data-action="step"]').click();
       expect(await waitForStep(page, 10)).toBe(10);
       expect(Number.isFinite(await trainLoss(page))).toBe(true);
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("weights download as JSON and load back into the model; a file for another model is refused", async () => {
+    const view = await site.open("/playground?data=circle&seed=3&models=switchnet4:16:2:4:subrandom,dense:8:1", {waitFor: ".pg-card canvas"});
+    try {
+      const {page} = view;
+      await waitForStep(page, 0);
+      const initial = [await trainLoss(page, 0), await trainLoss(page, 1)];
+      for (let i = 1; i <= 3; i++) {
+        await page.locator('[data-action="step"]').click();
+        await waitForStep(page, 10 * i);
+      }
+      const trained = await trainLoss(page, 0);
+      expect(trained).toBeLessThan(initial[0]);
+      const [download] = await Promise.all([page.waitForEvent("download"), page.locator('[data-action="download-0"]').click()]);
+      expect(download.suggestedFilename()).toBe("switchnet4-circle-step30.json");
+      const text = readFileSync((await download.path())!, "utf8");
+      const file = JSON.parse(text);
+      expect(file).toMatchObject({format: "switchnet4-weights", version: 1, parameterCount: 256, step: 30, spec: {kind: "switchnet4", width: 16, inputSize: 3}});
+      expect(file.params).toHaveLength(256);
+
+      // Reset, then load: model 1 is back where it was trained to; model 2 stays at its start.
+      await page.locator('[data-action="reset"]').click();
+      await page.waitForFunction(() => document.querySelector(".pg-toolbar")?.getAttribute("data-step") === "0");
+      await page.locator('[data-control="model-1-weights"]').setInputFiles({name: "w.json", mimeType: "application/json", buffer: Buffer.from(text)});
+      await page.waitForFunction((t) => Number(document.querySelector('.pg-card[data-model="0"]')?.getAttribute("data-train-loss")) === t, trained);
+      expect(await trainLoss(page, 1)).toBe(initial[1]);
+
+      // The same file edited to claim another width: refused, named, nothing changed.
+      const wrong = JSON.stringify({...file, spec: {...file.spec, width: 32}});
+      await page.locator('[data-control="model-1-weights"]').setInputFiles({name: "wrong.json", mimeType: "application/json", buffer: Buffer.from(wrong)});
+      const message = page.locator(".pg-message", {hasText: "Load weights into model 1"});
+      await message.waitFor();
+      expect(await message.innerText()).toContain("the weights were saved from a different model: width 32 (this model: 16)");
+      expect(await trainLoss(page, 0)).toBe(trained);
+      // A file with too few numbers.
+      const short = JSON.stringify({...file, parameterCount: undefined, params: file.params.slice(0, 100)});
+      await page.locator('[data-control="model-1-weights"]').setInputFiles({name: "short.json", mimeType: "application/json", buffer: Buffer.from(short)});
+      await page.locator(".pg-message", {hasText: "params must have 256 numbers"}).waitFor();
+      await page.locator('[data-action="step"]').click();
+      expect(await waitForStep(page, 10)).toBe(10);
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("Match parameters sets the dense width whose parameter count is nearest the Switch Net 4's", async () => {
+    const view = await site.open("/playground?data=spiral&bias=1&models=switchnet4:64:3:4:subrandom,dense:16:2", {waitFor: ".pg-card canvas"});
+    try {
+      const {page} = view;
+      await waitForStep(page, 0);
+      await page.locator('[data-action="match"]').click();
+      // Independently: Switch Net 4 on 3 inputs (2 + the constant) → 2 outputs, and the dense width nearest it.
+      const target = modelCounts({kind: "switchnet4", inputSize: 3, outputSize: 2, width: 64, depth: 3}).parameterCount;
+      let best = 1;
+      const dense = (w: number) => modelCounts({kind: "dense", inputSize: 3, outputSize: 2, width: w, depth: 2}).parameterCount;
+      for (let w = 1; w <= 200; w++) if (Math.abs(dense(w) - target) < Math.abs(dense(best) - target)) best = w;
+      await page.waitForFunction((w) => location.search.includes(`dense:${w}:`), best);
+      expect(await controlValue(page, "model-2-width")).toBe(String(best));
+      expect(await page.locator(".pg-message").last().innerText()).toContain(`Matched to Switch Net 4's ${target.toLocaleString("en-US")} stored weights`);
       view.expectClean();
     } finally {
       await view.close();
