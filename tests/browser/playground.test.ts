@@ -4,12 +4,50 @@
  * or a URL with out-of-range values each show a clear message while the page keeps working.
  */
 import {readFileSync} from "node:fs";
+import {deflateSync} from "node:zlib";
 import {describe, expect, it} from "vitest";
 import type {Page} from "playwright-core";
 import {modelCounts} from "../../lib/model.js";
 import {DESKTOP, PHONE, useSite} from "./harness.js";
 
 const site = useSite();
+
+/** A minimal RGB PNG (8-bit, no filter), so the upload test needs no image files. */
+function png(width: number, height: number, rgb: (x: number, y: number) => [number, number, number]): Buffer {
+  const crcTable = Array.from({length: 256}, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (bytes: Buffer) => {
+    let c = 0xffffffff;
+    for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // RGB
+  const raw = Buffer.alloc(height * (1 + 3 * width));
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) raw.set(rgb(x, y), y * (1 + 3 * width) + 1 + 3 * x);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(raw)),
+    chunk("IEND", Buffer.alloc(0))
+  ]);
+}
 
 /** The first model card's training loss, as the page publishes it (data-train-loss). */
 async function trainLoss(page: Page, model = 0): Promise<number> {
@@ -239,6 +277,47 @@ describe("Learned functions playground", () => {
       await page.waitForFunction((w) => location.search.includes(`dense:${w}:`), best);
       expect(await controlValue(page, "model-2-width")).toBe(String(best));
       expect(await page.locator(".pg-message").last().innerText()).toContain(`Matched to Switch Net 4's ${target.toLocaleString("en-US")} stored weights`);
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("the reader's own picture is scaled down and fitted; a file that is not a picture is refused", async () => {
+    const view = await site.open("/playground?models=switchnet4:64:3:4:subrandom", {waitFor: ".pg-card canvas"});
+    try {
+      const {page} = view;
+      await waitForStep(page, 0);
+      await page.locator('[data-control="image-file"]').setInputFiles({name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello")});
+      await page.locator(".pg-message", {hasText: "notes.txt"}).waitFor();
+      expect(await page.locator(".pg-message", {hasText: "notes.txt"}).innerText()).toContain("is not an image");
+      expect(await controlValue(page, "dataset")).toBe("spiral");
+      // 80×40: left half red, right half blue; it is scaled to 40×20 (the longer side to 40).
+      const picture = png(80, 40, (x) => (x < 40 ? [220, 30, 30] : [30, 30, 220]));
+      await page.locator('[data-control="image-file"]').setInputFiles({name: "halves.png", mimeType: "image/png", buffer: picture});
+      await page.waitForFunction(() => (document.querySelector('[data-control="dataset"]') as HTMLSelectElement | null)?.value === "upload");
+      await page.locator(".pg-data", {hasText: "800 train"}).waitFor();
+      expect(await page.locator(".pg-data").innerText()).toContain("halves.png: regression, 2 inputs → 3 outputs");
+      expect(new URL(page.url()).searchParams.get("data")).toBe("upload");
+      const before = await trainLoss(page);
+      for (let i = 1; i <= 3; i++) {
+        await page.locator('[data-action="step"]').click();
+        await waitForStep(page, 10 * i);
+      }
+      expect(await trainLoss(page)).toBeLessThan(before);
+      await view.screenshot("playground-upload");
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("a shared URL naming the reader's own file explains that the file must be chosen again", async () => {
+    const view = await site.open("/playground?data=csv", {waitFor: ".pg-card canvas"});
+    try {
+      const {page} = view;
+      expect(await page.locator(".pg-messages").innerText()).toContain('dataset "csv" is the reader\'s own file, which the URL cannot hold');
+      expect(await controlValue(page, "dataset")).toBe("spiral");
       view.expectClean();
     } finally {
       await view.close();
