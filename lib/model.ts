@@ -11,9 +11,11 @@
  * Seeds: D_in from deriveSeed(seed, 0), D_out from deriveSeed(seed, 1), layer l's initial weights
  * from deriveSeed(seed, 100 + l).
  *
- * Buffers: forward keeps, per batch size, the activations backward needs (grow-only workspaces,
- * (depth + 2)·batch·W floats plus two gradient rows of the same size once backward runs). The
- * arrays forward and backward RETURN are new on every call, so callers may keep them.
+ * Buffers: forward keeps the activations backward needs in grow-only workspaces sized for the
+ * largest batch seen ((depth + 2)·batch·W floats, plus two gradient rows of the same size once
+ * backward runs; a forward whose workspace would pass MAX_WORKSPACE floats is refused, asking for
+ * a smaller batch). The arrays forward and backward RETURN are new on every call, so callers may
+ * keep them.
  */
 import {checkFinite, checkFloat32Array, checkInteger, checkOneOf, checkPowerOfTwo, describe, fail} from "./check.js";
 import {createRng, deriveSeed, type Rng} from "./random.js";
@@ -60,6 +62,18 @@ export const MODEL_DEFAULTS = {
 
 /** Largest parameter count createModel accepts (1 GiB of float32 for params, as much again for grads). */
 export const MAX_PARAMETERS = 2 ** 28;
+
+/** Largest workspace (saved activations and gradient rows, in floats) one forward call may need. */
+export const MAX_WORKSPACE = 2 ** 28;
+
+/** Floats of workspace per sample: what forward keeps for backward, plus backward's gradient rows. */
+export function workspacePerSample(spec: ResolvedModelSpec): number {
+  if (spec.kind === "dense") {
+    const sizes = denseSizes(spec);
+    return sizes.slice(0, -1).reduce((s, v) => s + v, 0) + 2 * Math.max(...sizes);
+  }
+  return (spec.depth + 4) * spec.width;
+}
 
 const SPEC_FIELDS = ["kind", "inputSize", "outputSize", "width", "depth", "groupSize", "projection", "adjust", "placement", "initNoise", "seed"];
 
@@ -168,6 +182,10 @@ function checked(inner: Model): Model {
 
 function checkForwardInput(spec: ResolvedModelSpec, input: unknown, batchSize: unknown): number {
   const batch = checkInteger("batchSize", batchSize, 1);
+  const floats = batch * workspacePerSample(spec);
+  if (floats > MAX_WORKSPACE) {
+    fail(`batchSize ${batch} is too large for this model: its activations would take ${floats.toLocaleString("en-US")} floats, the limit is ${MAX_WORKSPACE.toLocaleString("en-US")}; split the batch into at most ${Math.floor(MAX_WORKSPACE / workspacePerSample(spec))} samples`);
+  }
   const x = checkFloat32Array("input", input);
   const expected = batch * spec.inputSize;
   if (x.length !== expected) {

@@ -5,7 +5,7 @@ import {describe, expect, it} from "vitest";
 import {butterflyForward, butterflyLayerSize, initButterflyLayer} from "../lib/butterfly.js";
 import {denseSizes, linearBackward, linearForward} from "../lib/dense.js";
 import {filterBankForward, filterBankLayerSize, initFilterBankLayer} from "../lib/filterbank.js";
-import {MAX_PARAMETERS, createModel, resolveSpec} from "../lib/model.js";
+import {MAX_PARAMETERS, MAX_WORKSPACE, createModel, resolveSpec, workspacePerSample} from "../lib/model.js";
 import {signFlips} from "../lib/projection.js";
 import {createRng, deriveSeed} from "../lib/random.js";
 import type {ModelKind, ModelSpec} from "../lib/types.js";
@@ -216,6 +216,16 @@ describe.each(ALL_KINDS)("%s forward and backward reject bad input and change no
     const bad = randomVector(10, 1);
     bad[7] = NaN;
     expect(() => model.forward(bad, 2)).toThrow(/input\[7\] is NaN/);
+  });
+
+  it("refuses a batch whose activations would pass the workspace limit, naming the largest that fits", () => {
+    const model = createModel(spec);
+    const perSample = workspacePerSample(model.spec);
+    const tooMany = Math.floor(MAX_WORKSPACE / perSample) + 1;
+    // The batch size is checked before the input, so no huge input is needed to see the refusal.
+    expect(() => model.forward(new Float32Array(0), tooMany)).toThrow(
+      new RegExp(`batchSize ${tooMany} is too large for this model.*split the batch into at most ${tooMany - 1} samples`)
+    );
   });
 
   it("backward before any forward throws", () => {
