@@ -163,6 +163,76 @@ describe("Wiring", () => {
   });
 });
 
+describe("Weights per input point", () => {
+  it("moves the marked width and the partner when the slider moves, and redraws for another m", async () => {
+    const view = await site.open("/weights");
+    try {
+      const figure = view.page.locator("#weights-figure");
+      const before = await figureSignature(figure);
+      expect(await view.page.locator("#partner").textContent()).toMatch(/65,536[\s\S]*2,097,152[\s\S]*1,448/);
+      await setInputValue(view.page.getByRole("spinbutton", {name: "width W = 2^k, k"}), "10");
+      await settle(view.page);
+      expect(await figureSignature(figure)).not.toBe(before);
+      expect(await view.page.locator("#partner").textContent()).toContain("1,024");
+      const at1024 = await figureSignature(figure);
+      await view.page.getByLabel("mini layer m").selectOption({label: "8"});
+      await settle(view.page);
+      expect(await figureSignature(figure)).not.toBe(at1024);
+      expect(view.page.url()).toContain("w=1024");
+      expect(view.page.url()).toContain("m=8");
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("finds the Switch Net 4 partner of a dense width and sorts the table", async () => {
+    const view = await site.open("/weights?dense=314");
+    try {
+      expect(await view.page.locator("#dense-partner").textContent()).toMatch(/width 314[\s\S]*width 4,096/);
+      const firstCell = () => view.page.locator("#weights-table tbody tr").first().locator("td").nth(1).textContent();
+      expect((await firstCell())!.trim()).toBe("4");
+      // Sorting by edges: the first click sorts one way, the second the other.
+      const header = view.page.locator("#weights-table thead th", {hasText: "edges (layer)"});
+      await header.click();
+      const once = (await firstCell())!.trim();
+      await header.click();
+      const twice = (await firstCell())!.trim();
+      expect([once, twice].sort()).toEqual(["1,048,576", "4"]);
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("restores controls from the URL and explains out-of-range values", async () => {
+    const good = await site.open("/weights?w=256&m=2&dense=100");
+    try {
+      expect(await good.page.getByRole("spinbutton", {name: "width W = 2^k, k"}).inputValue()).toBe("8");
+      expect(await good.page.getByLabel("mini layer m").evaluate((s) => (s as HTMLSelectElement).selectedOptions[0].textContent)).toBe("2");
+      expect(await good.page.getByLabel("dense width").inputValue()).toBe("100");
+      expect(await good.page.locator(".sn-error").count()).toBe(0);
+      good.expectClean();
+    } finally {
+      await good.close();
+    }
+    const bad = await site.open("/weights?w=100&m=3&dense=-5");
+    try {
+      const text = await bad.page.locator(".sn-error[role=alert]").textContent();
+      expect(text).toContain("w must be a power of two from 4 to 1048576; using 65536");
+      expect(text).toContain("m must be a power of two from 1 to 16; using 4");
+      expect(text).toContain("dense must be an integer from 2 to 100000; using 1448");
+      expect(await bad.page.locator("#partner").textContent()).toContain("65,536");
+      await setInputValue(bad.page.getByLabel("dense width"), "0.5");
+      await settle(bad.page);
+      expect(await bad.page.locator("#dense-message").textContent()).toContain("whole number from 2 to 100,000");
+      bad.expectClean();
+    } finally {
+      await bad.close();
+    }
+  });
+});
+
 function countCircles(svgMarkup: string): number {
   return (svgMarkup.match(/<circle/g) ?? []).length;
 }

@@ -1,0 +1,43 @@
+/**
+ * The "Weights per input point" figure: per-point counts of a Switch Net 4 layer (all edges,
+ * fixed ±1 edges, stored and active weights) against a dense layer's W, on log–log axes, with
+ * the reader's chosen width marked.
+ */
+import * as Plot from "@observablehq/plot";
+import {WEIGHT_SERIES, type SeriesPoint} from "./weights-table.js";
+
+const COLORS = ["#ff725c", "#4269d0", "#9498a0", "#3ca951", "#efb118"];
+
+/** Powers of ten spanning the values: one labelled grid line per decade. */
+export function decades(points: {value: number}[]): number[] {
+  const values = points.map((p) => p.value).filter((v) => v > 0);
+  const lo = Math.floor(Math.log10(Math.min(...values)));
+  const hi = Math.ceil(Math.log10(Math.max(...values)));
+  return Array.from({length: hi - lo + 1}, (_, i) => 10 ** (lo + i));
+}
+
+export function weightsChart(points: SeriesPoint[], {width = 640, mark}: {width?: number; mark?: number} = {}): SVGSVGElement | HTMLElement {
+  const marked = points.filter((p) => p.width === mark);
+  return Plot.plot({
+    width,
+    height: Math.round(Math.min(440, Math.max(280, width * 0.6))),
+    marginLeft: 52,
+    marginRight: 24,
+    x: {type: "log", base: 2, label: "layer width W →", tickFormat: (d: number) => `2^${Math.log2(d)}`, ticks: width < 500 ? 5 : 10},
+    y: {type: "log", label: "↑ per input point (count)", grid: true, tickFormat: "~s", ticks: decades(points)},
+    color: {domain: Object.values(WEIGHT_SERIES), range: COLORS, legend: true},
+    marks: [
+      mark ? Plot.ruleX([mark], {stroke: "currentColor", strokeOpacity: 0.35, strokeDasharray: "4 3"}) : null,
+      Plot.line(points, {
+        x: "width", y: "value", stroke: "series", strokeWidth: 2,
+        strokeDasharray: (d: SeriesPoint) => (d.series === WEIGHT_SERIES.fixed ? "5 3" : null)
+      }),
+      Plot.dot(marked, {x: "width", y: "value", fill: "series", r: 4.5}),
+      Plot.text(marked, {x: "width", y: "value", text: (d: SeriesPoint) => d.value.toLocaleString("en-US"), dx: 8, textAnchor: "start", fill: "currentColor"}),
+      Plot.tip(points, Plot.pointer({
+        x: "width", y: "value", stroke: "series",
+        title: (d: SeriesPoint) => `${d.series}\nW = ${d.width.toLocaleString("en-US")}: ${d.value.toLocaleString("en-US")}`
+      }))
+    ]
+  }) as SVGSVGElement | HTMLElement;
+}
