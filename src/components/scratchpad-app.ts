@@ -55,6 +55,7 @@ const STYLE = `
 .scratchpad button:hover, .scratchpad .scratchpad-file:hover { border-color: var(--theme-foreground-focus); }
 .scratchpad button:disabled { opacity: 0.45; cursor: default; }
 .scratchpad button.scratchpad-primary { background: var(--theme-foreground-focus); color: var(--theme-background); border-color: transparent; }
+.scratchpad .scratchpad-file { display: inline-flex; align-items: center; box-sizing: border-box; }
 .scratchpad .scratchpad-file input { display: none; }
 .scratchpad-message { font: 13px var(--sans-serif); color: var(--theme-foreground-muted); min-width: 8rem; }
 .scratchpad-cell { margin: 0 0 1.25rem; }
@@ -78,7 +79,11 @@ const STYLE = `
 .scratchpad-banner { font: 14px var(--sans-serif); padding: 0.4rem 0.6rem; border-left: 3px solid var(--theme-red);
   background: color-mix(in srgb, var(--theme-red) 10%, transparent); margin-bottom: 0.75rem; }
 .scratchpad-add { margin-top: 0.25rem; }
-@media (max-width: 480px) { .scratchpad-cell-head button { padding: 0.1rem 0.4rem; } }
+@media (max-width: 480px) {
+  .scratchpad-toolbar { gap: 0.3rem; }
+  .scratchpad button, .scratchpad .scratchpad-file { font-size: 13px; padding: 0.2rem 0.5rem; min-height: 1.8rem; }
+  .scratchpad-cell-head button { padding: 0.1rem 0.4rem; }
+}
 `;
 
 function ensureStyle(doc: Document): void {

@@ -61,10 +61,11 @@ const logits = model.forward(grid, side * side);
 const p1 = Array.from({length: side * side}, (_, k) => 1 / (1 + Math.exp(logits[2 * k] - logits[2 * k + 1])));
 const points = Array.from(data.test.labels, (label, k) => ({x: data.test.x[2 * k], y: data.test.x[2 * k + 1], label}));
 Plot.plot({
-  width: Math.min(width, 420), aspectRatio: 1, color: {scheme: "RdBu", domain: [0, 1], legend: true, label: "p(class 1)"},
+  width: Math.min(width, 420), aspectRatio: 1, color: {type: "linear", scheme: "RdBu", domain: [0, 1], legend: true, label: "p(class 1)"},
   marks: [
     Plot.raster(p1, {width: side, height: side, x1: -1, x2: 1, y1: 1, y2: -1, fill: (d) => d}),
-    Plot.dot(points, {x: "x", y: "y", stroke: "black", fill: (d) => d.label, r: 3})
+    Plot.dot(points.filter((d) => d.label === 0), {x: "x", y: "y", fill: "#b2182b", stroke: "white", r: 3}),
+    Plot.dot(points.filter((d) => d.label === 1), {x: "x", y: "y", fill: "#2166ac", stroke: "white", r: 3})
   ]
 })`,
 
