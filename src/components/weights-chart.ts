@@ -28,10 +28,9 @@ export function weightsChart(points: SeriesPoint[], {width = 640, mark}: {width?
     color: {domain: Object.values(WEIGHT_SERIES), range: COLORS, legend: true},
     marks: [
       mark ? Plot.ruleX([mark], {stroke: "currentColor", strokeOpacity: 0.35, strokeDasharray: "4 3"}) : null,
-      Plot.line(points, {
-        x: "width", y: "value", stroke: "series", strokeWidth: 2,
-        strokeDasharray: (d: SeriesPoint) => (d.series === WEIGHT_SERIES.fixed ? "5 3" : null)
-      }),
+      // Fixed ±1 edges dashed: connections, not parameters.
+      Plot.line(points.filter((d) => d.series !== WEIGHT_SERIES.fixed), {x: "width", y: "value", stroke: "series", strokeWidth: 2}),
+      Plot.line(points.filter((d) => d.series === WEIGHT_SERIES.fixed), {x: "width", y: "value", stroke: "series", strokeWidth: 2, strokeDasharray: "5 3"}),
       Plot.dot(marked, {x: "width", y: "value", fill: "series", r: 4.5}),
       Plot.text(marked, {x: "width", y: "value", text: (d: SeriesPoint) => d.value.toLocaleString("en-US"), dx: 8, textAnchor: "start", fill: "currentColor"}),
       Plot.tip(points, Plot.pointer({
