@@ -1,11 +1,13 @@
 /**
- * The fixed filter bank layer (SPEC.md, "two variants"; the author's earlier net): a fixed
- * normalised WHT, then a switched slope per element:
- *   u ← WHT(v)/√n,   y[j] = a[j]·u[j] if u[j] ≥ 0, else b[j]·u[j].
- * Weights of one layer, flat, length 2·n: a[j] at 2j, b[j] at 2j + 1 (branch s = 0 when u ≥ 0).
+ * The fixed filter bank layer (SPEC.md, "two variants"; the author's earlier net): a switched
+ * slope per element, then a fixed normalised WHT:
+ *   u[j] = a[j]·v[j] if v[j] ≥ 0, else b[j]·v[j],   y ← WHT(u)/√n.
+ * The net alternates WHT and switched slopes as the author's did; the slope comes first in each
+ * layer so that the first layer's WHT does not undo the input projection's (H·H/n = I), which
+ * would leave the first slopes acting on sign-flipped raw inputs.
+ * Weights of one layer, flat, length 2·n: a[j] at 2j, b[j] at 2j + 1 (branch s = 0 when v ≥ 0).
  * Initialisation: a = b = 1, each plus initNoise·N(0, 1), so a layer starts as the normalised WHT.
- * Backward: da[j] (or db[j]) += u[j]·gy[j]; gu = slope·gy; gv = WHT(gu)/√n (the WHT is symmetric).
- * u is not stored: the backward recomputes it from the saved layer input (one extra WHT).
+ * Backward: gu = WHT(gy)/√n (the WHT is symmetric); da[j] (or db[j]) += v[j]·gu[j]; gv = slope·gu.
  */
 import type {Rng} from "./random.js";
 import type {WidthLayer} from "./model.js";
@@ -24,14 +26,13 @@ export function initFilterBankLayer(w: Float32Array, n: number, rng: Rng, noise:
 /** y = the layer applied to each of `batch` width-n rows of x (x is not changed). */
 export function filterBankForward(x: Float32Array, y: Float32Array, w: Float32Array, n: number, batch: number): void {
   const total = batch * n;
-  y.set(x.subarray(0, total));
-  whtBatch(y, {size: n, normalize: true});
   for (let r = 0; r < total; r += n) {
     for (let j = 0; j < n; j++) {
-      const u = y[r + j];
-      y[r + j] = u * w[2 * j + +(u < 0)];
+      const v = x[r + j];
+      y[r + j] = v * w[2 * j + +(v < 0)];
     }
   }
+  whtBatch(y.subarray(0, total), {size: n, normalize: true});
 }
 
 /** Backward of `filterBankForward`: gy is overwritten, gx receives the input gradient, gw accumulates. */
@@ -39,19 +40,16 @@ export function filterBankBackward(
   x: Float32Array, gy: Float32Array, gx: Float32Array, w: Float32Array, gw: Float32Array, n: number, batch: number
 ): void {
   const total = batch * n;
-  gx.set(x.subarray(0, total));
-  whtBatch(gx, {size: n, normalize: true});
+  whtBatch(gy.subarray(0, total), {size: n, normalize: true});
   for (let r = 0; r < total; r += n) {
     for (let j = 0; j < n; j++) {
-      const u = gx[r + j];
-      const k = 2 * j + +(u < 0);
+      const v = x[r + j];
+      const k = 2 * j + +(v < 0);
       const g = gy[r + j];
-      gw[k] += u * g;
-      gy[r + j] = w[k] * g;
+      gw[k] += v * g;
+      gx[r + j] = w[k] * g;
     }
   }
-  gx.set(gy.subarray(0, total));
-  whtBatch(gx, {size: n, normalize: true});
 }
 
 /** The fixed filter bank layer of width n, in the shape the model frame runs. */

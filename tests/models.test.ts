@@ -410,15 +410,16 @@ describe("butterfly layer", () => {
 });
 
 describe("filterbank layer", () => {
-  it("is WHT/√n followed by a slope a (u ≥ 0) or b (u < 0) per element", () => {
+  it("is a slope a (v ≥ 0) or b (v < 0) per element followed by WHT/√n", () => {
     const n = 32;
     const w = randomVector(filterBankLayerSize(n), 3);
     const x = randomVector(2 * n, 4);
     const y = new Float32Array(2 * n);
     filterBankForward(x, y, w, n, 2);
     for (let b = 0; b < 2; b++) {
-      const u = whtReference(x.subarray(b * n, (b + 1) * n)).map((v) => v / Math.sqrt(n));
-      for (let j = 0; j < n; j++) expect(y[b * n + j]).toBeCloseTo(u[j] * w[2 * j + (u[j] >= 0 ? 0 : 1)], 4);
+      const u = Array.from(x.subarray(b * n, (b + 1) * n), (v, j) => v * w[2 * j + (v >= 0 ? 0 : 1)]);
+      const expected = whtReference(u).map((v) => v / Math.sqrt(n));
+      for (let j = 0; j < n; j++) expect(y[b * n + j]).toBeCloseTo(expected[j], 4);
     }
   });
 
