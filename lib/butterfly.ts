@@ -14,9 +14,10 @@
  *   elements j appear) holding w1..w4 at 4p..4p + 3.
  * Active multiply-adds per sample: 2·n·log2(n).
  *
- * Initialisation: every pair is the normalised Hadamard 2×2, (a + b, a − b)/√2, in both branches,
- * plus initNoise·N(0, 1)/√2 on each weight, so a layer starts as the normalised WHT H_n/√n
- * (orthogonal, norm-preserving).
+ * Initialisation: every pair is a seeded random 2×2 rotation (a, b) → (c·a + s·b, −s·a + c·b),
+ * the same in both branches, plus initNoise·N(0, 1)/√2 on each weight, so a layer starts as an
+ * orthogonal (norm-preserving) butterfly. Not the Hadamard pair (a + b, a − b)/√2: that would
+ * make the first layer the normalised WHT, which undoes the input projection (H·H/n = I).
  *
  * Backward: per sample, the stage inputs are recomputed from the saved layer input into a scratch
  * of (log2(n) − 1)·n floats, then the stages are run backwards (keeping all stage inputs for a
@@ -32,16 +33,30 @@ export function butterflyLayerSize(n: number): number {
 
 /** Zero-curvature initialisation of one layer's weights (see the file comment). */
 export function initButterflyLayer(w: Float32Array, n: number, rng: Rng, noise: number): void {
-  const r = Math.SQRT1_2;
   const sigma = noise * Math.SQRT1_2;
-  for (let j = 0; j < n; j++) {
-    for (let s = 0; s < 2; s++) {
-      w[(j * 2 + s) * 2] = r + sigma * rng.normal();
-      w[(j * 2 + s) * 2 + 1] = (j & 1 ? -r : r) + sigma * rng.normal();
+  const angle = () => 2 * Math.PI * rng.next();
+  // Stage 0: out[2t + o] = v[2t]·W[2t, s, o] + v[2t + 1]·W[2t + 1, s', o].
+  for (let j = 0; j < n; j += 2) {
+    const t = angle();
+    const c = Math.cos(t);
+    const s = Math.sin(t);
+    for (let br = 0; br < 2; br++) {
+      w[(j * 2 + br) * 2] = c + sigma * rng.normal();
+      w[(j * 2 + br) * 2 + 1] = -s + sigma * rng.normal();
+      w[((j + 1) * 2 + br) * 2] = s + sigma * rng.normal();
+      w[((j + 1) * 2 + br) * 2 + 1] = c + sigma * rng.normal();
     }
   }
-  const hadamard = [r, r, r, -r];
-  for (let i = 4 * n; i < w.length; i++) w[i] = hadamard[i & 3] + sigma * rng.normal();
+  // Stages k ≥ 1: (w1, w2, w3, w4) = (c, s, −s, c).
+  for (let i = 4 * n; i < w.length; i += 4) {
+    const t = angle();
+    const c = Math.cos(t);
+    const s = Math.sin(t);
+    w[i] = c + sigma * rng.normal();
+    w[i + 1] = s + sigma * rng.normal();
+    w[i + 2] = -s + sigma * rng.normal();
+    w[i + 3] = c + sigma * rng.normal();
+  }
 }
 
 /** The switched first stage on one row: src at so → dst at d0 (may be the same place). */

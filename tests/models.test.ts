@@ -397,15 +397,24 @@ describe("butterfly layer", () => {
     }
   });
 
-  it("starts as the normalised WHT when initNoise is 0", () => {
+  it("starts as an orthogonal butterfly, not the WHT, when initNoise is 0", () => {
     const n = 64;
     const w = new Float32Array(butterflyLayerSize(n));
     initButterflyLayer(w, n, createRng(1), 0);
-    const x = randomVector(n, 2);
-    const y = new Float32Array(n);
-    butterflyForward(x, y, w, n, 1);
-    const expected = whtReference(x);
-    for (let j = 0; j < n; j++) expect(y[j]).toBeCloseTo(expected[j] / Math.sqrt(n), 5);
+    const x1 = randomVector(n, 2);
+    const x2 = randomVector(n, 3);
+    const y1 = new Float32Array(n);
+    const y2 = new Float32Array(n);
+    butterflyForward(x1, y1, w, n, 1);
+    butterflyForward(x2, y2, w, n, 1);
+    const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, v, i) => s + v * b[i], 0);
+    // Orthogonal: inner products (so norms and angles) are kept.
+    expect(dot(y1, y1)).toBeCloseTo(dot(x1, x1), 3);
+    expect(dot(y1, y2)).toBeCloseTo(dot(x1, x2), 3);
+    // ...but not the normalised WHT, which would cancel the input projection.
+    const h = whtReference(x1).map((v) => v / Math.sqrt(n));
+    const diff = Math.sqrt(Array.from(y1).reduce((s, v, j) => s + (v - h[j]) ** 2, 0));
+    expect(diff).toBeGreaterThan(0.5 * Math.sqrt(dot(x1, x1)));
   });
 });
 
