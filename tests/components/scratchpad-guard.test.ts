@@ -1,30 +1,56 @@
 // Tests for the Scratchpad loop guard: time limit per synchronous stretch, Stop, replaced runs.
 import {describe, expect, it} from "vitest";
-import {createLoopGuard, CellStoppedError, CellTimeoutError, type RunToken} from "../../src/components/scratchpad-guard.js";
+import {createLoopGuard, CellStoppedError, CellTimeoutError, MAX_STRIDE, type RunToken} from "../../src/components/scratchpad-guard.js";
 
 const token = (): RunToken => ({stopped: false, done: false});
 
 describe("createLoopGuard", () => {
-  it("throws a timeout once a synchronous stretch passes the limit", () => {
+  it("throws a timeout once a synchronous stretch passes the limit (fast loop: within MAX_STRIDE calls)", () => {
     let t = 0;
     const deferred: (() => void)[] = [];
     const guard = createLoopGuard({limitMs: 100, now: () => t, defer: (fn) => deferred.push(fn)});
     const run = token();
     guard.activate(run);
     const check = guard.forRun(run);
-    check(); // arms the deadline at t = 100
+    for (let i = 0; i < 5000; i++) check(); // the clock stands still: the deadline is t = 100
     t = 100;
-    expect(() => check()).not.toThrow();
+    for (let i = 0; i < 5000; i++) check();
     t = 100.5;
-    expect(() => check()).toThrow(CellTimeoutError);
-    expect(() => check()).toThrow(/after 0.1 s/);
+    const callsUntilThrow = () => {
+      for (let calls = 1; calls <= 100_000; calls++) {
+        try {
+          check();
+        } catch (error) {
+          expect(error).toBeInstanceOf(CellTimeoutError);
+          expect((error as Error).message).toMatch(/after 0.1 s/);
+          return calls;
+        }
+      }
+      return Infinity;
+    };
+    expect(callsUntilThrow()).toBeLessThanOrEqual(MAX_STRIDE);
     // Once the event loop gets control the stretch is over and a new one may start.
     deferred.splice(0).forEach((fn) => fn());
-    expect(() => check()).not.toThrow();
-    t = 200;
-    expect(() => check()).not.toThrow();
-    t = 200.6;
-    expect(() => check()).toThrow(CellTimeoutError);
+    for (let i = 0; i < 5000; i++) check();
+    t = 201;
+    expect(callsUntilThrow()).toBeLessThanOrEqual(MAX_STRIDE);
+  });
+
+  it("reads the clock on every call of a slow loop", () => {
+    let t = 0;
+    const guard = createLoopGuard({limitMs: 100, now: () => (t += 5), defer: () => {}});
+    const run = token();
+    guard.activate(run);
+    const check = guard.forRun(run);
+    let calls = 0;
+    expect(() => {
+      for (;;) {
+        calls++;
+        check();
+      }
+    }).toThrow(CellTimeoutError);
+    // Armed at t = 5 (deadline 105); the call reading t = 110 throws: the 22nd.
+    expect(calls).toBe(22);
   });
 
   it("stops a real endless loop within the limit", () => {
