@@ -52,13 +52,22 @@ export function wht(x: Float32Array, options: WhtOptions = {}): Float32Array {
   return x;
 }
 
-/** In-place WHT of every length-`size` vector stored back to back in `x`. Returns `x`. */
-export function whtBatch(x: Float32Array, options: WhtBatchOptions): Float32Array {
+/**
+ * Checks the arguments of a batched transform (the rules `whtBatch` enforces) and returns them
+ * resolved. Throws a SwitchNetError naming the bad value.
+ */
+export function checkWhtBatch(x: Float32Array, options: WhtBatchOptions): {size: number; from: number; normalize: boolean} {
   checkFloat32Array("x", x);
   const size = checkPowerOfTwo("size", options?.size);
   if (x.length % size !== 0) fail(`x.length must be a multiple of size ${size}, got ${x.length}`);
   const from = checkFrom(options.from ?? 1, size);
-  if (x.length > 0) current.transform(x, size, from, options.normalize === true);
+  return {size, from, normalize: options.normalize === true};
+}
+
+/** In-place WHT of every length-`size` vector stored back to back in `x`. Returns `x`. */
+export function whtBatch(x: Float32Array, options: WhtBatchOptions): Float32Array {
+  const {size, from, normalize} = checkWhtBatch(x, options);
+  if (x.length > 0) current.transform(x, size, from, normalize);
   return x;
 }
 
