@@ -49,14 +49,12 @@ const STYLE = `
 .scratchpad { max-width: 100%; }
 .scratchpad-toolbar { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; margin: 0.5rem 0 1rem;
   position: sticky; top: 0; z-index: 2; padding: 0.4rem 0; background: var(--theme-background); }
-.scratchpad button, .scratchpad .scratchpad-file { font: 14px var(--sans-serif); padding: 0.3rem 0.7rem; border-radius: 6px;
+.scratchpad button { font: 14px var(--sans-serif); padding: 0.3rem 0.7rem; border-radius: 6px;
   border: 1px solid var(--theme-foreground-faint); background: var(--theme-background-alt); color: var(--theme-foreground);
   cursor: pointer; min-height: 2rem; }
-.scratchpad button:hover, .scratchpad .scratchpad-file:hover { border-color: var(--theme-foreground-focus); }
+.scratchpad button:hover { border-color: var(--theme-foreground-focus); }
 .scratchpad button:disabled { opacity: 0.45; cursor: default; }
 .scratchpad button.scratchpad-primary { background: var(--theme-foreground-focus); color: var(--theme-background); border-color: transparent; }
-.scratchpad .scratchpad-file { display: inline-flex; align-items: center; box-sizing: border-box; }
-.scratchpad .scratchpad-file input { display: none; }
 .scratchpad-message { font: 13px var(--sans-serif); color: var(--theme-foreground-muted); min-width: 8rem; }
 .scratchpad-cell { margin: 0 0 1.25rem; }
 .scratchpad-cell-head { display: flex; align-items: center; gap: 0.4rem; margin-bottom: 0.25rem; font: 13px var(--sans-serif);
@@ -81,7 +79,7 @@ const STYLE = `
 .scratchpad-add { margin-top: 0.25rem; }
 @media (max-width: 480px) {
   .scratchpad-toolbar { gap: 0.3rem; }
-  .scratchpad button, .scratchpad .scratchpad-file { font-size: 13px; padding: 0.2rem 0.5rem; min-height: 1.8rem; }
+  .scratchpad button { font-size: 13px; padding: 0.2rem 0.5rem; min-height: 1.8rem; }
   .scratchpad-cell-head button { padding: 0.1rem 0.4rem; }
 }
 `;
@@ -142,11 +140,12 @@ export function mountScratchpad(root: HTMLElement, options: ScratchpadOptions): 
   const stop = el(doc, "button", {type: "button", title: "Stop the running cell", text: "Stop"});
   const share = el(doc, "button", {type: "button", title: "Copy a link that holds every cell", text: "Copy link"});
   const download = el(doc, "button", {type: "button", title: "Save the cells as a file", text: "Download"});
-  const fileInput = el(doc, "input", {type: "file", accept: ".json,.js,.txt,application/json,text/javascript,text/plain"});
-  const load = el(doc, "label", {class: "scratchpad-file", title: "Load cells from a file saved with Download"}, "Load file", fileInput);
+  const fileInput = el(doc, "input", {type: "file", class: "scratchpad-file-input", hidden: "", "aria-hidden": "true", tabindex: "-1",
+    accept: ".json,.js,.txt,application/json,text/javascript,text/plain"});
+  const load = el(doc, "button", {type: "button", title: "Load cells from a file saved with Download", text: "Load file"});
   const reset = el(doc, "button", {type: "button", title: "Replace the cells with the worked examples", text: "Examples"});
   const toolbar = el(doc, "div", {class: "scratchpad-toolbar", role: "toolbar", "aria-label": "Scratchpad"},
-    runAll, stop, share, download, load, reset, message);
+    runAll, stop, share, download, load, fileInput, reset, message);
   const add = el(doc, "button", {type: "button", class: "scratchpad-add", text: "+ Add cell"});
   root.append(toolbar, banner, list, add);
 
@@ -310,6 +309,7 @@ export function mountScratchpad(root: HTMLElement, options: ScratchpadOptions): 
     a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   });
+  load.addEventListener("click", () => fileInput.click());
   fileInput.addEventListener("change", async () => {
     const file = fileInput.files?.[0];
     fileInput.value = "";

@@ -185,11 +185,9 @@ describe("Scratchpad", () => {
       expect(cellsFromFile(readFileSync(await download.path(), "utf8"))).toEqual(cells);
       // Load a file with other cells: they replace these and run.
       const other = ["const v = Float32Array.of(1, 1, 1, 1);", "Array.from(wht(v))"];
-      await page.locator(".scratchpad-file input[type=file]").setInputFiles({
-        name: "mine.json",
-        mimeType: "application/json",
-        buffer: Buffer.from(cellsToFile(other))
-      });
+      const choosing = page.waitForEvent("filechooser");
+      await page.getByRole("button", {name: "Load file"}).click();
+      await (await choosing).setFiles({name: "mine.json", mimeType: "application/json", buffer: Buffer.from(cellsToFile(other))});
       await page.waitForFunction(() => document.querySelectorAll(".scratchpad-cell").length === 2 && document.querySelectorAll(".scratchpad-cell")[1].textContent?.includes("Array.from"));
       await waitForCells(page);
       expect(await editorTexts(page)).toEqual(other);
