@@ -13,34 +13,48 @@ let timer = null;
 let stepsPerSecond = 0;
 let lastReport = 0;
 let lastOutputs = 0;
+/** Milliseconds the last full report (evaluation plus learned function) took. */
+let reportCost = 0;
+/** Steps and time at the last report, for the wall-clock rate. */
+let rateSteps = 0;
+let rateTime = 0;
 
-/** Milliseconds of training between checks for messages, and between reports. */
+/** Milliseconds of training between checks for messages; shortest gaps between reports. */
 const SLICE_MS = 25;
 const REPORT_MS = 150;
 const OUTPUTS_MS = 300;
+/** Reports may take at most about a quarter of the time: gaps grow with their cost. */
+const REPORT_SHARE = 3;
 
 function report(withOutputs) {
+  const start = performance.now();
   const snapshot = session.snapshot(withOutputs);
   const transfer = [];
   for (const m of snapshot.models) if (m.outputs) transfer.push(m.outputs.buffer);
+  if (playing && snapshot.step > rateSteps && start > rateTime) {
+    // Steps per wall-clock second, evaluation and drawing included.
+    const rate = ((snapshot.step - rateSteps) * 1000) / (start - rateTime);
+    stepsPerSecond = stepsPerSecond === 0 ? rate : 0.7 * stepsPerSecond + 0.3 * rate;
+  }
   postMessage({type: "snapshot", id, snapshot, playing, stepsPerSecond}, transfer);
   lastReport = performance.now();
-  if (withOutputs) lastOutputs = lastReport;
+  if (withOutputs) {
+    lastOutputs = lastReport;
+    reportCost = lastReport - start;
+  }
+  rateSteps = snapshot.step;
+  rateTime = start;
 }
 
 function loop() {
   timer = null;
   if (!playing || !session) return;
   const start = performance.now();
-  let steps = 0;
-  do {
-    session.run(1);
-    steps++;
-  } while (performance.now() - start < SLICE_MS);
-  const rate = (steps * 1000) / Math.max(1e-3, performance.now() - start);
-  stepsPerSecond = stepsPerSecond === 0 ? rate : 0.8 * stepsPerSecond + 0.2 * rate;
+  do session.run(1);
+  while (performance.now() - start < SLICE_MS);
   const now = performance.now();
-  if (now - lastReport >= REPORT_MS) report(now - lastOutputs >= OUTPUTS_MS);
+  const gap = Math.max(REPORT_MS, REPORT_SHARE * reportCost);
+  if (now - lastReport >= gap) report(now - lastOutputs >= Math.max(OUTPUTS_MS, gap));
   timer = setTimeout(loop, 0);
 }
 
@@ -64,6 +78,8 @@ function handle(message) {
     case "play":
       if (!session) return;
       playing = true;
+      rateSteps = session.step;
+      rateTime = performance.now();
       if (timer === null) timer = setTimeout(loop, 0);
       break;
     case "pause":

@@ -127,9 +127,24 @@ export function createPlayground(options: PlaygroundOptions): Playground {
 
   // ------------------------------------------------------------------ worker
 
-  const worker = new Worker(options.workerUrl, {type: "module"});
-  worker.onerror = (event) => showMessage(`the training worker failed: ${event.message || "unknown error"}`);
-  worker.onmessage = (event: MessageEvent) => {
+  // A worker that dies (e.g. out of memory for a huge model) is replaced, so the page keeps working.
+  let worker = spawnWorker();
+  function spawnWorker(): Worker {
+    const w = new Worker(options.workerUrl, {type: "module"});
+    w.onerror = (event) => {
+      event.preventDefault();
+      showMessage(`The training worker stopped (${event.message || "it may have run out of memory"}); try a smaller width or depth, then press Reset.`);
+      w.terminate();
+      worker = spawnWorker();
+      info = null;
+      playing = false;
+      buildCards();
+      updateToolbar(null, 0);
+    };
+    w.onmessage = onWorkerMessage;
+    return w;
+  }
+  function onWorkerMessage(event: MessageEvent): void {
     const message = event.data;
     if (message.id !== sessionId) return;
     switch (message.type) {
@@ -158,7 +173,7 @@ export function createPlayground(options: PlaygroundOptions): Playground {
         showMessage(message.during === "import" ? `Load weights into model ${message.index + 1}: ${message.message}` : message.message);
         break;
     }
-  };
+  }
 
   function restart(): void {
     sessionId++;

@@ -19,8 +19,9 @@ export type CustomData =
   | {kind: "csv"; text: string; name: string}
   | {kind: "image"; pixels: Uint8ClampedArray; width: number; height: number; name: string};
 
-/** Side of the grid a plane is evaluated on, and points along a curve. */
+/** Side of the grid a plane is evaluated on (at most; wide models get a coarser one), and points along a curve. */
 export const PLANE_GRID = 64;
+export const MIN_PLANE_GRID = 24;
 export const CURVE_POINTS = 200;
 /** Size the built-in pictures are drawn at. */
 export const PICTURE_SIZE = 32;
@@ -153,8 +154,17 @@ export function appendConstant(x: Float32Array, n: number, inputSize: number): F
   return out;
 }
 
+/**
+ * The plane grid for models of total size Σ width·depth: 64 × 64 for small models, coarser as
+ * they grow so that drawing costs about as much as 2^23 width-steps, never below 24 × 24.
+ */
+export function planeGridSize(models: readonly ModelSettings[]): number {
+  const cost = models.reduce((sum, m) => sum + m.width * m.depth, 0);
+  return Math.max(MIN_PLANE_GRID, Math.min(PLANE_GRID, Math.round(Math.sqrt(2 ** 23 / Math.max(1, cost)))));
+}
+
 /** How to draw a dataset's learned function, and the inputs to evaluate for it. */
-export function viewFor(dataset: Dataset, family: string): {view: View; inputs: Float32Array | null} {
+export function viewFor(dataset: Dataset, family: string, grid = PLANE_GRID): {view: View; inputs: Float32Array | null} {
   const {train, test} = dataset;
   const trainPoints = pointSet(train.x, train.y, train.n, dataset, train.labels);
   const testPoints = pointSet(test.x, test.y, test.n, dataset, test.labels);
@@ -168,7 +178,7 @@ export function viewFor(dataset: Dataset, family: string): {view: View; inputs: 
     all.set(test.x, train.x.length);
     const box = unionBox(boundingBox(all, train.n + test.n, 2, 0.05), {x0: -1.1, x1: 1.1, y0: -1.1, y1: 1.1});
     const mode = dataset.task === "classification" ? "classes" : "value";
-    return {view: {kind: "plane", mode, grid: PLANE_GRID, box, channels: dataset.outputSize, train: trainPoints, test: testPoints}, inputs: planeGrid(box, PLANE_GRID)};
+    return {view: {kind: "plane", mode, grid, box, channels: dataset.outputSize, train: trainPoints, test: testPoints}, inputs: planeGrid(box, grid)};
   }
   if (dataset.inputSize === 1 && dataset.task === "regression") {
     const box = curveBox(train.x, train.y, train.n, dataset.outputSize, 0.1);
@@ -216,7 +226,7 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
   const trainers: Trainer[] = models.map((model) =>
     createTrainer(model, dataset, {optimizer: state.optimizer, learningRate: state.learningRate, batchSize: state.batchSize, loss, seed: state.seed})
   );
-  const {view, inputs: viewInputs} = viewFor(original, family);
+  const {view, inputs: viewInputs} = viewFor(original, family, planeGridSize(state.models));
   const inputs = viewInputs && state.biasInput ? appendConstant(viewInputs, viewInputs.length / original.inputSize, original.inputSize) : viewInputs;
   let steps = 0;
   const info: SessionInfo = {

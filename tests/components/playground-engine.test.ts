@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {buildDataset, createSession, effectiveLoss, predict, viewFor, PLANE_GRID, CURVE_POINTS, type CustomData} from "../../src/components/playground-engine.js";
+import {buildDataset, createSession, effectiveLoss, planeGridSize, predict, viewFor, PLANE_GRID, CURVE_POINTS, type CustomData} from "../../src/components/playground-engine.js";
 import {cloneState, DATASETS, defaultState, type PlaygroundState} from "../../src/components/playground-state.js";
 import {SwitchNetError} from "../../lib/check.js";
 import {createModel} from "../../lib/model.js";
@@ -69,6 +69,16 @@ describe("viewFor", () => {
     const picture = viewFor(buildDataset(state((s) => { s.dataset = "image:smiley"; })), "image");
     expect(picture.view.kind).toBe("picture");
     expect(picture.inputs).toHaveLength(32 * 32 * 2);
+  });
+});
+
+describe("planeGridSize", () => {
+  it("is 64 for small models, shrinks with total width × depth, and stops at 24", () => {
+    const m = (width: number, depth: number) => ({kind: "switchnet4" as const, width, depth, groupSize: 4, projection: "subrandom" as const});
+    expect(planeGridSize(defaultState().models)).toBe(64);
+    expect(planeGridSize([m(1024, 4)])).toBe(Math.round(Math.sqrt(2 ** 23 / 4096)));
+    expect(planeGridSize([m(512, 4), m(512, 4)])).toBe(planeGridSize([m(1024, 4)]));
+    expect(planeGridSize([m(4096, 8)])).toBe(24);
   });
 });
 
