@@ -14,7 +14,7 @@
 import {createNotebook, type CellState, type Notebook} from "./scratchpad-notebook.js";
 import {createLoopGuard} from "./scratchpad-guard.js";
 import {createCellEditor, type CellEditor} from "./scratchpad-editor.js";
-import {renderError, renderValue} from "./scratchpad-display.js";
+import {renderError, renderLogs, renderValue} from "./scratchpad-display.js";
 import {cellsFromFile, cellsFromHash, cellsToFile, hashForCells} from "./scratchpad-codec.js";
 import {scratchpadScope} from "./scratchpad-scope.js";
 
@@ -68,6 +68,10 @@ const STYLE = `
 .scratchpad-cell[data-status="running"] .scratchpad-cell-label::after { content: " running…"; }
 .scratchpad-text { margin: 0; padding: 0.4rem 0.6rem; font: 13px/1.45 var(--monospace); white-space: pre-wrap;
   word-break: break-word; background: none; border-left: 3px solid var(--theme-foreground-faintest); }
+.scratchpad-logs { font: 12px/1.45 var(--monospace); color: var(--theme-foreground-muted); margin-bottom: 0.3rem;
+  max-height: 12rem; overflow: auto; white-space: pre-wrap; word-break: break-word; }
+.scratchpad-log-warn { color: var(--theme-foreground); background: color-mix(in srgb, orange 15%, transparent); }
+.scratchpad-log-error { color: var(--theme-foreground); background: color-mix(in srgb, var(--theme-red) 15%, transparent); }
 .scratchpad-error { font: 13px/1.45 var(--monospace); white-space: pre-wrap; border-left: 3px solid var(--theme-red);
   background: color-mix(in srgb, var(--theme-red) 10%, transparent); padding: 0.4rem 0.6rem; }
 .scratchpad-table table { font: 13px var(--monospace); border-collapse: collapse; }
@@ -185,9 +189,9 @@ export function mountScratchpad(root: HTMLElement, options: ScratchpadOptions): 
     if (!view) return;
     view.section.dataset.status = cell.status;
     if (cell.status === "ok") {
-      view.output.replaceChildren(renderValue(cell.value, cell.hasValue, doc));
+      view.output.replaceChildren(renderLogs(cell.logs, doc), renderValue(cell.value, cell.hasValue, doc));
     } else if (cell.status === "error" || cell.status === "stopped") {
-      view.output.replaceChildren(renderError(cell.error, doc));
+      view.output.replaceChildren(renderLogs(cell.logs, doc), renderError(cell.error, doc));
     }
     view.time.textContent = cell.status === "ok" || cell.status === "error" ? formatMs(cell.ms) : "";
   }

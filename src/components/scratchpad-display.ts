@@ -155,6 +155,25 @@ export function renderValue(value: unknown, hasValue: boolean, doc: Document = d
   }
 }
 
+/** One console call as a line: strings as they are, other values as compact text. */
+export function logText(args: readonly unknown[]): string {
+  return args.map((a) => (typeof a === "string" ? a : inlineText(a))).join(" ");
+}
+
+/** The console lines of a cell, or an empty fragment when there are none. */
+export function renderLogs(logs: readonly {level: string; args: readonly unknown[]}[], doc: Document = document): Node {
+  if (logs.length === 0) return doc.createDocumentFragment();
+  const div = doc.createElement("div");
+  div.className = "scratchpad-logs";
+  for (const entry of logs) {
+    const line = doc.createElement("div");
+    line.className = `scratchpad-log scratchpad-log-${entry.level}`;
+    line.textContent = logText(entry.args);
+    div.appendChild(line);
+  }
+  return div;
+}
+
 /** The message shown under a cell that threw or was stopped. */
 export function errorText(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;

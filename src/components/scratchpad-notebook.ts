@@ -24,10 +24,37 @@ export interface CellState {
   error: unknown;
   /** Names this cell declared in its last successful evaluation. */
   names: Record<string, unknown>;
+  /** What the cell's code passed to console.log / info / warn / error in its last evaluation. */
+  logs: LogEntry[];
   /** Duration of the last evaluation in milliseconds. */
   ms: number;
   /** Increases with every evaluation; a result is written only by the latest. */
   evaluation: number;
+}
+
+export interface LogEntry {
+  level: "log" | "info" | "warn" | "error";
+  args: unknown[];
+}
+
+/** Most log entries kept per evaluation (a loop that logs every step must not fill memory). */
+export const MAX_LOGS = 200;
+
+/**
+ * A console for one evaluation: records calls into `logs` (at most MAX_LOGS; the last entry
+ * then says how many were dropped) and passes them on to `target` too.
+ */
+export function recordingConsole(logs: LogEntry[], target: Console | undefined = globalThis.console): Console {
+  let dropped = 0;
+  const record = (level: LogEntry["level"]) => (...args: unknown[]) => {
+    if (logs.length < MAX_LOGS) logs.push({level, args});
+    else {
+      dropped++;
+      logs[MAX_LOGS - 1] = {level: "info", args: [`… ${dropped + 1} more entries not shown`]};
+    }
+    target?.[level](...args);
+  };
+  return Object.assign(Object.create(target ?? null), {log: record("log"), info: record("info"), warn: record("warn"), error: record("error")});
 }
 
 export interface NotebookOptions {
@@ -38,6 +65,8 @@ export interface NotebookOptions {
   onChange?: (index: number, cell: CellState) => void;
   /** Clock in milliseconds (default performance.now). */
   now?: () => number;
+  /** Where cells' console calls go besides the cell's logs (default the global console). */
+  console?: Console;
 }
 
 export interface Notebook {
@@ -104,6 +133,7 @@ export function createNotebook(initial: readonly string[], options: NotebookOpti
     hasValue: false,
     error: undefined,
     names: {},
+    logs: [],
     ms: 0,
     evaluation: 0
   });
@@ -133,17 +163,20 @@ export function createNotebook(initial: readonly string[], options: NotebookOpti
         const token: RunToken = {stopped: false, done: false};
         guard.activate(token);
         cell.status = "running";
+        const logs: LogEntry[] = [];
         changed(cell);
         const start = now();
         let outcome: {ok: true; value: unknown; hasValue: boolean; names: Record<string, unknown>} | {ok: false; error: unknown};
         try {
-          outcome = {ok: true, ...(await evaluateCell(cell.source, scope, guard.forRun(token)))};
+          const cellScope = {...scope, console: recordingConsole(logs, options.console)};
+          outcome = {ok: true, ...(await evaluateCell(cell.source, cellScope, guard.forRun(token)))};
         } catch (error) {
           outcome = {ok: false, error};
         }
         token.done = true;
         if (cell.evaluation !== evaluation) return; // a newer run owns this cell now
         cell.ms = now() - start;
+        cell.logs = logs;
         if (outcome.ok) {
           cell.status = "ok";
           cell.value = outcome.value;

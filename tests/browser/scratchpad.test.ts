@@ -1,7 +1,7 @@
 /**
  * Browser tests of the Scratchpad page: the worked examples run and show their values; editing
- * a cell and running it updates it and the cells after it; a throwing cell shows its error while
- * the others work; endless loops are stopped (time limit, Stop button); the cells round-trip
+ * a cell and running it updates it and the cells after it; a throwing cell shows its error (and
+ * what it logged) while the others work; endless loops are stopped (time limit, Stop button); the cells round-trip
  * through the URL and through a downloaded file; the editor follows dark mode. And the authors'
  * page template: it stays unpublished, and a copy of it (with the data loader template) builds
  * into a working page, as the steps in docs/write-your-own-page.md describe.
@@ -131,11 +131,12 @@ describe("Scratchpad", () => {
   });
 
   it("a cell that throws shows its error under it and the other cells keep working", async () => {
-    const view = await openCells(["const a = 1;\na", "const broken = null;\nbroken.field", "a + 1", "const = 3", "a + 2"]);
+    const view = await openCells(["const a = 1;\na", "console.log('about to fail', a);\nconst broken = null;\nbroken.field", "a + 1", "const = 3", "a + 2"]);
     try {
       const {page} = view;
       expect(await waitForCells(page)).toEqual(["ok", "error", "ok", "error", "ok"]);
       expect(await output(page, 1).locator(".scratchpad-error").innerText()).toMatch(/^TypeError: Cannot read properties of null/);
+      expect(await output(page, 1).locator(".scratchpad-log").allInnerTexts()).toEqual(["about to fail 1"]);
       expect(await outputText(page, 2)).toBe("2");
       expect(await output(page, 3).locator(".scratchpad-error").innerText()).toMatch(/^SyntaxError: .*line 1/);
       expect(await outputText(page, 4)).toBe("3");

@@ -1,6 +1,6 @@
 // Tests for the Scratchpad value summaries (how each kind of value is shown).
 import {describe, expect, it} from "vitest";
-import {errorText, formatNumber, inlineText, summarizeValue, MAX_ITEMS, MAX_ROWS} from "../../src/components/scratchpad-display.js";
+import {errorText, formatNumber, inlineText, logText, summarizeValue, MAX_ITEMS, MAX_ROWS} from "../../src/components/scratchpad-display.js";
 import {SwitchNetError} from "../../lib/check.js";
 
 describe("formatNumber", () => {
@@ -63,5 +63,12 @@ describe("errorText", () => {
   it("names the error type and message, or the thrown value", () => {
     expect(errorText(new SwitchNetError("width must be a power of two, got 100"))).toBe("SwitchNetError: width must be a power of two, got 100");
     expect(errorText("oops")).toBe('Thrown: "oops"');
+  });
+});
+
+describe("logText", () => {
+  it("joins a console call's arguments: strings raw, values as compact text", () => {
+    expect(logText(["loss", 0.25, Float32Array.of(1, 2), {a: 1}])).toBe("loss 0.25 Float32Array(2) [1, 2] {a: 1}");
+    expect(logText([])).toBe("");
   });
 });

@@ -1,6 +1,6 @@
 // Tests for the Scratchpad notebook: scope passing between cells, errors, re-runs, Stop, time limit.
 import {describe, expect, it} from "vitest";
-import {createNotebook, evaluateCell} from "../../src/components/scratchpad-notebook.js";
+import {createNotebook, evaluateCell, recordingConsole, MAX_LOGS, type LogEntry} from "../../src/components/scratchpad-notebook.js";
 import {createLoopGuard} from "../../src/components/scratchpad-guard.js";
 import {wht, whtReference} from "../../lib/wht.js";
 
@@ -99,6 +99,35 @@ describe("createNotebook", () => {
     expect(nb.cells[1].value).toBe("second");
     expect(nb.cells[0].evaluation).toBe(2);
     expect(nb.cells[1].evaluation).toBe(1);
+  });
+
+  it("records each cell's console calls, also when it throws, and passes them on", async () => {
+    const passed: unknown[][] = [];
+    const sink = {log: (...a: unknown[]) => passed.push(a), info() {}, warn: (...a: unknown[]) => passed.push(a), error() {}} as unknown as Console;
+    const nb = createNotebook(["console.log('a', 1); console.warn('careful'); 2", "console.log('before'); null.x", "3"], {
+      baseScope: () => ({}),
+      guard: createLoopGuard({limitMs: 1000}),
+      console: sink
+    });
+    await nb.run();
+    expect(nb.cells[0].logs).toEqual([{level: "log", args: ["a", 1]}, {level: "warn", args: ["careful"]}]);
+    expect(nb.cells[1].status).toBe("error");
+    expect(nb.cells[1].logs).toEqual([{level: "log", args: ["before"]}]);
+    expect(nb.cells[2].logs).toEqual([]);
+    expect(passed).toEqual([["a", 1], ["careful"], ["before"]]);
+    // A re-run replaces the logs.
+    nb.setSource(0, "console.log('again'); 2");
+    await nb.run(0);
+    expect(nb.cells[0].logs).toEqual([{level: "log", args: ["again"]}]);
+  });
+
+  it("keeps at most MAX_LOGS entries per evaluation and says how many were dropped", () => {
+    const logs: LogEntry[] = [];
+    const c = recordingConsole(logs, {log() {}, info() {}} as unknown as Console);
+    for (let i = 0; i < MAX_LOGS + 50; i++) c.log(i);
+    expect(logs).toHaveLength(MAX_LOGS);
+    expect(logs[MAX_LOGS - 2]).toEqual({level: "log", args: [MAX_LOGS - 2]});
+    expect(logs[MAX_LOGS - 1]).toEqual({level: "info", args: ["… 51 more entries not shown"]});
   });
 
   it("inserts and removes cells and checks indexes", async () => {
