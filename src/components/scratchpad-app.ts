@@ -210,6 +210,7 @@ export function mountScratchpad(root: HTMLElement, options: ScratchpadOptions): 
     const index = indexOf(cell);
     if (index < 0) return;
     showBanner(null);
+    say("");
     void notebook.run(index).then(updateButtons);
     updateButtons();
     scheduleHash();
@@ -275,6 +276,7 @@ export function mountScratchpad(root: HTMLElement, options: ScratchpadOptions): 
 
   async function runAllCells(): Promise<void> {
     showBanner(null);
+    say("");
     const done = notebook.run(0);
     updateButtons();
     await done;
@@ -291,6 +293,8 @@ export function mountScratchpad(root: HTMLElement, options: ScratchpadOptions): 
   });
   add.addEventListener("click", () => insertAt(notebook.cells.length, "", true));
   reset.addEventListener("click", () => {
+    const edited = notebook.sources().join("\u0000") !== options.examples.join("\u0000");
+    if (edited && !win.confirm("Replace your cells with the worked examples? (Download them first to keep them.)")) return;
     setCells(options.examples);
     void writeHash();
     void runAllCells();

@@ -208,6 +208,24 @@ describe("Scratchpad", () => {
     }
   });
 
+  it("the Examples button asks before replacing edited cells", async () => {
+    const view = await openCells(["'mine'"]);
+    try {
+      const {page} = view;
+      page.once("dialog", (dialog) => void dialog.dismiss());
+      await page.getByRole("button", {name: "Examples"}).click();
+      expect(await editorTexts(page)).toEqual(["'mine'"]);
+      page.once("dialog", (dialog) => void dialog.accept());
+      await page.getByRole("button", {name: "Examples"}).click();
+      await page.waitForFunction((n) => document.querySelectorAll(".scratchpad-cell").length === n, EXAMPLE_CELLS.length);
+      expect(await waitForCells(page)).toEqual(EXAMPLE_CELLS.map(() => "ok"));
+      expect(await cellsFromHash(await page.evaluate(() => location.hash))).toEqual(EXAMPLE_CELLS);
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
   it("adds and deletes cells", async () => {
     const view = await openCells(["1 + 1"]);
     try {
