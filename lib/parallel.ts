@@ -146,7 +146,7 @@ export async function createPool(options: {threads?: number} = {}): Promise<WhtP
             else p.reject(new Error(`worker failed: ${r.message}`));
           }
         });
-        w.post({type: "init", modules: {wht: modules.wht}, memory: wasmMemory().memory});
+        w.post({type: "init", modules: {kernels: modules.kernels}, memory: wasmMemory().memory});
       });
       workers.push(w);
     }
@@ -162,7 +162,7 @@ export async function createPool(options: {threads?: number} = {}): Promise<WhtP
         reject: (e) => { if (pending.size === 0) w.hold(false); reject(e); }
       });
       w.hold(true);
-      w.post({type: "call", id, module: "wht", fn, args});
+      w.post({type: "call", id, module: "kernels", fn, args});
     });
 
   return {

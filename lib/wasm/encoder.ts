@@ -80,6 +80,16 @@ export class Code {
   v128Load(offset: number): this { return this.emit(op.simd, ...uleb(simd.v128_load), ...uleb(4), ...uleb(offset)); }
   v128Store(offset: number): this { return this.emit(op.simd, ...uleb(simd.v128_store), ...uleb(4), ...uleb(offset)); }
   f32x4Splat(): this { return this.simd(simd.f32x4_splat); }
+  f32Load(offset = 0): this { return this.emit(op.f32_load, 2, ...uleb(offset)); }
+  f32Store(offset = 0): this { return this.emit(op.f32_store, 2, ...uleb(offset)); }
+  /** Loads one float and splats it to four lanes. */
+  v128Load32Splat(offset = 0): this { return this.emit(op.simd, ...uleb(simd.v128_load32_splat), 2, ...uleb(offset)); }
+  /** A v128 constant from four floats. */
+  f32x4Const(a: number, b = a, c = a, d = a): this {
+    return this.emit(op.simd, ...uleb(simd.v128_const), ...[a, b, c, d].flatMap(f32Bytes));
+  }
+  extractLane(lane: number): this { return this.emit(op.simd, ...uleb(simd.f32x4_extract_lane), lane); }
+  replaceLane(lane: number): this { return this.emit(op.simd, ...uleb(simd.f32x4_replace_lane), lane); }
   /** i8x16.shuffle expressed with four 32-bit lane indices (0–3 first operand, 4–7 second). */
   shuffle32(lanes: [number, number, number, number]): this {
     const bytes = lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);

@@ -1,12 +1,14 @@
 /**
- * Compiles the emitted kernel modules and instantiates them against the shared kernel memory.
+ * Compiles the emitted kernel module (WHT + layer kernels, one module so the layers call the WHT
+ * directly) and instantiates them against the shared kernel memory.
  * `loadWasm()` is async and safe to call many times; when WebAssembly or its SIMD extension is
  * missing it resolves false and the callers keep their scalar kernels.
  */
 import {ModuleBuilder} from "./encoder.js";
 import {wasmMemory, MAX_PAGES} from "./memory.js";
 import {op, simd} from "./opcodes.js";
-import {buildWhtModule} from "./whtModule.js";
+import {addLayerKernels} from "./layerModule.js";
+import {addWhtKernels} from "./whtModule.js";
 
 export interface WhtExports {
   batch(ptr: number, count: number, log2n: number, log2from: number, scale: number): void;
@@ -14,8 +16,17 @@ export interface WhtExports {
   scale(ptr: number, end: number, scale: number): void;
 }
 
+/** The layer kernels (see layerModule.ts for the arguments; pointers and strides in bytes). */
+export interface LayerExports {
+  [name: `switch_fwd_${number}`]: (x: number, y: number, w: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
+  [name: `switch_bwd_${number}`]: (x: number, gy: number, gx: number, w: number, gw: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
+  gemm(a: number, ars: number, ats: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number): void;
+  gemm_nt(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number, accumulate: number): void;
+}
+
 export interface WasmModules {
-  wht: WebAssembly.Module;
+  /** One module with every kernel; workers instantiate it on the same memory. */
+  kernels: WebAssembly.Module;
 }
 
 /** True if this engine validates a module that uses 128-bit SIMD. */
@@ -33,20 +44,25 @@ export function simdSupported(): boolean {
 
 let modules: WasmModules | null = null;
 let wht: WhtExports | null = null;
+let layers: LayerExports | null = null;
 let loading: Promise<boolean> | null = null;
 
 /** Builds the module bytes for this platform's memory (shared or not). */
-export function whtModuleBytes(): Uint8Array<ArrayBuffer> {
-  return buildWhtModule({shared: wasmMemory().shared, maxPages: MAX_PAGES});
+export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
+  const m = new ModuleBuilder();
+  m.importMemory({module: "env", name: "memory", minPages: 1, maxPages: MAX_PAGES, shared: wasmMemory().shared});
+  addLayerKernels(m, addWhtKernels(m));
+  return m.encode();
 }
 
 async function load(): Promise<boolean> {
   if (!simdSupported()) return false;
   try {
-    const whtModule = await WebAssembly.compile(whtModuleBytes());
-    const instance = await WebAssembly.instantiate(whtModule, {env: {memory: wasmMemory().memory}});
-    modules = {wht: whtModule};
+    const kernels = await WebAssembly.compile(kernelModuleBytes());
+    const instance = await WebAssembly.instantiate(kernels, {env: {memory: wasmMemory().memory}});
+    modules = {kernels};
     wht = instance.exports as unknown as WhtExports;
+    layers = instance.exports as unknown as LayerExports;
     return true;
   } catch {
     return false;
@@ -62,6 +78,11 @@ export function loadWasm(): Promise<boolean> {
 /** The WHT kernel exports, or null before `loadWasm()` has succeeded. */
 export function wasmWht(): WhtExports | null {
   return wht;
+}
+
+/** The layer kernel exports, or null before `loadWasm()` has succeeded. */
+export function wasmLayers(): LayerExports | null {
+  return layers;
 }
 
 /** The compiled modules (to hand to worker threads), or null before loading. */

@@ -114,10 +114,26 @@ function radixPass(c: Code, stages: number, k: number, scaled: boolean): void {
   c.end();
 }
 
+/** Function indices of the WHT driver, for other kernels in the same module to call. */
+export interface WhtFunctions {
+  /** stages(p, end, lo, hi, s) */
+  stages: number;
+  /** block(p, log2n, log2from, s): one vector, cache-blocked */
+  block: number;
+  /** batch(p, count, log2n, log2from, s) */
+  batch: number;
+}
+
 /** Builds the module; `shared` declares the imported memory shared (for worker threads). */
 export function buildWhtModule(options: {shared: boolean; maxPages: number}): Uint8Array<ArrayBuffer> {
   const m = new ModuleBuilder();
   m.importMemory({module: "env", name: "memory", minPages: 1, maxPages: options.maxPages, shared: options.shared});
+  addWhtKernels(m);
+  return m.encode();
+}
+
+/** Adds the WHT passes (in the module's table) and drivers to `m`, exporting batch, block, scale. */
+export function addWhtKernels(m: ModuleBuilder): WhtFunctions {
   const passType = m.type([i32, i32, f32]);
 
   for (let lo = 0; lo < 4; lo++) {
@@ -245,5 +261,5 @@ export function buildWhtModule(options: {shared: boolean; maxPages: number}): Ui
     c.end();
   }
   m.export("scale", scaleFn.index);
-  return m.encode();
+  return {stages: stagesFn.index, block: blockFn.index, batch: batchFn.index};
 }

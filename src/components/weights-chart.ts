@@ -5,16 +5,9 @@
  */
 import * as Plot from "@observablehq/plot";
 import {WEIGHT_SERIES, type SeriesPoint} from "./weights-table.js";
+import {decades} from "./log-ticks.js";
 
 const COLORS = ["#ff725c", "#4269d0", "#9498a0", "#3ca951", "#efb118"];
-
-/** Powers of ten spanning the values: one labelled grid line per decade. */
-export function decades(points: {value: number}[]): number[] {
-  const values = points.map((p) => p.value).filter((v) => v > 0);
-  const lo = Math.floor(Math.log10(Math.min(...values)));
-  const hi = Math.ceil(Math.log10(Math.max(...values)));
-  return Array.from({length: hi - lo + 1}, (_, i) => 10 ** (lo + i));
-}
 
 export function weightsChart(points: SeriesPoint[], {width = 640, mark}: {width?: number; mark?: number} = {}): SVGSVGElement | HTMLElement {
   const marked = points.filter((p) => p.width === mark);
@@ -24,7 +17,7 @@ export function weightsChart(points: SeriesPoint[], {width = 640, mark}: {width?
     marginLeft: 52,
     marginRight: 24,
     x: {type: "log", base: 2, label: "layer width W →", tickFormat: (d: number) => `2^${Math.log2(d)}`, ticks: width < 500 ? 5 : 10},
-    y: {type: "log", label: "↑ per input point (count)", grid: true, tickFormat: "~s", ticks: decades(points)},
+    y: {type: "log", label: "↑ per input point (count)", grid: true, tickFormat: "~s", ticks: decades(points.map((p) => p.value))},
     color: {domain: Object.values(WEIGHT_SERIES), range: COLORS, legend: true},
     marks: [
       mark ? Plot.ruleX([mark], {stroke: "currentColor", strokeOpacity: 0.35, strokeDasharray: "4 3"}) : null,

@@ -1,0 +1,45 @@
+/**
+ * Puts the arrays a kernel call needs into the kernel memory: arrays already there (see
+ * `allocate`) are used in place; others are copied into one reusable scratch block before the
+ * call and, if the kernel writes them, copied back after it.
+ */
+import {allocBytes, freeBytes, inWasmMemory, wasmMemory} from "../wasm/memory.js";
+
+export type Access = "in" | "out" | "inout";
+
+let scratchPtr = 0;
+let scratchBytes = 0;
+
+function scratch(bytes: number): number {
+  if (bytes > scratchBytes) {
+    if (scratchPtr) freeBytes(scratchPtr);
+    scratchBytes = Math.max(bytes, Math.min(2 * scratchBytes, bytes + (64 << 20)));
+    scratchPtr = allocBytes(scratchBytes);
+  }
+  return scratchPtr;
+}
+
+/** Calls `fn` with the byte address of each array in the kernel memory (see the file comment). */
+export function withKernelMemory(arrays: Float32Array[], access: Access[], fn: (ptrs: number[]) => void): void {
+  // Addresses of resident arrays first: growing a non-shared memory below would detach them.
+  const ptrs = arrays.map((a) => (inWasmMemory(a) ? a.byteOffset : -1));
+  let bytes = 0;
+  for (let i = 0; i < arrays.length; i++) if (ptrs[i] < 0) bytes += Math.ceil(arrays[i].byteLength / 64) * 64;
+  if (bytes > 0) {
+    let at = scratch(bytes);
+    const buffer = wasmMemory().memory.buffer;
+    for (let i = 0; i < arrays.length; i++) {
+      if (ptrs[i] >= 0) continue;
+      ptrs[i] = at;
+      if (access[i] !== "out") new Float32Array(buffer, at, arrays[i].length).set(arrays[i]);
+      at += Math.ceil(arrays[i].byteLength / 64) * 64;
+    }
+  }
+  fn(ptrs);
+  if (bytes > 0) {
+    const buffer = wasmMemory().memory.buffer;
+    for (let i = 0; i < arrays.length; i++) {
+      if (access[i] !== "in" && !inWasmMemory(arrays[i])) arrays[i].set(new Float32Array(buffer, ptrs[i], arrays[i].length));
+    }
+  }
+}

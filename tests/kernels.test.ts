@@ -1,0 +1,228 @@
+// Tests for the WebAssembly layer kernels (lib/kernels/switchLayer.ts, lib/kernels/gemm.ts):
+// against float64 references written out here, against the JS layer in lib/switchnet.ts, in the
+// kernel memory and out of it, and the fallback when they cannot run.
+import {afterEach, beforeAll, describe, expect, it} from "vitest";
+import {createRng} from "../lib/random.js";
+import {matmulAdd, matmulTransAAdd, matmulTransB} from "../lib/kernels/gemm.js";
+import {switchBackwardSimd, switchForwardSimd, switchLayerSimdAvailable} from "../lib/kernels/switchLayer.js";
+import {switchNetBackward, switchNetForward} from "../lib/switchnet.js";
+import {allocate} from "../lib/wasm/memory.js";
+import {ready, setBackend} from "../lib/wht.js";
+
+function randomArray(n: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = rng.normal();
+  return x;
+}
+
+/** Asserts |got − want| ≤ tol[i] everywhere, reporting the worst index. */
+function expectWithin(got: ArrayLike<number>, want: ArrayLike<number>, tol: ArrayLike<number> | number, label: string): void {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < got.length; i++) {
+    const t = typeof tol === "number" ? tol : tol[i];
+    if (!(Math.abs(got[i] - want[i]) <= t)) throw new Error(`${label}: index ${i}: got ${got[i]}, want ${want[i]} (tolerance ${t})`);
+  }
+}
+
+/** Float32 products summed in float64 are off by at most about K rounding steps of the |terms|. */
+const GEMM_REL = 2 ** -21;
+
+beforeAll(async () => {
+  await ready();
+});
+
+afterEach(() => {
+  setBackend("auto");
+});
+
+describe("gemm kernels", () => {
+  const shapes: Array<[number, number, number]> = [];
+  for (const M of [1, 2, 3, 4, 5, 7]) for (const K of [1, 3, 4, 5, 8, 13]) for (const N of [1, 3, 4, 5, 8, 9, 17]) shapes.push([M, K, N]);
+  shapes.push([6, 300, 37], [2, 1448, 64]);
+
+  it("c += a·b matches the float64 product for edge shapes", () => {
+    for (const [M, K, N] of shapes) {
+      const a = randomArray(M * K, M * 100 + K), b = randomArray(K * N, K * 100 + N), c0 = randomArray(M * N, 7);
+      const want = new Float64Array(M * N), tol = new Float64Array(M * N);
+      for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
+        let s = c0[i * N + j], abs = Math.abs(s);
+        for (let t = 0; t < K; t++) { s += a[i * K + t] * b[t * N + j]; abs += Math.abs(a[i * K + t] * b[t * N + j]); }
+        want[i * N + j] = s;
+        tol[i * N + j] = GEMM_REL * (K + 1) * abs;
+      }
+      const c = c0.slice();
+      expect(matmulAdd(a, b, c, M, K, N)).toBe(true);
+      expectWithin(c, want, tol, `a·b ${M}×${K}×${N}`);
+    }
+  });
+
+  it("c += aᵀ·b matches the float64 product for edge shapes", () => {
+    for (const [M, K, N] of shapes) {
+      const a = randomArray(M * K, M * 10 + K), b = randomArray(M * N, M * 10 + N), c0 = randomArray(K * N, 8);
+      const want = new Float64Array(K * N), tol = new Float64Array(K * N);
+      for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) {
+        let s = c0[k * N + j], abs = Math.abs(s);
+        for (let i = 0; i < M; i++) { s += a[i * K + k] * b[i * N + j]; abs += Math.abs(a[i * K + k] * b[i * N + j]); }
+        want[k * N + j] = s;
+        tol[k * N + j] = GEMM_REL * (M + 1) * abs;
+      }
+      const c = c0.slice();
+      expect(matmulTransAAdd(a, b, c, M, K, N)).toBe(true);
+      expectWithin(c, want, tol, `aᵀ·b ${M}×${K}×${N}`);
+    }
+  });
+
+  it("c (+)= a·bᵀ matches the float64 product for edge shapes, with and without accumulation", () => {
+    for (const [M, K, N] of shapes) {
+      const a = randomArray(M * K, M + K * 7), b = randomArray(N * K, N + K * 7), c0 = randomArray(M * N, 9);
+      for (const accumulate of [false, true]) {
+        const want = new Float64Array(M * N), tol = new Float64Array(M * N);
+        for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
+          let s = accumulate ? c0[i * N + j] : 0, abs = Math.abs(s);
+          for (let t = 0; t < K; t++) { s += a[i * K + t] * b[j * K + t]; abs += Math.abs(a[i * K + t] * b[j * K + t]); }
+          want[i * N + j] = s;
+          tol[i * N + j] = GEMM_REL * (K + 1) * abs;
+        }
+        const c = c0.slice();
+        expect(matmulTransB(a, b, c, M, K, N, accumulate)).toBe(true);
+        expectWithin(c, want, tol, `a·bᵀ ${M}×${K}×${N} accumulate=${accumulate}`);
+      }
+    }
+  });
+
+  it("works in place on tensors in the kernel memory", () => {
+    const [M, K, N] = [3, 20, 12];
+    const a = allocate(M * K), b = allocate(K * N), c = allocate(M * N);
+    a.array.set(randomArray(M * K, 1));
+    b.array.set(randomArray(K * N, 2));
+    const ordinary = new Float32Array(M * N);
+    expect(matmulAdd(a.array.slice(), b.array.slice(), ordinary, M, K, N)).toBe(true);
+    expect(matmulAdd(a.array, b.array, c.array, M, K, N)).toBe(true);
+    expect(Array.from(c.array)).toEqual(Array.from(ordinary));
+    expect(ordinary.some((v) => v !== 0)).toBe(true);
+    for (const t of [a, b, c]) t.free();
+  });
+
+  it("declines (returns false, changes nothing) when the backend is forced to scalar", () => {
+    setBackend("scalar");
+    const c = new Float32Array(4);
+    expect(matmulAdd(new Float32Array(4).fill(1), new Float32Array(4).fill(1), c, 2, 2, 2)).toBe(false);
+    expect(matmulTransAAdd(new Float32Array(4).fill(1), new Float32Array(4).fill(1), c, 2, 2, 2)).toBe(false);
+    expect(matmulTransB(new Float32Array(4).fill(1), new Float32Array(4).fill(1), c, 2, 2, 2)).toBe(false);
+    expect(Array.from(c)).toEqual([0, 0, 0, 0]);
+  });
+});
+
+/** Float64 Switch Net 4 layer (SPEC.md): mini layers, then T_m/√(n/m); backward likewise. */
+function referenceForward(x: Float32Array, w: Float32Array, n: number, m: number, batch: number): Float64Array {
+  const y = new Float64Array(batch * n);
+  for (let base = 0; base < batch * n; base += m) {
+    const wg = (base % n) * 2 * m;
+    for (let i = 0; i < m; i++) {
+      const v = x[base + i];
+      const wo = wg + (2 * i + (v >= 0 ? 0 : 1)) * m;
+      for (let o = 0; o < m; o++) y[base + o] += v * w[wo + o];
+    }
+  }
+  for (let b = 0; b < batch; b++) truncatedWht64(y.subarray(b * n, (b + 1) * n), m);
+  return y;
+}
+
+function truncatedWht64(v: Float64Array, m: number): void {
+  const n = v.length;
+  for (let h = m; h < n; h *= 2) {
+    for (let i = 0; i < n; i += 2 * h) for (let j = i; j < i + h; j++) {
+      const a = v[j], b = v[j + h];
+      v[j] = a + b;
+      v[j + h] = a - b;
+    }
+  }
+  const s = 1 / Math.sqrt(n / m);
+  for (let i = 0; i < n; i++) v[i] *= s;
+}
+
+function referenceBackward(x: Float32Array, gy: Float32Array, w: Float32Array, gw0: Float32Array, n: number, m: number, batch: number) {
+  const g = Float64Array.from(gy);
+  for (let b = 0; b < batch; b++) truncatedWht64(g.subarray(b * n, (b + 1) * n), m);
+  const gx = new Float64Array(batch * n);
+  const gw = Float64Array.from(gw0);
+  for (let base = 0; base < batch * n; base += m) {
+    const wg = (base % n) * 2 * m;
+    for (let i = 0; i < m; i++) {
+      const v = x[base + i];
+      const wo = wg + (2 * i + (v >= 0 ? 0 : 1)) * m;
+      let s = 0;
+      for (let o = 0; o < m; o++) {
+        gw[wo + o] += v * g[base + o];
+        s += w[wo + o] * g[base + o];
+      }
+      gx[base + i] = s;
+    }
+  }
+  return {gx, gw};
+}
+
+describe("Switch Net 4 layer kernels", () => {
+  const cases: Array<[number, number, number]> = [[16, 4, 1], [16, 16, 2], [64, 8, 3], [256, 4, 2], [4096, 4, 2], [8192, 16, 1], [2 ** 14, 4, 1]];
+
+  it("forward matches the float64 layer and the JS layer", () => {
+    for (const [n, m, batch] of cases) {
+      const x = randomArray(batch * n, n + m), w = randomArray(2 * m * n, n * m);
+      const y = new Float32Array(batch * n);
+      expect(switchForwardSimd(x, y, w, n, m, batch)).toBe(true);
+      const want = referenceForward(x, w, n, m, batch);
+      const tol = 2 ** -19 * Math.sqrt(m) * Math.log2(n);
+      expectWithin(y, want, tol, `forward n=${n} m=${m}`);
+      setBackend("scalar");
+      const js = new Float32Array(batch * n);
+      switchNetForward(x, js, w, n, m, batch);
+      setBackend("auto");
+      expectWithin(y, js, tol, `forward vs JS n=${n} m=${m}`);
+    }
+  });
+
+  it("backward matches the float64 layer and the JS layer (gy scratch, gx written, gw accumulated)", () => {
+    for (const [n, m, batch] of cases) {
+      const x = randomArray(batch * n, n + 2 * m), w = randomArray(2 * m * n, n + 3 * m);
+      const gy = randomArray(batch * n, n + 4 * m), gw0 = randomArray(2 * m * n, 5);
+      const want = referenceBackward(x, gy, w, gw0, n, m, batch);
+      const g = gy.slice(), gx = new Float32Array(batch * n), gw = gw0.slice();
+      expect(switchBackwardSimd(x, g, gx, w, gw, n, m, batch)).toBe(true);
+      const tol = 2 ** -19 * Math.sqrt(m) * Math.log2(n) * Math.sqrt(batch);
+      expectWithin(gx, want.gx, tol, `gx n=${n} m=${m}`);
+      expectWithin(gw, want.gw, tol, `gw n=${n} m=${m}`);
+      setBackend("scalar");
+      const gJs = gy.slice(), gxJs = new Float32Array(batch * n), gwJs = gw0.slice();
+      switchNetBackward(x, gJs, gxJs, w, gwJs, n, m, batch);
+      setBackend("auto");
+      expectWithin(gx, gxJs, tol, `gx vs JS n=${n} m=${m}`);
+      expectWithin(gw, gwJs, tol, `gw vs JS n=${n} m=${m}`);
+      expectWithin(g, gJs, tol, `gy scratch vs JS n=${n} m=${m}`);
+    }
+  });
+
+  it("runs in place on tensors in the kernel memory, with the same bits as on copies", () => {
+    const [n, m, batch] = [1024, 4, 3];
+    const x = allocate(batch * n), y = allocate(batch * n), w = allocate(2 * m * n);
+    x.array.set(randomArray(batch * n, 1));
+    w.array.set(randomArray(2 * m * n, 2));
+    const yCopy = new Float32Array(batch * n);
+    expect(switchForwardSimd(x.array.slice(), yCopy, w.array.slice(), n, m, batch)).toBe(true);
+    expect(switchForwardSimd(x.array, y.array, w.array, n, m, batch)).toBe(true);
+    expect(Array.from(y.array)).toEqual(Array.from(yCopy));
+    for (const t of [x, y, w]) t.free();
+  });
+
+  it("declines group sizes below 4, widths below 16, and a backend forced to scalar", () => {
+    expect(switchLayerSimdAvailable(64, 2)).toBe(false);
+    expect(switchLayerSimdAvailable(8, 4)).toBe(false);
+    expect(switchLayerSimdAvailable(64, 4)).toBe(true);
+    const y = new Float32Array(64);
+    expect(switchForwardSimd(new Float32Array(64).fill(1), y, new Float32Array(256).fill(1), 64, 2, 1)).toBe(false);
+    expect(y.every((v) => v === 0)).toBe(true);
+    setBackend("scalar");
+    expect(switchLayerSimdAvailable(64, 4)).toBe(false);
+    expect(switchBackwardSimd(new Float32Array(64), new Float32Array(64), y, new Float32Array(512), new Float32Array(512), 64, 4, 1)).toBe(false);
+  });
+});
