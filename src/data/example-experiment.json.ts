@@ -37,7 +37,7 @@ function run(width: number, seed: number): Row[] {
 const rows: Row[] = [];
 for (const width of WIDTHS) {
   for (const seed of SEEDS) {
-    process.stderr.write(`example-experiment: width ${width}, seed ${seed}\n`);
+    process.stderr.write(`training width ${width}, seed ${seed}\n`);
     rows.push(...run(width, seed));
   }
 }
