@@ -59,8 +59,8 @@ export interface ExperimentConfig {
   smooth: {inputSize: number; outputSize: number; n: number; terms: number; frequency: number};
   /** 2-D classification (datasets.spiral). */
   classify: {n: number; arms: number; turns: number; noise: number};
-  /** Picture regression (datasets.image of pictures.rings): train on n of size² pixels, test on all. */
-  image: {size: number; rings: number; n: number};
+  /** Picture regression (datasets.image of a built-in picture): train on n of size² pixels, test on all. */
+  image: {size: number; picture: "smiley" | "rings"; rings: number; n: number};
 }
 
 const CONTENDERS = ["switchnet4-m4", "switchnet4-m8", "butterfly", "filterbank", "dense"];
@@ -82,20 +82,20 @@ export const FULL: ExperimentConfig = {
   },
   smooth: {inputSize: 16, outputSize: 4, n: 4096, terms: 16, frequency: 0.5},
   classify: {n: 1280, arms: 3, turns: 1, noise: 0.03},
-  image: {size: 32, rings: 3, n: 768}
+  image: {size: 32, picture: "smiley", rings: 1, n: 768}
 };
 
 export const SMALL: ExperimentConfig = {
   ...FULL,
   name: "small",
-  refWidths: [64, 256, 1024],
+  refWidths: [32, 128, 512],
   seeds: [1, 2],
   learningRates: [0.003, 0.03],
   train: {batchSize: 32, fixedSteps: 100, maxSteps: 300, evalEvery: 50, patience: 2, tuneSteps: 60, evalLimit: 512},
-  memorise: {...FULL.memorise, inputSize: 8, outputSize: 8, start: 8, max: 1024, epochs: 60, minSteps: 60, maxSteps: 300, resolution: 0.25, maxRefWidth: 256},
+  memorise: {...FULL.memorise, inputSize: 8, outputSize: 8, start: 8, max: 1024, epochs: 60, minSteps: 60, maxSteps: 300, resolution: 0.25, maxRefWidth: 128},
   smooth: {...FULL.smooth, inputSize: 8, n: 640},
   classify: {...FULL.classify, n: 640},
-  image: {size: 16, rings: 2, n: 192}
+  image: {size: 16, picture: "smiley", rings: 1, n: 192}
 };
 
 export const TINY: ExperimentConfig = {
@@ -108,7 +108,7 @@ export const TINY: ExperimentConfig = {
   memorise: {inputSize: 4, outputSize: 4, threshold: 0.1, start: 2, max: 64, resolution: 0.5, epochs: 20, minSteps: 20, maxSteps: 60, maxRefWidth: 32},
   smooth: {inputSize: 4, outputSize: 2, n: 80, terms: 4, frequency: 1},
   classify: {n: 80, arms: 2, turns: 0.5, noise: 0.03},
-  image: {size: 6, rings: 1, n: 24}
+  image: {size: 6, picture: "rings", rings: 1, n: 24}
 };
 
 export const PRESETS: Record<string, ExperimentConfig> = {full: FULL, small: SMALL, tiny: TINY};
@@ -165,5 +165,6 @@ export function checkConfig(config: ExperimentConfig): ExperimentConfig {
   checkInteger("image.size", config.image.size, 2);
   checkInteger("image.n", config.image.n, 1, config.image.size * config.image.size);
   checkNumber("image.rings", config.image.rings, 0);
+  if (config.image.picture !== "smiley" && config.image.picture !== "rings") fail(`image.picture must be "smiley" or "rings", got ${describe(config.image.picture)}`);
   return config;
 }

@@ -44,7 +44,7 @@ function rawShape(task: TaskKind, config: ExperimentConfig): TaskShape {
     case "image": {
       const im = config.image;
       return {inputSize: 2, outputSize: 3, loss: "mse", metric,
-        description: `a ${im.size}×${im.size} picture of colour rings, (x, y) → RGB from ${im.n} random pixels; nmse on every pixel`};
+        description: `a ${im.size}×${im.size} picture (${im.picture === "smiley" ? "a smiley face" : "colour rings"}), (x, y) → RGB from ${im.n} random pixels; nmse on every pixel`};
     }
     case "classify": {
       const c = config.classify;
@@ -72,8 +72,8 @@ function rawDataset(task: TaskKind, config: ExperimentConfig, seed: number): Dat
     }
     case "image": {
       const im = config.image;
-      const picture = pictures.rings(im.size, im.rings);
-      return image(picture.pixels, picture.width, picture.height, {channels: 3, n: im.n, seed, name: "rings"});
+      const picture = im.picture === "smiley" ? pictures.smiley(im.size) : pictures.rings(im.size, im.rings);
+      return image(picture.pixels, picture.width, picture.height, {channels: 3, n: im.n, seed, name: im.picture});
     }
     case "memorise": {
       const m = config.memorise;

@@ -1,0 +1,154 @@
+/**
+ * Summaries of capacity-experiment records for the page: one row per (task, budget point,
+ * contender) with mean and spread over seeds, training curves as flat rows, and the
+ * wall-clock cost per sample of each model. Pure functions over parsed records.
+ */
+import {BUDGET_NAMES, type BudgetKind} from "./budget.js";
+import type {ExperimentConfig} from "./config.js";
+import {planExperiment} from "./run.js";
+import type {ResultRecord, RunRecord, TaskKind} from "./schema.js";
+
+/** Mean, sample standard deviation, extremes and count. */
+export interface Stat {
+  mean: number;
+  sd: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+/** Statistics of the finite values (null when there are none). */
+export function stat(values: readonly (number | null | undefined)[]): Stat | null {
+  const v = values.filter((x): x is number => typeof x === "number" && Number.isFinite(x));
+  if (v.length === 0) return null;
+  const mean = v.reduce((s, x) => s + x, 0) / v.length;
+  const sd = v.length > 1 ? Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / (v.length - 1)) : 0;
+  return {mean, sd, min: Math.min(...v), max: Math.max(...v), n: v.length};
+}
+
+export interface PointSummary {
+  task: TaskKind;
+  budget: BudgetKind;
+  budgetName: string;
+  refWidth: number;
+  /** The per-layer budget of the reference Switch Net 4 layer. */
+  target: number;
+  contender: string;
+  width: number;
+  /** The contender's own per-layer count / target. */
+  ratio: number;
+  parameterCount: number;
+  seeds: number[];
+  metric: "nmse" | "error-rate";
+  /** Test metric after the fixed step budget. */
+  fixed: Stat | null;
+  /** Test and training metric at the plateau (or step cap), and the steps it took. */
+  plateau: Stat | null;
+  trainPlateau: Stat | null;
+  steps: Stat | null;
+  /** Runs that stopped on a plateau rather than the step cap. */
+  plateaus: number;
+  /** Memorisation: largest N fitted, and N per stored parameter. */
+  capacity: Stat | null;
+  capacityPerParameter: Stat | null;
+  /** Milliseconds per training sample (forward + backward + update). */
+  msPerSample: Stat | null;
+  learningRates: number[];
+}
+
+function runsOf(records: readonly ResultRecord[]): RunRecord[] {
+  return records.filter((r): r is RunRecord => r.type === "run");
+}
+
+/** One row per task, budget point and contender, over the seeds found in `records`. */
+export function summarise(records: readonly ResultRecord[], config: ExperimentConfig): PointSummary[] {
+  const plan = new Map(planExperiment(config).map((p) => [p.key, p]));
+  const groups = new Map<string, {row: Omit<PointSummary, "fixed" | "plateau" | "trainPlateau" | "steps" | "plateaus" | "capacity" | "capacityPerParameter" | "msPerSample" | "learningRates" | "seeds">; runs: RunRecord[]}>();
+  for (const r of runsOf(records)) {
+    const item = plan.get(r.key);
+    if (!item) continue;
+    for (const m of item.memberships) {
+      const id = `${r.task}|${m.budget}|${m.refWidth}|${r.contender}`;
+      let g = groups.get(id);
+      if (!g) {
+        g = {
+          row: {
+            task: r.task, budget: m.budget, budgetName: BUDGET_NAMES[m.budget], refWidth: m.refWidth, target: m.target,
+            contender: r.contender, width: r.width, ratio: m.ratio, parameterCount: r.parameterCount, metric: r.metric
+          },
+          runs: []
+        };
+        groups.set(id, g);
+      }
+      if (!g.runs.some((x) => x.seed === r.seed)) g.runs.push(r);
+    }
+  }
+  const rows: PointSummary[] = [];
+  for (const {row, runs} of groups.values()) {
+    runs.sort((a, b) => a.seed - b.seed);
+    rows.push({
+      ...row,
+      seeds: runs.map((r) => r.seed),
+      fixed: stat(runs.map((r) => r.fit?.atFixed?.test)),
+      plateau: stat(runs.map((r) => r.fit?.atPlateau.test)),
+      trainPlateau: stat(runs.map((r) => r.fit?.atPlateau.train)),
+      steps: stat(runs.map((r) => r.fit?.optimizerSteps)),
+      plateaus: runs.filter((r) => r.fit?.plateauReached).length,
+      capacity: stat(runs.map((r) => r.capacity?.largestFitted)),
+      capacityPerParameter: stat(runs.map((r) => (r.capacity ? r.capacity.largestFitted / r.parameterCount : null))),
+      msPerSample: stat(runs.map((r) => r.msPerStep / r.batchSize)),
+      learningRates: [...new Set(runs.map((r) => r.learningRate))].sort((a, b) => a - b)
+    });
+  }
+  const taskOrder = (t: TaskKind) => config.tasks.indexOf(t);
+  const contenderOrder = (c: string) => config.contenders.indexOf(c);
+  return rows.sort((a, b) =>
+    taskOrder(a.task) - taskOrder(b.task) || a.budget.localeCompare(b.budget) || a.refWidth - b.refWidth ||
+    contenderOrder(a.contender) - contenderOrder(b.contender));
+}
+
+export interface CurvePoint {
+  task: TaskKind;
+  contender: string;
+  width: number;
+  seed: number;
+  step: number;
+  train: number | null;
+  test: number | null;
+  trainLoss: number | null;
+}
+
+/** Training curves of every fitting run, as flat rows (one per evaluation). */
+export function curves(records: readonly ResultRecord[]): CurvePoint[] {
+  const out: CurvePoint[] = [];
+  for (const r of runsOf(records)) {
+    if (!r.fit) continue;
+    for (const p of r.fit.curve) {
+      out.push({task: r.task, contender: r.contender, width: r.width, seed: r.seed, step: p.step, train: p.train, test: p.test, trainLoss: p.trainLoss});
+    }
+  }
+  return out;
+}
+
+export interface TimingRow {
+  contender: string;
+  width: number;
+  depth: number;
+  batchSize: number;
+  parameterCount: number;
+  msPerSample: Stat;
+}
+
+/** Wall-clock milliseconds per training sample of each model, over all its fitting runs. */
+export function timings(records: readonly ResultRecord[]): TimingRow[] {
+  const groups = new Map<string, RunRecord[]>();
+  for (const r of runsOf(records)) {
+    if (!r.fit || r.msPerStep <= 0) continue;
+    const id = `${r.contender}|${r.width}|${r.depth}|${r.batchSize}`;
+    groups.set(id, [...(groups.get(id) ?? []), r]);
+  }
+  return [...groups.values()].map((runs) => ({
+    contender: runs[0].contender, width: runs[0].width, depth: runs[0].depth, batchSize: runs[0].batchSize,
+    parameterCount: runs[0].parameterCount, msPerSample: stat(runs.map((r) => r.msPerStep / r.batchSize))!
+  })).sort((a, b) => a.contender.localeCompare(b.contender) || a.width - b.width);
+}

@@ -1,0 +1,122 @@
+// Summaries for the capacity page: statistics, one row per budget point from real tiny-sweep
+// records, and the page's row shapers and plain-words verdicts.
+import {describe, expect, it} from "vitest";
+import {createModel} from "../lib/model.js";
+import {TINY} from "../lib/experiment/config.js";
+import {memoryStore, planExperiment, runExperiment} from "../lib/experiment/run.js";
+import type {RunRecord} from "../lib/experiment/schema.js";
+import {curves, stat, summarise, timings} from "../lib/experiment/summary.js";
+import {errorRows} from "../src/components/capacity-error-chart.js";
+import {capacityRows} from "../src/components/capacity-memorise-chart.js";
+import {curveRows} from "../src/components/capacity-curves-chart.js";
+import {matchTableRows} from "../src/components/capacity-tables.js";
+import {sentence, verdicts, type StandingLike} from "../src/components/capacity-answer.js";
+
+const config = {...TINY, seeds: [1, 2]};
+const store = memoryStore();
+runExperiment(config, {store, createModel});
+const runs = store.all.filter((r): r is RunRecord => r.type === "run");
+const summary = summarise(store.all, config);
+
+describe("stat", () => {
+  it("gives mean, sample standard deviation and extremes of the finite values", () => {
+    const s = stat([1, 2, 3, 4, null, NaN, undefined])!;
+    expect(s).toEqual({mean: 2.5, sd: Math.sqrt(5 / 3), min: 1, max: 4, n: 4});
+    expect(stat([7])).toEqual({mean: 7, sd: 0, min: 7, max: 7, n: 1});
+    expect(stat([null, Infinity])).toBeNull();
+  });
+});
+
+describe("summarise", () => {
+  it("has one row per task, budget point and contender, over both seeds", () => {
+    const expected = new Set<string>();
+    for (const item of planExperiment(config)) for (const m of item.memberships) expected.add(`${item.task}|${m.budget}|${m.refWidth}|${item.contender.id}`);
+    expect(new Set(summary.map((r) => `${r.task}|${r.budget}|${r.refWidth}|${r.contender}`))).toEqual(expected);
+    for (const r of summary) expect(r.seeds).toEqual([1, 2]);
+  });
+
+  it("averages exactly the runs of its point", () => {
+    for (const row of summary.filter((r) => r.task !== "memorise").slice(0, 10)) {
+      const own = runs.filter((r) => r.task === row.task && r.contender === row.contender && r.width === row.width);
+      expect(own.length).toBe(2);
+      const values = own.map((r) => r.fit!.atPlateau.test!);
+      expect(row.plateau!.mean).toBeCloseTo((values[0] + values[1]) / 2, 12);
+      expect(row.plateau!.min).toBe(Math.min(...values));
+      expect(row.capacity).toBeNull();
+    }
+    for (const row of summary.filter((r) => r.task === "memorise")) {
+      const own = runs.filter((r) => r.task === "memorise" && r.contender === row.contender && r.width === row.width);
+      expect(row.capacity!.mean).toBe((own[0].capacity!.largestFitted + own[1].capacity!.largestFitted) / 2);
+      expect(row.plateau).toBeNull();
+    }
+  });
+
+  it("ignores runs from other settings (their keys are not in the plan)", () => {
+    const other = summarise(store.all, {...config, train: {...config.train, maxSteps: 31}});
+    expect(other.filter((r) => r.task !== "memorise")).toEqual([]);
+  });
+
+  it("flattens curves and timings", () => {
+    const points = curves(store.all);
+    expect(points.length).toBe(runs.reduce((s, r) => s + (r.fit ? r.fit.curve.length : 0), 0));
+    const t = timings(store.all);
+    for (const row of t) expect(row.msPerSample.mean).toBeGreaterThan(0);
+  });
+});
+
+describe("the page's row shapers", () => {
+  it("errorRows keeps one task and reads the chosen moment", () => {
+    const rows = errorRows(summary, "smooth", "fixed");
+    expect(rows.length).toBe(summary.filter((r) => r.task === "smooth" && r.fixed).length);
+    const first = summary.find((r) => r.task === "smooth" && r.fixed)!;
+    expect(rows[0].mean).toBe(first.fixed!.mean);
+  });
+
+  it("capacityRows keeps memorisation rows only", () => {
+    const rows = capacityRows(summary);
+    expect(rows.length).toBe(summary.filter((r) => r.task === "memorise").length);
+    for (const r of rows) expect(r.perParameter).toBeCloseTo(r.mean / r.parameterCount, 1);
+  });
+
+  it("curveRows picks the models asked for and drops step 0", () => {
+    const rows = curveRows(curves(store.all), "image", [{contender: "dense", width: runs.find((r) => r.task === "image" && r.kind === "dense")!.width}]);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(r.contender).toBe("dense");
+      expect(r.step).toBeGreaterThan(0);
+    }
+  });
+
+  it("matchTableRows gives one row per contender with a width per budget", () => {
+    const matches = [
+      {refWidth: 65536, budget: "params", target: 524288, contender: "dense", width: 724, ratio: 1.0012, params: 0, edges: 0, macs: 0},
+      {refWidth: 65536, budget: "edges", target: 2097152, contender: "dense", width: 1448, ratio: 0.9998, params: 0, edges: 0, macs: 0},
+      {refWidth: 65536, budget: "params", target: 524288, contender: "butterfly", width: 16384, ratio: 0.9375, params: 0, edges: 0, macs: 0},
+      {refWidth: 1024, budget: "params", target: 8192, contender: "dense", width: 90, ratio: 1, params: 0, edges: 0, macs: 0}
+    ];
+    expect(matchTableRows(matches, 65536)).toEqual([["dense", "724", "1,448"], ["learned butterfly", "16,384 (×0.94)", "—"]]);
+  });
+});
+
+describe("verdicts", () => {
+  const row = (budget: string, contender: string, mean: number, min: number, max: number): StandingLike => ({
+    task: "smooth", budget, refWidth: 65536, contender, width: 1, fixed: null, capacity: null, plateau: {mean, min, max, n: 3}
+  });
+
+  it("ranks by mean and calls a result clear only when the ranges do not overlap", () => {
+    const v = verdicts([row("edges", "dense", 0.2, 0.15, 0.25), row("edges", "switchnet4-m4", 0.4, 0.3, 0.5), row("params", "dense", 0.3, 0.1, 0.5), row("params", "butterfly", 0.35, 0.3, 0.4)], "smooth", 65536, "plateau");
+    const edges = v.find((x) => x.budget === "edges")!;
+    expect(edges.standings.map((s) => s.contender)).toEqual(["dense", "switchnet4-m4"]);
+    expect(edges.clear).toBe(true);
+    expect(v.find((x) => x.budget === "params")!.clear).toBe(false);
+    expect(sentence(edges, "the smooth target")).toBe(
+      "Under equal connections, dense (W = 1) is best on the smooth target (0.20 against 0.40 for the runner-up, Switch Net 4 (m = 4) (W = 1); 2 contenders, at least 3 seeds). Its range over seeds does not overlap any other's.");
+  });
+
+  it("ranks capacity with the largest first", () => {
+    const cap = (contender: string, mean: number): StandingLike => ({task: "memorise", budget: "macs", refWidth: 256, contender, width: 8, fixed: null, plateau: null, capacity: {mean, min: mean, max: mean, n: 2}});
+    const [v] = verdicts([cap("dense", 100), cap("filterbank", 300)], "memorise", 256, "capacity");
+    expect(v.standings[0].contender).toBe("filterbank");
+    expect(v.clear).toBe(true);
+  });
+});
