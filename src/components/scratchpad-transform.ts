@@ -4,8 +4,8 @@
  * - The last expression statement becomes the cell's displayed value (a trailing declaration
  *   displays the last name it declares).
  * - Top-level `const`/`let`/`var`/`function`/`class` names are returned so later cells see them.
- * - Every loop body starts with a call to the loop guard, so an endless loop throws instead of
- *   freezing the page (see scratchpad-guard.ts).
+ * - Every loop body and every function body starts with a call to the loop guard, so an endless
+ *   loop throws instead of freezing the page (see scratchpad-guard.ts).
  * Pure string work on an acorn syntax tree; no DOM, runs in Node for the tests.
  */
 import {parse, type Node as AcornNode, type Pattern, type Statement, type ModuleDeclaration} from "acorn";
@@ -25,6 +25,8 @@ export interface CompiledCell {
   hasValue: boolean;
   /** Number of loops that received a guard call. */
   guardedLoops: number;
+  /** Number of functions (with a block body) that received a guard call. */
+  guardedFunctions: number;
 }
 
 /** A cell that does not parse: message plus 1-based line and column. */
@@ -134,12 +136,24 @@ export function compileCell(source: string): CompiledCell {
       insert(body.end, `}`);
     }
   };
+  // Function bodies get a guard call too: a function that calls itself again and again through
+  // promises (`const f = async () => { await null; f() }`) is a loop without a loop statement.
+  let guardedFunctions = 0;
+  const guardFunction = (node: AcornNode) => {
+    const body = (node as AcornNode & {body: AcornNode}).body;
+    if (body.type !== "BlockStatement") return; // expression-bodied arrows recurse only synchronously (stack overflow)
+    guardedFunctions++;
+    insert(body.start + 1, `${GUARD_NAME}();`);
+  };
   simple(program, {
     ForStatement: guardLoop,
     ForInStatement: guardLoop,
     ForOfStatement: guardLoop,
     WhileStatement: guardLoop,
-    DoWhileStatement: guardLoop
+    DoWhileStatement: guardLoop,
+    FunctionDeclaration: guardFunction,
+    FunctionExpression: guardFunction,
+    ArrowFunctionExpression: guardFunction
   });
 
   const declared = [...new Set(program.body.flatMap(declaredBy))];
@@ -147,8 +161,11 @@ export function compileCell(source: string): CompiledCell {
   let hasValue = false;
   let trailer = "";
   if (last && last.type === "ExpressionStatement") {
-    insert(last.expression.start, `${VALUE_NAME} = (`);
-    insert(last.expression.end, `);`);
+    // The statement's range, not the expression's: acorn leaves the parentheses of `({a: 1})`
+    // out of the expression, and they must end up inside the assignment.
+    const end = source[last.end - 1] === ";" ? last.end - 1 : last.end;
+    insert(last.start, `${VALUE_NAME} = (`);
+    insert(end, `);`);
     hasValue = true;
   } else if (last) {
     const names = declaredBy(last);
@@ -165,5 +182,5 @@ export function compileCell(source: string): CompiledCell {
   const body =
     `"use strict";\nlet ${VALUE_NAME};\n${code}\n;${trailer}\n` +
     `return {value: ${VALUE_NAME}, names: {${declared.join(", ")}}};`;
-  return {body, declared, hasValue, guardedLoops};
+  return {body, declared, hasValue, guardedLoops, guardedFunctions};
 }

@@ -50,6 +50,13 @@ describe("compileCell", () => {
     expect(r.value).toBe("hello");
   });
 
+  it("displays a parenthesised last expression, such as an object literal", async () => {
+    expect((await runCompiled("({a: 1, b: [2]})")).value).toEqual({a: 1, b: [2]});
+    expect((await runCompiled("(1, 2) ;")).value).toBe(2);
+    expect((await runCompiled("const k = 3;\n(k) * (k)")).value).toBe(9);
+    expect((await runCompiled("4 /* four */ ;")).value).toBe(4);
+  });
+
   it("keeps an expression ending in a line comment working", async () => {
     const r = await runCompiled("1 + 2 // three");
     expect(r.value).toBe(3);
@@ -79,8 +86,9 @@ describe("compileCell", () => {
     ].join("\n");
     const r = await runCompiled(source);
     expect(r.compiled.guardedLoops).toBe(8);
-    // 3 + 2 + 2 + 2 + 2 + (2 outer + 2 inner... inner breaks at j=1 via continue: 2 + 4) + 3
-    expect(r.calls).toBe(3 + 2 + 2 + 2 + 2 + 2 + 4 + 3);
+    expect(r.compiled.guardedFunctions).toBe(1);
+    // Loop iterations 3 + 2 + 2 + 2 + 2 + (2 outer + 4 inner) + 3, and one call of f.
+    expect(r.calls).toBe(3 + 2 + 2 + 2 + 2 + 2 + 4 + 3 + 1);
     expect(r.value).toBe(3 + 3 + 2 + 2 + 2);
   });
 
@@ -90,8 +98,36 @@ describe("compileCell", () => {
     await expect(runCompiled("do ; while (1)", {}, 1000)).rejects.toThrow("guard limit");
   });
 
+  it("puts a guard call in every function with a block body, methods and constructors included", async () => {
+    const source = [
+      "function a() { return 1 }",
+      "const b = function () { return 2 };",
+      "const c = () => { return 3 };",
+      "const d = () => 4;", // expression body: not guarded
+      "class Base { constructor() { this.v = 5 } }",
+      "class E extends Base { constructor() { super(); this.w = 6 } get x() { return 7 } m() { return 8 } }",
+      "const e = new E();",
+      "function* g() { yield 9 }",
+      "async function h() { return 10 }",
+      "[a(), b(), c(), d(), e.v, e.w, e.x, e.m(), ...g(), await h()]"
+    ].join("\n");
+    const r = await runCompiled(source);
+    expect(r.value).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(r.compiled.guardedFunctions).toBe(9);
+    // Calls: a, b, c, Base and E constructors, the getter, m, g, h.
+    expect(r.calls).toBe(9);
+  });
+
+  it("stops recursion through promises, which has no loop statement", async () => {
+    const source = "let n = 0; const again = async () => { n++; await null; return again() }; await again()";
+    await expect(runCompiled(source, {}, 1000)).rejects.toThrow("guard limit");
+  });
+
   it("produces code that still parses for every guarded form", () => {
-    const forms = ["while (a) while (b) x++;", "if (a) for (;;) break; else x", "for (;;) { }", "do x(); while (0)"];
+    const forms = [
+      "while (a) while (b) x++;", "if (a) for (;;) break; else x", "for (;;) { }", "do x(); while (0)",
+      "const f = () => {}", "({m() {}, get g() { return 1 }})", "class K extends Object { constructor() { super() } }"
+    ];
     for (const form of forms) {
       const {body} = compileCell(form);
       expect(() => parse(`(async function(){${body}})`, {ecmaVersion: "latest"})).not.toThrow();
