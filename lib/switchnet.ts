@@ -20,6 +20,7 @@
  */
 import type {Rng} from "./random.js";
 import type {WidthLayer} from "./model.js";
+import {switchBackwardSimd, switchForwardSimd} from "./kernels/switchLayer.js";
 import {whtBatch} from "./wht.js";
 
 /** Weights stored per Switch Net 4 layer of width n and group size m: 2·m·n. */
@@ -66,6 +67,8 @@ export function initSwitchNetLayer(w: Float32Array, n: number, m: number, rng: R
 
 /** y = the layer applied to each of `batch` width-n rows of x (x is not changed). */
 export function switchNetForward(x: Float32Array, y: Float32Array, w: Float32Array, n: number, m: number, batch: number): void {
+  // The WebAssembly SIMD kernel when loaded (m = 4, 8, 16; same maths, float32 rounding apart).
+  if (switchForwardSimd(x, y, w, n, m, batch)) return;
   if (m === 4) {
     forward4(x, y, w, n, batch);
   } else {
@@ -112,6 +115,7 @@ function forward4(x: Float32Array, y: Float32Array, w: Float32Array, n: number, 
 export function switchNetBackward(
   x: Float32Array, gy: Float32Array, gx: Float32Array, w: Float32Array, gw: Float32Array, n: number, m: number, batch: number
 ): void {
+  if (switchBackwardSimd(x, gy, gx, w, gw, n, m, batch)) return;
   whtBatch(gy, {size: n, from: m, normalize: true});
   if (m === 4) {
     backward4(x, gy, gx, w, gw, n, batch);

@@ -5,7 +5,9 @@ import {afterEach, beforeAll, describe, expect, it} from "vitest";
 import {createRng} from "../lib/random.js";
 import {matmulAdd, matmulTransAAdd, matmulTransB} from "../lib/kernels/gemm.js";
 import {switchBackwardSimd, switchForwardSimd, switchLayerSimdAvailable} from "../lib/kernels/switchLayer.js";
+import {createModel} from "../lib/model.js";
 import {switchNetBackward, switchNetForward} from "../lib/switchnet.js";
+import type {ModelSpec} from "../lib/types.js";
 import {allocate} from "../lib/wasm/memory.js";
 import {ready, setBackend} from "../lib/wht.js";
 
@@ -224,5 +226,42 @@ describe("Switch Net 4 layer kernels", () => {
     setBackend("scalar");
     expect(switchLayerSimdAvailable(64, 4)).toBe(false);
     expect(switchBackwardSimd(new Float32Array(64), new Float32Array(64), y, new Float32Array(512), new Float32Array(512), 64, 4, 1)).toBe(false);
+  });
+});
+
+describe("models on the kernels", () => {
+  /** 20 steps of plain gradient descent on a squared error, returning the final parameters. */
+  function train(spec: ModelSpec): Float32Array {
+    const model = createModel(spec);
+    const batch = 8;
+    const x = randomArray(batch * spec.inputSize, 1);
+    const target = randomArray(batch * spec.outputSize, 2);
+    for (let step = 0; step < 20; step++) {
+      model.zeroGrad();
+      const out = model.forward(x, batch);
+      const g = out.map((v, i) => (v - target[i]) / batch);
+      model.backward(g);
+      for (let i = 0; i < model.parameterCount; i++) model.params[i] -= 0.05 * model.grads[i];
+    }
+    return model.params.slice();
+  }
+
+  it("a model trained with the SIMD kernels and with the scalar kernels ends with the same parameters within tolerance", () => {
+    const specs: ModelSpec[] = [
+      {kind: "switchnet4", inputSize: 20, outputSize: 10, width: 64, depth: 2, groupSize: 4, seed: 3},
+      {kind: "switchnet4", inputSize: 30, outputSize: 30, width: 256, depth: 3, groupSize: 8, seed: 4},
+      {kind: "dense", inputSize: 13, outputSize: 7, width: 37, depth: 2, seed: 5}
+    ];
+    for (const spec of specs) {
+      setBackend("scalar");
+      const scalar = train(spec);
+      setBackend("auto");
+      const simd = train(spec);
+      let moved = 0;
+      const init = createModel(spec).params;
+      for (let i = 0; i < init.length; i++) moved = Math.max(moved, Math.abs(scalar[i] - init[i]));
+      expect(moved).toBeGreaterThan(1e-3); // training really changed the parameters
+      expectWithin(simd, scalar, 1e-4, `${spec.kind} width ${spec.width}`);
+    }
   });
 });
