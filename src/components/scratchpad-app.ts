@@ -5,10 +5,10 @@
  *
  * Why cells run on the main thread and not in a worker: cells return Plot figures, Inputs and
  * other DOM elements, which only exist on the main thread, and the functions inside Plot
- * options cannot be sent between threads. Instead every loop in a cell carries a guard
- * (scratchpad-transform.ts, scratchpad-guard.ts): a loop that blocks the page longer than the
- * time limit throws, and a loop that yields (`await tick()`) can be stopped with Stop. What the
- * guard cannot reach is a single library call that is itself very long (e.g. training a huge
+ * options cannot be sent between threads. Instead every loop and function in a cell carries a
+ * guard (scratchpad-transform.ts, scratchpad-guard.ts): a loop that blocks the page longer than
+ * the time limit throws, and a loop that yields (`await tick()`) can be stopped with Stop. What
+ * the guard cannot reach is a single library call that is itself very long (e.g. training a huge
  * model for many epochs): it finishes, but the page waits for it.
  */
 import {createNotebook, type CellState, type Notebook} from "./scratchpad-notebook.js";

@@ -3,7 +3,7 @@
  *
  * Cells run on the main thread (they must build Plot figures and DOM elements, which a worker
  * cannot do), so a loop that never ends would block the page. scratchpad-transform.ts puts a
- * call to `check()` at the start of every loop body. `check()` throws when
+ * call to `check()` at the start of every loop body and function body. `check()` throws when
  *   - the current synchronous stretch has run longer than `limitMs` (the page has been frozen
  *     that long: the stretch ends as soon as the event loop gets control, which a zero-delay
  *     timer notices), or
