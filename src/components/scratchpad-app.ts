@@ -112,6 +112,11 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/** Form controls (what Inputs returns): changing one re-runs the cells after its cell. */
+function isInput(value: unknown): value is Element {
+  return typeof Element !== "undefined" && value instanceof Element && value.matches("form, input, select, textarea");
+}
+
 function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
@@ -190,10 +195,30 @@ export function mountScratchpad(root: HTMLElement, options: ScratchpadOptions): 
     view.section.dataset.status = cell.status;
     if (cell.status === "ok") {
       view.output.replaceChildren(renderLogs(cell.logs, doc), renderValue(cell.value, cell.hasValue, doc));
+      if (isInput(cell.value)) watchInput(cell, cell.value);
     } else if (cell.status === "error" || cell.status === "stopped") {
       view.output.replaceChildren(renderLogs(cell.logs, doc), renderError(cell.error, doc));
     }
     view.time.textContent = cell.status === "ok" || cell.status === "error" ? formatMs(cell.ms) : "";
+  }
+
+  // An input a cell shows (Inputs.range, a <select>, …) re-runs the cells after it when it
+  // changes; they read it as `name.value`. Plot figures are not inputs here, so hovering a
+  // figure never re-runs anything.
+  function watchInput(cell: CellState, input: Element): void {
+    let pending = false;
+    input.addEventListener("input", () => {
+      if (pending || cell.value !== input) return;
+      pending = true;
+      requestAnimationFrame(() => {
+        pending = false;
+        const index = indexOf(cell);
+        if (index >= 0 && index + 1 < notebook.cells.length && cell.value === input) {
+          void notebook.run(index + 1).then(updateButtons);
+          updateButtons();
+        }
+      });
+    });
   }
 
   function renumber(): void {

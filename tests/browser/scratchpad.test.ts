@@ -226,6 +226,24 @@ describe("Scratchpad", () => {
     }
   });
 
+  it("an input shown by a cell re-runs the cells after it when it changes", async () => {
+    const view = await openCells(["const k = Inputs.range([1, 10], {label: 'k', step: 1, value: 2});", "k.value * 100", "'before'"]);
+    try {
+      const {page} = view;
+      expect(await outputText(page, 1)).toBe("200");
+      const evaluations = await page.locator(".scratchpad-cell").nth(2).getAttribute("data-status");
+      expect(evaluations).toBe("ok");
+      const number = output(page, 0).locator("input[type=number]");
+      await number.fill("7");
+      await number.dispatchEvent("input");
+      await page.waitForFunction(() => document.querySelectorAll(".scratchpad-cell .scratchpad-output")[1]?.textContent?.trim() === "700");
+      expect(await outputText(page, 0)).not.toBe(""); // the input itself is still shown
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
   it("adds and deletes cells", async () => {
     const view = await openCells(["1 + 1"]);
     try {
