@@ -227,12 +227,10 @@ describe("Scratchpad", () => {
   });
 
   it("an input shown by a cell re-runs the cells after it when it changes", async () => {
-    const view = await openCells(["const k = Inputs.range([1, 10], {label: 'k', step: 1, value: 2});", "k.value * 100", "'before'"]);
+    const view = await openCells(["const k = Inputs.range([1, 10], {label: 'k', step: 1, value: 2});", "k.value * 100"]);
     try {
       const {page} = view;
       expect(await outputText(page, 1)).toBe("200");
-      const evaluations = await page.locator(".scratchpad-cell").nth(2).getAttribute("data-status");
-      expect(evaluations).toBe("ok");
       const number = output(page, 0).locator("input[type=number]");
       await number.fill("7");
       await number.dispatchEvent("input");
