@@ -370,11 +370,25 @@ export function mountScratchpad(root: HTMLElement, options: ScratchpadOptions): 
     if (options.runOnLoad ?? true) await runAllCells();
   }
 
+  // A link to other cells opened in this tab changes only the hash: load those cells.
+  const onHashChange = async () => {
+    try {
+      const fromUrl = await cellsFromHash(win.location.hash);
+      if (!fromUrl || fromUrl.join("\u0000") === notebook.sources().join("\u0000")) return;
+      setCells(fromUrl);
+      await runAllCells();
+    } catch (error) {
+      showBanner(`The link's cells could not be read (${(error as Error).message}).`);
+    }
+  };
+  win.addEventListener("hashchange", onHashChange);
+
   const ready = start();
   return {
     notebook,
     ready,
     destroy() {
+      win.removeEventListener("hashchange", onHashChange);
       notebook.stop();
       clearTimeout(hashTimer);
       for (const view of views.values()) view.editor.destroy();

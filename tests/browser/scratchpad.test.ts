@@ -196,6 +196,15 @@ describe("Scratchpad", () => {
       await page.waitForFunction((h) => location.hash !== h, await hashForCells(cells));
       const url = page.url();
       expect(await cellsFromHash(new URL(url).hash)).toEqual(other);
+      // A link to other cells opened in the same tab (only the hash changes) loads them.
+      const third = ["const q = 3;", "q * q"];
+      await page.evaluate((hash) => (location.hash = hash), await hashForCells(third));
+      await page.waitForFunction(() => document.querySelectorAll(".scratchpad-cell")[1]?.textContent?.includes("q * q"));
+      await waitForCells(page);
+      expect(await outputText(page, 1)).toBe("9");
+      await page.evaluate((hash) => (location.hash = hash), await hashForCells(other));
+      await page.waitForFunction(() => document.querySelectorAll(".scratchpad-cell")[1]?.textContent?.includes("Array.from"));
+      await waitForCells(page);
       // A fresh page at that URL shows the same cells and values.
       await page.reload();
       await page.waitForSelector(".scratchpad-cell");
