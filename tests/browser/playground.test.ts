@@ -208,7 +208,8 @@ describe("Learned functions playground", () => {
       for (let i = 0; i < 60; i++) rows.push(`${(i % 10) / 10},${Math.floor(i / 10) / 6},${i % 10 < 5 ? "left" : "right"}`);
       await page.locator('[data-control="csv-file"]').setInputFiles({name: "good.csv", mimeType: "text/csv", buffer: Buffer.from(rows.join("\n"))});
       await page.waitForFunction(() => (document.querySelector('[data-control="dataset"]') as HTMLSelectElement | null)?.value === "csv");
-      await page.waitForSelector(".pg-card canvas");
+      await page.locator(".pg-data", {hasText: "good.csv: classification, 2 inputs → 2 outputs"}).waitFor();
+      await page.waitForSelector('.pg-card[data-model="0"][data-train-loss] canvas');
       await page.locator('[data-action="step"]').click();
       expect(await waitForStep(page, 10)).toBe(10);
       expect(Number.isFinite(await trainLoss(page))).toBe(true);
@@ -299,7 +300,9 @@ describe("Learned functions playground", () => {
       await page.locator(".pg-data", {hasText: "800 train"}).waitFor();
       expect(await page.locator(".pg-data").innerText()).toContain("halves.png: regression, 2 inputs → 3 outputs");
       expect(new URL(page.url()).searchParams.get("data")).toBe("upload");
+      await page.waitForSelector('.pg-card[data-model="0"][data-train-loss]');
       const before = await trainLoss(page);
+      expect(before).toBeGreaterThan(0);
       for (let i = 1; i <= 3; i++) {
         await page.locator('[data-action="step"]').click();
         await waitForStep(page, 10 * i);
