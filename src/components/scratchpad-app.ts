@@ -194,7 +194,9 @@ export function mountScratchpad(root: HTMLElement, options: ScratchpadOptions): 
     if (!view) return;
     view.section.dataset.status = cell.status;
     if (cell.status === "ok") {
-      view.output.replaceChildren(renderLogs(cell.logs, doc), renderValue(cell.value, cell.hasValue, doc));
+      // `console.log(x)` as the last line: show the log, not its value `undefined`.
+      const shown = cell.hasValue && !(cell.value === undefined && cell.logs.length > 0);
+      view.output.replaceChildren(renderLogs(cell.logs, doc), renderValue(cell.value, shown, doc));
       if (isInput(cell.value)) watchInput(cell, cell.value);
     } else if (cell.status === "error" || cell.status === "stopped") {
       view.output.replaceChildren(renderLogs(cell.logs, doc), renderError(cell.error, doc));

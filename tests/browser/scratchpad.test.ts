@@ -252,9 +252,11 @@ describe("Scratchpad", () => {
   });
 
   it("adds and deletes cells", async () => {
-    const view = await openCells(["1 + 1"]);
+    const view = await openCells(["1 + 1", "console.log('only a log')"]);
     try {
       const {page} = view;
+      expect(await outputText(page, 1)).toBe("only a log"); // not followed by "undefined"
+      await page.locator(".scratchpad-cell").nth(1).locator(".scratchpad-delete").click();
       await page.getByRole("button", {name: "+ Add cell"}).click();
       await page.keyboard.insertText("6 * 7");
       await page.keyboard.press("Shift+Enter");
