@@ -313,7 +313,7 @@ export function createPlayground(options: PlaygroundOptions): Playground {
       if (result.message) showMessage(result.message, "note");
       if (result.state) setState(result.state, "models");
     });
-    match.title = "set each dense model's width so its stored weights are nearest the first WHT model's";
+    match.title = "set each dense model's width so its parameters (weights and biases) are nearest the first WHT model's";
     const heading = el("h2", "pg-models-title", "Models, side by side");
     modelsHeader.replaceChildren(heading, add, match);
   }

@@ -1,7 +1,8 @@
 /**
- * "Match parameters": give each dense model the width whose stored weight count is nearest
- * that of the first WHT model (Switch Net 4 first if there is one), so the side-by-side
- * comparison is at equal stored parameters. The count function is passed in (the library's).
+ * "Match parameters": give each dense model the width whose stored parameter count (weights
+ * plus biases) is nearest that of the first WHT model (Switch Net 4 first if there is one), so
+ * the side-by-side comparison is at equal stored parameters. The count function is passed in
+ * (the library's).
  */
 import type {ModelSpec} from "../lib/types.js";
 import {cloneState, LIMITS, MODEL_LABELS, usesWht, type PlaygroundState} from "./playground-state.js";
@@ -43,11 +44,11 @@ export function matchParameters(state: PlaygroundState, inputSize: number, outpu
   next.models.forEach((m, i) => {
     if (m.kind !== "dense") return;
     const width = nearestWidth(target, (w) => count(specOf("dense", w, m.depth, m.groupSize)), LIMITS.width[0], LIMITS.width[1]);
-    changes.push(`model ${i + 1} width ${width} (${count(specOf("dense", width, m.depth, m.groupSize)).toLocaleString("en-US")} weights)`);
+    changes.push(`model ${i + 1} width ${width} (${count(specOf("dense", width, m.depth, m.groupSize)).toLocaleString("en-US")} parameters, biases included)`);
     m.width = width;
   });
   return {
     state: next,
-    message: `Matched to ${MODEL_LABELS[reference.kind]}'s ${target.toLocaleString("en-US")} stored weights: ${changes.join(", ")}`
+    message: `Matched to ${MODEL_LABELS[reference.kind]}'s ${target.toLocaleString("en-US")} stored parameters: ${changes.join(", ")}`
   };
 }

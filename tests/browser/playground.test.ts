@@ -277,7 +277,7 @@ describe("Learned functions playground", () => {
       for (let w = 1; w <= 200; w++) if (Math.abs(dense(w) - target) < Math.abs(dense(best) - target)) best = w;
       await page.waitForFunction((w) => location.search.includes(`dense:${w}:`), best);
       expect(await controlValue(page, "model-2-width")).toBe(String(best));
-      expect(await page.locator(".pg-message").last().innerText()).toContain(`Matched to Switch Net 4's ${target.toLocaleString("en-US")} stored weights`);
+      expect(await page.locator(".pg-message").last().innerText()).toContain(`Matched to Switch Net 4's ${target.toLocaleString("en-US")} stored parameters`);
       view.expectClean();
     } finally {
       await view.close();

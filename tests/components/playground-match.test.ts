@@ -37,7 +37,7 @@ describe("matchParameters", () => {
       expect(Math.abs(at(m.width) - target)).toBeLessThanOrEqual(Math.abs(at(m.width - 1) - target));
     }
     expect(models[0].width).not.toBe(models[2].width);
-    expect(result.message).toMatch(/^Matched to Switch Net 4's 1,536 stored weights: model 1 width \d+/);
+    expect(result.message).toMatch(/^Matched to Switch Net 4's 1,536 stored parameters: model 1 width \d+/);
     expect(state.models[0].width).toBe(16); // the input state is untouched
   });
 
