@@ -22,9 +22,11 @@ export function toThroughputPoints(result: {rows: WhtRowLike[]}, source: Through
 }
 
 export interface LayerRowLike {
-  kind: string;
+  /** "switchnet4" / "dense" (one layer's kernels) or "switchnet4 model" / "dense model" (createModel). */
+  layer: string;
+  implementation: string;
   width: number;
-  pass: string;
+  connections: number;
   batch: number;
   samplesPerSecond: number;
 }
@@ -33,16 +35,22 @@ export function layerLabel(kind: string, width: number): string {
   return `${kind === "dense" ? "dense" : "Switch Net 4"}, W = ${width.toLocaleString("en-US")}`;
 }
 
+/** One point per Switch Net 4 / dense row; createModel rows get "createModel (…)" as implementation. */
 export function toLayerPoints(result: {rows: LayerRowLike[]}, source: LayerPoint["source"]): LayerPoint[] {
-  return result.rows
-    .filter((r) => (r.kind === "switchnet4" || r.kind === "dense") && Number.isFinite(r.samplesPerSecond) && r.samplesPerSecond > 0)
-    .map((r) => ({
-      model: layerLabel(r.kind, r.width),
-      kind: r.kind as LayerPoint["kind"],
+  const points: LayerPoint[] = [];
+  for (const r of result.rows) {
+    const [kind, model] = r.layer.split(" ");
+    if ((kind !== "switchnet4" && kind !== "dense") || !(Number.isFinite(r.samplesPerSecond) && r.samplesPerSecond > 0)) continue;
+    points.push({
+      model: layerLabel(kind, r.width),
+      kind,
       width: r.width,
-      pass: r.pass,
+      implementation: model === "model" ? `createModel (${r.implementation.replace(" (model arrays)", "")})` : r.implementation,
+      connections: r.connections,
       batch: r.batch,
       samplesPerSecond: r.samplesPerSecond,
       source
-    }));
+    });
+  }
+  return points;
 }

@@ -10,33 +10,46 @@ export interface LayerPoint {
   model: string;
   kind: "switchnet4" | "dense";
   width: number;
-  /** Which pass was timed, e.g. "forward" or "forward + backward". */
-  pass: string;
+  /** How it ran: "js", "wasm-simd", "wasm-simd+copy", "createModel (js)", … (forward + backward timed). */
+  implementation: string;
+  /** Edges per sample through the layer (learned + fixed ±1). */
+  connections: number;
   batch: number;
   samplesPerSecond: number;
   source: "build" | "browser";
 }
 
-/** Switch Net 4 speed divided by dense speed for each (source, pass) pair that has both. */
-export function layerRatios(points: LayerPoint[]): {source: string; pass: string; ratio: number}[] {
-  const out: {source: string; pass: string; ratio: number}[] = [];
-  const keys = new Set(points.map((p) => `${p.source}\u0000${p.pass}`));
-  for (const key of keys) {
-    const [source, pass] = key.split("\u0000");
-    const sn = points.find((p) => p.source === source && p.pass === pass && p.kind === "switchnet4");
-    const dense = points.find((p) => p.source === source && p.pass === pass && p.kind === "dense");
-    if (sn && dense) out.push({source, pass, ratio: sn.samplesPerSecond / dense.samplesPerSecond});
+/** "2.10M" — connections, short. */
+export function formatConnections(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
+}
+
+/** The facet a point belongs to: where and how it ran, and the batch. */
+export function layerGroup(p: LayerPoint): string {
+  return `${p.source === "build" ? "build machine (node)" : "this browser"} · ${p.implementation} · batch ${p.batch}`;
+}
+
+/** Switch Net 4 speed divided by dense speed for each group that has both. */
+export function layerRatios(points: LayerPoint[]): {group: string; source: string; implementation: string; batch: number; ratio: number}[] {
+  const out: {group: string; source: string; implementation: string; batch: number; ratio: number}[] = [];
+  for (const group of new Set(points.map(layerGroup))) {
+    const sn = points.find((p) => layerGroup(p) === group && p.kind === "switchnet4");
+    const dense = points.find((p) => layerGroup(p) === group && p.kind === "dense");
+    if (sn && dense) out.push({group, source: sn.source, implementation: sn.implementation, batch: sn.batch, ratio: sn.samplesPerSecond / dense.samplesPerSecond});
   }
   return out;
 }
 
 export function layerChart(points: LayerPoint[], {width = 640}: {width?: number} = {}): SVGSVGElement | HTMLElement {
-  const group = (p: LayerPoint) => `${p.source === "build" ? "build time (node)" : "this browser"}, ${p.pass}, batch ${p.batch}`;
-  const rows = points.map((p) => ({...p, group: group(p)}));
+  const rows = points.map((p) => ({...p, group: layerGroup(p)}));
   const groups = Array.from(new Set(rows.map((r) => r.group)));
+  const max = Math.max(...rows.map((r) => r.samplesPerSecond));
+  const label = (d: LayerPoint) => `${d.model} (${formatConnections(d.connections)} connections): ${Math.round(d.samplesPerSecond).toLocaleString("en-US")}/s`;
+  // About 6 px per character at 11 px: a label fits inside when its bar is longer than the text.
+  const inside = (d: LayerPoint) => (d.samplesPerSecond / max) * (width - 30) > label(d).length * 6.2 + 8;
   return Plot.plot({
     width,
-    height: 40 + groups.length * 86,
+    height: 40 + groups.length * 78,
     marginLeft: 10,
     marginRight: 10,
     x: {label: "samples per second →", grid: true, tickFormat: "~s", insetRight: 10},
@@ -47,9 +60,12 @@ export function layerChart(points: LayerPoint[], {width = 640}: {width?: number}
     marks: [
       Plot.text(groups, {fy: (d: string) => d, y: () => "caption", x: 0, text: (d: string) => d, textAnchor: "start", fontSize: 11, fontWeight: "bold", fill: "currentColor"}),
       Plot.barX(rows, {fy: "group", y: "kind", x: "samplesPerSecond", fill: "kind"}),
-      Plot.text(rows, {
-        fy: "group", y: "kind", x: 0, dx: 4, textAnchor: "start", fontSize: 11, fill: "white",
-        text: (d: LayerPoint) => `${d.model}: ${Math.round(d.samplesPerSecond).toLocaleString("en-US")}/s`
+      // Labels inside long bars (white, right-aligned), beside short ones (text colour).
+      Plot.text(rows.filter(inside), {
+        fy: "group", y: "kind", x: "samplesPerSecond", dx: -4, textAnchor: "end", fontSize: 11, fill: "white", text: label
+      }),
+      Plot.text(rows.filter((d) => !inside(d)), {
+        fy: "group", y: "kind", x: "samplesPerSecond", dx: 4, textAnchor: "start", fontSize: 11, fill: "currentColor", text: label
       }),
       Plot.ruleX([0])
     ]

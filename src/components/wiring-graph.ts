@@ -48,6 +48,8 @@ export interface WiringOptions {
   flips: ArrayLike<number>;
   /** Draw the projection's full WHT after the flips (default true). */
   projection?: boolean;
+  /** Draw the sign-flip column (default true; the Overview's sketch leaves it out). */
+  showFlips?: boolean;
 }
 
 /** Butterfly half-sizes of the combiner: from m (truncated) or 1 (full) up to width/2. */
@@ -83,8 +85,10 @@ export function wiringGraph(options: WiringOptions): WiringGraph {
   const columns: WiringColumn[] = [{kind: "input", label: "input x"}];
   const edges: WiringEdge[] = [];
 
-  columns.push({kind: "flip", label: "sign flips"});
-  for (let i = 0; i < width; i++) edges.push({column: 1, from: i, to: i, kind: "flip", sign: flips[i] as 1 | -1});
+  if (options.showFlips ?? true) {
+    columns.push({kind: "flip", label: "sign flips"});
+    for (let i = 0; i < width; i++) edges.push({column: 1, from: i, to: i, kind: "flip", sign: flips[i] as 1 | -1});
+  }
 
   if (options.projection ?? true) {
     for (let h = 1; h < width; h *= 2) {

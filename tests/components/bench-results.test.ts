@@ -13,13 +13,21 @@ describe("toThroughputPoints", () => {
 });
 
 describe("toLayerPoints", () => {
-  it("labels Switch Net 4 and dense rows and drops other kinds", () => {
+  it("labels Switch Net 4 and dense rows, marks createModel rows and drops other kinds", () => {
     const points = toLayerPoints({rows: [
-      {kind: "switchnet4", width: 65536, pass: "forward", batch: 1, samplesPerSecond: 120},
-      {kind: "dense", width: 1448, pass: "forward", batch: 1, samplesPerSecond: 90},
-      {kind: "butterfly", width: 65536, pass: "forward", batch: 1, samplesPerSecond: 10}
+      {layer: "switchnet4", implementation: "wasm-simd", width: 65536, connections: 2097152, batch: 1, samplesPerSecond: 120},
+      {layer: "dense", implementation: "wasm-simd", width: 1448, connections: 2096704, batch: 1, samplesPerSecond: 90},
+      {layer: "switchnet4 model", implementation: "js", width: 65536, connections: 2097152, batch: 1, samplesPerSecond: 30},
+      {layer: "dense model", implementation: "wasm-simd (model arrays)", width: 1448, connections: 4193408, batch: 1, samplesPerSecond: 25},
+      {layer: "butterfly", implementation: "js", width: 65536, connections: 1, batch: 1, samplesPerSecond: 10},
+      {layer: "dense", implementation: "js", width: 1448, connections: 2096704, batch: 1, samplesPerSecond: Number.NaN}
     ]}, "build");
-    expect(points.map((p) => p.model)).toEqual(["Switch Net 4, W = 65,536", "dense, W = 1,448"]);
+    expect(points.map((p) => [p.model, p.implementation])).toEqual([
+      ["Switch Net 4, W = 65,536", "wasm-simd"],
+      ["dense, W = 1,448", "wasm-simd"],
+      ["Switch Net 4, W = 65,536", "createModel (js)"],
+      ["dense, W = 1,448", "createModel (wasm-simd)"]
+    ]);
     expect(points.every((p) => p.source === "build")).toBe(true);
     expect(layerLabel("dense", 1448)).toBe("dense, W = 1,448");
   });

@@ -141,6 +141,13 @@ describe("reach", () => {
     expect(r.edges.filter(Boolean).length).toBe(1 + 4 + 8 + 16 + 32);
   });
 
+  it("without flips or projection, the graph is just the layer: mini layers then the combiner", () => {
+    const g = wiringGraph({width: 16, groupSize: 4, mode: "truncated", flips: ones(16), projection: false, showFlips: false});
+    expect(g.columns.map((c) => c.kind)).toEqual(["input", "mini", "combiner", "combiner"]);
+    expect(reachCounts(reach(g, 9))).toEqual([1, 4, 8, 16]);
+    expect(layerEdgesPerPoint(g).total).toBe(8);
+  });
+
   it("in full mode the first log2 m combiner stages stay inside the group (they add nothing)", () => {
     const g = wiringGraph({width: 16, groupSize: 4, mode: "full", flips: ones(16), projection: false});
     expect(reachCounts(reach(g, 0))).toEqual([1, 1, 4, 4, 4, 8, 16]);
