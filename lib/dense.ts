@@ -2,7 +2,8 @@
  * The dense baseline: a standard multilayer perceptron
  *   inputSize → width (ReLU) → … (depth hidden layers) → outputSize (linear), with biases.
  *
- * Parameters, flat, layer after layer: the weights of layer l (in_l × out_l, stored by input row:
+ * Parameters (views into the WASM kernel memory once `ready()` has loaded the kernels; see
+ * model.ts), flat, layer after layer: the weights of layer l (in_l × out_l, stored by input row:
  * W[k, j] at k·out_l + j) followed by its out_l biases. Initialisation, seeded per layer
  * (deriveSeed(seed, 100 + l)): He-normal N(0, 2/in) for the ReLU layers, Glorot-normal
  * N(0, 2/(in + out)) for the output layer, zero biases. initNoise, groupSize, projection, adjust
@@ -16,6 +17,7 @@
  */
 import {gemmSimdAvailable, matmulAdd, matmulTransAAdd, matmulTransB} from "./kernels/gemm.js";
 import {createRng, deriveSeed} from "./random.js";
+import {kernelArray} from "./wasm/memory.js";
 import type {Model, ResolvedModelSpec} from "./types.js";
 
 /** Weight floats per block of rows kept hot in cache (256 KiB). */
@@ -172,8 +174,9 @@ export function createDense(spec: ResolvedModelSpec): Model {
   const sizes = denseSizes(spec);
   const layers = sizes.length - 1;
   const parameterCount = denseParameterCount(spec);
-  const params = new Float32Array(parameterCount);
-  const grads = new Float32Array(parameterCount);
+  // In the kernel memory when possible, so the WASM kernels work on them without copies.
+  const params = kernelArray(parameterCount);
+  const grads = kernelArray(parameterCount);
   const wOff: number[] = [];
   const bOff: number[] = [];
   let offset = 0;
@@ -208,7 +211,7 @@ export function createDense(spec: ResolvedModelSpec): Model {
     forward(input: Float32Array, batchSize: number): Float32Array {
       const rows = batchSize;
       if (rows > capacity) {
-        acts = sizes.slice(0, layers).map((s) => new Float32Array(rows * s));
+        acts = sizes.slice(0, layers).map((s) => kernelArray(rows * s));
         gradStores = [];
         capacity = rows;
       }
@@ -223,7 +226,7 @@ export function createDense(spec: ResolvedModelSpec): Model {
     },
     backward(gradOutput: Float32Array): Float32Array {
       const rows = batch;
-      if (gradStores.length === 0) gradStores = [new Float32Array(capacity * widest), new Float32Array(capacity * widest)];
+      if (gradStores.length === 0) gradStores = [kernelArray(capacity * widest), kernelArray(capacity * widest)];
       let gy = gradStores[0].subarray(0, rows * spec.outputSize);
       gy.set(gradOutput);
       let which = 1;

@@ -7,7 +7,10 @@
  * Each kind supplies only its layer (a `WidthLayer`); the dense baseline builds its own model.
  *
  * Parameters of all layers live in ONE flat Float32Array (`params`), with layer l at offset
- * l·layer.size (a subarray view per layer); `grads` mirrors it. The flips are fixed, not parameters.
+ * l·layer.size (a subarray view per layer); `grads` mirrors it. Once `ready()` has loaded the WASM
+ * kernels (and their memory is shared), params, grads and the workspaces are views into the
+ * kernel memory (`kernelArray`), so the kernels need no copies: `params.buffer` is then that whole
+ * memory; use the view itself (or byteOffset/length), never `params.buffer` alone. The flips are fixed, not parameters.
  * Seeds: D_in from deriveSeed(seed, 0), D_out from deriveSeed(seed, 1), layer l's initial weights
  * from deriveSeed(seed, 100 + l).
  *
@@ -28,6 +31,7 @@ import {counts, type LayerCounts} from "./counts.js";
 import {createDense, denseParameterCount, denseSizes} from "./dense.js";
 import {filterBankLayer} from "./filterbank.js";
 import {switchNetLayer} from "./switchnet.js";
+import {kernelArray} from "./wasm/memory.js";
 
 /**
  * One learned layer of a WHT model: maps each width-W row to a width-W row. Stateless apart from
@@ -213,8 +217,9 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   const {width: n, depth, inputSize: k, outputSize, placement, adjust} = spec;
   const size = layer.size;
   const parameterCount = size * depth;
-  const params = new Float32Array(parameterCount);
-  const grads = new Float32Array(parameterCount);
+  // In the kernel memory when possible, so the WASM kernels work on them without copies.
+  const params = kernelArray(parameterCount);
+  const grads = kernelArray(parameterCount);
   const weights = (l: number) => params.subarray(l * size, (l + 1) * size);
   const weightGrads = (l: number) => grads.subarray(l * size, (l + 1) * size);
   for (let l = 0; l < depth; l++) layer.init(weights(l), createRng(deriveSeed(spec.seed, 100 + l)), spec.initNoise);
@@ -224,7 +229,7 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   // Workspaces: placed[] holds the placed (and, with adjust, adjusted) input; acts[l] is the input
   // of layer l and acts[depth] the last layer's output. Grow-only; views of `batch` rows are used.
   let capacity = 0;
-  let placedStore = new Float32Array(0);
+  let placedStore: Float32Array = new Float32Array(0);
   let rmsStore = new Float32Array(0);
   let actStores: Float32Array[] = [];
   let gradStores: Float32Array[] = [];
@@ -232,9 +237,9 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
 
   const ensure = (rows: number) => {
     if (rows <= capacity) return;
-    placedStore = new Float32Array(rows * n);
+    placedStore = kernelArray(rows * n);
     rmsStore = new Float32Array(rows);
-    actStores = Array.from({length: depth + 1}, () => new Float32Array(rows * n));
+    actStores = Array.from({length: depth + 1}, () => kernelArray(rows * n));
     gradStores = [];
     capacity = rows;
   };
@@ -265,7 +270,7 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     },
     backward(gradOutput: Float32Array): Float32Array {
       const rows = batch;
-      if (gradStores.length === 0) gradStores = [new Float32Array(capacity * n), new Float32Array(capacity * n)];
+      if (gradStores.length === 0) gradStores = [kernelArray(capacity * n), kernelArray(capacity * n)];
       let g = view(gradStores[0], rows);
       let gNext = view(gradStores[1], rows);
       g.fill(0);

@@ -4,7 +4,8 @@ import {afterEach, beforeAll, describe, expect, it, vi} from "vitest";
 import {SwitchNetError} from "../lib/check.js";
 import {createRng} from "../lib/random.js";
 import {Code, ModuleBuilder, sleb, uleb} from "../lib/wasm/encoder.js";
-import {allocate, allocatedBytes, inWasmMemory, wasmMemory} from "../lib/wasm/memory.js";
+import {allocate, allocatedBytes, inWasmMemory, kernelArray, wasmMemory} from "../lib/wasm/memory.js";
+import {createModel} from "../lib/model.js";
 import {op, valtype} from "../lib/wasm/opcodes.js";
 import {simdSupported} from "../lib/wasm/runtime.js";
 import {backend, ready, setBackend, wht, whtBatch, whtKernel, whtKernelNames, whtReference} from "../lib/wht.js";
@@ -202,6 +203,29 @@ describe("kernel memory", () => {
     expect(() => a.free()).toThrow(/already freed/);
     expect(() => a.array).toThrow(/was freed/);
     expect(() => allocate(-1)).toThrow(/n must be at least 0, got -1/);
+  });
+});
+
+describe("model arrays in the kernel memory", () => {
+  it("kernelArray gives zeroed arrays inside the shared kernel memory once the kernels are loaded", () => {
+    expect(wasmMemory().shared).toBe(true);
+    const a = kernelArray(1000);
+    expect(a.length).toBe(1000);
+    expect(a.every((v) => v === 0)).toBe(true);
+    expect(inWasmMemory(a)).toBe(true);
+    expect(kernelArray(0).length).toBe(0);
+    expect(() => kernelArray(-2)).toThrow(/n must be at least 0, got -2/);
+  });
+
+  it("models keep their parameters, gradients and activations there", () => {
+    const model = createModel({kind: "switchnet4", inputSize: 8, outputSize: 8, width: 64, seed: 1});
+    expect(inWasmMemory(model.params)).toBe(true);
+    expect(inWasmMemory(model.grads)).toBe(true);
+    const dense = createModel({kind: "dense", inputSize: 8, outputSize: 8, width: 40, seed: 1});
+    expect(inWasmMemory(dense.params)).toBe(true);
+    const out = model.forward(new Float32Array(8).fill(1), 1);
+    expect(out.length).toBe(8);
+    expect(out.some((v) => v !== 0)).toBe(true);
   });
 });
 

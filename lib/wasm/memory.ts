@@ -168,3 +168,34 @@ export function allocate(n: number): WasmTensor {
     }
   };
 }
+
+// ---- long-lived arrays for models ----------------------------------------------------------
+
+/** Bytes of kernel memory that `kernelArray` may hand out in all (it never frees them). */
+export const RESIDENT_BUDGET = 2 ** 30;
+let residentBytes = 0;
+let residentAllowed = false;
+
+/** Called once the kernels are loaded: from then on `kernelArray` may place arrays in their memory. */
+export function allowResidentArrays(allowed: boolean): void {
+  residentAllowed = allowed;
+}
+
+/**
+ * A zeroed Float32Array for a model's parameters, gradients or workspaces: inside the kernel
+ * memory when the kernels are loaded and the memory is shared (so views never detach and kernels
+ * work on it without copying), otherwise an ordinary array. Kernel-memory arrays are never freed
+ * (a subarray kept by a caller must never see its memory reused), so at most RESIDENT_BUDGET bytes
+ * are handed out; later requests get ordinary arrays, which work the same, with copies.
+ */
+export function kernelArray(n: number): Float32Array {
+  checkInteger("n", n, 0);
+  if (!residentAllowed || n === 0 || !wasmMemory().shared || residentBytes + 4 * n > RESIDENT_BUDGET) return new Float32Array(n);
+  try {
+    const t = allocate(n);
+    residentBytes += 4 * n;
+    return t.array;
+  } catch {
+    return new Float32Array(n);
+  }
+}

@@ -5,7 +5,7 @@
  * missing it resolves false and the callers keep their scalar kernels.
  */
 import {ModuleBuilder} from "./encoder.js";
-import {wasmMemory, MAX_PAGES} from "./memory.js";
+import {allowResidentArrays, wasmMemory, MAX_PAGES} from "./memory.js";
 import {op, simd} from "./opcodes.js";
 import {addLayerKernels} from "./layerModule.js";
 import {addWhtKernels} from "./whtModule.js";
@@ -63,6 +63,7 @@ async function load(): Promise<boolean> {
     modules = {kernels};
     wht = instance.exports as unknown as WhtExports;
     layers = instance.exports as unknown as LayerExports;
+    allowResidentArrays(true);
     return true;
   } catch {
     return false;

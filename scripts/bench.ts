@@ -1,0 +1,186 @@
+/**
+ * `npm run bench`: the WHT kernels across sizes, batch throughput across threads, and a Switch Net 4
+ * layer (W = 65,536) against a dense layer of equal connections (W = 1448) in this library and in
+ * TensorFlow.js with its WebAssembly backend, side by side in one process. Prints one JSON
+ * document (machine, date, node version, every row) on stdout; `--table` prints readable tables
+ * instead; `--quick` runs in about 20 s (the site's build-time loader). Progress goes to stderr.
+ *
+ *   npm run bench [-- --quick] [-- --table] [-- --only wht,batch,layer]
+ */
+import {cpus, totalmem} from "node:os";
+import {existsSync, readFileSync, readdirSync} from "node:fs";
+import {createRequire} from "node:module";
+import {dirname} from "node:path";
+import * as tf from "@tensorflow/tfjs-core";
+import {getThreadsCount, setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
+import {
+  runBatchBenchmark, runLayerBenchmark, runWhtBenchmark, timeSync,
+  type LayerBenchRow, type Timing
+} from "../lib/bench.js";
+import {counts} from "../lib/counts.js";
+import {ANCHORS, anchorComparison} from "../lib/kernels/anchors.js";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const table = args.includes("--table");
+const onlyArg = args.find((a) => a.startsWith("--only"));
+const only = onlyArg ? (onlyArg.includes("=") ? onlyArg.split("=")[1] : args[args.indexOf(onlyArg) + 1]).split(",") : ["wht", "batch", "layer"];
+const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+const progress = (what: string) => (done: number, total: number, label: string) => log(`${what} ${done}/${total} ${label}`);
+
+function caches(): Array<{level: number; type: string; size: string}> {
+  const dir = "/sys/devices/system/cpu/cpu0/cache";
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const name of readdirSync(dir).filter((n) => /^index\d+$/.test(n))) {
+    try {
+      const read = (f: string) => readFileSync(`${dir}/${name}/${f}`, "utf8").trim();
+      out.push({level: Number(read("level")), type: read("type"), size: read("size")});
+    } catch {
+      // unreadable entry: left out
+    }
+  }
+  return out;
+}
+
+// ---- TensorFlow.js (WASM backend): the same two layers, written as a TF.js user would -------
+
+async function tfReady(): Promise<string> {
+  const require = createRequire(import.meta.url);
+  setWasmPaths(dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")) + "/dist/");
+  await tf.setBackend("wasm");
+  await tf.ready();
+  const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");
+  return `tfjs-wasm${simd ? "-simd" : ""} (${getThreadsCount()} thread${getThreadsCount() === 1 ? "" : "s"})`;
+}
+
+/** Dense layer forward + backward: y = xW + b; dW = xᵀdy, db = Σdy, dx = dyWᵀ. */
+function tfDense(D: number, batch: number): () => void {
+  const x = tf.randomNormal([batch, D]);
+  const w = tf.randomNormal([D, D], 0, 1 / Math.sqrt(D));
+  const b = tf.zeros([D]);
+  const dy = tf.randomNormal([batch, D]);
+  return () => {
+    tf.tidy(() => {
+      const y = tf.add(tf.matMul(x, w), b);
+      const dw = tf.matMul(x, dy, true, false);
+      const db = tf.sum(dy, 0);
+      const dx = tf.matMul(dy, w, false, true);
+      y.dataSync(); dw.dataSync(); db.dataSync(); dx.dataSync();
+    });
+  };
+}
+
+/** T_m/√(W/m) on [batch, W] as log2(W/m) reshape-and-add stages. */
+function tfTruncatedWht(v: tf.Tensor2D, W: number, m: number): tf.Tensor2D {
+  const batch = v.shape[0];
+  let t: tf.Tensor = v;
+  for (let h = m; h < W; h *= 2) {
+    const r = tf.reshape(t, [batch, W / (2 * h), 2, h]);
+    const [a, b] = tf.split(r, 2, 2);
+    t = tf.reshape(tf.concat([tf.add(a, b), tf.sub(a, b)], 2), [batch, W]);
+  }
+  return tf.mul(t, 1 / Math.sqrt(W / m)) as tf.Tensor2D;
+}
+
+/** Switch Net 4 layer forward + backward with batched m×m matrix products per group. */
+function tfSwitchNet(W: number, m: number, batch: number): () => void {
+  const G = W / m;
+  const x = tf.randomNormal([batch, W]);
+  const wPos = tf.randomNormal([G, m, m], 0, 0.5);
+  const wNeg = tf.randomNormal([G, m, m], 0, 0.5);
+  const gyIn = tf.randomNormal([batch, W]);
+  return () => {
+    tf.tidy(() => {
+      // forward
+      const xg = tf.transpose(tf.reshape(x, [batch, G, m]), [1, 0, 2]); // [G, batch, m]
+      const pos = tf.relu(xg);
+      const neg = tf.sub(xg, pos);
+      const yg = tf.add(tf.matMul(pos, wPos), tf.matMul(neg, wNeg)); // [G, batch, m]
+      const y = tfTruncatedWht(tf.reshape(tf.transpose(yg, [1, 0, 2]), [batch, W]) as tf.Tensor2D, W, m);
+      // backward
+      const g = tfTruncatedWht(gyIn as tf.Tensor2D, W, m);
+      const gg = tf.transpose(tf.reshape(g, [batch, G, m]), [1, 0, 2]); // [G, batch, m]
+      const dwPos = tf.matMul(pos, gg, true, false);
+      const dwNeg = tf.matMul(neg, gg, true, false);
+      const gxg = tf.where(tf.greaterEqual(xg, 0), tf.matMul(gg, wPos, false, true), tf.matMul(gg, wNeg, false, true));
+      const gx = tf.reshape(tf.transpose(gxg, [1, 0, 2]), [batch, W]);
+      y.dataSync(); dwPos.dataSync(); dwNeg.dataSync(); gx.dataSync();
+    });
+  };
+}
+
+async function tfLayerRows(batches: number[], repeats: number, minTimeMs: number): Promise<LayerBenchRow[]> {
+  const name = await tfReady();
+  const W = 65536, m = 4, D = 1448;
+  const sw = counts("switchnet4", W, {groupSize: m});
+  const dn = counts("dense", D);
+  const rows: LayerBenchRow[] = [];
+  const row = (layer: string, width: number, connections: number, stored: number, batch: number, t: Timing): LayerBenchRow => ({
+    layer, implementation: name, width, connections, storedWeights: stored, batch,
+    msPerSample: t.medianMs / batch, samplesPerSecond: (1000 * batch) / t.medianMs, ...t
+  });
+  for (const batch of batches) {
+    log(`tfjs switchnet4 W=${W} batch ${batch}`);
+    rows.push(row("switchnet4", W, sw.edges, sw.stored, batch, timeSync(tfSwitchNet(W, m, batch), repeats, minTimeMs)));
+    log(`tfjs dense W=${D} batch ${batch}`);
+    rows.push(row("dense", D, dn.edges, dn.stored + dn.biases, batch, timeSync(tfDense(D, batch), repeats, minTimeMs)));
+  }
+  return rows;
+}
+
+// ---- run --------------------------------------------------------------------------------------
+
+const started = Date.now();
+const result: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: {cpu: cpus()[0]?.model.trim() ?? "unknown", cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), caches: caches(), node: process.version},
+  quick
+};
+if (only.includes("wht")) {
+  const wht = await runWhtBenchmark({quick, onProgress: progress("wht")});
+  result.wht = wht;
+  result.anchors = {source: "ANCHORS.md (another machine; compare ratios only)", ffhtEquivalent: anchorComparison(wht.rows), table: ANCHORS};
+}
+if (only.includes("batch")) result.batch = await runBatchBenchmark({quick, onProgress: progress("batch")});
+if (only.includes("layer")) {
+  const batches = quick ? [1] : [1, 16];
+  const layer = await runLayerBenchmark({quick, batches, onProgress: progress("layer")});
+  layer.rows.push(...(await tfLayerRows(batches, quick ? 3 : 5, quick ? 60 : 200)));
+  result.layer = layer;
+}
+result.seconds = (Date.now() - started) / 1000;
+log(`done in ${(result.seconds as number).toFixed(1)} s`);
+
+if (!table) {
+  process.stdout.write(JSON.stringify(result, null, 1) + "\n");
+} else {
+  const fmt = (v: number, d = 3) => (Math.abs(v) >= 1000 ? Math.round(v).toLocaleString("en-US") : v.toPrecision(d));
+  const m = result.machine as {cpu: string; cores: number; node: string};
+  console.log(`${m.cpu}, ${m.cores} cores, node ${m.node}, ${result.date}${quick ? " (quick)" : ""}\n`);
+  if (result.wht) {
+    console.log("WHT, one vector in place, unnormalised: transforms/s (ns per element) [min–max ms]");
+    console.table((result.wht as {rows: Array<Record<string, number | string>>}).rows.map((r) => ({
+      kernel: r.kernel, n: `2^${r.log2n}`, "transforms/s": fmt(r.transformsPerSecond as number), "ns/elem": fmt(r.nsPerElement as number),
+      "median ms": fmt(r.medianMs as number), "min ms": fmt(r.minMs as number), "max ms": fmt(r.maxMs as number)
+    })));
+    console.log("Against FFHT, scaled to this machine through the naive JS loop (radix2) measured in this run:");
+    console.table(anchorComparison((result.wht as {rows: never[]}).rows).map((r) => ({
+      n: `2^${r.log2n}`, "machine factor": fmt(r.machineFactor), "FFHT-equivalent/s": fmt(r.ffhtEquivalent), "wasm-simd/s": fmt(r.simd), "× FFHT": fmt(r.ratio)
+    })));
+  }
+  if (result.batch) {
+    console.log("Batches across threads (shared memory):");
+    console.table((result.batch as {rows: Array<Record<string, number | string | null>>}).rows.map((r) => ({
+      n: r.n, vectors: r.count, threads: r.threads, "vectors/s": fmt(r.vectorsPerSecond as number), "ns/elem": fmt(r.nsPerElement as number),
+      "median ms": fmt(r.medianMs as number), speedup: fmt(r.speedup as number), note: r.fallbackReason ?? ""
+    })));
+  }
+  if (result.layer) {
+    console.log("One layer, forward + backward per sample:");
+    console.table((result.layer as {rows: LayerBenchRow[]}).rows.map((r) => ({
+      layer: r.layer, implementation: r.implementation, width: r.width, connections: r.connections, stored: r.storedWeights,
+      batch: r.batch, "ms/sample": fmt(r.msPerSample), "samples/s": fmt(r.samplesPerSecond), "min ms": fmt(r.minMs), "max ms": fmt(r.maxMs)
+    })));
+  }
+}
