@@ -4,7 +4,7 @@
  * what it logged) while the others work; endless loops are stopped (time limit, Stop button); the cells round-trip
  * through the URL and through a downloaded file; the editor follows dark mode. And the authors'
  * page template: it stays unpublished, and a copy of it (with the data loader template) builds
- * into a working page, as the steps in docs/write-your-own-page.md describe.
+ * into a working page, as the steps in the README section "Write your own page" describe.
  */
 import {spawnSync} from "node:child_process";
 import {cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from "node:fs";
