@@ -33,6 +33,8 @@ export const STEP_COUNT = 10;
 interface Card {
   root: HTMLElement;
   canvas: HTMLCanvasElement | null;
+  /** The last learned function received, kept to redraw on view changes. */
+  outputs: Float32Array | null;
   stats: HTMLElement;
   charts: HTMLElement;
   history: HistoryPoint[];
@@ -202,12 +204,15 @@ export function createPlayground(options: PlaygroundOptions): Playground {
       }
       throw error;
     }
+    const viewOnly = scope === "view" && info !== null;
     const onlyLearningRate = scope === "training" && info !== null &&
       encodeState({...next, learningRate: state.learningRate}) === encodeState(state) && next.learningRate !== state.learningRate;
     state = next;
     if (writeUrl) history.replaceState(history.state, "", `?${encodeState(state)}${location.hash}`);
     renderControls();
-    if (onlyLearningRate) {
+    if (viewOnly) {
+      for (const card of cards) if (card.canvas && card.outputs) drawView(card.canvas, card.outputs);
+    } else if (onlyLearningRate) {
       // The learning rate changes without a reset, as in TensorFlow Playground.
       worker.postMessage({type: "learningRate", value: state.learningRate});
     } else {
@@ -294,6 +299,17 @@ export function createPlayground(options: PlaygroundOptions): Playground {
     bias.append(box, " constant input 1 (a bias)");
     bias.title = "without it these bias-free models satisfy f(a·x) = a·f(x) for a > 0, and cannot separate by radius";
     data.append(bias);
+    if (datasetFamily(state.dataset) !== "image" && datasetFamily(state.dataset) !== "upload") {
+      const test = document.createElement("label");
+      test.className = "pg-field pg-check";
+      const check = document.createElement("input");
+      check.type = "checkbox";
+      check.checked = state.showTest;
+      check.dataset.control = "show-test";
+      check.addEventListener("change", () => setState({...cloneState(state), showTest: check.checked}, "view"));
+      test.append(check, " show test data");
+      data.append(test);
+    }
     controls.replaceChildren(data, trainingControls(state, handlers, task));
     restore();
     renderModelsHeader();
@@ -363,7 +379,7 @@ export function createPlayground(options: PlaygroundOptions): Playground {
       loadLabel.append(load);
       weights.append(save, loadLabel);
       card.append(title, settingsRow, counts, figure, stats, charts, weights);
-      return {root: card, canvas, stats, charts, history: [], lastChart: 0};
+      return {root: card, canvas, outputs: null, stats, charts, history: [], lastChart: 0};
     });
     grid.replaceChildren(...cards.map((c) => c.root));
     renderDataPanel();
@@ -413,7 +429,10 @@ export function createPlayground(options: PlaygroundOptions): Playground {
         ...(report.trainAccuracy !== undefined ? [el("span", undefined, `train acc. ${percent(report.trainAccuracy)}`), el("span", undefined, `test acc. ${percent(report.testAccuracy)}`)] : []),
         ...(report.diverged ? [el("strong", "pg-diverged", "diverged: lower the learning rate")] : [])
       );
-      if (report.outputs && card.canvas) drawView(card.canvas, report.outputs);
+      if (report.outputs && card.canvas) {
+        card.outputs = report.outputs;
+        drawView(card.canvas, report.outputs);
+      }
       if (now - card.lastChart > 400 || !playing) {
         card.lastChart = now;
         redrawCharts(card);
@@ -431,8 +450,8 @@ export function createPlayground(options: PlaygroundOptions): Playground {
   function drawView(canvas: HTMLCanvasElement, outputs: Float32Array): void {
     const view = info?.view;
     if (!view) return;
-    if (view.kind === "plane") drawPlane(canvas, outputs, {...view, showTest: false});
-    else if (view.kind === "curve") drawCurve(canvas, outputs, {...view, showTest: true});
+    if (view.kind === "plane") drawPlane(canvas, outputs, {...view, showTest: state.showTest});
+    else if (view.kind === "curve") drawCurve(canvas, outputs, {...view, showTest: state.showTest});
     else if (view.kind === "picture") drawPicture(canvas, outputs, view.width, view.height, view.channels);
   }
 

@@ -10,7 +10,8 @@ import {
   type ModelSettings, type PlaygroundState
 } from "./playground-state.js";
 
-export type ChangeScope = "data" | "models" | "training";
+/** What a change touches: data, models and training restart the session; view only redraws. */
+export type ChangeScope = "data" | "models" | "training" | "view";
 
 export interface ControlHandlers {
   onState(next: PlaygroundState, scope: ChangeScope): void;

@@ -67,6 +67,8 @@ export interface PlaygroundState {
    * positively homogeneous (f(a·x) = a·f(x) for a > 0) and cannot tell a point from its scaled copy.
    */
   biasInput: boolean;
+  /** Draw the test points too (hollow) on planes; a view setting, it does not reset training. */
+  showTest: boolean;
   models: ModelSettings[];
   optimizer: OptimizerName;
   learningRate: number;
@@ -109,6 +111,7 @@ export function defaultState(): PlaygroundState {
     samples: 500,
     seed: 1,
     biasInput: true,
+    showTest: false,
     models: [defaultModel("switchnet4"), defaultModel("dense")],
     optimizer: "adam",
     learningRate: 0.02,
@@ -180,6 +183,7 @@ export function checkState(state: PlaygroundState): PlaygroundState {
   checkInteger("samples", state.samples, ...LIMITS.samples);
   checkInteger("seed", state.seed, ...LIMITS.seed);
   if (typeof state.biasInput !== "boolean") fail(`bias input must be true or false, got ${typeof state.biasInput}`);
+  if (typeof state.showTest !== "boolean") fail(`show test data must be true or false, got ${typeof state.showTest}`);
   if (!Array.isArray(state.models) || state.models.length < 1 || state.models.length > LIMITS.models) {
     fail(`models must list between 1 and ${LIMITS.models} models, got ${Array.isArray(state.models) ? state.models.length : typeof state.models}`);
   }
@@ -257,6 +261,7 @@ const FIELDS: ScalarField[] = [
   {key: "samples", param: "n", parse: (raw) => parseInteger("samples", raw, ...LIMITS.samples)},
   {key: "seed", param: "seed", parse: (raw) => parseInteger("seed", raw, ...LIMITS.seed)},
   {key: "biasInput", param: "bias", parse: (raw) => parseBoolean("bias input", raw)},
+  {key: "showTest", param: "test", parse: (raw) => parseBoolean("show test data", raw)},
   {key: "optimizer", param: "opt", parse: (raw) => checkOneOf("optimizer", raw, OPTIMIZERS)},
   {key: "learningRate", param: "lr", parse: (raw) => parseNumber("learning rate", raw, ...LIMITS.learningRate)},
   {key: "batchSize", param: "batch", parse: (raw) => parseInteger("batch size", raw, ...LIMITS.batchSize)},

@@ -8,7 +8,7 @@ import {deflateSync} from "node:zlib";
 import {describe, expect, it} from "vitest";
 import type {Page} from "playwright-core";
 import {modelCounts} from "../../lib/model.js";
-import {DESKTOP, PHONE, useSite} from "./harness.js";
+import {DESKTOP, PHONE, figureSignature, useSite} from "./harness.js";
 
 const site = useSite();
 
@@ -135,7 +135,7 @@ describe("Learned functions playground", () => {
   });
 
   it("a URL with state reproduces the same controls, and the address bar keeps it", async () => {
-    const query = "data=xor&noise=0.2&n=300&seed=7&bias=1&opt=sgd&lr=0.05&batch=16&loss=mse&models=switchnet4:64:4:8:random,dense:24:3:4:subrandom";
+    const query = "data=xor&noise=0.2&n=300&seed=7&bias=1&test=1&opt=sgd&lr=0.05&batch=16&loss=mse&models=switchnet4:64:4:8:random,dense:24:3:4:subrandom";
     const view = await site.open(`/playground?${query}`, {waitFor: ".pg-card canvas"});
     try {
       const {page} = view;
@@ -155,8 +155,18 @@ describe("Learned functions playground", () => {
       expect(await controlValue(page, "model-2-kind")).toBe("dense");
       expect(await controlValue(page, "model-2-width")).toBe("24");
       expect(await controlValue(page, "model-2-depth")).toBe("3");
+      expect(await page.locator('[data-control="show-test"]').isChecked()).toBe(true);
       expect(new URL(page.url()).search).toBe(`?${query}`);
       expect(await page.locator(".pg-message").count()).toBe(0);
+      // A view setting redraws without resetting: hiding the test points changes the picture, not the step.
+      await page.locator('[data-action="step"]').click();
+      await waitForStep(page, 10);
+      const canvas = page.locator('.pg-card[data-model="0"] canvas');
+      const withTest = await figureSignature(canvas);
+      await page.locator('[data-control="show-test"]').uncheck();
+      await page.waitForFunction(() => location.search.includes("test=0"));
+      expect(await figureSignature(canvas)).not.toBe(withTest);
+      expect(await page.locator(".pg-toolbar").getAttribute("data-step")).toBe("10");
       // Changing a control writes the URL.
       await page.locator('[data-control="model-1-width"]').selectOption("128");
       await page.waitForFunction(() => location.search.includes("switchnet4:128:4:8:random"));

@@ -17,6 +17,7 @@ const custom: PlaygroundState = {
   samples: 800,
   seed: 12345,
   biasInput: false,
+  showTest: true,
   models: [
     {kind: "switchnet4", width: 256, depth: 5, groupSize: 8, projection: "random"},
     {kind: "butterfly", width: 64, depth: 2, groupSize: 4, projection: "subrandom"},
@@ -43,6 +44,7 @@ describe("URL state codec", () => {
     expect(query).toContain("data=xor");
     expect(query).toContain("lr=0.003");
     expect(query).toContain("bias=0");
+    expect(query).toContain("test=1");
     expect(query).toContain("models=switchnet4:256:5:8:random,butterfly:64:2:4:subrandom,");
     expect(encodeModel(custom.models[3])).toBe("dense:37:1:4:subrandom");
   });
