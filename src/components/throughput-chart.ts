@@ -133,7 +133,9 @@ export function throughputChart(points: ThroughputPoint[], options: ThroughputCh
       browser.length ? Plot.line(browser, {x: "n", y: metric, stroke: "kernel", strokeWidth: 2.5, strokeDasharray: "6 3"}) : null,
       browser.length ? Plot.dot(browser, {x: "n", y: metric, stroke: "kernel", fill: "none", r: 3.5, symbol: "square"}) : null,
       refs.length ? Plot.dot(refs, {x: "n", y: metric, symbol: "star", r: 6, fill: "currentColor"}) : null,
-      refs.length ? Plot.text(refs, {x: "n", y: metric, text: "label", dy: -12, fontSize: 10, fill: "currentColor"}) : null,
+      // Reference labels above their stars, ending at the star near the right edge.
+      refs.length ? Plot.text(refs.filter((r) => r.n < 2 ** 18), {x: "n", y: metric, text: "label", dy: -12, fontSize: 10, fill: "currentColor"}) : null,
+      refs.length ? Plot.text(refs.filter((r) => r.n >= 2 ** 18), {x: "n", y: metric, text: "label", dy: -12, dx: 6, textAnchor: "end", fontSize: 10, fill: "currentColor"}) : null,
       Plot.tip(points, Plot.pointer({
         x: "n", y: metric, stroke: "kernel",
         title: (d: ThroughputPoint) => `${d.kernel} (${d.source === "build" ? "build time, node" : "this browser"})\nn = 2^${Math.log2(d.n)} = ${d.n.toLocaleString("en-US")}\n${formatRate(d.transformsPerSecond)} transforms/s\n${d.nsPerElement.toFixed(2)} ns per element`

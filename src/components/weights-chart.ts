@@ -25,7 +25,9 @@ export function weightsChart(points: SeriesPoint[], {width = 640, mark}: {width?
       Plot.line(points.filter((d) => d.series !== WEIGHT_SERIES.fixed), {x: "width", y: "value", stroke: "series", strokeWidth: 2}),
       Plot.line(points.filter((d) => d.series === WEIGHT_SERIES.fixed), {x: "width", y: "value", stroke: "series", strokeWidth: 2, strokeDasharray: "5 3"}),
       Plot.dot(marked, {x: "width", y: "value", fill: "series", r: 4.5}),
-      Plot.text(marked, {x: "width", y: "value", text: (d: SeriesPoint) => d.value.toLocaleString("en-US"), dx: 8, textAnchor: "start", fill: "currentColor"}),
+      // Value labels beside the marked width; the fixed-edge label sits lower, clear of the all-edges one.
+      Plot.text(marked.filter((d) => d.series !== WEIGHT_SERIES.fixed), {x: "width", y: "value", text: (d: SeriesPoint) => d.value.toLocaleString("en-US"), dx: 8, dy: -3, textAnchor: "start", fill: "currentColor"}),
+      Plot.text(marked.filter((d) => d.series === WEIGHT_SERIES.fixed), {x: "width", y: "value", text: (d: SeriesPoint) => d.value.toLocaleString("en-US"), dx: 8, dy: 9, textAnchor: "start", fill: "currentColor"}),
       Plot.tip(points, Plot.pointer({
         x: "width", y: "value", stroke: "series",
         title: (d: SeriesPoint) => `${d.series}\nW = ${d.width.toLocaleString("en-US")}: ${d.value.toLocaleString("en-US")}`
