@@ -233,6 +233,71 @@ describe("Weights per input point", () => {
   });
 });
 
+describe("Throughput", () => {
+  it("switches between transforms per second and ns per element, and hides the anchor lines", async () => {
+    const view = await site.open("/throughput");
+    try {
+      const figure = view.page.locator("#throughput-figure");
+      const before = await figureSignature(figure);
+      expect(await figure.textContent()).toContain("transforms per second");
+      await view.page.getByLabel("ns per element").check();
+      await settle(view.page);
+      const ns = await figureSignature(figure);
+      expect(ns).not.toBe(before);
+      expect(await figure.textContent()).toContain("nanoseconds per element");
+      await view.page.getByLabel("show anchor lines").uncheck();
+      await settle(view.page);
+      expect(await figureSignature(figure)).not.toBe(ns);
+      expect(view.page.url()).toContain("metric=ns");
+      expect(view.page.url()).toContain("anchors=off");
+      // The build machine is described.
+      expect(await view.page.locator("#machine").textContent()).toMatch(/Node v\d+/);
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("runs the benchmark in a worker with a progress bar and draws the browser's curves", async () => {
+    const view = await site.open("/throughput");
+    try {
+      const figure = view.page.locator("#throughput-figure");
+      const before = await figureSignature(figure);
+      const runner = view.page.locator(".sn-runner");
+      await runner.getByRole("button", {name: "Run in this browser"}).click();
+      await expect.poll(() => runner.getAttribute("data-state"), {timeout: 5_000}).toBe("running");
+      await expect.poll(() => runner.getAttribute("data-state"), {timeout: 110_000, interval: 500}).toBe("done");
+      expect(await runner.locator("progress").evaluate((p) => (p as HTMLProgressElement).value / (p as HTMLProgressElement).max)).toBe(1);
+      await settle(view.page);
+      const after = await figureSignature(figure);
+      expect(after).not.toBe(before);
+      expect(await figure.textContent()).toContain("dashed: this browser");
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("restores its controls from the URL and explains a bad value", async () => {
+    const good = await site.open("/throughput?metric=ns&anchors=off");
+    try {
+      expect(await good.page.getByLabel("ns per element").isChecked()).toBe(true);
+      expect(await good.page.getByLabel("show anchor lines").isChecked()).toBe(false);
+      good.expectClean();
+    } finally {
+      await good.close();
+    }
+    const bad = await site.open("/throughput?metric=speed");
+    try {
+      expect(await bad.page.locator(".sn-error[role=alert]").textContent()).toContain("metric must be one of rate, ns; using rate");
+      expect(await bad.page.getByLabel("transforms per second").isChecked()).toBe(true);
+      bad.expectClean();
+    } finally {
+      await bad.close();
+    }
+  });
+});
+
 function countCircles(svgMarkup: string): number {
   return (svgMarkup.match(/<circle/g) ?? []).length;
 }
