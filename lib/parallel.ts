@@ -53,6 +53,15 @@ interface ThreadHandle {
   terminate(): Promise<unknown> | void;
 }
 
+/**
+ * Imports a Node built-in by a computed name, so that browser bundlers (Framework's, Vite's) leave
+ * the import alone instead of trying to resolve it; only ever called when running in Node.
+ */
+function nodeBuiltin<T>(name: string): Promise<T> {
+  const specifier = `node:${name}`;
+  return import(/* @vite-ignore */ specifier) as Promise<T>;
+}
+
 function isNode(): boolean {
   const p = (globalThis as {process?: {versions?: {node?: string}}}).process;
   return !!p?.versions?.node;
@@ -60,7 +69,7 @@ function isNode(): boolean {
 
 async function spawn(): Promise<ThreadHandle> {
   if (isNode()) {
-    const {Worker} = await import("node:worker_threads");
+    const {Worker} = await nodeBuiltin<typeof import("node:worker_threads")>("worker_threads");
     const w = new Worker(WORKER_SOURCE, {eval: true});
     w.unref();
     return {
@@ -99,7 +108,7 @@ export function parallelUnavailableReason(): string | null {
 /** Logical cores available to this process (1 if unknown). */
 export async function hardwareThreads(): Promise<number> {
   if (isNode()) {
-    const os = await import("node:os");
+    const os = await nodeBuiltin<typeof import("node:os")>("os");
     return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
   }
   const nav = (globalThis as {navigator?: {hardwareConcurrency?: number}}).navigator;

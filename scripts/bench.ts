@@ -164,9 +164,12 @@ if (!table) {
       kernel: r.kernel, n: `2^${r.log2n}`, "transforms/s": fmt(r.transformsPerSecond as number), "ns/elem": fmt(r.nsPerElement as number),
       "median ms": fmt(r.medianMs as number), "min ms": fmt(r.minMs as number), "max ms": fmt(r.maxMs as number)
     })));
-    console.log("Against FFHT, scaled to this machine through the naive JS loop (radix2) measured in this run:");
-    console.table(anchorComparison((result.wht as {rows: never[]}).rows).map((r) => ({
-      n: `2^${r.log2n}`, "machine factor": fmt(r.machineFactor), "FFHT-equivalent/s": fmt(r.ffhtEquivalent), "wasm-simd/s": fmt(r.simd), "× FFHT": fmt(r.ratio)
+    const cmp = anchorComparison((result.wht as {rows: never[]}).rows);
+    console.log(`Against ANCHORS.md, carried to this machine by the naive JS loop (radix2) measured in this run` +
+      ` (machine factor ${cmp[0] ? fmt(cmp[0].machineFactor) : "?"}; fastest repeats):`);
+    console.table(cmp.map((r) => ({
+      n: `2^${r.log2n}`, "naive factor at n": fmt(r.sizeFactor), "FFHT-equivalent/s": fmt(r.ffhtEquivalent), "wasm-simd/s": fmt(r.simd),
+      "× FFHT": fmt(r.ratio), "× WASM prototype": fmt(r.prototypeRatio), "scalar × good scalar": r.scalarRatio === null ? "" : fmt(r.scalarRatio)
     })));
   }
   if (result.batch) {

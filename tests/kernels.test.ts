@@ -265,3 +265,50 @@ describe("models on the kernels", () => {
     }
   });
 });
+
+describe("benchmark plumbing (lib/bench.ts, lib/kernels/anchors.ts; no timing is asserted)", () => {
+  it("carries FFHT over through the naive loop: half-speed naive and 0.4×FFHT-speed SIMD give ratio 0.8", async () => {
+    const {ANCHORS, anchorComparison} = await import("../lib/kernels/anchors.js");
+    const rows = ANCHORS.flatMap((a) => [
+      {kernel: "radix2", log2n: a.log2n, minMs: 1000 / (0.5 * a.naiveJs)},
+      {kernel: "wasm-simd", log2n: a.log2n, minMs: 1000 / (0.4 * a.ffht)}
+    ]);
+    const cmp = anchorComparison(rows);
+    expect(cmp.length).toBe(ANCHORS.length);
+    for (const c of cmp) {
+      expect(c.machineFactor).toBeCloseTo(0.5, 12);
+      expect(c.ratio).toBeCloseTo(0.8, 12);
+      expect(c.scalarRatio).toBeNull();
+    }
+    expect(anchorComparison([])).toEqual([]);
+  });
+
+  it("runWhtBenchmark, runBatchBenchmark and runLayerBenchmark return one well-formed row per case", async () => {
+    const {kernelNames, runBatchBenchmark, runLayerBenchmark, runWhtBenchmark} = await import("../lib/bench.js");
+    expect(kernelNames()).toEqual(["radix2", "scalar", "wasm-simd", "wasm-simd+copy"]);
+    const progress: string[] = [];
+    const wht = await runWhtBenchmark({sizes: [16, 1024], repeats: 2, minTimeMs: 1, onProgress: (d, t, l) => progress.push(`${d}/${t} ${l}`)});
+    expect(wht.rows.map((r) => `${r.kernel} ${r.log2n}`)).toEqual(kernelNames().flatMap((k) => [`${k} 4`, `${k} 10`]));
+    for (const r of wht.rows) {
+      expect(r.minMs).toBeGreaterThan(0);
+      expect(r.minMs).toBeLessThanOrEqual(r.medianMs);
+      expect(r.medianMs).toBeLessThanOrEqual(r.maxMs);
+      expect(r.transformsPerSecond).toBeCloseTo(1000 / r.medianMs, 6);
+      expect(r.nsPerElement).toBeCloseTo((r.medianMs * 1e6) / r.n, 6);
+    }
+    expect(progress[0]).toBe("0/8 radix2 n=2^4");
+    expect(progress[progress.length - 1]).toBe("8/8 done");
+    const batch = await runBatchBenchmark({sizes: [64], count: 32, threads: [1, 2], repeats: 1, minTimeMs: 1});
+    expect(batch.rows.map((r) => r.threads)).toEqual([1, 2]);
+    expect(batch.rows[0].speedup).toBe(1);
+    const layer = await runLayerBenchmark({switchWidth: 256, denseWidth: 16, batches: [2], repeats: 1, minTimeMs: 1});
+    expect(layer.rows.map((r) => `${r.layer}/${r.implementation}`)).toEqual([
+      "switchnet4/js", "dense/js", "switchnet4 model/js", "dense model/js",
+      "switchnet4/wasm-simd", "dense/wasm-simd",
+      "switchnet4/wasm-simd+copy", "dense/wasm-simd+copy", "switchnet4 model/wasm-simd (model arrays)", "dense model/wasm-simd (model arrays)"
+    ]);
+    for (const r of layer.rows) expect(r.msPerSample).toBeCloseTo(r.medianMs / 2, 9);
+    expect(layer.rows[0].connections).toBe(2 * 256 * Math.log2(256));
+    expect(layer.rows[1].connections).toBe(16 * 16);
+  });
+});
