@@ -223,7 +223,8 @@ export function createPlayground(options: PlaygroundOptions): Playground {
   const handlers: ControlHandlers = {
     onState: setState,
     onCsvFile: (file) => void readCsv(file),
-    onImageFile: (file) => void readImage(file)
+    onImageFile: (file) => void readImage(file),
+    hasFile: (family) => custom?.kind === (family === "csv" ? "csv" : "image")
   };
 
   async function readCsv(file: File): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import {GROUP_SIZES, MODEL_KINDS, PROJECTION_KINDS} from "../lib/types.js";
 import {
-  cloneState, DATASETS, datasetFamily, defaultModel, LIMITS, LOSSES, MODEL_LABELS, OPTIMIZERS, usesWht,
+  cloneState, DATASETS, datasetFamily, defaultModel, defaultNoise, LIMITS, LOSSES, MODEL_LABELS, OPTIMIZERS, usesWht,
   type ModelSettings, type PlaygroundState
 } from "./playground-state.js";
 
@@ -17,6 +17,8 @@ export interface ControlHandlers {
   onState(next: PlaygroundState, scope: ChangeScope): void;
   onCsvFile(file: File): void;
   onImageFile(file: File): void;
+  /** Whether the reader's file for a dataset of this family has been read already. */
+  hasFile(family: "csv" | "upload"): boolean;
 }
 
 type Option = {value: string; label: string};
@@ -76,14 +78,24 @@ export function dataControls(state: PlaygroundState, handlers: ControlHandlers):
     handlers.onState(next, "data");
   };
   const family = datasetFamily(state.dataset);
-  box.append(
-    field("Dataset", select("dataset", DATASETS.map((d) => ({value: d.name, label: d.label})), state.dataset, (v) => change((s) => {
+  const csv = fileInput("csv-file", ".csv,.tsv,.txt,text/csv,text/plain", handlers.onCsvFile);
+  const image = fileInput("image-file", "image/*", handlers.onImageFile);
+  const dataset = select("dataset", DATASETS.map((d) => ({value: d.name, label: d.label})), state.dataset, (v) => {
+    const f = datasetFamily(v);
+    if ((f === "csv" || f === "upload") && !handlers.hasFile(f)) {
+      // Nothing to train on yet: ask for the file; choosing it switches the dataset.
+      dataset.value = state.dataset;
+      (f === "csv" ? csv : image).click();
+      return;
+    }
+    change((s) => {
       s.dataset = v;
-      const f = datasetFamily(v);
+      s.noise = defaultNoise(v);
       if (f === "1d" || f === "image" || f === "upload") s.loss = "mse";
       else if (f === "2d") s.loss = "softmax-cross-entropy";
-    })))
-  );
+    });
+  });
+  box.append(field("Dataset", dataset));
   if (family === "2d" || family === "1d") {
     box.append(
       field("Noise", numberInput("noise", state.noise, LIMITS.noise, 0.01, (v) => change((s) => { s.noise = v; })), "standard deviation of the Gaussian noise"),
@@ -91,8 +103,6 @@ export function dataControls(state: PlaygroundState, handlers: ControlHandlers):
     );
   }
   box.append(field("Seed", numberInput("seed", state.seed, LIMITS.seed, 1, (v) => change((s) => { s.seed = v; })), "seeds the data, the initial weights and the batches"));
-  const csv = fileInput("csv-file", ".csv,.tsv,.txt,text/csv,text/plain", handlers.onCsvFile);
-  const image = fileInput("image-file", "image/*", handlers.onImageFile);
   box.append(field("Your CSV", csv, "numeric columns; the last column is the target (text labels make classes)"));
   box.append(field("Your picture", image, "scaled down to at most 40 pixels a side"));
   return box;

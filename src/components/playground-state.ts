@@ -46,6 +46,11 @@ export function datasetFamily(name: string): DatasetFamily {
   return found.family;
 }
 
+/** The noise a dataset starts with when chosen (the Gaussians' spread is their noise). */
+export function defaultNoise(name: string): number {
+  return name === "gaussians" ? 0.2 : 0.05;
+}
+
 /** One model trained side by side with the others. Group size and projection only matter for some kinds. */
 export interface ModelSettings {
   kind: ModelKind;

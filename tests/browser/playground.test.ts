@@ -216,7 +216,10 @@ describe("Learned functions playground", () => {
       // The page keeps working: a good CSV becomes the dataset and trains.
       const rows = ["x,y,label"];
       for (let i = 0; i < 60; i++) rows.push(`${(i % 10) / 10},${Math.floor(i / 10) / 6},${i % 10 < 5 ? "left" : "right"}`);
-      await page.locator('[data-control="csv-file"]').setInputFiles({name: "good.csv", mimeType: "text/csv", buffer: Buffer.from(rows.join("\n"))});
+      // Picking "Your own CSV…" from the menu asks for the file (and changes nothing until one is chosen).
+      const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.locator('[data-control="dataset"]').selectOption("csv")]);
+      expect(await controlValue(page, "dataset")).toBe("spiral");
+      await chooser.setFiles({name: "good.csv", mimeType: "text/csv", buffer: Buffer.from(rows.join("\n"))});
       await page.waitForFunction(() => (document.querySelector('[data-control="dataset"]') as HTMLSelectElement | null)?.value === "csv");
       await page.locator(".pg-data", {hasText: "good.csv: classification, 2 inputs → 2 outputs"}).waitFor();
       await page.waitForSelector('.pg-card[data-model="0"][data-train-loss] canvas');

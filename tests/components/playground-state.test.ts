@@ -4,6 +4,7 @@ import {
   cloneState,
   decodeModel,
   decodeState,
+  defaultNoise,
   defaultState,
   encodeModel,
   encodeState,
@@ -124,6 +125,14 @@ describe("URL state codec", () => {
     const query = encodeState(custom);
     expect(decodeState("#" + query).state).toEqual(custom);
     expect(decodeState("?" + new URLSearchParams({models: "dense:9:1"}).toString()).state.models[0].width).toBe(9);
+  });
+});
+
+describe("defaultNoise", () => {
+  it("gives the Gaussians their spread and the rest a light jitter", () => {
+    expect(defaultNoise("gaussians")).toBe(0.2);
+    expect(defaultNoise("spiral")).toBe(0.05);
+    expect(defaultNoise("sine")).toBe(0.05);
   });
 });
 
