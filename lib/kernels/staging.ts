@@ -12,9 +12,12 @@ let scratchBytes = 0;
 
 function scratch(bytes: number): number {
   if (bytes > scratchBytes) {
+    const want = Math.max(bytes, Math.min(2 * scratchBytes, bytes + (64 << 20)));
     if (scratchPtr) freeBytes(scratchPtr);
-    scratchBytes = Math.max(bytes, Math.min(2 * scratchBytes, bytes + (64 << 20)));
-    scratchPtr = allocBytes(scratchBytes);
+    scratchPtr = 0;
+    scratchBytes = 0;
+    scratchPtr = allocBytes(want); // may throw: then no scratch is held
+    scratchBytes = want;
   }
   return scratchPtr;
 }

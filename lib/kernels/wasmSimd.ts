@@ -16,9 +16,12 @@ let scratchBytes = 0;
 
 function scratch(bytes: number): number {
   if (bytes > scratchBytes) {
+    const want = Math.max(bytes, Math.min(2 * scratchBytes, bytes + (64 << 20)));
     if (scratchPtr) freeBytes(scratchPtr);
-    scratchBytes = Math.max(bytes, 2 * scratchBytes);
-    scratchPtr = allocBytes(scratchBytes);
+    scratchPtr = 0;
+    scratchBytes = 0;
+    scratchPtr = allocBytes(want); // may throw: then no scratch is held
+    scratchBytes = want;
   }
   return scratchPtr;
 }
@@ -50,7 +53,14 @@ export function createWasmSimdKernel(w: WhtExports): WhtKernel {
         run(w, x, x.byteOffset, size, from, normalize);
         return;
       }
-      const ptr = scratch(x.byteLength);
+      let ptr: number;
+      try {
+        ptr = scratch(x.byteLength);
+      } catch {
+        // No room in the kernel memory for a copy (arrays of hundreds of MiB): stay in JS.
+        scalarKernel.transform(x, size, from, normalize);
+        return;
+      }
       const inside = new Float32Array(wasmMemory().memory.buffer, ptr, x.length);
       inside.set(x);
       run(w, inside, ptr, size, from, normalize);
