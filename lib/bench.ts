@@ -127,8 +127,9 @@ export async function runWhtBenchmark(opts: BenchOptions & {sizes?: number[]; ke
   const rows: WhtBenchRow[] = [];
   const total = sizes.length * kernels.length;
   let done = 0;
-  for (const kernel of kernels) {
-    for (const n of sizes) {
+  // Sizes outermost: the kernels compared at one size run close together in time.
+  for (const n of sizes) {
+    for (const kernel of kernels) {
       const label = `${kernel} n=2^${Math.log2(n)}`;
       opts.onProgress?.(done, total, label);
       let timing: Timing;
@@ -155,6 +156,7 @@ export async function runWhtBenchmark(opts: BenchOptions & {sizes?: number[]; ke
     }
   }
   opts.onProgress?.(done, total, "done");
+  rows.sort((a, b) => kernels.indexOf(a.kernel) - kernels.indexOf(b.kernel) || a.n - b.n);
   return {rows};
 }
 
