@@ -10,7 +10,7 @@ import {errorRows} from "../src/components/capacity-error-chart.js";
 import {capacityRows} from "../src/components/capacity-memorise-chart.js";
 import {curveRows} from "../src/components/capacity-curves-chart.js";
 import {matchTableRows} from "../src/components/capacity-tables.js";
-import {sentence, verdicts, type StandingLike} from "../src/components/capacity-answer.js";
+import {largestCompletePoint, sentence, verdicts, type StandingLike} from "../src/components/capacity-answer.js";
 
 const config = {...TINY, seeds: [1, 2]};
 const store = memoryStore();
@@ -111,6 +111,17 @@ describe("verdicts", () => {
     expect(v.find((x) => x.budget === "params")!.clear).toBe(false);
     expect(sentence(edges, "the smooth target")).toBe(
       "Under equal connections, dense (W = 1) is best on the smooth target (0.20 against 0.40 for the runner-up, Switch Net 4 (m = 4) (W = 1); 2 contenders, at least 3 seeds). Its range over seeds does not overlap any other's.");
+  });
+
+  it("largestCompletePoint skips reference widths where some contender has no result yet", () => {
+    const at = (refWidth: number, budget: string, contender: string): StandingLike => ({
+      task: "smooth", budget, refWidth, contender, width: 1, fixed: null, capacity: null, plateau: {mean: 1, min: 1, max: 1, n: 1}
+    });
+    const rows = [at(256, "edges", "dense"), at(256, "edges", "butterfly"), at(256, "params", "dense"), at(256, "params", "butterfly"),
+      at(1024, "edges", "dense"), at(1024, "edges", "butterfly"), at(1024, "params", "dense"), at(65536, "edges", "dense")];
+    expect(largestCompletePoint(rows, "smooth", "plateau", 2)).toBe(256);
+    expect(largestCompletePoint(rows, "smooth", "plateau", 1)).toBe(65536);
+    expect(largestCompletePoint(rows, "smooth", "plateau", 3)).toBeNull();
   });
 
   it("ranks capacity with the largest first", () => {

@@ -1,0 +1,65 @@
+/**
+ * Memorisation capacity against budget: the largest number of random pairs each contender fits
+ * below the stated error (mean over seeds, bars from min to max), one panel per budget.
+ */
+import * as Plot from "@observablehq/plot";
+import {BUDGET_SHORT, contenderColor, label} from "./capacity-colors.js";
+
+export interface CapacityLike {
+  task: string;
+  budget: string;
+  refWidth: number;
+  target: number;
+  contender: string;
+  width: number;
+  parameterCount: number;
+  capacity: {mean: number; min: number; max: number; n: number} | null;
+  capacityPerParameter: {mean: number} | null;
+}
+
+export interface CapacityRow {
+  budget: string;
+  refWidth: number;
+  target: number;
+  contender: string;
+  width: number;
+  parameterCount: number;
+  mean: number;
+  min: number;
+  max: number;
+  seeds: number;
+  perParameter: number;
+}
+
+export function capacityRows(summary: readonly CapacityLike[]): CapacityRow[] {
+  return summary.filter((r) => r.task === "memorise" && r.capacity !== null).map((r) => ({
+    budget: BUDGET_SHORT[r.budget] ?? r.budget, refWidth: r.refWidth, target: r.target, contender: label(r.contender),
+    width: r.width, parameterCount: r.parameterCount, mean: r.capacity!.mean, min: r.capacity!.min, max: r.capacity!.max,
+    seeds: r.capacity!.n, perParameter: r.capacityPerParameter?.mean ?? NaN
+  }));
+}
+
+export function capacityChart(rows: CapacityRow[], {width = 640}: {width?: number} = {}): HTMLElement | SVGSVGElement {
+  return Plot.plot({
+    width,
+    height: 320,
+    marginLeft: 56,
+    marginBottom: 44,
+    fx: {label: null, domain: Object.values(BUDGET_SHORT)},
+    x: {type: "log", label: "budget of the reference Switch Net 4 layer (per layer) →", tickFormat: "~s", ticks: 4},
+    y: {type: "log", label: "↑ random pairs memorised (largest N)", grid: true, tickFormat: "~s"},
+    color: contenderColor(),
+    marks: [
+      Plot.frame({stroke: "#ccc"}),
+      Plot.ruleX(rows, {fx: "budget", x: "target", y1: (d: CapacityRow) => Math.max(1, d.min), y2: "max", stroke: "contender", strokeOpacity: 0.6}),
+      Plot.line(rows, {fx: "budget", x: "target", y: (d: CapacityRow) => Math.max(1, d.mean), stroke: "contender", sort: "target", strokeWidth: 1.5}),
+      Plot.dot(rows, {fx: "budget", x: "target", y: (d: CapacityRow) => Math.max(1, d.mean), fill: "contender", r: 3.5}),
+      Plot.tip(rows, Plot.pointer({
+        fx: "budget", x: "target", y: (d: CapacityRow) => Math.max(1, d.mean),
+        title: (d: CapacityRow) => `${d.contender}, W = ${d.width.toLocaleString("en-US")}, ${d.parameterCount.toLocaleString("en-US")} stored parameters\n` +
+          `memorised ${d.mean.toFixed(0)} pairs on average (min ${d.min}, max ${d.max}, ${d.seeds} seeds)\n` +
+          `${d.perParameter.toFixed(3)} pairs per stored parameter`
+      }))
+    ]
+  });
+}
