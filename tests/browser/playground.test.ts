@@ -339,4 +339,35 @@ describe("Learned functions playground", () => {
       await view.close();
     }
   });
+
+  it("1-D curves draw the learned curve over the points, and learn", async () => {
+    const view = await site.open("/playground?data=sine&loss=mse&models=switchnet4:32:3:4:subrandom", {waitFor: ".pg-card canvas"});
+    try {
+      const {page} = view;
+      await page.waitForSelector('.pg-card[data-model="0"][data-train-loss]');
+      const before = await trainLoss(page);
+      for (let i = 1; i <= 5; i++) {
+        await page.locator('[data-action="step"]').click();
+        await waitForStep(page, 10 * i);
+      }
+      expect(await trainLoss(page)).toBeLessThan(before);
+      // The curve is drawn in the first class colour (orange), the points in the second (blue).
+      const [orange, blue] = await page.locator('.pg-card[data-model="0"] canvas').evaluate((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let o = 0, b = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (Math.abs(data[i] - 245) + Math.abs(data[i + 1] - 147) + Math.abs(data[i + 2] - 34) < 30) o++;
+          if (Math.abs(data[i] - 8) + Math.abs(data[i + 1] - 119) + Math.abs(data[i + 2] - 189) < 30) b++;
+        }
+        return [o, b];
+      });
+      expect(orange).toBeGreaterThan(300);
+      expect(blue).toBeGreaterThan(300);
+      expect(await page.locator(".pg-data").innerText()).toContain("sine: regression, 1 input → 1 output");
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
 });
