@@ -87,15 +87,18 @@ function parseArgs(argv: string[]): Args {
 
 function fileStore(path: string): ResultStore {
   let records: ResultRecord[] = [];
-  if (existsSync(path)) {
+  const read = (): ResultRecord[] => {
+    if (!existsSync(path)) return [];
     const parsed = parseResults(readFileSync(path, "utf8"));
-    records = parsed.records;
     if (parsed.truncated > 0) process.stderr.write(`note: ignored a cut-off last line in ${path}\n`);
-  } else {
-    mkdirSync(dirname(path), {recursive: true});
-  }
+    return parsed.records;
+  };
+  if (existsSync(path)) records = read();
+  else mkdirSync(dirname(path), {recursive: true});
   return {
     records: () => records,
+    // Other sweeps may append to the same file: see what they finished.
+    reload: () => (records = read()),
     append(record) {
       validateRecord(record);
       // One write per line (O_APPEND): two sweeps may share a file.

@@ -119,6 +119,20 @@ describe("the tiny experiment", () => {
     expect(resumed.all.filter((r) => r.type === "tune").length).toBe(store.all.filter((r) => r.type === "tune").length);
   });
 
+  it("skips runs another process finished meanwhile (store.reload)", () => {
+    const all = runs(store.all);
+    const tunes = store.all.filter((r) => r.type === "tune");
+    // The other process has finished every other run; this one starts knowing none of them.
+    const theirs = all.filter((_, i) => i % 2 === 0);
+    const shared = memoryStore([...tunes]);
+    const result = runExperiment(config, {store: {...shared, reload: () => [...tunes, ...theirs, ...shared.all]}, createModel});
+    expect(result.skipped).toBe(theirs.length);
+    expect(result.ran).toBe(plan.length - theirs.length);
+    const ranKeys = new Set(runs(shared.all).map((r) => r.key));
+    for (const r of theirs) expect(ranKeys.has(r.key), r.key).toBe(false);
+    expect(ranKeys.size + theirs.length).toBe(plan.length);
+  });
+
   it("stops cleanly between runs when asked", () => {
     let calls = 0;
     const r = runExperiment(config, {store: memoryStore(), createModel, shouldStop: () => ++calls > 3});

@@ -18,10 +18,14 @@ import {memorisationCapacity, memoriseProbe} from "./memorise.js";
 import {SCHEMA_VERSION, validateRecord, type ResultRecord, type RunRecord, type Snapshot, type TaskKind, type TuneRecord} from "./schema.js";
 import {taskDataset, taskShape, validationDataset} from "./tasks.js";
 
-/** Where records go. `records()` is read once at the start of a sweep. */
+/**
+ * Where records go. `records()` is read at the start of a sweep; `reload()`, when given, is
+ * called before each run so that runs another process has finished meanwhile are skipped.
+ */
 export interface ResultStore {
   records(): ResultRecord[];
   append(record: ResultRecord): void;
+  reload?(): ResultRecord[];
 }
 
 /** A store that keeps everything in memory. */
@@ -284,8 +288,22 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
     });
   };
   let ran = 0;
+  let skipped = plan.length - todo.length;
   for (const item of todo) {
-    if (options.shouldStop?.()) return {ran, skipped: plan.length - todo.length, stopped: true};
+    if (options.shouldStop?.()) return {ran, skipped, stopped: true};
+    if (store.reload) {
+      for (const r of store.reload()) {
+        if (r.type === "run") doneKeys.add(r.key);
+        else if (r.type === "tune" && !tuned.has(r.key)) tuned.set(r.key, r.chosen);
+      }
+      if (doneKeys.has(item.key)) {
+        // Another process finished it while this one was busy.
+        skipped++;
+        done++;
+        doneCost += item.cost;
+        continue;
+      }
+    }
     const label = `${item.task} ${item.contender.id} W=${item.width} seed ${item.seed}`;
     report(label);
     let learningRate = tuned.get(item.tuneKey);
@@ -303,7 +321,7 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
     doneCost += item.cost;
   }
   report("done");
-  return {ran, skipped: plan.length - todo.length, stopped: false};
+  return {ran, skipped, stopped: false};
 }
 
 /** The budget points of a run record under a config (the inverse of the plan's dedup). */
