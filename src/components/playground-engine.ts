@@ -23,6 +23,11 @@ export type CustomData =
 export const PLANE_GRID = 64;
 export const MIN_PLANE_GRID = 24;
 export const CURVE_POINTS = 200;
+/**
+ * Most parameters one model may have in the page: with gradients and Adam's two buffers that is
+ * 16 bytes a parameter, 512 MiB here. Larger models belong in scripts, not in a browser tab.
+ */
+export const MAX_PAGE_PARAMETERS = 2 ** 25;
 /** Size the built-in pictures are drawn at. */
 export const PICTURE_SIZE = 32;
 
@@ -217,7 +222,12 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
   const loss = effectiveLoss(state.loss, dataset, notes);
   const models = state.models.map((settings, i) => {
     try {
-      return createModel(specFor(settings, dataset, state.seed));
+      const spec = specFor(settings, dataset, state.seed);
+      const total = modelCounts(spec).parameterCount;
+      if (total > MAX_PAGE_PARAMETERS) {
+        fail(`this model would have ${total.toLocaleString("en-US")} parameters; the page trains at most ${MAX_PAGE_PARAMETERS.toLocaleString("en-US")} per model (reduce the width or depth)`);
+      }
+      return createModel(spec);
     } catch (error) {
       if (error instanceof SwitchNetError) fail(`model ${i + 1} (${MODEL_LABELS[settings.kind]}): ${error.message}`);
       throw error;

@@ -142,6 +142,14 @@ describe("createSession", () => {
     expect(() => other.importWeights(3, "{}")).toThrow("model index must be between 0 and 0, got 3");
   });
 
+  it("refuses a model too large for a browser tab before allocating it", () => {
+    const s = state((s) => { s.models = [{kind: "dense", width: 4096, depth: 3, groupSize: 4, projection: "subrandom"}]; });
+    // Layers 3 → 4096 → 4096 → 4096 → 2 (the constant input makes 3), weights plus biases.
+    const total = (3 * 4096 + 4096) + 2 * (4096 * 4096 + 4096) + (4096 * 2 + 2);
+    expect(total).toBe(33_587_202);
+    expect(() => createSession(s)).toThrow(/^model 1 \(Dense\): this model would have 33,587,202 parameters; the page trains at most 33,554,432 per model \(reduce the width or depth\)$/);
+  });
+
   it("a model that cannot take the data is named with the library's reason", () => {
     const header = Array.from({length: 20}, (_, i) => `f${i}`).join(",") + ",y";
     const rows = Array.from({length: 30}, (_, r) => Array.from({length: 21}, (_, c) => ((r * 7 + c * 3) % 11) / 10).join(","));
