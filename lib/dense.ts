@@ -211,7 +211,7 @@ export function createDense(spec: ResolvedModelSpec): Model {
     forward(input: Float32Array, batchSize: number): Float32Array {
       const rows = batchSize;
       if (rows > capacity) {
-        acts = sizes.slice(0, layers).map((s) => kernelArray(rows * s));
+        acts = sizes.slice(0, layers).map((s) => kernelArray(rows * s, {internal: true}));
         gradStores = [];
         capacity = rows;
       }
@@ -226,7 +226,7 @@ export function createDense(spec: ResolvedModelSpec): Model {
     },
     backward(gradOutput: Float32Array): Float32Array {
       const rows = batch;
-      if (gradStores.length === 0) gradStores = [kernelArray(capacity * widest), kernelArray(capacity * widest)];
+      if (gradStores.length === 0) gradStores = [kernelArray(capacity * widest, {internal: true}), kernelArray(capacity * widest, {internal: true})];
       let gy = gradStores[0].subarray(0, rows * spec.outputSize);
       gy.set(gradOutput);
       let which = 1;

@@ -237,9 +237,9 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
 
   const ensure = (rows: number) => {
     if (rows <= capacity) return;
-    placedStore = kernelArray(rows * n);
+    placedStore = kernelArray(rows * n, {internal: true});
     rmsStore = new Float32Array(rows);
-    actStores = Array.from({length: depth + 1}, () => kernelArray(rows * n));
+    actStores = Array.from({length: depth + 1}, () => kernelArray(rows * n, {internal: true}));
     gradStores = [];
     capacity = rows;
   };
@@ -270,7 +270,7 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     },
     backward(gradOutput: Float32Array): Float32Array {
       const rows = batch;
-      if (gradStores.length === 0) gradStores = [kernelArray(capacity * n), kernelArray(capacity * n)];
+      if (gradStores.length === 0) gradStores = [kernelArray(capacity * n, {internal: true}), kernelArray(capacity * n, {internal: true})];
       let g = view(gradStores[0], rows);
       let gNext = view(gradStores[1], rows);
       g.fill(0);

@@ -174,10 +174,18 @@ export async function createPool(options: {threads?: number} = {}): Promise<WhtP
       w.post({type: "call", id, module: "kernels", fn, args});
     });
 
+  // One batch at a time: a second call waits for the first (they would share the scratch block).
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
   return {
     threads: workers.length + 1,
     fallbackReason: wanted > 1 && workers.length === 0 ? reason : null,
-    async whtBatch(x, opts) {
+    whtBatch: (x, opts) => serial(async () => {
       if (closed) fail("this pool was closed");
       const {size, from, normalize} = checkWhtBatch(x, opts);
       const count = x.length / size;
@@ -206,7 +214,7 @@ export async function createPool(options: {threads?: number} = {}): Promise<WhtP
       await Promise.all(jobs);
       if (data !== x) x.set(data);
       return x;
-    },
+    }),
     async close() {
       closed = true;
       scratch?.free();

@@ -56,6 +56,12 @@ describe("worker pool", () => {
     }
   });
 
+  it("runs overlapping calls one after the other with the right results", async () => {
+    const xs = [1, 2, 3, 4].map((k) => randomVector(4096 * 8, 100 + k));
+    const got = await Promise.all(xs.map((x) => pool.whtBatch(x.slice(), {size: 4096, normalize: true})));
+    got.forEach((g, k) => expectSameBits(g, whtBatch(xs[k].slice(), {size: 4096, normalize: true}), `call ${k}`));
+  });
+
   it("works in place on tensors allocated in the kernel memory", async () => {
     const t = allocate(4096 * 16);
     try {

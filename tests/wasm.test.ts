@@ -214,6 +214,9 @@ describe("model arrays in the kernel memory", () => {
     expect(a.every((v) => v === 0)).toBe(true);
     expect(inWasmMemory(a)).toBe(true);
     expect(kernelArray(0).length).toBe(0);
+    const w = kernelArray(64, {internal: true});
+    expect(inWasmMemory(w)).toBe(true);
+    expect(w.every((v) => v === 0)).toBe(true);
     expect(() => kernelArray(-2)).toThrow(/n must be at least 0, got -2/);
   });
 

@@ -169,12 +169,15 @@ export function allocate(n: number): WasmTensor {
   };
 }
 
-// ---- long-lived arrays for models ----------------------------------------------------------
+// ---- arrays for models ------------------------------------------------------------------------
 
-/** Bytes of kernel memory that `kernelArray` may hand out in all (it never frees them). */
+/** Bytes of kernel memory that `kernelArray` may hand out for arrays callers can see (never freed). */
 export const RESIDENT_BUDGET = 2 ** 30;
 let residentBytes = 0;
 let residentAllowed = false;
+
+/** Frees a model's internal workspace when its view is garbage-collected. */
+const workspaces = typeof FinalizationRegistry === "function" ? new FinalizationRegistry<number>((ptr) => freeBytes(ptr)) : null;
 
 /** Called once the kernels are loaded: from then on `kernelArray` may place arrays in their memory. */
 export function allowResidentArrays(allowed: boolean): void {
@@ -182,19 +185,26 @@ export function allowResidentArrays(allowed: boolean): void {
 }
 
 /**
- * A zeroed Float32Array for a model's parameters, gradients or workspaces: inside the kernel
- * memory when the kernels are loaded and the memory is shared (so views never detach and kernels
- * work on it without copying), otherwise an ordinary array. Kernel-memory arrays are never freed
- * (a subarray kept by a caller must never see its memory reused), so at most RESIDENT_BUDGET bytes
- * are handed out; later requests get ordinary arrays, which work the same, with copies.
+ * A zeroed Float32Array for a model: inside the kernel memory when the kernels are loaded and the
+ * memory is shared (so views never detach and kernels work on it without copying), otherwise an
+ * ordinary array, which works the same, with copies.
+ *
+ * `internal: true` is for workspaces that never leave their owner (not even as a subarray): their
+ * space is freed when the returned view is garbage-collected. Arrays callers can see (parameters,
+ * gradients) are never freed, since a subarray kept by a caller must never see its memory reused;
+ * at most RESIDENT_BUDGET bytes of those are handed out, later ones are ordinary arrays.
  */
-export function kernelArray(n: number): Float32Array {
+export function kernelArray(n: number, options: {internal?: boolean} = {}): Float32Array {
   checkInteger("n", n, 0);
-  if (!residentAllowed || n === 0 || !wasmMemory().shared || residentBytes + 4 * n > RESIDENT_BUDGET) return new Float32Array(n);
+  const internal = options.internal === true && workspaces !== null;
+  if (!residentAllowed || n === 0 || !wasmMemory().shared) return new Float32Array(n);
+  if (!internal && residentBytes + 4 * n > RESIDENT_BUDGET) return new Float32Array(n);
   try {
     const t = allocate(n);
-    residentBytes += 4 * n;
-    return t.array;
+    const view = t.array;
+    if (internal) workspaces!.register(view, t.ptr);
+    else residentBytes += 4 * n;
+    return view;
   } catch {
     return new Float32Array(n);
   }
