@@ -16,6 +16,8 @@ export interface DiagramOptions {
   input?: ArrayLike<number>;
   /** Row to highlight at first (e.g. from the URL), or -1. */
   highlight?: number;
+  /** Called with the pinned row (or -1) when the reader taps, clicks or presses Enter on an input. */
+  onPin?: (row: number) => void;
 }
 
 export interface DiagramLayout {
@@ -74,6 +76,7 @@ const STYLE = `
 .sn-bfly.lit circle { opacity: 0.25; }
 .sn-bfly.lit circle.on { opacity: 1; stroke-width: 2; }
 .sn-bfly .hit { fill: transparent; cursor: pointer; }
+.sn-bfly .hit:focus-visible { outline: none; fill: var(--theme-foreground-faintest); }
 .sn-bfly .hit:hover + text, .sn-bfly text.on { font-weight: 700; }
 .sn-bfly text { fill: currentColor; font: 11px var(--sans-serif); }
 .sn-bfly .band { stroke: currentColor; stroke-opacity: 0.4; }
@@ -163,6 +166,11 @@ export function butterflyDiagram(graph: WiringGraph, options: DiagramOptions): S
   const inputs = svg.append("g");
   const labels: d3.Selection<SVGTextElement, undefined, null, undefined>[] = [];
   let pinned = -1;
+  const pin = (row: number) => {
+    pinned = pinned === row ? -1 : row;
+    light(pinned);
+    options.onPin?.(pinned);
+  };
   const light = (row: number) => {
     if (row < 0) {
       svg.classed("lit", false);
@@ -186,12 +194,19 @@ export function butterflyDiagram(graph: WiringGraph, options: DiagramOptions): S
       .attr("y", y[row] - layout.rowHeight / 2)
       .attr("width", x[0] + nodeRadius + 4)
       .attr("height", layout.rowHeight)
+      .attr("tabindex", 0)
+      .attr("role", "button")
+      .attr("aria-label", `input ${row}: light up its paths`)
       .on("pointerenter", () => { if (pinned < 0) light(row); })
       .on("pointerleave", () => { if (pinned < 0) light(-1); })
       .on("click", (event: Event) => {
         event.preventDefault();
-        pinned = pinned === row ? -1 : row;
-        light(pinned < 0 ? -1 : row);
+        pin(row);
+      })
+      .on("keydown", (event: KeyboardEvent) => {
+        if (event.key !== "Enter" && event.key !== " ") return;
+        event.preventDefault();
+        pin(row);
       });
     labels.push(inputs.append("text")
       .attr("x", x[0] - nodeRadius - 4)

@@ -106,6 +106,12 @@ describe("Wiring", () => {
       const lastX = await svg.locator("circle").last().getAttribute("cx");
       const litLast = await svg.locator(`circle.on[cx="${lastX}"]`).count();
       expect(litLast).toBe(16);
+      expect(view.page.url()).toContain("input=3");
+      // Keyboard: focus another input and press Enter to move the pin there.
+      await svg.locator("rect.hit[data-row='9']").focus();
+      await view.page.keyboard.press("Enter");
+      expect(await svg.getAttribute("data-highlight")).toBe("9");
+      expect(view.page.url()).toContain("input=9");
       view.expectClean();
     } finally {
       await view.close();
@@ -113,7 +119,7 @@ describe("Wiring", () => {
   });
 
   it("restores its controls from the URL", async () => {
-    const view = await site.open("/wiring?width=8&m=2&mode=full&flips=random&seed=7&x=1,-1,2");
+    const view = await site.open("/wiring?width=8&m=2&mode=full&flips=random&seed=7&x=1,-1,2&input=6");
     try {
       const page = view.page;
       expect(await page.getByLabel("8", {exact: true}).isChecked()).toBe(true);
@@ -124,6 +130,7 @@ describe("Wiring", () => {
       expect(await page.getByLabel("mini layer m").evaluate((s) => (s as HTMLSelectElement).selectedOptions[0].textContent)).toBe("2");
       expect(await page.locator("#wiring-figure svg.sn-bfly circle").count()).toBe(8 * 9); // 8 rows × (x, flips, 3 WHT stages, mini, 3 full-combiner stages)
       expect(await page.locator(".sn-error").count()).toBe(0);
+      expect(await page.locator("#wiring-figure svg.sn-bfly").getAttribute("data-highlight")).toBe("6");
       view.expectClean();
     } finally {
       await view.close();
