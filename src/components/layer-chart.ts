@@ -26,7 +26,7 @@ export function formatConnections(n: number): string {
 
 /** The facet a point belongs to: where and how it ran, and the batch. */
 export function layerGroup(p: LayerPoint): string {
-  return `${p.source === "build" ? "build machine (node)" : "this browser"} · ${p.implementation} · batch ${p.batch}`;
+  return `${p.source === "build" ? "build (node)" : "this browser"} · ${p.implementation} · batch ${p.batch}`;
 }
 
 /** Switch Net 4 speed divided by dense speed for each group that has both. */
@@ -44,7 +44,9 @@ export function layerChart(points: LayerPoint[], {width = 640}: {width?: number}
   const rows = points.map((p) => ({...p, group: layerGroup(p)}));
   const groups = Array.from(new Set(rows.map((r) => r.group)));
   const max = Math.max(...rows.map((r) => r.samplesPerSecond));
-  const label = (d: LayerPoint) => `${d.model} (${formatConnections(d.connections)} connections): ${Math.round(d.samplesPerSecond).toLocaleString("en-US")}/s`;
+  // Narrow screens get the rate only (the caption says which colour is which model).
+  const rate = (d: LayerPoint) => `${Math.round(d.samplesPerSecond).toLocaleString("en-US")}/s`;
+  const label = width < 560 ? rate : (d: LayerPoint) => `${d.model} (${formatConnections(d.connections)} connections): ${rate(d)}`;
   // About 6 px per character at 11 px: a label fits inside when its bar is longer than the text.
   const inside = (d: LayerPoint) => (d.samplesPerSecond / max) * (width - 30) > label(d).length * 6.2 + 8;
   return Plot.plot({

@@ -13,7 +13,7 @@ describe("layerRatios", () => {
       point("switchnet4", "build", "js", 50),
       point("dense", "browser", "js", 80)
     ]);
-    expect(ratios).toEqual([{group: "build machine (node) · wasm-simd · batch 1", source: "build", implementation: "wasm-simd", batch: 1, ratio: 3}]);
+    expect(ratios).toEqual([{group: "build (node) · wasm-simd · batch 1", source: "build", implementation: "wasm-simd", batch: 1, ratio: 3}]);
   });
   it("names groups by source, implementation and batch", () => {
     expect(layerGroup(point("dense", "browser", "js", 1))).toBe("this browser · js · batch 1");
