@@ -3,7 +3,7 @@
  * `allocate`) are used in place; others are copied into one reusable scratch block before the
  * call and, if the kernel writes them, copied back after it.
  */
-import {allocBytes, freeBytes, inWasmMemory, wasmMemory} from "../wasm/memory.js";
+import {allocBytes, freeBytes, inWasmMemory, memoryBuffer} from "../wasm/memory.js";
 
 export type Access = "in" | "out" | "inout";
 
@@ -30,7 +30,7 @@ export function withKernelMemory(arrays: Float32Array[], access: Access[], fn: (
   for (let i = 0; i < arrays.length; i++) if (ptrs[i] < 0) bytes += Math.ceil(arrays[i].byteLength / 64) * 64;
   if (bytes > 0) {
     let at = scratch(bytes);
-    const buffer = wasmMemory().memory.buffer;
+    const buffer = memoryBuffer();
     for (let i = 0; i < arrays.length; i++) {
       if (ptrs[i] >= 0) continue;
       ptrs[i] = at;
@@ -40,7 +40,7 @@ export function withKernelMemory(arrays: Float32Array[], access: Access[], fn: (
   }
   fn(ptrs);
   if (bytes > 0) {
-    const buffer = wasmMemory().memory.buffer;
+    const buffer = memoryBuffer();
     for (let i = 0; i < arrays.length; i++) {
       if (access[i] !== "in" && !inWasmMemory(arrays[i])) arrays[i].set(new Float32Array(buffer, ptrs[i], arrays[i].length));
     }

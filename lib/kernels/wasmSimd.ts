@@ -4,7 +4,7 @@
  * ordinary arrays are copied in and out of a reusable scratch block. Results equal the radix-2
  * reference bit for bit.
  */
-import {allocBytes, freeBytes, inWasmMemory, wasmMemory} from "../wasm/memory.js";
+import {allocBytes, freeBytes, inWasmMemory, memoryBuffer} from "../wasm/memory.js";
 import type {WhtExports} from "../wasm/runtime.js";
 import {WASM_MAX_LOG2N} from "../wasm/whtModule.js";
 import {normalizeScale, type WhtKernel} from "./kernel.js";
@@ -61,7 +61,7 @@ export function createWasmSimdKernel(w: WhtExports): WhtKernel {
         scalarKernel.transform(x, size, from, normalize);
         return;
       }
-      const inside = new Float32Array(wasmMemory().memory.buffer, ptr, x.length);
+      const inside = new Float32Array(memoryBuffer(), ptr, x.length);
       inside.set(x);
       run(w, inside, ptr, size, from, normalize);
       x.set(inside);

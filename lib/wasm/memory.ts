@@ -22,6 +22,11 @@ export interface WasmMemoryInfo {
 let info: WasmMemoryInfo | null = null;
 /** Every ArrayBuffer / SharedArrayBuffer object the memory has exposed (a view may hold an old one). */
 const buffers = new WeakSet<ArrayBufferLike>();
+/**
+ * The memory's buffer as of the last grow. Reading `memory.buffer` costs tens of nanoseconds for a
+ * shared memory, so hot paths compare against (and build views on) this cached object instead.
+ */
+let current: ArrayBufferLike | null = null;
 
 function canShare(): boolean {
   const g = globalThis as {SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean};
@@ -43,15 +48,22 @@ function createMemory(preferShared: boolean): WasmMemoryInfo {
 export function wasmMemory(): WasmMemoryInfo {
   if (!info) {
     info = createMemory(true);
-    buffers.add(info.memory.buffer);
+    current = info.memory.buffer;
+    buffers.add(current);
   }
   return info;
+}
+
+/** The kernel memory's buffer (cached; refreshed when the memory grows). */
+export function memoryBuffer(): ArrayBufferLike {
+  if (!info) wasmMemory();
+  return current!;
 }
 
 /** True if `x` is a view into the kernels' memory (so kernels can work on it in place). */
 export function inWasmMemory(x: ArrayBufferView): boolean {
   if (!info) return false;
-  if (x.buffer === info.memory.buffer) return true;
+  if (x.buffer === current) return true;
   // A shared memory hands out a new SharedArrayBuffer object after growing; old views stay valid.
   return info.shared && buffers.has(x.buffer);
 }
@@ -72,12 +84,13 @@ function grow(bytesNeeded: number): void {
   const have = memory.buffer.byteLength;
   if (bytesNeeded <= have) return;
   const pages = Math.ceil((bytesNeeded - have) / PAGE);
-  const current = have / PAGE;
+  const havePages = have / PAGE;
   // Grow by at least a quarter to keep the number of grows (and detached views) small.
-  const want = Math.min(MAX_PAGES - current, Math.max(pages, Math.ceil(current / 4)));
+  const want = Math.min(MAX_PAGES - havePages, Math.max(pages, Math.ceil(havePages / 4)));
   if (want < pages) fail(`cannot allocate: the WebAssembly memory would exceed ${MAX_PAGES * PAGE} bytes`);
   memory.grow(want);
-  buffers.add(memory.buffer);
+  current = memory.buffer;
+  buffers.add(current);
 }
 
 /** Reserves `bytes` (rounded up to 64) and returns the byte address. */
@@ -149,8 +162,7 @@ export interface WasmTensor {
 export function allocate(n: number): WasmTensor {
   checkInteger("n", n, 0);
   const ptr = allocBytes(4 * n);
-  const {memory} = wasmMemory();
-  let view = new Float32Array(memory.buffer, ptr, n);
+  let view = new Float32Array(memoryBuffer(), ptr, n);
   view.fill(0);
   let freed = false;
   return {
@@ -158,7 +170,7 @@ export function allocate(n: number): WasmTensor {
     length: n,
     get array() {
       if (freed) fail(`tensor at ${ptr} was freed`);
-      if (view.buffer !== memory.buffer) view = new Float32Array(memory.buffer, ptr, n);
+      if (view.buffer !== current) view = new Float32Array(memoryBuffer(), ptr, n);
       return view;
     },
     free() {
