@@ -308,21 +308,28 @@ function gemmNT(m: ModuleBuilder): number {
     }
   };
 
-  c.i32(0).set(i);
-  c.block().loop();
-  c.get(i).get(M).emit(op.i32_ge_s).brIf(1);
+  // Columns outermost: the four rows of B of a tile stay in L1 while every row of A passes by
+  // (rows outermost re-read all of B from memory for each row of A).
   c.i32(0).set(j);
   c.block().loop();
   c.get(j).i32(4).emit(op.i32_add).get(N).emit(op.i32_gt_s).brIf(1);
+  c.i32(0).set(i);
+  c.block().loop();
+  c.get(i).get(M).emit(op.i32_ge_s).brIf(1);
   tile(4);
+  c.get(i).i32(1).emit(op.i32_add).set(i).br(0);
+  c.end().end();
   c.get(j).i32(4).emit(op.i32_add).set(j).br(0);
   c.end().end();
   c.block().loop();
   c.get(j).get(N).emit(op.i32_ge_s).brIf(1);
+  c.i32(0).set(i);
+  c.block().loop();
+  c.get(i).get(M).emit(op.i32_ge_s).brIf(1);
   tile(1);
-  c.get(j).i32(1).emit(op.i32_add).set(j).br(0);
-  c.end().end();
   c.get(i).i32(1).emit(op.i32_add).set(i).br(0);
+  c.end().end();
+  c.get(j).i32(1).emit(op.i32_add).set(j).br(0);
   c.end().end();
   return fn.index;
 }
