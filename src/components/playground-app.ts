@@ -428,6 +428,7 @@ export function createPlayground(options: PlaygroundOptions): Playground {
         el("span", undefined, `train loss ${format(report.trainLoss)}`),
         el("span", undefined, `test loss ${format(report.testLoss)}`),
         ...(report.trainAccuracy !== undefined ? [el("span", undefined, `train acc. ${percent(report.trainAccuracy)}`), el("span", undefined, `test acc. ${percent(report.testAccuracy)}`)] : []),
+        ...(Number.isFinite(report.msPerStep) ? [el("span", "pg-muted-inline", `${report.msPerStep < 1 ? report.msPerStep.toFixed(3) : report.msPerStep.toFixed(1)} ms/step`)] : []),
         ...(report.diverged ? [el("strong", "pg-diverged", "diverged: lower the learning rate")] : [])
       );
       if (report.outputs && card.canvas) {

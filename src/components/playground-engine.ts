@@ -68,6 +68,11 @@ export interface ModelReport {
   diverged: boolean;
   /** The learned function at the view's points (null when not asked for, or view "none"). */
   outputs: Float32Array | null;
+  /**
+   * Mean wall-clock milliseconds of one training step of this model between the last two
+   * snapshots that had steps (NaN before any). Timing, not a result: it varies run to run.
+   */
+  msPerStep: number;
 }
 
 export interface Snapshot {
@@ -239,6 +244,9 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
   const {view, inputs: viewInputs} = viewFor(original, family, planeGridSize(state.models));
   const inputs = viewInputs && state.biasInput ? appendConstant(viewInputs, viewInputs.length / original.inputSize, original.inputSize) : viewInputs;
   let steps = 0;
+  const timeSpent = new Float64Array(models.length);
+  const timedSteps = new Float64Array(models.length);
+  const lastMsPerStep = new Float64Array(models.length).fill(NaN);
   const info: SessionInfo = {
     dataset: {
       name: dataset.name, task: dataset.task, inputSize: original.inputSize, outputSize: dataset.outputSize,
@@ -260,11 +268,22 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
     },
     run(count: number) {
       for (let s = 0; s < count; s++) {
-        for (const trainer of trainers) if (!trainer.state.diverged) trainer.step();
+        for (let i = 0; i < trainers.length; i++) {
+          if (trainers[i].state.diverged) continue;
+          const start = performance.now();
+          trainers[i].step();
+          timeSpent[i] += performance.now() - start;
+          timedSteps[i]++;
+        }
         steps++;
       }
     },
     snapshot(withOutputs: boolean): Snapshot {
+      for (let i = 0; i < models.length; i++) {
+        if (timedSteps[i] === 0) continue;
+        lastMsPerStep[i] = timeSpent[i] / timedSteps[i];
+        timeSpent[i] = timedSteps[i] = 0;
+      }
       return {
         step: steps,
         models: trainers.map((trainer, i) => {
@@ -274,6 +293,7 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
             trainLoss: trainEval.loss,
             testLoss: testEval.loss,
             diverged: trainer.state.diverged,
+            msPerStep: lastMsPerStep[i],
             outputs: withOutputs && inputs ? predict(models[i], inputs) : null
           };
           if (trainEval.accuracy !== undefined) report.trainAccuracy = trainEval.accuracy;
