@@ -18,6 +18,8 @@ import {
   type LayerBenchRow, type Timing
 } from "../lib/bench.js";
 import {counts} from "../lib/counts.js";
+import {createRng} from "../lib/random.js";
+import {switchNetForward} from "../lib/switchnet.js";
 import {ANCHORS, anchorComparison} from "../lib/kernels/anchors.js";
 
 const args = process.argv.slice(2);
@@ -110,8 +112,38 @@ function tfSwitchNet(W: number, m: number, batch: number): () => void {
   };
 }
 
+/**
+ * Checks the TF.js Switch Net 4 forward against lib/switchnet.ts on the same weights (W = 64), so
+ * the timed TF.js code is known to compute the same layer. Returns the largest difference.
+ */
+function tfSwitchNetCheck(): number {
+  const W = 64, m = 4, batch = 3, G = W / m;
+  const rng = createRng(7);
+  const x = Float32Array.from({length: batch * W}, () => rng.normal());
+  const w = Float32Array.from({length: 2 * m * W}, () => rng.normal());
+  const want = new Float32Array(batch * W);
+  switchNetForward(x, want, w, W, m, batch);
+  const branch = (s: number) => {
+    const out = new Float32Array(G * m * m);
+    for (let j = 0; j < W; j++) for (let o = 0; o < m; o++) out[j * m + o] = w[(j * 2 + s) * m + o];
+    return tf.tensor3d(out, [G, m, m]);
+  };
+  const got = tf.tidy(() => {
+    const xg = tf.transpose(tf.reshape(tf.tensor2d(x, [batch, W]), [batch, G, m]), [1, 0, 2]);
+    const pos = tf.relu(xg);
+    const yg = tf.add(tf.matMul(pos, branch(0)), tf.matMul(tf.sub(xg, pos), branch(1)));
+    return tfTruncatedWht(tf.reshape(tf.transpose(yg, [1, 0, 2]), [batch, W]) as tf.Tensor2D, W, m).dataSync();
+  });
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
+  return worst;
+}
+
 async function tfLayerRows(batches: number[], repeats: number, minTimeMs: number): Promise<LayerBenchRow[]> {
   const name = await tfReady();
+  const worst = tfSwitchNetCheck();
+  if (!(worst < 1e-4)) throw new Error(`the TF.js Switch Net 4 layer disagrees with lib/switchnet.ts by ${worst}`);
+  log(`tfjs Switch Net 4 forward matches lib/switchnet.ts within ${worst.toExponential(1)}`);
   const W = 65536, m = 4, D = 1448;
   const sw = counts("switchnet4", W, {groupSize: m});
   const dn = counts("dense", D);
