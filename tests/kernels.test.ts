@@ -166,7 +166,10 @@ function referenceBackward(x: Float32Array, gy: Float32Array, w: Float32Array, g
 }
 
 describe("Switch Net 4 layer kernels", () => {
-  const cases: Array<[number, number, number]> = [[16, 4, 1], [16, 16, 2], [64, 8, 3], [256, 4, 2], [4096, 4, 2], [8192, 16, 1], [2 ** 14, 4, 1]];
+  // Batches above 4 run several blocks of rows (with a remainder).
+  const cases: Array<[number, number, number]> = [
+    [16, 4, 1], [16, 16, 2], [64, 8, 3], [256, 4, 2], [4096, 4, 2], [8192, 16, 1], [2 ** 14, 4, 1], [64, 4, 9], [256, 8, 5], [32, 16, 8]
+  ];
 
   it("forward matches the float64 layer and the JS layer", () => {
     for (const [n, m, batch] of cases) {
