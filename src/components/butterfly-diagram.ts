@@ -68,7 +68,7 @@ const STYLE = `
 .sn-bfly .e-mini { stroke: var(--theme-blue); stroke-opacity: 0.6; stroke-width: 1.4; }
 .sn-bfly .e-mini.pat-b { stroke: var(--theme-yellow); }
 .sn-bfly.lit line { stroke-opacity: 0.06; }
-.sn-bfly.lit line.on { stroke-opacity: 0.95; stroke-width: 2; }
+.sn-bfly.lit line.on { stroke-opacity: 0.85; stroke-width: var(--lit-width, 2); }
 .sn-bfly circle { fill: var(--theme-background); stroke: currentColor; stroke-width: 1; }
 .sn-bfly circle.pos { fill: var(--theme-blue); }
 .sn-bfly circle.neg { fill: var(--theme-red); }
@@ -105,6 +105,8 @@ export function butterflyDiagram(graph: WiringGraph, options: DiagramOptions): S
     .attr("role", "img")
     .attr("aria-label", `Butterfly wiring of a width-${n} Switch Net 4 layer with ${graph.groupSize}×${graph.groupSize} mini layers, ${graph.mode} combiner`);
   svg.append("style").text(STYLE);
+  // Wide diagrams light up thinner wires, so the lit paths stay readable.
+  svg.style("--lit-width", n >= 32 ? "0.9" : n >= 16 ? "1.5" : "2");
 
   // Bands naming each part of the layer.
   const bands = svg.append("g");
