@@ -27,8 +27,8 @@ export interface PlaygroundOptions {
   storedWeights: CountFunction;
 }
 
-/** Steps the "Step" button runs. */
-export const STEP_COUNT = 10;
+/** Steps the "Step" button can run; the first is the default. */
+export const STEP_COUNTS = [10, 1, 100, 1000] as const;
 
 interface Card {
   root: HTMLElement;
@@ -258,15 +258,20 @@ export function createPlayground(options: PlaygroundOptions): Playground {
     worker.postMessage({type: playing ? "play" : "pause"});
     updateToolbar(null, null);
   });
-  const stepButton = button(`Step ${STEP_COUNT}`, "step", () => {
+  const stepCount = document.createElement("select");
+  stepCount.dataset.control = "step-count";
+  stepCount.title = "optimiser steps per click of Step";
+  stepCount.setAttribute("aria-label", stepCount.title);
+  for (const n of STEP_COUNTS) stepCount.append(new Option(`× ${n}`, String(n)));
+  const stepButton = button("Step", "step", () => {
     if (!info) return;
     playing = false;
-    worker.postMessage({type: "step", count: STEP_COUNT});
+    worker.postMessage({type: "step", count: Number(stepCount.value)});
   });
   const resetButton = button("↺ Reset", "reset", () => restart());
   const stepText = el("span", "pg-step", "step 0");
   const rateText = el("span", "pg-rate", "");
-  toolbar.append(playButton, stepButton, resetButton, stepText, rateText);
+  toolbar.append(playButton, stepButton, stepCount, resetButton, stepText, rateText);
   let stepShown = 0;
 
   function updateToolbar(snapshot: Snapshot | null, stepsPerSecond: number | null): void {

@@ -114,7 +114,7 @@ describe("Learned functions playground", () => {
     }
   });
 
-  it("Step runs exactly ten steps and lowers the loss; Reset goes back to step 0", async () => {
+  it("Step runs exactly ten steps (or the count chosen) and lowers the loss; Reset goes back to step 0", async () => {
     const view = await site.open("/playground?data=circle&models=switchnet4:16:2:4:subrandom", {waitFor: ".pg-card canvas"});
     try {
       const {page} = view;
@@ -125,6 +125,10 @@ describe("Learned functions playground", () => {
         expect(await waitForStep(page, 10 * i)).toBe(10 * i);
       }
       expect(await trainLoss(page)).toBeLessThan(before);
+      // The step count is selectable: × 1 runs one step.
+      await page.locator('[data-control="step-count"]').selectOption("1");
+      await page.locator('[data-action="step"]').click();
+      expect(await waitForStep(page, 51)).toBe(51);
       await page.locator('[data-action="reset"]').click();
       await page.waitForFunction(() => document.querySelector(".pg-toolbar")?.getAttribute("data-step") === "0");
       expect(await trainLoss(page)).toBeCloseTo(before, 5); // same seed, same starting point

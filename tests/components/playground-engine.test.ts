@@ -66,6 +66,12 @@ describe("viewFor", () => {
     const curve = viewFor(buildDataset(state((s) => { s.dataset = "sine"; })), "1d");
     expect(curve.view.kind).toBe("curve");
     expect(curve.inputs).toHaveLength(CURVE_POINTS);
+    // A CSV of two inputs and a numeric target is drawn as values over the plane.
+    const rows = Array.from({length: 40}, (_, i) => `${(i % 8) / 7},${Math.floor(i / 8) / 4},${(i % 8) / 7 - Math.floor(i / 8) / 4}`);
+    const csv = buildDataset(state((s) => { s.dataset = "csv"; }), {kind: "csv", name: "plane.csv", text: ["a,b,t", ...rows].join("\n")});
+    const values = viewFor(csv, "csv", 16);
+    expect(values.view).toMatchObject({kind: "plane", mode: "value", grid: 16, channels: 1});
+    expect(values.inputs).toHaveLength(16 * 16 * 2);
     const picture = viewFor(buildDataset(state((s) => { s.dataset = "image:smiley"; })), "image");
     expect(picture.view.kind).toBe("picture");
     expect(picture.inputs).toHaveLength(32 * 32 * 2);
