@@ -55,7 +55,7 @@ export function historyChart(history: readonly HistoryPoint[], {width, height = 
   return Plot.plot({
     width,
     height,
-    marginLeft: 44,
+    marginLeft: 54,
     marginRight: 8,
     style: {fontSize: "11px"},
     x: {label: "step", grid: true, domain: [0, Math.max(10, last)]},
