@@ -270,6 +270,7 @@ describe("Throughput", () => {
     try {
       const figure = view.page.locator("#throughput-figure");
       const before = await figureSignature(figure);
+      expect(await view.page.locator("#layer-figure").textContent()).not.toContain("this browser");
       const runner = view.page.locator(".sn-runner");
       await runner.getByRole("button", {name: "Run in this browser"}).click();
       await expect.poll(() => runner.getAttribute("data-state"), {timeout: 5_000}).toBe("running");
@@ -279,6 +280,29 @@ describe("Throughput", () => {
       const after = await figureSignature(figure);
       expect(after).not.toBe(before);
       expect(await figure.textContent()).toContain("dashed: this browser");
+      // The layer timings from the browser join the build machine's.
+      const layer = view.page.locator("#layer-figure");
+      expect(await layer.textContent()).toContain("this browser · wasm-simd · batch 1");
+      expect(await view.page.locator("#layer-ratios").textContent()).toMatch(/This browser, js, batch 1: Switch Net 4 runs/);
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("stops a running benchmark and can run it again", async () => {
+    const view = await site.open("/throughput");
+    try {
+      const figure = view.page.locator("#throughput-figure");
+      const before = await figureSignature(figure);
+      const runner = view.page.locator(".sn-runner");
+      await runner.getByRole("button", {name: "Run in this browser"}).click();
+      await expect.poll(() => runner.getAttribute("data-state"), {timeout: 5_000}).toBe("running");
+      await runner.getByRole("button", {name: "Stop"}).click();
+      expect(await runner.getAttribute("data-state")).toBe("stopped");
+      expect(await runner.locator("[data-status]").textContent()).toContain("Stopped");
+      expect(await runner.getByRole("button", {name: "Run in this browser"}).isEnabled()).toBe(true);
+      expect(await figureSignature(figure)).toBe(before);
       view.expectClean();
     } finally {
       await view.close();
