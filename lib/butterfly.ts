@@ -25,6 +25,8 @@
  */
 import type {Rng} from "./random.js";
 import type {WidthLayer} from "./model.js";
+import {butterflyBackwardSimd, butterflyForwardSimd} from "./kernels/butterflyLayer.js";
+import {kernelArray} from "./wasm/memory.js";
 
 /** Weights stored per butterfly layer of width n: 2·n·log2(n) + 2·n. */
 export function butterflyLayerSize(n: number): number {
@@ -86,6 +88,8 @@ function stageForward(src: Float32Array, so: number, dst: Float32Array, d0: numb
 
 /** y = the layer applied to each of `batch` width-n rows of x (x is not changed). */
 export function butterflyForward(x: Float32Array, y: Float32Array, w: Float32Array, n: number, batch: number): void {
+  // The WebAssembly SIMD kernel when loaded (same maths, float32 rounding apart).
+  if (butterflyForwardSimd(x, y, w, n, batch)) return;
   for (let r = 0; r < batch * n; r += n) {
     stage0Forward(x, r, y, r, w, n);
     for (let h = 2, wo = 4 * n; h < n; h <<= 1, wo += 2 * n) stageForward(y, r, y, r, w, wo, n, h);
@@ -99,6 +103,7 @@ export function butterflyForward(x: Float32Array, y: Float32Array, w: Float32Arr
 export function butterflyBackward(
   x: Float32Array, gy: Float32Array, gx: Float32Array, w: Float32Array, gw: Float32Array, n: number, batch: number, scratch: Float32Array
 ): void {
+  if (butterflyBackwardSimd(x, gy, gx, w, gw, n, batch, scratch)) return;
   const stages = Math.log2(n);
   for (let r = 0; r < batch * n; r += n) {
     // Inputs of stages 1 … stages − 1, stage k's at (k − 1)·n.
@@ -141,7 +146,7 @@ export function butterflyBackward(
 
 /** The learned butterfly layer of width n (n ≥ 2), in the shape the model frame runs. */
 export function butterflyLayer(n: number): WidthLayer {
-  let scratch = new Float32Array(0);
+  let scratch: Float32Array = new Float32Array(0);
   return {
     name: "butterfly",
     width: n,
@@ -149,7 +154,7 @@ export function butterflyLayer(n: number): WidthLayer {
     init: (w, rng, noise) => initButterflyLayer(w, n, rng, noise),
     forward: (x, y, w, batch) => butterflyForward(x, y, w, n, batch),
     backward: (x, gy, gx, w, gw, batch) => {
-      if (scratch.length === 0) scratch = new Float32Array(Math.max(1, Math.log2(n) - 1) * n);
+      if (scratch.length === 0) scratch = kernelArray(Math.max(1, Math.log2(n) - 1) * n, {internal: true});
       butterflyBackward(x, gy, gx, w, gw, n, batch, scratch);
     }
   };

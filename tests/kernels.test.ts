@@ -315,3 +315,39 @@ describe("benchmark plumbing (lib/bench.ts, lib/kernels/anchors.ts; no timing is
     expect(layer.rows[1].connections).toBe(16 * 16);
   });
 });
+
+describe("learned butterfly layer kernels", () => {
+  it("forward and backward match the JS layer (lib/butterfly.ts) on its own initialisation", async () => {
+    const {butterflyBackward, butterflyForward, butterflyLayerSize, initButterflyLayer} = await import("../lib/butterfly.js");
+    const {butterflyBackwardSimd, butterflyForwardSimd} = await import("../lib/kernels/butterflyLayer.js");
+    for (const [n, batch] of [[4, 1], [8, 3], [16, 2], [64, 1], [1024, 3], [4096, 1]]) {
+      const w = new Float32Array(butterflyLayerSize(n));
+      initButterflyLayer(w, n, createRng(n), 0.3);
+      const x = randomArray(batch * n, n + 1), gy = randomArray(batch * n, n + 2), gw0 = randomArray(w.length, n + 3);
+      const stages = Math.log2(n);
+      const tol = 2 ** -18 * stages;
+      setBackend("scalar");
+      const yJs = new Float32Array(batch * n);
+      butterflyForward(x, yJs, w, n, batch);
+      const gJs = gy.slice(), gxJs = new Float32Array(batch * n), gwJs = gw0.slice();
+      butterflyBackward(x, gJs, gxJs, w, gwJs, n, batch, new Float32Array(Math.max(1, stages - 1) * n));
+      setBackend("auto");
+      const y = new Float32Array(batch * n);
+      expect(butterflyForwardSimd(x, y, w, n, batch)).toBe(true);
+      expectWithin(y, yJs, tol * 4, `butterfly forward n=${n}`);
+      const g = gy.slice(), gx = new Float32Array(batch * n), gw = gw0.slice();
+      expect(butterflyBackwardSimd(x, g, gx, w, gw, n, batch, new Float32Array(Math.max(1, stages - 1) * n))).toBe(true);
+      expectWithin(gx, gxJs, tol * 4, `butterfly gx n=${n}`);
+      expectWithin(gw, gwJs, tol * 4 * batch, `butterfly gw n=${n}`);
+      expectWithin(g, gJs, tol * 4, `butterfly gy scratch n=${n}`);
+      expect(gw.some((v, i) => v !== gw0[i])).toBe(true);
+    }
+  });
+
+  it("declines widths below 4 and a backend forced to scalar", async () => {
+    const {butterflyForwardSimd} = await import("../lib/kernels/butterflyLayer.js");
+    expect(butterflyForwardSimd(new Float32Array(2), new Float32Array(2), new Float32Array(8), 2, 1)).toBe(false);
+    setBackend("scalar");
+    expect(butterflyForwardSimd(new Float32Array(8), new Float32Array(8), new Float32Array(64), 8, 1)).toBe(false);
+  });
+});

@@ -5,7 +5,8 @@
  */
 import {allocBytes, freeBytes, inWasmMemory, memoryBuffer} from "../wasm/memory.js";
 
-export type Access = "in" | "out" | "inout";
+/** "scratch": the kernel only needs the space (nothing is copied in or out). */
+export type Access = "in" | "out" | "inout" | "scratch";
 
 let scratchPtr = 0;
 let scratchBytes = 0;
@@ -34,7 +35,7 @@ export function withKernelMemory(arrays: Float32Array[], access: Access[], fn: (
     for (let i = 0; i < arrays.length; i++) {
       if (ptrs[i] >= 0) continue;
       ptrs[i] = at;
-      if (access[i] !== "out") new Float32Array(buffer, at, arrays[i].length).set(arrays[i]);
+      if (access[i] === "in" || access[i] === "inout") new Float32Array(buffer, at, arrays[i].length).set(arrays[i]);
       at += Math.ceil(arrays[i].byteLength / 64) * 64;
     }
   }
@@ -42,7 +43,7 @@ export function withKernelMemory(arrays: Float32Array[], access: Access[], fn: (
   if (bytes > 0) {
     const buffer = memoryBuffer();
     for (let i = 0; i < arrays.length; i++) {
-      if (access[i] !== "in" && !inWasmMemory(arrays[i])) arrays[i].set(new Float32Array(buffer, ptrs[i], arrays[i].length));
+      if ((access[i] === "out" || access[i] === "inout") && !inWasmMemory(arrays[i])) arrays[i].set(new Float32Array(buffer, ptrs[i], arrays[i].length));
     }
   }
 }

@@ -7,6 +7,7 @@
 import {ModuleBuilder} from "./encoder.js";
 import {allowResidentArrays, wasmMemory, MAX_PAGES} from "./memory.js";
 import {op, simd} from "./opcodes.js";
+import {addButterflyKernels} from "./butterflyModule.js";
 import {addLayerKernels} from "./layerModule.js";
 import {addWhtKernels} from "./whtModule.js";
 
@@ -22,6 +23,8 @@ export interface LayerExports {
   [name: `switch_bwd_${number}`]: (x: number, gy: number, gx: number, w: number, gw: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
   gemm(a: number, ars: number, ats: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number): void;
   gemm_nt(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number, accumulate: number): void;
+  bfly_fwd(x: number, y: number, w: number, rows: number, n: number, log2n: number): void;
+  bfly_bwd(x: number, gy: number, gx: number, w: number, gw: number, scratch: number, rows: number, n: number, log2n: number): void;
 }
 
 export interface WasmModules {
@@ -52,6 +55,7 @@ export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
   const m = new ModuleBuilder();
   m.importMemory({module: "env", name: "memory", minPages: 1, maxPages: MAX_PAGES, shared: wasmMemory().shared});
   addLayerKernels(m, addWhtKernels(m));
+  addButterflyKernels(m);
   return m.encode();
 }
 
