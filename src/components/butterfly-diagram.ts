@@ -224,15 +224,17 @@ export function butterflyDiagram(graph: WiringGraph, options: DiagramOptions): S
   return svg.node()!;
 }
 
-/** A small HTML legend for the diagram's marks. */
-export function butterflyLegend(withSwitches: boolean): HTMLElement {
+/** A small HTML legend for the diagram's marks: switch patterns and node values only when drawn. */
+export function butterflyLegend(withSwitches: boolean, withValues = withSwitches): HTMLElement {
   const items: [string, string][] = [
     [`<svg width="22" height="8"><line x1="0" y1="4" x2="22" y2="4" style="stroke:var(--theme-blue);stroke-width:2"/></svg>`, "learned mini-layer edge (pattern A)"],
     ...(withSwitches ? [[`<svg width="22" height="8"><line x1="0" y1="4" x2="22" y2="4" style="stroke:var(--theme-yellow);stroke-width:2"/></svg>`, "learned edge, pattern B (input < 0)"] as [string, string]] : []),
     [`<svg width="22" height="8"><line x1="0" y1="4" x2="22" y2="4" style="stroke:currentColor;stroke-opacity:.5"/></svg>`, "fixed +1 wire"],
     [`<svg width="22" height="8"><line x1="0" y1="4" x2="22" y2="4" style="stroke:var(--theme-red);stroke-dasharray:3 2"/></svg>`, "fixed −1 wire"],
-    [`<svg width="12" height="12"><circle cx="6" cy="6" r="5" style="fill:var(--theme-blue)"/></svg>`, "value > 0"],
-    [`<svg width="12" height="12"><circle cx="6" cy="6" r="5" style="fill:var(--theme-red)"/></svg>`, "value < 0"]
+    ...(withValues ? [
+      [`<svg width="12" height="12"><circle cx="6" cy="6" r="5" style="fill:var(--theme-blue)"/></svg>`, "value > 0"],
+      [`<svg width="12" height="12"><circle cx="6" cy="6" r="5" style="fill:var(--theme-red)"/></svg>`, "value < 0"]
+    ] as [string, string][] : [])
   ];
   const div = document.createElement("div");
   div.className = "sn-legend";
