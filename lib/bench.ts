@@ -9,8 +9,10 @@
  * The layer benchmark times forward + backward per sample of one Switch Net 4 layer (W = 65,536,
  * m = 4: 2,097,152 connections) and one dense layer (W = 1448: 2,096,704 connections) in plain JS,
  * with the SIMD kernels on tensors in the kernel memory, and with the SIMD kernels on ordinary
- * arrays (copied in and out), plus whole depth-1 models from `createModel`.
+ * arrays (copied in and out), plus the learned butterfly layer at the Switch Net 4 width (equal
+ * weights and multiply-adds to the dense layer) and whole depth-1 models from `createModel`.
  */
+import {butterflyLayer} from "./butterfly.js";
 import {counts} from "./counts.js";
 import {linearBackward, linearForward} from "./dense.js";
 import {createModel} from "./model.js";
@@ -215,7 +217,7 @@ export async function runBatchBenchmark(
 }
 
 export interface LayerBenchRow {
-  /** "switchnet4" or "dense" (one layer), or "switchnet4 model" / "dense model" (createModel, depth 1). */
+  /** "switchnet4", "dense" or "butterfly" (one layer), or "switchnet4 model" / "dense model" (createModel, depth 1). */
   layer: string;
   /** "js" (scalar kernels), "wasm-simd" (tensors in the kernel memory), "wasm-simd+copy" (ordinary arrays). */
   implementation: string;
@@ -256,7 +258,13 @@ function fillNormal(x: Float32Array, seed: number, scale = 1): void {
  * dense layer at `denseWidth` (equal connections by default), for each implementation and batch.
  */
 export async function runLayerBenchmark(
-  opts: BenchOptions & {switchWidth?: number; denseWidth?: number; groupSize?: number; batches?: number[]; implementations?: string[]; models?: boolean} = {}
+  opts: BenchOptions & {
+    switchWidth?: number; denseWidth?: number; groupSize?: number; batches?: number[]; implementations?: string[];
+    /** Also time whole depth-1 models from createModel (default true). */
+    models?: boolean;
+    /** Also time the learned butterfly layer at switchWidth (default true). */
+    butterfly?: boolean;
+  } = {}
 ): Promise<{rows: LayerBenchRow[]}> {
   await ready();
   const quick = opts.quick === true;
@@ -269,6 +277,8 @@ export async function runLayerBenchmark(
   const hasSimd = whtKernelNames().includes("wasm-simd");
   const implementations = (opts.implementations ?? ["js", "wasm-simd", "wasm-simd+copy"]).filter((i) => hasSimd || i === "js");
   const withModels = opts.models ?? true;
+  const withButterfly = opts.butterfly ?? true;
+  const bf = counts("butterfly", W);
   const sw = counts("switchnet4", W, {groupSize: m});
   const dn = counts("dense", D);
   const previous = backend();
@@ -307,6 +317,21 @@ export async function runLayerBenchmark(
         record("dense", impl, D, dn.edges, dn.stored + dn.biases, batch, timing);
         b.free();
       }});
+      if (withButterfly) {
+        jobs.push({label: `butterfly W=${W} ${impl} batch ${batch}`, run: async () => {
+          const layer = butterflyLayer(W);
+          const b = buffers([batch * W, batch * W, layer.size, batch * W, batch * W, layer.size], resident);
+          const [x, y, w, gy, gx, gw] = b.arrays;
+          layer.init(w, createRng(2), 0.1);
+          fillNormal(x, 1); fillNormal(gy, 3);
+          const timing = timeSync(() => {
+            layer.forward(x, y, w, batch);
+            layer.backward(x, gy, gx, w, gw, batch);
+          }, repeats, minTimeMs, () => fillNormal(gy, 3));
+          record("butterfly", impl, W, bf.edges, bf.stored, batch, timing);
+          b.free();
+        }});
+      }
       if (withModels && impl !== "wasm-simd") {
         jobs.push({label: `switchnet4 model W=${W} ${impl} batch ${batch}`, run: async () => {
           const model = createModel({kind: "switchnet4", inputSize: W, outputSize: W, width: W, depth: 1, groupSize: m, seed: 1});

@@ -306,9 +306,10 @@ describe("benchmark plumbing (lib/bench.ts, lib/kernels/anchors.ts; no timing is
     expect(batch.rows[0].speedup).toBe(1);
     const layer = await runLayerBenchmark({switchWidth: 256, denseWidth: 16, batches: [2], repeats: 1, minTimeMs: 1});
     expect(layer.rows.map((r) => `${r.layer}/${r.implementation}`)).toEqual([
-      "switchnet4/js", "dense/js", "switchnet4 model/js", "dense model/js",
-      "switchnet4/wasm-simd", "dense/wasm-simd",
-      "switchnet4/wasm-simd+copy", "dense/wasm-simd+copy", "switchnet4 model/wasm-simd (model arrays)", "dense model/wasm-simd (model arrays)"
+      "switchnet4/js", "dense/js", "butterfly/js", "switchnet4 model/js", "dense model/js",
+      "switchnet4/wasm-simd", "dense/wasm-simd", "butterfly/wasm-simd",
+      "switchnet4/wasm-simd+copy", "dense/wasm-simd+copy", "butterfly/wasm-simd+copy",
+      "switchnet4 model/wasm-simd (model arrays)", "dense model/wasm-simd (model arrays)"
     ]);
     for (const r of layer.rows) expect(r.msPerSample).toBeCloseTo(r.medianMs / 2, 9);
     expect(layer.rows[0].connections).toBe(2 * 256 * Math.log2(256));
