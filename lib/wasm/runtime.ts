@@ -14,7 +14,6 @@ import {addWhtKernels} from "./whtModule.js";
 export interface WhtExports {
   batch(ptr: number, count: number, log2n: number, log2from: number, scale: number): void;
   block(ptr: number, log2n: number, log2from: number, scale: number): void;
-  scale(ptr: number, end: number, scale: number): void;
 }
 
 /** The layer kernels (see layerModule.ts for the arguments; pointers and strides in bytes). */

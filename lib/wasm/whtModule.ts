@@ -1,5 +1,5 @@
 /**
- * Generates the WebAssembly SIMD WHT kernel module (see ANCHORS.md for why this structure):
+ * Generates the WHT kernels of the WebAssembly SIMD module (ANCHORS.md says why this structure):
  *
  * - register passes: groups of 16 or 32 floats (four or eight v128) take stages 1, 2 (inside
  *   each v128) and 4, 8, 16 (between them) in registers;
@@ -10,9 +10,11 @@
  *
  * Every stage rounds to float32 in ascending order of h, exactly like the radix-2 reference,
  * so results match it bit for bit (normalisation: one float32 multiply in the last pass).
- * Exports: batch(ptr, count, log2n, log2from, scale) over `count` vectors at byte address ptr.
+ * Exports (added to the kernel module by lib/wasm/runtime.ts): batch(ptr, count, log2n, log2from,
+ * scale) over `count` vectors at byte address ptr, and block(ptr, log2n, log2from, scale) for one
+ * vector.
  */
-import {Code, ModuleBuilder} from "./encoder.js";
+import type {Code, ModuleBuilder} from "./encoder.js";
 import {op, simd, valtype} from "./opcodes.js";
 
 const {i32, f32, v128} = valtype;
@@ -126,15 +128,7 @@ export interface WhtFunctions {
   batch: number;
 }
 
-/** Builds the module; `shared` declares the imported memory shared (for worker threads). */
-export function buildWhtModule(options: {shared: boolean; maxPages: number}): Uint8Array<ArrayBuffer> {
-  const m = new ModuleBuilder();
-  m.importMemory({module: "env", name: "memory", minPages: 1, maxPages: options.maxPages, shared: options.shared});
-  addWhtKernels(m);
-  return m.encode();
-}
-
-/** Adds the WHT passes (in the module's table) and drivers to `m`, exporting batch, block, scale. */
+/** Adds the WHT passes (in the module's table) and drivers to `m`, exporting batch and block. */
 export function addWhtKernels(m: ModuleBuilder): WhtFunctions {
   const passType = m.type([i32, i32, f32]);
 
@@ -253,18 +247,5 @@ export function addWhtKernels(m: ModuleBuilder): WhtFunctions {
   m.export("batch", batchFn.index);
   m.export("block", blockFn.index);
 
-  // scale(p, end, s): x *= s over [p, end) (a multiple of 16 bytes).
-  const scaleFn = m.declare([i32, i32, f32]);
-  {
-    const c = scaleFn.code;
-    const sv = c.local(v128);
-    c.get(0).get(1).emit(op.i32_ge_u).if().ret().end();
-    c.get(2).f32x4Splat().set(sv);
-    c.loop();
-    c.get(0).get(0).v128Load(0).get(sv).simd(simd.f32x4_mul).v128Store(0);
-    c.get(0).i32(16).emit(op.i32_add).tee(0).get(1).emit(op.i32_lt_u).brIf(0);
-    c.end();
-  }
-  m.export("scale", scaleFn.index);
   return {stages: stagesFn.index, block: blockFn.index, batch: batchFn.index};
 }
