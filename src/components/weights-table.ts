@@ -103,14 +103,21 @@ export function switchNetPartner(denseWidth: number, groupSize = 4, maxLog2 = 30
   return best;
 }
 
-/** The partner of a Switch Net 4 width (a power of two) as a sentence's numbers. */
+/**
+ * The partners of a Switch Net 4 width (a power of two) as a sentence's numbers, with the learned
+ * butterfly of the same width (every edge learned) for the equal-parameter comparison.
+ */
 export function partnerSummary(width: number, groupSize = 4) {
   checkPowerOfTwo("width", width);
   const row = weightsRow(width, groupSize);
+  const butterfly = counts("butterfly", width);
   return {
     ...row,
     denseWeightsByEdges: row.denseByEdges ** 2,
     denseWeightsByStored: row.denseByStored ** 2,
-    denseWeightsByActive: row.denseByActive ** 2
+    denseWeightsByActive: row.denseByActive ** 2,
+    butterflyStored: butterfly.stored,
+    butterflyActive: butterfly.active,
+    denseByButterfly: equalDenseWidth(width, {kind: "butterfly", by: "active"})
   };
 }

@@ -53,6 +53,12 @@ describe("switchNetPartner and partnerSummary", () => {
     expect(partnerSummary(65536).denseByEdges).toBe(1448);
     expect(partnerSummary(65536).denseWeightsByEdges).toBe(2_096_704);
   });
+  it("adds the learned butterfly of the same width: 2·W·log2 W weights used, plus 2·W stored", () => {
+    const p = partnerSummary(65536);
+    expect(p.butterflyActive).toBe(2 * 65536 * 16);
+    expect(p.butterflyStored).toBe(2 * 65536 * 16 + 2 * 65536);
+    expect(p.denseByButterfly).toBe(1448); // the spec: it matches a 1448-wide dense layer
+  });
   it("picks the nearest width on a log scale", () => {
     for (const w of [256, 4096, 1 << 20]) {
       const d = partnerSummary(w).denseByEdges;
