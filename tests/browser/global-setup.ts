@@ -21,6 +21,11 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 const dist = resolve(root, process.env.SITE_OUTPUT || "dist");
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Fail before the build, not after it, when the browser is missing.
+  const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (!existsSync(chromium)) {
+    throw new Error(`chromium not found at ${chromium}: install it with \`apt-get install -y chromium\` (as root), or set CHROMIUM_PATH`);
+  }
   if (process.env.SKIP_BUILD === "1") {
     process.stderr.write(`browser tests: SKIP_BUILD=1, using the existing ${dist}\n`);
   } else {
