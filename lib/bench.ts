@@ -236,16 +236,17 @@ export interface LayerBenchRow {
   repeats: number;
 }
 
-/** Arrays for one layer benchmark: in the kernel memory, or ordinary. */
-function buffers(sizes: number[], resident: boolean): {arrays: Float32Array[]; free(): void} {
-  const tensors: WasmTensor[] = [];
-  const arrays = sizes.map((n) => {
-    if (!resident) return new Float32Array(n);
-    const t = allocate(n);
-    tensors.push(t);
-    return t.array;
-  });
-  return {arrays: tensors.length ? tensors.map((t) => t.array) : arrays, free: () => tensors.forEach((t) => t.free())};
+/**
+ * Arrays for one layer benchmark: in the kernel memory, or ordinary. `arrays()` gives fresh views
+ * on every call (a non-shared memory that grows detaches the old ones).
+ */
+function buffers(sizes: number[], resident: boolean): {arrays(): Float32Array[]; free(): void} {
+  if (!resident) {
+    const plain = sizes.map((n) => new Float32Array(n));
+    return {arrays: () => plain, free: () => {}};
+  }
+  const tensors: WasmTensor[] = sizes.map((n) => allocate(n));
+  return {arrays: () => tensors.map((t) => t.array), free: () => tensors.forEach((t) => t.free())};
 }
 
 function fillNormal(x: Float32Array, seed: number, scale = 1): void {
@@ -297,20 +298,22 @@ export async function runLayerBenchmark(
       const resident = impl === "wasm-simd";
       jobs.push({label: `switchnet4 W=${W} ${impl} batch ${batch}`, run: async () => {
         const b = buffers([batch * W, batch * W, 2 * m * W, batch * W, batch * W, 2 * m * W], resident);
-        const [x, y, w, gy, gx, gw] = b.arrays;
-        fillNormal(x, 1); fillNormal(w, 2, 0.5); fillNormal(gy, 3);
+        const [x0, , w0] = b.arrays();
+        fillNormal(x0, 1); fillNormal(w0, 2, 0.5);
         const timing = timeSync(() => {
+          const [x, y, w, gy, gx, gw] = b.arrays();
           switchNetForward(x, y, w, W, m, batch);
           switchNetBackward(x, gy, gx, w, gw, W, m, batch);
-        }, repeats, minTimeMs, () => fillNormal(gy, 3));
+        }, repeats, minTimeMs, () => fillNormal(b.arrays()[3], 3));
         record("switchnet4", impl, W, sw.edges, sw.stored, batch, timing);
         b.free();
       }});
       jobs.push({label: `dense W=${D} ${impl} batch ${batch}`, run: async () => {
         const b = buffers([batch * D, batch * D, D * D, D, batch * D, batch * D, D * D, D], resident);
-        const [x, y, w, bias, gy, gx, gw, gb] = b.arrays;
-        fillNormal(x, 1); fillNormal(w, 2, 1 / Math.sqrt(D)); fillNormal(gy, 3);
+        const [x0, , w0, , gy0] = b.arrays();
+        fillNormal(x0, 1); fillNormal(w0, 2, 1 / Math.sqrt(D)); fillNormal(gy0, 3);
         const timing = timeSync(() => {
+          const [x, y, w, bias, gy, gx, gw, gb] = b.arrays();
           linearForward(x, y, w, bias, D, D, batch, false);
           linearBackward(x, gy, gx, w, gw, gb, D, D, batch, false);
         }, repeats, minTimeMs);
@@ -321,13 +324,14 @@ export async function runLayerBenchmark(
         jobs.push({label: `butterfly W=${W} ${impl} batch ${batch}`, run: async () => {
           const layer = butterflyLayer(W);
           const b = buffers([batch * W, batch * W, layer.size, batch * W, batch * W, layer.size], resident);
-          const [x, y, w, gy, gx, gw] = b.arrays;
-          layer.init(w, createRng(2), 0.1);
-          fillNormal(x, 1); fillNormal(gy, 3);
+          const [x0, , w0] = b.arrays();
+          layer.init(w0, createRng(2), 0.1);
+          fillNormal(x0, 1);
           const timing = timeSync(() => {
+            const [x, y, w, gy, gx, gw] = b.arrays();
             layer.forward(x, y, w, batch);
             layer.backward(x, gy, gx, w, gw, batch);
-          }, repeats, minTimeMs, () => fillNormal(gy, 3));
+          }, repeats, minTimeMs, () => fillNormal(b.arrays()[3], 3));
           record("butterfly", impl, W, bf.edges, bf.stored, batch, timing);
           b.free();
         }});

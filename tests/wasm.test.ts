@@ -232,6 +232,49 @@ describe("model arrays in the kernel memory", () => {
   });
 });
 
+describe("an unshared memory (a browser page without cross-origin isolation)", () => {
+  it("keeps working when the memory grows under resident tensors: kernels reach them by address", async () => {
+    const g = globalThis as {crossOriginIsolated?: boolean};
+    g.crossOriginIsolated = false;
+    vi.resetModules();
+    try {
+      const wht = await import("../lib/wht.js");
+      const memory = await import("../lib/wasm/memory.js");
+      const {butterflyForwardSimd} = await import("../lib/kernels/butterflyLayer.js");
+      expect(await wht.ready()).toBe("wasm-simd");
+      expect(memory.wasmMemory().shared).toBe(false);
+      expect(memory.inWasmMemory(memory.kernelArray(8))).toBe(false); // models keep ordinary arrays
+      const {butterflyForward, butterflyLayerSize, initButterflyLayer} = await import("../lib/butterfly.js");
+      const n = 16384;
+      const x = memory.allocate(n), y = memory.allocate(n);
+      x.array.set(randomVector(n, 90));
+      const w = new Float32Array(butterflyLayerSize(n)); // 1.9 MB: staging it grows the memory
+      initButterflyLayer(w, n, createRng(3), 0.1);
+      const before = memory.wasmMemory().memory.buffer.byteLength;
+      expect(w.byteLength).toBeGreaterThan(before);
+      const oldView = x.array;
+      expect(butterflyForwardSimd(x.array, y.array, w, n, 1)).toBe(true);
+      expect(memory.wasmMemory().memory.buffer.byteLength).toBeGreaterThan(before);
+      expect(oldView.length).toBe(0); // detached, as documented
+      expect(x.array.length).toBe(n); // a fresh view
+      wht.setBackend("scalar");
+      const want = new Float32Array(n);
+      butterflyForward(x.array.slice(), want, w, n, 1);
+      wht.setBackend("auto");
+      let worst = 0;
+      for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(y.array[i] - want[i]));
+      expect(worst).toBeLessThan(1e-4);
+      expect(y.array.some((v) => v !== 0)).toBe(true);
+      const z = x.array.slice();
+      wht.wht(x.array);
+      expectSameBits(x.array, radix2(z, n, 1, false), "after growth");
+    } finally {
+      delete g.crossOriginIsolated;
+      vi.resetModules();
+    }
+  });
+});
+
 describe("fallback with WebAssembly forced off", () => {
   it("setBackend('scalar') runs the JS kernel with the same results within rounding", () => {
     expect(setBackend("scalar")).toBe("scalar");

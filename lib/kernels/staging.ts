@@ -25,15 +25,17 @@ function scratch(bytes: number): number {
 
 /** Calls `fn` with the byte address of each array in the kernel memory (see the file comment). */
 export function withKernelMemory(arrays: Float32Array[], access: Access[], fn: (ptrs: number[]) => void): void {
-  // Addresses of resident arrays first: growing a non-shared memory below would detach them.
-  const ptrs = arrays.map((a) => (inWasmMemory(a) ? a.byteOffset : -1));
+  // Addresses of resident arrays first: growing a non-shared memory below detaches their views
+  // (the kernels still reach them by address; the caller must take fresh views afterwards).
+  const resident = arrays.map((a) => inWasmMemory(a));
+  const ptrs = arrays.map((a, i) => (resident[i] ? a.byteOffset : -1));
   let bytes = 0;
-  for (let i = 0; i < arrays.length; i++) if (ptrs[i] < 0) bytes += Math.ceil(arrays[i].byteLength / 64) * 64;
+  for (let i = 0; i < arrays.length; i++) if (!resident[i]) bytes += Math.ceil(arrays[i].byteLength / 64) * 64;
   if (bytes > 0) {
     let at = scratch(bytes);
     const buffer = memoryBuffer();
     for (let i = 0; i < arrays.length; i++) {
-      if (ptrs[i] >= 0) continue;
+      if (resident[i]) continue;
       ptrs[i] = at;
       if (access[i] === "in" || access[i] === "inout") new Float32Array(buffer, at, arrays[i].length).set(arrays[i]);
       at += Math.ceil(arrays[i].byteLength / 64) * 64;
@@ -43,7 +45,7 @@ export function withKernelMemory(arrays: Float32Array[], access: Access[], fn: (
   if (bytes > 0) {
     const buffer = memoryBuffer();
     for (let i = 0; i < arrays.length; i++) {
-      if ((access[i] === "out" || access[i] === "inout") && !inWasmMemory(arrays[i])) arrays[i].set(new Float32Array(buffer, ptrs[i], arrays[i].length));
+      if (!resident[i] && (access[i] === "out" || access[i] === "inout")) arrays[i].set(new Float32Array(buffer, ptrs[i], arrays[i].length));
     }
   }
 }
