@@ -40,6 +40,20 @@ export function intParam(name: string, fallback: number, min: number, max: numbe
   };
 }
 
+/** A finite number in [min, max]. */
+export function numberParam(name: string, fallback: number, min: number, max: number): ParamRule<number> {
+  return {
+    default: fallback,
+    parse(raw) {
+      const v = Number(raw);
+      if (raw.trim() === "" || !Number.isFinite(v) || v < min || v > max) {
+        rejected(name, raw, `${name} must be a number from ${min} to ${max}; using ${fallback}`);
+      }
+      return v;
+    }
+  };
+}
+
 /** One of a fixed set of strings. */
 export function choiceParam<T extends string>(name: string, fallback: T, allowed: readonly T[]): ParamRule<T> {
   return {

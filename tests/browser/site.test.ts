@@ -48,6 +48,36 @@ describe("Overview", () => {
     }
   });
 
+  it("keeps its settings in the URL, restores them, and explains bad values", async () => {
+    const good = await site.open("/?m=8&i=3&v=-1.5");
+    try {
+      expect(await good.page.getByLabel("mini layer size m").evaluate((s) => (s as HTMLSelectElement).selectedOptions[0].textContent)).toBe("8");
+      expect(await good.page.getByRole("spinbutton", {name: "change input i"}).inputValue()).toBe("3");
+      expect(await good.page.getByRole("spinbutton", {name: "set x[i] to"}).inputValue()).toBe("-1.5");
+      expect(await good.page.locator("#wht-figure").textContent()).toContain("x[3] highlighted");
+      expect(await good.page.locator(".sn-error").count()).toBe(0);
+      good.expectClean();
+    } finally {
+      await good.close();
+    }
+    const bad = await site.open("/?m=3&i=99&v=9");
+    try {
+      const text = await bad.page.locator(".sn-error[role=alert]").textContent();
+      expect(text).toContain("m must be a power of two from 1 to 16; using 4");
+      expect(text).toContain("i must be an integer from 0 to 15; using 5");
+      expect(text).toContain("v must be a number from -3 to 3; using 2");
+      const cost = bad.page.locator("#cost-figure");
+      const before = await figureSignature(cost);
+      await bad.page.getByLabel("mini layer size m").selectOption({label: "2"});
+      await settle(bad.page);
+      expect(await figureSignature(cost)).not.toBe(before);
+      expect(bad.page.url()).toContain("m=2");
+      bad.expectClean();
+    } finally {
+      await bad.close();
+    }
+  });
+
   it("links to every page of the site", async () => {
     const view = await site.open("/");
     try {

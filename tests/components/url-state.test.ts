@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {choiceParam, intParam, numberListParam, parseNumberList, readUrlState, writeUrlState} from "../../src/components/url-state.js";
+import {choiceParam, intParam, numberListParam, numberParam, parseNumberList, readUrlState, writeUrlState} from "../../src/components/url-state.js";
 
 const rules = {
   width: intParam("width", 16, 4, 64, true),
@@ -32,6 +32,16 @@ describe("readUrlState", () => {
     expect(readUrlState("?width=", rules).errors).toHaveLength(1);
     expect(readUrlState("?x=1,2,3,4,5,6,7,8,9", rules).errors[0]).toMatch(/at most 8 numbers, got 9/);
     expect(readUrlState("?w=3", {w: intParam("w", 5, 1, 10)}).values.w).toBe(3);
+  });
+});
+
+describe("numberParam", () => {
+  it("accepts finite numbers in range and explains the rest", () => {
+    const rules = {v: numberParam("v", 2, -3, 3)};
+    expect(readUrlState("?v=-1.25", rules)).toEqual({values: {v: -1.25}, errors: []});
+    expect(readUrlState("?v=4", rules).errors).toEqual(['URL parameter v="4" was ignored: v must be a number from -3 to 3; using 2']);
+    expect(readUrlState("?v=NaN", rules).values.v).toBe(2);
+    expect(readUrlState("?v=", rules).errors).toHaveLength(1);
   });
 });
 
