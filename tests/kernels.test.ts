@@ -321,7 +321,7 @@ describe("learned butterfly layer kernels", () => {
   it("forward and backward match the JS layer (lib/butterfly.ts) on its own initialisation", async () => {
     const {butterflyBackward, butterflyForward, butterflyLayerSize, initButterflyLayer} = await import("../lib/butterfly.js");
     const {butterflyBackwardSimd, butterflyForwardSimd} = await import("../lib/kernels/butterflyLayer.js");
-    for (const [n, batch] of [[4, 1], [8, 3], [16, 2], [64, 1], [1024, 3], [4096, 1]]) {
+    for (const [n, batch] of [[4, 1], [8, 3], [16, 2], [64, 1], [1024, 3], [4096, 1], [4, 9], [32, 6], [256, 5]]) {
       const w = new Float32Array(butterflyLayerSize(n));
       initButterflyLayer(w, n, createRng(n), 0.3);
       const x = randomArray(batch * n, n + 1), gy = randomArray(batch * n, n + 2), gw0 = randomArray(w.length, n + 3);
