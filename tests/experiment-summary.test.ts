@@ -122,6 +122,9 @@ describe("verdicts", () => {
     expect(largestCompletePoint(rows, "smooth", "plateau", 2)).toBe(256);
     expect(largestCompletePoint(rows, "smooth", "plateau", 1)).toBe(65536);
     expect(largestCompletePoint(rows, "smooth", "plateau", 3)).toBeNull();
+    // Rows carry one seed each: asking for two seeds finds no complete point.
+    expect(largestCompletePoint(rows, "smooth", "plateau", 1, 2)).toBeNull();
+    expect(largestCompletePoint(rows, "smooth", "plateau", 1, 1)).toBe(65536);
   });
 
   it("ranks capacity with the largest first", () => {

@@ -68,15 +68,16 @@ export function sentence(v: Verdict, what: string): string {
 
 /**
  * The largest reference width at which every budget has results for at least `contenders`
- * contenders (so a verdict compares the whole field, not whoever finished first), or null.
+ * contenders, each over at least `seeds` seeds (so a verdict compares the whole field on complete
+ * data, not whoever finished first), or null.
  */
 export function largestCompletePoint(
-  summary: readonly StandingLike[], task: string, at: "fixed" | "plateau" | "capacity", contenders: number
+  summary: readonly StandingLike[], task: string, at: "fixed" | "plateau" | "capacity", contenders: number, seeds = 1
 ): number | null {
   const refs = [...new Set(summary.filter((r) => r.task === task).map((r) => r.refWidth))].sort((a, b) => b - a);
   for (const ref of refs) {
     const v = verdicts(summary, task, ref, at);
-    if (v.length > 0 && v.every((x) => x.standings.length >= contenders)) return ref;
+    if (v.length > 0 && v.every((x) => x.standings.filter((s) => s.seeds >= seeds).length >= contenders)) return ref;
   }
   return null;
 }
