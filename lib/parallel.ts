@@ -2,7 +2,8 @@
  * Batches across cores: a pool of worker threads (worker_threads in Node, Web Workers in pages)
  * that run the emitted WebAssembly kernels on the SAME shared memory as the calling thread, so
  * no data is copied between threads. Each batch is split into contiguous runs of vectors, one per
- * thread (the calling thread takes one run itself).
+ * thread (the calling thread takes one run itself); one long vector (2^20 floats and up) is
+ * split into its 8 sub-blocks and then the columns of its top-level radix-8 pass.
  *
  * Sharing needs a shared WebAssembly memory: always possible in Node; in browsers only when the
  * page is cross-origin isolated (`crossOriginIsolated`). Without it, or without workers or SIMD,
@@ -10,10 +11,14 @@
  * single-thread kernel bit for bit: each vector is transformed by the same code either way.
  * Node built-ins are only reached through dynamic imports.
  */
-import {checkInteger, fail} from "./check.js";
+import {checkFloat32Array, checkInteger, checkPowerOfTwo, fail} from "./check.js";
 import {allocate, inWasmMemory, wasmMemory, type WasmTensor} from "./wasm/memory.js";
-import {loadWasm, wasmModules} from "./wasm/runtime.js";
-import {backend, checkWhtBatch, ready, whtBatch, whtKernel, type WhtBatchOptions} from "./wht.js";
+import {loadWasm, wasmModules, wasmWht} from "./wasm/runtime.js";
+import {BASE_LOG2} from "./wasm/whtModule.js";
+import {backend, checkWhtBatch, ready, wht, whtBatch, whtKernel, type WhtBatchOptions, type WhtOptions} from "./wht.js";
+
+/** One vector is split across threads only from 2^20 floats on: below, the two rounds of messages cost more than they save. */
+export const PARALLEL_MIN_LOG2 = 20;
 
 /** The worker's whole program: instantiate the modules on the shared memory, then run calls. */
 const WORKER_SOURCE = `
@@ -122,6 +127,11 @@ export interface WhtPool {
   readonly fallbackReason: string | null;
   /** Same contract as `whtBatch` (same checks, same bits), split across the threads. */
   whtBatch(x: Float32Array, options: WhtBatchOptions): Promise<Float32Array>;
+  /**
+   * Same contract as `wht` (same checks, same bits) for ONE vector; from 2^20 floats on, its
+   * sub-blocks and then the columns of its top-level pass are shared among the threads.
+   */
+  wht(x: Float32Array, options?: WhtOptions): Promise<Float32Array>;
   /** Stops the workers; the pool must not be used afterwards. */
   close(): Promise<void>;
 }
@@ -163,6 +173,18 @@ export async function createPool(options: {threads?: number} = {}): Promise<WhtP
   let scratch: WasmTensor | null = null;
   let closed = false;
 
+  /** x itself when it lives in the kernel memory, else a copy in the pool's scratch tensor. */
+  const inKernelMemory = (x: Float32Array): Float32Array => {
+    if (inWasmMemory(x)) return x;
+    if (!scratch || scratch.length < x.length) {
+      scratch?.free();
+      scratch = allocate(x.length);
+    }
+    const data = scratch.array.subarray(0, x.length);
+    data.set(x);
+    return data;
+  };
+
   const call = (w: ThreadHandle, fn: string, args: number[]) =>
     new Promise<void>((resolve, reject) => {
       const id = nextId++;
@@ -190,15 +212,7 @@ export async function createPool(options: {threads?: number} = {}): Promise<WhtP
       const {size, from, normalize} = checkWhtBatch(x, opts);
       const count = x.length / size;
       if (workers.length === 0 || count < 2) return whtBatch(x, opts);
-      let data = x;
-      if (!inWasmMemory(x)) {
-        if (!scratch || scratch.length < x.length) {
-          scratch?.free();
-          scratch = allocate(x.length);
-        }
-        data = scratch.array.subarray(0, x.length);
-        data.set(x);
-      }
+      const data = inKernelMemory(x);
       // Runs of whole vectors, each a multiple of 16 floats (the kernel's group) except the last.
       const unit = Math.max(1, 16 / size);
       const threads = Math.min(workers.length + 1, Math.ceil(count / unit));
@@ -211,6 +225,46 @@ export async function createPool(options: {threads?: number} = {}): Promise<WhtP
       }
       // The calling thread takes the last run (which may hold a tail shorter than 16 floats).
       whtKernel("wasm-simd").transform(data.subarray(v * size), size, from, normalize);
+      await Promise.all(jobs);
+      if (data !== x) x.set(data);
+      return x;
+    }),
+    wht: (x, opts = {}) => serial(async () => {
+      if (closed) fail("this pool was closed");
+      checkFloat32Array("x", x);
+      checkPowerOfTwo("x.length", x.length);
+      const {size: n, from, normalize} = checkWhtBatch(x, {size: x.length, from: opts.from, normalize: opts.normalize});
+      const log2n = Math.log2(n), log2from = Math.log2(from);
+      const w = wasmWht();
+      if (workers.length === 0 || !w || log2n < PARALLEL_MIN_LOG2 || log2from >= log2n) return wht(x, opts);
+      const data = inKernelMemory(x);
+      const p = data.byteOffset;
+      const threads = workers.length + 1;
+      // What `block` does, shared out: the sub-blocks first, then the columns of the top pass.
+      const logsub = log2n - Math.min(3, log2n - BASE_LOG2);
+      if (log2from < logsub) {
+        const blocks = 1 << (log2n - logsub);
+        const jobs: Promise<void>[] = [];
+        const mine: number[] = [];
+        for (let b = 0; b < blocks; b++) {
+          const t = Math.floor((b * threads) / blocks);
+          const args = [p + b * (4 << logsub), logsub, log2from, 1];
+          if (t === threads - 1) mine.push(args[0]);
+          else jobs.push(call(workers[t], "block", args));
+        }
+        for (const q of mine) w.block(q, logsub, log2from, 1);
+        await Promise.all(jobs);
+      }
+      const lo = Math.max(log2from, logsub);
+      const columns = 1 << lo;
+      const per = Math.ceil(columns / threads / 4) * 4;
+      const s = normalize ? Math.fround(1 / Math.sqrt(n / from)) : 1;
+      const jobs: Promise<void>[] = [];
+      let j = 0;
+      for (let t = 0; t < threads - 1 && j + per < columns; t++, j += per) {
+        jobs.push(call(workers[t], "cross", [p, j, j + per, lo, log2n, s]));
+      }
+      w.cross(p, j, columns, lo, log2n, s);
       await Promise.all(jobs);
       if (data !== x) x.set(data);
       return x;

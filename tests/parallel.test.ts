@@ -5,7 +5,7 @@ import {SwitchNetError} from "../lib/check.js";
 import {createPool, hardwareThreads, parallelUnavailableReason, type WhtPool} from "../lib/parallel.js";
 import {createRng} from "../lib/random.js";
 import {allocate} from "../lib/wasm/memory.js";
-import {ready, whtBatch} from "../lib/wht.js";
+import {ready, wht, whtBatch} from "../lib/wht.js";
 
 function randomVector(n: number, seed: number): Float32Array {
   const rng = createRng(seed);
@@ -72,6 +72,29 @@ describe("worker pool", () => {
     } finally {
       t.free();
     }
+  });
+
+  it("splits one long vector across threads with the same bits as wht (sub-blocks, then columns)", async () => {
+    for (const k of [12, 20, 21]) {
+      const n = 2 ** k;
+      const x = randomVector(n, 500 + k);
+      const froms = [...new Set([1, 4, 2 ** 12, 2 ** 13, 2 ** 14, n >> 1, n].filter((f) => f <= n))];
+      for (const from of froms) {
+        for (const normalize of [false, true]) {
+          const got = x.slice();
+          expect(await pool.wht(got, {from, normalize})).toBe(got);
+          expectSameBits(got, wht(x.slice(), {from, normalize}), `n=2^${k} from=${from} normalize=${normalize}`);
+        }
+      }
+    }
+    const t = allocate(2 ** 20);
+    t.array.set(randomVector(2 ** 20, 7));
+    const want = wht(t.array.slice());
+    await pool.wht(t.array);
+    expectSameBits(t.array, want, "allocated");
+    t.free();
+    await expect(pool.wht(new Float32Array(100))).rejects.toThrow(/x\.length must be a power of two .*got 100/);
+    await expect(pool.wht(new Float32Array(2 ** 20), {from: 3})).rejects.toThrow(/from must be a power of two .*got 3/);
   });
 
   it("checks its arguments like whtBatch", async () => {

@@ -14,6 +14,7 @@ import {addWhtKernels} from "./whtModule.js";
 export interface WhtExports {
   batch(ptr: number, count: number, log2n: number, log2from: number, scale: number): void;
   block(ptr: number, log2n: number, log2from: number, scale: number): void;
+  cross(ptr: number, j0: number, j1: number, lo: number, hi: number, scale: number): void;
 }
 
 /** The layer kernels (see layerModule.ts for the arguments; pointers and strides in bytes). */

@@ -31,6 +31,11 @@ function regSlot(lo: number, top: number, scaled: number): number {
 function passSlot(stages: number, k: number, scaled: number): number {
   return REG_SLOTS + ((stages - 1) * 32 + k) * 2 + scaled;
 }
+/** Column passes (one block, a range of its columns) follow the passes in the table. */
+const COLUMN_SLOTS = REG_SLOTS + 192;
+function columnSlot(stages: number, k: number, scaled: number): number {
+  return COLUMN_SLOTS + ((stages - 1) * 32 + k) * 2 + scaled;
+}
 
 /** Emits a[i], a[j] ← a[i] + a[j], a[i] − a[j] on v128 locals, renaming into fresh locals. */
 function butterfly(c: Code, regs: number[], i: number, j: number): void {
@@ -91,16 +96,22 @@ function regPass(c: Code, lo: number, top: number, scaled: boolean): void {
   c.end();
 }
 
-/** Radix-2^stages pass with half-size h = 2^k floats over [p, end): stages h, 2h, … in registers. */
-function radixPass(c: Code, stages: number, k: number, scaled: boolean): void {
+/**
+ * Radix-2^stages pass with half-size h = 2^k floats over [p, end): stages h, 2h, … in registers.
+ * With `columns`, [p, end) is instead a range of columns of ONE block (p at the block start plus
+ * the first column): how threads share the top-level pass of one long vector.
+ */
+function radixPass(c: Code, stages: number, k: number, scaled: boolean, columns = false): void {
   const p = 0, end = 1, s = 2;
   const radix = 1 << stages;
   const hb = 4 << k;
   const sv = scaled ? c.local(v128) : -1;
-  const e = c.local(i32);
+  const e = columns ? end : c.local(i32);
   if (scaled) c.get(s).f32x4Splat().set(sv);
-  c.loop();
-  c.get(p).i32(hb).emit(op.i32_add).set(e);
+  if (!columns) {
+    c.loop();
+    c.get(p).i32(hb).emit(op.i32_add).set(e);
+  }
   c.loop();
   const regs = Array.from({length: radix}, (_, i) => {
     const l = c.local(v128);
@@ -114,8 +125,10 @@ function radixPass(c: Code, stages: number, k: number, scaled: boolean): void {
   storeAll(c, p, regs, hb, sv);
   c.get(p).i32(16).emit(op.i32_add).tee(p).get(e).emit(op.i32_lt_u).brIf(0);
   c.end();
-  c.get(p).i32((radix - 1) * hb).emit(op.i32_add).tee(p).get(end).emit(op.i32_lt_u).brIf(0);
-  c.end();
+  if (!columns) {
+    c.get(p).i32((radix - 1) * hb).emit(op.i32_add).tee(p).get(end).emit(op.i32_lt_u).brIf(0);
+    c.end();
+  }
 }
 
 /** Function indices of the WHT driver, for other kernels in the same module to call. */
@@ -147,6 +160,9 @@ export function addWhtKernels(m: ModuleBuilder): WhtFunctions {
         const fn = m.declare([i32, i32, f32]);
         radixPass(fn.code, stages, k, scaled === 1);
         m.setTableSlot(passSlot(stages, k, scaled), fn.index);
+        const col = m.declare([i32, i32, f32]);
+        radixPass(col.code, stages, k, scaled === 1, true);
+        m.setTableSlot(columnSlot(stages, k, scaled), col.index);
       }
     }
   }
@@ -246,6 +262,23 @@ export function addWhtKernels(m: ModuleBuilder): WhtFunctions {
   }
   m.export("batch", batchFn.index);
   m.export("block", blockFn.index);
+
+  // cross(p, j0, j1, lo, hi, s): stages 2^lo … 2^(hi−1) (at most three, lo ≥ 4) of the vector of
+  // 2^hi floats at p, on its columns j0 … j1 − 1 only (multiples of 4): one thread's share of the
+  // top-level pass that `block` ends with.
+  const crossFn = m.declare([i32, i32, i32, i32, i32, f32]);
+  {
+    const c = crossFn.code;
+    const [p, j0, j1, lo, hi, s] = [0, 1, 2, 3, 4, 5];
+    c.get(p).get(j0).i32(2).emit(op.i32_shl).emit(op.i32_add);
+    c.get(p).get(j1).i32(2).emit(op.i32_shl).emit(op.i32_add);
+    c.get(s);
+    // slot = COLUMN_SLOTS + ((hi − lo − 1)·32 + lo)·2 + (s ≠ 1)
+    c.get(hi).get(lo).emit(op.i32_sub).i32(1).emit(op.i32_sub).i32(5).emit(op.i32_shl).get(lo).emit(op.i32_add).i32(1).emit(op.i32_shl);
+    c.i32(COLUMN_SLOTS).emit(op.i32_add).get(s).f32(1).emit(op.f32_ne).emit(op.i32_add);
+    c.callIndirect(passType);
+  }
+  m.export("cross", crossFn.index);
 
   return {stages: stagesFn.index, block: blockFn.index, batch: batchFn.index};
 }
