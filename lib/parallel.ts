@@ -204,6 +204,47 @@ export async function createPool(options: {threads?: number} = {}): Promise<WhtP
     return run;
   };
 
+  /** One vector (checked here); runs outside the queue, so whtBatch can call it. */
+  const whtOne = async (x: Float32Array, opts: WhtOptions): Promise<Float32Array> => {
+    checkFloat32Array("x", x);
+    checkPowerOfTwo("x.length", x.length);
+    const {size: n, from, normalize} = checkWhtBatch(x, {size: x.length, from: opts.from, normalize: opts.normalize});
+    const log2n = Math.log2(n), log2from = Math.log2(from);
+    const w = wasmWht();
+    if (workers.length === 0 || !w || log2n < PARALLEL_MIN_LOG2 || log2from >= log2n) return wht(x, opts);
+    const data = inKernelMemory(x);
+    const p = data.byteOffset;
+    const threads = workers.length + 1;
+    // What `block` does, shared out: the sub-blocks first, then the columns of the top pass.
+    const logsub = log2n - Math.min(3, log2n - BASE_LOG2);
+    if (log2from < logsub) {
+      const blocks = 1 << (log2n - logsub);
+      const jobs: Promise<void>[] = [];
+      const mine: number[] = [];
+      for (let b = 0; b < blocks; b++) {
+        const t = Math.floor((b * threads) / blocks);
+        const args = [p + b * (4 << logsub), logsub, log2from, 1];
+        if (t === threads - 1) mine.push(args[0]);
+        else jobs.push(call(workers[t], "block", args));
+      }
+      for (const q of mine) w.block(q, logsub, log2from, 1);
+      await Promise.all(jobs);
+    }
+    const lo = Math.max(log2from, logsub);
+    const columns = 1 << lo;
+    const per = Math.ceil(columns / threads / 4) * 4;
+    const s = normalize ? Math.fround(1 / Math.sqrt(n / from)) : 1;
+    const jobs: Promise<void>[] = [];
+    let j = 0;
+    for (let t = 0; t < threads - 1 && j + per < columns; t++, j += per) {
+      jobs.push(call(workers[t], "cross", [p, j, j + per, lo, log2n, s]));
+    }
+    w.cross(p, j, columns, lo, log2n, s);
+    await Promise.all(jobs);
+    if (data !== x) x.set(data);
+    return x;
+  };
+
   return {
     threads: workers.length + 1,
     fallbackReason: wanted > 1 && workers.length === 0 ? reason : null,
@@ -211,6 +252,7 @@ export async function createPool(options: {threads?: number} = {}): Promise<WhtP
       if (closed) fail("this pool was closed");
       const {size, from, normalize} = checkWhtBatch(x, opts);
       const count = x.length / size;
+      if (count === 1) return whtOne(x, opts);
       if (workers.length === 0 || count < 2) return whtBatch(x, opts);
       const data = inKernelMemory(x);
       // Runs of whole vectors, each a multiple of 16 floats (the kernel's group) except the last.
@@ -231,43 +273,7 @@ export async function createPool(options: {threads?: number} = {}): Promise<WhtP
     }),
     wht: (x, opts = {}) => serial(async () => {
       if (closed) fail("this pool was closed");
-      checkFloat32Array("x", x);
-      checkPowerOfTwo("x.length", x.length);
-      const {size: n, from, normalize} = checkWhtBatch(x, {size: x.length, from: opts.from, normalize: opts.normalize});
-      const log2n = Math.log2(n), log2from = Math.log2(from);
-      const w = wasmWht();
-      if (workers.length === 0 || !w || log2n < PARALLEL_MIN_LOG2 || log2from >= log2n) return wht(x, opts);
-      const data = inKernelMemory(x);
-      const p = data.byteOffset;
-      const threads = workers.length + 1;
-      // What `block` does, shared out: the sub-blocks first, then the columns of the top pass.
-      const logsub = log2n - Math.min(3, log2n - BASE_LOG2);
-      if (log2from < logsub) {
-        const blocks = 1 << (log2n - logsub);
-        const jobs: Promise<void>[] = [];
-        const mine: number[] = [];
-        for (let b = 0; b < blocks; b++) {
-          const t = Math.floor((b * threads) / blocks);
-          const args = [p + b * (4 << logsub), logsub, log2from, 1];
-          if (t === threads - 1) mine.push(args[0]);
-          else jobs.push(call(workers[t], "block", args));
-        }
-        for (const q of mine) w.block(q, logsub, log2from, 1);
-        await Promise.all(jobs);
-      }
-      const lo = Math.max(log2from, logsub);
-      const columns = 1 << lo;
-      const per = Math.ceil(columns / threads / 4) * 4;
-      const s = normalize ? Math.fround(1 / Math.sqrt(n / from)) : 1;
-      const jobs: Promise<void>[] = [];
-      let j = 0;
-      for (let t = 0; t < threads - 1 && j + per < columns; t++, j += per) {
-        jobs.push(call(workers[t], "cross", [p, j, j + per, lo, log2n, s]));
-      }
-      w.cross(p, j, columns, lo, log2n, s);
-      await Promise.all(jobs);
-      if (data !== x) x.set(data);
-      return x;
+      return whtOne(x, opts);
     }),
     async close() {
       closed = true;

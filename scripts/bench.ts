@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: the WHT kernels across sizes, batch throughput across threads, and a Switch Net 4
+ * `npm run bench`: the WHT kernels across sizes, batch (and one long vector's) throughput across
+ * threads, and a Switch Net 4
  * layer (W = 65,536) against a dense layer of equal connections (W = 1448) in this library and in
  * TensorFlow.js with its WebAssembly backend, side by side in one process. Prints one JSON
  * document (machine, date, node version, every row) on stdout; `--table` prints readable tables
@@ -174,7 +175,12 @@ if (only.includes("wht")) {
   result.wht = wht;
   result.anchors = {source: "ANCHORS.md (another machine; compare ratios only)", ffhtEquivalent: anchorComparison(wht.rows), table: ANCHORS};
 }
-if (only.includes("batch")) result.batch = await runBatchBenchmark({quick, onProgress: progress("batch")});
+if (only.includes("batch")) {
+  const batch = await runBatchBenchmark({quick, onProgress: progress("batch")});
+  // One long vector split across the threads (pool.wht): sub-blocks, then columns.
+  const single = await runBatchBenchmark({quick, sizes: quick ? [2 ** 20] : [2 ** 20, 2 ** 22], count: 1, onProgress: progress("single")});
+  result.batch = {rows: [...batch.rows, ...single.rows]};
+}
 if (only.includes("layer")) {
   const batches = quick ? [1] : [1, 16];
   const layer = await runLayerBenchmark({quick, batches, onProgress: progress("layer")});
