@@ -4,8 +4,12 @@
  * One public entry point, `wht`, in front of interchangeable kernels (lib/kernels/): the fast
  * scalar JS kernel until `ready()` has loaded the WebAssembly SIMD kernel (emitted at run time by
  * lib/wasm/), and the radix-2 reference for tests. Kernels agree within float32 rounding; the
- * SIMD and radix-2 kernels agree bit for bit. `from` is the first butterfly
- * half-size: 1 runs every stage, 4 skips the first two (the Switch Net 4 combiner).
+ * SIMD and radix-2 kernels agree bit for bit. `from` is the first butterfly half-size: 1 runs
+ * every stage, 4 skips the first two (the Switch Net 4 combiner).
+ *
+ * Arrays allocated in the kernel memory (`allocate` in lib/wasm/memory.ts) are transformed in
+ * place; ordinary arrays are copied in and out. Batches and long vectors across cores:
+ * `createPool` in lib/parallel.ts.
  */
 import {checkFloat32Array, checkOneOf, checkPowerOfTwo, fail} from "./check.js";
 import type {WhtKernel} from "./kernels/kernel.js";
