@@ -19,6 +19,8 @@ import {
   type LayerBenchRow, type Timing
 } from "../lib/bench.js";
 import {counts} from "../lib/counts.js";
+import {wasmFailure} from "../lib/wasm/runtime.js";
+import {backend, ready} from "../lib/wht.js";
 import {createRng} from "../lib/random.js";
 import {switchNetForward} from "../lib/switchnet.js";
 import {ANCHORS, anchorComparison} from "../lib/kernels/anchors.js";
@@ -165,8 +167,11 @@ async function tfLayerRows(batches: number[], repeats: number, minTimeMs: number
 // ---- run --------------------------------------------------------------------------------------
 
 const started = Date.now();
+await ready();
 const result: Record<string, unknown> = {
   date: new Date().toISOString(),
+  backend: backend(),
+  wasmFailure: wasmFailure(),
   machine: {cpu: cpus()[0]?.model.trim() ?? "unknown", cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), caches: caches(), node: process.version},
   quick
 };

@@ -7,7 +7,7 @@ import {Code, ModuleBuilder, sleb, uleb} from "../lib/wasm/encoder.js";
 import {allocate, allocatedBytes, inWasmMemory, kernelArray, wasmMemory} from "../lib/wasm/memory.js";
 import {createModel} from "../lib/model.js";
 import {op, valtype} from "../lib/wasm/opcodes.js";
-import {simdSupported} from "../lib/wasm/runtime.js";
+import {simdSupported, wasmFailure} from "../lib/wasm/runtime.js";
 import {backend, ready, setBackend, wht, whtBatch, whtKernel, whtKernelNames, whtReference} from "../lib/wht.js";
 
 function randomVector(n: number, seed: number): Float32Array {
@@ -83,11 +83,24 @@ describe("binary emitter", () => {
     expect(sum(10)).toBe(55);
     expect(sum(1000)).toBe(500500);
   });
+
+  it("encodes modules far larger than a call's argument limit (a web worker's stack is small)", () => {
+    const m = new ModuleBuilder();
+    const f = m.declare([], [valtype.i32]);
+    for (let i = 0; i < 1_000_000; i++) f.code.emit(op.nop);
+    f.code.i32(7);
+    m.export("seven", f.index);
+    const bytes = m.encode();
+    expect(bytes.length).toBeGreaterThan(1_000_000);
+    const seven = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports.seven as () => number;
+    expect(seven()).toBe(7);
+  });
 });
 
 describe("SIMD WHT kernel", () => {
   it("is detected and chosen by ready() on this platform", async () => {
     expect(simdSupported()).toBe(true);
+    expect(wasmFailure()).toBeNull();
     expect(whtKernelNames()).toContain("wasm-simd");
     expect(await ready()).toBe("wasm-simd");
     expect(backend()).toBe("wasm-simd");

@@ -33,6 +33,15 @@ export function sleb(value: number, out: number[] = []): number[] {
   }
 }
 
+/**
+ * Appends `items` to `out` one by one. Never `out.push(...items)` for long arrays: spread
+ * arguments live on the stack, and a module's code section overflows a web worker's stack.
+ */
+function append(out: number[], items: ArrayLike<number>): number[] {
+  for (let i = 0; i < items.length; i++) out.push(items[i]);
+  return out;
+}
+
 function f32Bytes(value: number): number[] {
   const b = new Uint8Array(new Float32Array([value]).buffer);
   return [...b];
@@ -104,10 +113,10 @@ export class Code {
       if (last && last[1] === t) last[0]++;
       else groups.push([1, t]);
     }
-    const body = [...uleb(groups.length)];
-    for (const [count, t] of groups) body.push(...uleb(count), t);
-    body.push(...this.bytes, op.end);
-    return [...uleb(body.length), ...body];
+    const body = uleb(groups.length);
+    for (const [count, t] of groups) append(body, uleb(count)).push(t);
+    append(body, this.bytes).push(op.end);
+    return append(uleb(body.length), body);
   }
 }
 
@@ -169,8 +178,16 @@ export class ModuleBuilder {
 
   encode(): Uint8Array<ArrayBuffer> {
     const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-    const section = (id: number, content: number[]) => out.push(id, ...uleb(content.length), ...content);
-    const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
+    const section = (id: number, content: number[]) => {
+      out.push(id);
+      append(out, uleb(content.length));
+      append(out, content);
+    };
+    const vec = (items: number[][]) => {
+      const v = uleb(items.length);
+      for (const item of items) append(v, item);
+      return v;
+    };
 
     section(1, vec(this.typeBytes));
     if (this.memory) {

@@ -49,6 +49,7 @@ let modules: WasmModules | null = null;
 let wht: WhtExports | null = null;
 let layers: LayerExports | null = null;
 let loading: Promise<boolean> | null = null;
+let failure: string | null = null;
 
 /** Builds the module bytes for this platform's memory (shared or not). */
 export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
@@ -60,7 +61,10 @@ export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
 }
 
 async function load(): Promise<boolean> {
-  if (!simdSupported()) return false;
+  if (!simdSupported()) {
+    failure = "this engine does not support WebAssembly SIMD";
+    return false;
+  }
   try {
     const kernels = await WebAssembly.compile(kernelModuleBytes());
     const instance = await WebAssembly.instantiate(kernels, {env: {memory: wasmMemory().memory}});
@@ -69,9 +73,15 @@ async function load(): Promise<boolean> {
     layers = instance.exports as unknown as LayerExports;
     allowResidentArrays(true);
     return true;
-  } catch {
+  } catch (e) {
+    failure = `the kernel module failed to load: ${e instanceof Error ? e.message : String(e)}`;
     return false;
   }
+}
+
+/** Why the kernels are not in use (after `loadWasm()` resolved false), or null. */
+export function wasmFailure(): string | null {
+  return failure;
 }
 
 /** Compiles and instantiates the kernels once; resolves true when they are usable. */
