@@ -200,7 +200,7 @@ if (!table) {
 } else {
   const fmt = (v: number, d = 3) => (Math.abs(v) >= 1000 ? Math.round(v).toLocaleString("en-US") : v.toPrecision(d));
   const m = result.machine as {cpu: string; cores: number; node: string};
-  console.log(`${m.cpu}, ${m.cores} cores, node ${m.node}, ${result.date}${quick ? " (quick)" : ""}\n`);
+  console.log(`${m.cpu}, ${m.cores} cores, node ${m.node}, ${result.date}${quick ? " (quick)" : ""}; kernels: ${result.backend}${result.wasmFailure ? ` (${result.wasmFailure})` : ""}\n`);
   if (result.wht) {
     console.log("WHT, one vector in place, unnormalised: transforms/s (ns per element) [min–max ms]");
     console.table((result.wht as {rows: Array<Record<string, number | string>>}).rows.map((r) => ({
