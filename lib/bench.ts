@@ -129,6 +129,18 @@ export async function runWhtBenchmark(opts: BenchOptions & {sizes?: number[]; ke
   const rows: WhtBenchRow[] = [];
   const total = sizes.length * kernels.length;
   let done = 0;
+  // Warm-up: let the JIT finish compiling every kernel (on a busy machine optimised code can
+  // arrive late, and the first size measured would time the baseline tier).
+  const warm = allocate(4096);
+  for (const kernel of kernels) {
+    if (kernel === COPY_VARIANT) continue;
+    const k = whtKernel(kernel);
+    for (const n of [16, 256, 4096]) {
+      const until = performance.now() + (quick ? 15 : 40);
+      while (performance.now() < until) k.transform(warm.array.subarray(0, n), n, 1, false);
+    }
+  }
+  warm.free();
   // Sizes outermost: the kernels compared at one size run close together in time.
   for (const n of sizes) {
     for (const kernel of kernels) {
