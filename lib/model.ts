@@ -31,6 +31,7 @@ import {counts, type LayerCounts} from "./counts.js";
 import {createDense, denseParameterCount, denseSizes} from "./dense.js";
 import {filterBankLayer} from "./filterbank.js";
 import {switchNetLayer} from "./switchnet.js";
+import {multiplyRows} from "./kernels/rows.js";
 import {kernelArray} from "./wasm/memory.js";
 
 /**
@@ -263,8 +264,10 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       for (let l = 0; l < depth; l++) layer.forward(view(actStores[l], rows), view(actStores[l + 1], rows), weights(l), rows);
       const last = actStores[depth];
       const out = new Float32Array(rows * outputSize);
-      for (let b = 0; b < rows; b++) {
-        for (let o = 0; o < outputSize; o++) out[b * outputSize + o] = flipsOut[o] * last[b * n + o];
+      if (!multiplyRows(last, n, out, outputSize, flipsOut, outputSize, rows)) {
+        for (let b = 0; b < rows; b++) {
+          for (let o = 0; o < outputSize; o++) out[b * outputSize + o] = flipsOut[o] * last[b * n + o];
+        }
       }
       return out;
     },
@@ -274,8 +277,10 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       let g = view(gradStores[0], rows);
       let gNext = view(gradStores[1], rows);
       g.fill(0);
-      for (let b = 0; b < rows; b++) {
-        for (let o = 0; o < outputSize; o++) g[b * n + o] = flipsOut[o] * gradOutput[b * outputSize + o];
+      if (!multiplyRows(gradOutput, outputSize, g, n, flipsOut, outputSize, rows)) {
+        for (let b = 0; b < rows; b++) {
+          for (let o = 0; o < outputSize; o++) g[b * n + o] = flipsOut[o] * gradOutput[b * outputSize + o];
+        }
       }
       for (let l = depth - 1; l >= 0; l--) {
         layer.backward(view(actStores[l], rows), g, gNext, weights(l), weightGrads(l), rows);

@@ -13,6 +13,7 @@
 import {checkFloat32Array, checkInteger, checkOneOf, checkPowerOfTwo, fail} from "./check.js";
 import {createRng} from "./random.js";
 import {PROJECTION_KINDS, type ProjectionKind} from "./types.js";
+import {multiplyRows} from "./kernels/rows.js";
 import {whtBatch} from "./wht.js";
 
 /** The golden-ratio step of the sub-random recurrence, as SPEC.md writes it. */
@@ -77,6 +78,8 @@ export function projectTranspose(g: Float32Array, flips: Float32Array, normalize
 /** v[b·n + j] *= flips[j] for every vector b (n = flips.length). Returns v. */
 export function multiplyFlips(v: Float32Array, flips: Float32Array): Float32Array {
   const n = flips.length;
+  // The WebAssembly SIMD kernel when loaded (±1 factors: the same bits as this loop).
+  if (v.length % n === 0 && multiplyRows(v, n, v, n, flips, n, v.length / n)) return v;
   for (let off = 0; off < v.length; off += n) {
     for (let j = 0; j < n; j++) v[off + j] *= flips[j];
   }

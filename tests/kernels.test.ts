@@ -352,3 +352,44 @@ describe("learned butterfly layer kernels", () => {
     expect(butterflyForwardSimd(new Float32Array(8), new Float32Array(8), new Float32Array(64), 8, 1)).toBe(false);
   });
 });
+
+describe("row products (the models' sign flips and output slicing)", () => {
+  function jsRows(src: Float32Array, ss: number, dst: Float32Array, ds: number, f: Float32Array, cols: number, rows: number): void {
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) dst[r * ds + c] = f[c] * src[r * ss + c];
+  }
+
+  it("gives the same bits as the JS loop: in place, slicing rows, widening rows, odd column counts", async () => {
+    const {multiplyRows} = await import("../lib/kernels/rows.js");
+    const flips = (n: number, seed: number) => randomArray(n, seed).map((v) => (v < 0 ? -1 : 1));
+    const cases: Array<[number, number, number, number]> = [
+      // [cols, rows, srcStride, dstStride]
+      [4096, 3, 4096, 4096], [4099, 2, 4099, 4099], [1001, 9, 4096, 1001], [1001, 9, 1001, 4096], [8192, 1, 8192, 8192]
+    ];
+    for (const [cols, rows, ss, ds] of cases) {
+      const src = randomArray(rows * ss, cols + 1), f = flips(cols, cols + 2);
+      const dst0 = randomArray(rows * ds + 5, cols + 3); // 5 extra elements that must stay untouched
+      const want = dst0.slice();
+      jsRows(src, ss, want, ds, f, cols, rows);
+      const got = dst0.slice();
+      expect(multiplyRows(src, ss, got, ds, f, cols, rows)).toBe(true);
+      expect(Array.from(new Uint32Array(got.buffer))).toEqual(Array.from(new Uint32Array(want.buffer)));
+      if (ss === ds) {
+        const inPlace = src.slice(), wantInPlace = src.slice();
+        jsRows(wantInPlace, ss, wantInPlace, ss, f, cols, rows);
+        expect(multiplyRows(inPlace, ss, inPlace, ss, f, cols, rows)).toBe(true);
+        expect(Array.from(new Uint32Array(inPlace.buffer))).toEqual(Array.from(new Uint32Array(wantInPlace.buffer)));
+      }
+    }
+  });
+
+  it("declines small work and a backend forced to scalar", async () => {
+    const {multiplyRows} = await import("../lib/kernels/rows.js");
+    const v = new Float32Array(64).fill(2);
+    expect(multiplyRows(v, 64, v, 64, new Float32Array(64).fill(-1), 64, 1)).toBe(false);
+    expect(v[0]).toBe(2);
+    setBackend("scalar");
+    const w = new Float32Array(8192).fill(2);
+    expect(multiplyRows(w, 8192, w, 8192, new Float32Array(8192).fill(-1), 8192, 1)).toBe(false);
+    expect(w[0]).toBe(2);
+  });
+});

@@ -23,6 +23,7 @@ export interface LayerExports {
   [name: `switch_bwd_${number}`]: (x: number, gy: number, gx: number, w: number, gw: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
   gemm(a: number, ars: number, ats: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number): void;
   gemm_nt(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number, accumulate: number): void;
+  mul_rows(src: number, srcStride: number, dst: number, dstStride: number, f: number, cols: number, rows: number): void;
   bfly_fwd(x: number, y: number, w: number, rows: number, n: number, log2n: number): void;
   bfly_bwd(x: number, gy: number, gx: number, w: number, gw: number, scratch: number, rows: number, n: number, log2n: number): void;
 }

@@ -1,0 +1,29 @@
+/**
+ * Row-wise products for the models' frame (sign flips, output slicing) on the WebAssembly SIMD
+ * kernels: dst[r·dstStride + c] = factors[c]·src[r·srcStride + c] for c < cols, for `rows` rows
+ * (strides in elements; src may be dst). Returns false, doing nothing, when the kernels are not in
+ * use or the work is too small to pay for the call, so callers keep their JS loop.
+ */
+import {withKernelMemory} from "./staging.js";
+import {wasmLayers} from "../wasm/runtime.js";
+import {backend} from "../wht.js";
+
+/** Below this many products the JS loop is as fast as the call. */
+const MIN_PRODUCTS = 4096;
+
+export function multiplyRows(
+  src: Float32Array, srcStride: number, dst: Float32Array, dstStride: number, factors: Float32Array, cols: number, rows: number
+): boolean {
+  const k = wasmLayers();
+  if (!k || backend() !== "wasm-simd" || cols * rows < MIN_PRODUCTS) return false;
+  if (src === dst) {
+    withKernelMemory([dst, factors], ["inout", "in"], ([pd, pf]) => k.mul_rows(pd, 4 * srcStride, pd, 4 * dstStride, pf, cols, rows));
+  } else {
+    // dst is "inout" unless every element of it is written: others must keep their values
+    const whole = cols === dstStride && dst.length === rows * dstStride;
+    withKernelMemory([src, dst, factors], ["in", whole ? "out" : "inout", "in"], ([ps, pd, pf]) => {
+      k.mul_rows(ps, 4 * srcStride, pd, 4 * dstStride, pf, cols, rows);
+    });
+  }
+  return true;
+}
