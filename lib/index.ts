@@ -10,6 +10,14 @@ export * from "./losses.js";
 export * from "./optim.js";
 export * from "./train.js";
 export * from "./csv.js";
+export {createPool, hardwareThreads, parallelUnavailableReason} from "./parallel.js";
+export type {WhtPool} from "./parallel.js";
+export {allocate, inWasmMemory, kernelArray, allocatedBytes} from "./wasm/memory.js";
+export type {WasmTensor} from "./wasm/memory.js";
+export {simdSupported, wasmFailure} from "./wasm/runtime.js";
+export {runWhtBenchmark, runBatchBenchmark, runLayerBenchmark, kernelNames} from "./bench.js";
+export type {BenchOptions, WhtBenchRow, WhtBenchResult, BatchBenchRow, LayerBenchRow} from "./bench.js";
+export {ANCHORS, anchorComparison} from "./kernels/anchors.js";
 // Generator names like `step`, `image` and `xor` are too generic for the top level: reach them as `datasets.*`.
 export {datasets, pictures, withBiasInput} from "./datasets.js";
 export type {

@@ -79,7 +79,8 @@ function linearData(n: number, seed: number): Dataset {
   return {name: "linear", task: "regression", inputSize: 3, outputSize: 2, train: split(n), test: split(Math.floor(n / 4))};
 }
 
-const bits = (a: Float32Array) => [...new Uint32Array(a.buffer.slice(0))];
+// The view, not the whole buffer: after ready() params may live inside the shared kernel memory.
+const bits = (a: Float32Array) => [...new Uint32Array(a.buffer, a.byteOffset, a.length)];
 
 describe("training a linear model", () => {
   it("SGD with momentum recovers the weights of noise-free linear data", () => {
