@@ -3,25 +3,12 @@
  * `allocate`) are used in place; others are copied into one reusable scratch block before the
  * call and, if the kernel writes them, copied back after it.
  */
-import {allocBytes, freeBytes, inWasmMemory, memoryBuffer} from "../wasm/memory.js";
+import {inWasmMemory, memoryBuffer, scratchBlock} from "../wasm/memory.js";
 
 /** "scratch": the kernel only needs the space (nothing is copied in or out). */
 export type Access = "in" | "out" | "inout" | "scratch";
 
-let scratchPtr = 0;
-let scratchBytes = 0;
-
-function scratch(bytes: number): number {
-  if (bytes > scratchBytes) {
-    const want = Math.max(bytes, Math.min(2 * scratchBytes, bytes + (64 << 20)));
-    if (scratchPtr) freeBytes(scratchPtr);
-    scratchPtr = 0;
-    scratchBytes = 0;
-    scratchPtr = allocBytes(want); // may throw: then no scratch is held
-    scratchBytes = want;
-  }
-  return scratchPtr;
-}
+const scratch = scratchBlock();
 
 /** Calls `fn` with the byte address of each array in the kernel memory (see the file comment). */
 export function withKernelMemory(arrays: Float32Array[], access: Access[], fn: (ptrs: number[]) => void): void {

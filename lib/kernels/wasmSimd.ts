@@ -4,27 +4,14 @@
  * ordinary arrays are copied in and out of a reusable scratch block. Results equal the radix-2
  * reference bit for bit.
  */
-import {allocBytes, freeBytes, inWasmMemory, memoryBuffer} from "../wasm/memory.js";
+import {inWasmMemory, memoryBuffer, scratchBlock} from "../wasm/memory.js";
 import type {WhtExports} from "../wasm/runtime.js";
 import {WASM_MAX_LOG2N} from "../wasm/whtModule.js";
 import {normalizeScale, type WhtKernel} from "./kernel.js";
 import {radix2Kernel} from "./radix2.js";
 import {scalarKernel} from "./scalar.js";
 
-let scratchPtr = 0;
-let scratchBytes = 0;
-
-function scratch(bytes: number): number {
-  if (bytes > scratchBytes) {
-    const want = Math.max(bytes, Math.min(2 * scratchBytes, bytes + (64 << 20)));
-    if (scratchPtr) freeBytes(scratchPtr);
-    scratchPtr = 0;
-    scratchBytes = 0;
-    scratchPtr = allocBytes(want); // may throw: then no scratch is held
-    scratchBytes = want;
-  }
-  return scratchPtr;
-}
+const scratch = scratchBlock();
 
 /** Runs the kernel on `count` vectors at byte address ptr; the tail of a short-vector batch that
  * does not fill 16 floats goes to the radix-2 kernel (identical results). */

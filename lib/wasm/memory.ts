@@ -140,6 +140,27 @@ export function freeBytes(ptr: number): void {
   }
 }
 
+/**
+ * A reusable scratch block: `get(bytes)` returns the address of a block of at least `bytes`,
+ * growing it (doubling, at most 64 MiB over the request) when asked for more. Each user keeps
+ * its own, so one kernel's staging never overwrites another's.
+ */
+export function scratchBlock(): (bytes: number) => number {
+  let ptr = 0;
+  let size = 0;
+  return (bytes: number): number => {
+    if (bytes > size) {
+      const want = Math.max(bytes, Math.min(2 * size, bytes + (64 << 20)));
+      if (ptr) freeBytes(ptr);
+      ptr = 0;
+      size = 0;
+      ptr = allocBytes(want); // may throw: then no scratch is held
+      size = want;
+    }
+    return ptr;
+  };
+}
+
 /** Bytes currently handed out (for tests and diagnostics). */
 export function allocatedBytes(): number {
   let total = 0;
