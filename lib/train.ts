@@ -12,7 +12,7 @@
  */
 import {checkFinite, checkInteger, checkOneOf, describe, fail} from "./check.js";
 import {countCorrect, lossFunction, LOSS_KINDS, type LossKind} from "./losses.js";
-import {createOptimizer, OPTIMIZER_KINDS, resolveOptimizerOptions, type Optimizer, type OptimizerKind, type OptimizerOptions} from "./optim.js";
+import {createOptimizer, OPTIMIZER_KINDS, resolveOptimizerOptions, type Optimizer, type OptimizerKind, type OptimizerOptions, type ResolvedOptimizerOptions} from "./optim.js";
 import {createRng} from "./random.js";
 import type {Dataset, Model, Split} from "./types.js";
 
@@ -33,19 +33,13 @@ export interface TrainOptions extends OptimizerOptions {
   onEpoch?: (record: EpochRecord, trainer: Trainer) => boolean | void;
 }
 
-export interface ResolvedTrainOptions {
+export interface ResolvedTrainOptions extends ResolvedOptimizerOptions {
   epochs: number;
   batchSize: number;
   optimizer: OptimizerKind;
   loss: LossKind;
   seed: number;
   evaluateTrain: boolean;
-  learningRate: number;
-  momentum: number;
-  weightDecay: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
 }
 
 /** One epoch's results. Losses are means over samples; accuracies only for classification. */
