@@ -134,3 +134,27 @@ describe("verdicts", () => {
     expect(v.clear).toBe(true);
   });
 });
+
+describe("timeTrainingSteps", () => {
+  it("times every model for the rounds asked, after a warm-up step that trains it", async () => {
+    const {timeTrainingSteps} = await import("../lib/experiment/timing.js");
+    const spec = {kind: "switchnet4" as const, inputSize: 5, outputSize: 3, width: 16, depth: 2, seed: 4};
+    const dense = {kind: "dense" as const, inputSize: 5, outputSize: 3, width: 7, depth: 2, seed: 4};
+    const built: ReturnType<typeof createModel>[] = [];
+    const results = timeTrainingSteps([{label: "a", spec}, {label: "b", spec: dense}], (s) => {
+      const m = createModel(s);
+      built.push(m);
+      return m;
+    }, {batchSize: 4, rounds: 3});
+    expect(results.map((r) => r.label)).toEqual(["a", "b"]);
+    for (const r of results) {
+      expect(r.rounds.length).toBe(3);
+      expect(r.batchSize).toBe(4);
+      expect([...r.rounds].sort((x, y) => x - y)[1]).toBe(r.msPerSample);
+    }
+    expect(results[1].parameterCount).toBe(createModel(dense).parameterCount);
+    // 1 warm-up + 3 timed Adam steps moved the weights away from a fresh model's.
+    const fresh = createModel(spec).params;
+    expect(built[0].params.some((v, i) => v !== fresh[i])).toBe(true);
+  });
+});

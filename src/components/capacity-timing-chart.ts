@@ -51,3 +51,30 @@ export function timingChart(rows: TimingRow[], {width = 640}: {width?: number} =
     ]
   });
 }
+
+export interface HeadlineTimingLike {
+  label: string;
+  kind: string;
+  width: number;
+  parameterCount: number;
+  batchSize: number;
+  msPerSample: number;
+}
+
+/** Bars: milliseconds per training sample of each model at one budget point, timed together. */
+export function headlineTimingChart(rows: readonly HeadlineTimingLike[], {width = 640}: {width?: number} = {}): HTMLElement | SVGSVGElement {
+  const data = rows.map((r) => ({...r, contender: label(r.label.split(" ")[0]), name: `${label(r.label.split(" ")[0])}, W = ${r.width.toLocaleString("en-US")}`}));
+  return Plot.plot({
+    width,
+    height: 40 + 26 * data.length,
+    marginLeft: 230,
+    x: {label: "milliseconds per training sample (batch of 16) →", grid: true},
+    y: {label: null, domain: data.slice().sort((a, b) => a.msPerSample - b.msPerSample).map((d) => d.name)},
+    color: contenderColor(),
+    marks: [
+      Plot.barX(data, {y: "name", x: "msPerSample", fill: "contender"}),
+      Plot.text(data, {y: "name", x: "msPerSample", text: (d: {msPerSample: number}) => d.msPerSample.toPrecision(2), dx: 4, textAnchor: "start"}),
+      Plot.ruleX([0])
+    ]
+  });
+}

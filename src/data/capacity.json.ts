@@ -16,6 +16,8 @@ import {memoryStore, planExperiment, runExperiment} from "../lib/experiment/run.
 import {parseResults, type ResultRecord, type SessionRecord} from "../lib/experiment/schema.js";
 import {curves, summarise, timings} from "../lib/experiment/summary.js";
 import {taskShape} from "../lib/experiment/tasks.js";
+import {timeTrainingSteps} from "../lib/experiment/timing.js";
+import {modelSpec} from "../lib/experiment/run.js";
 
 const RESULTS = "data/capacity/results.jsonl";
 
@@ -98,5 +100,30 @@ function full() {
   };
 }
 
-const output = {generated: new Date().toISOString(), full: full(), small: await small()};
+/**
+ * One training step of every model at the 65,536 point (smooth-task sizes), timed now with the
+ * models interleaved, so the ratios are fair on this machine.
+ */
+function headlineTiming() {
+  const shape = taskShape("smooth", FULL);
+  const seen = new Set<string>();
+  const models = matches(FULL).filter((m) => m.refWidth === 65536).filter((m) => {
+    const id = `${m.contender}|${m.width}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  }).map((m) => ({
+    label: `${m.contender} W=${m.width}`,
+    spec: modelSpec(parseContender(m.contender), m.width, FULL.depth, shape.inputSize, shape.outputSize, 1, FULL.placement)
+  }));
+  process.stderr.write(`capacity: timing ${models.length} models at the 65,536 point\n`);
+  return timeTrainingSteps(models, createModel, {batchSize: FULL.train.batchSize, rounds: 5}).map((r) => ({
+    label: r.label, kind: r.spec.kind, width: r.spec.width, parameterCount: r.parameterCount, batchSize: r.batchSize,
+    msPerSample: r.msPerSample, rounds: r.rounds
+  }));
+}
+
+const fullResults = full();
+const smallResults = await small();
+const output = {generated: new Date().toISOString(), full: fullResults, small: smallResults, headlineTiming: headlineTiming()};
 process.stdout.write(JSON.stringify(output));
