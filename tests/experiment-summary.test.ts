@@ -110,7 +110,7 @@ describe("verdicts", () => {
     expect(edges.clear).toBe(true);
     expect(v.find((x) => x.budget === "params")!.clear).toBe(false);
     expect(sentence(edges, "the smooth target")).toBe(
-      "Under equal connections, dense (W = 1) is best on the smooth target (0.20 against 0.40 for the runner-up, Switch Net 4 (m = 4) (W = 1); 2 contenders, at least 3 seeds). Its range over seeds does not overlap any other's.");
+      "Under equal connections, dense at W = 1 is best on the smooth target (0.20 against 0.40 for the runner-up, Switch Net 4 (m = 4) at W = 1; 2 contenders, 3 seeds or more each). Its range over seeds does not overlap any other's.");
   });
 
   it("largestCompletePoint skips reference widths where some contender has no result yet", () => {

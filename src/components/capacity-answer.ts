@@ -55,11 +55,11 @@ const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(2)
 /** One sentence per verdict, e.g. "Under equal connections, dense (W = 1448) has the lowest …". */
 export function sentence(v: Verdict, what: string): string {
   const [best, second] = v.standings;
-  const name = (s: Standing) => `${label(s.contender)} (W = ${s.width.toLocaleString("en-US")})`;
+  const name = (s: Standing) => `${label(s.contender)} at W = ${s.width.toLocaleString("en-US")}`;
   const seeds = Math.min(...v.standings.map((s) => s.seeds));
   let text = `Under ${BUDGET_SHORT[v.budget] ?? v.budget}, ${name(best)} is best on ${what} (${fmt(best.mean)}`;
   if (second) text += ` against ${fmt(second.mean)} for the runner-up, ${name(second)}`;
-  text += `; ${v.standings.length} contender${v.standings.length === 1 ? "" : "s"}, ${seeds === 1 ? "1 seed" : `at least ${seeds} seeds`}).`;
+  text += `; ${v.standings.length} contender${v.standings.length === 1 ? "" : "s"}, ${seeds === 1 ? "1 seed" : `${seeds} seeds or more`} each).`;
   if (v.standings.length > 1) {
     text += v.clear ? " Its range over seeds does not overlap any other's." : " The ranges over seeds overlap, so the order is not settled.";
   }

@@ -67,7 +67,7 @@ export function headlineTimingChart(rows: readonly HeadlineTimingLike[], {width 
   return Plot.plot({
     width,
     height: 40 + 26 * data.length,
-    marginLeft: 230,
+    marginLeft: Math.min(230, Math.round(width * 0.45)),
     x: {label: "milliseconds per training sample (batch of 16) →", grid: true},
     y: {label: null, domain: data.slice().sort((a, b) => a.msPerSample - b.msPerSample).map((d) => d.name)},
     color: contenderColor(),
