@@ -4,7 +4,7 @@
  * Progress bar and ETA on stderr. `--help` lists the options.
  */
 import {appendFileSync, existsSync, mkdirSync, readFileSync} from "node:fs";
-import {execSync} from "node:child_process";
+import {execSync, spawnSync} from "node:child_process";
 import {cpus, platform, release} from "node:os";
 import {dirname} from "node:path";
 import {createModel} from "../lib/model.js";
@@ -28,6 +28,9 @@ Usage: npm run experiment -- [options]
   --budgets LIST        params, edges, macs (default: all three)
   --contenders LIST     switchnet4-m4, switchnet4-m8, butterfly, filterbank, dense
   --seeds LIST          e.g. 1,2,3
+  --isolate             run every plan item in a child process of its own (frees all model memory
+                        between runs; use for long sweeps with wide models)
+  --only KEY            run just the plan item with this key (what --isolate hands a child)
   --dry-run             print the plan (widths, budget points, relative cost) and exit
   --help                this text
 
@@ -39,6 +42,8 @@ interface Args {
   preset: string;
   out: string;
   dryRun: boolean;
+  isolate: boolean;
+  only: string | null;
   minRefWidth: number;
   maxRefWidth: number;
   overrides: Partial<ExperimentConfig>;
@@ -57,7 +62,7 @@ function numbers(name: string, value: string): number[] {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = {preset: "full", out: "data/capacity/results.jsonl", dryRun: false, minRefWidth: 0, maxRefWidth: Infinity, overrides: {}};
+  const args: Args = {preset: "full", out: "data/capacity/results.jsonl", dryRun: false, isolate: false, only: null, minRefWidth: 0, maxRefWidth: Infinity, overrides: {}};
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -70,6 +75,8 @@ function parseArgs(argv: string[]): Args {
       case "--preset": args.preset = value(); break;
       case "--out": args.out = value(); break;
       case "--dry-run": args.dryRun = true; break;
+      case "--isolate": args.isolate = true; break;
+      case "--only": args.only = value(); break;
       case "--ref-widths": args.overrides.refWidths = numbers(flag, value()); break;
       case "--min-ref-width": args.minRefWidth = Number(value()); break;
       case "--max-ref-width": args.maxRefWidth = Number(value()); break;
@@ -151,10 +158,38 @@ function describePlan(plan: PlanItem[]): string {
   return `${lines.join("\n")}\n${plan.length} runs, total cost ${(total / 1e9).toFixed(1)} (units of 10^9 multiply-adds)\n`;
 }
 
+/**
+ * --isolate: one child process per plan item not yet done (the child gets the same options plus
+ * --only KEY), so every model's memory — including WebAssembly kernel memory, which a synchronous
+ * sweep never gives back — is released when its run ends.
+ */
+function isolated(args: Args, config: ExperimentConfig, inRange: (p: PlanItem) => boolean, store: ResultStore): void {
+  const plan = planExperiment(config).filter(inRange);
+  const passOn = process.argv.slice(2).filter((a) => a !== "--isolate");
+  const started = Date.now();
+  let failures = 0;
+  let stop = false;
+  process.once("SIGINT", () => (stop = true));
+  process.once("SIGTERM", () => (stop = true));
+  for (const [i, item] of plan.entries()) {
+    if (stop) break;
+    const done = new Set(store.reload!().filter((r) => r.type === "run").map((r) => r.key));
+    if (done.has(item.key)) continue;
+    process.stderr.write(`${new Date().toISOString().slice(11, 19)} isolate: item ${i + 1}/${plan.length} (${duration((Date.now() - started) / 1000)} so far): ${item.key}\n`);
+    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1], ...passOn, "--only", item.key], {stdio: ["ignore", "inherit", "inherit"]});
+    if (child.status !== 0) {
+      failures++;
+      process.stderr.write(`isolate: ${item.key} failed (exit ${child.status ?? child.signal}); it stays undone and a rerun retries it\n`);
+    }
+  }
+  process.stderr.write(`isolate: ${stop ? "stopped" : "finished"} after ${duration((Date.now() - started) / 1000)}, ${failures} failed\n`);
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const config = checkConfig({...PRESETS[args.preset], ...args.overrides});
   const inRange = (p: PlanItem) => {
+    if (args.only !== null) return p.key === args.only;
     const smallest = Math.min(...p.memberships.map((m) => m.refWidth));
     return smallest >= args.minRefWidth && smallest <= args.maxRefWidth;
   };
@@ -173,7 +208,12 @@ async function main(): Promise<void> {
     gitCommit: gitCommit(),
     config: {...config, libUncommitted: uncommittedLib(), minRefWidth: args.minRefWidth, maxRefWidth: Number.isFinite(args.maxRefWidth) ? args.maxRefWidth : null}
   };
-  store.append(session);
+  // A child of --isolate runs one item and leaves the session record to its parent.
+  if (args.only === null) store.append(session);
+  if (args.isolate) {
+    isolated(args, config, inRange, store);
+    return;
+  }
   let stop = false;
   const onSignal = () => {
     stop = true;

@@ -151,8 +151,10 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
 
   const point = (step: number): Point => {
     const trainLoss = windowSteps > 0 ? windowLoss / windowSteps : NaN;
-    const trainMetric = evaluate(model, train, metric, evalLimit);
-    const testMetric = data.test.n > 0 ? evaluate(model, data.test, metric) : trainMetric;
+    // Evaluate in chunks of the training batch: the model then reuses its training workspaces
+    // instead of keeping a second, larger set per evaluation batch size.
+    const trainMetric = evaluate(model, train, metric, evalLimit, batch);
+    const testMetric = data.test.n > 0 ? evaluate(model, data.test, metric, data.test.n, batch) : trainMetric;
     const s: Point = {step, trainLoss, train: trainMetric, test: testMetric};
     curve.push(s);
     options.onEval?.(s);
