@@ -32,3 +32,15 @@ export const METRIC_LABELS: Record<string, string> = {
   nmse: "normalised mean squared error",
   "error-rate": "error rate"
 };
+
+/** Facet labels for narrow screens (the full names overlap below ~640 px). */
+export const BUDGET_TINY: Record<string, string> = {
+  "equal stored parameters": "params",
+  "equal connections": "connections",
+  "equal multiply-adds": "mult-adds"
+};
+
+/** A facet tick format: full budget names when there is room, short ones otherwise. */
+export function budgetTickFormat(width: number): (d: string) => string {
+  return width < 640 ? (d) => BUDGET_TINY[d] ?? d : (d) => d;
+}

@@ -39,6 +39,7 @@ export function curveRows(
 
 export function curvesChart(rows: CurveRow[], {width = 640, yLabel = "test error"}: {width?: number; yLabel?: string} = {}): HTMLElement | SVGSVGElement {
   const positive = rows.every((r) => r.value > 0);
+  width = Math.max(320, width); // Framework can report 0 before layout
   return Plot.plot({
     width,
     height: 300,

@@ -5,7 +5,7 @@
  * summary rows (testable); `errorChart` draws them.
  */
 import * as Plot from "@observablehq/plot";
-import {BUDGET_SHORT, contenderColor, label} from "./capacity-colors.js";
+import {BUDGET_SHORT, budgetTickFormat, contenderColor, label} from "./capacity-colors.js";
 
 /** The fields of a summary row this figure reads (see lib/experiment/summary.ts). */
 export interface SummaryLike {
@@ -55,12 +55,13 @@ export function errorRows(summary: readonly SummaryLike[], task: string, at: "fi
 
 export function errorChart(rows: ErrorRow[], {width = 640, yLabel = "test error", logY = true}: {width?: number; yLabel?: string; logY?: boolean} = {}): HTMLElement | SVGSVGElement {
   const positive = rows.every((r) => r.min > 0);
+  width = Math.max(320, width); // Framework can report 0 before layout
   return Plot.plot({
     width,
     height: 320,
     marginLeft: 56,
     marginBottom: 44,
-    fx: {label: null, domain: Object.values(BUDGET_SHORT)},
+    fx: {label: null, domain: Object.values(BUDGET_SHORT), tickFormat: budgetTickFormat(width)},
     x: {type: "log", label: "budget of the reference Switch Net 4 layer (per layer) →", tickFormat: "~s", ticks: 4},
     y: {type: logY && positive ? "log" : "linear", label: `↑ ${yLabel}`, grid: true},
     color: contenderColor(),

@@ -3,7 +3,7 @@
  * below the stated error (mean over seeds, bars from min to max), one panel per budget.
  */
 import * as Plot from "@observablehq/plot";
-import {BUDGET_SHORT, contenderColor, label} from "./capacity-colors.js";
+import {BUDGET_SHORT, budgetTickFormat, contenderColor, label} from "./capacity-colors.js";
 
 export interface CapacityLike {
   task: string;
@@ -40,12 +40,13 @@ export function capacityRows(summary: readonly CapacityLike[]): CapacityRow[] {
 }
 
 export function capacityChart(rows: CapacityRow[], {width = 640}: {width?: number} = {}): HTMLElement | SVGSVGElement {
+  width = Math.max(320, width); // Framework can report 0 before layout
   return Plot.plot({
     width,
     height: 320,
     marginLeft: 56,
     marginBottom: 44,
-    fx: {label: null, domain: Object.values(BUDGET_SHORT)},
+    fx: {label: null, domain: Object.values(BUDGET_SHORT), tickFormat: budgetTickFormat(width)},
     x: {type: "log", label: "budget of the reference Switch Net 4 layer (per layer) →", tickFormat: "~s", ticks: 4},
     y: {type: "log", label: "↑ random pairs memorised (largest N)", grid: true, tickFormat: "~s"},
     color: contenderColor(),

@@ -32,6 +32,7 @@ export function timingRows(timings: readonly TimingLike[]): TimingRow[] {
 }
 
 export function timingChart(rows: TimingRow[], {width = 640}: {width?: number} = {}): HTMLElement | SVGSVGElement {
+  width = Math.max(320, width); // Framework can report 0 before layout
   return Plot.plot({
     width,
     height: 320,
@@ -64,6 +65,7 @@ export interface HeadlineTimingLike {
 /** Bars: milliseconds per training sample of each model at one budget point, timed together. */
 export function headlineTimingChart(rows: readonly HeadlineTimingLike[], {width = 640}: {width?: number} = {}): HTMLElement | SVGSVGElement {
   const data = rows.map((r) => ({...r, contender: label(r.label.split(" ")[0]), name: `${label(r.label.split(" ")[0])}, W = ${r.width.toLocaleString("en-US")}`}));
+  width = Math.max(320, width); // Framework can report 0 before layout
   return Plot.plot({
     width,
     height: 40 + 26 * data.length,
