@@ -25,11 +25,31 @@ import {createRng} from "../lib/random.js";
 import {switchNetForward} from "../lib/switchnet.js";
 import {ANCHORS, anchorComparison} from "../lib/kernels/anchors.js";
 
+const USAGE = `Usage: npm run bench [-- --quick] [-- --table] [-- --only wht,batch,layer]
+  --quick          about 20 s instead of a few minutes (fewer sizes and repeats)
+  --table          readable tables instead of JSON on stdout
+  --only PARTS     comma-separated subset of: wht, batch, layer
+Progress goes to stderr; results (JSON by default) to stdout.`;
+const PARTS = ["wht", "batch", "layer"];
 const args = process.argv.slice(2);
+function usageError(message: string): never {
+  process.stderr.write(`bench: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+if (args.includes("--help") || args.includes("-h")) {
+  process.stdout.write(USAGE + "\n");
+  process.exit(0);
+}
 const quick = args.includes("--quick");
 const table = args.includes("--table");
 const onlyArg = args.find((a) => a.startsWith("--only"));
-const only = onlyArg ? (onlyArg.includes("=") ? onlyArg.split("=")[1] : args[args.indexOf(onlyArg) + 1]).split(",") : ["wht", "batch", "layer"];
+const onlyValue = onlyArg ? (onlyArg.includes("=") ? onlyArg.split("=")[1] : args[args.indexOf(onlyArg) + 1]) : undefined;
+for (const a of args) {
+  if (!["--quick", "--table"].includes(a) && a !== onlyArg && a !== onlyValue) usageError(`unknown argument ${JSON.stringify(a)}`);
+}
+if (onlyArg && !onlyValue) usageError("--only needs a list, e.g. --only wht,layer");
+const only = onlyValue ? onlyValue.split(",") : PARTS;
+for (const part of only) if (!PARTS.includes(part)) usageError(`--only: ${JSON.stringify(part)} is not one of ${PARTS.join(", ")}`);
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
 const progress = (what: string) => (done: number, total: number, label: string) => log(`${what} ${done}/${total} ${label}`);
 
