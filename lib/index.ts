@@ -33,3 +33,4 @@ export type {
   MemorisationOptions,
   SinusoidsOptions
 } from "./datasets.js";
+export * as experiment from "./experiment/index.js";
