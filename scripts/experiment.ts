@@ -219,6 +219,7 @@ async function main(): Promise<void> {
     stop = true;
     process.stderr.write("\nstopping after the current run (send again to quit now)\n");
     process.once("SIGINT", () => process.exit(130));
+    process.once("SIGTERM", () => process.exit(143));
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
