@@ -26,7 +26,7 @@
 import type {Rng} from "./random.js";
 import type {WidthLayer} from "./model.js";
 import {butterflyBackwardSimd, butterflyForwardSimd} from "./kernels/butterflyLayer.js";
-import {kernelArray} from "./wasm/memory.js";
+import {kernelArray, releaseKernelArray} from "./wasm/memory.js";
 
 /** Weights stored per butterfly layer of width n: 2·n·log2(n) + 2·n. */
 export function butterflyLayerSize(n: number): number {
@@ -156,6 +156,10 @@ export function butterflyLayer(n: number): WidthLayer {
     backward: (x, gy, gx, w, gw, batch) => {
       if (scratch.length === 0) scratch = kernelArray(Math.max(1, Math.log2(n) - 1) * n, {internal: true});
       butterflyBackward(x, gy, gx, w, gw, n, batch, scratch);
+    },
+    dispose: () => {
+      releaseKernelArray(scratch);
+      scratch = new Float32Array(0);
     }
   };
 }

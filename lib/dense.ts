@@ -17,7 +17,7 @@
  */
 import {gemmSimdAvailable, matmulAdd, matmulTransAAdd, matmulTransB} from "./kernels/gemm.js";
 import {createRng, deriveSeed} from "./random.js";
-import {kernelArray} from "./wasm/memory.js";
+import {kernelArrays, releaseKernelArray} from "./wasm/memory.js";
 import type {Model, ResolvedModelSpec} from "./types.js";
 
 /** Weight floats per block of rows kept hot in cache (256 KiB). */
@@ -168,15 +168,14 @@ function backwardProducts(
 
 /**
  * The dense model for a resolved spec of kind "dense". Its forward and backward do not check
- * their arguments: use createModel, which validates them first.
+ * their arguments, nor whether it was disposed: use createModel, which validates them first.
  */
 export function createDense(spec: ResolvedModelSpec): Model {
   const sizes = denseSizes(spec);
   const layers = sizes.length - 1;
   const parameterCount = denseParameterCount(spec);
   // In the kernel memory when possible, so the WASM kernels work on them without copies.
-  const params = kernelArray(parameterCount);
-  const grads = kernelArray(parameterCount);
+  const [params, grads] = kernelArrays([parameterCount, parameterCount]);
   const wOff: number[] = [];
   const bOff: number[] = [];
   let offset = 0;
@@ -202,6 +201,12 @@ export function createDense(spec: ResolvedModelSpec): Model {
   let gradStores: Float32Array[] = [];
   let batch = 0;
   const widest = Math.max(...sizes);
+  const freeWorkspaces = () => {
+    for (const a of [...acts, ...gradStores]) releaseKernelArray(a);
+    acts = [];
+    gradStores = [];
+    capacity = 0;
+  };
 
   return {
     spec,
@@ -211,8 +216,10 @@ export function createDense(spec: ResolvedModelSpec): Model {
     forward(input: Float32Array, batchSize: number): Float32Array {
       const rows = batchSize;
       if (rows > capacity) {
-        acts = sizes.slice(0, layers).map((s) => kernelArray(rows * s, {internal: true}));
-        gradStores = [];
+        // The new workspaces first: if they do not fit, the model keeps its old ones.
+        const fresh = kernelArrays(sizes.slice(0, layers).map((s) => rows * s), {internal: true});
+        freeWorkspaces();
+        acts = fresh;
         capacity = rows;
       }
       batch = rows;
@@ -226,7 +233,7 @@ export function createDense(spec: ResolvedModelSpec): Model {
     },
     backward(gradOutput: Float32Array): Float32Array {
       const rows = batch;
-      if (gradStores.length === 0) gradStores = [kernelArray(capacity * widest, {internal: true}), kernelArray(capacity * widest, {internal: true})];
+      if (gradStores.length === 0) gradStores = kernelArrays([capacity * widest, capacity * widest], {internal: true});
       let gy = gradStores[0].subarray(0, rows * spec.outputSize);
       gy.set(gradOutput);
       let which = 1;
@@ -240,6 +247,11 @@ export function createDense(spec: ResolvedModelSpec): Model {
     },
     zeroGrad(): void {
       grads.fill(0);
+    },
+    dispose(): void {
+      freeWorkspaces();
+      releaseKernelArray(params);
+      releaseKernelArray(grads);
     }
   };
 }

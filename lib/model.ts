@@ -19,10 +19,14 @@
  * backward runs; a forward whose workspace would pass MAX_WORKSPACE floats is refused, asking for
  * a smaller batch). The arrays forward and backward RETURN are new on every call, so callers may
  * keep them.
+ *
+ * Memory: `model.dispose()` (or `using model = createModel(…)`) frees params, grads, workspaces
+ * and layer scratch; afterwards every use throws. Models never disposed keep their params and
+ * grads for the life of the process (their workspaces are freed when garbage-collected).
  */
 import {checkFinite, checkFloat32Array, checkInteger, checkOneOf, checkPowerOfTwo, describe, fail} from "./check.js";
 import {createRng, deriveSeed, type Rng} from "./random.js";
-import {GROUP_SIZES, MODEL_KINDS, PROJECTION_KINDS, type Model, type ModelSpec, type ResolvedModelSpec} from "./types.js";
+import {GROUP_SIZES, MODEL_KINDS, PROJECTION_KINDS, type DisposableModel, type Model, type ModelSpec, type ResolvedModelSpec} from "./types.js";
 import {
   adjustBackward, adjustForward, placeBackward, placeForward, project, projectTranspose, signFlips
 } from "./projection.js";
@@ -32,7 +36,8 @@ import {createDense, denseParameterCount, denseSizes} from "./dense.js";
 import {filterBankLayer} from "./filterbank.js";
 import {switchNetLayer} from "./switchnet.js";
 import {multiplyRows} from "./kernels/rows.js";
-import {kernelArray} from "./wasm/memory.js";
+import {kernelArrays, releaseKernelArray} from "./wasm/memory.js";
+import {DISPOSE, failDisposed} from "./dispose.js";
 
 /**
  * One learned layer of a WHT model: maps each width-W row to a width-W row. Stateless apart from
@@ -52,6 +57,8 @@ export interface WidthLayer {
    * writes the gradient at the input into gx and ADDS the weight gradient into gw.
    */
   backward(x: Float32Array, gy: Float32Array, gx: Float32Array, w: Float32Array, gw: Float32Array, batch: number): void;
+  /** Frees the layer's scratch, if it keeps any (idempotent). */
+  dispose?(): void;
 }
 
 /** Defaults filled in by `resolveSpec`. */
@@ -153,35 +160,61 @@ function parameterCountOf(spec: ResolvedModelSpec): number {
 
 /**
  * Builds the model a spec describes (see the file comment for the layout and buffers). Its
- * forward and backward check their arguments before anything changes.
+ * forward and backward check their arguments before anything changes; `dispose()` frees its memory.
  */
-export function createModel(spec: ModelSpec): Model {
+export function createModel(spec: ModelSpec): DisposableModel {
   const resolved = resolveSpec(spec);
   return checked(resolved.kind === "dense" ? createDense(resolved) : createWhtModel(resolved, widthLayer(resolved)));
 }
 
-/** Wraps a model whose forward and backward trust their arguments with the argument checks. */
-function checked(inner: Model): Model {
+/**
+ * Wraps a model whose forward and backward trust their arguments with the argument checks, and
+ * refuses every use after dispose().
+ */
+function checked(inner: Model): DisposableModel {
   const spec = inner.spec;
   let batch = 0;
+  let disposed = false;
+  const live = () => {
+    if (disposed) failDisposed(`this ${spec.kind} model`, "create a new model with createModel(spec) (its spec is still in model.spec)");
+  };
+  const dispose = () => {
+    if (disposed) return;
+    disposed = true;
+    inner.dispose?.();
+  };
   return {
     spec,
-    params: inner.params,
-    grads: inner.grads,
+    get params() {
+      live();
+      return inner.params;
+    },
+    get grads() {
+      live();
+      return inner.grads;
+    },
     parameterCount: inner.parameterCount,
     forward(input: Float32Array, batchSize: number): Float32Array {
+      live();
       const rows = checkForwardInput(spec, input, batchSize);
       const out = inner.forward(input, rows);
       batch = rows;
       return out;
     },
     backward(gradOutput: Float32Array): Float32Array {
+      live();
       checkGradOutput(spec, gradOutput, batch);
       return inner.backward(gradOutput);
     },
     zeroGrad(): void {
+      live();
       inner.zeroGrad();
-    }
+    },
+    get disposed() {
+      return disposed;
+    },
+    dispose,
+    [DISPOSE]: dispose
   };
 }
 
@@ -212,15 +245,15 @@ function checkGradOutput(spec: ResolvedModelSpec, gradOutput: unknown, batch: nu
 
 /**
  * The shared frame of the WHT kinds around `layer` (see the file comment). Its forward and
- * backward do not check their arguments: createModel wraps them with the checks.
+ * backward do not check their arguments, nor whether it was disposed: createModel wraps them
+ * with the checks.
  */
 export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Model {
   const {width: n, depth, inputSize: k, outputSize, placement, adjust} = spec;
   const size = layer.size;
   const parameterCount = size * depth;
   // In the kernel memory when possible, so the WASM kernels work on them without copies.
-  const params = kernelArray(parameterCount);
-  const grads = kernelArray(parameterCount);
+  const [params, grads] = kernelArrays([parameterCount, parameterCount]);
   const weights = (l: number) => params.subarray(l * size, (l + 1) * size);
   const weightGrads = (l: number) => grads.subarray(l * size, (l + 1) * size);
   for (let l = 0; l < depth; l++) layer.init(weights(l), createRng(deriveSeed(spec.seed, 100 + l)), spec.initNoise);
@@ -238,11 +271,20 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
 
   const ensure = (rows: number) => {
     if (rows <= capacity) return;
-    placedStore = kernelArray(rows * n, {internal: true});
+    // The new workspaces first: if they do not fit, the model keeps its old ones.
+    const [placed, ...acts] = kernelArrays(new Array(depth + 2).fill(rows * n), {internal: true});
+    freeWorkspaces();
+    placedStore = placed;
     rmsStore = new Float32Array(rows);
-    actStores = Array.from({length: depth + 1}, () => kernelArray(rows * n, {internal: true}));
-    gradStores = [];
+    actStores = acts;
     capacity = rows;
+  };
+  const freeWorkspaces = () => {
+    for (const a of [placedStore, ...actStores, ...gradStores]) releaseKernelArray(a);
+    placedStore = new Float32Array(0);
+    actStores = [];
+    gradStores = [];
+    capacity = 0;
   };
   const view = (store: Float32Array, rows: number) => store.subarray(0, rows * n);
 
@@ -273,7 +315,7 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     },
     backward(gradOutput: Float32Array): Float32Array {
       const rows = batch;
-      if (gradStores.length === 0) gradStores = [kernelArray(capacity * n, {internal: true}), kernelArray(capacity * n, {internal: true})];
+      if (gradStores.length === 0) gradStores = kernelArrays([capacity * n, capacity * n], {internal: true});
       let g = view(gradStores[0], rows);
       let gNext = view(gradStores[1], rows);
       g.fill(0);
@@ -294,6 +336,12 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     },
     zeroGrad(): void {
       grads.fill(0);
+    },
+    dispose(): void {
+      freeWorkspaces();
+      releaseKernelArray(params);
+      releaseKernelArray(grads);
+      layer.dispose?.();
     }
   };
 }

@@ -11,7 +11,8 @@
  * single-thread kernel bit for bit: each vector is transformed by the same code either way.
  * Node built-ins are only reached through dynamic imports.
  */
-import {checkFloat32Array, checkInteger, checkPowerOfTwo, fail} from "./check.js";
+import {checkFloat32Array, checkInteger, checkPowerOfTwo, fail, SwitchNetError} from "./check.js";
+import {ASYNC_DISPOSE} from "./dispose.js";
 import {allocate, inWasmMemory, wasmMemory, type WasmTensor} from "./wasm/memory.js";
 import {loadWasm, wasmModules, wasmWht} from "./wasm/runtime.js";
 import {BASE_LOG2} from "./wasm/whtModule.js";
@@ -132,8 +133,10 @@ export interface WhtPool {
    * sub-blocks and then the columns of its top-level pass are shared among the threads.
    */
   wht(x: Float32Array, options?: WhtOptions): Promise<Float32Array>;
-  /** Stops the workers; the pool must not be used afterwards. */
+  /** Stops the workers and frees the pool's scratch; the pool must not be used afterwards. */
   close(): Promise<void>;
+  /** The same as close(), so that `await using pool = await createPool()` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
@@ -173,12 +176,21 @@ export async function createPool(options: {threads?: number} = {}): Promise<WhtP
   let scratch: WasmTensor | null = null;
   let closed = false;
 
-  /** x itself when it lives in the kernel memory, else a copy in the pool's scratch tensor. */
-  const inKernelMemory = (x: Float32Array): Float32Array => {
+  /**
+   * x itself when it lives in the kernel memory, else a copy in the pool's scratch tensor, or null
+   * when the kernel memory has no room for that copy (the caller then runs on its own thread).
+   */
+  const inKernelMemory = (x: Float32Array): Float32Array | null => {
     if (inWasmMemory(x)) return x;
     if (!scratch || scratch.length < x.length) {
       scratch?.free();
-      scratch = allocate(x.length);
+      scratch = null;
+      try {
+        scratch = allocate(x.length);
+      } catch (e) {
+        if (e instanceof SwitchNetError) return null;
+        throw e;
+      }
     }
     const data = scratch.array.subarray(0, x.length);
     data.set(x);
@@ -213,6 +225,7 @@ export async function createPool(options: {threads?: number} = {}): Promise<WhtP
     const w = wasmWht();
     if (workers.length === 0 || !w || log2n < PARALLEL_MIN_LOG2 || log2from >= log2n) return wht(x, opts);
     const data = inKernelMemory(x);
+    if (!data) return wht(x, opts);
     const p = data.byteOffset;
     const threads = workers.length + 1;
     // What `block` does, shared out: the sub-blocks first, then the columns of the top pass.
@@ -245,6 +258,17 @@ export async function createPool(options: {threads?: number} = {}): Promise<WhtP
     return x;
   };
 
+  async function close(): Promise<void> {
+    if (closed) return;
+    closed = true;
+    // After the batch in flight, if any: it may be using the scratch.
+    await queue;
+    scratch?.free();
+    scratch = null;
+    await Promise.all(workers.map((w) => w.terminate()));
+    workers.length = 0;
+  }
+
   return {
     threads: workers.length + 1,
     fallbackReason: wanted > 1 && workers.length === 0 ? reason : null,
@@ -255,6 +279,7 @@ export async function createPool(options: {threads?: number} = {}): Promise<WhtP
       if (count === 1) return whtOne(x, opts);
       if (workers.length === 0 || count < 2) return whtBatch(x, opts);
       const data = inKernelMemory(x);
+      if (!data) return whtBatch(x, opts);
       // Runs of whole vectors, each a multiple of 16 floats (the kernel's group) except the last.
       const unit = Math.max(1, 16 / size);
       const threads = Math.min(workers.length + 1, Math.ceil(count / unit));
@@ -275,12 +300,7 @@ export async function createPool(options: {threads?: number} = {}): Promise<WhtP
       if (closed) fail("this pool was closed");
       return whtOne(x, opts);
     }),
-    async close() {
-      closed = true;
-      scratch?.free();
-      scratch = null;
-      await Promise.all(workers.map((w) => w.terminate()));
-      workers.length = 0;
-    }
+    close,
+    [ASYNC_DISPOSE]: close
   };
 }

@@ -54,6 +54,25 @@ export interface Model {
   forward(input: Float32Array, batchSize: number): Float32Array;
   backward(gradOutput: Float32Array): Float32Array;
   zeroGrad(): void;
+  /** Frees the memory the model owns (models from createModel always have it; see DisposableModel). */
+  dispose?(): void;
+}
+
+/**
+ * What createModel returns: a Model whose parameters, gradients and workspaces live in the
+ * WebAssembly kernel memory (once the kernels are loaded) until `dispose()` gives them back.
+ */
+export interface DisposableModel extends Model {
+  /**
+   * Frees every block of kernel memory the model owns. Idempotent. Afterwards `params`, `grads`,
+   * `forward`, `backward` and `zeroGrad` throw a SwitchNetError; views of `params` or `grads`
+   * taken before are invalid (their memory goes to the next allocation).
+   */
+  dispose(): void;
+  /** The same as dispose(), so that `using model = createModel(spec)` frees it at the end of the block. */
+  [Symbol.dispose](): void;
+  /** True once dispose() has run. */
+  readonly disposed: boolean;
 }
 
 /** A set of samples: x is n × inputSize, y is n × outputSize (one-hot for classification). */

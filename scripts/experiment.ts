@@ -28,8 +28,8 @@ Usage: npm run experiment -- [options]
   --budgets LIST        params, edges, macs (default: all three)
   --contenders LIST     switchnet4-m4, switchnet4-m8, butterfly, filterbank, dense
   --seeds LIST          e.g. 1,2,3
-  --isolate             run every plan item in a child process of its own (frees all model memory
-                        between runs; use for long sweeps with wide models)
+  --isolate             run every plan item in a child process of its own (runs dispose of their
+                        models either way; this also keeps a crash or leak to one run)
   --only KEY            run just the plan item with this key (what --isolate hands a child)
   --dry-run             print the plan (widths, budget points, relative cost) and exit
   --help                this text
@@ -160,8 +160,9 @@ function describePlan(plan: PlanItem[]): string {
 
 /**
  * --isolate: one child process per plan item not yet done (the child gets the same options plus
- * --only KEY), so every model's memory — including WebAssembly kernel memory, which a synchronous
- * sweep never gives back — is released when its run ends.
+ * --only KEY), so all of a run's memory is released when it ends. Runs dispose() of their models
+ * in one process too (lib/experiment), which keeps a synchronous sweep's WebAssembly kernel
+ * memory flat; the child processes add isolation from crashes and anything else that leaks.
  */
 function isolated(args: Args, config: ExperimentConfig, inRange: (p: PlanItem) => boolean, store: ResultStore): void {
   const plan = planExperiment(config).filter(inRange);

@@ -1,8 +1,11 @@
 // A tiny configuration of the whole capacity experiment: every planned run lands in the store,
 // every record passes the schema, reported counts match the models, runs are reproducible and a
 // killed sweep resumes without redoing finished runs. Also the fit metrics on known values.
-import {describe, expect, it} from "vitest";
+import {beforeAll, describe, expect, it} from "vitest";
 import {createModel} from "../lib/model.js";
+import {kernelMemoryStats} from "../lib/wasm/memory.js";
+import {ready} from "../lib/wht.js";
+import type {DisposableModel} from "../lib/types.js";
 import {layerBudget, matchContenders, parseContender} from "../lib/experiment/budget.js";
 import {TINY, checkConfig, type ExperimentConfig} from "../lib/experiment/config.js";
 import {evaluate, fit, nmse} from "../lib/experiment/fit.js";
@@ -185,5 +188,31 @@ describe("fit metrics", () => {
     const r = fit(model, data, {learningRate: 0.01, batchSize: 8, seed: 1, loss: "mse", metric: "nmse", fixedSteps: 0, maxSteps: 500, evalEvery: 10, patience: 100, target: 10});
     expect(r.reachedTarget).toBe(true);
     expect(r.steps).toBe(10);
+  });
+});
+
+describe("the sweep gives kernel memory back", () => {
+  beforeAll(async () => {
+    expect(await ready()).toBe("wasm-simd");
+  });
+
+  it("disposes of every model it makes, with the same results as a sweep that never disposes", () => {
+    const small: ExperimentConfig = {...config, tasks: ["smooth", "memorise"]};
+    const made: DisposableModel[] = [];
+    const before = kernelMemoryStats().inUse;
+    const disposing = memoryStore();
+    runExperiment(small, {store: disposing, createModel: (spec) => {
+      const m = createModel(spec);
+      made.push(m);
+      return m;
+    }});
+    expect(made.length).toBeGreaterThan(planExperiment(small).length);
+    expect(made.filter((m) => !m.disposed)).toEqual([]);
+    // Only the kernels' own staging blocks may remain (they are kept for reuse).
+    expect(kernelMemoryStats().inUse - before).toBeLessThan(2 ** 20);
+    const keeping = memoryStore();
+    runExperiment(small, {store: keeping, createModel: (spec) => ({...createModel(spec), dispose: undefined})});
+    expect(runs(disposing.all).length).toBe(planExperiment(small).length);
+    expect(runs(disposing.all).map(results)).toEqual(runs(keeping.all).map(results));
   });
 });

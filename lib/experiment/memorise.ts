@@ -50,21 +50,26 @@ export function memoriseProbe(n: number, options: MemoriseOptions): Probe {
   const bias = options.biasInput ?? false;
   const pairs = memorisation({n, inputSize: spec.inputSize - (bias ? 1 : 0), outputSize: spec.outputSize, seed: deriveSeed(seed, n)});
   const data = bias ? withBiasInput(pairs) : pairs;
-  const model = options.createModel({...spec, seed});
   const steps = probeSteps(n, Math.min(batchSize, n), epochs, minSteps, maxSteps);
   const evalEvery = checkInteger("evalEvery", options.evalEvery ?? Math.max(10, Math.ceil(steps / 40)), 1);
-  const result = fit(model, data, {
-    learningRate: options.learningRate,
-    batchSize,
-    seed: deriveSeed(seed, 7),
-    loss: "mse",
-    metric: "nmse",
-    fixedSteps: 0,
-    maxSteps: steps,
-    evalEvery,
-    patience: options.patience ?? 8,
-    target: threshold
-  });
+  const model = options.createModel({...spec, seed});
+  let result: ReturnType<typeof fit>;
+  try {
+    result = fit(model, data, {
+      learningRate: options.learningRate,
+      batchSize,
+      seed: deriveSeed(seed, 7),
+      loss: "mse",
+      metric: "nmse",
+      fixedSteps: 0,
+      maxSteps: steps,
+      evalEvery,
+      patience: options.patience ?? 8,
+      target: threshold
+    });
+  } finally {
+    model.dispose?.(); // each probe's model is its own: give its kernel memory back
+  }
   const error = result.atPlateau.train;
   return {
     n,

@@ -183,7 +183,9 @@ export function tune(item: PlanItem, config: ExperimentConfig, createModel: (spe
   if (item.task === "memorise") {
     // Score: training nmse of a probe at half the pairs the model has parameters for.
     const m = config.memorise;
-    const params = createModel(spec).parameterCount;
+    const sized = createModel(spec);
+    const params = sized.parameterCount;
+    sized.dispose?.();
     const n = Math.max(m.start, Math.min(m.max, Math.round(params / m.outputSize / 2)));
     for (const learningRate of config.learningRates) {
       const p = memoriseProbe(n, {spec, createModel, seed, biasInput: true, threshold: 0, learningRate, batchSize: t.batchSize,
@@ -194,8 +196,13 @@ export function tune(item: PlanItem, config: ExperimentConfig, createModel: (spe
     const data = validationDataset(taskDataset(item.task, config, seed));
     for (const learningRate of config.learningRates) {
       const model = createModel(spec);
-      const r = fit(model, data, {learningRate, batchSize: t.batchSize, seed: deriveSeed(seed, 7), loss: shape.loss,
-        metric: shape.metric, fixedSteps: 0, maxSteps: t.tuneSteps, evalEvery: t.tuneSteps, patience: 1000, evalLimit: t.evalLimit});
+      let r: ReturnType<typeof fit>;
+      try {
+        r = fit(model, data, {learningRate, batchSize: t.batchSize, seed: deriveSeed(seed, 7), loss: shape.loss,
+          metric: shape.metric, fixedSteps: 0, maxSteps: t.tuneSteps, evalEvery: t.tuneSteps, patience: 1000, evalLimit: t.evalLimit});
+      } finally {
+        model.dispose?.();
+      }
       const score = r.atPlateau.test;
       candidates.push({learningRate, score: Number.isFinite(score) ? score : Infinity});
     }
@@ -213,11 +220,22 @@ export function tune(item: PlanItem, config: ExperimentConfig, createModel: (spe
   return validateRecord(record) as TuneRecord;
 }
 
-/** Runs one plan item at a given learning rate and returns its record. */
+/** Runs one plan item at a given learning rate and returns its record (disposing of the models it made). */
 export function runItem(item: PlanItem, config: ExperimentConfig, learningRate: number, createModel: (spec: ModelSpec) => Model): RunRecord {
   const shape = taskShape(item.task, config);
   const spec = modelSpec(item.contender, item.width, item.depth, shape.inputSize, shape.outputSize, item.seed, config.placement);
   const model = createModel(spec);
+  try {
+    return runModel(item, config, learningRate, createModel, shape, spec, model);
+  } finally {
+    model.dispose?.();
+  }
+}
+
+function runModel(
+  item: PlanItem, config: ExperimentConfig, learningRate: number, createModel: (spec: ModelSpec) => Model,
+  shape: ReturnType<typeof taskShape>, spec: ModelSpec, model: Model
+): RunRecord {
   const t = config.train;
   const started = Date.now();
   let fitRecord: RunRecord["fit"] = null;

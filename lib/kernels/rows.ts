@@ -2,7 +2,8 @@
  * Row-wise products for the models' frame (sign flips, output slicing) on the WebAssembly SIMD
  * kernels: dst[r·dstStride + c] = factors[c]·src[r·srcStride + c] for c < cols, for `rows` rows
  * (strides in elements; src may be dst). Returns false, doing nothing, when the kernels are not in
- * use or the work is too small to pay for the call, so callers keep their JS loop.
+ * use, the work is too small to pay for the call, or the kernel memory has no room to stage the
+ * arrays, so callers keep their JS loop (same bits).
  */
 import {withKernelMemory} from "./staging.js";
 import {wasmLayers} from "../wasm/runtime.js";
@@ -16,14 +17,14 @@ export function multiplyRows(
 ): boolean {
   const k = wasmLayers();
   if (!k || backend() !== "wasm-simd" || cols * rows < MIN_PRODUCTS) return false;
+  // Each product is one float32 multiplication either way, so when the kernel memory has no room
+  // to stage the arrays the caller's loop gives the same bits (withKernelMemory's `ifRoom`).
   if (src === dst) {
-    withKernelMemory([dst, factors], ["inout", "in"], ([pd, pf]) => k.mul_rows(pd, 4 * srcStride, pd, 4 * dstStride, pf, cols, rows));
-  } else {
-    // dst is "inout" unless every element of it is written: others must keep their values
-    const whole = cols === dstStride && dst.length === rows * dstStride;
-    withKernelMemory([src, dst, factors], ["in", whole ? "out" : "inout", "in"], ([ps, pd, pf]) => {
-      k.mul_rows(ps, 4 * srcStride, pd, 4 * dstStride, pf, cols, rows);
-    });
+    return withKernelMemory([dst, factors], ["inout", "in"], ([pd, pf]) => k.mul_rows(pd, 4 * srcStride, pd, 4 * dstStride, pf, cols, rows), true);
   }
-  return true;
+  // dst is "inout" unless every element of it is written: others must keep their values
+  const whole = cols === dstStride && dst.length === rows * dstStride;
+  return withKernelMemory([src, dst, factors], ["in", whole ? "out" : "inout", "in"], ([ps, pd, pf]) => {
+    k.mul_rows(ps, 4 * srcStride, pd, 4 * dstStride, pf, cols, rows);
+  }, true);
 }

@@ -1,11 +1,19 @@
 /**
  * The one WebAssembly memory every kernel works in, and an allocator for tensors inside it.
  *
- * Models allocate their weights and activations here (`allocate(n)`) so that the kernels work on
- * them in place, without copying in and out. The memory is shared (SharedArrayBuffer) when the
- * platform allows it, so worker threads can run kernels on the same tensors. Growing the memory
- * detaches old views of a non-shared memory: always take the view from `tensor.array` after
- * anything that may allocate.
+ * Models allocate their weights and activations here (`kernelArray`, `allocate(n)`) so that the
+ * kernels work on them in place, without copying in and out. The memory is shared
+ * (SharedArrayBuffer) when the platform allows it, so worker threads can run kernels on the same
+ * tensors. Growing the memory detaches old views of a non-shared memory: always take the view from
+ * `tensor.array` after anything that may allocate.
+ *
+ * The memory grows up to 2 GiB and never shrinks, but freed blocks are reused (first fit, merged
+ * with their neighbours). Whoever allocates frees: `tensor.free()`, `releaseKernelArray(view)`,
+ * and `model.dispose()` for everything a model owns (parameters, gradients, activations,
+ * scratch). Workspaces a model keeps to itself are also freed when garbage-collected; parameters
+ * and gradients only by `dispose()`, since a view a caller kept must never see its memory reused.
+ * When an allocation does not fit, the SwitchNetError says how much was asked, how much is in use
+ * and to dispose of models no longer needed. `kernelMemoryStats()` reports the use.
  */
 import {checkInteger, fail} from "../check.js";
 
@@ -78,8 +86,24 @@ const free: Block[] = [];
 const used = new Map<number, number>();
 /** Address 0 is never handed out; the first 64 bytes stay reserved. */
 let top = ALIGN;
+/** Bytes handed out and not yet freed, and the most there have ever been at once. */
+let inUse = 0;
+let peak = 0;
 
-function grow(bytesNeeded: number): void {
+/** Bytes as "67,108,864 bytes (64.0 MiB)". */
+function bytesText(bytes: number): string {
+  return `${bytes.toLocaleString("en-US")} bytes (${(bytes / 2 ** 20).toFixed(1)} MiB)`;
+}
+
+/** The error for an allocation of `size` bytes that does not fit (why: what refused it). */
+function noRoom(size: number, why: string): never {
+  fail(`cannot allocate ${bytesText(size)} in the WebAssembly kernel memory: ${bytesText(inUse)} of its ` +
+    `${bytesText(MAX_PAGES * PAGE)} are in use (${why}); call dispose() on models you no longer need, ` +
+    `or use a smaller model or batch`);
+}
+
+/** Grows the memory to hold `bytesNeeded` bytes, for an allocation of `size`. */
+function grow(bytesNeeded: number, size: number): void {
   const {memory} = wasmMemory();
   const have = memory.buffer.byteLength;
   if (bytesNeeded <= have) return;
@@ -87,8 +111,21 @@ function grow(bytesNeeded: number): void {
   const havePages = have / PAGE;
   // Grow by at least a quarter to keep the number of grows (and detached views) small.
   const want = Math.min(MAX_PAGES - havePages, Math.max(pages, Math.ceil(havePages / 4)));
-  if (want < pages) fail(`cannot allocate: the WebAssembly memory would exceed ${MAX_PAGES * PAGE} bytes`);
-  memory.grow(want);
+  if (want < pages) {
+    const largest = free.reduce((m, b) => Math.max(m, b.size), MAX_PAGES * PAGE - top);
+    noRoom(size, `the memory cannot grow past its maximum, and its largest free block holds ${bytesText(largest)}`);
+  }
+  try {
+    memory.grow(want);
+  } catch (e) {
+    // The engine may refuse before the maximum (out of address space or system memory).
+    if (want === pages) noRoom(size, `the engine refused to grow the memory: ${e instanceof Error ? e.message : String(e)}`);
+    try {
+      memory.grow(pages);
+    } catch (e2) {
+      noRoom(size, `the engine refused to grow the memory: ${e2 instanceof Error ? e2.message : String(e2)}`);
+    }
+  }
   current = memory.buffer;
   buffers.add(current);
 }
@@ -97,20 +134,24 @@ function grow(bytesNeeded: number): void {
 export function allocBytes(bytes: number): number {
   checkInteger("bytes", bytes, 0);
   const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+  let ptr = -1;
   for (let i = 0; i < free.length; i++) {
     const b = free[i];
     if (b.size >= size) {
-      const ptr = b.start;
+      ptr = b.start;
       if (b.size === size) free.splice(i, 1);
       else { b.start += size; b.size -= size; }
-      used.set(ptr, size);
-      return ptr;
+      break;
     }
   }
-  grow(top + size);
-  const ptr = top;
-  top += size;
+  if (ptr < 0) {
+    grow(top + size, size);
+    ptr = top;
+    top += size;
+  }
   used.set(ptr, size);
+  inUse += size;
+  peak = Math.max(peak, inUse);
   return ptr;
 }
 
@@ -119,6 +160,7 @@ export function freeBytes(ptr: number): void {
   const size = used.get(ptr);
   if (size === undefined) fail(`free: ${ptr} is not an allocated address (or was already freed)`);
   used.delete(ptr);
+  inUse -= size;
   let i = 0;
   while (i < free.length && free[i].start < ptr) i++;
   free.splice(i, 0, {start: ptr, size});
@@ -143,7 +185,8 @@ export function freeBytes(ptr: number): void {
 /**
  * A reusable scratch block: `get(bytes)` returns the address of a block of at least `bytes`,
  * growing it (doubling, at most 64 MiB over the request) when asked for more. Each user keeps
- * its own, so one kernel's staging never overwrites another's.
+ * its own, so one kernel's staging never overwrites another's. When the memory has no room it
+ * throws the SwitchNetError of `allocBytes`, holding no block.
  */
 export function scratchBlock(): (bytes: number) => number {
   let ptr = 0;
@@ -154,8 +197,14 @@ export function scratchBlock(): (bytes: number) => number {
       if (ptr) freeBytes(ptr);
       ptr = 0;
       size = 0;
-      ptr = allocBytes(want); // may throw: then no scratch is held
-      size = want;
+      try {
+        ptr = allocBytes(want);
+        size = want;
+      } catch (e) {
+        if (want === bytes) throw e;
+        ptr = allocBytes(bytes); // no room to grow ahead: just what was asked (may throw)
+        size = bytes;
+      }
     }
     return ptr;
   };
@@ -163,9 +212,23 @@ export function scratchBlock(): (bytes: number) => number {
 
 /** Bytes currently handed out (for tests and diagnostics). */
 export function allocatedBytes(): number {
-  let total = 0;
-  for (const size of used.values()) total += size;
-  return total;
+  return inUse;
+}
+
+export interface KernelMemoryStats {
+  /** Bytes handed out and not yet freed (models, workspaces, scratch, tensors). */
+  inUse: number;
+  /** The largest `inUse` so far in this process (or page). */
+  peak: number;
+  /** The most the memory can ever hold (2 GiB). */
+  capacity: number;
+  /** Bytes the memory has grown to (it never shrinks; freed blocks inside it are reused). */
+  size: number;
+}
+
+/** How much of the kernel memory is in use (see `KernelMemoryStats`). */
+export function kernelMemoryStats(): KernelMemoryStats {
+  return {inUse, peak, capacity: MAX_PAGES * PAGE, size: info ? info.memory.buffer.byteLength : 0};
 }
 
 /** A Float32Array living in the kernels' memory. */
@@ -204,13 +267,16 @@ export function allocate(n: number): WasmTensor {
 
 // ---- arrays for models ------------------------------------------------------------------------
 
-/** Bytes of kernel memory that `kernelArray` may hand out for arrays callers can see (never freed). */
+/** Bytes of kernel memory that `kernelArray` may hand out at once for arrays callers can see. */
 export const RESIDENT_BUDGET = 2 ** 30;
 let residentBytes = 0;
 let residentAllowed = false;
 
-/** Frees a model's internal workspace when its view is garbage-collected. */
+/** Frees a model's internal workspace when its view is garbage-collected (unless released first). */
 const workspaces = typeof FinalizationRegistry === "function" ? new FinalizationRegistry<number>((ptr) => freeBytes(ptr)) : null;
+
+/** The block behind each array `kernelArray` placed in the kernel memory. */
+const owned = new WeakMap<Float32Array, {ptr: number; bytes: number; internal: boolean}>();
 
 /** Called once the kernels are loaded: from then on `kernelArray` may place arrays in their memory. */
 export function allowResidentArrays(allowed: boolean): void {
@@ -222,23 +288,52 @@ export function allowResidentArrays(allowed: boolean): void {
  * memory is shared (so views never detach and kernels work on it without copying), otherwise an
  * ordinary array, which works the same, with copies.
  *
- * `internal: true` is for workspaces that never leave their owner (not even as a subarray): their
- * space is freed when the returned view is garbage-collected. Arrays callers can see (parameters,
- * gradients) are never freed, since a subarray kept by a caller must never see its memory reused;
- * at most RESIDENT_BUDGET bytes of those are handed out, later ones are ordinary arrays.
+ * Free it with `releaseKernelArray(view)` (models do, in `dispose()`). `internal: true` is for
+ * workspaces that never leave their owner (not even as a subarray): their space is also freed
+ * when the view is garbage-collected. Arrays callers can see (parameters, gradients) are freed
+ * only by `releaseKernelArray`; at most RESIDENT_BUDGET bytes of those are in the kernel memory
+ * at once, later ones are ordinary arrays. Throws a SwitchNetError (see `allocBytes`) when the
+ * kernel memory has no room.
  */
 export function kernelArray(n: number, options: {internal?: boolean} = {}): Float32Array {
   checkInteger("n", n, 0);
   const internal = options.internal === true && workspaces !== null;
   if (!residentAllowed || n === 0 || !wasmMemory().shared) return new Float32Array(n);
   if (!internal && residentBytes + 4 * n > RESIDENT_BUDGET) return new Float32Array(n);
+  const t = allocate(n);
+  const view = t.array;
+  if (internal) workspaces!.register(view, t.ptr, view);
+  else residentBytes += 4 * n;
+  owned.set(view, {ptr: t.ptr, bytes: 4 * n, internal});
+  return view;
+}
+
+/**
+ * Frees the kernel memory behind an array from `kernelArray` (true), or does nothing for any
+ * other array or one already released (false). The array, and every view of it, must not be used
+ * afterwards: its memory will be handed to the next allocation.
+ */
+export function releaseKernelArray(array: Float32Array): boolean {
+  const block = owned.get(array);
+  if (!block) return false;
+  owned.delete(array);
+  if (block.internal) workspaces!.unregister(array);
+  else residentBytes -= block.bytes;
+  freeBytes(block.ptr);
+  return true;
+}
+
+/**
+ * `kernelArray` of each length (with the same options), all or none: if one does not fit, those
+ * already made are released and the SwitchNetError is rethrown.
+ */
+export function kernelArrays(lengths: readonly number[], options: {internal?: boolean} = {}): Float32Array[] {
+  const made: Float32Array[] = [];
   try {
-    const t = allocate(n);
-    const view = t.array;
-    if (internal) workspaces!.register(view, t.ptr);
-    else residentBytes += 4 * n;
-    return view;
-  } catch {
-    return new Float32Array(n);
+    for (const n of lengths) made.push(kernelArray(n, options));
+  } catch (e) {
+    made.forEach(releaseKernelArray);
+    throw e;
   }
+  return made;
 }
