@@ -19,29 +19,57 @@ function newLocal(c: Code, t: number): number {
   return c.local(t as typeof v128);
 }
 
+/** A new v128 local holding the 32-bit lanes of a and b picked by `lanes` (0–3 from a, 4–7 from b). */
+function shuffled(c: Code, a: number, b: number, lanes: [number, number, number, number]): number {
+  const out = newLocal(c, v128);
+  c.get(a).get(b).shuffle32(lanes).set(out);
+  return out;
+}
+
 /** Four v128 locals transposed (lane j of r[k] ↔ lane k of result[j]). */
 function transpose4(c: Code, r: number[]): number[] {
-  const shuf = (a: number, b: number, lanes: [number, number, number, number]) => {
-    const out = newLocal(c, v128);
-    c.get(a).get(b).shuffle32(lanes).set(out);
-    return out;
-  };
-  const a0 = shuf(r[0], r[1], [0, 4, 1, 5]);
-  const a1 = shuf(r[0], r[1], [2, 6, 3, 7]);
-  const a2 = shuf(r[2], r[3], [0, 4, 1, 5]);
-  const a3 = shuf(r[2], r[3], [2, 6, 3, 7]);
-  return [shuf(a0, a2, [0, 1, 4, 5]), shuf(a0, a2, [2, 3, 6, 7]), shuf(a1, a3, [0, 1, 4, 5]), shuf(a1, a3, [2, 3, 6, 7])];
+  const a0 = shuffled(c, r[0], r[1], [0, 4, 1, 5]);
+  const a1 = shuffled(c, r[0], r[1], [2, 6, 3, 7]);
+  const a2 = shuffled(c, r[2], r[3], [0, 4, 1, 5]);
+  const a3 = shuffled(c, r[2], r[3], [2, 6, 3, 7]);
+  return [shuffled(c, a0, a2, [0, 1, 4, 5]), shuffled(c, a0, a2, [2, 3, 6, 7]), shuffled(c, a1, a3, [0, 1, 4, 5]), shuffled(c, a1, a3, [2, 3, 6, 7])];
+}
+
+/** The weights of four pairs at wo ([w1 w2 w3 w4] each) as [W1, W2, W3, W4], lane p for pair p. */
+function pairWeights(c: Code, wo: number): number[] {
+  const L = [0, 1, 2, 3].map((r) => {
+    const l = newLocal(c, v128);
+    c.get(wo).v128Load(16 * r).set(l);
+    return l;
+  });
+  return transpose4(c, L);
+}
+
+/**
+ * The loops of a stage with h ≥ 4 over one row: i runs over the blocks of 2h elements (byte
+ * offsets up to endBytes); in each, `block` points q at the block's first element (and sets
+ * anything else per block), then q steps over the block's first half four pairs (16 bytes) at a
+ * time, `pairs` emitting each step. Shared by the forward and backward stage kernels.
+ */
+function fourPairSteps(
+  c: Code, at: {i: number; q: number; e: number; hb: number; endBytes: number}, block: () => void, pairs: () => void
+): void {
+  const {i, q, e, hb, endBytes} = at;
+  c.i32(0).set(i);
+  c.loop(); // blocks of 2h
+  block();
+  c.get(q).get(hb).emit(op.i32_add).set(e);
+  c.loop(); // four pairs
+  pairs();
+  c.get(q).i32(16).emit(op.i32_add).tee(q).get(e).emit(op.i32_lt_u).brIf(0);
+  c.end();
+  c.get(i).get(hb).i32(1).emit(op.i32_shl).emit(op.i32_add).tee(i).get(endBytes).emit(op.i32_lt_u).brIf(0);
+  c.end();
 }
 
 /** out = p·a + q·b on v128 locals. */
 function mix(c: Code, out: number, p: number, a: number, q: number, b: number): void {
   c.get(p).get(a).simd(simd.f32x4_mul).get(q).get(b).simd(simd.f32x4_mul).simd(simd.f32x4_add).set(out);
-}
-
-function shuffled(c: Code, a: number, b: number, lanes: [number, number, number, number]): number {
-  const out = newLocal(c, v128);
-  c.get(a).get(b).shuffle32(lanes).set(out);
-  return out;
 }
 
 /**
@@ -103,33 +131,21 @@ function stageForward(m: ModuleBuilder): number {
     c.end();
   }
   c.else();
-  {
-    c.i32(0).set(i);
-    c.loop(); // blocks of 2h
+  fourPairSteps(c, {i, q, e, hb, endBytes: end}, () => {
     c.get(src).get(i).emit(op.i32_add).set(q);
     c.get(dst).get(i).emit(op.i32_add).set(d);
-    c.get(q).get(hb).emit(op.i32_add).set(e);
-    c.loop(); // four pairs
+  }, () => {
     const a = newLocal(c, v128), b = newLocal(c, v128), ya = newLocal(c, v128), yb = newLocal(c, v128);
     c.get(q).v128Load(0).set(a);
     c.get(q).get(hb).emit(op.i32_add).v128Load(0).set(b);
-    const L = [0, 1, 2, 3].map((r) => {
-      const l = newLocal(c, v128);
-      c.get(wo).v128Load(16 * r).set(l);
-      return l;
-    });
-    const [W1, W2, W3, W4] = transpose4(c, L);
+    const [W1, W2, W3, W4] = pairWeights(c, wo);
     mix(c, ya, W1, a, W2, b);
     mix(c, yb, W3, a, W4, b);
     c.get(d).get(ya).v128Store(0);
     c.get(d).get(hb).emit(op.i32_add).get(yb).v128Store(0);
     c.get(wo).i32(64).emit(op.i32_add).set(wo);
     c.get(d).i32(16).emit(op.i32_add).set(d);
-    c.get(q).i32(16).emit(op.i32_add).tee(q).get(e).emit(op.i32_lt_u).brIf(0);
-    c.end();
-    c.get(i).get(hb).i32(1).emit(op.i32_shl).emit(op.i32_add).tee(i).get(end).emit(op.i32_lt_u).brIf(0);
-    c.end();
-  }
+  });
   c.end();
   return fn.index;
 }
@@ -173,24 +189,16 @@ function stageBackward(m: ModuleBuilder): number {
     c.end();
   }
   c.else();
-  {
-    c.i32(0).set(i);
-    c.loop(); // blocks of 2h
+  fourPairSteps(c, {i, q, e, hb, endBytes: end}, () => {
     c.get(i).set(q);
-    c.get(q).get(hb).emit(op.i32_add).set(e);
-    c.loop(); // four pairs
+  }, () => {
     const a = newLocal(c, v128), b = newLocal(c, v128), gc = newLocal(c, v128), gd = newLocal(c, v128);
     const ga = newLocal(c, v128), gb = newLocal(c, v128);
     c.get(src).get(q).emit(op.i32_add).v128Load(0).set(a);
     c.get(src).get(q).emit(op.i32_add).get(hb).emit(op.i32_add).v128Load(0).set(b);
     c.get(g).get(q).emit(op.i32_add).v128Load(0).set(gc);
     c.get(g).get(q).emit(op.i32_add).get(hb).emit(op.i32_add).v128Load(0).set(gd);
-    const L = [0, 1, 2, 3].map((r) => {
-      const l = newLocal(c, v128);
-      c.get(wo).v128Load(16 * r).set(l);
-      return l;
-    });
-    const [W1, W2, W3, W4] = transpose4(c, L);
+    const [W1, W2, W3, W4] = pairWeights(c, wo);
     const prod = (x: number, y: number) => {
       const out = newLocal(c, v128);
       c.get(x).get(y).simd(simd.f32x4_mul).set(out);
@@ -205,11 +213,7 @@ function stageBackward(m: ModuleBuilder): number {
     c.get(off).get(hb).emit(op.i32_add).get(gb).v128Store(0);
     c.get(wo).i32(64).emit(op.i32_add).set(wo);
     c.get(gwo).i32(64).emit(op.i32_add).set(gwo);
-    c.get(q).i32(16).emit(op.i32_add).tee(q).get(e).emit(op.i32_lt_u).brIf(0);
-    c.end();
-    c.get(i).get(hb).i32(1).emit(op.i32_shl).emit(op.i32_add).tee(i).get(end).emit(op.i32_lt_u).brIf(0);
-    c.end();
-  }
+  });
   c.end();
   return fn.index;
 }
