@@ -61,13 +61,18 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/** Times `fn` (ms per call): a warm-up, then `repeats` runs of at least `minTimeMs` each. */
-export async function timeIt(fn: () => void | Promise<void>, repeats: number, minTimeMs: number, reset?: () => void): Promise<Timing> {
+/**
+ * The sampling shared by timeIt and timeSync, as a plan that yields how many calls to make next
+ * (the caller makes them, awaiting each or not) and returns the timing: one call at a time for a
+ * warm-up of minTimeMs / 2 that also sizes the samples, then `repeats` samples of enough calls to
+ * last about minTimeMs each, `reset` before each.
+ */
+function* samplingPlan(repeats: number, minTimeMs: number, reset?: () => void): Generator<number, Timing, void> {
   reset?.();
   let t0 = performance.now();
   let calls = 0;
   do {
-    await fn();
+    yield 1;
     calls++;
   } while (performance.now() - t0 < minTimeMs / 2);
   const perCall = (performance.now() - t0) / calls;
@@ -76,31 +81,28 @@ export async function timeIt(fn: () => void | Promise<void>, repeats: number, mi
   for (let r = 0; r < repeats; r++) {
     reset?.();
     t0 = performance.now();
-    for (let i = 0; i < iterations; i++) await fn();
+    yield iterations;
     samples.push((performance.now() - t0) / iterations);
   }
   return {medianMs: median(samples), minMs: Math.min(...samples), maxMs: Math.max(...samples), repeats};
 }
 
+/** Times `fn` (ms per call): a warm-up, then `repeats` runs of at least `minTimeMs` each. */
+export async function timeIt(fn: () => void | Promise<void>, repeats: number, minTimeMs: number, reset?: () => void): Promise<Timing> {
+  const plan = samplingPlan(repeats, minTimeMs, reset);
+  for (let step = plan.next(); ; step = plan.next()) {
+    if (step.done) return step.value;
+    for (let i = 0; i < step.value; i++) await fn();
+  }
+}
+
 /** Like timeIt, for synchronous functions (no await per call, which would distort small sizes). */
 export function timeSync(fn: () => void, repeats: number, minTimeMs: number, reset?: () => void): Timing {
-  reset?.();
-  let t0 = performance.now();
-  let calls = 0;
-  do {
-    fn();
-    calls++;
-  } while (performance.now() - t0 < minTimeMs / 2);
-  const perCall = (performance.now() - t0) / calls;
-  const iterations = Math.max(1, Math.ceil(minTimeMs / Math.max(perCall, 1e-6)));
-  const samples: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    reset?.();
-    t0 = performance.now();
-    for (let i = 0; i < iterations; i++) fn();
-    samples.push((performance.now() - t0) / iterations);
+  const plan = samplingPlan(repeats, minTimeMs, reset);
+  for (let step = plan.next(); ; step = plan.next()) {
+    if (step.done) return step.value;
+    for (let i = 0; i < step.value; i++) fn();
   }
-  return {medianMs: median(samples), minMs: Math.min(...samples), maxMs: Math.max(...samples), repeats};
 }
 
 /** WHT kernels available on this platform (after `ready()`), plus the copy-in/out variant. */
@@ -346,6 +348,7 @@ export async function runLayerBenchmark(
           }, repeats, minTimeMs, () => fillNormal(b.arrays()[3], 3));
           record("butterfly", impl, W, bf.edges, bf.stored, batch, timing);
           b.free();
+          layer.dispose?.();
         }});
       }
       if (withModels && impl !== "wasm-simd") {
@@ -355,6 +358,7 @@ export async function runLayerBenchmark(
           fillNormal(x, 1); fillNormal(g, 3);
           const timing = timeSync(() => { model.forward(x, batch); model.backward(g); }, repeats, minTimeMs);
           record("switchnet4 model", impl === "js" ? "js" : "wasm-simd (model arrays)", W, sw.edges, model.parameterCount, batch, timing);
+          model.dispose();
         }});
         jobs.push({label: `dense model W=${D} ${impl} batch ${batch}`, run: async () => {
           const model = createModel({kind: "dense", inputSize: D, outputSize: D, width: D, depth: 1, seed: 1});
@@ -362,6 +366,7 @@ export async function runLayerBenchmark(
           fillNormal(x, 1); fillNormal(g, 3);
           const timing = timeSync(() => { model.forward(x, batch); model.backward(g); }, repeats, minTimeMs);
           record("dense model", impl === "js" ? "js" : "wasm-simd (model arrays)", D, 2 * dn.edges, model.parameterCount, batch, timing);
+          model.dispose();
         }});
       }
     }

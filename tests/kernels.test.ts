@@ -317,6 +317,46 @@ describe("benchmark plumbing (lib/bench.ts, lib/kernels/anchors.ts; no timing is
   });
 });
 
+describe("benchmark sampling (timeIt and timeSync share one plan; no timing is asserted)", () => {
+  /** Calls made between resets: [warm-up, sample 1, …, sample repeats]. */
+  function segments(): {fn: () => void; reset: () => void; counts: number[]} {
+    const counts: number[] = [];
+    return {fn: () => void counts[counts.length - 1]++, reset: () => void counts.push(0), counts};
+  }
+
+  it("timeSync: resets before the warm-up and each sample, and every sample makes the same number of calls", async () => {
+    const {timeSync} = await import("../lib/bench.js");
+    const s = segments();
+    const t = timeSync(s.fn, 4, 2, s.reset);
+    expect(s.counts.length).toBe(5);
+    expect(s.counts[0]).toBeGreaterThanOrEqual(1);
+    expect(new Set(s.counts.slice(1)).size).toBe(1);
+    expect(s.counts[1]).toBeGreaterThanOrEqual(1);
+    expect(t.repeats).toBe(4);
+    expect(t.minMs).toBeLessThanOrEqual(t.medianMs);
+    expect(t.medianMs).toBeLessThanOrEqual(t.maxMs);
+  });
+
+  it("timeIt: the same plan, awaiting each call before the next", async () => {
+    const {timeIt} = await import("../lib/bench.js");
+    const s = segments();
+    let running = 0;
+    let overlap = 0;
+    const t = await timeIt(async () => {
+      running++;
+      overlap = Math.max(overlap, running);
+      await Promise.resolve();
+      s.fn();
+      running--;
+    }, 3, 2, s.reset);
+    expect(overlap).toBe(1);
+    expect(s.counts.length).toBe(4);
+    expect(new Set(s.counts.slice(1)).size).toBe(1);
+    expect(t.repeats).toBe(3);
+    expect(t.minMs).toBeLessThanOrEqual(t.maxMs);
+  });
+});
+
 describe("learned butterfly layer kernels", () => {
   it("forward and backward match the JS layer (lib/butterfly.ts) on its own initialisation", async () => {
     const {butterflyBackward, butterflyForward, butterflyLayerSize, initButterflyLayer} = await import("../lib/butterfly.js");
