@@ -347,20 +347,18 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
 }
 
 
-/** Whole-model totals of a spec, from the per-layer counts of lib/counts.ts. */
-export interface ModelCounts {
+/**
+ * Whole-model totals of a spec: the per-layer counts of lib/counts.ts summed over its layers
+ * (same names, same meanings), plus the input projection where noted.
+ */
+export interface ModelCounts extends Pick<LayerCounts, "stored" | "biases" | "active" | "learnedEdges" | "edges"> {
   spec: ResolvedModelSpec;
   /** Counts of every learned layer in order (WHT kinds: depth equal layers; dense: depth + 1). */
   layers: LayerCounts[];
   /** Stored weights + biases: equals createModel(spec).parameterCount. */
   parameterCount: number;
-  stored: number;
-  biases: number;
-  active: number;
-  learnedEdges: number;
   /** Includes the input projection's WHT (2·W·log2 W edges) for the WHT kinds. */
   fixedEdges: number;
-  edges: number;
   /** Includes the input projection's W·log2 W for the WHT kinds. */
   addSub: number;
 }
