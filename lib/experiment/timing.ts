@@ -70,7 +70,6 @@ export function timeTrainingSteps(
       s.times.push((now() - t0) / batch);
     }
   }
-  for (const s of setups) s.model.dispose?.();
   return setups.map((s) => ({
     label: s.m.label, spec: s.m.spec, parameterCount: s.model.parameterCount, batchSize: batch,
     rounds: s.times, msPerSample: median(s.times)
