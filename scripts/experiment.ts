@@ -18,7 +18,8 @@ const HELP = `Capacity experiment: Switch Net 4 and its variants against dense l
 
 Usage: npm run experiment -- [options]
 
-  --preset NAME         full (default; hours), small (the page loader's sweep), tiny (seconds)
+  --preset NAME         full (default; hours), small (the page loader's sweep), tiny (seconds),
+                        repeat (the WHT contenders with --placement repeat on image and smooth)
   --out FILE            results file, JSON lines (default data/capacity/results.jsonl);
                         runs already in it are skipped, so rerunning the same command resumes
   --ref-widths LIST     reference Switch Net 4 widths setting the budgets (e.g. 256,1024,65536)
@@ -28,6 +29,8 @@ Usage: npm run experiment -- [options]
   --budgets LIST        params, edges, macs (default: all three)
   --contenders LIST     switchnet4-m4, switchnet4-m8, butterfly, filterbank, dense
   --seeds LIST          e.g. 1,2,3
+  --placement NAME      how WHT kinds place the input in the width: pad (default, zero-fill) or
+                        repeat (tiled copies, each under other sign flips); a separate --out is wise
   --isolate             run every plan item in a child process of its own (runs dispose of their
                         models either way; this also keeps a crash or leak to one run)
   --only KEY            run just the plan item with this key (what --isolate hands a child)
@@ -84,6 +87,12 @@ function parseArgs(argv: string[]): Args {
       case "--budgets": args.overrides.budgets = list(value()) as BudgetKind[]; break;
       case "--contenders": args.overrides.contenders = list(value()); break;
       case "--seeds": args.overrides.seeds = numbers(flag, value()); break;
+      case "--placement": {
+        const v = value();
+        if (v !== "pad" && v !== "repeat") throw new Error(`--placement must be pad or repeat, got ${JSON.stringify(v)}`);
+        args.overrides.placement = v;
+        break;
+      }
       default: throw new Error(`unknown option ${JSON.stringify(flag)} (see --help)`);
     }
   }

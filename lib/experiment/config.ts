@@ -111,7 +111,21 @@ export const TINY: ExperimentConfig = {
   image: {size: 6, picture: "rings", rings: 1, n: 24}
 };
 
-export const PRESETS: Record<string, ExperimentConfig> = {full: FULL, small: SMALL, tiny: TINY};
+/**
+ * The placement check: the WHT contenders of the full sweep again on the picture and the smooth
+ * target, with the input tiled under different sign flips ("repeat") instead of zero-padded, at
+ * reference widths up to 4096. Settings otherwise equal to FULL, so its runs compare one to one.
+ */
+export const REPEAT: ExperimentConfig = {
+  ...FULL,
+  name: "repeat",
+  refWidths: [256, 1024, 4096],
+  contenders: CONTENDERS.filter((c) => c !== "dense"),
+  tasks: ["image", "smooth"],
+  placement: "repeat"
+};
+
+export const PRESETS: Record<string, ExperimentConfig> = {full: FULL, small: SMALL, tiny: TINY, repeat: REPEAT};
 
 function positiveInts(name: string, values: unknown): number[] {
   if (!Array.isArray(values) || values.length === 0) fail(`${name} must be a non-empty array, got ${describe(values)}`);

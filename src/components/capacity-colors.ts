@@ -1,6 +1,9 @@
 /**
- * Shared names and colours of the capacity page's contenders, so every figure agrees.
+ * Shared names and colours of the capacity page's contenders, and the marks and panels its
+ * figures share, so every figure agrees.
  */
+import * as Plot from "@observablehq/plot";
+
 export const CONTENDER_LABELS: Record<string, string> = {
   "switchnet4-m4": "Switch Net 4 (m = 4)",
   "switchnet4-m8": "Switch Net 4 (m = 8)",
@@ -43,4 +46,37 @@ export const BUDGET_TINY: Record<string, string> = {
 /** A facet tick format: full budget names when there is room, short ones otherwise. */
 export function budgetTickFormat(width: number): (d: string) => string {
   return width < 640 ? (d) => BUDGET_TINY[d] ?? d : (d) => d;
+}
+
+type Channel<T> = string | ((d: T) => number);
+
+/**
+ * The marks every "value against size" figure of the capacity page draws: a bar from low to high
+ * (the spread over seeds or runs), a line through the means, dots, and a tip. `fx` facets by a
+ * field when given (one panel per budget).
+ */
+export function spreadMarks<T>(rows: readonly T[], {x, y, y1, y2, fx, title}: {
+  x: string; y: Channel<T>; y1: Channel<T>; y2: Channel<T>; fx?: string; title: (d: T) => string;
+}): Plot.Markish[] {
+  const facet = fx === undefined ? {} : {fx};
+  return [
+    ...(fx === undefined ? [] : [Plot.frame({stroke: "#ccc"})]),
+    Plot.ruleX(rows, {...facet, x, y1, y2, stroke: "contender", strokeOpacity: 0.6}),
+    Plot.line(rows, {...facet, x, y, stroke: "contender", sort: x, strokeWidth: 1.5}),
+    Plot.dot(rows, {...facet, x, y, fill: "contender", r: 3.5}),
+    Plot.tip(rows, Plot.pointer({...facet, x, y, title}))
+  ];
+}
+
+/** Plot options of a figure with one panel per budget and the reference layer's budget on x. */
+export function budgetPanels(width: number): Pick<Plot.PlotOptions, "width" | "height" | "marginLeft" | "marginBottom" | "fx" | "x" | "color"> {
+  return {
+    width,
+    height: 320,
+    marginLeft: 56,
+    marginBottom: 44,
+    fx: {label: null, domain: Object.values(BUDGET_SHORT), tickFormat: budgetTickFormat(width)},
+    x: {type: "log", label: "budget of the reference Switch Net 4 layer (per layer) →", tickFormat: "~s", ticks: 4},
+    color: contenderColor()
+  };
 }

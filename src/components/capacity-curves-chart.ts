@@ -4,16 +4,10 @@
  */
 import * as Plot from "@observablehq/plot";
 import {contenderColor, label} from "./capacity-colors.js";
+import type {CurvePoint} from "../lib/experiment/summary.js";
 
-export interface CurveLike {
-  task: string;
-  contender: string;
-  width: number;
-  seed: number;
-  step: number;
-  train: number | null;
-  test: number | null;
-}
+/** The fields of a curve point this figure reads (see lib/experiment/summary.ts). */
+export type CurveLike = Pick<CurvePoint, "contender" | "width" | "seed" | "step" | "train" | "test"> & {task: string};
 
 export interface CurveRow {
   contender: string;

@@ -5,7 +5,7 @@
  * summary rows (testable); `errorChart` draws them.
  */
 import * as Plot from "@observablehq/plot";
-import {BUDGET_SHORT, budgetTickFormat, contenderColor, label} from "./capacity-colors.js";
+import {BUDGET_SHORT, budgetPanels, label, spreadMarks} from "./capacity-colors.js";
 
 /** The fields of a summary row this figure reads (see lib/experiment/summary.ts). */
 export interface SummaryLike {
@@ -57,26 +57,14 @@ export function errorChart(rows: ErrorRow[], {width = 640, yLabel = "test error"
   const positive = rows.every((r) => r.min > 0);
   width = Math.max(320, width); // Framework can report 0 before layout
   return Plot.plot({
-    width,
-    height: 320,
-    marginLeft: 56,
-    marginBottom: 44,
-    fx: {label: null, domain: Object.values(BUDGET_SHORT), tickFormat: budgetTickFormat(width)},
-    x: {type: "log", label: "budget of the reference Switch Net 4 layer (per layer) →", tickFormat: "~s", ticks: 4},
+    ...budgetPanels(width),
     y: {type: logY && positive ? "log" : "linear", label: `↑ ${yLabel}`, grid: true},
-    color: contenderColor(),
-    marks: [
-      Plot.frame({stroke: "#ccc"}),
-      Plot.ruleX(rows, {fx: "budget", x: "target", y1: "min", y2: "max", stroke: "contender", strokeOpacity: 0.6}),
-      Plot.line(rows, {fx: "budget", x: "target", y: "mean", stroke: "contender", sort: "target", strokeWidth: 1.5}),
-      Plot.dot(rows, {fx: "budget", x: "target", y: "mean", fill: "contender", r: 3.5}),
-      Plot.tip(rows, Plot.pointer({
-        fx: "budget", x: "target", y: "mean",
-        title: (d: ErrorRow) => `${d.contender}, W = ${d.width.toLocaleString("en-US")} (×${d.ratio.toFixed(2)} of the budget)\n` +
-          `reference Switch Net 4 W = ${d.refWidth.toLocaleString("en-US")}\n` +
-          `mean ${d.mean.toPrecision(3)} (min ${d.min.toPrecision(3)}, max ${d.max.toPrecision(3)}) over ${d.seeds} seed${d.seeds === 1 ? "" : "s"}` +
-          (d.steps !== null ? `\n${Math.round(d.steps)} steps on average; ${d.plateaus} of ${d.seeds} reached a plateau` : "")
-      }))
-    ]
+    marks: spreadMarks(rows, {
+      fx: "budget", x: "target", y: "mean", y1: "min", y2: "max",
+      title: (d: ErrorRow) => `${d.contender}, W = ${d.width.toLocaleString("en-US")} (×${d.ratio.toFixed(2)} of the budget)\n` +
+        `reference Switch Net 4 W = ${d.refWidth.toLocaleString("en-US")}\n` +
+        `mean ${d.mean.toPrecision(3)} (min ${d.min.toPrecision(3)}, max ${d.max.toPrecision(3)}) over ${d.seeds} seed${d.seeds === 1 ? "" : "s"}` +
+        (d.steps !== null ? `\n${Math.round(d.steps)} steps on average; ${d.plateaus} of ${d.seeds} reached a plateau` : "")
+    })
   });
 }

@@ -3,7 +3,7 @@
  * below the stated error (mean over seeds, bars from min to max), one panel per budget.
  */
 import * as Plot from "@observablehq/plot";
-import {BUDGET_SHORT, budgetTickFormat, contenderColor, label} from "./capacity-colors.js";
+import {BUDGET_SHORT, budgetPanels, label, spreadMarks} from "./capacity-colors.js";
 
 export interface CapacityLike {
   task: string;
@@ -41,26 +41,15 @@ export function capacityRows(summary: readonly CapacityLike[]): CapacityRow[] {
 
 export function capacityChart(rows: CapacityRow[], {width = 640}: {width?: number} = {}): HTMLElement | SVGSVGElement {
   width = Math.max(320, width); // Framework can report 0 before layout
+  const atLeastOne = (v: number) => Math.max(1, v); // a log axis: a capacity of 0 shows as 1
   return Plot.plot({
-    width,
-    height: 320,
-    marginLeft: 56,
-    marginBottom: 44,
-    fx: {label: null, domain: Object.values(BUDGET_SHORT), tickFormat: budgetTickFormat(width)},
-    x: {type: "log", label: "budget of the reference Switch Net 4 layer (per layer) →", tickFormat: "~s", ticks: 4},
+    ...budgetPanels(width),
     y: {type: "log", label: "↑ random pairs memorised (largest N)", grid: true, tickFormat: "~s"},
-    color: contenderColor(),
-    marks: [
-      Plot.frame({stroke: "#ccc"}),
-      Plot.ruleX(rows, {fx: "budget", x: "target", y1: (d: CapacityRow) => Math.max(1, d.min), y2: "max", stroke: "contender", strokeOpacity: 0.6}),
-      Plot.line(rows, {fx: "budget", x: "target", y: (d: CapacityRow) => Math.max(1, d.mean), stroke: "contender", sort: "target", strokeWidth: 1.5}),
-      Plot.dot(rows, {fx: "budget", x: "target", y: (d: CapacityRow) => Math.max(1, d.mean), fill: "contender", r: 3.5}),
-      Plot.tip(rows, Plot.pointer({
-        fx: "budget", x: "target", y: (d: CapacityRow) => Math.max(1, d.mean),
-        title: (d: CapacityRow) => `${d.contender}, W = ${d.width.toLocaleString("en-US")}, ${d.parameterCount.toLocaleString("en-US")} stored parameters\n` +
-          `memorised ${d.mean.toFixed(0)} pairs on average (min ${d.min}, max ${d.max}, ${d.seeds} seeds)\n` +
-          `${d.perParameter.toFixed(3)} pairs per stored parameter`
-      }))
-    ]
+    marks: spreadMarks(rows, {
+      fx: "budget", x: "target", y: (d) => atLeastOne(d.mean), y1: (d) => atLeastOne(d.min), y2: "max",
+      title: (d: CapacityRow) => `${d.contender}, W = ${d.width.toLocaleString("en-US")}, ${d.parameterCount.toLocaleString("en-US")} stored parameters\n` +
+        `memorised ${d.mean.toFixed(0)} pairs on average (min ${d.min}, max ${d.max}, ${d.seeds} seeds)\n` +
+        `${d.perParameter.toFixed(3)} pairs per stored parameter`
+    })
   });
 }

@@ -3,7 +3,7 @@
  * update, measured during the runs) against the model's stored parameters, per contender.
  */
 import * as Plot from "@observablehq/plot";
-import {contenderColor, label} from "./capacity-colors.js";
+import {contenderColor, label, spreadMarks} from "./capacity-colors.js";
 
 export interface TimingLike {
   contender: string;
@@ -40,16 +40,11 @@ export function timingChart(rows: TimingRow[], {width = 640}: {width?: number} =
     x: {type: "log", label: "width W of the model's layers →", tickFormat: "~s"},
     y: {type: "log", label: "↑ milliseconds per training sample", grid: true},
     color: contenderColor(),
-    marks: [
-      Plot.ruleX(rows, {x: "width", y1: "min", y2: "max", stroke: "contender", strokeOpacity: 0.5}),
-      Plot.line(rows, {x: "width", y: "ms", stroke: "contender", sort: "width"}),
-      Plot.dot(rows, {x: "width", y: "ms", fill: "contender", r: 3.5}),
-      Plot.tip(rows, Plot.pointer({
-        x: "width", y: "ms",
-        title: (d: TimingRow) => `${d.contender}, W = ${d.width.toLocaleString("en-US")}, ${d.parameterCount.toLocaleString("en-US")} parameters\n` +
-          `${d.ms.toPrecision(3)} ms per sample (min ${d.min.toPrecision(3)}, max ${d.max.toPrecision(3)}, ${d.runs} runs)`
-      }))
-    ]
+    marks: spreadMarks(rows, {
+      x: "width", y: "ms", y1: "min", y2: "max",
+      title: (d: TimingRow) => `${d.contender}, W = ${d.width.toLocaleString("en-US")}, ${d.parameterCount.toLocaleString("en-US")} parameters\n` +
+        `${d.ms.toPrecision(3)} ms per sample (min ${d.min.toPrecision(3)}, max ${d.max.toPrecision(3)}, ${d.runs} runs)`
+    })
   });
 }
 
