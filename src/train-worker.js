@@ -68,6 +68,7 @@ function handle(message) {
   switch (message.type) {
     case "init":
       stop();
+      session?.dispose(); // give the old models' kernel memory back before building new ones
       session = null;
       id = message.id;
       stepsPerSecond = 0;

@@ -91,6 +91,8 @@ export interface Session {
   exportWeights(index: number): string;
   /** Validates and loads a weights file into model `index` (throws a SwitchNetError). */
   importWeights(index: number, text: string): void;
+  /** Gives the models' kernel memory back; the session cannot be used afterwards. */
+  dispose(): void;
 }
 
 /** The dataset a state names. Throws a SwitchNetError (e.g. for a bad CSV) naming the problem. */
@@ -225,19 +227,24 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
   const dataset = state.biasInput ? withBiasInput(original) : original;
   const notes: string[] = [];
   const loss = effectiveLoss(state.loss, dataset, notes);
-  const models = state.models.map((settings, i) => {
+  const models: ReturnType<typeof createModel>[] = [];
+  const disposeAll = () => {
+    for (const m of models) m.dispose();
+  };
+  for (const [i, settings] of state.models.entries()) {
     try {
       const spec = specFor(settings, dataset, state.seed);
       const total = modelCounts(spec).parameterCount;
       if (total > MAX_PAGE_PARAMETERS) {
         fail(`this model would have ${total.toLocaleString("en-US")} parameters; the page trains at most ${MAX_PAGE_PARAMETERS.toLocaleString("en-US")} per model (reduce the width or depth)`);
       }
-      return createModel(spec);
+      models.push(createModel(spec));
     } catch (error) {
+      disposeAll(); // the models made before the one that failed
       if (error instanceof SwitchNetError) fail(`model ${i + 1} (${MODEL_LABELS[settings.kind]}): ${error.message}`);
       throw error;
     }
-  });
+  }
   const trainers: Trainer[] = models.map((model) =>
     createTrainer(model, dataset, {optimizer: state.optimizer, learningRate: state.learningRate, batchSize: state.batchSize, loss, seed: state.seed})
   );
@@ -317,6 +324,7 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
       model.params.set(params);
       trainers[index].optimizer.reset();
       trainers[index].state.diverged = false;
-    }
+    },
+    dispose: disposeAll
   };
 }
