@@ -9,7 +9,7 @@ import type {DisposableModel} from "../lib/types.js";
 import {layerBudget, matchContenders, parseContender} from "../lib/experiment/budget.js";
 import {TINY, checkConfig, type ExperimentConfig} from "../lib/experiment/config.js";
 import {evaluate, fit, nmse} from "../lib/experiment/fit.js";
-import {memoryStore, modelSpec, planExperiment, runExperiment} from "../lib/experiment/run.js";
+import {memoryStore, modelSpec, planExperiment, runExperiment, settingsHash} from "../lib/experiment/run.js";
 import {validateRecord, type RunRecord} from "../lib/experiment/schema.js";
 import {taskDataset, taskShape} from "../lib/experiment/tasks.js";
 
@@ -214,5 +214,16 @@ describe("the sweep gives kernel memory back", () => {
     runExperiment(small, {store: keeping, createModel: (spec) => ({...createModel(spec), dispose: undefined})});
     expect(runs(disposing.all).length).toBe(planExperiment(small).length);
     expect(runs(disposing.all).map(results)).toEqual(runs(keeping.all).map(results));
+  });
+});
+
+describe("settingsHash", () => {
+  it("changes with any setting a result depends on, not with which widths get a memorisation search", () => {
+    const base = settingsHash("memorise", TINY);
+    expect(settingsHash("memorise", {...TINY, memorise: {...TINY.memorise, maxRefWidth: 4096}})).toBe(base);
+    expect(settingsHash("memorise", {...TINY, memorise: {...TINY.memorise, threshold: 0.2}})).not.toBe(base);
+    expect(settingsHash("memorise", {...TINY, placement: "repeat"})).not.toBe(base);
+    expect(settingsHash("smooth", {...TINY, smooth: {...TINY.smooth, n: 81}})).not.toBe(settingsHash("smooth", TINY));
+    expect(settingsHash("smooth", {...TINY, refWidths: [64], contenders: ["dense"], seeds: [9]})).toBe(settingsHash("smooth", TINY));
   });
 });

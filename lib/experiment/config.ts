@@ -78,7 +78,7 @@ export const FULL: ExperimentConfig = {
   train: {batchSize: 16, fixedSteps: 400, maxSteps: 2000, evalEvery: 200, patience: 3, tuneSteps: 200, evalLimit: 1024},
   memorise: {
     inputSize: 16, outputSize: 16, threshold: 0.05, start: 16, max: 4096, resolution: 0.125,
-    epochs: 300, minSteps: 300, maxSteps: 3000, maxRefWidth: 1024
+    epochs: 300, minSteps: 300, maxSteps: 3000, maxRefWidth: 4096
   },
   smooth: {inputSize: 16, outputSize: 4, n: 4096, terms: 16, frequency: 0.5},
   classify: {n: 1280, arms: 3, turns: 1, noise: 0.03},

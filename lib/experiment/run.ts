@@ -70,7 +70,8 @@ export function modelSpec(
 export function settingsHash(task: TaskKind, config: ExperimentConfig): string {
   const relevant = {
     task, depth: config.depth, placement: config.placement, learningRates: config.learningRates, train: config.train,
-    data: task === "memorise" ? config.memorise : config[task]
+    // maxRefWidth only selects which widths get a memorisation search; it changes no run's result.
+    data: task === "memorise" ? {...config.memorise, maxRefWidth: undefined} : config[task]
   };
   const text = JSON.stringify(relevant);
   let h = 0x811c9dc5;
