@@ -39,7 +39,7 @@ export function curvesChart(rows: CurveRow[], {width = 640, yLabel = "test error
     height: 300,
     marginLeft: 56,
     x: {label: "optimiser steps →", grid: true},
-    y: {type: positive ? "log" : "linear", label: `↑ ${yLabel}`, grid: true},
+    y: {type: positive ? "log" : "linear", label: `↑ ${yLabel}`, grid: true, tickFormat: "~g"},
     color: contenderColor(),
     marks: [
       Plot.line(rows, {x: "step", y: "value", z: "series", stroke: "contender", strokeWidth: 1.3, strokeOpacity: 0.85}),

@@ -58,7 +58,7 @@ export function errorChart(rows: ErrorRow[], {width = 640, yLabel = "test error"
   width = Math.max(320, width); // Framework can report 0 before layout
   return Plot.plot({
     ...budgetPanels(width),
-    y: {type: logY && positive ? "log" : "linear", label: `↑ ${yLabel}`, grid: true},
+    y: {type: logY && positive ? "log" : "linear", label: `↑ ${yLabel}`, grid: true, tickFormat: "~g"},
     marks: spreadMarks(rows, {
       fx: "budget", x: "target", y: "mean", y1: "min", y2: "max",
       title: (d: ErrorRow) => `${d.contender}, W = ${d.width.toLocaleString("en-US")} (×${d.ratio.toFixed(2)} of the budget)\n` +

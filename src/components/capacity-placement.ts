@@ -56,8 +56,8 @@ export function placementChart(rows: PlacementRow[], {width = 640, yLabel = "tes
     width,
     height: 320,
     marginLeft: 56,
-    x: {type: "log", label: "reference Switch Net 4 width (equal connections) →", tickFormat: "~s", ticks: 4},
-    y: {type: positive ? "log" : "linear", label: `↑ ${yLabel} at the plateau`, grid: true},
+    x: {type: "log", label: "reference Switch Net 4 width (equal connections) →", tickFormat: ",", ticks: [...new Set(rows.map((r) => r.refWidth))]},
+    y: {type: positive ? "log" : "linear", label: `↑ ${yLabel} at the plateau`, grid: true, tickFormat: "~g"},
     color: contenderColor(),
     marks: [
       ...groups.flatMap((g) => g.length === 0 ? [] : [

@@ -362,3 +362,28 @@ describe("Throughput", () => {
 function countCircles(svgMarkup: string): number {
   return (svgMarkup.match(/<circle/g) ?? []).length;
 }
+
+describe("Capacity", () => {
+  it("redraws the error figure per task, shows the placement check and states the answer for W = 65,536", async () => {
+    const view = await site.open("/capacity");
+    try {
+      const errors = view.page.locator("#error-figure");
+      const smooth = await figureSignature(errors);
+      expect(countCircles(smooth)).toBeGreaterThan(20); // mean dots of 5 contenders over the reference widths
+      await view.page.locator("#full-task").getByLabel(/^classification/).check();
+      await settle(view.page);
+      expect(await figureSignature(errors)).not.toBe(smooth);
+      // The placement check: the picture by default, with repeated (dashed) and padded (solid) lines.
+      const placement = view.page.locator("#placement-figure");
+      const image = await figureSignature(placement);
+      expect(image).toContain("stroke-dasharray");
+      await view.page.locator("#placement-task").getByLabel(/^smooth/).check();
+      await settle(view.page);
+      expect(await figureSignature(placement)).not.toBe(image);
+      expect(await view.page.locator("#capacity-answer").textContent()).toMatch(/65,536/);
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+});
