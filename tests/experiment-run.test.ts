@@ -76,6 +76,8 @@ describe("the tiny experiment", () => {
       expect(tune, r.key).toBeDefined();
       if (tune?.type === "tune") {
         expect(r.learningRate).toBe(tune.chosen);
+        // Memorisation candidates train as long as a capacity probe may; the other tasks briefly.
+        expect(tune.steps, tune.key).toBe(r.task === "memorise" ? config.memorise.tuneSteps : config.train.tuneSteps);
         const best = Math.min(...tune.candidates.map((c) => c.score));
         expect(tune.candidates.find((c) => c.learningRate === tune.chosen)!.score).toBe(best);
       }
@@ -222,6 +224,7 @@ describe("settingsHash", () => {
     const base = settingsHash("memorise", TINY);
     expect(settingsHash("memorise", {...TINY, memorise: {...TINY.memorise, maxRefWidth: 4096}})).toBe(base);
     expect(settingsHash("memorise", {...TINY, memorise: {...TINY.memorise, threshold: 0.2}})).not.toBe(base);
+    expect(settingsHash("memorise", {...TINY, memorise: {...TINY.memorise, tuneSteps: 30}})).not.toBe(base);
     expect(settingsHash("memorise", {...TINY, placement: "repeat"})).not.toBe(base);
     expect(settingsHash("smooth", {...TINY, smooth: {...TINY.smooth, n: 81}})).not.toBe(settingsHash("smooth", TINY));
     expect(settingsHash("smooth", {...TINY, refWidths: [64], contenders: ["dense"], seeds: [9]})).toBe(settingsHash("smooth", TINY));

@@ -34,6 +34,11 @@ export interface MemoriseSettings {
   epochs: number;
   minSteps: number;
   maxSteps: number;
+  /**
+   * Steps of each learning-rate candidate's probe in the memorisation sweep. As long as a probe may
+   * run (maxSteps): a short probe of a wide model fits nothing at any rate, and noise picks the rate.
+   */
+  tuneSteps: number;
   /** Run the capacity search only at reference widths up to this. */
   maxRefWidth: number;
 }
@@ -78,7 +83,7 @@ export const FULL: ExperimentConfig = {
   train: {batchSize: 16, fixedSteps: 400, maxSteps: 2000, evalEvery: 200, patience: 3, tuneSteps: 200, evalLimit: 1024},
   memorise: {
     inputSize: 16, outputSize: 16, threshold: 0.05, start: 16, max: 4096, resolution: 0.125,
-    epochs: 300, minSteps: 300, maxSteps: 3000, maxRefWidth: 4096
+    epochs: 300, minSteps: 300, maxSteps: 3000, tuneSteps: 3000, maxRefWidth: 4096
   },
   smooth: {inputSize: 16, outputSize: 4, n: 4096, terms: 16, frequency: 0.5},
   classify: {n: 1280, arms: 3, turns: 1, noise: 0.03},
@@ -92,7 +97,7 @@ export const SMALL: ExperimentConfig = {
   seeds: [1, 2],
   learningRates: [0.003, 0.03],
   train: {batchSize: 32, fixedSteps: 100, maxSteps: 300, evalEvery: 50, patience: 2, tuneSteps: 60, evalLimit: 512},
-  memorise: {...FULL.memorise, inputSize: 8, outputSize: 8, start: 8, max: 1024, epochs: 60, minSteps: 60, maxSteps: 300, resolution: 0.25, maxRefWidth: 128},
+  memorise: {...FULL.memorise, inputSize: 8, outputSize: 8, start: 8, max: 1024, epochs: 60, minSteps: 60, maxSteps: 300, tuneSteps: 300, resolution: 0.25, maxRefWidth: 128},
   smooth: {...FULL.smooth, inputSize: 8, n: 640},
   classify: {...FULL.classify, n: 640},
   image: {size: 16, picture: "smiley", rings: 1, n: 192}
@@ -105,7 +110,7 @@ export const TINY: ExperimentConfig = {
   seeds: [1, 2],
   learningRates: [0.01, 0.03],
   train: {batchSize: 8, fixedSteps: 10, maxSteps: 30, evalEvery: 10, patience: 2, tuneSteps: 10, evalLimit: 64},
-  memorise: {inputSize: 4, outputSize: 4, threshold: 0.1, start: 2, max: 64, resolution: 0.5, epochs: 20, minSteps: 20, maxSteps: 60, maxRefWidth: 32},
+  memorise: {inputSize: 4, outputSize: 4, threshold: 0.1, start: 2, max: 64, resolution: 0.5, epochs: 20, minSteps: 20, maxSteps: 60, tuneSteps: 60, maxRefWidth: 32},
   smooth: {inputSize: 4, outputSize: 2, n: 80, terms: 4, frequency: 1},
   classify: {n: 80, arms: 2, turns: 0.5, noise: 0.03},
   image: {size: 6, picture: "rings", rings: 1, n: 24}
@@ -169,6 +174,7 @@ export function checkConfig(config: ExperimentConfig): ExperimentConfig {
   checkInteger("memorise.epochs", m.epochs, 1);
   checkInteger("memorise.minSteps", m.minSteps, 1);
   checkInteger("memorise.maxSteps", m.maxSteps, m.minSteps);
+  checkInteger("memorise.tuneSteps", m.tuneSteps, 1);
   checkInteger("memorise.maxRefWidth", m.maxRefWidth, 1);
   positiveInts("smooth", [config.smooth.inputSize, config.smooth.outputSize, config.smooth.n, config.smooth.terms]);
   checkNumber("smooth.frequency", config.smooth.frequency, 0);

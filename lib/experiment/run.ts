@@ -6,7 +6,8 @@
  *
  * The learning rate of each contender at each width and task is chosen once (on the first
  * seed) by a short sweep over `config.learningRates`, scored on validation data carved out of
- * the training split (memorisation: on the training fit of a probe near the expected capacity).
+ * the training split (memorisation: on the training fit of a probe at half the pairs the model has
+ * parameters for, trained as long as a capacity probe may run).
  */
 import {fail} from "../check.js";
 import {deriveSeed} from "../random.js";
@@ -182,7 +183,8 @@ export function tune(item: PlanItem, config: ExperimentConfig, createModel: (spe
   const candidates: {learningRate: number; score: number}[] = [];
   const t = config.train;
   if (item.task === "memorise") {
-    // Score: training nmse of a probe at half the pairs the model has parameters for.
+    // Score: training nmse of a probe at half the pairs the model has parameters for, trained for
+    // memorise.tuneSteps (as long as a capacity probe may run, so the rate that fits fastest wins).
     const m = config.memorise;
     const sized = createModel(spec);
     const params = sized.parameterCount;
@@ -190,7 +192,7 @@ export function tune(item: PlanItem, config: ExperimentConfig, createModel: (spe
     const n = Math.max(m.start, Math.min(m.max, Math.round(params / m.outputSize / 2)));
     for (const learningRate of config.learningRates) {
       const p = memoriseProbe(n, {spec, createModel, seed, biasInput: true, threshold: 0, learningRate, batchSize: t.batchSize,
-        epochs: m.epochs, minSteps: t.tuneSteps, maxSteps: t.tuneSteps, patience: 1000});
+        epochs: m.epochs, minSteps: m.tuneSteps, maxSteps: m.tuneSteps, patience: 1000});
       candidates.push({learningRate, score: p.error});
     }
   } else {
@@ -212,7 +214,7 @@ export function tune(item: PlanItem, config: ExperimentConfig, createModel: (spe
   for (const c of candidates) if (c.score < best.score) best = c;
   const record: TuneRecord = {
     type: "tune", schema: SCHEMA_VERSION, key: item.tuneKey, task: item.task, contender: item.contender.id,
-    width: item.width, depth: item.depth, seed, steps: t.tuneSteps,
+    width: item.width, depth: item.depth, seed, steps: item.task === "memorise" ? config.memorise.tuneSteps : t.tuneSteps,
     // JSON has no Infinity: a diverged candidate is stored with the largest finite score.
     candidates: candidates.map((c) => ({learningRate: c.learningRate, score: Number.isFinite(c.score) ? c.score : Number.MAX_VALUE})),
     chosen: best.learningRate,
