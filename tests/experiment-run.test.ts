@@ -225,6 +225,7 @@ describe("settingsHash", () => {
     expect(settingsHash("memorise", {...TINY, memorise: {...TINY.memorise, maxRefWidth: 4096}})).toBe(base);
     expect(settingsHash("memorise", {...TINY, memorise: {...TINY.memorise, threshold: 0.2}})).not.toBe(base);
     expect(settingsHash("memorise", {...TINY, memorise: {...TINY.memorise, tuneSteps: 30}})).not.toBe(base);
+    expect(settingsHash("memorise", {...TINY, memorise: {...TINY.memorise, tuneLoad: 0.5}})).not.toBe(base);
     expect(settingsHash("memorise", {...TINY, placement: "repeat"})).not.toBe(base);
     expect(settingsHash("smooth", {...TINY, smooth: {...TINY.smooth, n: 81}})).not.toBe(settingsHash("smooth", TINY));
     expect(settingsHash("smooth", {...TINY, refWidths: [64], contenders: ["dense"], seeds: [9]})).toBe(settingsHash("smooth", TINY));

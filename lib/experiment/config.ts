@@ -39,6 +39,12 @@ export interface MemoriseSettings {
    * run (maxSteps): a short probe of a wide model fits nothing at any rate, and noise picks the rate.
    */
   tuneSteps: number;
+  /**
+   * Pairs in each candidate's probe, as a multiple of (parameters / outputSize), the pairs the model
+   * could hold if every parameter stored one target value. Below about 1 the probe is too easy for
+   * narrow models: several rates fit it to ≈ 0 and the choice says nothing about capacity.
+   */
+  tuneLoad: number;
   /** Run the capacity search only at reference widths up to this. */
   maxRefWidth: number;
 }
@@ -83,7 +89,7 @@ export const FULL: ExperimentConfig = {
   train: {batchSize: 16, fixedSteps: 400, maxSteps: 2000, evalEvery: 200, patience: 3, tuneSteps: 200, evalLimit: 1024},
   memorise: {
     inputSize: 16, outputSize: 16, threshold: 0.05, start: 16, max: 4096, resolution: 0.125,
-    epochs: 300, minSteps: 300, maxSteps: 3000, tuneSteps: 3000, maxRefWidth: 4096
+    epochs: 300, minSteps: 300, maxSteps: 3000, tuneSteps: 3000, tuneLoad: 1, maxRefWidth: 4096
   },
   smooth: {inputSize: 16, outputSize: 4, n: 4096, terms: 16, frequency: 0.5},
   classify: {n: 1280, arms: 3, turns: 1, noise: 0.03},
@@ -110,7 +116,7 @@ export const TINY: ExperimentConfig = {
   seeds: [1, 2],
   learningRates: [0.01, 0.03],
   train: {batchSize: 8, fixedSteps: 10, maxSteps: 30, evalEvery: 10, patience: 2, tuneSteps: 10, evalLimit: 64},
-  memorise: {inputSize: 4, outputSize: 4, threshold: 0.1, start: 2, max: 64, resolution: 0.5, epochs: 20, minSteps: 20, maxSteps: 60, tuneSteps: 60, maxRefWidth: 32},
+  memorise: {inputSize: 4, outputSize: 4, threshold: 0.1, start: 2, max: 64, resolution: 0.5, epochs: 20, minSteps: 20, maxSteps: 60, tuneSteps: 60, tuneLoad: 1, maxRefWidth: 32},
   smooth: {inputSize: 4, outputSize: 2, n: 80, terms: 4, frequency: 1},
   classify: {n: 80, arms: 2, turns: 0.5, noise: 0.03},
   image: {size: 6, picture: "rings", rings: 1, n: 24}
@@ -175,6 +181,8 @@ export function checkConfig(config: ExperimentConfig): ExperimentConfig {
   checkInteger("memorise.minSteps", m.minSteps, 1);
   checkInteger("memorise.maxSteps", m.maxSteps, m.minSteps);
   checkInteger("memorise.tuneSteps", m.tuneSteps, 1);
+  checkNumber("memorise.tuneLoad", m.tuneLoad, 0);
+  if (!(m.tuneLoad > 0)) fail(`memorise.tuneLoad must be greater than 0, got ${m.tuneLoad}`);
   checkInteger("memorise.maxRefWidth", m.maxRefWidth, 1);
   positiveInts("smooth", [config.smooth.inputSize, config.smooth.outputSize, config.smooth.n, config.smooth.terms]);
   checkNumber("smooth.frequency", config.smooth.frequency, 0);

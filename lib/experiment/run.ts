@@ -6,8 +6,8 @@
  *
  * The learning rate of each contender at each width and task is chosen once (on the first
  * seed) by a short sweep over `config.learningRates`, scored on validation data carved out of
- * the training split (memorisation: on the training fit of a probe at half the pairs the model has
- * parameters for, trained as long as a capacity probe may run).
+ * the training split (memorisation: on the training fit of a probe with as many target values as
+ * the model has parameters, trained as long as a capacity probe may run).
  */
 import {fail} from "../check.js";
 import {deriveSeed} from "../random.js";
@@ -183,13 +183,13 @@ export function tune(item: PlanItem, config: ExperimentConfig, createModel: (spe
   const candidates: {learningRate: number; score: number}[] = [];
   const t = config.train;
   if (item.task === "memorise") {
-    // Score: training nmse of a probe at half the pairs the model has parameters for, trained for
-    // memorise.tuneSteps (as long as a capacity probe may run, so the rate that fits fastest wins).
+    // Score: training nmse of a probe of tuneLoad × parameters / outputSize pairs (1: as many target
+    // values as parameters), trained for memorise.tuneSteps (as long as a capacity probe may run).
     const m = config.memorise;
     const sized = createModel(spec);
     const params = sized.parameterCount;
     sized.dispose?.();
-    const n = Math.max(m.start, Math.min(m.max, Math.round(params / m.outputSize / 2)));
+    const n = Math.max(m.start, Math.min(m.max, Math.round((m.tuneLoad * params) / m.outputSize)));
     for (const learningRate of config.learningRates) {
       const p = memoriseProbe(n, {spec, createModel, seed, biasInput: true, threshold: 0, learningRate, batchSize: t.batchSize,
         epochs: m.epochs, minSteps: m.tuneSteps, maxSteps: m.tuneSteps, patience: 1000});
