@@ -35,6 +35,13 @@ describe("summarise", () => {
     for (const r of summary) expect(r.seeds).toEqual([1, 2]);
   });
 
+  it("counts a run once when two sweeps sharing a file both recorded it", () => {
+    const doubled = [...store.all, ...runs.slice(0, 5).map((r) => ({...r, seconds: r.seconds + 1}))];
+    expect(summarise(doubled, config)).toEqual(summary);
+    expect(curves(doubled)).toEqual(curves(store.all));
+    expect(timings(doubled)).toEqual(timings(store.all));
+  });
+
   it("averages exactly the runs of its point", () => {
     for (const row of summary.filter((r) => r.task !== "memorise").slice(0, 10)) {
       const own = runs.filter((r) => r.task === row.task && r.contender === row.contender && r.width === row.width);

@@ -56,8 +56,14 @@ export interface PointSummary {
   learningRates: number[];
 }
 
+/** The run records, each key once (the first): two sweeps sharing a file may both finish a run. */
 function runsOf(records: readonly ResultRecord[]): RunRecord[] {
-  return records.filter((r): r is RunRecord => r.type === "run");
+  const seen = new Set<string>();
+  return records.filter((r): r is RunRecord => {
+    if (r.type !== "run" || seen.has(r.key)) return false;
+    seen.add(r.key);
+    return true;
+  });
 }
 
 /** One row per task, budget point and contender, over the seeds found in `records`. */
