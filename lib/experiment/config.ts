@@ -124,13 +124,15 @@ export const TINY: ExperimentConfig = {
 
 /**
  * The placement check: the WHT contenders of the full sweep again on the picture and the smooth
- * target, with the input tiled under different sign flips ("repeat") instead of zero-padded, at
- * reference widths up to 4096. Settings otherwise equal to FULL, so its runs compare one to one.
+ * target, with the input tiled under different sign flips ("repeat") instead of zero-padded.
+ * Settings otherwise equal to FULL, so its runs compare one to one. The committed file holds every
+ * contender up to reference width 4096 and Switch Net 4 (m = 4) alone at 16,384 and 65,536
+ * (`--contenders switchnet4-m4 --min-ref-width 16384`): the wide butterfly and filter bank cost hours.
  */
 export const REPEAT: ExperimentConfig = {
   ...FULL,
   name: "repeat",
-  refWidths: [256, 1024, 4096],
+  refWidths: [256, 1024, 4096, 16384, 65536],
   contenders: CONTENDERS.filter((c) => c !== "dense"),
   tasks: ["image", "smooth"],
   placement: "repeat"
