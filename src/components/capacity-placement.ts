@@ -56,7 +56,11 @@ export function placementChart(rows: PlacementRow[], {width = 640, yLabel = "tes
     width,
     height: 320,
     marginLeft: 56,
-    x: {type: "log", label: "reference Switch Net 4 width (equal connections) →", tickFormat: ",", ticks: [...new Set(rows.map((r) => r.refWidth))]},
+    marginRight: 28, // room for the last width's tick label
+    // The reference widths are powers of 4, so a point scale spaces them as a log scale would, and
+    // (unlike a log scale, whose labels d3 thins) labels every one.
+    x: {type: "point", domain: [...new Set(rows.map((r) => r.refWidth))].sort((a, b) => a - b), inset: 12,
+      label: "reference Switch Net 4 width (equal connections) →", tickFormat: (d: number) => d.toLocaleString("en-US")},
     y: {type: positive ? "log" : "linear", label: `↑ ${yLabel} at the plateau`, grid: true, tickFormat: "~g"},
     color: contenderColor(),
     marks: [
