@@ -23,20 +23,14 @@ export interface SummaryLike {
   plateaus: number;
 }
 
-export interface ErrorRow {
-  budget: string;
-  refWidth: number;
-  target: number;
-  contender: string;
-  width: number;
-  ratio: number;
+/** A point of the figure: the summary row's place, with the chosen moment's statistics flattened. */
+export interface ErrorRow extends Pick<SummaryLike, "budget" | "refWidth" | "target" | "contender" | "width" | "ratio" | "plateaus"> {
   mean: number;
   min: number;
   max: number;
   sd: number;
   seeds: number;
   steps: number | null;
-  plateaus: number;
 }
 
 /** Rows of one task at one moment ("fixed": after the fixed step budget; "plateau"). */

@@ -4,26 +4,16 @@
  */
 import * as Plot from "@observablehq/plot";
 import {BUDGET_SHORT, budgetPanels, label, spreadMarks} from "./capacity-colors.js";
+import type {SummaryLike} from "./capacity-error-chart.js";
 
-export interface CapacityLike {
-  task: string;
-  budget: string;
-  refWidth: number;
-  target: number;
-  contender: string;
-  width: number;
+/** The fields of a summary row this figure reads (see lib/experiment/summary.ts). */
+export interface CapacityLike extends Pick<SummaryLike, "task" | "budget" | "refWidth" | "target" | "contender" | "width"> {
   parameterCount: number;
   capacity: {mean: number; min: number; max: number; n: number} | null;
   capacityPerParameter: {mean: number} | null;
 }
 
-export interface CapacityRow {
-  budget: string;
-  refWidth: number;
-  target: number;
-  contender: string;
-  width: number;
-  parameterCount: number;
+export interface CapacityRow extends Pick<CapacityLike, "budget" | "refWidth" | "target" | "contender" | "width" | "parameterCount"> {
   mean: number;
   min: number;
   max: number;
