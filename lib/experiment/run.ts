@@ -11,6 +11,7 @@
  */
 import {fail} from "../check.js";
 import {deriveSeed} from "../random.js";
+import {modelCounts} from "../model.js";
 import type {Model, ModelSpec} from "../types.js";
 import {layerBudget, matchContenders, parseContender, type BudgetKind, type Contender, type LayerBudget} from "./budget.js";
 import {checkConfig, type ExperimentConfig} from "./config.js";
@@ -186,9 +187,7 @@ export function tune(item: PlanItem, config: ExperimentConfig, createModel: (spe
     // Score: training nmse of a probe of tuneLoad × parameters / outputSize pairs (1: as many target
     // values as parameters), trained for memorise.tuneSteps (as long as a capacity probe may run).
     const m = config.memorise;
-    const sized = createModel(spec);
-    const params = sized.parameterCount;
-    sized.dispose?.();
+    const params = modelCounts(spec).parameterCount;
     const n = Math.max(m.start, Math.min(m.max, Math.round((m.tuneLoad * params) / m.outputSize)));
     for (const learningRate of config.learningRates) {
       const p = memoriseProbe(n, {spec, createModel, seed, biasInput: true, threshold: 0, learningRate, batchSize: t.batchSize,
@@ -223,28 +222,21 @@ export function tune(item: PlanItem, config: ExperimentConfig, createModel: (spe
   return validateRecord(record) as TuneRecord;
 }
 
-/** Runs one plan item at a given learning rate and returns its record (disposing of the models it made). */
+/**
+ * Runs one plan item at a given learning rate and returns its record (disposing of the models it
+ * made). A memorisation search trains a fresh model per probe, so it builds none of its own.
+ */
 export function runItem(item: PlanItem, config: ExperimentConfig, learningRate: number, createModel: (spec: ModelSpec) => Model): RunRecord {
   const shape = taskShape(item.task, config);
   const spec = modelSpec(item.contender, item.width, item.depth, shape.inputSize, shape.outputSize, item.seed, config.placement);
-  const model = createModel(spec);
-  try {
-    return runModel(item, config, learningRate, createModel, shape, spec, model);
-  } finally {
-    model.dispose?.();
-  }
-}
-
-function runModel(
-  item: PlanItem, config: ExperimentConfig, learningRate: number, createModel: (spec: ModelSpec) => Model,
-  shape: ReturnType<typeof taskShape>, spec: ModelSpec, model: Model
-): RunRecord {
   const t = config.train;
   const started = Date.now();
   let fitRecord: RunRecord["fit"] = null;
   let capacity: RunRecord["capacity"] = null;
   let msPerStep = 0;
+  let parameterCount: number;
   if (item.task === "memorise") {
+    parameterCount = modelCounts(spec).parameterCount;
     const m = config.memorise;
     let steps = 0;
     let ms = 0;
@@ -260,10 +252,17 @@ function runModel(
     capacity = {threshold: m.threshold, largestFitted: result.largestFitted, smallestFailed: result.smallestFailed, probes: result.probes};
   } else {
     const data = taskDataset(item.task, config, item.seed);
-    const r = fit(model, data, {
-      learningRate, batchSize: t.batchSize, seed: deriveSeed(item.seed, 7), loss: shape.loss, metric: shape.metric,
-      fixedSteps: t.fixedSteps, maxSteps: t.maxSteps, evalEvery: t.evalEvery, patience: t.patience, evalLimit: t.evalLimit
-    });
+    const model = createModel(spec);
+    let r: ReturnType<typeof fit>;
+    try {
+      parameterCount = model.parameterCount;
+      r = fit(model, data, {
+        learningRate, batchSize: t.batchSize, seed: deriveSeed(item.seed, 7), loss: shape.loss, metric: shape.metric,
+        fixedSteps: t.fixedSteps, maxSteps: t.maxSteps, evalEvery: t.evalEvery, patience: t.patience, evalLimit: t.evalLimit
+      });
+    } finally {
+      model.dispose?.();
+    }
     msPerStep = r.msPerStep;
     fitRecord = {
       optimizerSteps: r.steps, fixedSteps: t.fixedSteps, atFixed: r.atFixed ? snapshot(r.atFixed) : null,
@@ -274,7 +273,7 @@ function runModel(
     type: "run", schema: SCHEMA_VERSION, key: item.key, task: item.task, contender: item.contender.id,
     kind: item.contender.kind, groupSize: item.contender.groupSize, width: item.width, depth: item.depth,
     placement: config.placement, inputSize: shape.inputSize, outputSize: shape.outputSize, seed: item.seed,
-    parameterCount: model.parameterCount, layer: layerBudget(item.contender, item.width), metric: shape.metric,
+    parameterCount, layer: layerBudget(item.contender, item.width), metric: shape.metric,
     optimizer: "adam", batchSize: t.batchSize, learningRate, learningRateFrom: item.tuneKey,
     fit: fitRecord, capacity, msPerStep, seconds: (Date.now() - started) / 1000, date: new Date().toISOString()
   };

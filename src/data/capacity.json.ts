@@ -109,8 +109,7 @@ function repeat() {
     available: true,
     runs: records.filter((r) => r.type === "run").length,
     config: describeConfig(REPEAT),
-    summary: summarise(records, REPEAT),
-    coverage: coverage(records, REPEAT)
+    summary: summarise(records, REPEAT)
   };
 }
 
