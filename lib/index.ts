@@ -6,6 +6,7 @@ export * from "./wht.js";
 export * from "./projection.js";
 export * from "./model.js";
 export * from "./counts.js";
+export * from "./diversity.js";
 export * from "./losses.js";
 export * from "./optim.js";
 export * from "./train.js";

@@ -3,7 +3,8 @@
  *
  * The three WHT kinds (switchnet4, butterfly, filterbank) share one frame, built here:
  *   place the input in width W (pad or repeat) → optional adjust to RMS 1 →
- *   projection v ← WHT(D_in ⊙ v)/√W → depth × layer → D_out ⊙ v, sliced to outputSize.
+ *   projection v ← WHT(D_r ⊙ v)/√W for r = 1 … projectionRounds → depth × layer → D_out ⊙ v,
+ *   sliced to outputSize.
  * Each kind supplies only its layer (a `WidthLayer`); the dense baseline builds its own model.
  *
  * Parameters of all layers live in ONE flat Float32Array (`params`), with layer l at offset
@@ -11,8 +12,9 @@
  * kernels (and their memory is shared), params, grads and the workspaces are views into the
  * kernel memory (`kernelArray`), so the kernels need no copies: `params.buffer` is then that whole
  * memory; use the view itself (or byteOffset/length), never `params.buffer` alone. The flips are fixed, not parameters.
- * Seeds: D_in from deriveSeed(seed, 0), D_out from deriveSeed(seed, 1), layer l's initial weights
- * from deriveSeed(seed, 100 + l).
+ * Seeds: D_in (round 1) from deriveSeed(seed, 0), D_out from deriveSeed(seed, 1), round r ≥ 2's
+ * flips from deriveSeed(seed, 10 + r), layer l's initial weights from deriveSeed(seed, 100 + l).
+ * So a one-round model is the same model whatever the other rounds' seeds would be.
  *
  * Buffers: forward keeps the activations backward needs in grow-only workspaces sized for the
  * largest batch seen ((depth + 2)·batch·W floats, plus two gradient rows of the same size once
@@ -68,9 +70,13 @@ export const MODEL_DEFAULTS = {
   projection: "subrandom",
   adjust: false,
   placement: "pad",
+  projectionRounds: 1,
   initNoise: 0.05,
   seed: 1
 } as const;
+
+/** Most rounds of the input projection a spec may ask for. */
+export const MAX_PROJECTION_ROUNDS = 3;
 
 /** Largest parameter count createModel accepts (1 GiB of float32 for params, as much again for grads). */
 export const MAX_PARAMETERS = 2 ** 28;
@@ -87,7 +93,9 @@ export function workspacePerSample(spec: ResolvedModelSpec): number {
   return (spec.depth + 4) * spec.width;
 }
 
-const SPEC_FIELDS = ["kind", "inputSize", "outputSize", "width", "depth", "groupSize", "projection", "adjust", "placement", "initNoise", "seed"];
+const SPEC_FIELDS = [
+  "kind", "inputSize", "outputSize", "width", "depth", "groupSize", "projection", "projectionRounds", "adjust", "placement", "initNoise", "seed"
+];
 
 /** Whether `kind` places its input in a power-of-two width and mixes it with WHTs. */
 export function isWhtKind(kind: string): boolean {
@@ -118,6 +126,7 @@ export function resolveSpec(spec: ModelSpec): ResolvedModelSpec {
   const adjust = spec.adjust ?? MODEL_DEFAULTS.adjust;
   if (typeof adjust !== "boolean") fail(`adjust must be true or false, got ${describe(adjust)}`);
   const placement = checkOneOf("placement", spec.placement ?? MODEL_DEFAULTS.placement, ["pad", "repeat"] as const);
+  const projectionRounds = checkInteger("projectionRounds", spec.projectionRounds ?? MODEL_DEFAULTS.projectionRounds, 1, MAX_PROJECTION_ROUNDS);
   const initNoise = spec.initNoise ?? MODEL_DEFAULTS.initNoise;
   if (typeof initNoise !== "number" || !Number.isFinite(initNoise) || initNoise < 0) {
     fail(`initNoise must be a finite number at least 0, got ${describe(initNoise)}`);
@@ -136,7 +145,9 @@ export function resolveSpec(spec: ModelSpec): ResolvedModelSpec {
   } else {
     width = checkInteger("width", spec.width, 1);
   }
-  const resolved: ResolvedModelSpec = {kind, inputSize, outputSize, width, depth, groupSize, projection, adjust, placement, initNoise, seed};
+  const resolved: ResolvedModelSpec = {
+    kind, inputSize, outputSize, width, depth, groupSize, projection, projectionRounds, adjust, placement, initNoise, seed
+  };
   const count = parameterCountOf(resolved);
   if (count > MAX_PARAMETERS) {
     fail(`this ${kind} model would have ${count.toLocaleString("en-US")} parameters; the limit is ${MAX_PARAMETERS.toLocaleString("en-US")} (reduce width or depth)`);
@@ -244,6 +255,18 @@ function checkGradOutput(spec: ResolvedModelSpec, gradOutput: unknown, batch: nu
 }
 
 /**
+ * The sign flips of each input projection round, in the order they are applied (see the file
+ * comment for their seeds).
+ */
+export function projectionFlips(spec: ResolvedModelSpec): Float32Array[] {
+  const flips: Float32Array[] = [];
+  for (let r = 1; r <= spec.projectionRounds; r++) {
+    flips.push(signFlips(spec.width, {kind: spec.projection, seed: deriveSeed(spec.seed, r === 1 ? 0 : 10 + r)}));
+  }
+  return flips;
+}
+
+/**
  * The shared frame of the WHT kinds around `layer` (see the file comment). Its forward and
  * backward do not check their arguments, nor whether it was disposed: createModel wraps them
  * with the checks.
@@ -257,7 +280,7 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   const weights = (l: number) => params.subarray(l * size, (l + 1) * size);
   const weightGrads = (l: number) => grads.subarray(l * size, (l + 1) * size);
   for (let l = 0; l < depth; l++) layer.init(weights(l), createRng(deriveSeed(spec.seed, 100 + l)), spec.initNoise);
-  const flipsIn = signFlips(n, {kind: spec.projection, seed: deriveSeed(spec.seed, 0)});
+  const flipsIn = projectionFlips(spec);
   const flipsOut = signFlips(n, {kind: spec.projection, seed: deriveSeed(spec.seed, 1)});
 
   // Workspaces: placed[] holds the placed (and, with adjust, adjusted) input; acts[l] is the input
@@ -302,7 +325,7 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       if (adjust) adjustForward(placed, rmsStore, rows, n);
       const a0 = view(actStores[0], rows);
       a0.set(placed);
-      project(a0, flipsIn, true);
+      for (const flips of flipsIn) project(a0, flips, true);
       for (let l = 0; l < depth; l++) layer.forward(view(actStores[l], rows), view(actStores[l + 1], rows), weights(l), rows);
       const last = actStores[depth];
       const out = new Float32Array(rows * outputSize);
@@ -328,7 +351,7 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
         layer.backward(view(actStores[l], rows), g, gNext, weights(l), weightGrads(l), rows);
         [g, gNext] = [gNext, g];
       }
-      projectTranspose(g, flipsIn, true);
+      for (let r = flipsIn.length - 1; r >= 0; r--) projectTranspose(g, flipsIn[r], true);
       if (adjust) adjustBackward(view(placedStore, rows), rmsStore, g, rows, n);
       const gx = new Float32Array(rows * k);
       placeBackward(g, gx, rows, k, n, placement);
@@ -357,9 +380,9 @@ export interface ModelCounts extends Pick<LayerCounts, "stored" | "biases" | "ac
   layers: LayerCounts[];
   /** Stored weights + biases: equals createModel(spec).parameterCount. */
   parameterCount: number;
-  /** Includes the input projection's WHT (2·W·log2 W edges) for the WHT kinds. */
+  /** Includes the input projection's WHTs (2·W·log2 W edges per round) for the WHT kinds. */
   fixedEdges: number;
-  /** Includes the input projection's W·log2 W for the WHT kinds. */
+  /** Includes the input projection's W·log2 W per round for the WHT kinds. */
   addSub: number;
 }
 
@@ -377,7 +400,7 @@ export function modelCounts(spec: ModelSpec): ModelCounts {
     layers = sizes.slice(1).map((outputSize, l) => counts("dense", width, {inputSize: sizes[l], outputSize}));
   } else {
     layers = new Array(depth).fill(counts(kind, width, {groupSize}));
-    projectionStages = Math.log2(width);
+    projectionStages = Math.log2(width) * resolved.projectionRounds;
   }
   const sum = (key: keyof LayerCounts) => layers.reduce((s, layer) => s + (layer[key] as number), 0);
   const stored = sum("stored");

@@ -29,6 +29,13 @@ export interface ModelSpec {
   groupSize?: number;
   /** Sign-flip pattern of the input projection (default "subrandom"). */
   projection?: ProjectionKind;
+  /**
+   * Rounds of the input projection v ← WHT(D_r ⊙ v)/√W, each with its own flips (1 to 3, default 1:
+   * the author's single round). A small zero-padded input needs two: one round gives it at most
+   * 2^ceil(log2 inputSize) distinct features at any width (SPEC.md, "Why more than one round").
+   * WHT kinds only; dense ignores it.
+   */
+  projectionRounds?: number;
   /** Scale the placed input to RMS 1 before the projection (default false). */
   adjust?: boolean;
   /** How the input fills the width: zero-padding, or repeated copies (default "pad"). */

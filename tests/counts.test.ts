@@ -139,6 +139,17 @@ describe("counts agree with the parameters createModel allocates", () => {
     expect(c.stored).toBe(128);
     expect(c.layers).toHaveLength(2);
   });
+
+  it("modelCounts counts one fixed WHT per projection round, and no stored weights for them", () => {
+    const one = modelCounts({kind: "switchnet4", width: 1024, depth: 2, inputSize: 3, outputSize: 4});
+    for (const projectionRounds of [2, 3]) {
+      const c = modelCounts({kind: "switchnet4", width: 1024, depth: 2, inputSize: 3, outputSize: 4, projectionRounds});
+      expect(c.fixedEdges - one.fixedEdges).toBe((projectionRounds - 1) * 2 * 1024 * 10);
+      expect(c.addSub - one.addSub).toBe((projectionRounds - 1) * 1024 * 10);
+      expect(c.parameterCount).toBe(one.parameterCount);
+      expect(c.parameterCount).toBe(createModel(c.spec).parameterCount);
+    }
+  });
 });
 
 describe("counts rejects bad input, naming the value", () => {

@@ -73,6 +73,25 @@ describe.each(["switchnet4", "butterfly", "filterbank", "dense"] as ModelKind[])
   }
 });
 
+describe("more projection rounds", () => {
+  it("every WHT kind with 2 and 3 rounds, pad and repeat, passes the check", () => {
+    const specs: ModelSpec[] = [];
+    for (const kind of ["switchnet4", "butterfly", "filterbank"] as const) {
+      for (const projectionRounds of [2, 3]) {
+        for (const placement of ["pad", "repeat"] as const) {
+          for (const adjust of [false, true]) {
+            specs.push({kind, width: 16, inputSize: 3, outputSize: 4, depth: 2, projectionRounds, placement, adjust,
+              projection: projectionRounds === 2 ? "random" : "subrandom", initNoise: INIT_NOISE, seed: specs.length + 300});
+          }
+        }
+      }
+    }
+    const {failures, checked, skipped} = runChecks(specs);
+    expect(failures).toEqual([]);
+    expect(checked).toBeGreaterThan(2 * skipped);
+  });
+});
+
 describe("the smallest widths", () => {
   it("width 2 (a single butterfly stage, group sizes 1 and 2) and width 1 pass the check", () => {
     const specs: ModelSpec[] = [

@@ -253,6 +253,8 @@ describe("models on the kernels", () => {
     const specs: ModelSpec[] = [
       {kind: "switchnet4", inputSize: 20, outputSize: 10, width: 64, depth: 2, groupSize: 4, seed: 3},
       {kind: "switchnet4", inputSize: 30, outputSize: 30, width: 256, depth: 3, groupSize: 8, seed: 4},
+      {kind: "switchnet4", inputSize: 3, outputSize: 4, width: 1024, depth: 2, projectionRounds: 2, projection: "random", seed: 6},
+      {kind: "filterbank", inputSize: 3, outputSize: 4, width: 512, depth: 2, projectionRounds: 3, seed: 7},
       {kind: "dense", inputSize: 13, outputSize: 7, width: 37, depth: 2, seed: 5}
     ];
     for (const spec of specs) {

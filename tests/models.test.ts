@@ -112,7 +112,7 @@ describe.each(ALL_KINDS)("%s seeding and layout", (kind) => {
 
   it("resolves the defaults", () => {
     expect(createModel(spec).spec).toEqual({
-      ...spec, depth: 2, groupSize: 4, projection: "subrandom", adjust: false, placement: "pad", initNoise: 0.05, seed: 1
+      ...spec, depth: 2, groupSize: 4, projection: "subrandom", projectionRounds: 1, adjust: false, placement: "pad", initNoise: 0.05, seed: 1
     });
     expect(createModel(spec).params).toEqual(createModel({...spec, seed: 1}).params);
   });
@@ -177,6 +177,9 @@ describe("createModel rejects bad specs with a SwitchNetError naming the value",
     ["outputSize NaN", {...base, outputSize: NaN}, /outputSize must be an integer, got NaN/],
     ["unknown projection", {...base, projection: "sobol"}, /projection must be one of "random", "subrandom", got "sobol"/],
     ["adjust not boolean", {...base, adjust: "yes"}, /adjust must be true or false, got "yes"/],
+    ["projectionRounds 0", {...base, projectionRounds: 0}, /projectionRounds must be between 1 and 3, got 0/],
+    ["projectionRounds 4", {...base, projectionRounds: 4}, /projectionRounds must be between 1 and 3, got 4/],
+    ["projectionRounds fractional", {...base, projectionRounds: 1.5}, /projectionRounds must be an integer, got 1.5/],
     ["unknown placement", {...base, placement: "tile"}, /placement must be one of "pad", "repeat", got "tile"/],
     ["negative initNoise", {...base, initNoise: -0.1}, /initNoise must be a finite number at least 0, got -0.1/],
     ["infinite initNoise", {...base, initNoise: Infinity}, /initNoise must be a finite number at least 0, got Infinity/],
@@ -266,7 +269,7 @@ describe.each(ALL_KINDS)("%s forward and backward reject bad input and change no
 });
 
 /** Switch Net 4 straight from SPEC.md, in float64 with the O(n²) Hadamard matrix. */
-function switchNetReference(model: ReturnType<typeof createModel>, x: Float32Array, flipsIn: Float32Array, flipsOut: Float32Array): Float64Array {
+function switchNetReference(model: ReturnType<typeof createModel>, x: Float32Array, flipsIn: Float32Array[], flipsOut: Float32Array): Float64Array {
   const {width: n, groupSize: m, depth, inputSize: k, outputSize, placement, adjust} = model.spec;
   let v = new Float64Array(n);
   for (let j = 0; j < n; j++) v[j] = placement === "pad" ? (j < k ? x[j] : 0) : x[j % k] * Math.sqrt(k / n);
@@ -274,7 +277,7 @@ function switchNetReference(model: ReturnType<typeof createModel>, x: Float32Arr
     const r = Math.sqrt(v.reduce((s, a) => s + a * a, 0) / n + 1e-8);
     v = v.map((a) => a / r);
   }
-  v = whtReference(v.map((a, j) => a * flipsIn[j])).map((a) => a / Math.sqrt(n));
+  for (const flips of flipsIn) v = whtReference(v.map((a, j) => a * flips[j])).map((a) => a / Math.sqrt(n));
   for (let l = 0; l < depth; l++) {
     const w = model.params.subarray(l * 2 * m * n, (l + 1) * 2 * m * n);
     const y = new Float64Array(n);
@@ -306,10 +309,35 @@ describe("switchnet4 follows SPEC.md's forward pass", () => {
         const flipsOut = signFlips(32, {kind: projection, seed: deriveSeed(spec.seed!, 1)});
         const x = randomVector(11, groupSize);
         const out = model.forward(x, 1);
-        const expected = switchNetReference(model, x, flipsIn, flipsOut);
+        const expected = switchNetReference(model, x, [flipsIn], flipsOut);
         for (let o = 0; o < 6; o++) expect(out[o]).toBeCloseTo(expected[o], 4);
       }
     }
+  });
+
+  it("applies projectionRounds rounds of WHT(D_r ⊙ v)/√n, round r ≥ 2 with flips seeded deriveSeed(seed, 10 + r)", () => {
+    for (const projectionRounds of [2, 3]) {
+      for (const projection of ["random", "subrandom"] as const) {
+        const spec: ModelSpec = {kind: "switchnet4", width: 32, inputSize: 3, outputSize: 5, depth: 2, projection, projectionRounds, initNoise: 0.5, seed: 4};
+        const model = createModel(spec);
+        const rounds = Array.from({length: projectionRounds}, (_, r) => signFlips(32, {kind: projection, seed: deriveSeed(4, r === 0 ? 0 : 11 + r)}));
+        const flipsOut = signFlips(32, {kind: projection, seed: deriveSeed(4, 1)});
+        const x = randomVector(3, projectionRounds);
+        const out = model.forward(x, 1);
+        const expected = switchNetReference(model, x, rounds, flipsOut);
+        for (let o = 0; o < 5; o++) expect(out[o]).toBeCloseTo(expected[o], 4);
+        // A different number of rounds is a different function of the same weights.
+        const one = createModel({...spec, projectionRounds: 1});
+        one.params.set(model.params);
+        expect(Math.max(...one.forward(x, 1).map((v, o) => Math.abs(v - out[o])))).toBeGreaterThan(1e-3);
+      }
+    }
+  });
+
+  it("keeps a one-round model unchanged by the option (the same outputs as a spec without it)", () => {
+    const spec: ModelSpec = {kind: "filterbank", width: 64, inputSize: 5, outputSize: 3, depth: 2, seed: 9};
+    const x = randomVector(5 * 4, 2);
+    expect(createModel({...spec, projectionRounds: 1}).forward(x, 4)).toEqual(createModel(spec).forward(x, 4));
   });
 
   it("starts with both branches equal to one orthogonal block per group", () => {

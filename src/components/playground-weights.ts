@@ -41,8 +41,11 @@ export function encodeWeights(spec: ResolvedModelSpec, params: Float32Array, ext
 
 /** Spec fields that must match for weights to fit a model (initNoise only changed the starting point). */
 export const STRUCTURAL_FIELDS: (keyof ResolvedModelSpec)[] = [
-  "kind", "inputSize", "outputSize", "width", "depth", "groupSize", "projection", "adjust", "placement", "seed"
+  "kind", "inputSize", "outputSize", "width", "depth", "groupSize", "projection", "projectionRounds", "adjust", "placement", "seed"
 ];
+
+/** Values of fields that files written before the field existed leave out (they meant this). */
+const FIELD_DEFAULTS: Partial<Record<keyof ResolvedModelSpec, unknown>> = {projectionRounds: 1};
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -69,7 +72,7 @@ export function decodeWeights(text: string, expected: ResolvedModelSpec, paramet
   const spec = data.spec;
   const differences: string[] = [];
   for (const field of STRUCTURAL_FIELDS) {
-    if (spec[field] !== expected[field]) {
+    if ((spec[field] ?? FIELD_DEFAULTS[field]) !== expected[field]) {
       differences.push(`${field} ${JSON.stringify(spec[field] ?? null)} (this model: ${JSON.stringify(expected[field])})`);
     }
   }

@@ -6,7 +6,7 @@ import type {ResolvedModelSpec} from "../../lib/types.js";
 
 const spec: ResolvedModelSpec = {
   kind: "switchnet4", inputSize: 2, outputSize: 2, width: 16, depth: 2, groupSize: 4,
-  projection: "subrandom", adjust: false, placement: "pad", initNoise: 0.05, seed: 7
+  projection: "subrandom", projectionRounds: 1, adjust: false, placement: "pad", initNoise: 0.05, seed: 7
 };
 
 function randomParams(n: number, seed: number): Float32Array {
