@@ -1,25 +1,27 @@
 /**
- * `npm run experiment -- [options]`: the capacity experiment (issue 5) from the command line.
+ * `npm run experiment -- [options]`: the capacity experiment from the command line.
  * Appends one JSON line per finished run to the results file and resumes where it stopped.
- * Progress bar and ETA on stderr. `--help` lists the options.
+ * `--workers N` runs N processes that share the file, each claiming the work it does (claims are
+ * files in FILE.claims/, named after the work, holding the claiming process id; a claim whose
+ * process is gone is stale and taken over). Progress bar and ETA on stderr. `--help` lists the options.
  */
-import {appendFileSync, existsSync, mkdirSync, readFileSync} from "node:fs";
-import {execSync, spawnSync} from "node:child_process";
+import {appendFileSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {execSync, spawn} from "node:child_process";
+import {createHash} from "node:crypto";
 import {cpus, platform, release} from "node:os";
 import {dirname} from "node:path";
 import {createModel} from "../lib/model.js";
 import {ready} from "../lib/wht.js";
 import type {BudgetKind} from "../lib/experiment/budget.js";
 import {PRESETS, checkConfig, type ExperimentConfig} from "../lib/experiment/config.js";
-import {planExperiment, runExperiment, type PlanItem, type Progress, type ResultStore} from "../lib/experiment/run.js";
+import {planGroups, runExperiment, startRates, type PlanGroup, type Progress, type ResultStore} from "../lib/experiment/run.js";
 import {SCHEMA_VERSION, parseResults, validateRecord, type ResultRecord, type SessionRecord, type TaskKind} from "../lib/experiment/schema.js";
 
 const HELP = `Capacity experiment: Switch Net 4 and its variants against dense layers at equal budgets.
 
 Usage: npm run experiment -- [options]
 
-  --preset NAME         full (default; hours), small (the page loader's sweep), tiny (seconds),
-                        repeat (the WHT contenders with --placement repeat on image and smooth)
+  --preset NAME         full (default; CPU days), small (the page loader's sweep), tiny (seconds)
   --out FILE            results file, JSON lines (default data/capacity/results.jsonl);
                         runs already in it are skipped, so rerunning the same command resumes
   --ref-widths LIST     reference Switch Net 4 widths setting the budgets (e.g. 256,1024,65536)
@@ -27,26 +29,26 @@ Usage: npm run experiment -- [options]
   --max-ref-width N     only runs whose smallest budget point is at most N
   --tasks LIST          memorise, smooth, image, classify (default: the preset's)
   --budgets LIST        params, edges, macs (default: all three)
-  --contenders LIST     switchnet4-m4, switchnet4-m8, butterfly, filterbank, dense
+  --contenders LIST     switchnet4-m4, switchnet4-m4-r2, switchnet4-m8-r2, filterbank-r2,
+                        butterfly-r2, dense (-r2: two input projection rounds, random flips)
   --seeds LIST          e.g. 1,2,3
   --placement NAME      how WHT kinds place the input in the width: pad (default, zero-fill) or
                         repeat (tiled copies, each under other sign flips); a separate --out is wise
-  --isolate             run every plan item in a child process of its own (runs dispose of their
-                        models either way; this also keeps a crash or leak to one run)
-  --only KEY            run just the plan item with this key (what --isolate hands a child)
-  --dry-run             print the plan (widths, budget points, relative cost) and exit
+  --workers N           run N processes side by side on the same file (default 1; 2 on two cores)
+  --dry-run             print the plan (groups, budget points, relative cost) and exit
   --help                this text
 
+Each (task, contender, width) first chooses its learning rate: full runs of seed 1 at each
+candidate rate until the best has a tried neighbour on both sides; then every seed runs at it.
 Run long sweeps in the background, e.g.
-  nohup nice -n 19 npm run experiment -- --max-ref-width 16384 > data/capacity/run-a.log 2>&1 &
+  nohup npm run experiment -- --workers 2 > data/capacity/run.log 2>&1 &
 `;
 
 interface Args {
   preset: string;
   out: string;
   dryRun: boolean;
-  isolate: boolean;
-  only: string | null;
+  workers: number;
   minRefWidth: number;
   maxRefWidth: number;
   overrides: Partial<ExperimentConfig>;
@@ -65,7 +67,7 @@ function numbers(name: string, value: string): number[] {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = {preset: "full", out: "data/capacity/results.jsonl", dryRun: false, isolate: false, only: null, minRefWidth: 0, maxRefWidth: Infinity, overrides: {}};
+  const args: Args = {preset: "full", out: "data/capacity/results.jsonl", dryRun: false, workers: 1, minRefWidth: 0, maxRefWidth: Infinity, overrides: {}};
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -78,8 +80,12 @@ function parseArgs(argv: string[]): Args {
       case "--preset": args.preset = value(); break;
       case "--out": args.out = value(); break;
       case "--dry-run": args.dryRun = true; break;
-      case "--isolate": args.isolate = true; break;
-      case "--only": args.only = value(); break;
+      case "--workers": {
+        const v = Number(value());
+        if (!Number.isInteger(v) || v < 1 || v > 64) throw new Error(`--workers must be an integer from 1 to 64, got ${JSON.stringify(argv[i])}`);
+        args.workers = v;
+        break;
+      }
       case "--ref-widths": args.overrides.refWidths = numbers(flag, value()); break;
       case "--min-ref-width": args.minRefWidth = Number(value()); break;
       case "--max-ref-width": args.maxRefWidth = Number(value()); break;
@@ -111,10 +117,53 @@ function fileStore(path: string): ResultStore {
   };
   if (existsSync(path)) records = read();
   else mkdirSync(dirname(path), {recursive: true});
+  const claims = `${path}.claims`;
+  const claimFile = (key: string) => `${claims}/${createHash("sha256").update(key).digest("hex").slice(0, 24)}`;
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === "EPERM";
+    }
+  };
   return {
     records: () => records,
     // Other sweeps may append to the same file: see what they finished.
     reload: () => (records = read()),
+    claim(key) {
+      mkdirSync(claims, {recursive: true});
+      const file = claimFile(key);
+      // Written whole, then linked into place: link() fails if the claim exists, and a reader
+      // never sees a claim without its process id.
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, `${process.pid}\n${key}\n`);
+      try {
+        for (let attempt = 0; attempt < 3; attempt++) {
+          try {
+            linkSync(tmp, file);
+            return true;
+          } catch (e) {
+            if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+          }
+          let pid: number;
+          try {
+            pid = Number(readFileSync(file, "utf8").split("\n")[0]);
+          } catch (e) {
+            if ((e as NodeJS.ErrnoException).code === "ENOENT") continue; // released meanwhile: try again
+            throw e;
+          }
+          if (pid === process.pid || alive(pid)) return false;
+          rmSync(file, {force: true}); // stale: its process is gone
+        }
+        return false;
+      } finally {
+        rmSync(tmp, {force: true});
+      }
+    },
+    release(key) {
+      rmSync(claimFile(key), {force: true});
+    },
     append(record) {
       validateRecord(record);
       // One write per line (O_APPEND): two sweeps may share a file.
@@ -158,53 +207,54 @@ function uncommittedLib(): string[] {
   }
 }
 
-function describePlan(plan: PlanItem[]): string {
-  const lines = plan.map((p) => {
-    const points = p.memberships.map((m) => `${m.budget}@${m.refWidth}(×${m.ratio.toFixed(2)})`).join(" ");
-    return `${p.task.padEnd(8)} ${p.contender.id.padEnd(14)} W=${String(p.width).padEnd(7)} seed ${p.seed}  cost ${(p.cost / 1e9).toFixed(2)}  ${points}`;
+function describePlan(groups: PlanGroup[], config: ExperimentConfig): string {
+  const lines = groups.map((g) => {
+    const points = g.memberships.map((m) => `${m.budget}@${m.refWidth}(×${m.ratio.toFixed(2)})`).join(" ");
+    return `${g.task.padEnd(8)} ${g.contender.id.padEnd(16)} W=${String(g.width).padEnd(7)} cost/run ${(g.cost / 1e12).toFixed(2)}  ${points}`;
   });
-  const total = plan.reduce((s, p) => s + p.cost, 0);
-  return `${lines.join("\n")}\n${plan.length} runs, total cost ${(total / 1e9).toFixed(1)} (units of 10^9 multiply-adds)\n`;
+  const runs = (g: PlanGroup) => startRates(g.contender, config).length + config.seeds.length - (g.task === "memorise" ? 0 : 1);
+  const total = groups.reduce((s, g) => s + runs(g) * g.cost, 0);
+  const count = groups.reduce((s, g) => s + runs(g), 0);
+  return `${lines.join("\n")}\n${groups.length} groups, at least ${count} runs (start rates + seeds; more when a rate choice widens), ` +
+    `relative cost ${(total / 1e12).toFixed(0)} (units of 10^12 multiply-adds, assuming runs stop halfway to the step cap: an estimate)\n`;
 }
 
-/**
- * --isolate: one child process per plan item not yet done (the child gets the same options plus
- * --only KEY), so all of a run's memory is released when it ends. Runs dispose() of their models
- * in one process too (lib/experiment), which keeps a synchronous sweep's WebAssembly kernel
- * memory flat; the child processes add isolation from crashes and anything else that leaks.
- */
-function isolated(args: Args, config: ExperimentConfig, inRange: (p: PlanItem) => boolean, store: ResultStore): void {
-  const plan = planExperiment(config).filter(inRange);
-  const passOn = process.argv.slice(2).filter((a) => a !== "--isolate");
-  const started = Date.now();
-  let failures = 0;
-  let stop = false;
-  process.once("SIGINT", () => (stop = true));
-  process.once("SIGTERM", () => (stop = true));
-  for (const [i, item] of plan.entries()) {
-    if (stop) break;
-    const done = new Set(store.reload!().filter((r) => r.type === "run").map((r) => r.key));
-    if (done.has(item.key)) continue;
-    process.stderr.write(`${new Date().toISOString().slice(11, 19)} isolate: item ${i + 1}/${plan.length} (${duration((Date.now() - started) / 1000)} so far): ${item.key}\n`);
-    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1], ...passOn, "--only", item.key], {stdio: ["ignore", "inherit", "inherit"]});
-    if (child.status !== 0) {
-      failures++;
-      process.stderr.write(`isolate: ${item.key} failed (exit ${child.status ?? child.signal}); it stays undone and a rerun retries it\n`);
-    }
+/** --workers N: N child processes of this script on the same file (each without --workers). */
+async function workers(args: Args): Promise<void> {
+  const passOn: string[] = [];
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--workers") i++;
+    else passOn.push(argv[i]);
   }
-  process.stderr.write(`isolate: ${stop ? "stopped" : "finished"} after ${duration((Date.now() - started) / 1000)}, ${failures} failed\n`);
+  const children = Array.from({length: args.workers}, (_, k) =>
+    spawn(process.execPath, [...process.execArgv, process.argv[1], ...passOn], {stdio: ["ignore", "inherit", "inherit"], env: {...process.env, EXPERIMENT_WORKER: String(k + 1)}}));
+  const exits = children.map((child) => new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? 1))));
+  // A signal goes on to every worker: the first stops each after its current run, a second at once.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      process.stderr.write(`\nworkers: passing ${signal} on\n`);
+      for (const child of children) child.kill(signal);
+    });
+  }
+  const codes = await Promise.all(exits);
+  process.stderr.write(`workers: all ${args.workers} finished (exit codes ${codes.join(", ")})\n`);
+  if (codes.some((c) => c !== 0)) process.exit(1);
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const config = checkConfig({...PRESETS[args.preset], ...args.overrides});
-  const inRange = (p: PlanItem) => {
-    if (args.only !== null) return p.key === args.only;
-    const smallest = Math.min(...p.memberships.map((m) => m.refWidth));
+  const inRange = (g: PlanGroup) => {
+    const smallest = Math.min(...g.memberships.map((m) => m.refWidth));
     return smallest >= args.minRefWidth && smallest <= args.maxRefWidth;
   };
   if (args.dryRun) {
-    process.stdout.write(describePlan(planExperiment(config).filter(inRange)));
+    process.stdout.write(describePlan(planGroups(config).filter(inRange), config));
+    return;
+  }
+  if (args.workers > 1) {
+    await workers(args);
     return;
   }
   const backend = await ready();
@@ -218,12 +268,7 @@ async function main(): Promise<void> {
     gitCommit: gitCommit(),
     config: {...config, libUncommitted: uncommittedLib(), minRefWidth: args.minRefWidth, maxRefWidth: Number.isFinite(args.maxRefWidth) ? args.maxRefWidth : null}
   };
-  // A child of --isolate runs one item and leaves the session record to its parent.
-  if (args.only === null) store.append(session);
-  if (args.isolate) {
-    isolated(args, config, inRange, store);
-    return;
-  }
+  store.append(session);
   let stop = false;
   const onSignal = () => {
     stop = true;
@@ -234,6 +279,7 @@ async function main(): Promise<void> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   const tty = process.stderr.isTTY;
+  const worker = process.env.EXPERIMENT_WORKER ? `[${process.env.EXPERIMENT_WORKER}] ` : "";
   let lastLine = 0;
   const result = runExperiment(config, {
     store,
@@ -241,7 +287,7 @@ async function main(): Promise<void> {
     filter: inRange,
     shouldStop: () => stop,
     onProgress: (p) => {
-      const line = progressBar(p);
+      const line = worker + progressBar(p);
       if (tty) process.stderr.write(`\r${line.slice(0, (process.stderr.columns ?? 120) - 1).padEnd(lastLine)}`);
       else process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
       lastLine = Math.min(line.length, (process.stderr.columns ?? 120) - 1);

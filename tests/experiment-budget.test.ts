@@ -78,8 +78,14 @@ describe("matchWidth", () => {
     expect(() => matchWidth(dense, "params", -3)).toThrow(/target must be a positive finite number, got -3/);
     expect(() => matchWidth(dense, "flops" as never, 10)).toThrow(/budget must be one of/);
     expect(() => matchContenders(100, "params", [dense])).toThrow(/refWidth must be a power of two/);
+    for (const id of ["switchnet4-m4-r2", "switchnet4-m8-r3", "butterfly-r2", "filterbank-r2", "filterbank", "dense"]) expect(parseContender(id).id).toBe(id);
+    expect(parseContender("switchnet4-m4-r2")).toEqual({id: "switchnet4-m4-r2", kind: "switchnet4", groupSize: 4, rounds: 2});
+    // Projection rounds change no per-layer count, so budgets match at the same width.
+    expect(layerBudget(parseContender("filterbank-r2"), 1024)).toEqual(layerBudget(filterbank, 1024));
     expect(() => contender("switchnet4", 3)).toThrow(/groupSize must be one of 1, 2, 4, 8, 16, got 3/);
-    expect(() => parseContender("mlp")).toThrow(/contender must be one of/);
+    expect(() => parseContender("mlp")).toThrow(/contender must be switchnet4-m1\/m2\/m4\/m8\/m16, butterfly, filterbank or dense.*got "mlp"/);
+    expect(() => parseContender("filterbank-m8")).toThrow(/got "filterbank-m8"/);
+    expect(() => parseContender("switchnet4-m4-r4")).toThrow(/rounds must be between 1 and 3, got 4/);
   });
 });
 

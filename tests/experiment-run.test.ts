@@ -1,6 +1,7 @@
 // A tiny configuration of the whole capacity experiment: every planned run lands in the store,
-// every record passes the schema, reported counts match the models, runs are reproducible and a
-// killed sweep resumes without redoing finished runs. Also the fit metrics on known values.
+// every record passes the schema, reported counts match the models, rates are chosen by the
+// rule, runs are reproducible, a killed sweep resumes without redoing finished runs and two
+// processes share the work. Also the fit metrics and the stop rule on known values.
 import {beforeAll, describe, expect, it} from "vitest";
 import {createModel} from "../lib/model.js";
 import {kernelMemoryStats} from "../lib/wasm/memory.js";
@@ -9,9 +10,9 @@ import type {DisposableModel} from "../lib/types.js";
 import {layerBudget, matchContenders, parseContender} from "../lib/experiment/budget.js";
 import {TINY, checkConfig, type ExperimentConfig} from "../lib/experiment/config.js";
 import {evaluate, fit, nmse} from "../lib/experiment/fit.js";
-import {memoryStore, modelSpec, planExperiment, runExperiment, settingsHash} from "../lib/experiment/run.js";
-import {validateRecord, type RunRecord} from "../lib/experiment/schema.js";
-import {taskDataset, taskShape} from "../lib/experiment/tasks.js";
+import {decideRate, memoryStore, modelSpec, planExperiment, planGroups, runExperiment, settingsHash, startRates} from "../lib/experiment/run.js";
+import {validateRecord, type ResultRecord, type RunRecord, type TuneRecord} from "../lib/experiment/schema.js";
+import {splitValidation, taskDataset, taskShape} from "../lib/experiment/tasks.js";
 
 const config: ExperimentConfig = {...TINY, seeds: [1]};
 
@@ -30,13 +31,19 @@ describe("the tiny experiment", () => {
   const store = memoryStore();
   const first = runExperiment(config, {store, createModel});
   const plan = planExperiment(config);
+  const groups = planGroups(config);
+  const tunes = store.all.filter((r): r is TuneRecord => r.type === "tune");
+  const candidates = runs(store.all).filter((r) => r.candidate);
+  const finals = runs(store.all).filter((r) => !r.candidate);
 
-  it("runs every planned item once and every record passes the schema", () => {
-    expect(first.ran).toBe(plan.length);
-    expect(first.skipped).toBe(0);
-    const keys = runs(store.all).map((r) => r.key);
+  it("runs every planned seed once, after the candidates, and every record passes the schema", () => {
+    const keys = finals.map((r) => r.key);
     expect(new Set(keys).size).toBe(keys.length);
     expect(new Set(keys)).toEqual(new Set(plan.map((p) => p.key)));
+    expect(first.skipped).toBe(0);
+    // Fitting tasks reuse the chosen candidate as the first seed's run; memorisation runs every seed.
+    const reused = groups.filter((g) => g.task !== "memorise").length;
+    expect(first.ran).toBe(candidates.length + plan.length - reused);
     for (const r of store.all) expect(() => validateRecord(JSON.parse(JSON.stringify(r)))).not.toThrow();
   });
 
@@ -47,45 +54,77 @@ describe("the tiny experiment", () => {
       expect(r.parameterCount, r.key).toBe(createModel(spec).parameterCount);
       expect(r.layer).toEqual(layerBudget(contender, r.width));
       expect(r.inputSize).toBe(taskShape(r.task, config).inputSize);
+      if (contender.kind !== "dense") {
+        expect(r.projectionRounds).toBe(contender.rounds);
+        expect(r.projection).toBe(contender.rounds > 1 ? "random" : "subrandom");
+      }
     }
   });
 
-  it("puts every contender at every budget point with the matched width", () => {
+  it("puts every allowed contender at every budget point with the matched width", () => {
     const contenders = config.contenders.map(parseContender);
     for (const task of config.tasks) {
       for (const refWidth of config.refWidths) {
         if (task === "memorise" && refWidth > config.memorise.maxRefWidth) continue;
+        const allowed = contenders.filter((c) => refWidth <= (config.contenderMaxRefWidth[c.id] ?? Infinity));
+        expect(allowed.length).toBeLessThanOrEqual(contenders.length);
         for (const budget of config.budgets) {
           const minWidth = Math.max(taskShape(task, config).inputSize, taskShape(task, config).outputSize);
-          for (const m of matchContenders(refWidth, budget, contenders)) {
+          for (const m of matchContenders(refWidth, budget, allowed)) {
             const width = m.contender.kind !== "dense" && m.width < minWidth ? 2 ** Math.ceil(Math.log2(minWidth)) : m.width;
-            const item = plan.find((p) => p.task === task && p.contender.id === m.contender.id && p.width === width);
-            expect(item, `${task} ${budget}@${refWidth} ${m.contender.id}`).toBeDefined();
-            expect(item!.memberships.some((x) => x.budget === budget && x.refWidth === refWidth)).toBe(true);
+            const group = groups.find((g) => g.task === task && g.contender.id === m.contender.id && g.width === width);
+            expect(group, `${task} ${budget}@${refWidth} ${m.contender.id}`).toBeDefined();
+            expect(group!.memberships.some((x) => x.budget === budget && x.refWidth === refWidth)).toBe(true);
           }
         }
       }
     }
+    // The contender limited to reference width 16 never stands at 32.
+    expect(groups.some((g) => g.contender.id === "filterbank-r2" && g.memberships.some((m) => m.refWidth === 32))).toBe(false);
   });
 
-  it("chooses each learning rate among the candidates, once per model and task", () => {
-    const tunes = store.all.filter((r) => r.type === "tune");
+  it("runs the first reference widths first", () => {
+    const firstBlock = groups.findIndex((g) => !g.memberships.some((m) => config.firstRefWidths.includes(m.refWidth)));
+    expect(firstBlock).toBeGreaterThan(0);
+    expect(groups.slice(firstBlock).some((g) => g.memberships.some((m) => config.firstRefWidths.includes(m.refWidth)))).toBe(false);
+  });
+
+  it("chooses each rate from full candidate runs: the best validation score, with tried neighbours on both sides or at the grid's end", () => {
     expect(new Set(tunes.map((t) => t.key)).size).toBe(tunes.length);
-    for (const r of runs(store.all)) {
-      const tune = tunes.find((t) => t.key === r.learningRateFrom);
-      expect(tune, r.key).toBeDefined();
-      if (tune?.type === "tune") {
-        expect(r.learningRate).toBe(tune.chosen);
-        // Memorisation candidates train as long as a capacity probe may; the other tasks briefly.
-        expect(tune.steps, tune.key).toBe(r.task === "memorise" ? config.memorise.tuneSteps : config.train.tuneSteps);
-        const best = Math.min(...tune.candidates.map((c) => c.score));
-        expect(tune.candidates.find((c) => c.learningRate === tune.chosen)!.score).toBe(best);
+    expect(tunes.length).toBe(groups.length);
+    for (const g of groups) {
+      const tune = tunes.find((t) => t.key === g.key)!;
+      const tried = tune.candidates.map((c) => c.learningRate);
+      for (const r of startRates(g.contender, config)) expect(tried).toContain(r);
+      const best = Math.min(...tune.candidates.map((c) => c.score));
+      expect(tune.candidates.find((c) => c.learningRate === tune.chosen)!.score, g.key).toBe(best);
+      const lower = tried.some((r) => r < tune.chosen);
+      const higher = tried.some((r) => r > tune.chosen);
+      const grid = config.tune.grid;
+      expect(lower || tune.chosen === grid[0], g.key).toBe(true);
+      expect(higher || tune.chosen === grid[grid.length - 1], g.key).toBe(true);
+      expect(tune.edge).toBe(!lower ? "low" : !higher ? "high" : null);
+      // Each candidate's score is the best validation error its own run reached.
+      for (const c of tune.candidates) {
+        const run = candidates.find((r) => r.key === c.key)!;
+        expect(run.learningRate).toBe(c.learningRate);
+        if (run.fit) expect(c.score).toBe(Math.min(...run.fit.curve.map((p) => p.validation ?? Infinity)));
       }
+      for (const r of finals.filter((x) => x.learningRateFrom === g.key)) expect(r.learningRate).toBe(tune.chosen);
     }
   });
 
-  it("records the fixed-budget and plateau snapshots of fitting runs, and capacities for memorisation", () => {
-    for (const r of runs(store.all)) {
+  it("stores the chosen candidate's run again as the first seed's run of a fitting task", () => {
+    for (const g of groups.filter((x) => x.task !== "memorise")) {
+      const tune = tunes.find((t) => t.key === g.key)!;
+      const chosen = candidates.find((r) => r.learningRateFrom === g.key && r.learningRate === tune.chosen)!;
+      const seed1 = finals.find((r) => r.learningRateFrom === g.key && r.seed === config.seeds[0])!;
+      expect({...seed1, key: chosen.key, candidate: true}).toEqual(chosen);
+    }
+  });
+
+  it("records the fixed-budget, best and plateau snapshots of fitting runs, and capacities for memorisation", () => {
+    for (const r of finals) {
       if (r.task === "memorise") {
         expect(r.fit).toBeNull();
         const c = r.capacity!;
@@ -96,8 +135,11 @@ describe("the tiny experiment", () => {
         const f = r.fit!;
         expect(f.curve[0].step).toBe(0);
         expect(f.atPlateau).toEqual(f.curve[f.curve.length - 1]);
+        expect(f.curve).toContainEqual(f.atBest);
+        expect(f.atBest!.validation).toBe(Math.min(...f.curve.map((p) => p.validation!)));
         if (f.atFixed) expect(f.atFixed.step).toBe(config.train.fixedSteps);
         expect(f.optimizerSteps).toBeLessThanOrEqual(config.train.maxSteps);
+        expect(f.plateauReached || f.optimizerSteps === config.train.maxSteps).toBe(true);
       }
     }
   });
@@ -112,30 +154,63 @@ describe("the tiny experiment", () => {
   });
 
   it("resumes: finished runs are skipped and only missing ones run", () => {
-    const all = runs(store.all);
-    const kept = store.all.filter((r) => r !== all[all.length - 1] && r !== all[0]);
-    const resumed = memoryStore(kept);
-    const progress: number[] = [];
-    const second = runExperiment(config, {store: resumed, createModel, onProgress: (p) => progress.push(p.done)});
+    // Drop one memorisation run, and one fitting group's choice with its chosen candidate and first-seed run.
+    const later = finals.filter((r) => r.task === "memorise").at(-1)!; // memorisation runs every seed itself
+    const g = groups.find((x) => x.task !== "memorise")!;
+    const tune = tunes.find((t) => t.key === g.key)!;
+    const chosen = candidates.find((r) => r.learningRateFrom === g.key && r.learningRate === tune.chosen)!;
+    const seed1 = finals.find((r) => r.learningRateFrom === g.key && r.seed === config.seeds[0])!;
+    const dropped = new Set<ResultRecord>([later, tune, chosen, seed1]);
+    const resumed = memoryStore(store.all.filter((r) => !dropped.has(r)));
+    const second = runExperiment(config, {store: resumed, createModel});
     expect(second.ran).toBe(2);
-    expect(second.skipped).toBe(plan.length - 2);
-    expect(progress[progress.length - 1]).toBe(plan.length);
-    // No new learning-rate sweeps: those records were kept.
-    expect(resumed.all.filter((r) => r.type === "tune").length).toBe(store.all.filter((r) => r.type === "tune").length);
+    expect(new Set(runs(resumed.all).map((r) => r.key))).toEqual(new Set(runs(store.all).map((r) => r.key)));
+    expect(resumed.all.filter((r) => r.type === "tune").length).toBe(tunes.length);
+    expect(results(runs(resumed.all).find((r) => r.key === seed1.key)!)).toEqual(results(seed1));
   });
 
-  it("skips runs another process finished meanwhile (store.reload)", () => {
-    const all = runs(store.all);
-    const tunes = store.all.filter((r) => r.type === "tune");
-    // The other process has finished every other run; this one starts knowing none of them.
-    const theirs = all.filter((_, i) => i % 2 === 0);
-    const shared = memoryStore([...tunes]);
-    const result = runExperiment(config, {store: {...shared, reload: () => [...tunes, ...theirs, ...shared.all]}, createModel});
-    expect(result.skipped).toBe(theirs.length);
-    expect(result.ran).toBe(plan.length - theirs.length);
-    const ranKeys = new Set(runs(shared.all).map((r) => r.key));
-    for (const r of theirs) expect(ranKeys.has(r.key), r.key).toBe(false);
-    expect(ranKeys.size + theirs.length).toBe(plan.length);
+  it("skips work another process finished meanwhile (store.reload)", () => {
+    // The other process has written the first half of the records by the time this one looks.
+    const theirs = store.all.slice(0, Math.floor(store.all.length / 2));
+    const shared = memoryStore();
+    const result = runExperiment(config, {store: {...shared, reload: () => [...theirs, ...shared.all]}, createModel});
+    const mine = runs(shared.all).map((r) => r.key);
+    expect(new Set(mine).size).toBe(mine.length);
+    for (const r of runs(theirs)) expect(mine.includes(r.key), r.key).toBe(false);
+    expect(result.ran).toBeLessThan(first.ran);
+    const all = new Set([...mine, ...runs(theirs).map((r) => r.key)]);
+    for (const p of plan) expect(all.has(p.key), p.key).toBe(true);
+  });
+
+  it("leaves work claimed by another process to it, and waits while all open work is claimed", () => {
+    const small: ExperimentConfig = {...config, tasks: ["smooth"], refWidths: [16], contenders: ["dense"], budgets: ["edges"]};
+    const held = new Set<string>();
+    const base = memoryStore();
+    let sleeps = 0;
+    const plan16 = planGroups(small);
+    // The other process holds every first-round candidate until this one has waited twice, then finishes them.
+    const other = runs(store.all).filter((r) => r.candidate && r.learningRateFrom === plan16[0].key);
+    for (const r of other) held.add(r.key);
+    let theirs: ResultRecord[] = [];
+    const result = runExperiment(small, {
+      createModel,
+      store: {
+        ...base,
+        reload: () => [...theirs, ...base.all],
+        claim: (key) => !held.has(key),
+        release: () => undefined
+      },
+      sleep: () => {
+        if (++sleeps === 2) {
+          theirs = other;
+          held.clear();
+        }
+      }
+    });
+    expect(sleeps).toBe(2);
+    for (const r of runs(base.all)) expect(other.some((o) => o.key === r.key), r.key).toBe(false);
+    expect(result.stopped).toBe(false);
+    expect(runs(base.all).filter((r) => !r.candidate).length).toBe(small.seeds.length);
   });
 
   it("stops cleanly between runs when asked", () => {
@@ -149,8 +224,37 @@ describe("the tiny experiment", () => {
     const store2 = memoryStore();
     expect(() => runExperiment({...config, refWidths: [48]}, {store: store2, createModel})).toThrow(/refWidths\[0\] must be a power of two/);
     expect(() => checkConfig({...config, tasks: ["sing" as never]})).toThrow(/tasks must hold only/);
-    expect(() => checkConfig({...config, learningRates: [0]})).toThrow(/learningRates\[0\] must be greater than 0/);
+    expect(() => checkConfig({...config, tune: {...config.tune, grid: [0.1, 0.01]}})).toThrow(/tune.grid must be ascending, got 0.1 then 0.01/);
+    expect(() => checkConfig({...config, tune: {...config.tune, startWht: [0.5]}})).toThrow(/tune.startWht must hold rates from tune.grid, got 0.5/);
+    expect(() => checkConfig({...config, contenders: ["dense-r2"]})).toThrow(/dense has no input projection/);
     expect(store2.all).toEqual([]);
+  });
+});
+
+describe("decideRate", () => {
+  const grid = [0.001, 0.003, 0.01, 0.03, 0.1];
+  const scores = (entries: [number, number][]) => new Map(entries);
+
+  it("asks for the start rates first", () => {
+    expect(decideRate(scores([[0.01, 1]]), [0.003, 0.01, 0.03], grid)).toEqual({status: "need", rates: [0.003, 0.03]});
+  });
+
+  it("chooses an interior best, and widens past an edge that wins", () => {
+    expect(decideRate(scores([[0.003, 2], [0.01, 1], [0.03, 3]]), [0.003, 0.01, 0.03], grid)).toEqual({status: "chosen", learningRate: 0.01, edge: null});
+    expect(decideRate(scores([[0.003, 2], [0.01, 1.5], [0.03, 1]]), [0.003, 0.01, 0.03], grid)).toEqual({status: "need", rates: [0.1]});
+    expect(decideRate(scores([[0.003, 1], [0.01, 1.5], [0.03, 2]]), [0.003, 0.01, 0.03], grid)).toEqual({status: "need", rates: [0.001]});
+  });
+
+  it("says when the grid's end is chosen", () => {
+    const s = scores([[0.03, 2], [0.1, 1]]);
+    expect(decideRate(s, [0.03, 0.1], grid)).toEqual({status: "chosen", learningRate: 0.1, edge: "high"});
+    expect(decideRate(scores([[0.001, 1], [0.003, 2]]), [0.001, 0.003], grid)).toEqual({status: "chosen", learningRate: 0.001, edge: "low"});
+  });
+
+  it("breaks ties toward the middle of the tied rates, and steps down when every rate diverged", () => {
+    expect(decideRate(scores([[0.003, 0], [0.01, 0], [0.03, 0]]), [0.003, 0.01, 0.03], grid)).toEqual({status: "chosen", learningRate: 0.01, edge: null});
+    expect(decideRate(scores([[0.01, Infinity], [0.03, Infinity]]), [0.01, 0.03], grid)).toEqual({status: "need", rates: [0.003]});
+    expect(decideRate(scores([[0.003, 1], [0.01, Infinity], [0.03, Infinity]]), [0.003, 0.01, 0.03], grid)).toEqual({status: "need", rates: [0.001]});
   });
 });
 
@@ -193,6 +297,48 @@ describe("fit metrics", () => {
   });
 });
 
+describe("the stop rule", () => {
+  const data = taskDataset("smooth", config, 1);
+  const shape = taskShape("smooth", config);
+  const {data: trainData, validation} = splitValidation(data);
+  const make = () => createModel({kind: "dense", inputSize: shape.inputSize, outputSize: shape.outputSize, width: 8, depth: 1, seed: 2});
+  const base = {batchSize: 8, seed: 1, loss: "mse" as const, metric: "nmse" as const, fixedSteps: 0};
+
+  it("spaces evaluations at least evalEvery apart and (evalGrowth − 1)·step later on", () => {
+    const r = fit(make(), trainData, {...base, learningRate: 0.001, maxSteps: 400, evalEvery: 10, evalGrowth: 1.5, patience: 1000, validation});
+    expect(r.curve.map((p) => p.step)).toEqual([0, 10, 20, 30, 45, 68, 102, 153, 230, 345, 400]);
+  });
+
+  it("watches the validation metric: atBest is its minimum, and a stage ends after `patience` evaluations without a 1 % gain", () => {
+    const r = fit(make(), trainData, {...base, learningRate: 0.03, maxSteps: 5000, evalEvery: 10, patience: 3, validation});
+    expect(r.plateauReached).toBe(true);
+    const values = r.curve.map((p) => p.validation);
+    expect(r.atBest.validation).toBe(Math.min(...values));
+    // The last three evaluations did not beat the best before them by 1 %.
+    const before = Math.min(...values.slice(0, -3));
+    for (const v of values.slice(-3)) expect(v).toBeGreaterThanOrEqual(before * 0.99);
+    expect(r.curve.every((p) => p.learningRate === 0.03)).toBe(true);
+  });
+
+  it("decays the learning rate at the first stage ends and stops at the next", () => {
+    const r = fit(make(), trainData, {...base, learningRate: 0.03, maxSteps: 5000, evalEvery: 10, patience: 3, validation, lrDecays: 2, decayFactor: 0.1});
+    expect(r.decays.length).toBe(2);
+    for (const p of r.curve) {
+      const decayed = r.decays.filter((d) => d < p.step).length;
+      expect(p.learningRate).toBeCloseTo(0.03 * 0.1 ** decayed, 12);
+    }
+    expect(r.plateauReached).toBe(true);
+    const once = fit(make(), trainData, {...base, learningRate: 0.03, maxSteps: 5000, evalEvery: 10, patience: 3, validation});
+    expect(r.steps).toBeGreaterThan(once.steps);
+  });
+
+  it("ends at the cap without plateauReached", () => {
+    const r = fit(make(), trainData, {...base, learningRate: 0.0001, maxSteps: 50, evalEvery: 10, patience: 100, validation});
+    expect(r.steps).toBe(50);
+    expect(r.plateauReached).toBe(false);
+  });
+});
+
 describe("the sweep gives kernel memory back", () => {
   beforeAll(async () => {
     expect(await ready()).toBe("wasm-simd");
@@ -209,12 +355,13 @@ describe("the sweep gives kernel memory back", () => {
       return m;
     }});
     expect(made.length).toBeGreaterThan(planExperiment(small).length);
+    expect(runs(disposing.all).some((r) => r.candidate)).toBe(true);
     expect(made.filter((m) => !m.disposed)).toEqual([]);
     // Only the kernels' own staging blocks may remain (they are kept for reuse).
     expect(kernelMemoryStats().inUse - before).toBeLessThan(2 ** 20);
     const keeping = memoryStore();
     runExperiment(small, {store: keeping, createModel: (spec) => ({...createModel(spec), dispose: undefined})});
-    expect(runs(disposing.all).length).toBe(planExperiment(small).length);
+    expect(runs(disposing.all).filter((r) => !r.candidate).length).toBe(planExperiment(small).length);
     expect(runs(disposing.all).map(results)).toEqual(runs(keeping.all).map(results));
   });
 });
@@ -224,7 +371,9 @@ describe("settingsHash", () => {
     const base = settingsHash("memorise", TINY);
     expect(settingsHash("memorise", {...TINY, memorise: {...TINY.memorise, maxRefWidth: 4096}})).toBe(base);
     expect(settingsHash("memorise", {...TINY, memorise: {...TINY.memorise, threshold: 0.2}})).not.toBe(base);
-    expect(settingsHash("memorise", {...TINY, memorise: {...TINY.memorise, tuneSteps: 30}})).not.toBe(base);
+    expect(settingsHash("memorise", {...TINY, memorise: {...TINY.memorise, maxSteps: 30}})).not.toBe(base);
+    expect(settingsHash("smooth", {...TINY, train: {...TINY.train, lrDecays: 0}})).not.toBe(settingsHash("smooth", TINY));
+    expect(settingsHash("smooth", {...TINY, tune: {...TINY.tune, startWht: [0.003]}})).not.toBe(settingsHash("smooth", TINY));
     expect(settingsHash("memorise", {...TINY, memorise: {...TINY.memorise, tuneLoad: 0.5}})).not.toBe(base);
     expect(settingsHash("memorise", {...TINY, placement: "repeat"})).not.toBe(base);
     expect(settingsHash("smooth", {...TINY, smooth: {...TINY.smooth, n: 81}})).not.toBe(settingsHash("smooth", TINY));

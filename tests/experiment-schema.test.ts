@@ -14,7 +14,7 @@ const fitRun = () => copy(store.all.find((r) => r.type === "run" && r.task === "
 const memRun = () => copy(store.all.find((r) => r.type === "run" && r.task === "memorise"));
 const tune = () => copy(store.all.find((r) => r.type === "tune"));
 const session = {
-  type: "session", schema: 1, command: "npm run experiment -- --preset tiny", date: "2026-11-27T19:00:00.000Z",
+  type: "session", schema: 2, command: "npm run experiment -- --preset tiny", date: "2026-11-27T19:00:00.000Z",
   machine: {cpu: "test cpu", cores: 2, node: "v20", platform: "linux"}, libVersion: "0.1.0", gitCommit: null, config: {name: "tiny"}
 };
 
@@ -40,7 +40,7 @@ describe("validateRecord", () => {
       [memRun, (r) => (r.fit = {}), /fit must be null for task memorise/],
       [tune, (r) => (r.chosen = 0.5), /chosen must be one of the candidates' learning rates, got 0\.5/],
       [() => copy(session), (r) => (r.date = "yesterday"), /date must be an ISO date/],
-      [() => copy(session), (r) => (r.schema = 2), /schema must be 1, got 2/],
+      [() => copy(session), (r) => (r.schema = 3), /schema must be 2 \(or 1, the first method's\), got 3/],
       [() => copy(session), (r) => (r.type = "note"), /type must be one of session, tune, run/]
     ];
     for (const [make, breakIt, message] of cases) {
@@ -73,6 +73,6 @@ describe("parseResults", () => {
     expect(() => parseResults(text)).toThrow(/line 2 is not valid JSON/);
     const bad = copy(store.all[1]);
     bad.schema = 7;
-    expect(() => parseResults([lines[0], JSON.stringify(bad)].join("\n"))).toThrow(/line 2: schema must be 1, got 7/);
+    expect(() => parseResults([lines[0], JSON.stringify(bad)].join("\n"))).toThrow(/line 2: schema must be 2 \(or 1, the first method's\), got 7/);
   });
 });

@@ -4,7 +4,7 @@ import {describe, expect, it} from "vitest";
 import {SwitchNetError} from "../lib/check.js";
 import {createModel} from "../lib/model.js";
 import {searchCapacity, type Probe} from "../lib/experiment/search.js";
-import {memoriseProbe, probeSteps} from "../lib/experiment/memorise.js";
+import {memoriseProbe} from "../lib/experiment/memorise.js";
 
 /** A model that fits exactly n ≤ capacity. */
 const threshold = (capacity: number) => (n: number): Probe => ({n, fitted: n <= capacity, error: n <= capacity ? 0 : 1, steps: 1});
@@ -56,7 +56,7 @@ describe("searchCapacity", () => {
 
 describe("memoriseProbe", () => {
   const spec = {kind: "switchnet4" as const, inputSize: 5, outputSize: 4, width: 32, depth: 2};
-  const options = {spec, createModel, seed: 3, biasInput: true, threshold: 0.05, learningRate: 0.03, batchSize: 8, epochs: 100, minSteps: 100, maxSteps: 600};
+  const options = {spec, createModel, seed: 3, biasInput: true, threshold: 0.05, learningRate: 0.03, batchSize: 8, maxSteps: 600};
 
   it("fits a few pairs and fails on many more pairs than parameters", () => {
     const few = memoriseProbe(4, options);
@@ -76,9 +76,13 @@ describe("memoriseProbe", () => {
     expect(a.steps).toBe(b.steps);
   });
 
-  it("caps the steps by epochs, clamped to [minSteps, maxSteps]", () => {
-    expect(probeSteps(64, 16, 100, 50, 1000)).toBe(400);
-    expect(probeSteps(4, 16, 100, 50, 1000)).toBe(50);
-    expect(probeSteps(4096, 16, 100, 50, 1000)).toBe(1000);
+  it("stops a failing probe when its training error stops improving, or at the cap", () => {
+    const many = memoriseProbe(1024, {...options, maxSteps: 20000, lrDecays: 0});
+    expect(many.fitted).toBe(false);
+    expect(many.plateauReached).toBe(true);
+    expect(many.steps).toBeLessThan(20000);
+    const capped = memoriseProbe(1024, {...options, maxSteps: 30, lrDecays: 0});
+    expect(capped.steps).toBe(30);
+    expect(capped.plateauReached).toBe(false);
   });
 });

@@ -21,6 +21,7 @@
  * half are active per sample. Filter bank: a fixed WHT, 2 edges per point per stage, then one
  * switched slope per element. Dense: a W×W layer with biases.)
  */
+import {MAX_PROJECTION_ROUNDS} from "../model.js";
 import {checkInteger, checkOneOf, checkPowerOfTwo, describe, fail} from "../check.js";
 import {counts} from "../counts.js";
 import {GROUP_SIZES, MODEL_KINDS, type ModelKind} from "../types.js";
@@ -42,35 +43,45 @@ export interface LayerBudget {
   macs: number;
 }
 
-/** A contender: a model kind, and for Switch Net 4 its mini-layer size m. */
+/**
+ * A contender: a model kind, for Switch Net 4 its mini-layer size m, and for the WHT kinds the
+ * rounds of the input projection. More than one round uses random flips (two sub-random rounds
+ * give a small input about half as many distinct features: SPEC.md, lib/diversity.ts).
+ */
 export interface Contender {
-  /** Stable id, e.g. "switchnet4-m4", "dense". */
+  /** Stable id, e.g. "switchnet4-m4", "switchnet4-m4-r2", "filterbank-r2", "dense". */
   id: string;
   kind: ModelKind;
   /** Switch Net 4 mini-layer size m (ignored by other kinds). */
   groupSize: number;
+  /** Input projection rounds (1 for dense, which has none). */
+  rounds: number;
 }
 
 /** The contender every budget is taken from: Switch Net 4 with m = 4. */
-export const REFERENCE: Contender = {id: "switchnet4-m4", kind: "switchnet4", groupSize: 4};
+export const REFERENCE: Contender = {id: "switchnet4-m4", kind: "switchnet4", groupSize: 4, rounds: 1};
 
-/** A contender from its kind (and m for Switch Net 4). */
-export function contender(kind: ModelKind, groupSize = 4): Contender {
+/** A contender from its kind (and m for Switch Net 4, and projection rounds for the WHT kinds). */
+export function contender(kind: ModelKind, groupSize = 4, rounds = 1): Contender {
   checkOneOf("kind", kind, MODEL_KINDS);
-  if (kind !== "switchnet4") return {id: kind, kind, groupSize: 4};
+  checkInteger("rounds", rounds, 1, MAX_PROJECTION_ROUNDS);
+  if (kind === "dense" && rounds !== 1) fail(`dense has no input projection: rounds must be 1, got ${rounds}`);
+  const suffix = rounds > 1 ? `-r${rounds}` : "";
+  if (kind !== "switchnet4") return {id: `${kind}${suffix}`, kind, groupSize: 4, rounds};
   if (!(GROUP_SIZES as readonly number[]).includes(groupSize)) {
     fail(`groupSize must be one of ${GROUP_SIZES.join(", ")}, got ${describe(groupSize)}`);
   }
-  return {id: `switchnet4-m${groupSize}`, kind, groupSize};
+  return {id: `switchnet4-m${groupSize}${suffix}`, kind, groupSize, rounds};
 }
 
-/** Parses "switchnet4-m8", "butterfly", "filterbank", "dense" (the ids `contender` makes). */
+/** Parses "switchnet4-m8", "switchnet4-m4-r2", "butterfly-r2", "filterbank", "dense" (the ids `contender` makes). */
 export function parseContender(id: string): Contender {
-  const match = /^switchnet4-m(\d+)$/.exec(id);
-  if (match) return contender("switchnet4", Number(match[1]));
-  if (id === "switchnet4") return contender("switchnet4", 4);
-  if ((MODEL_KINDS as readonly string[]).includes(id)) return contender(id as ModelKind);
-  return fail(`contender must be one of switchnet4-m1/m2/m4/m8/m16, butterfly, filterbank, dense; got ${JSON.stringify(id)}`);
+  const match = /^(switchnet4|butterfly|filterbank|dense)(?:-m(\d+))?(?:-r(\d+))?$/.exec(String(id));
+  if (match && (match[2] === undefined || match[1] === "switchnet4")) {
+    const kind = match[1] as ModelKind;
+    return contender(kind, match[2] === undefined ? 4 : Number(match[2]), match[3] === undefined ? 1 : Number(match[3]));
+  }
+  return fail(`contender must be switchnet4-m1/m2/m4/m8/m16, butterfly, filterbank or dense, each WHT kind optionally with -r2 or -r3 (projection rounds); got ${JSON.stringify(id)}`);
 }
 
 /** Per-layer counts of one width-W layer of a contender (from `lib/counts.ts`). */

@@ -1,8 +1,17 @@
 /**
  * One training run as the capacity experiment needs it: seeded mini-batches, Adam, the task's
- * metric on train and test every few steps, the error after a fixed step budget, and training
- * on until the loss plateaus (or a step cap), so capacity is measured at convergence
+ * metric on train, validation and test at evaluations, the error after a fixed step budget, and
+ * training on until the run converges (or a step cap), so capacity is measured at convergence
  * (SPEC.md: Switch Net 4 can need several times more steps than dense before it fits).
+ *
+ * The stop rule. Evaluations come every `evalEvery` steps, or — with `evalGrowth` g > 1 — at
+ * least every (g − 1)·step steps, so that late in a run three evaluations span a real stretch of
+ * training and noise between two close evaluations cannot end a run that is still learning. The
+ * watched value is the validation metric when a validation split is given (else the mean training
+ * loss, or the training metric when `watch` says so). A stage ends when `patience` evaluations in
+ * a row failed to improve on the stage's best by `minImprovement` (relative). With `lrDecays` k,
+ * the first k stage ends multiply the learning rate by `decayFactor` and go on; the next one is
+ * the plateau: the run stops there with `plateauReached`. The step cap stops it without.
  */
 import {checkInteger, checkNumber, checkOneOf, fail} from "../check.js";
 import {countCorrect, lossFunction, type LossKind} from "../losses.js";
@@ -21,6 +30,10 @@ export interface Point {
   train: number;
   /** The metric on the test set (the training metric when there is no test set). */
   test: number;
+  /** The metric on the validation split (NaN without one). */
+  validation: number;
+  /** The learning rate in use at this point. */
+  learningRate: number;
 }
 
 export interface FitOptions {
@@ -35,12 +48,25 @@ export interface FitOptions {
   fixedSteps: number;
   /** Step cap. */
   maxSteps: number;
-  /** Steps between evaluations. */
+  /** Steps between evaluations (the smallest gap when evalGrowth > 1). */
   evalEvery: number;
-  /** Evaluations without a relative improvement of `minImprovement` in training loss before stopping. */
+  /** Evaluation gaps grow to (evalGrowth − 1)·step when that is larger (default 1: fixed gaps). */
+  evalGrowth?: number;
+  /** Evaluations in a row without a relative improvement of `minImprovement` that end a stage. */
   patience: number;
   /** Relative improvement that counts as progress (default 0.01). */
   minImprovement?: number;
+  /**
+   * Held-out samples watched by the stop rule (and reported as `validation`). Without it the rule
+   * watches the mean training loss, or the training metric with `watch: "train"`.
+   */
+  validation?: Split;
+  /** What the rule watches without a validation split (default "loss"). */
+  watch?: "loss" | "train";
+  /** Learning-rate decays before the final stage (default 0). */
+  lrDecays?: number;
+  /** Factor of each decay (default 0.1). */
+  decayFactor?: number;
   /** Stop as soon as the training metric is at most this (memorisation). */
   target?: number;
   /** At most this many training samples in the training-metric evaluation (default all). */
@@ -51,7 +77,12 @@ export interface FitOptions {
 
 export interface FitResult {
   atFixed: Point | null;
+  /** The last evaluation: the plateau, the step cap, the target or the divergence. */
   atPlateau: Point;
+  /** The evaluation with the best watched value (early stopping's choice; with a validation split, its best). */
+  atBest: Point;
+  /** Steps at which the learning rate was decayed. */
+  decays: number[];
   /** True when the run stopped on a plateau (or reached the target), false at the step cap. */
   plateauReached: boolean;
   reachedTarget: boolean;
@@ -117,17 +148,24 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
   const minImprovement = checkNumber("minImprovement", options.minImprovement ?? 0.01, 0, 1);
   const target = options.target === undefined ? undefined : checkNumber("target", options.target, 0);
   const evalLimit = checkInteger("evalLimit", options.evalLimit ?? data.train.n, 1);
+  const evalGrowth = checkNumber("evalGrowth", options.evalGrowth ?? 1, 1, 10);
+  const lrDecays = checkInteger("lrDecays", options.lrDecays ?? 0, 0, 10);
+  const decayFactor = checkNumber("decayFactor", options.decayFactor ?? 0.1, 0, 1);
+  const watch = checkOneOf("watch", options.watch ?? "loss", ["loss", "train"] as const);
+  const validation = options.validation;
   const loss = lossFunction(options.loss);
   const train = data.train;
   if (train.n < 1) fail(`the training split of ${data.name} is empty`);
   if (data.inputSize !== model.spec.inputSize || data.outputSize !== model.spec.outputSize) {
     fail(`dataset ${data.name} is ${data.inputSize} → ${data.outputSize} but the model is ${model.spec.inputSize} → ${model.spec.outputSize}`);
   }
+  if (validation && validation.n < 1) fail(`the validation split given for ${data.name} is empty`);
 
   const inSize = data.inputSize;
   const outSize = data.outputSize;
   const batch = Math.min(batchSize, train.n);
-  const optimizer = createOptimizer(options.optimizer ?? "adam", model.params.length, {learningRate});
+  let rate = learningRate;
+  const optimizer = createOptimizer(options.optimizer ?? "adam", model.params.length, {learningRate: rate});
   const rng = createRng(seed);
   const order = new Int32Array(train.n);
   for (let i = 0; i < train.n; i++) order[i] = i;
@@ -139,8 +177,12 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
 
   const curve: Point[] = [];
   let atFixed: Point | null = null;
-  let best = Infinity;
+  let stageBest = Infinity;
+  let bestPoint: Point | null = null;
+  let bestValue = Infinity;
   let stale = 0;
+  let decaysLeft = lrDecays;
+  const decays: number[] = [];
   let windowLoss = 0;
   let windowSteps = 0;
   let stepMs = 0;
@@ -155,14 +197,22 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
     // instead of keeping a second, larger set per evaluation batch size.
     const trainMetric = evaluate(model, train, metric, evalLimit, batch);
     const testMetric = data.test.n > 0 ? evaluate(model, data.test, metric, data.test.n, batch) : trainMetric;
-    const s: Point = {step, trainLoss, train: trainMetric, test: testMetric};
+    const validationMetric = validation ? evaluate(model, validation, metric, validation.n, batch) : NaN;
+    const s: Point = {step, trainLoss, train: trainMetric, test: testMetric, validation: validationMetric, learningRate: rate};
     curve.push(s);
     options.onEval?.(s);
     return s;
   };
+  const watched = (p: Point): number => (validation ? p.validation : watch === "train" ? p.train : p.trainLoss);
 
   let last = point(0);
+  if (validation || watch === "train") {
+    bestPoint = last;
+    bestValue = watched(last);
+    stageBest = bestValue;
+  }
   let step = 0;
+  let nextEval = Math.min(evalEvery, maxSteps);
   while (step < maxSteps) {
     const t0 = now();
     for (let b = 0; b < batch; b++) {
@@ -189,33 +239,51 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
       break;
     }
     const atFixedStep = step === fixedSteps;
-    if (step % evalEvery === 0 || atFixedStep || step === maxSteps) {
+    if (step === nextEval || atFixedStep || step === maxSteps) {
       const s = point(step);
       last = s;
       windowLoss = 0;
       windowSteps = 0;
       if (atFixedStep) atFixed = s;
+      if (step === nextEval) nextEval = Math.min(maxSteps, step + Math.max(evalEvery, Math.ceil((evalGrowth - 1) * step)));
       if (!Number.isFinite(s.train)) {
         diverged = true;
         break;
+      }
+      const v = watched(s);
+      if (Number.isFinite(v) && v < bestValue) {
+        bestValue = v;
+        bestPoint = s;
       }
       if (target !== undefined && s.train <= target) {
         reachedTarget = true;
         plateauReached = true;
         break;
       }
-      if (s.trainLoss < best * (1 - minImprovement)) {
-        best = s.trainLoss;
+      if (v < stageBest * (1 - minImprovement)) {
+        stageBest = v;
         stale = 0;
       } else if (++stale >= patience && step >= fixedSteps) {
-        plateauReached = true;
-        break;
+        if (decaysLeft > 0) {
+          decaysLeft--;
+          rate *= decayFactor;
+          optimizer.setLearningRate(rate);
+          decays.push(step);
+          stale = 0;
+          // The next stage must improve on the best so far.
+          stageBest = Math.min(stageBest, v);
+        } else {
+          plateauReached = true;
+          break;
+        }
       }
     }
   }
   return {
     atFixed,
     atPlateau: last,
+    atBest: bestPoint ?? last,
+    decays,
     plateauReached,
     reachedTarget,
     diverged,

@@ -2,8 +2,8 @@
  * Memorisation capacity of one model configuration: the largest number N of random
  * input/target pairs it fits to a stated error (training nmse ≤ threshold), by the
  * doubling-then-bisection search of `search.ts`. Every probe trains a fresh model from the same
- * seed on a fresh seeded set of N pairs, until it reaches the threshold, plateaus, or hits the
- * step cap.
+ * seed on a fresh seeded set of N pairs until it reaches the threshold, its training error stops
+ * improving (the stop rule of fit.ts, watching the training nmse), or the step cap.
  */
 import {checkInteger, checkNumber} from "../check.js";
 import {memorisation, withBiasInput} from "../datasets.js";
@@ -21,21 +21,20 @@ export interface MemoriseOptions extends SearchOptions {
   threshold?: number;
   learningRate: number;
   batchSize: number;
-  /** Passes over the N pairs allowed per probe (default 200), within [minSteps, maxSteps]. */
-  epochs?: number;
-  minSteps?: number;
+  /** Step cap of a probe (default 4000). */
   maxSteps?: number;
+  /** The stop rule (fit.ts): smallest evaluation gap (default 50), its growth (default 1.1), patience (default 3)... */
   evalEvery?: number;
+  evalGrowth?: number;
   patience?: number;
+  /** ...relative gain that counts (default 0.01), learning-rate decays before stopping (default 1) and their factor (0.1). */
+  minImprovement?: number;
+  lrDecays?: number;
+  decayFactor?: number;
   /** Append a constant input 1 to the random inputs (spec.inputSize counts it). Default false. */
   biasInput?: boolean;
   /** Called after each probe. */
   onProbe?: (probe: Probe) => void;
-}
-
-/** Step cap of one probe with n pairs: `epochs` passes, clamped to [minSteps, maxSteps]. */
-export function probeSteps(n: number, batchSize: number, epochs: number, minSteps: number, maxSteps: number): number {
-  return Math.max(minSteps, Math.min(maxSteps, Math.ceil((epochs * n) / batchSize)));
 }
 
 /** Trains on n random pairs and says whether the fit reached the threshold. */
@@ -43,15 +42,11 @@ export function memoriseProbe(n: number, options: MemoriseOptions): Probe {
   checkInteger("n", n, 1);
   const threshold = checkNumber("threshold", options.threshold ?? 0.05, 0);
   const batchSize = checkInteger("batchSize", options.batchSize, 1);
-  const epochs = checkInteger("epochs", options.epochs ?? 200, 1);
-  const minSteps = checkInteger("minSteps", options.minSteps ?? 200, 1);
-  const maxSteps = checkInteger("maxSteps", options.maxSteps ?? 4000, minSteps);
+  const maxSteps = checkInteger("maxSteps", options.maxSteps ?? 4000, 1);
   const {spec, seed} = options;
   const bias = options.biasInput ?? false;
   const pairs = memorisation({n, inputSize: spec.inputSize - (bias ? 1 : 0), outputSize: spec.outputSize, seed: deriveSeed(seed, n)});
   const data = bias ? withBiasInput(pairs) : pairs;
-  const steps = probeSteps(n, Math.min(batchSize, n), epochs, minSteps, maxSteps);
-  const evalEvery = checkInteger("evalEvery", options.evalEvery ?? Math.max(10, Math.ceil(steps / 40)), 1);
   const model = options.createModel({...spec, seed});
   let result: ReturnType<typeof fit>;
   try {
@@ -62,9 +57,14 @@ export function memoriseProbe(n: number, options: MemoriseOptions): Probe {
       loss: "mse",
       metric: "nmse",
       fixedSteps: 0,
-      maxSteps: steps,
-      evalEvery,
-      patience: options.patience ?? 8,
+      maxSteps,
+      evalEvery: options.evalEvery ?? 50,
+      evalGrowth: options.evalGrowth ?? 1.1,
+      patience: options.patience ?? 3,
+      minImprovement: options.minImprovement ?? 0.01,
+      lrDecays: options.lrDecays ?? 1,
+      decayFactor: options.decayFactor,
+      watch: "train",
       target: threshold
     });
   } finally {
@@ -74,6 +74,7 @@ export function memoriseProbe(n: number, options: MemoriseOptions): Probe {
   return {
     n,
     fitted: result.reachedTarget,
+    plateauReached: result.plateauReached,
     error: Number.isFinite(error) ? error : Number.MAX_VALUE,
     steps: result.steps,
     seconds: result.seconds

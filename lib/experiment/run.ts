@@ -1,13 +1,21 @@
 /**
- * The sweep runner: plans every (task, contender, width, seed) run the config asks for, skips
- * the ones already in the store, and saves each run the moment it finishes, so a killed sweep
- * resumes where it stopped. Storage is injected (`ResultStore`): the script appends JSON lines
- * to a file, the page's loader and the tests keep records in memory. No file access here.
+ * The sweep runner. The plan is a list of groups, one per (task, contender, width): each group
+ * first chooses its learning rate, then runs every seed at it. Storage is injected
+ * (`ResultStore`): the script appends JSON lines to a file, the page's loader and the tests keep
+ * records in memory. No file access here.
  *
- * The learning rate of each contender at each width and task is chosen once (on the first
- * seed) by a short sweep over `config.learningRates`, scored on validation data carved out of
- * the training split (memorisation: on the training fit of a probe with as many target values as
- * the model has parameters, trained as long as a capacity probe may run).
+ * Choosing the rate at the horizon that is reported (config.ts, TuneSettings): every candidate
+ * rate is a full run of the first seed under the stop rule, on the training split less a
+ * validation part, scored by its best validation error. Candidates start at the kind's start
+ * rates; while the best is the highest (lowest) rate tried, the next grid rate above (below) is
+ * tried too. The chosen candidate's run then IS the first seed's run (stored again under the run
+ * key), and the other seeds run at that rate on the same split. Memorisation scores candidates
+ * by the training nmse of one probe holding as many target values as the model has parameters,
+ * and runs its capacity search for every seed.
+ *
+ * Everything is derived from the records, so a killed sweep resumes where it stopped, and several
+ * processes can share one store: each claims a piece of work before starting it (`claim`), and
+ * works on what is not claimed; the work after a group's choice waits for its candidates.
  */
 import {fail} from "../check.js";
 import {deriveSeed} from "../random.js";
@@ -15,19 +23,23 @@ import {modelCounts} from "../model.js";
 import type {Model, ModelSpec} from "../types.js";
 import {layerBudget, matchContenders, parseContender, type BudgetKind, type Contender, type LayerBudget} from "./budget.js";
 import {checkConfig, type ExperimentConfig} from "./config.js";
-import {fit, type Point} from "./fit.js";
-import {memorisationCapacity, memoriseProbe} from "./memorise.js";
+import {fit, type FitResult, type Point} from "./fit.js";
+import {memorisationCapacity, memoriseProbe, type MemoriseOptions} from "./memorise.js";
 import {SCHEMA_VERSION, validateRecord, type ResultRecord, type RunRecord, type Snapshot, type TaskKind, type TuneRecord} from "./schema.js";
-import {taskDataset, taskShape, validationDataset} from "./tasks.js";
+import {splitValidation, taskDataset, taskShape} from "./tasks.js";
 
 /**
  * Where records go. `records()` is read at the start of a sweep; `reload()`, when given, is
- * called before each run so that runs another process has finished meanwhile are skipped.
+ * called before each piece of work so that what another process finished meanwhile counts.
+ * `claim(key)` reserves a piece of work for this process (false: another one has it) and
+ * `release(key)` gives it back; a store without them serves one process.
  */
 export interface ResultStore {
   records(): ResultRecord[];
   append(record: ResultRecord): void;
   reload?(): ResultRecord[];
+  claim?(key: string): boolean;
+  release?(key: string): void;
 }
 
 /** A store that keeps everything in memory. */
@@ -45,7 +57,21 @@ export interface Membership {
   ratio: number;
 }
 
-/** One run to do. */
+/** One (task, contender, width): its rate is chosen once, then each seed runs. */
+export interface PlanGroup {
+  /** The tune key: "tune|task|contender|wW|dD|hash". */
+  key: string;
+  task: TaskKind;
+  contender: Contender;
+  width: number;
+  depth: number;
+  /** Every budget point this model stands at (the same model can serve several). */
+  memberships: Membership[];
+  /** Rough relative cost of one run, for the ETA and for sharing the plan out. */
+  cost: number;
+}
+
+/** One final run of a group at one seed. */
 export interface PlanItem {
   key: string;
   tuneKey: string;
@@ -54,9 +80,7 @@ export interface PlanItem {
   width: number;
   depth: number;
   seed: number;
-  /** Every budget point this model stands at (the same model can serve several). */
   memberships: Membership[];
-  /** Rough relative cost, for the ETA. */
   cost: number;
 }
 
@@ -65,13 +89,14 @@ export function modelSpec(
   c: Contender, width: number, depth: number, inputSize: number, outputSize: number, seed: number, placement: "pad" | "repeat"
 ): ModelSpec {
   if (c.kind === "dense") return {kind: "dense", inputSize, outputSize, width, depth: depth + 1, seed};
-  return {kind: c.kind, inputSize, outputSize, width, depth, groupSize: c.groupSize, placement, seed};
+  const rounds: Partial<ModelSpec> = c.rounds > 1 ? {projectionRounds: c.rounds, projection: "random"} : {};
+  return {kind: c.kind, inputSize, outputSize, width, depth, groupSize: c.groupSize, placement, ...rounds, seed};
 }
 
 /** A short stable hash of the settings a task's results depend on (part of every key). */
 export function settingsHash(task: TaskKind, config: ExperimentConfig): string {
   const relevant = {
-    task, depth: config.depth, placement: config.placement, learningRates: config.learningRates, train: config.train,
+    task, depth: config.depth, placement: config.placement, tune: config.tune, train: config.train,
     // maxRefWidth only selects which widths get a memorisation search; it changes no run's result.
     data: task === "memorise" ? {...config.memorise, maxRefWidth: undefined} : config[task]
   };
@@ -81,16 +106,24 @@ export function settingsHash(task: TaskKind, config: ExperimentConfig): string {
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
-function perSampleCost(layer: LayerBudget, depth: number, width: number, io: number): number {
+function perSampleCost(layer: LayerBudget, depth: number, width: number, io: number, rounds: number): number {
   // Forward + backward ≈ 3× the forward work: multiply-adds, plus edges for the WHT adds.
-  return 3 * depth * (layer.macs + layer.edges) + 3 * width * io;
+  return 3 * depth * (layer.macs + layer.edges) + 3 * width * (io + 2 * rounds * Math.log2(Math.max(2, width)));
 }
 
-/** Every run the config asks for, cheapest budget points first, deduplicated across budgets. */
-export function planExperiment(config: ExperimentConfig): PlanItem[] {
+const runKey = (g: PlanGroup, seed: number, hash: string) => `${g.task}|${g.contender.id}|w${g.width}|d${g.depth}|s${seed}|${hash}`;
+const hashOf = (g: PlanGroup) => g.key.slice(g.key.lastIndexOf("|") + 1);
+
+/** The key of a learning-rate candidate's run. */
+export function candidateKey(g: PlanGroup, learningRate: number): string {
+  return `cand|${g.task}|${g.contender.id}|w${g.width}|d${g.depth}|lr${learningRate}|${hashOf(g)}`;
+}
+
+/** Every group the config asks for, in the order they run: firstRefWidths, then increasing width. */
+export function planGroups(config: ExperimentConfig): PlanGroup[] {
   checkConfig(config);
   const contenders = config.contenders.map(parseContender);
-  const items = new Map<string, PlanItem>();
+  const groups = new Map<string, PlanGroup & {refWidth: number}>();
   const refWidths = [...config.refWidths].sort((a, b) => a - b);
   for (const refWidth of refWidths) {
     for (const task of config.tasks) {
@@ -98,56 +131,213 @@ export function planExperiment(config: ExperimentConfig): PlanItem[] {
       const shape = taskShape(task, config);
       const hash = settingsHash(task, config);
       const minWidth = Math.max(shape.inputSize, shape.outputSize);
+      const allowed = contenders.filter((c) => refWidth <= (config.contenderMaxRefWidth[c.id] ?? Infinity));
       for (const budget of config.budgets) {
-        const matched = matchContenders(refWidth, budget, contenders, {});
-        for (const m of matched) {
+        for (const m of matchContenders(refWidth, budget, allowed, {})) {
           let width = m.width;
           if (m.contender.kind !== "dense" && width < minWidth) {
             // WHT kinds must hold the input and output: the smallest power of two that does.
             width = 2 ** Math.ceil(Math.log2(minWidth));
           }
+          if (m.contender.kind !== "dense" && width > config.maxWhtWidth) continue;
           const layer = layerBudget(m.contender, width);
           const membership: Membership = {budget, refWidth, target: m.target, ratio: layer[budget] / m.target};
-          for (const seed of config.seeds) {
-            const key = `${task}|${m.contender.id}|w${width}|d${config.depth}|s${seed}|${hash}`;
-            const existing = items.get(key);
-            if (existing) {
-              if (!existing.memberships.some((e) => e.budget === budget && e.refWidth === refWidth)) existing.memberships.push(membership);
-              continue;
-            }
-            const io = shape.inputSize + shape.outputSize;
-            const samples = task === "memorise"
-              ? config.memorise.maxSteps * config.train.batchSize * 6
-              : (config.train.maxSteps + config.learningRates.length * config.train.tuneSteps / config.seeds.length) * config.train.batchSize;
-            items.set(key, {
-              key,
-              tuneKey: `tune|${task}|${m.contender.id}|w${width}|d${config.depth}|${hash}`,
-              task,
-              contender: m.contender,
-              width,
-              depth: config.depth,
-              seed,
-              memberships: [membership],
-              cost: samples * perSampleCost(layer, config.depth, width, io)
-            });
+          const key = `tune|${task}|${m.contender.id}|w${width}|d${config.depth}|${hash}`;
+          const existing = groups.get(key);
+          if (existing) {
+            if (!existing.memberships.some((e) => e.budget === budget && e.refWidth === refWidth)) existing.memberships.push(membership);
+            continue;
           }
+          const io = shape.inputSize + shape.outputSize;
+          const samples = (task === "memorise" ? config.memorise.maxSteps * 4 : config.train.maxSteps / 2) * config.train.batchSize;
+          groups.set(key, {
+            key, task, contender: m.contender, width, depth: config.depth, memberships: [membership], refWidth,
+            cost: samples * perSampleCost(layer, config.depth, width, io, m.contender.rounds)
+          });
         }
       }
     }
   }
-  // Budget points in increasing size; within one, seeds in order, so each seed completes a point.
-  const order = (p: PlanItem) => Math.min(...p.memberships.map((m) => m.refWidth));
-  return [...items.values()].sort((a, b) =>
-    order(a) - order(b) || config.seeds.indexOf(a.seed) - config.seeds.indexOf(b.seed) ||
-    config.tasks.indexOf(a.task) - config.tasks.indexOf(b.task) || a.cost - b.cost);
+  // A group runs early when any of its budget points is in firstRefWidths (the filter bank at
+  // 65,536 serves the 16,384 point under two budgets and the 65,536 point under the third).
+  const first = (g: PlanGroup) => Math.min(...g.memberships.map((m) => {
+    const i = config.firstRefWidths.indexOf(m.refWidth);
+    return i < 0 ? config.firstRefWidths.length : i;
+  }));
+  const contenderOrder = (c: Contender) => config.contenders.indexOf(c.id);
+  return [...groups.values()]
+    .sort((a, b) => first(a) - first(b) || (first(a) < config.firstRefWidths.length ? 0 : a.refWidth - b.refWidth) ||
+      config.tasks.indexOf(a.task) - config.tasks.indexOf(b.task) || contenderOrder(a.contender) - contenderOrder(b.contender) || a.width - b.width)
+    .map(({refWidth: _refWidth, ...g}) => g);
 }
+
+/** Every final run the config asks for: each group at each seed. */
+export function planExperiment(config: ExperimentConfig): PlanItem[] {
+  return planGroups(config).flatMap((g) => config.seeds.map((seed) => ({
+    key: runKey(g, seed, hashOf(g)), tuneKey: g.key, task: g.task, contender: g.contender, width: g.width, depth: g.depth,
+    seed, memberships: g.memberships, cost: g.cost
+  })));
+}
+
+/* ------------------------------------------------------------------ the rate choice */
+
+/** Where a group's rate choice stands, given the scores of the candidates tried so far. */
+export type Decision =
+  | {status: "need"; rates: number[]}
+  | {status: "chosen"; learningRate: number; edge: "low" | "high" | null};
+
+/** The start rates of a contender. */
+export function startRates(c: Contender, config: ExperimentConfig): number[] {
+  return c.kind === "dense" ? config.tune.startDense : config.tune.startWht;
+}
+
+/**
+ * The rule of the file comment. `scores` maps each tried rate to its score (lower is better;
+ * Infinity for a diverged run). Ties go to the middle of the tied rates.
+ */
+export function decideRate(scores: ReadonlyMap<number, number>, start: readonly number[], grid: readonly number[]): Decision {
+  const missing = start.filter((r) => !scores.has(r));
+  if (missing.length > 0) return {status: "need", rates: missing};
+  const tried = [...scores.keys()].sort((a, b) => a - b);
+  const finite = tried.filter((r) => Number.isFinite(scores.get(r)!));
+  if (finite.length === 0) {
+    // Every candidate diverged: try lower rates until one does not.
+    const lower = grid.filter((r) => r < tried[0]);
+    if (lower.length > 0) return {status: "need", rates: [lower[lower.length - 1]]};
+    return fail(`every learning rate down to ${tried[0]} diverged; widen the grid below it`);
+  }
+  const bestScore = Math.min(...finite.map((r) => scores.get(r)!));
+  const tied = finite.filter((r) => scores.get(r)! <= bestScore * (1 + 1e-9) + 1e-15);
+  const best = tied[Math.floor((tied.length - 1) / 2)];
+  const index = grid.indexOf(best);
+  if (best === tried[0] && index > 0) return {status: "need", rates: [grid[index - 1]]};
+  if (best === tried[tried.length - 1] && index >= 0 && index < grid.length - 1) return {status: "need", rates: [grid[index + 1]]};
+  const edge = best === tried[0] ? "low" : best === tried[tried.length - 1] ? "high" : null;
+  return {status: "chosen", learningRate: best, edge};
+}
+
+/* ------------------------------------------------------------------ single runs */
+
+const clean = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+function snapshot(p: Point): Snapshot {
+  return {step: p.step, trainLoss: clean(p.trainLoss), train: clean(p.train), test: clean(p.test), validation: clean(p.validation), learningRate: p.learningRate};
+}
+
+function baseRecord(g: PlanGroup, config: ExperimentConfig, seed: number, key: string, learningRate: number, parameterCount: number) {
+  const shape = taskShape(g.task, config);
+  return {
+    type: "run" as const, schema: SCHEMA_VERSION, key, task: g.task, contender: g.contender.id,
+    kind: g.contender.kind, groupSize: g.contender.groupSize, width: g.width, depth: g.depth,
+    placement: config.placement, projectionRounds: g.contender.kind === "dense" ? undefined : g.contender.rounds,
+    projection: g.contender.kind === "dense" ? undefined : g.contender.rounds > 1 ? "random" : "subrandom",
+    inputSize: shape.inputSize, outputSize: shape.outputSize, seed,
+    parameterCount, layer: layerBudget(g.contender, g.width), metric: shape.metric,
+    optimizer: "adam", batchSize: config.train.batchSize, learningRate, learningRateFrom: g.key
+  };
+}
+
+function memoriseOptions(g: PlanGroup, config: ExperimentConfig, seed: number, learningRate: number, createModel: (spec: ModelSpec) => Model): MemoriseOptions {
+  const shape = taskShape(g.task, config);
+  const t = config.train;
+  const m = config.memorise;
+  return {
+    spec: modelSpec(g.contender, g.width, g.depth, shape.inputSize, shape.outputSize, seed, config.placement), createModel, seed,
+    biasInput: true, threshold: m.threshold, learningRate, batchSize: t.batchSize, maxSteps: m.maxSteps,
+    evalEvery: t.evalEvery, evalGrowth: t.evalGrowth, patience: t.patience, minImprovement: t.minImprovement,
+    lrDecays: t.lrDecays, decayFactor: t.decayFactor, start: m.start, max: m.max, resolution: m.resolution
+  };
+}
+
+/** One training run of a fitting task under the stop rule, on the training split less its validation part. */
+export function fitRun(
+  g: PlanGroup, config: ExperimentConfig, seed: number, learningRate: number, createModel: (spec: ModelSpec) => Model,
+  key = runKey(g, seed, hashOf(g))
+): RunRecord {
+  if (g.task === "memorise") fail("fitRun is for the fitting tasks; memorisation runs a capacity search");
+  const shape = taskShape(g.task, config);
+  const spec = modelSpec(g.contender, g.width, g.depth, shape.inputSize, shape.outputSize, seed, config.placement);
+  const t = config.train;
+  const started = Date.now();
+  const {data, validation} = splitValidation(taskDataset(g.task, config, seed));
+  const model = createModel(spec);
+  let r: FitResult;
+  let parameterCount: number;
+  try {
+    parameterCount = model.parameterCount;
+    r = fit(model, data, {
+      learningRate, batchSize: t.batchSize, seed: deriveSeed(seed, 7), loss: shape.loss, metric: shape.metric,
+      fixedSteps: t.fixedSteps, maxSteps: t.maxSteps, evalEvery: t.evalEvery, evalGrowth: t.evalGrowth, patience: t.patience,
+      minImprovement: t.minImprovement, lrDecays: t.lrDecays, decayFactor: t.decayFactor, evalLimit: t.evalLimit, validation
+    });
+  } finally {
+    model.dispose?.();
+  }
+  const record: RunRecord = {
+    ...baseRecord(g, config, seed, key, learningRate, parameterCount),
+    fit: {
+      optimizerSteps: r.steps, fixedSteps: t.fixedSteps, atFixed: r.atFixed ? snapshot(r.atFixed) : null,
+      atPlateau: snapshot(r.atPlateau), atBest: snapshot(r.atBest), decays: r.decays, plateauReached: r.plateauReached,
+      diverged: r.diverged, curve: r.curve.map(snapshot)
+    },
+    capacity: null, msPerStep: r.msPerStep, seconds: (Date.now() - started) / 1000, date: new Date().toISOString()
+  };
+  if (key.startsWith("cand|")) record.candidate = true;
+  return validateRecord(record) as RunRecord;
+}
+
+/** A memorisation candidate: one probe of tuneLoad × parameters / outputSize pairs (threshold 0: it trains to the rule). */
+export function memoriseCandidate(g: PlanGroup, config: ExperimentConfig, learningRate: number, createModel: (spec: ModelSpec) => Model): RunRecord {
+  const seed = config.seeds[0];
+  const options = memoriseOptions(g, config, seed, learningRate, createModel);
+  const m = config.memorise;
+  const parameterCount = modelCounts(options.spec).parameterCount;
+  const n = Math.max(m.start, Math.min(m.max, Math.round((m.tuneLoad * parameterCount) / m.outputSize)));
+  const started = Date.now();
+  const p = memoriseProbe(n, {...options, threshold: 0});
+  const record: RunRecord = {
+    ...baseRecord(g, config, seed, candidateKey(g, learningRate), learningRate, parameterCount),
+    candidate: true, fit: null,
+    capacity: {threshold: 0, largestFitted: 0, smallestFailed: n, probes: [{...p, fitted: false}]},
+    msPerStep: p.steps > 0 ? ((p.seconds ?? 0) * 1000) / p.steps : 0, seconds: (Date.now() - started) / 1000, date: new Date().toISOString()
+  };
+  return validateRecord(record) as RunRecord;
+}
+
+/** The memorisation capacity search of one seed at a chosen rate. */
+export function memoriseRun(g: PlanGroup, config: ExperimentConfig, seed: number, learningRate: number, createModel: (spec: ModelSpec) => Model): RunRecord {
+  const options = memoriseOptions(g, config, seed, learningRate, createModel);
+  const parameterCount = modelCounts(options.spec).parameterCount;
+  const started = Date.now();
+  let steps = 0;
+  let ms = 0;
+  const result = memorisationCapacity({...options, onProbe: (p) => {
+    steps += p.steps;
+    ms += (p.seconds ?? 0) * 1000;
+  }});
+  const record: RunRecord = {
+    ...baseRecord(g, config, seed, runKey(g, seed, hashOf(g)), learningRate, parameterCount),
+    fit: null,
+    capacity: {threshold: config.memorise.threshold, largestFitted: result.largestFitted, smallestFailed: result.smallestFailed, probes: result.probes},
+    msPerStep: steps > 0 ? ms / steps : 0, seconds: (Date.now() - started) / 1000, date: new Date().toISOString()
+  };
+  return validateRecord(record) as RunRecord;
+}
+
+/** A candidate's score: its best validation error (memorisation: its probe's training nmse). */
+export function candidateScore(r: RunRecord): number {
+  const v = r.fit ? r.fit.atBest?.validation : r.capacity?.probes[0]?.error;
+  return typeof v === "number" && Number.isFinite(v) && !r.fit?.diverged ? v : Infinity;
+}
+
+/* ------------------------------------------------------------------ the sweep */
 
 /** Progress of a sweep, for a progress bar. */
 export interface Progress {
-  /** Runs finished (including ones found already done) and planned. */
+  /** Runs finished (candidates and seeds, including ones found done) and expected in all. */
   done: number;
   total: number;
-  /** Cost units finished and planned (already-done runs excluded from both). */
+  /** Cost units finished and expected (work found done excluded from both). */
   doneCost: number;
   totalCost: number;
   elapsedSeconds: number;
@@ -160,192 +350,192 @@ export interface Progress {
 export interface RunOptions {
   store: ResultStore;
   createModel: (spec: ModelSpec) => Model;
-  /** Only plan items that pass (e.g. a range of reference widths). */
-  filter?: (item: PlanItem) => boolean;
+  /** Only groups that pass (e.g. a range of reference widths, or a shard). */
+  filter?: (group: PlanGroup) => boolean;
   onProgress?: (progress: Progress) => void;
   /** Checked between runs; return true to stop cleanly. */
   shouldStop?: () => boolean;
   /** Clock in seconds (default performance.now). */
   clock?: () => number;
+  /** Waits while all open work is claimed by other processes (default: blocks the thread). */
+  sleep?: (ms: number) => void;
 }
 
-const clean = (v: number): number | null => (Number.isFinite(v) ? v : null);
+type Work =
+  | {kind: "candidate"; group: PlanGroup; key: string; learningRate: number}
+  | {kind: "seed"; group: PlanGroup; key: string; seed: number; learningRate: number};
 
-function snapshot(p: Point): Snapshot {
-  return {step: p.step, trainLoss: clean(p.trainLoss), train: clean(p.train), test: clean(p.test)};
+/** What a group's records say: candidate scores by rate, finished run keys, its tune record. */
+interface GroupState {
+  scores: Map<number, number>;
+  candidates: Map<number, RunRecord>;
+  runs: Set<string>;
+  tune: TuneRecord | null;
 }
 
-/** Chooses the learning rate of one plan item by a short sweep (see the file comment). */
-export function tune(item: PlanItem, config: ExperimentConfig, createModel: (spec: ModelSpec) => Model): TuneRecord {
-  const shape = taskShape(item.task, config);
-  const seed = config.seeds[0];
-  const spec = modelSpec(item.contender, item.width, item.depth, shape.inputSize, shape.outputSize, seed, config.placement);
-  const started = Date.now();
-  const candidates: {learningRate: number; score: number}[] = [];
-  const t = config.train;
-  if (item.task === "memorise") {
-    // Score: training nmse of a probe of tuneLoad × parameters / outputSize pairs (1: as many target
-    // values as parameters), trained for memorise.tuneSteps (as long as a capacity probe may run).
-    const m = config.memorise;
-    const params = modelCounts(spec).parameterCount;
-    const n = Math.max(m.start, Math.min(m.max, Math.round((m.tuneLoad * params) / m.outputSize)));
-    for (const learningRate of config.learningRates) {
-      const p = memoriseProbe(n, {spec, createModel, seed, biasInput: true, threshold: 0, learningRate, batchSize: t.batchSize,
-        epochs: m.epochs, minSteps: m.tuneSteps, maxSteps: m.tuneSteps, patience: 1000});
-      candidates.push({learningRate, score: p.error});
-    }
-  } else {
-    const data = validationDataset(taskDataset(item.task, config, seed));
-    for (const learningRate of config.learningRates) {
-      const model = createModel(spec);
-      let r: ReturnType<typeof fit>;
-      try {
-        r = fit(model, data, {learningRate, batchSize: t.batchSize, seed: deriveSeed(seed, 7), loss: shape.loss,
-          metric: shape.metric, fixedSteps: 0, maxSteps: t.tuneSteps, evalEvery: t.tuneSteps, patience: 1000, evalLimit: t.evalLimit});
-      } finally {
-        model.dispose?.();
+function groupStates(groups: readonly PlanGroup[], records: readonly ResultRecord[]): Map<string, GroupState> {
+  const states = new Map<string, GroupState>(groups.map((g) => [g.key, {scores: new Map(), candidates: new Map(), runs: new Set(), tune: null}]));
+  for (const r of records) {
+    if (r.type === "tune") {
+      const s = states.get(r.key);
+      if (s && !s.tune) s.tune = r;
+    } else if (r.type === "run") {
+      if (r.candidate) {
+        const s = states.get(r.learningRateFrom);
+        if (s && !s.candidates.has(r.learningRate)) {
+          s.candidates.set(r.learningRate, r);
+          s.scores.set(r.learningRate, candidateScore(r));
+        }
+      } else {
+        states.get(r.learningRateFrom)?.runs.add(r.key);
       }
-      const score = r.atPlateau.test;
-      candidates.push({learningRate, score: Number.isFinite(score) ? score : Infinity});
     }
   }
-  let best = candidates[0];
-  for (const c of candidates) if (c.score < best.score) best = c;
-  const record: TuneRecord = {
-    type: "tune", schema: SCHEMA_VERSION, key: item.tuneKey, task: item.task, contender: item.contender.id,
-    width: item.width, depth: item.depth, seed, steps: item.task === "memorise" ? config.memorise.tuneSteps : t.tuneSteps,
-    // JSON has no Infinity: a diverged candidate is stored with the largest finite score.
-    candidates: candidates.map((c) => ({learningRate: c.learningRate, score: Number.isFinite(c.score) ? c.score : Number.MAX_VALUE})),
-    chosen: best.learningRate,
-    seconds: (Date.now() - started) / 1000
-  };
-  return validateRecord(record) as TuneRecord;
+  return states;
+}
+
+function sleepBlocking(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /**
- * Runs one plan item at a given learning rate and returns its record (disposing of the models it
- * made). A memorisation search trains a fresh model per probe, so it builds none of its own.
- */
-export function runItem(item: PlanItem, config: ExperimentConfig, learningRate: number, createModel: (spec: ModelSpec) => Model): RunRecord {
-  const shape = taskShape(item.task, config);
-  const spec = modelSpec(item.contender, item.width, item.depth, shape.inputSize, shape.outputSize, item.seed, config.placement);
-  const t = config.train;
-  const started = Date.now();
-  let fitRecord: RunRecord["fit"] = null;
-  let capacity: RunRecord["capacity"] = null;
-  let msPerStep = 0;
-  let parameterCount: number;
-  if (item.task === "memorise") {
-    parameterCount = modelCounts(spec).parameterCount;
-    const m = config.memorise;
-    let steps = 0;
-    let ms = 0;
-    const result = memorisationCapacity({
-      spec, createModel, seed: item.seed, biasInput: true, threshold: m.threshold, learningRate, batchSize: t.batchSize,
-      epochs: m.epochs, minSteps: m.minSteps, maxSteps: m.maxSteps, start: m.start, max: m.max, resolution: m.resolution,
-      onProbe: (p) => {
-        steps += p.steps;
-        ms += (p.seconds ?? 0) * 1000;
-      }
-    });
-    msPerStep = steps > 0 ? ms / steps : 0;
-    capacity = {threshold: m.threshold, largestFitted: result.largestFitted, smallestFailed: result.smallestFailed, probes: result.probes};
-  } else {
-    const data = taskDataset(item.task, config, item.seed);
-    const model = createModel(spec);
-    let r: ReturnType<typeof fit>;
-    try {
-      parameterCount = model.parameterCount;
-      r = fit(model, data, {
-        learningRate, batchSize: t.batchSize, seed: deriveSeed(item.seed, 7), loss: shape.loss, metric: shape.metric,
-        fixedSteps: t.fixedSteps, maxSteps: t.maxSteps, evalEvery: t.evalEvery, patience: t.patience, evalLimit: t.evalLimit
-      });
-    } finally {
-      model.dispose?.();
-    }
-    msPerStep = r.msPerStep;
-    fitRecord = {
-      optimizerSteps: r.steps, fixedSteps: t.fixedSteps, atFixed: r.atFixed ? snapshot(r.atFixed) : null,
-      atPlateau: snapshot(r.atPlateau), plateauReached: r.plateauReached, diverged: r.diverged, curve: r.curve.map(snapshot)
-    };
-  }
-  const record: RunRecord = {
-    type: "run", schema: SCHEMA_VERSION, key: item.key, task: item.task, contender: item.contender.id,
-    kind: item.contender.kind, groupSize: item.contender.groupSize, width: item.width, depth: item.depth,
-    placement: config.placement, inputSize: shape.inputSize, outputSize: shape.outputSize, seed: item.seed,
-    parameterCount, layer: layerBudget(item.contender, item.width), metric: shape.metric,
-    optimizer: "adam", batchSize: t.batchSize, learningRate, learningRateFrom: item.tuneKey,
-    fit: fitRecord, capacity, msPerStep, seconds: (Date.now() - started) / 1000, date: new Date().toISOString()
-  };
-  return validateRecord(record) as RunRecord;
-}
-
-/**
- * Runs every planned item not yet in the store, saving tune and run records as they finish.
- * Returns how many runs it did and how many it found done.
+ * Runs every piece of work the plan still needs, saving each record the moment it is made.
+ * Returns how many runs this call made (candidates and seeds) and whether it was stopped.
  */
 export function runExperiment(config: ExperimentConfig, options: RunOptions): {ran: number; skipped: number; stopped: boolean} {
   checkConfig(config);
   const {store, createModel} = options;
   if (typeof createModel !== "function") fail("createModel must be a function spec => Model");
   const clock = options.clock ?? (() => (typeof performance !== "undefined" ? performance.now() : Date.now()) / 1000);
-  const plan = planExperiment(config).filter(options.filter ?? (() => true));
-  const existing = store.records();
-  const doneKeys = new Set(existing.filter((r) => r.type === "run").map((r) => r.key));
-  const tuned = new Map<string, number>();
-  for (const r of existing) if (r.type === "tune") tuned.set(r.key, r.chosen);
-
-  const todo = plan.filter((p) => !doneKeys.has(p.key));
-  const totalCost = todo.reduce((s, p) => s + p.cost, 0);
-  let doneCost = 0;
-  let done = plan.length - todo.length;
+  const sleep = options.sleep ?? sleepBlocking;
+  const groups = planGroups(config).filter(options.filter ?? (() => true));
+  const expected = (g: PlanGroup) => startRates(g.contender, config).length + config.seeds.length - (g.task === "memorise" ? 0 : 1);
+  const total = groups.reduce((s, g) => s + expected(g), 0);
+  const totalCostAll = groups.reduce((s, g) => s + expected(g) * g.cost, 0);
+  const countDone = (states: Map<string, GroupState>) => {
+    let runs = 0;
+    let cost = 0;
+    for (const g of groups) {
+      const s = states.get(g.key)!;
+      const seedRuns = [...s.runs].length - (s.tune && g.task !== "memorise" ? 1 : 0);
+      const n = s.candidates.size + Math.max(0, seedRuns);
+      runs += n;
+      cost += n * g.cost;
+    }
+    return {runs, cost};
+  };
+  let states = groupStates(groups, store.records());
+  const initial = countDone(states);
+  const skipped = initial.runs;
   const start = clock();
+  let ran = 0;
+  let ranCost = 0;
   const report = (label: string) => {
     const elapsed = clock() - start;
+    const done = countDone(states);
+    const remainingCost = Math.max(0, totalCostAll - done.cost);
     options.onProgress?.({
-      done, total: plan.length, doneCost, totalCost, elapsedSeconds: elapsed,
-      etaSeconds: doneCost > 0 ? (elapsed / doneCost) * (totalCost - doneCost) : null, label
+      done: done.runs, total: Math.max(total, done.runs), doneCost: ranCost, totalCost: ranCost + remainingCost, elapsedSeconds: elapsed,
+      etaSeconds: ranCost > 0 ? (elapsed / ranCost) * remainingCost : null, label
     });
   };
-  let ran = 0;
-  let skipped = plan.length - todo.length;
-  for (const item of todo) {
+
+  for (;;) {
     if (options.shouldStop?.()) return {ran, skipped, stopped: true};
-    if (store.reload) {
-      for (const r of store.reload()) {
-        if (r.type === "run") doneKeys.add(r.key);
-        else if (r.type === "tune" && !tuned.has(r.key)) tuned.set(r.key, r.chosen);
+    if (store.reload) states = groupStates(groups, store.reload());
+    // Open work in plan order; record choices that the candidates now settle.
+    const open: Work[] = [];
+    for (const g of groups) {
+      const s = states.get(g.key)!;
+      let learningRate: number;
+      if (s.tune) learningRate = s.tune.chosen;
+      else {
+        const decision = decideRate(s.scores, startRates(g.contender, config), config.tune.grid);
+        if (decision.status === "need") {
+          for (const rate of decision.rates) open.push({kind: "candidate", group: g, key: candidateKey(g, rate), learningRate: rate});
+          continue;
+        }
+        learningRate = decision.learningRate;
+        if (store.claim && !store.claim(g.key)) continue; // another process is writing this choice
+        if (store.reload && groupStates([g], store.reload()).get(g.key)!.tune) {
+          store.release?.(g.key); // it wrote the choice while we looked
+          continue;
+        }
+        const tune: TuneRecord = {
+          type: "tune", schema: SCHEMA_VERSION, key: g.key, task: g.task, contender: g.contender.id, width: g.width, depth: g.depth,
+          seed: config.seeds[0], steps: g.task === "memorise" ? config.memorise.maxSteps : config.train.maxSteps,
+          candidates: [...s.scores].sort((a, b) => a[0] - b[0]).map(([rate, score]) => ({
+            learningRate: rate, score: Number.isFinite(score) ? score : Number.MAX_VALUE, key: candidateKey(g, rate)
+          })),
+          chosen: learningRate, edge: decision.edge,
+          seconds: [...s.candidates.values()].reduce((t, r) => t + r.seconds, 0)
+        };
+        store.append(validateRecord(tune));
+        s.tune = tune;
+        if (g.task !== "memorise") {
+          // The chosen candidate's run is the first seed's run.
+          const chosen = s.candidates.get(learningRate)!;
+          const {candidate: _candidate, ...rest} = chosen;
+          const first: RunRecord = {...rest, key: runKey(g, config.seeds[0], hashOf(g))};
+          store.append(validateRecord(first));
+          s.runs.add(first.key);
+        }
+        store.release?.(g.key);
       }
-      if (doneKeys.has(item.key)) {
-        // Another process finished it while this one was busy.
-        skipped++;
-        done++;
-        doneCost += item.cost;
+      for (const seed of config.seeds) {
+        const key = runKey(g, seed, hashOf(g));
+        if (!s.runs.has(key)) open.push({kind: "seed", group: g, key, seed, learningRate});
+      }
+    }
+    if (open.length === 0) {
+      report("done");
+      return {ran, skipped, stopped: false};
+    }
+    const work = open.find((w) => !store.claim || store.claim(w.key));
+    if (work && store.reload) {
+      // Another process may have finished it between our read and our claim: look again.
+      const fresh = groupStates([work.group], store.reload()).get(work.group.key)!;
+      const done = work.kind === "candidate" ? fresh.candidates.has(work.learningRate) : fresh.runs.has(work.key);
+      if (done) {
+        store.release?.(work.key);
         continue;
       }
     }
-    const label = `${item.task} ${item.contender.id} W=${item.width} seed ${item.seed}`;
-    report(label);
-    let learningRate = tuned.get(item.tuneKey);
-    if (learningRate === undefined) {
-      report(`${label}: choosing the learning rate`);
-      const record = tune(item, config, createModel);
-      store.append(record);
-      tuned.set(record.key, record.chosen);
-      learningRate = record.chosen;
+    if (!work) {
+      // Everything open is being run by another process: wait for it.
+      report("waiting for work claimed by another process");
+      sleep(5000);
+      continue;
     }
+    const g = work.group;
+    const label = `${g.task} ${g.contender.id} W=${g.width} ` +
+      (work.kind === "candidate" ? `rate ${work.learningRate} (choosing the rate)` : `seed ${work.seed} at rate ${work.learningRate}`);
     report(label);
-    store.append(runItem(item, config, learningRate, createModel));
-    ran++;
-    done++;
-    doneCost += item.cost;
+    try {
+      let record: RunRecord;
+      if (work.kind === "candidate") {
+        record = g.task === "memorise" ? memoriseCandidate(g, config, work.learningRate, createModel)
+          : fitRun(g, config, config.seeds[0], work.learningRate, createModel, work.key);
+      } else {
+        record = g.task === "memorise" ? memoriseRun(g, config, work.seed, work.learningRate, createModel)
+          : fitRun(g, config, work.seed, work.learningRate, createModel);
+      }
+      store.append(record);
+      const s = states.get(g.key)!;
+      if (work.kind === "candidate") {
+        s.candidates.set(work.learningRate, record);
+        s.scores.set(work.learningRate, candidateScore(record));
+      } else s.runs.add(record.key);
+      ran++;
+      ranCost += g.cost;
+    } finally {
+      store.release?.(work.key);
+    }
   }
-  report("done");
-  return {ran, skipped, stopped: false};
 }
 
 /** The budget points of a run record under a config (the inverse of the plan's dedup). */
 export function membershipsOf(record: RunRecord, config: ExperimentConfig): Membership[] {
-  const item = planExperiment(config).find((p) => p.key === record.key);
-  return item ? item.memberships : [];
+  const group = planGroups(config).find((g) => g.key === record.learningRateFrom);
+  return group ? group.memberships : [];
 }

@@ -1,7 +1,8 @@
 /**
  * The capacity experiment's result schema and its validator.
  *
- * Results are JSON lines. Three record types:
+ * Results are JSON lines (schema 2: runs to convergence with validation-chosen rates; schema 1,
+ * the capped runs of the first method, survives only in superseded.jsonl). Three record types:
  * - "session": one per invocation of the runner: command, machine, date, library version, config;
  * - "tune": the learning-rate sweep of one contender at one width on one task (chosen on
  *   validation data, or on the training fit for memorisation);
@@ -13,7 +14,7 @@ import {describe, fail} from "../check.js";
 import {GROUP_SIZES, MODEL_KINDS, type ModelKind} from "../types.js";
 import {BUDGET_KINDS, type BudgetKind, type LayerBudget} from "./budget.js";
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export type TaskKind = "memorise" | "smooth" | "image" | "classify";
 export const TASK_KINDS: readonly TaskKind[] = ["memorise", "smooth", "image", "classify"];
@@ -53,6 +54,10 @@ export interface Snapshot {
   train: number | null;
   /** The task's metric on the held-out test set. */
   test: number | null;
+  /** The task's metric on the validation split (the stop rule and the rate choice watch it). */
+  validation?: number | null;
+  /** The learning rate in use. */
+  learningRate?: number;
 }
 
 export interface ProbeRecord {
@@ -61,6 +66,8 @@ export interface ProbeRecord {
   error: number;
   steps: number;
   seconds?: number;
+  /** Stopped on the fit or the stop rule, not the step cap. */
+  plateauReached?: boolean;
 }
 
 export interface CapacityRecord {
@@ -81,8 +88,14 @@ export interface TuneRecord {
   depth: number;
   seed: number;
   steps: number;
-  candidates: {learningRate: number; score: number}[];
+  /** Each candidate's score: best validation metric of its run (memorisation: training nmse of its probe). */
+  candidates: {learningRate: number; score: number; key?: string}[];
   chosen: number;
+  /**
+   * "low" or "high" when the chosen rate is the grid's end (no neighbour beyond it to try);
+   * null when it has tried neighbours on both sides.
+   */
+  edge?: "low" | "high" | null;
   seconds: number;
 }
 
@@ -94,6 +107,10 @@ export interface FitRecord {
   atFixed: Snapshot | null;
   /** The plateau (or the step cap), and the steps it took. */
   atPlateau: Snapshot;
+  /** The evaluation with the best validation metric (the reported error). */
+  atBest?: Snapshot;
+  /** Steps at which the learning rate was decayed. */
+  decays?: number[];
   plateauReached: boolean;
   diverged: boolean;
   curve: Snapshot[];
@@ -112,6 +129,14 @@ export interface RunRecord {
   depth: number;
   /** How a WHT kind places its input in the width ("pad" or "repeat"; unused by dense). */
   placement: string;
+  /** Input projection rounds and their flips (WHT kinds). */
+  projectionRounds?: number;
+  projection?: string;
+  /**
+   * True for a learning-rate candidate's run (seed 1, key "cand|…"); the chosen one is stored
+   * again under the run key. Summaries skip candidates.
+   */
+  candidate?: boolean;
   inputSize: number;
   outputSize: number;
   seed: number;
@@ -195,6 +220,7 @@ function snapshot(path: string, value: unknown): void {
   if (o.trainLoss !== null) num(o, path, "trainLoss");
   if (o.train !== null) num(o, path, "train", 0);
   if (o.test !== null) num(o, path, "test", 0);
+  if (o.validation !== undefined && o.validation !== null) num(o, path, "validation", 0);
 }
 
 function validateSession(o: Obj): void {
@@ -290,6 +316,7 @@ function validateRun(o: Obj): void {
     if (f.atFixed !== null) snapshot("fit.atFixed", f.atFixed);
     snapshot("fit.atPlateau", f.atPlateau);
     if ((f.atPlateau as Obj).step !== steps) fail(`fit.atPlateau.step must equal fit.optimizerSteps ${steps}, got ${describe((f.atPlateau as Obj).step)}`);
+    if (f.atBest !== undefined) snapshot("fit.atBest", f.atBest);
     bool(f, "fit", "plateauReached");
     bool(f, "fit", "diverged");
     const curve = arr(f, "fit", "curve");
@@ -305,7 +332,7 @@ function validateRun(o: Obj): void {
 export function validateRecord(value: unknown): ResultRecord {
   const o = obj("record", value);
   const type = oneOf(o, "", "type", ["session", "tune", "run"] as const);
-  if (o.schema !== SCHEMA_VERSION) fail(`schema must be ${SCHEMA_VERSION}, got ${describe(o.schema)}`);
+  if (o.schema !== SCHEMA_VERSION && o.schema !== 1) fail(`schema must be ${SCHEMA_VERSION} (or 1, the first method's), got ${describe(o.schema)}`);
   if (type === "session") validateSession(o);
   else if (type === "tune") validateTune(o);
   else validateRun(o);

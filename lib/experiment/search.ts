@@ -17,6 +17,8 @@ export interface Probe {
   error: number;
   /** Optimiser steps the probe took. */
   steps: number;
+  /** Whether it stopped on the fit or the stop rule rather than the step cap (optional). */
+  plateauReached?: boolean;
   /** Wall-clock seconds of the probe (optional). */
   seconds?: number;
 }

@@ -42,8 +42,13 @@ export interface PointSummary {
   metric: "nmse" | "error-rate";
   /** Test metric after the fixed step budget. */
   fixed: Stat | null;
-  /** Test and training metric at the plateau (or step cap), and the steps it took. */
+  /**
+   * The reported test metric: at the evaluation with the best validation metric (early stopping's
+   * choice; schema-1 runs without a validation split: at the plateau or step cap).
+   */
   plateau: Stat | null;
+  /** Test metric at the last evaluation (the plateau or the cap). */
+  final: Stat | null;
   trainPlateau: Stat | null;
   steps: Stat | null;
   /** Runs that stopped on a plateau rather than the step cap. */
@@ -56,11 +61,14 @@ export interface PointSummary {
   learningRates: number[];
 }
 
-/** The run records, each key once (the first): two sweeps sharing a file may both finish a run. */
-function runsOf(records: readonly ResultRecord[]): RunRecord[] {
+/**
+ * The run records, each key once (the first): two sweeps sharing a file may both finish a run.
+ * Learning-rate candidates are left out (the chosen one is stored again as the first seed's run).
+ */
+export function runsOf(records: readonly ResultRecord[]): RunRecord[] {
   const seen = new Set<string>();
   return records.filter((r): r is RunRecord => {
-    if (r.type !== "run" || seen.has(r.key)) return false;
+    if (r.type !== "run" || r.candidate || seen.has(r.key)) return false;
     seen.add(r.key);
     return true;
   });
@@ -69,7 +77,7 @@ function runsOf(records: readonly ResultRecord[]): RunRecord[] {
 /** One row per task, budget point and contender, over the seeds found in `records`. */
 export function summarise(records: readonly ResultRecord[], config: ExperimentConfig): PointSummary[] {
   const plan = new Map(planExperiment(config).map((p) => [p.key, p]));
-  const groups = new Map<string, {row: Omit<PointSummary, "fixed" | "plateau" | "trainPlateau" | "steps" | "plateaus" | "capacity" | "capacityPerParameter" | "msPerSample" | "learningRates" | "seeds">; runs: RunRecord[]}>();
+  const groups = new Map<string, {row: Omit<PointSummary, "fixed" | "plateau" | "final" | "trainPlateau" | "steps" | "plateaus" | "capacity" | "capacityPerParameter" | "msPerSample" | "learningRates" | "seeds">; runs: RunRecord[]}>();
   for (const r of runsOf(records)) {
     const item = plan.get(r.key);
     if (!item) continue;
@@ -96,7 +104,8 @@ export function summarise(records: readonly ResultRecord[], config: ExperimentCo
       ...row,
       seeds: runs.map((r) => r.seed),
       fixed: stat(runs.map((r) => r.fit?.atFixed?.test)),
-      plateau: stat(runs.map((r) => r.fit?.atPlateau.test)),
+      plateau: stat(runs.map((r) => (r.fit?.atBest ?? r.fit?.atPlateau)?.test)),
+      final: stat(runs.map((r) => r.fit?.atPlateau.test)),
       trainPlateau: stat(runs.map((r) => r.fit?.atPlateau.train)),
       steps: stat(runs.map((r) => r.fit?.optimizerSteps)),
       plateaus: runs.filter((r) => r.fit?.plateauReached).length,

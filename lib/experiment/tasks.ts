@@ -97,11 +97,12 @@ function slice(split: Split, from: number, to: number): Split {
 }
 
 /**
- * The dataset the learning-rate sweep uses: the training split cut into training (first 80 %)
- * and validation (last 20 %). The test split is never looked at when choosing.
+ * The split every fitting run uses: the training split cut into training (first 80 %) and
+ * validation (last 20 %), which the stop rule and the learning-rate choice watch. The test split
+ * is left as it is and never looked at by either.
  */
-export function validationDataset(data: Dataset): Dataset {
+export function splitValidation(data: Dataset): {data: Dataset; validation: Split} {
   const n = data.train.n;
   const cut = Math.max(1, Math.min(n - 1, Math.round(n * 0.8)));
-  return {...data, name: `${data.name} (validation)`, train: slice(data.train, 0, cut), test: slice(data.train, cut, n)};
+  return {data: {...data, train: slice(data.train, 0, cut)}, validation: slice(data.train, cut, n)};
 }

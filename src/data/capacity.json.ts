@@ -11,7 +11,7 @@ import {existsSync, readFileSync} from "node:fs";
 import {createModel} from "../lib/model.js";
 import {ready} from "../lib/wht.js";
 import {BUDGET_NAMES, matchContenders, parseContender} from "../lib/experiment/budget.js";
-import {FULL, REPEAT, SMALL, type ExperimentConfig} from "../lib/experiment/config.js";
+import {FULL, SMALL, type ExperimentConfig} from "../lib/experiment/config.js";
 import {memoryStore, planExperiment, runExperiment} from "../lib/experiment/run.js";
 import {parseResults, type ResultRecord, type SessionRecord} from "../lib/experiment/schema.js";
 import {curves, summarise, timings} from "../lib/experiment/summary.js";
@@ -20,7 +20,6 @@ import {timeTrainingSteps} from "../lib/experiment/timing.js";
 import {modelSpec} from "../lib/experiment/run.js";
 
 const RESULTS = "data/capacity/results.jsonl";
-const REPEAT_RESULTS = "data/capacity/placement-repeat.jsonl";
 
 function coverage(records: readonly ResultRecord[], config: ExperimentConfig) {
   const done = new Set(records.filter((r) => r.type === "run").map((r) => r.key));
@@ -101,18 +100,6 @@ function full() {
   };
 }
 
-/** The placement check (preset "repeat"): the WHT contenders again with the input repeated, not padded. */
-function repeat() {
-  if (!existsSync(REPEAT_RESULTS)) return {available: false, runs: 0, summary: [], config: describeConfig(REPEAT)};
-  const {records} = parseResults(readFileSync(REPEAT_RESULTS, "utf8"));
-  return {
-    available: true,
-    runs: records.filter((r) => r.type === "run").length,
-    config: describeConfig(REPEAT),
-    summary: summarise(records, REPEAT)
-  };
-}
-
 /**
  * One training step of every model at the 65,536 point (smooth-task sizes), timed now with the
  * models interleaved, so the ratios are fair on this machine.
@@ -138,7 +125,7 @@ function headlineTiming() {
 
 const fullResults = full();
 const smallResults = await small();
-const output = {generated: new Date().toISOString(), full: fullResults, repeat: repeat(), small: smallResults, headlineTiming: headlineTiming()};
+const output = {generated: new Date().toISOString(), full: fullResults, small: smallResults, headlineTiming: headlineTiming()};
 // Four significant digits are plenty for the figures and halve the file the page downloads.
 process.stdout.write(JSON.stringify(output, (_key, value) =>
   typeof value === "number" && !Number.isInteger(value) ? Number(value.toPrecision(4)) : value));
