@@ -1,14 +1,23 @@
 /**
  * Prints the committed capacity results as plain tables (mean ± sd over seeds, min–max), one per
  * task and reference width: what the Capacity page's written answer quotes.
- * Usage: npx tsx scripts/capacity-table.ts [results.jsonl] [--preset full|repeat] [--ref-width N]
+ * Usage: npx tsx scripts/capacity-table.ts [results.jsonl] [--preset full|small|tiny] [--ref-width N]
+ *        npx tsx scripts/capacity-table.ts --readme         (the README's short answer, printed)
+ *        npx tsx scripts/capacity-table.ts --write-readme   (... written into README.md)
  */
-import {readFileSync} from "node:fs";
+import {readFileSync, writeFileSync} from "node:fs";
+import {readmeAnswer, replaceReadmeAnswer} from "../src/components/capacity-readme.js";
 import {PRESETS} from "../lib/experiment/config.js";
 import {parseResults} from "../lib/experiment/schema.js";
 import {summarise} from "../lib/experiment/summary.js";
 
 const argv = process.argv.slice(2);
+if (argv.includes("--readme") || argv.includes("--write-readme")) {
+  const block = readmeAnswer(readFileSync("data/capacity/results.jsonl", "utf8"));
+  if (argv.includes("--write-readme")) writeFileSync("README.md", replaceReadmeAnswer(readFileSync("README.md", "utf8"), block));
+  else process.stdout.write(block + "\n");
+  process.exit(0);
+}
 const flag = (name: string) => {
   const i = argv.indexOf(name);
   if (i < 0) return null;
@@ -32,8 +41,9 @@ for (const r of rows) {
     last = head;
   }
   const s = r.task === "memorise" ? r.capacity : r.plateau;
+  const converged = r.task === "memorise" ? "" : ` converged ${r.plateaus}/${r.seeds.length}`;
   const fx = r.fixed;
   process.stdout.write(`${r.budget.padEnd(7)} ${r.contender.padEnd(14)} W=${String(r.width).padEnd(7)} ` +
     (s ? `${f(s.mean)} ± ${f(s.sd)} (${f(s.min)}–${f(s.max)}, n=${s.n})` : "—") +
-    (fx ? `   at ${PRESETS[preset].train.fixedSteps} steps ${f(fx.mean)}` : "") + "\n");
+    (fx ? `   at ${PRESETS[preset].train.fixedSteps} steps ${f(fx.mean)}` : "") + converged + "\n");
 }

@@ -133,7 +133,7 @@ describe("a loop of wide models stays within a bound when each is disposed", () 
       `in use ${(base.inUse / 2 ** 20).toFixed(1)} MiB before and ${(stats.inUse / 2 ** 20).toFixed(1)} MiB after; ` +
       `memory ${(base.size / 2 ** 20).toFixed(0)} MiB before and ${(stats.size / 2 ** 20).toFixed(0)} MiB after; ` +
       `without dispose it would need ${(total / 2 ** 20).toFixed(0)} MiB`);
-  });
+  }, 300_000); // 40 wide models: about 30 s on a quiet 2-core machine, several times that while it is busy
 });
 
 describe("use after dispose", () => {

@@ -10,7 +10,6 @@ import {errorRows} from "../src/components/capacity-error-chart.js";
 import {capacityRows} from "../src/components/capacity-memorise-chart.js";
 import {curveRows} from "../src/components/capacity-curves-chart.js";
 import {matchTableRows} from "../src/components/capacity-tables.js";
-import {largestCompletePoint, sentence, verdicts, type StandingLike} from "../src/components/capacity-answer.js";
 
 const config = {...TINY, seeds: [1, 2]};
 const store = memoryStore();
@@ -108,42 +107,6 @@ describe("the page's row shapers", () => {
   });
 });
 
-describe("verdicts", () => {
-  const row = (budget: string, contender: string, mean: number, min: number, max: number): StandingLike => ({
-    task: "smooth", budget, refWidth: 65536, contender, width: 1, fixed: null, capacity: null, plateau: {mean, min, max, n: 3}
-  });
-
-  it("ranks by mean and calls a result clear only when the ranges do not overlap", () => {
-    const v = verdicts([row("edges", "dense", 0.2, 0.15, 0.25), row("edges", "switchnet4-m4", 0.4, 0.3, 0.5), row("params", "dense", 0.3, 0.1, 0.5), row("params", "butterfly", 0.35, 0.3, 0.4)], "smooth", 65536, "plateau");
-    const edges = v.find((x) => x.budget === "edges")!;
-    expect(edges.standings.map((s) => s.contender)).toEqual(["dense", "switchnet4-m4"]);
-    expect(edges.clear).toBe(true);
-    expect(v.find((x) => x.budget === "params")!.clear).toBe(false);
-    expect(sentence(edges, "the smooth target")).toBe(
-      "Under equal connections, dense at W = 1 is best on the smooth target (0.20 against 0.40 for the runner-up, Switch Net 4 (m = 4) at W = 1; 2 contenders, 3 seeds or more each). Its range over seeds does not overlap any other's.");
-  });
-
-  it("largestCompletePoint skips reference widths where some contender has no result yet", () => {
-    const at = (refWidth: number, budget: string, contender: string): StandingLike => ({
-      task: "smooth", budget, refWidth, contender, width: 1, fixed: null, capacity: null, plateau: {mean: 1, min: 1, max: 1, n: 1}
-    });
-    const rows = [at(256, "edges", "dense"), at(256, "edges", "butterfly"), at(256, "params", "dense"), at(256, "params", "butterfly"),
-      at(1024, "edges", "dense"), at(1024, "edges", "butterfly"), at(1024, "params", "dense"), at(65536, "edges", "dense")];
-    expect(largestCompletePoint(rows, "smooth", "plateau", 2)).toBe(256);
-    expect(largestCompletePoint(rows, "smooth", "plateau", 1)).toBe(65536);
-    expect(largestCompletePoint(rows, "smooth", "plateau", 3)).toBeNull();
-    // Rows carry one seed each: asking for two seeds finds no complete point.
-    expect(largestCompletePoint(rows, "smooth", "plateau", 1, 2)).toBeNull();
-    expect(largestCompletePoint(rows, "smooth", "plateau", 1, 1)).toBe(65536);
-  });
-
-  it("ranks capacity with the largest first", () => {
-    const cap = (contender: string, mean: number): StandingLike => ({task: "memorise", budget: "macs", refWidth: 256, contender, width: 8, fixed: null, plateau: null, capacity: {mean, min: mean, max: mean, n: 2}});
-    const [v] = verdicts([cap("dense", 100), cap("filterbank", 300)], "memorise", 256, "capacity");
-    expect(v.standings[0].contender).toBe("filterbank");
-    expect(v.clear).toBe(true);
-  });
-});
 
 describe("timeTrainingSteps", () => {
   it("times every model for the rounds asked, after a warm-up step that trains it", async () => {

@@ -2,6 +2,7 @@
 import {describe, expect, it} from "vitest";
 import {readFileSync} from "node:fs";
 import {wht, createModel, train, datasets, withBiasInput} from "../lib/index.js";
+import {readmeAnswer, replaceReadmeAnswer} from "../src/components/capacity-readme.js";
 
 describe("README example", () => {
   const readme = readFileSync("README.md", "utf8");
@@ -19,5 +20,14 @@ describe("README example", () => {
     const acc = history.at(-1)!.testAccuracy!;
     expect(readme).toContain(`testAccuracy;         // ${acc.toFixed(2)}`);
     expect(acc).toBeGreaterThan(0.9);
+  });
+});
+
+describe("README capacity answer", () => {
+  it("is exactly what the committed results give (regenerate with scripts/capacity-table.ts --write-readme)", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const block = readmeAnswer(readFileSync("data/capacity/results.jsonl", "utf8"));
+    expect(block).toMatch(/^<!-- capacity-answer[\s\S]*\| task \| budget \|[\s\S]*<!-- \/capacity-answer -->$/);
+    expect(replaceReadmeAnswer(readme, block)).toBe(readme);
   });
 });

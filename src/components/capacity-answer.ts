@@ -1,7 +1,7 @@
 /**
- * The plain-words answer, computed from the summary rows: at one budget point, who has the lowest
- * error (or memorises most) under each budget, and whether the gap is larger than the spread
- * over seeds. Pure functions, so the page's sentences can be tested.
+ * The answer table, computed from the summary rows: at the seed's point, who has the lowest test
+ * error under each budget, by how much, whether the gap is larger than the spread over seeds, and
+ * how many runs converged. Pure functions, so the page's table can be tested.
  */
 import {BUDGET_SHORT, label} from "./capacity-colors.js";
 
@@ -25,59 +25,77 @@ export interface Standing {
   seeds: number;
 }
 
-export interface Verdict {
+/* ------------------------------------------------------------------ the answer table */
+
+/** A summary row as the answer table reads it (a PointSummary has these fields). */
+export interface AnswerLike extends StandingLike {
+  plateaus: number;
+  seeds: number[];
+  plateau: {mean: number; sd: number; min: number; max: number; n: number} | null;
+}
+
+export interface AnswerCell {
+  task: string;
   budget: string;
-  refWidth: number;
-  /** Best first (lowest error, or largest capacity for memorisation). */
-  standings: Standing[];
-  /** True when the best one's whole range over seeds beats every other's whole range. */
-  clear: boolean;
-}
-
-/** Standings under each budget at one reference width, for "fixed", "plateau" or "capacity". */
-export function verdicts(summary: readonly StandingLike[], task: string, refWidth: number, at: "fixed" | "plateau" | "capacity"): Verdict[] {
-  const higherIsBetter = at === "capacity";
-  const budgets = [...new Set(summary.filter((r) => r.task === task && r.refWidth === refWidth).map((r) => r.budget))];
-  return budgets.map((budget) => {
-    const standings = summary
-      .filter((r) => r.task === task && r.refWidth === refWidth && r.budget === budget && r[at] !== null)
-      .map((r) => ({contender: r.contender, width: r.width, mean: r[at]!.mean, min: r[at]!.min, max: r[at]!.max, seeds: r[at]!.n}))
-      .sort((a, b) => (higherIsBetter ? b.mean - a.mean : a.mean - b.mean));
-    const [best, ...rest] = standings;
-    const clear = best !== undefined && rest.length > 0 &&
-      rest.every((o) => (higherIsBetter ? best.min > o.max : best.max < o.min));
-    return {budget, refWidth, standings, clear};
-  }).filter((v) => v.standings.length > 0);
-}
-
-const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(2));
-
-/** One sentence per verdict, e.g. "Under equal connections, dense (W = 1448) has the lowest …". */
-export function sentence(v: Verdict, what: string): string {
-  const [best, second] = v.standings;
-  const name = (s: Standing) => `${label(s.contender)} at W = ${s.width.toLocaleString("en-US")}`;
-  const seeds = Math.min(...v.standings.map((s) => s.seeds));
-  let text = `Under ${BUDGET_SHORT[v.budget] ?? v.budget}, ${name(best)} is best on ${what} (${fmt(best.mean)}`;
-  if (second) text += ` against ${fmt(second.mean)} for the runner-up, ${name(second)}`;
-  text += `; ${v.standings.length} contender${v.standings.length === 1 ? "" : "s"}, ${seeds === 1 ? "1 seed" : `${seeds} seeds or more`} each).`;
-  if (v.standings.length > 1) {
-    text += v.clear ? " Its range over seeds does not overlap any other's." : " The ranges over seeds overlap, so the order is not settled.";
-  }
-  return text;
+  /** Every contender at this budget point with results, best first (lowest mean error). */
+  standings: (Standing & {sd: number; converged: number})[];
+  /** "clear": the best one's range over seeds is below every other's; "tie": ranges overlap; "pending": seeds missing. */
+  verdict: "clear" | "tie" | "pending";
+  /** Runner-up's mean error ÷ the best one's (≥ 1), or null with fewer than two. */
+  factor: number | null;
+  /** Runs that stopped on the convergence rule, of all runs in the cell. */
+  converged: number;
+  runs: number;
 }
 
 /**
- * The largest reference width at which every budget has results for at least `contenders`
- * contenders, each over at least `seeds` seeds (so a verdict compares the whole field on complete
- * data, not whoever finished first), or null.
+ * The page's first table: for each task and budget at `refWidth`, who has the lowest test error,
+ * by how much, whether the seeds agree, and how many runs converged. A cell is "pending" until
+ * every contender planned there (`planned`, by task and budget) has `seeds` seeds.
  */
-export function largestCompletePoint(
-  summary: readonly StandingLike[], task: string, at: "fixed" | "plateau" | "capacity", contenders: number, seeds = 1
-): number | null {
-  const refs = [...new Set(summary.filter((r) => r.task === task).map((r) => r.refWidth))].sort((a, b) => b - a);
-  for (const ref of refs) {
-    const v = verdicts(summary, task, ref, at);
-    if (v.length > 0 && v.every((x) => x.standings.filter((s) => s.seeds >= seeds).length >= contenders)) return ref;
+export function answerCells(
+  summary: readonly AnswerLike[], refWidth: number, tasks: readonly string[], budgets: readonly string[],
+  planned: Readonly<Record<string, number>>, seeds: number
+): AnswerCell[] {
+  const cells: AnswerCell[] = [];
+  for (const task of tasks) {
+    for (const budget of budgets) {
+      const rows = summary.filter((r) => r.task === task && r.refWidth === refWidth && r.budget === budget && r.plateau !== null);
+      const standings = rows
+        .map((r) => ({contender: r.contender, width: r.width, mean: r.plateau!.mean, sd: r.plateau!.sd, min: r.plateau!.min, max: r.plateau!.max,
+          seeds: r.plateau!.n, converged: r.plateaus}))
+        .sort((a, b) => a.mean - b.mean);
+      const complete = standings.length >= (planned[`${task}|${budget}`] ?? Infinity) && standings.every((s) => s.seeds >= seeds);
+      const [best, second] = standings;
+      const clear = best !== undefined && standings.length > 1 && standings.slice(1).every((o) => best.max < o.min);
+      cells.push({
+        task, budget, standings,
+        verdict: !complete ? "pending" : clear ? "clear" : "tie",
+        factor: best && second && best.mean > 0 ? second.mean / best.mean : null,
+        converged: standings.reduce((s, x) => s + x.converged, 0),
+        runs: standings.reduce((s, x) => s + x.seeds, 0)
+      });
+    }
   }
-  return null;
+  return cells;
+}
+
+const errorText = (s: {mean: number; sd: number}, percent: boolean) =>
+  percent ? `${(100 * s.mean).toFixed(1)} ± ${(100 * s.sd).toFixed(1)} %` : `${s.mean.toPrecision(2)} ± ${s.sd.toPrecision(1)}`;
+
+/** The cells as plain table rows: task, budget, best, its error, runner-up, its error, verdict, converged. */
+export function answerRows(cells: readonly AnswerCell[], taskNames: Readonly<Record<string, string>>): string[][] {
+  return cells.map((c) => {
+    const percent = c.task === "classify";
+    const [best, second] = c.standings;
+    const name = (s: Standing) => `${label(s.contender)} (${s.width.toLocaleString("en-US")})`;
+    const verdict = c.verdict === "pending" ? `pending (${c.runs} runs so far)`
+      : c.verdict === "clear" ? `${name(best).split(" (")[0]} ahead, ×${c.factor!.toFixed(2)}` : "tie within the seeds' spread";
+    return [
+      taskNames[c.task] ?? c.task, BUDGET_SHORT[c.budget] ?? c.budget,
+      best ? name(best) : "–", best ? errorText(best, percent) : "–",
+      second ? name(second) : "–", second ? errorText(second, percent) : "–",
+      verdict, c.runs > 0 ? `${c.converged} of ${c.runs}` : "–"
+    ];
+  });
 }

@@ -78,3 +78,47 @@ export function coverageTable(rows: readonly CoverageLike[]): HTMLTableElement {
     })
   ]));
 }
+
+/** The tasks' names as the page writes them. */
+export const TASK_NAMES: Record<string, string> = {
+  smooth: "smooth 16-input target",
+  classify: "spiral (classification)",
+  image: "picture (x, y) → colour",
+  memorise: "memorisation of random pairs"
+};
+
+/** The y label of a task's error figures. */
+export function yLabel(task: string): string {
+  return task === "classify" ? "test error rate" : "test nmse";
+}
+
+/** The answer table (rows from `answerRows` in capacity-answer.ts). */
+export function answerTable(rows: readonly string[][]): HTMLTableElement {
+  const t = table(["task", "budget", "best", "test error", "runner-up", "test error", "verdict", "converged"], rows as string[][]);
+  t.id = "answer-table";
+  t.className = "sn-answer";
+  return t;
+}
+
+export interface TuneLike {
+  task: string;
+  contender: string;
+  width: number;
+  chosen: number;
+  edge: "low" | "high" | null;
+  candidates: {learningRate: number; score: number}[];
+}
+
+/** Rows of the rate-choice table: task, contender, width, chosen rate, rates tried with scores, edge. */
+export function tuneTableRows(tunes: readonly TuneLike[]): string[][] {
+  const score = (v: number) => (v >= 1e300 ? "diverged" : v.toPrecision(3));
+  return tunes.map((t) => [
+    TASK_NAMES[t.task] ?? t.task, label(t.contender), t.width.toLocaleString("en-US"), String(t.chosen),
+    t.candidates.map((c) => `${c.learningRate}: ${score(c.score)}`).join(", "),
+    t.edge === null ? "no" : `yes (${t.edge} end of the grid)`
+  ]);
+}
+
+export function tuneTable(tunes: readonly TuneLike[]): HTMLTableElement {
+  return table(["task", "contender", "width", "chosen rate", "rates tried: best validation error", "at the grid's edge"], tuneTableRows(tunes));
+}

@@ -1,56 +1,110 @@
 /**
- * Data loader for the Capacity page. Two parts:
- * - `small`: the same sweep as `npm run experiment`, at the "small" preset (reference widths
- *   32–512, two seeds, short training), computed now by the current library (about a minute on
- *   two cores; progress on stderr);
- * - `full`: the committed full-scale results, read from data/capacity/results.jsonl (Framework
- *   runs loaders with the project root as the working directory), summarised the same way.
- * Prints JSON and nothing else on stdout.
+ * Data loader for the Capacity page. Prints JSON and nothing else on stdout; progress on stderr.
+ * - `full`: the committed full-scale results (data/capacity/results.jsonl; Framework runs loaders
+ *   with the project root as the working directory): summary rows, the seed's point run by run,
+ *   the rate choices, convergence and coverage counts, provenance.
+ * - `diversity`: distinct first-layer features and switch rank against the width, one projection
+ *   round against two (lib/diversity.ts), for a 3-value and a 17-value input.
+ * - `small`: the same sweep at the "small" preset (reference widths 32–512, two seeds), computed
+ *   now by the current library (about a minute on two cores).
+ * - `headlineTiming`: one training step of every model at the 65,536 point, timed now.
  */
 import {existsSync, readFileSync} from "node:fs";
 import {createModel} from "../lib/model.js";
 import {ready} from "../lib/wht.js";
 import {BUDGET_NAMES, matchContenders, parseContender} from "../lib/experiment/budget.js";
 import {FULL, SMALL, type ExperimentConfig} from "../lib/experiment/config.js";
-import {memoryStore, planExperiment, runExperiment} from "../lib/experiment/run.js";
-import {parseResults, type ResultRecord, type SessionRecord} from "../lib/experiment/schema.js";
-import {curves, summarise, timings} from "../lib/experiment/summary.js";
+import {memoryStore, modelSpec, planExperiment, planGroups, runExperiment} from "../lib/experiment/run.js";
+import {parseResults, type ResultRecord, type RunRecord, type SessionRecord, type TuneRecord} from "../lib/experiment/schema.js";
+import {curves, runsOf, summarise, timings} from "../lib/experiment/summary.js";
 import {taskShape} from "../lib/experiment/tasks.js";
 import {timeTrainingSteps} from "../lib/experiment/timing.js";
-import {modelSpec} from "../lib/experiment/run.js";
+import {diversityRows} from "../components/projection-diversity-chart.js";
 
 const RESULTS = "data/capacity/results.jsonl";
+const SEED_POINT = 65536;
 
+/** Planned and finished seed runs per task and reference width. */
 function coverage(records: readonly ResultRecord[], config: ExperimentConfig) {
-  const done = new Set(records.filter((r) => r.type === "run").map((r) => r.key));
+  const done = new Set(runsOf(records).map((r) => r.key));
   const rows = new Map<string, {task: string; refWidth: number; planned: number; done: number}>();
   for (const item of planExperiment(config)) {
-    for (const m of item.memberships) {
-      const id = `${item.task}|${m.refWidth}`;
-      const row = rows.get(id) ?? {task: item.task, refWidth: m.refWidth, planned: 0, done: 0};
+    for (const refWidth of new Set(item.memberships.map((m) => m.refWidth))) {
+      const id = `${item.task}|${refWidth}`;
+      const row = rows.get(id) ?? {task: item.task, refWidth, planned: 0, done: 0};
       row.planned++;
       if (done.has(item.key)) row.done++;
       rows.set(id, row);
     }
   }
-  return [...rows.values()].sort((a, b) => a.task.localeCompare(b.task) || a.refWidth - b.refWidth);
+  return [...rows.values()].sort((a, b) => config.tasks.indexOf(a.task as never) - config.tasks.indexOf(b.task as never) || a.refWidth - b.refWidth);
+}
+
+/** Contenders planned at each task and budget of one reference width ("task|budget" → count). */
+function plannedAt(config: ExperimentConfig, refWidth: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const g of planGroups(config)) {
+    for (const m of g.memberships) if (m.refWidth === refWidth) out[`${g.task}|${m.budget}`] = (out[`${g.task}|${m.budget}`] ?? 0) + 1;
+  }
+  return out;
 }
 
 function describeConfig(config: ExperimentConfig) {
-  return {
-    ...config,
-    taskDescriptions: Object.fromEntries(config.tasks.map((t) => [t, taskShape(t, config).description]))
-  };
+  return {...config, taskDescriptions: Object.fromEntries(config.tasks.map((t) => [t, taskShape(t, config).description]))};
 }
 
 /** The matched widths at every reference width of a config (for the budget table). */
 function matches(config: ExperimentConfig) {
   const contenders = config.contenders.map(parseContender);
   return config.refWidths.flatMap((refWidth) => config.budgets.flatMap((budget) =>
-    matchContenders(refWidth, budget, contenders).map((m) => ({
+    matchContenders(refWidth, budget, contenders.filter((c) => refWidth <= (config.contenderMaxRefWidth[c.id] ?? Infinity))).map((m) => ({
       refWidth, budget, budgetName: BUDGET_NAMES[budget], target: m.target, contender: m.contender.id,
       width: m.width, ratio: m.ratio, params: m.layer.params, edges: m.layer.edges, macs: m.layer.macs
     }))));
+}
+
+function tuneRows(records: readonly ResultRecord[]) {
+  return records.filter((r): r is TuneRecord => r.type === "tune").map((t) => ({
+    task: t.task, contender: t.contender, width: t.width, chosen: t.chosen, edge: t.edge ?? null,
+    candidates: t.candidates.map((c) => ({learningRate: c.learningRate, score: c.score}))
+  }));
+}
+
+function full() {
+  const config = describeConfig(FULL);
+  const planned = plannedAt(FULL, SEED_POINT);
+  if (!existsSync(RESULTS)) {
+    return {available: false, sessions: [], runs: 0, candidates: 0, summary: [], seedPoint: [], tunes: [], curves: [], timings: [],
+      coverage: coverage([], FULL), matches: matches(FULL), planned, config};
+  }
+  const {records, truncated} = parseResults(readFileSync(RESULTS, "utf8"));
+  const sessions = records.filter((r): r is SessionRecord => r.type === "session")
+    .map(({command, date, machine, libVersion, gitCommit, config: c}) => ({
+      command, date, machine, libVersion, gitCommit, libUncommitted: (c as {libUncommitted?: string[]}).libUncommitted ?? []
+    }));
+  const seedGroups = new Set(planGroups(FULL).filter((g) => g.memberships.some((m) => m.refWidth === SEED_POINT)).map((g) => g.key));
+  const finals = runsOf(records);
+  const seedRuns = finals.filter((r): r is RunRecord & {fit: NonNullable<RunRecord["fit"]>} => seedGroups.has(r.learningRateFrom) && r.fit !== null);
+  return {
+    available: true,
+    truncated,
+    sessions,
+    runs: finals.length,
+    candidates: records.filter((r) => r.type === "run" && r.candidate).length,
+    config,
+    planned,
+    summary: summarise(records, FULL),
+    seedPoint: seedRuns.map((r) => ({
+      task: r.task, contender: r.contender, width: r.width, seed: r.seed, error: (r.fit.atBest ?? r.fit.atPlateau).test,
+      converged: r.fit.plateauReached, steps: r.fit.optimizerSteps, learningRate: r.learningRate
+    })),
+    tunes: tuneRows(records),
+    // Curves of the seed's point only, one seed, to keep the page's download small.
+    curves: curves(records.filter((r) => r.type === "run" && seedGroups.has(r.learningRateFrom) && r.seed === FULL.seeds[0])),
+    timings: timings(records),
+    coverage: coverage(records, FULL),
+    matches: matches(FULL)
+  };
 }
 
 async function small() {
@@ -63,7 +117,7 @@ async function small() {
     createModel,
     onProgress: (p) => {
       const now = Date.now();
-      if (now - last > 2000 || p.label === "done") {
+      if (now - last > 5000 || p.label === "done") {
         last = now;
         process.stderr.write(`capacity (small sweep): ${p.done}/${p.total} runs, ${Math.round(p.elapsedSeconds)} s, ${p.label}\n`);
       }
@@ -72,32 +126,17 @@ async function small() {
   return {
     config: describeConfig(SMALL),
     seconds: (Date.now() - started) / 1000,
+    runs: runsOf(store.all).length,
     summary: summarise(store.all, SMALL),
-    curves: curves(store.all),
-    timings: timings(store.all),
+    tunes: tuneRows(store.all),
     matches: matches(SMALL)
   };
 }
 
-function full() {
-  if (!existsSync(RESULTS)) return {available: false, sessions: [], summary: [], curves: [], timings: [], coverage: coverage([], FULL), matches: matches(FULL)};
-  const {records, truncated} = parseResults(readFileSync(RESULTS, "utf8"));
-  const sessions = records.filter((r): r is SessionRecord => r.type === "session")
-    .map(({command, date, machine, libVersion, gitCommit, config}) => ({
-      command, date, machine, libVersion, gitCommit, libUncommitted: (config as {libUncommitted?: string[]}).libUncommitted ?? []
-    }));
-  return {
-    available: true,
-    truncated,
-    sessions,
-    runs: records.filter((r) => r.type === "run").length,
-    config: describeConfig(FULL),
-    summary: summarise(records, FULL),
-    curves: curves(records),
-    timings: timings(records),
-    coverage: coverage(records, FULL),
-    matches: matches(FULL)
-  };
+function diversity() {
+  process.stderr.write("capacity: counting projection features\n");
+  const widths = [64, 256, 1024, 4096, 16384, 65536];
+  return {picture: diversityRows(widths, 3), smooth: diversityRows(widths, 17)};
 }
 
 /**
@@ -106,18 +145,12 @@ function full() {
  */
 function headlineTiming() {
   const shape = taskShape("smooth", FULL);
-  const seen = new Set<string>();
-  const models = matches(FULL).filter((m) => m.refWidth === 65536).filter((m) => {
-    const id = `${m.contender}|${m.width}`;
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  }).map((m) => ({
-    label: `${m.contender} W=${m.width}`,
-    spec: modelSpec(parseContender(m.contender), m.width, FULL.depth, shape.inputSize, shape.outputSize, 1, FULL.placement)
+  const models = planGroups(FULL).filter((g) => g.task === "smooth" && g.memberships.some((m) => m.refWidth === SEED_POINT)).map((g) => ({
+    label: `${g.contender.id} W=${g.width}`,
+    spec: modelSpec(g.contender, g.width, FULL.depth, shape.inputSize, shape.outputSize, 1, FULL.placement)
   }));
   process.stderr.write(`capacity: timing ${models.length} models at the 65,536 point\n`);
-  return timeTrainingSteps(models, createModel, {batchSize: FULL.train.batchSize, rounds: 5}).map((r) => ({
+  return timeTrainingSteps(models, createModel, {batchSize: FULL.train.batchSize, rounds: 3}).map((r) => ({
     label: r.label, kind: r.spec.kind, width: r.spec.width, parameterCount: r.parameterCount, batchSize: r.batchSize,
     msPerSample: r.msPerSample, rounds: r.rounds
   }));
@@ -125,7 +158,7 @@ function headlineTiming() {
 
 const fullResults = full();
 const smallResults = await small();
-const output = {generated: new Date().toISOString(), full: fullResults, small: smallResults, headlineTiming: headlineTiming()};
+const output = {generated: new Date().toISOString(), seedPoint: SEED_POINT, full: fullResults, diversity: diversity(), small: smallResults, headlineTiming: headlineTiming()};
 // Four significant digits are plenty for the figures and halve the file the page downloads.
 process.stdout.write(JSON.stringify(output, (_key, value) =>
   typeof value === "number" && !Number.isInteger(value) ? Number(value.toPrecision(4)) : value));

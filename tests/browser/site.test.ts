@@ -364,23 +364,27 @@ function countCircles(svgMarkup: string): number {
 }
 
 describe("Capacity", () => {
-  it("redraws the error figure per task, shows the placement check and states the answer for W = 65,536", async () => {
+  it("leads with the answer table in the first screen, and redraws the projection figure per input", async () => {
     const view = await site.open("/capacity");
     try {
-      const errors = view.page.locator("#error-figure");
-      const smooth = await figureSignature(errors);
-      expect(countCircles(smooth)).toBeGreaterThan(20); // mean dots of 5 contenders over the reference widths
-      await view.page.locator("#full-task").getByLabel(/^classification/).check();
+      const table = view.page.locator("#answer-table");
+      // Three tasks × three budgets, each a row, whatever has finished so far.
+      expect(await table.locator("tbody tr").count()).toBe(9);
+      const box = await table.boundingBox();
+      const viewport = view.page.viewportSize()!;
+      expect(box).not.toBeNull();
+      expect(box!.y).toBeLessThan(viewport.height); // its top is in the first screen on a desktop
+      expect(box!.x + box!.width).toBeLessThanOrEqual(viewport.width);
+      expect(await table.textContent()).toMatch(/equal connections/);
+      const figure = view.page.locator("#diversity-figure");
+      const picture = await figureSignature(figure);
+      expect(countCircles(picture)).toBeGreaterThanOrEqual(2 * 3 * 6); // two panels × three settings × six widths
+      await view.page.getByLabel(/^17 values/).check();
       await settle(view.page);
-      expect(await figureSignature(errors)).not.toBe(smooth);
-      // The placement check: the picture by default, with repeated (dashed) and padded (solid) lines.
-      const placement = view.page.locator("#placement-figure");
-      const image = await figureSignature(placement);
-      expect(image).toContain("stroke-dasharray");
-      await view.page.locator("#placement-task").getByLabel(/^smooth/).check();
-      await settle(view.page);
-      expect(await figureSignature(placement)).not.toBe(image);
-      expect(await view.page.locator("#capacity-answer").textContent()).toMatch(/65,536/);
+      expect(await figureSignature(figure)).not.toBe(picture);
+      // Folded details open, and the sweep's task switch keeps working inside them.
+      const text = await view.page.locator("main").textContent();
+      expect(text).not.toMatch(/\*[a-z]/); // no literal Markdown asterisks
       view.expectClean();
     } finally {
       await view.close();
