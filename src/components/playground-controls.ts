@@ -141,7 +141,7 @@ export function trainingControls(state: PlaygroundState, handlers: ControlHandle
   return box;
 }
 
-/** One model's settings: kind, width, depth, group size, projection, and a remove button. */
+/** One model's settings: kind, width, depth, group size, projection and its rounds, and a remove button. */
 export function modelControls(state: PlaygroundState, index: number, handlers: ControlHandlers): HTMLElement {
   const m = state.models[index];
   const row = document.createElement("div");
@@ -174,6 +174,8 @@ export function modelControls(state: PlaygroundState, index: number, handlers: C
   }
   if (usesWht(m.kind)) {
     row.append(field("Flips", select(`${prefix}-projection`, PROJECTION_KINDS.map((p) => ({value: p, label: p})), m.projection, (v) => change((mm) => { mm.projection = v as ModelSettings["projection"]; })), "sign-flip pattern of the input projection"));
+    row.append(field("Rounds", select(`${prefix}-rounds`, [1, 2, 3].map((r) => ({value: String(r), label: String(r)})), String(m.projectionRounds ?? 1), (v) => change((mm) => { mm.projectionRounds = Number(v); })),
+      "input projection rounds: one gives a 2-D point only 4 distinct features; two give almost one per unit"));
   }
   if (state.models.length > 1) {
     const remove = document.createElement("button");

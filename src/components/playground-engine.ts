@@ -136,7 +136,10 @@ export function specFor(settings: ModelSettings, dataset: Dataset, seed: number)
     seed
   };
   if (settings.kind === "switchnet4") spec.groupSize = settings.groupSize;
-  if (settings.kind !== "dense") spec.projection = settings.projection;
+  if (settings.kind !== "dense") {
+    spec.projection = settings.projection;
+    spec.projectionRounds = settings.projectionRounds ?? 1;
+  }
   return spec;
 }
 

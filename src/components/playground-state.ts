@@ -7,6 +7,7 @@
  */
 import {MODEL_KINDS, PROJECTION_KINDS, GROUP_SIZES, type ModelKind, type ProjectionKind} from "../lib/types.js";
 import {checkInteger, checkNumber, checkOneOf, fail, isPowerOfTwo, SwitchNetError} from "../lib/check.js";
+import {MAX_PROJECTION_ROUNDS} from "../lib/model.js";
 
 export const OPTIMIZERS = ["adam", "sgd"] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -58,6 +59,11 @@ export interface ModelSettings {
   depth: number;
   groupSize: number;
   projection: ProjectionKind;
+  /**
+   * Input projection rounds (1 to 3, default 1; WHT kinds only). One round gives a 2-D point only
+   * four distinct features.
+   */
+  projectionRounds?: number;
 }
 
 export interface PlaygroundState {
@@ -178,6 +184,7 @@ export function checkModel(settings: ModelSettings, name = "model"): ModelSettin
   checkInteger(`${name} depth`, settings.depth, LIMITS.depth[0], LIMITS.depth[1]);
   checkGroupSize(`${name} group size`, settings.groupSize, settings.width);
   checkOneOf(`${name} projection`, settings.projection, PROJECTION_KINDS);
+  checkInteger(`${name} projection rounds`, settings.projectionRounds ?? 1, 1, MAX_PROJECTION_ROUNDS);
   return settings;
 }
 
@@ -209,9 +216,14 @@ const KIND_CODES: Record<string, ModelKind> = {
   dense: "dense"
 };
 
-/** `kind:width:depth:group:projection`, e.g. `switchnet4:32:3:4:subrandom`. */
+/**
+ * `kind:width:depth:group:projection[:rounds]`, e.g. `switchnet4:32:3:4:subrandom` or
+ * `switchnet4:32:3:4:random:2` (the rounds only when not 1, so older links stay as they were).
+ */
 export function encodeModel(m: ModelSettings): string {
-  return [m.kind, m.width, m.depth, m.groupSize, m.projection].join(":");
+  const fields: (string | number)[] = [m.kind, m.width, m.depth, m.groupSize, m.projection];
+  if ((m.projectionRounds ?? 1) !== 1) fields.push(m.projectionRounds!);
+  return fields.join(":");
 }
 
 /**
@@ -220,7 +232,7 @@ export function encodeModel(m: ModelSettings): string {
  */
 export function decodeModel(token: string, index: number, messages: string[]): ModelSettings | null {
   const name = `model ${index + 1}`;
-  const [kindRaw, widthRaw, depthRaw, groupRaw, projectionRaw] = token.split(":");
+  const [kindRaw, widthRaw, depthRaw, groupRaw, projectionRaw, roundsRaw] = token.split(":");
   const kind = KIND_CODES[kindRaw?.trim().toLowerCase() ?? ""];
   if (!kind) {
     messages.push(`${name} kind must be one of ${MODEL_KINDS.map((k) => JSON.stringify(k)).join(", ")}, got ${JSON.stringify(kindRaw ?? "")}; model ignored`);
@@ -241,6 +253,14 @@ export function decodeModel(token: string, index: number, messages: string[]): M
   if (m.groupSize > m.width) m.groupSize = Math.min(m.groupSize, largestGroupSize(m.width));
   attempt(groupRaw, "groupSize", (raw) => checkGroupSize(`${name} group size`, parseInteger(`${name} group size`, raw, 1, 16), m.width));
   attempt(projectionRaw, "projection", (raw) => checkOneOf(`${name} projection`, raw, PROJECTION_KINDS));
+  if (roundsRaw !== undefined && roundsRaw !== "") {
+    try {
+      m.projectionRounds = parseInteger(`${name} projection rounds`, roundsRaw, 1, MAX_PROJECTION_ROUNDS);
+    } catch (error) {
+      if (!(error instanceof SwitchNetError)) throw error;
+      messages.push(`${error.message}; using 1`);
+    }
+  }
   return m;
 }
 

@@ -78,5 +78,13 @@ Plot.plot({
     width: w, stored: sn4.stored, active: sn4.active, edges: sn4.edges,
     "dense weights": counts("dense", w).stored, "dense of equal edges": equalDenseWidth(w)
   };
-})`
+})`,
+
+  `// Why two projection rounds: one round gives an input of 2 values and a constant only 4
+// distinct features at any width, so every group of the first layer sees the same few values.
+// Two rounds give almost one feature per unit (createModel({..., projectionRounds: 2})).
+[1024, 16384].flatMap((w) => [1, 2].map((projectionRounds) => ({
+  width: w, projectionRounds,
+  ...projectionDiversity({width: w, inputSize: 3, projectionRounds, projection: "random"})
+})))`
 ];

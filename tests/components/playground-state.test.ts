@@ -2,6 +2,7 @@ import {describe, expect, it} from "vitest";
 import {
   checkState,
   cloneState,
+  checkModel,
   decodeModel,
   decodeState,
   defaultNoise,
@@ -99,6 +100,17 @@ describe("URL state codec", () => {
     expect(decodeModel("dense:100", 0, messages)).toEqual({kind: "dense", width: 100, depth: 2, groupSize: 4, projection: "subrandom"});
     expect(decodeModel("butterfly", 0, messages)?.width).toBe(32);
     expect(messages).toEqual([]);
+  });
+
+  it("carries projection rounds as an optional sixth field, leaving one-round links as they were", () => {
+    const messages: string[] = [];
+    const two = decodeModel("switchnet4:1024:2:4:random:2", 0, messages)!;
+    expect(two.projectionRounds).toBe(2);
+    expect(encodeModel(two)).toBe("switchnet4:1024:2:4:random:2");
+    expect(encodeModel({...two, projectionRounds: 1})).toBe("switchnet4:1024:2:4:random");
+    expect(decodeModel("filterbank:64:2:4:random:7", 1, messages)!.projectionRounds ?? 1).toBe(1);
+    expect(messages).toEqual(["model 2 projection rounds must be between 1 and 3, got 7; using 1"]);
+    expect(() => checkModel({...two, projectionRounds: 0})).toThrow(/model projection rounds must be between 1 and 3, got 0/);
   });
 
   it("a group size larger than the width is rejected, and a small width lowers the default group", () => {

@@ -56,6 +56,16 @@ describe("weights JSON", () => {
     expect(() => decodeWeights(seeded, spec, 256)).toThrow("seed 8 (this model: 7)");
   });
 
+  it("tells projection rounds apart, and reads files written before the field as one round", () => {
+    const two = encodeWeights({...spec, projectionRounds: 2}, randomParams(256, 1));
+    expect(() => decodeWeights(two, spec, 256)).toThrow("projectionRounds 2 (this model: 1)");
+    expect(decodeWeights(two, {...spec, projectionRounds: 2}, 256)).toHaveLength(256);
+    const old = JSON.parse(encodeWeights(spec, randomParams(256, 1)));
+    delete old.spec.projectionRounds;
+    expect(decodeWeights(JSON.stringify(old), spec, 256)).toHaveLength(256);
+    expect(() => decodeWeights(JSON.stringify(old), {...spec, projectionRounds: 3}, 256)).toThrow("projectionRounds null (this model: 3)");
+  });
+
   it("rejects files that are not weights files", () => {
     const cases: [string, string][] = [
       ["{not json", "the weights file is not valid JSON"],
