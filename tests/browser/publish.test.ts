@@ -165,6 +165,10 @@ describe("a host that sends no headers (GitHub Pages), serving the site under /s
         expect(line.text).toContain(`${cores} threads share memory in this page`);
         expect(line.text).toContain("by the site's service worker");
       }
+      // The sub-path without its slash (outside the worker's scope) redirects to the isolated site.
+      await page.goto(server.url, {waitUntil: "load"});
+      expect(new URL(page.url()).pathname).toBe(PREFIX);
+      expect((await waitForIsolationState(page)).state).toBe("isolated");
       view.expectClean();
     } finally {
       await view.context.close();
