@@ -190,6 +190,8 @@ describe("a host that sends no headers (GitHub Pages), serving the site under /s
         expect(response?.status(), entry.path).toBe(200);
         await waitForIsolationState(page);
         expect(await page.locator("#observablehq-main h1").first().textContent(), entry.path).toBeTruthy();
+        // No cell failed (Framework shows a failed cell's error in its place).
+        expect(await page.locator(".observablehq--error").allTextContents(), entry.path).toEqual([]);
         for (const href of await page.locator("a[href]").evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href))) {
           const url = new URL(href);
           if (url.origin === new URL(server.url).origin) links.add(url.origin + url.pathname);
