@@ -14,8 +14,13 @@ import {serveStatic} from "./static-server.js";
 declare module "vitest" {
   export interface ProvidedContext {
     siteUrl: string;
+    /** The built site's folder (dist/ or SITE_OUTPUT), for tests that serve it their own way. */
+    siteDir: string;
   }
 }
+
+/** The command that builds the site: the same in CI (npm test runs this setup) and in the deploy workflow. */
+export const BUILD_COMMAND = ["npm", "run", "build"] as const;
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const dist = resolve(root, process.env.SITE_OUTPUT || "dist");
@@ -29,8 +34,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (process.env.SKIP_BUILD === "1") {
     process.stderr.write(`browser tests: SKIP_BUILD=1, using the existing ${dist}\n`);
   } else {
-    process.stderr.write("browser tests: building the site with npm run build …\n");
-    const result = spawnSync("npm", ["run", "build"], {
+    process.stderr.write(`browser tests: building the site with ${BUILD_COMMAND.join(" ")} …\n`);
+    const result = spawnSync(BUILD_COMMAND[0], BUILD_COMMAND.slice(1), {
       cwd: root,
       env: {...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true"},
       stdio: ["ignore", "pipe", "pipe"],
@@ -39,7 +44,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     });
     if (result.status !== 0) {
       const tail = `${result.stdout ?? ""}\n${result.stderr ?? ""}`.split("\n").slice(-40).join("\n");
-      throw new Error(`npm run build failed (exit ${result.status}); the last lines:\n${tail}`);
+      throw new Error(`${BUILD_COMMAND.join(" ")} failed (exit ${result.status}); the last lines:\n${tail}`);
     }
   }
   if (!existsSync(`${dist}/index.html`)) {
@@ -47,5 +52,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const server = await serveStatic(dist);
   project.provide("siteUrl", server.url);
+  project.provide("siteDir", dist);
   return () => server.close();
 }

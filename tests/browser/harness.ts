@@ -73,7 +73,11 @@ export async function openPage(browser: Browser, path: string, options: OpenOpti
   const local = new URL(base);
   const context = await browser.newContext({
     viewport: options.viewport ?? DESKTOP,
-    colorScheme: options.colorScheme ?? "light"
+    colorScheme: options.colorScheme ?? "light",
+    // The test server sends no isolation headers, so the site's isolation service worker would
+    // reload every fresh page once; pages here run as with the worker blocked (one thread).
+    // tests/browser/publish.test.ts tests the worker, the headers and threads.
+    serviceWorkers: "block"
   });
   const errors: string[] = [];
   const externalRequests: string[] = [];
