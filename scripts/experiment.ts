@@ -207,7 +207,7 @@ function uncommittedLib(): string[] {
   }
 }
 
-function describePlan(groups: PlanGroup[], config: ExperimentConfig): string {
+function describePlan(groups: PlanGroup[], config: ExperimentConfig, records: readonly ResultRecord[]): string {
   const lines = groups.map((g) => {
     const points = g.memberships.map((m) => `${m.budget}@${m.refWidth}(×${m.ratio.toFixed(2)})`).join(" ");
     return `${g.task.padEnd(8)} ${g.contender.id.padEnd(16)} W=${String(g.width).padEnd(7)} cost/run ${(g.cost / 1e12).toFixed(2)}  ${points}`;
@@ -215,8 +215,29 @@ function describePlan(groups: PlanGroup[], config: ExperimentConfig): string {
   const runs = (g: PlanGroup) => startRates(g.contender, config).length + config.seeds.length - (g.task === "memorise" ? 0 : 1);
   const total = groups.reduce((s, g) => s + runs(g) * g.cost, 0);
   const count = groups.reduce((s, g) => s + runs(g), 0);
-  return `${lines.join("\n")}\n${groups.length} groups, at least ${count} runs (start rates + seeds; more when a rate choice widens), ` +
-    `relative cost ${(total / 1e12).toFixed(0)} (units of 10^12 multiply-adds, assuming runs stop halfway to the step cap: an estimate)\n`;
+  let text = `${lines.join("\n")}\n${groups.length} groups, at least ${count} runs (start rates + seeds; more when a rate choice widens), ` +
+    `relative cost ${(total / 1e12).toFixed(0)} (units of 10^12 multiply-adds, assuming runs stop halfway to the step cap)\n`;
+  // Calibrate with the runs already in the file: seconds per cost unit, per task (memorisation differs).
+  const byKey = new Map(planGroups(config).map((g) => [g.key, g]));
+  for (const task of config.tasks) {
+    let seconds = 0;
+    let cost = 0;
+    let n = 0;
+    for (const r of records) {
+      if (r.type !== "run" || r.task !== task || (r.candidate !== true && r.seed === config.seeds[0] && r.task !== "memorise")) continue;
+      const g = byKey.get(r.learningRateFrom);
+      if (!g) continue;
+      seconds += r.seconds;
+      cost += g.cost;
+      n++;
+    }
+    const planned = groups.filter((g) => g.task === task).reduce((s, g) => s + runs(g) * g.cost, 0);
+    if (n > 0 && planned > 0) {
+      text += `${task}: about ${((planned * seconds) / cost / 3600).toFixed(1)} CPU hours for these groups (an estimate from ${n} finished runs in the file, ` +
+        `${(seconds / 3600).toFixed(1)} CPU hours, on the machines they ran on)\n`;
+    }
+  }
+  return text;
 }
 
 /** --workers N: N child processes of this script on the same file (each without --workers). */
@@ -250,7 +271,8 @@ async function main(): Promise<void> {
     return smallest >= args.minRefWidth && smallest <= args.maxRefWidth;
   };
   if (args.dryRun) {
-    process.stdout.write(describePlan(planGroups(config).filter(inRange), config));
+    const records = existsSync(args.out) ? parseResults(readFileSync(args.out, "utf8")).records : [];
+    process.stdout.write(describePlan(planGroups(config).filter(inRange), config, records));
     return;
   }
   if (args.workers > 1) {
