@@ -15,6 +15,7 @@
 import {butterflyLayer} from "./butterfly.js";
 import {counts} from "./counts.js";
 import {linearBackward, linearForward} from "./dense.js";
+import {gemmSimdAvailable, matmulAdd, matmulTransAAdd, matmulTransB} from "./kernels/gemm.js";
 import {createModel} from "./model.js";
 import {createPool} from "./parallel.js";
 import {createRng} from "./random.js";
@@ -382,5 +383,68 @@ export async function runLayerBenchmark(
     setBackend(previous === "wasm-simd" ? "auto" : previous);
   }
   opts.onProgress?.(jobs.length, jobs.length, "done");
+  return {rows};
+}
+
+/** The three products of a dense layer y = x·W: forward x·W, the weight gradient xᵀ·gy, the input gradient gy·Wᵀ. */
+export const GEMM_PRODUCTS = ["forward", "gradWeights", "gradInput"] as const;
+export type GemmProductName = (typeof GEMM_PRODUCTS)[number];
+
+export interface GemmBenchRow {
+  product: GemmProductName;
+  /** Rows of x (samples). */
+  batch: number;
+  /** Square weight matrix width × width. */
+  width: number;
+  /** The kernel that ran ("wasm-simd" or "js"). */
+  implementation: string;
+  /** 2·batch·width² floating-point operations per call, per second (median call), in units of 10^9. */
+  gflops: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  repeats: number;
+}
+
+/**
+ * GFLOP/s of the dense layer's three matrix products (lib/kernels/gemm.ts) on arrays in the
+ * kernel memory, at each batch: the figures a BLAS is compared with.
+ */
+export async function runGemmBenchmark(
+  opts: BenchOptions & {width?: number; batches?: number[]; products?: readonly GemmProductName[]} = {}
+): Promise<{rows: GemmBenchRow[]}> {
+  await ready();
+  const quick = opts.quick === true;
+  const D = opts.width ?? 1448;
+  const batches = opts.batches ?? [16, 64, 256];
+  const products = opts.products ?? GEMM_PRODUCTS;
+  const repeats = opts.repeats ?? (quick ? 3 : 5);
+  const minTimeMs = opts.minTimeMs ?? (quick ? 40 : 150);
+  const implementation = gemmSimdAvailable() ? "wasm-simd" : "js";
+  const rows: GemmBenchRow[] = [];
+  const total = batches.length * products.length;
+  let done = 0;
+  for (const batch of batches) {
+    const b = buffers([batch * D, D * D, batch * D, D * D, batch * D], true);
+    const [x0, w0, gy0] = b.arrays();
+    fillNormal(x0, 1); fillNormal(w0, 2, 1 / Math.sqrt(D)); fillNormal(gy0, 3);
+    for (const product of products) {
+      opts.onProgress?.(done, total, `${product} batch ${batch}`);
+      const run = () => {
+        const [x, w, gy, gw, out] = b.arrays();
+        let ok: boolean;
+        if (product === "forward") ok = matmulAdd(x, w, out, batch, D, D);
+        else if (product === "gradWeights") ok = matmulTransAAdd(x, gy, gw, batch, D, D);
+        else ok = matmulTransB(gy, w, out, batch, D, D, false);
+        if (!ok) throw new Error("the WebAssembly SIMD matrix kernels are not loaded");
+      };
+      // Accumulating products grow without bound: start each sample from zero.
+      const timing = timeSync(run, repeats, minTimeMs, () => { b.arrays()[3].fill(0); b.arrays()[4].fill(0); });
+      rows.push({product, batch, width: D, implementation, gflops: (2 * batch * D * D) / (timing.medianMs * 1e6), ...timing});
+      done++;
+    }
+    b.free();
+  }
+  opts.onProgress?.(done, total, "done");
   return {rows};
 }
