@@ -12,6 +12,7 @@ import {ready} from "../lib/wht.js";
 import type {BudgetKind} from "../lib/experiment/budget.js";
 import {PRESETS, checkConfig, type ExperimentConfig} from "../lib/experiment/config.js";
 import {planExperiment, runExperiment, type PlanItem, type Progress, type ResultStore} from "../lib/experiment/run.js";
+import {parseShard, shardFilter, type Shard} from "../lib/experiment/shard.js";
 import {SCHEMA_VERSION, parseResults, validateRecord, type ResultRecord, type SessionRecord, type TaskKind} from "../lib/experiment/schema.js";
 
 const HELP = `Capacity experiment: Switch Net 4 and its variants against dense layers at equal budgets.
@@ -34,6 +35,9 @@ Usage: npm run experiment -- [options]
   --isolate             run every plan item in a child process of its own (runs dispose of their
                         models either way; this also keeps a crash or leak to one run)
   --only KEY            run just the plan item with this key (what --isolate hands a child)
+  --shard K/N           run only the K-th of N cost-balanced shares of the plan (1 ≤ K ≤ N), e.g.
+                        one per machine or array task; merge the result files afterwards with
+                        npx tsx scripts/merge-results.ts (docs/SHARDING.md)
   --dry-run             print the plan (widths, budget points, relative cost) and exit
   --help                this text
 
@@ -47,6 +51,7 @@ interface Args {
   dryRun: boolean;
   isolate: boolean;
   only: string | null;
+  shard: Shard | null;
   minRefWidth: number;
   maxRefWidth: number;
   overrides: Partial<ExperimentConfig>;
@@ -65,7 +70,7 @@ function numbers(name: string, value: string): number[] {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = {preset: "full", out: "data/capacity/results.jsonl", dryRun: false, isolate: false, only: null, minRefWidth: 0, maxRefWidth: Infinity, overrides: {}};
+  const args: Args = {preset: "full", out: "data/capacity/results.jsonl", dryRun: false, isolate: false, only: null, shard: null, minRefWidth: 0, maxRefWidth: Infinity, overrides: {}};
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -80,6 +85,7 @@ function parseArgs(argv: string[]): Args {
       case "--dry-run": args.dryRun = true; break;
       case "--isolate": args.isolate = true; break;
       case "--only": args.only = value(); break;
+      case "--shard": args.shard = parseShard(value()); break;
       case "--ref-widths": args.overrides.refWidths = numbers(flag, value()); break;
       case "--min-ref-width": args.minRefWidth = Number(value()); break;
       case "--max-ref-width": args.maxRefWidth = Number(value()); break;
@@ -203,8 +209,11 @@ async function main(): Promise<void> {
     const smallest = Math.min(...p.memberships.map((m) => m.refWidth));
     return smallest >= args.minRefWidth && smallest <= args.maxRefWidth;
   };
+  // --shard: this process's share of the plan in range (the same split in every shard).
+  const inShard = args.shard && args.only === null ? shardFilter(planExperiment(config).filter(inRange), args.shard) : null;
+  const selected = (p: PlanItem) => inRange(p) && (inShard === null || inShard(p));
   if (args.dryRun) {
-    process.stdout.write(describePlan(planExperiment(config).filter(inRange)));
+    process.stdout.write(describePlan(planExperiment(config).filter(selected)));
     return;
   }
   const backend = await ready();
@@ -221,7 +230,7 @@ async function main(): Promise<void> {
   // A child of --isolate runs one item and leaves the session record to its parent.
   if (args.only === null) store.append(session);
   if (args.isolate) {
-    isolated(args, config, inRange, store);
+    isolated(args, config, selected, store);
     return;
   }
   let stop = false;
@@ -238,7 +247,7 @@ async function main(): Promise<void> {
   const result = runExperiment(config, {
     store,
     createModel,
-    filter: inRange,
+    filter: selected,
     shouldStop: () => stop,
     onProgress: (p) => {
       const line = progressBar(p);
