@@ -241,8 +241,11 @@ async function runYardsticks(dir: string) {
   const wht = log2s.map((l) => {
     const s = samples.get(l)!;
     const ffht = median(s.ffht), plainC = median(s.plainC), project = median(s.project);
+    // The fastest round of each as well: a busy machine only ever slows a program down.
+    const best = {ffht: Math.max(...s.ffht), plainC: Math.max(...s.plainC), project: Math.max(...s.project)};
     return {
       log2n: l, n: 2 ** l, ffht, plainC, project, ratioToFfht: project / ffht, ratioToPlainC: project / plainC,
+      best: {...best, ratioToFfht: best.project / best.ffht, ratioToPlainC: best.project / best.plainC},
       samples: s
     };
   });
@@ -271,12 +274,16 @@ async function runYardsticks(dir: string) {
   const gemm = [...gemmSamples.entries()].map(([key, s]) => {
     const [product, batch] = key.split(" ");
     const numpy = median(s.numpy), project = median(s.project);
-    return {product, batch: Number(batch), width: 1448, numpyGflops: numpy, projectGflops: project, ratioToNumpy: project / numpy, samples: s};
+    const best = {numpyGflops: Math.max(...s.numpy), projectGflops: Math.max(...s.project)};
+    return {
+      product, batch: Number(batch), width: 1448, numpyGflops: numpy, projectGflops: project, ratioToNumpy: project / numpy,
+      best: {...best, ratioToNumpy: best.projectGflops / best.numpyGflops}, samples: s
+    };
   });
   return {
     kind: "measured",
     note: "FFHT, plain C and numpy run as child processes of this benchmark, interleaved with this library's kernels, " +
-      "one thread each (inheriting this process's CPU affinity); figures are medians over rounds",
+      "one thread each (inheriting this process's CPU affinity); figures are medians over rounds, `best` the fastest round of each",
     rounds,
     source: ys.source,
     build: ys.build,
@@ -396,13 +403,15 @@ if (!table) {
     const y = result.yardsticks as {wht: Array<Record<string, number>>; gemm: Array<Record<string, number | string>>; numpy: {unavailable?: string} | null; rounds: number};
     console.log(`MEASURED side by side in this run (medians of ${y.rounds} interleaved rounds), WHT transforms/s:`);
     console.table(y.wht.map((r) => ({
-      n: `2^${r.log2n}`, FFHT: fmt(r.ffht), "plain C": fmt(r.plainC), "wasm-simd": fmt(r.project), "× FFHT": fmt(r.ratioToFfht), "× plain C": fmt(r.ratioToPlainC)
+      n: `2^${r.log2n}`, FFHT: fmt(r.ffht), "plain C": fmt(r.plainC), "wasm-simd": fmt(r.project), "× FFHT": fmt(r.ratioToFfht), "× plain C": fmt(r.ratioToPlainC),
+      "× FFHT (fastest rounds)": fmt((r.best as unknown as {ratioToFfht: number}).ratioToFfht)
     })));
     if (y.numpy?.unavailable) console.log(`No numpy comparison: ${y.numpy.unavailable}`);
     else {
       console.log("Dense products against numpy's single-thread sgemm, GFLOP/s:");
       console.table(y.gemm.map((r) => ({
-        product: r.product, batch: r.batch, numpy: fmt(r.numpyGflops as number), "this library": fmt(r.projectGflops as number), "× numpy": fmt(r.ratioToNumpy as number)
+        product: r.product, batch: r.batch, numpy: fmt(r.numpyGflops as number), "this library": fmt(r.projectGflops as number), "× numpy": fmt(r.ratioToNumpy as number),
+        "× numpy (fastest rounds)": fmt((r.best as unknown as {ratioToNumpy: number}).ratioToNumpy)
       })));
     }
   }
