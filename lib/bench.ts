@@ -18,6 +18,7 @@ import {linearBackward, linearForward} from "./dense.js";
 import {gemmSimdAvailable, matmulAdd, matmulTransAAdd, matmulTransB} from "./kernels/gemm.js";
 import {createModel} from "./model.js";
 import {createPool} from "./parallel.js";
+import {createTrainer} from "./train.js";
 import {createRng} from "./random.js";
 import {switchNetBackward, switchNetForward} from "./switchnet.js";
 import {allocate, type WasmTensor} from "./wasm/memory.js";
@@ -444,6 +445,78 @@ export async function runGemmBenchmark(
       done++;
     }
     b.free();
+  }
+  opts.onProgress?.(done, total, "done");
+  return {rows};
+}
+
+export interface TrainingBenchRow {
+  /** "switchnet4" or "dense": a depth-2 model, 16 inputs, 4 outputs (createModel). */
+  model: string;
+  width: number;
+  batch: number;
+  /** Threads sharing each step (the calling thread included). */
+  threads: number;
+  requestedThreads: number;
+  fallbackReason: string | null;
+  /** Optimiser steps (forward, loss, backward, Adam) per second (median step). */
+  stepsPerSecond: number;
+  samplesPerSecond: number;
+  msPerSample: number;
+  /** Steps per second relative to one thread at the same model and batch. */
+  speedup: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  repeats: number;
+}
+
+/**
+ * Training steps per second (createTrainer: forward, MSE, backward, Adam) of a depth-2 Switch Net 4
+ * (W = 65,536) and a depth-2 dense model (W = 1448), 16 inputs and 4 outputs, at each batch size
+ * and thread count. The parameters come out the same for every thread count (tests/team.test.ts).
+ */
+export async function runTrainingBenchmark(
+  opts: BenchOptions & {switchWidth?: number; denseWidth?: number; batches?: number[]; threads?: number[]; models?: string[]} = {}
+): Promise<{rows: TrainingBenchRow[]}> {
+  await ready();
+  const quick = opts.quick === true;
+  const batches = opts.batches ?? (quick ? [64] : [1, 16, 64, 256]);
+  const threadCounts = opts.threads ?? [1, 2];
+  const repeats = opts.repeats ?? (quick ? 3 : 5);
+  const minTimeMs = opts.minTimeMs ?? (quick ? 100 : 300);
+  const models = opts.models ?? ["switchnet4", "dense"];
+  const inputSize = 16, outputSize = 4;
+  const n = 4 * Math.max(...batches);
+  const rng = createRng(11);
+  const data = {
+    name: "random", task: "regression" as const, inputSize, outputSize,
+    train: {x: Float32Array.from({length: n * inputSize}, () => rng.normal()), y: Float32Array.from({length: n * outputSize}, () => rng.normal()), n},
+    test: {x: new Float32Array(0), y: new Float32Array(0), n: 0}
+  };
+  const rows: TrainingBenchRow[] = [];
+  const total = models.length * batches.length * threadCounts.length;
+  let done = 0;
+  for (const kind of models) {
+    const width = kind === "dense" ? opts.denseWidth ?? 1448 : opts.switchWidth ?? 65536;
+    for (const batch of batches) {
+      for (const threads of threadCounts) {
+        opts.onProgress?.(done, total, `training ${kind} W=${width} batch ${batch}, ${threads} thread(s)`);
+        const model = createModel({kind: kind as "dense" | "switchnet4", inputSize, outputSize, width, depth: 2, seed: 1});
+        const trainer = createTrainer(model, data, {batchSize: batch, learningRate: 1e-4, optimizer: "adam", threads});
+        const timing = timeSync(() => void trainer.step(), repeats, minTimeMs);
+        const base = rows.find((r) => r.model === kind && r.batch === batch && r.threads === 1);
+        const stepsPerSecond = 1000 / timing.medianMs;
+        rows.push({
+          model: kind, width, batch, threads: trainer.threads, requestedThreads: threads, fallbackReason: trainer.threadsFallbackReason,
+          stepsPerSecond, samplesPerSecond: stepsPerSecond * batch, msPerSample: timing.medianMs / batch,
+          speedup: base ? stepsPerSecond / base.stepsPerSecond : 1, ...timing
+        });
+        trainer.close();
+        model.dispose();
+        done++;
+      }
+    }
   }
   opts.onProgress?.(done, total, "done");
   return {rows};

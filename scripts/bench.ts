@@ -16,7 +16,7 @@ import {dirname} from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import {getThreadsCount, setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
 import {
-  GEMM_PRODUCTS, runBatchBenchmark, runGemmBenchmark, runLayerBenchmark, runWhtBenchmark, timeSync,
+  GEMM_PRODUCTS, runBatchBenchmark, runGemmBenchmark, runLayerBenchmark, runTrainingBenchmark, runWhtBenchmark, timeSync,
   type LayerBenchRow, type Timing
 } from "../lib/bench.js";
 import {counts} from "../lib/counts.js";
@@ -365,6 +365,9 @@ if (only.includes("layer")) {
 if (only.includes("gemm")) {
   result.gemm = await runGemmBenchmark({quick, onProgress: progress("gemm")});
 }
+if (only.includes("training")) {
+  result.training = await runTrainingBenchmark({quick, onProgress: progress("training")});
+}
 if (yardsticksDir !== undefined) {
   result.yardsticks = await runYardsticks(yardsticksDir);
 }
@@ -397,6 +400,13 @@ if (!table) {
     console.log("Dense layer products (1448 × 1448 weights), GFLOP/s:");
     console.table((result.gemm as {rows: Array<Record<string, number | string>>}).rows.map((r) => ({
       product: r.product, batch: r.batch, implementation: r.implementation, "GFLOP/s": fmt(r.gflops as number), "median ms": fmt(r.medianMs as number)
+    })));
+  }
+  if (result.training) {
+    console.log("Training steps (createTrainer: forward, MSE, backward, Adam), depth 2, 16 in / 4 out:");
+    console.table((result.training as {rows: Array<Record<string, number | string | null>>}).rows.map((r) => ({
+      model: r.model, width: r.width, batch: r.batch, threads: r.threads, "steps/s": fmt(r.stepsPerSecond as number),
+      "ms/sample": fmt(r.msPerSample as number), speedup: fmt(r.speedup as number), note: r.fallbackReason ?? ""
     })));
   }
   if (result.yardsticks) {
