@@ -19,6 +19,7 @@ import {gemmSimdAvailable, matmulAdd, matmulTransAAdd, matmulTransB} from "./ker
 import {createModel} from "./model.js";
 import {createPool} from "./parallel.js";
 import {createTrainer} from "./train.js";
+import {createTeam, withTeam} from "./team.js";
 import {createRng} from "./random.js";
 import {switchNetBackward, switchNetForward} from "./switchnet.js";
 import {allocate, type WasmTensor} from "./wasm/memory.js";
@@ -517,6 +518,79 @@ export async function runTrainingBenchmark(
         done++;
       }
     }
+  }
+  opts.onProgress?.(done, total, "done");
+  return {rows};
+}
+
+export interface LayerBatchRow {
+  /** "switchnet4" (W = 65,536, m = 4) or "dense" (W = 1448): one layer, forward + backward, WASM SIMD kernels. */
+  layer: string;
+  width: number;
+  batch: number;
+  threads: number;
+  fallbackReason: string | null;
+  msPerSample: number;
+  samplesPerSecond: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  repeats: number;
+}
+
+/**
+ * One Switch Net 4 layer (W = 65,536) against one dense layer of equal connections (W = 1448),
+ * forward + backward on tensors in the kernel memory, at each batch and thread count (a team of
+ * threads splits the kernels as in training): how the comparison moves with the batch.
+ */
+export async function runLayerBatchBenchmark(
+  opts: BenchOptions & {batches?: number[]; threads?: number[]} = {}
+): Promise<{rows: LayerBatchRow[]}> {
+  await ready();
+  const quick = opts.quick === true;
+  const batches = opts.batches ?? (quick ? [1, 64] : [1, 16, 64, 256]);
+  const threadCounts = opts.threads ?? [1, 2];
+  const repeats = opts.repeats ?? (quick ? 3 : 5);
+  const minTimeMs = opts.minTimeMs ?? (quick ? 60 : 200);
+  const W = 65536, m = 4, D = 1448;
+  const rows: LayerBatchRow[] = [];
+  const total = batches.length * threadCounts.length * 2;
+  let done = 0;
+  for (const threads of threadCounts) {
+    const team = await createTeam({threads});
+    for (const batch of batches) {
+      const record = (layer: string, width: number, timing: Timing) => rows.push({
+        layer, width, batch, threads: team.threads, fallbackReason: threads > team.threads ? team.fallbackReason : null,
+        msPerSample: timing.medianMs / batch, samplesPerSecond: (1000 * batch) / timing.medianMs, ...timing
+      });
+      opts.onProgress?.(done++, total, `layer switchnet4 batch ${batch}, ${threads} thread(s)`);
+      {
+        const b = buffers([batch * W, batch * W, 2 * m * W, batch * W, batch * W, 2 * m * W], true);
+        const [x0, , w0] = b.arrays();
+        fillNormal(x0, 1); fillNormal(w0, 2, 0.5);
+        const timing = withTeam(team, () => timeSync(() => {
+          const [x, y, w, gy, gx, gw] = b.arrays();
+          switchNetForward(x, y, w, W, m, batch);
+          switchNetBackward(x, gy, gx, w, gw, W, m, batch);
+        }, repeats, minTimeMs, () => fillNormal(b.arrays()[3], 3)));
+        record("switchnet4", W, timing);
+        b.free();
+      }
+      opts.onProgress?.(done++, total, `layer dense batch ${batch}, ${threads} thread(s)`);
+      {
+        const b = buffers([batch * D, batch * D, D * D, D, batch * D, batch * D, D * D, D], true);
+        const [x0, , w0, , gy0] = b.arrays();
+        fillNormal(x0, 1); fillNormal(w0, 2, 1 / Math.sqrt(D)); fillNormal(gy0, 3);
+        const timing = withTeam(team, () => timeSync(() => {
+          const [x, y, w, bias, gy, gx, gw, gb] = b.arrays();
+          linearForward(x, y, w, bias, D, D, batch, false);
+          linearBackward(x, gy, gx, w, gw, gb, D, D, batch, false);
+        }, repeats, minTimeMs));
+        record("dense", D, timing);
+        b.free();
+      }
+    }
+    team.close();
   }
   opts.onProgress?.(done, total, "done");
   return {rows};

@@ -16,7 +16,7 @@ import {dirname} from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import {getThreadsCount, setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
 import {
-  GEMM_PRODUCTS, runBatchBenchmark, runGemmBenchmark, runLayerBenchmark, runTrainingBenchmark, runWhtBenchmark, timeSync,
+  GEMM_PRODUCTS, runBatchBenchmark, runGemmBenchmark, runLayerBatchBenchmark, runLayerBenchmark, runTrainingBenchmark, runWhtBenchmark, timeSync,
   type LayerBenchRow, type Timing
 } from "../lib/bench.js";
 import {counts} from "../lib/counts.js";
@@ -31,7 +31,7 @@ const USAGE = `Usage: npm run bench [-- --quick] [-- --table | --json] [-- --onl
   --quick          about 20 s instead of a few minutes (fewer sizes and repeats)
   --json           JSON on stdout (the default)
   --table          readable tables instead of JSON on stdout
-  --only PARTS     comma-separated subset of: ${"wht, batch, layer, gemm, training"}
+  --only PARTS     comma-separated subset of: wht, batch, layer, layerBatches, gemm, training
   --note TEXT      recorded as "provenance.note" in the JSON (e.g. what else ran on the machine)
   --yardsticks DIR also build FFHT and a plain C WHT with DIR/build.sh (e.g. ../shared/yardsticks) and
                    run them, and numpy's single-thread sgemm, interleaved with this library's kernels:
@@ -39,7 +39,7 @@ const USAGE = `Usage: npm run bench [-- --quick] [-- --table | --json] [-- --onl
 Without --yardsticks no ratio to FFHT is measured; the JSON's "ffhtEstimate" scales FFHT's speed on
 another machine (docs/ANCHORS.md) and is an estimate, not a measurement.
 Progress goes to stderr; results (JSON by default) to stdout.`;
-const PARTS = ["wht", "batch", "layer", "gemm", "training"];
+const PARTS = ["wht", "batch", "layer", "layerBatches", "gemm", "training"];
 const args = process.argv.slice(2);
 function usageError(message: string): never {
   process.stderr.write(`bench: ${message}\n${USAGE}\n`);
@@ -365,6 +365,9 @@ if (only.includes("layer")) {
 if (only.includes("gemm")) {
   result.gemm = await runGemmBenchmark({quick, onProgress: progress("gemm")});
 }
+if (only.includes("layerBatches")) {
+  result.layerBatches = await runLayerBatchBenchmark({quick, onProgress: progress("layerBatches")});
+}
 if (only.includes("training")) {
   result.training = await runTrainingBenchmark({quick, onProgress: progress("training")});
 }
@@ -400,6 +403,12 @@ if (!table) {
     console.log("Dense layer products (1448 × 1448 weights), GFLOP/s:");
     console.table((result.gemm as {rows: Array<Record<string, number | string>>}).rows.map((r) => ({
       product: r.product, batch: r.batch, implementation: r.implementation, "GFLOP/s": fmt(r.gflops as number), "median ms": fmt(r.medianMs as number)
+    })));
+  }
+  if (result.layerBatches) {
+    console.log("One layer, forward + backward, WASM SIMD, across batches and threads (Switch Net 4 W = 65,536 vs dense 1448):");
+    console.table((result.layerBatches as {rows: Array<Record<string, number | string | null>>}).rows.map((r) => ({
+      layer: r.layer, batch: r.batch, threads: r.threads, "ms/sample": fmt(r.msPerSample as number), "samples/s": fmt(r.samplesPerSecond as number)
     })));
   }
   if (result.training) {

@@ -115,3 +115,34 @@ export function gemmTableRows(run: MeasuredRun): Array<Record<string, string>> {
     "× numpy": r.ratioToNumpy.toFixed(2)
   }));
 }
+
+interface BatchRowLike {
+  batch: number;
+  threads: number;
+  samplesPerSecond: number;
+}
+
+/**
+ * Switch Net 4 / dense speed (samples per second) per batch and thread count: > 1 means Switch Net
+ * 4 is faster. `kindOf` names the row's model ("switchnet4" or "dense").
+ */
+export function speedRatios<T extends BatchRowLike>(rows: T[], kindOf: (r: T) => string): Array<{batch: number; threads: number; switchnet4: number; dense: number; ratio: number}> {
+  const out = [];
+  for (const s of rows.filter((r) => kindOf(r) === "switchnet4")) {
+    const d = rows.find((r) => kindOf(r) === "dense" && r.batch === s.batch && r.threads === s.threads);
+    if (d) out.push({batch: s.batch, threads: s.threads, switchnet4: s.samplesPerSecond, dense: d.samplesPerSecond, ratio: s.samplesPerSecond / d.samplesPerSecond});
+  }
+  return out.sort((a, b) => a.threads - b.threads || a.batch - b.batch);
+}
+
+/** Rows of the page's batch table: samples/s of each and who wins by how much. */
+export function ratioTableRows(ratios: ReturnType<typeof speedRatios>): Array<Record<string, string>> {
+  return ratios.map((r) => ({
+    "batch": String(r.batch),
+    "threads": String(r.threads),
+    "Switch Net 4, samples/s": formatCount(r.switchnet4),
+    "dense, samples/s": formatCount(r.dense),
+    "Switch Net 4 / dense": r.ratio.toFixed(2),
+    "faster": r.ratio >= 1 ? `Switch Net 4, ${r.ratio.toFixed(2)}×` : `dense, ${(1 / r.ratio).toFixed(2)}×`
+  }));
+}

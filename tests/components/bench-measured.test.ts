@@ -38,3 +38,19 @@ describe("newestMeasuredRun", () => {
     expect(gemmTableRows(got)[0]).toEqual({"product (1448 × 1448 weights)": "forward x·W", "batch": "64", "numpy sgemm, GFLOP/s": "80.0", "this library, GFLOP/s": "40.0", "× numpy": "0.50"});
   });
 });
+
+describe("speedRatios", () => {
+  it("pairs Switch Net 4 and dense rows by batch and threads and says who wins", async () => {
+    const {speedRatios, ratioTableRows} = await import("../../src/components/bench-measured.js");
+    const rows = [
+      {layer: "switchnet4", batch: 1, threads: 1, samplesPerSecond: 3000},
+      {layer: "dense", batch: 1, threads: 1, samplesPerSecond: 1000},
+      {layer: "switchnet4", batch: 64, threads: 1, samplesPerSecond: 1000},
+      {layer: "dense", batch: 64, threads: 1, samplesPerSecond: 2000},
+      {layer: "switchnet4", batch: 64, threads: 2, samplesPerSecond: 1800}
+    ];
+    const r = speedRatios(rows, (x) => x.layer);
+    expect(r.map((x) => [x.batch, x.threads, x.ratio])).toEqual([[1, 1, 3], [64, 1, 0.5]]);
+    expect(ratioTableRows(r).map((x) => x.faster)).toEqual(["Switch Net 4, 3.00×", "dense, 2.00×"]);
+  });
+});
