@@ -464,7 +464,7 @@ export interface TrainingBenchRow {
   stepsPerSecond: number;
   samplesPerSecond: number;
   msPerSample: number;
-  /** Steps per second relative to one thread at the same model and batch. */
+  /** Steps per second relative to one thread at the same model and batch: the median over rounds of the ratio of step times, the thread counts timed in alternation. */
   speedup: number;
   medianMs: number;
   minMs: number;
@@ -484,8 +484,8 @@ export async function runTrainingBenchmark(
   const quick = opts.quick === true;
   const batches = opts.batches ?? (quick ? [64] : [1, 16, 64, 256]);
   const threadCounts = opts.threads ?? [1, 2];
-  const repeats = opts.repeats ?? (quick ? 3 : 5);
-  const minTimeMs = opts.minTimeMs ?? (quick ? 100 : 300);
+  const repeats = opts.repeats ?? (quick ? 5 : 9);
+  const minTimeMs = opts.minTimeMs ?? (quick ? 100 : 250);
   const models = opts.models ?? ["switchnet4", "dense"];
   const inputSize = 16, outputSize = 4;
   const n = 4 * Math.max(...batches);
@@ -501,20 +501,30 @@ export async function runTrainingBenchmark(
   for (const kind of models) {
     const width = kind === "dense" ? opts.denseWidth ?? 1448 : opts.switchWidth ?? 65536;
     for (const batch of batches) {
-      for (const threads of threadCounts) {
-        opts.onProgress?.(done, total, `training ${kind} W=${width} batch ${batch}, ${threads} thread(s)`);
+      opts.onProgress?.(done, total, `training ${kind} W=${width} batch ${batch}, ${threadCounts.join(" and ")} thread(s), interleaved`);
+      // One trainer per thread count, timed in alternation (one sample each per round), so that a
+      // busy machine slows every thread count alike; speedups are medians of per-round ratios.
+      const setups = threadCounts.map((threads) => {
         const model = createModel({kind: kind as "dense" | "switchnet4", inputSize, outputSize, width, depth: 2, seed: 1});
         const trainer = createTrainer(model, data, {batchSize: batch, learningRate: 1e-4, optimizer: "adam", threads});
-        const timing = timeSync(() => void trainer.step(), repeats, minTimeMs);
-        const base = rows.find((r) => r.model === kind && r.batch === batch && r.threads === 1);
-        const stepsPerSecond = 1000 / timing.medianMs;
+        timeSync(() => void trainer.step(), 1, minTimeMs / 2); // warm-up
+        return {threads, model, trainer, samples: [] as Timing[]};
+      });
+      for (let r = 0; r < repeats; r++) {
+        for (const s of setups) s.samples.push(timeSync(() => void s.trainer.step(), 1, minTimeMs));
+      }
+      const ms = setups.map((s) => s.samples.map((t) => t.medianMs));
+      for (const [i, s] of setups.entries()) {
+        const medianMs = median(ms[i]);
+        const stepsPerSecond = 1000 / medianMs;
+        const speedup = s.threads === 1 || !threadCounts.includes(1) ? 1 : median(ms[threadCounts.indexOf(1)].map((t1, r) => t1 / ms[i][r]));
         rows.push({
-          model: kind, width, batch, threads: trainer.threads, requestedThreads: threads, fallbackReason: trainer.threadsFallbackReason,
-          stepsPerSecond, samplesPerSecond: stepsPerSecond * batch, msPerSample: timing.medianMs / batch,
-          speedup: base ? stepsPerSecond / base.stepsPerSecond : 1, ...timing
+          model: kind, width, batch, threads: s.trainer.threads, requestedThreads: s.threads, fallbackReason: s.trainer.threadsFallbackReason,
+          stepsPerSecond, samplesPerSecond: stepsPerSecond * batch, msPerSample: medianMs / batch, speedup,
+          medianMs, minMs: Math.min(...ms[i]), maxMs: Math.max(...ms[i]), repeats
         });
-        trainer.close();
-        model.dispose();
+        s.trainer.close();
+        s.model.dispose();
         done++;
       }
     }
