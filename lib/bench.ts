@@ -15,8 +15,11 @@
 import {butterflyLayer} from "./butterfly.js";
 import {counts} from "./counts.js";
 import {linearBackward, linearForward} from "./dense.js";
+import {gemmSimdAvailable, matmulAdd, matmulTransAAdd, matmulTransB} from "./kernels/gemm.js";
 import {createModel} from "./model.js";
 import {createPool} from "./parallel.js";
+import {createTrainer} from "./train.js";
+import {createTeam, withTeam} from "./team.js";
 import {createRng} from "./random.js";
 import {switchNetBackward, switchNetForward} from "./switchnet.js";
 import {allocate, type WasmTensor} from "./wasm/memory.js";
@@ -382,5 +385,223 @@ export async function runLayerBenchmark(
     setBackend(previous === "wasm-simd" ? "auto" : previous);
   }
   opts.onProgress?.(jobs.length, jobs.length, "done");
+  return {rows};
+}
+
+/** The three products of a dense layer y = x·W: forward x·W, the weight gradient xᵀ·gy, the input gradient gy·Wᵀ. */
+export const GEMM_PRODUCTS = ["forward", "gradWeights", "gradInput"] as const;
+export type GemmProductName = (typeof GEMM_PRODUCTS)[number];
+
+export interface GemmBenchRow {
+  product: GemmProductName;
+  /** Rows of x (samples). */
+  batch: number;
+  /** Square weight matrix width × width. */
+  width: number;
+  /** The kernel that ran ("wasm-simd" or "js"). */
+  implementation: string;
+  /** 2·batch·width² floating-point operations per call, per second (median call), in units of 10^9. */
+  gflops: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  repeats: number;
+}
+
+/**
+ * GFLOP/s of the dense layer's three matrix products (lib/kernels/gemm.ts) on arrays in the
+ * kernel memory, at each batch: the figures a BLAS is compared with.
+ */
+export async function runGemmBenchmark(
+  opts: BenchOptions & {width?: number; batches?: number[]; products?: readonly GemmProductName[]} = {}
+): Promise<{rows: GemmBenchRow[]}> {
+  await ready();
+  const quick = opts.quick === true;
+  const D = opts.width ?? 1448;
+  const batches = opts.batches ?? [16, 64, 256];
+  const products = opts.products ?? GEMM_PRODUCTS;
+  const repeats = opts.repeats ?? (quick ? 3 : 5);
+  const minTimeMs = opts.minTimeMs ?? (quick ? 40 : 150);
+  const implementation = gemmSimdAvailable() ? "wasm-simd" : "js";
+  const rows: GemmBenchRow[] = [];
+  const total = batches.length * products.length;
+  let done = 0;
+  for (const batch of batches) {
+    const b = buffers([batch * D, D * D, batch * D, D * D, batch * D], true);
+    const [x0, w0, gy0] = b.arrays();
+    fillNormal(x0, 1); fillNormal(w0, 2, 1 / Math.sqrt(D)); fillNormal(gy0, 3);
+    for (const product of products) {
+      opts.onProgress?.(done, total, `${product} batch ${batch}`);
+      const run = () => {
+        const [x, w, gy, gw, out] = b.arrays();
+        let ok: boolean;
+        if (product === "forward") ok = matmulAdd(x, w, out, batch, D, D);
+        else if (product === "gradWeights") ok = matmulTransAAdd(x, gy, gw, batch, D, D);
+        else ok = matmulTransB(gy, w, out, batch, D, D, false);
+        if (!ok) throw new Error("the WebAssembly SIMD matrix kernels are not loaded");
+      };
+      // Accumulating products grow without bound: start each sample from zero.
+      const timing = timeSync(run, repeats, minTimeMs, () => { b.arrays()[3].fill(0); b.arrays()[4].fill(0); });
+      rows.push({product, batch, width: D, implementation, gflops: (2 * batch * D * D) / (timing.medianMs * 1e6), ...timing});
+      done++;
+    }
+    b.free();
+  }
+  opts.onProgress?.(done, total, "done");
+  return {rows};
+}
+
+export interface TrainingBenchRow {
+  /** "switchnet4" or "dense": a depth-2 model, 16 inputs, 4 outputs (createModel). */
+  model: string;
+  width: number;
+  batch: number;
+  /** Threads sharing each step (the calling thread included). */
+  threads: number;
+  requestedThreads: number;
+  fallbackReason: string | null;
+  /** Optimiser steps (forward, loss, backward, Adam) per second (median step). */
+  stepsPerSecond: number;
+  samplesPerSecond: number;
+  msPerSample: number;
+  /** Steps per second relative to one thread at the same model and batch: the median over rounds of the ratio of step times, the thread counts timed in alternation. */
+  speedup: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  repeats: number;
+}
+
+/**
+ * Training steps per second (createTrainer: forward, MSE, backward, Adam) of a depth-2 Switch Net 4
+ * (W = 65,536) and a depth-2 dense model (W = 1448), 16 inputs and 4 outputs, at each batch size
+ * and thread count. The parameters come out the same for every thread count (tests/team.test.ts).
+ */
+export async function runTrainingBenchmark(
+  opts: BenchOptions & {switchWidth?: number; denseWidth?: number; batches?: number[]; threads?: number[]; models?: string[]} = {}
+): Promise<{rows: TrainingBenchRow[]}> {
+  await ready();
+  const quick = opts.quick === true;
+  const batches = opts.batches ?? (quick ? [64] : [1, 16, 64, 256]);
+  const threadCounts = opts.threads ?? [1, 2];
+  const repeats = opts.repeats ?? (quick ? 5 : 9);
+  const minTimeMs = opts.minTimeMs ?? (quick ? 100 : 250);
+  const models = opts.models ?? ["switchnet4", "dense"];
+  const inputSize = 16, outputSize = 4;
+  const n = 4 * Math.max(...batches);
+  const rng = createRng(11);
+  const data = {
+    name: "random", task: "regression" as const, inputSize, outputSize,
+    train: {x: Float32Array.from({length: n * inputSize}, () => rng.normal()), y: Float32Array.from({length: n * outputSize}, () => rng.normal()), n},
+    test: {x: new Float32Array(0), y: new Float32Array(0), n: 0}
+  };
+  const rows: TrainingBenchRow[] = [];
+  const total = models.length * batches.length * threadCounts.length;
+  let done = 0;
+  for (const kind of models) {
+    const width = kind === "dense" ? opts.denseWidth ?? 1448 : opts.switchWidth ?? 65536;
+    for (const batch of batches) {
+      opts.onProgress?.(done, total, `training ${kind} W=${width} batch ${batch}, ${threadCounts.join(" and ")} thread(s), interleaved`);
+      // One trainer per thread count, timed in alternation (one sample each per round), so that a
+      // busy machine slows every thread count alike; speedups are medians of per-round ratios.
+      const setups = threadCounts.map((threads) => {
+        const model = createModel({kind: kind as "dense" | "switchnet4", inputSize, outputSize, width, depth: 2, seed: 1});
+        const trainer = createTrainer(model, data, {batchSize: batch, learningRate: 1e-4, optimizer: "adam", threads});
+        timeSync(() => void trainer.step(), 1, minTimeMs / 2); // warm-up
+        return {threads, model, trainer, samples: [] as Timing[]};
+      });
+      for (let r = 0; r < repeats; r++) {
+        for (const s of setups) s.samples.push(timeSync(() => void s.trainer.step(), 1, minTimeMs));
+      }
+      const ms = setups.map((s) => s.samples.map((t) => t.medianMs));
+      for (const [i, s] of setups.entries()) {
+        const medianMs = median(ms[i]);
+        const stepsPerSecond = 1000 / medianMs;
+        const speedup = s.threads === 1 || !threadCounts.includes(1) ? 1 : median(ms[threadCounts.indexOf(1)].map((t1, r) => t1 / ms[i][r]));
+        rows.push({
+          model: kind, width, batch, threads: s.trainer.threads, requestedThreads: s.threads, fallbackReason: s.trainer.threadsFallbackReason,
+          stepsPerSecond, samplesPerSecond: stepsPerSecond * batch, msPerSample: medianMs / batch, speedup,
+          medianMs, minMs: Math.min(...ms[i]), maxMs: Math.max(...ms[i]), repeats
+        });
+        s.trainer.close();
+        s.model.dispose();
+        done++;
+      }
+    }
+  }
+  opts.onProgress?.(done, total, "done");
+  return {rows};
+}
+
+export interface LayerBatchRow {
+  /** "switchnet4" (W = 65,536, m = 4) or "dense" (W = 1448): one layer, forward + backward, WASM SIMD kernels. */
+  layer: string;
+  width: number;
+  batch: number;
+  threads: number;
+  fallbackReason: string | null;
+  msPerSample: number;
+  samplesPerSecond: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  repeats: number;
+}
+
+/**
+ * One Switch Net 4 layer (W = 65,536) against one dense layer of equal connections (W = 1448),
+ * forward + backward on tensors in the kernel memory, at each batch and thread count (a team of
+ * threads splits the kernels as in training): how the comparison moves with the batch.
+ */
+export async function runLayerBatchBenchmark(
+  opts: BenchOptions & {batches?: number[]; threads?: number[]} = {}
+): Promise<{rows: LayerBatchRow[]}> {
+  await ready();
+  const quick = opts.quick === true;
+  const batches = opts.batches ?? (quick ? [1, 64] : [1, 16, 64, 256]);
+  const threadCounts = opts.threads ?? [1, 2];
+  const repeats = opts.repeats ?? (quick ? 3 : 5);
+  const minTimeMs = opts.minTimeMs ?? (quick ? 60 : 200);
+  const W = 65536, m = 4, D = 1448;
+  const rows: LayerBatchRow[] = [];
+  const total = batches.length * threadCounts.length * 2;
+  let done = 0;
+  for (const threads of threadCounts) {
+    const team = await createTeam({threads});
+    for (const batch of batches) {
+      const record = (layer: string, width: number, timing: Timing) => rows.push({
+        layer, width, batch, threads: team.threads, fallbackReason: threads > team.threads ? team.fallbackReason : null,
+        msPerSample: timing.medianMs / batch, samplesPerSecond: (1000 * batch) / timing.medianMs, ...timing
+      });
+      opts.onProgress?.(done++, total, `layer switchnet4 batch ${batch}, ${threads} thread(s)`);
+      {
+        const b = buffers([batch * W, batch * W, 2 * m * W, batch * W, batch * W, 2 * m * W], true);
+        const [x0, , w0] = b.arrays();
+        fillNormal(x0, 1); fillNormal(w0, 2, 0.5);
+        const timing = withTeam(team, () => timeSync(() => {
+          const [x, y, w, gy, gx, gw] = b.arrays();
+          switchNetForward(x, y, w, W, m, batch);
+          switchNetBackward(x, gy, gx, w, gw, W, m, batch);
+        }, repeats, minTimeMs, () => fillNormal(b.arrays()[3], 3)));
+        record("switchnet4", W, timing);
+        b.free();
+      }
+      opts.onProgress?.(done++, total, `layer dense batch ${batch}, ${threads} thread(s)`);
+      {
+        const b = buffers([batch * D, batch * D, D * D, D, batch * D, batch * D, D * D, D], true);
+        const [x0, , w0, , gy0] = b.arrays();
+        fillNormal(x0, 1); fillNormal(w0, 2, 1 / Math.sqrt(D)); fillNormal(gy0, 3);
+        const timing = withTeam(team, () => timeSync(() => {
+          const [x, y, w, bias, gy, gx, gw, gb] = b.arrays();
+          linearForward(x, y, w, bias, D, D, batch, false);
+          linearBackward(x, gy, gx, w, gw, gb, D, D, batch, false);
+        }, repeats, minTimeMs));
+        record("dense", D, timing);
+        b.free();
+      }
+    }
+    team.close();
+  }
+  opts.onProgress?.(done, total, "done");
   return {rows};
 }

@@ -13,6 +13,8 @@ export * from "./train.js";
 export * from "./csv.js";
 export {createPool, hardwareThreads, parallelUnavailableReason} from "./parallel.js";
 export type {WhtPool} from "./parallel.js";
+export {createTeam, createTeamSync, teamUnavailableReason, withTeam} from "./team.js";
+export type {Team} from "./team.js";
 export {allocate, inWasmMemory, kernelArray, releaseKernelArray, allocatedBytes, kernelMemoryStats} from "./wasm/memory.js";
 export type {WasmTensor, KernelMemoryStats} from "./wasm/memory.js";
 export {simdSupported, wasmFailure} from "./wasm/runtime.js";

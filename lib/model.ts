@@ -30,8 +30,9 @@ import {checkFinite, checkFloat32Array, checkInteger, checkOneOf, checkPowerOfTw
 import {createRng, deriveSeed, type Rng} from "./random.js";
 import {GROUP_SIZES, MODEL_KINDS, PROJECTION_KINDS, type DisposableModel, type Model, type ModelSpec, type ResolvedModelSpec} from "./types.js";
 import {
-  adjustBackward, adjustForward, placeBackward, placeForward, project, projectTranspose, signFlips
+  adjustBackward, adjustForward, multiplyFlips, placeBackward, placeForward, project, projectTranspose, signFlips
 } from "./projection.js";
+import {whtBatch} from "./wht.js";
 import {butterflyLayer} from "./butterfly.js";
 import {counts, type LayerCounts} from "./counts.js";
 import {createDense, denseParameterCount, denseSizes} from "./dense.js";
@@ -295,7 +296,10 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   const ensure = (rows: number) => {
     if (rows <= capacity) return;
     // The new workspaces first: if they do not fit, the model keeps its old ones.
-    const [placed, ...acts] = kernelArrays(new Array(depth + 2).fill(rows * n), {internal: true});
+    // (the placed input is kept only for adjust's backward)
+    const stores = kernelArrays(new Array(depth + (adjust ? 2 : 1)).fill(rows * n), {internal: true});
+    const placed = adjust ? stores.shift()! : new Float32Array(0);
+    const acts = stores;
     freeWorkspaces();
     placedStore = placed;
     rmsStore = new Float32Array(rows);
@@ -320,12 +324,24 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       const rows = batchSize;
       ensure(rows);
       batch = rows;
-      const placed = view(placedStore, rows);
-      placeForward(input, placed, rows, k, n, placement);
-      if (adjust) adjustForward(placed, rmsStore, rows, n);
       const a0 = view(actStores[0], rows);
-      a0.set(placed);
-      for (const flips of flipsIn) project(a0, flips, true);
+      // a0 = WHT(D_1 ⊙ placed)/√W (= project, the same products in the same order), then the other
+      // rounds. Only adjust's backward needs the placed input itself; otherwise it is placed
+      // straight into a0.
+      if (adjust) {
+        const placed = view(placedStore, rows);
+        placeForward(input, placed, rows, k, n, placement);
+        adjustForward(placed, rmsStore, rows, n);
+        if (!multiplyRows(placed, n, a0, n, flipsIn[0], n, rows)) {
+          a0.set(placed);
+          multiplyFlips(a0, flipsIn[0]);
+        }
+      } else {
+        placeForward(input, a0, rows, k, n, placement);
+        multiplyFlips(a0, flipsIn[0]);
+      }
+      whtBatch(a0, {size: n, normalize: true});
+      for (let r = 1; r < flipsIn.length; r++) project(a0, flipsIn[r], true);
       for (let l = 0; l < depth; l++) layer.forward(view(actStores[l], rows), view(actStores[l + 1], rows), weights(l), rows);
       const last = actStores[depth];
       const out = new Float32Array(rows * outputSize);

@@ -11,6 +11,8 @@
  * posted to a worker or restored with `load`. Nothing here is random.
  */
 import {checkFloat32Array, checkInteger, checkNumber, checkOneOf, describe, fail} from "./check.js";
+import {activeTeam, splitAcrossTeam} from "./team.js";
+import {inWasmMemory, kernelArrays, releaseKernelArray} from "./wasm/memory.js";
 
 export type OptimizerKind = "sgd" | "adam";
 export const OPTIMIZER_KINDS: readonly OptimizerKind[] = ["sgd", "adam"];
@@ -60,6 +62,38 @@ export interface Optimizer {
   reset(): void;
   /** Copy a saved state (same kind and size) into this optimiser. */
   load(state: OptimizerState): void;
+  /** Frees buffers placed in the kernel memory (`{kernelMemory: true}`); idempotent, a no-op otherwise. */
+  dispose(): void;
+}
+
+/** Where an optimiser keeps its buffers. */
+export interface OptimizerPlacement {
+  /**
+   * In the WebAssembly kernel memory (when the kernels are loaded and it is shared), so that while
+   * a team of threads is active (lib/team.ts) each thread updates a range of the parameters with
+   * the optimiser kernels (same bits as the JS loop). Free them with `dispose()`.
+   */
+  kernelMemory?: boolean;
+}
+
+/** The optimiser's buffers: ordinary arrays, or kernel-memory arrays (see OptimizerPlacement). */
+function buffersFor(count: number, size: number, placement: OptimizerPlacement): {arrays: Float32Array[]; free(): void} {
+  const arrays = placement.kernelMemory ? kernelArrays(new Array(count).fill(size)) : Array.from({length: count}, () => new Float32Array(size));
+  let freed = false;
+  return {arrays, free: () => {
+    if (!freed) arrays.forEach(releaseKernelArray);
+    freed = true;
+  }};
+}
+
+/**
+ * Runs the optimiser kernel `name` over [0, size) split across the active team, when there is one
+ * and every array lives in the kernel memory; false (nothing done) otherwise.
+ */
+function teamStep(name: "adam_step" | "sgd_step", arrays: Float32Array[], size: number, constants: number[]): boolean {
+  if (activeTeam() === null || !arrays.every((a) => inWasmMemory(a))) return false;
+  const ptrs = arrays.map((a) => a.byteOffset);
+  return splitAcrossTeam(size, 16, size, (i0, i1) => [[name, [...ptrs.map((p) => p + 4 * i0), i1 - i0, ...constants]]], 0);
 }
 
 export const DEFAULT_LEARNING_RATE: Record<OptimizerKind, number> = {sgd: 0.1, adam: 0.01};
@@ -99,10 +133,11 @@ function checkSize(size: number, params: Float32Array, grads: Float32Array): voi
 }
 
 /** SGD with momentum over `size` parameters. */
-export function createSgd(size: number, options: OptimizerOptions = {}): Optimizer {
+export function createSgd(size: number, options: OptimizerOptions = {}, placement: OptimizerPlacement = {}): Optimizer {
   checkInteger("size", size, 0);
   const opts = resolveOptimizerOptions("sgd", options);
-  const velocity = new Float32Array(size);
+  const store = buffersFor(1, size, placement);
+  const [velocity] = store.arrays;
   const state: OptimizerState = {kind: "sgd", step: 0, buffers: {velocity}};
   return {
     kind: "sgd",
@@ -112,6 +147,10 @@ export function createSgd(size: number, options: OptimizerOptions = {}): Optimiz
     step(params, grads) {
       checkSize(size, params, grads);
       const {learningRate: lr, momentum: mu, weightDecay: wd} = opts;
+      if (teamStep("sgd_step", [params, grads, velocity], size, [lr, mu, wd])) {
+        state.step++;
+        return;
+      }
       for (let i = 0; i < size; i++) {
         const g = grads[i] + wd * params[i];
         const v = mu * velocity[i] + g;
@@ -129,16 +168,17 @@ export function createSgd(size: number, options: OptimizerOptions = {}): Optimiz
     },
     load(saved) {
       loadState(state, saved, size);
-    }
+    },
+    dispose: store.free
   };
 }
 
 /** Adam with bias correction over `size` parameters. */
-export function createAdam(size: number, options: OptimizerOptions = {}): Optimizer {
+export function createAdam(size: number, options: OptimizerOptions = {}, placement: OptimizerPlacement = {}): Optimizer {
   checkInteger("size", size, 0);
   const opts = resolveOptimizerOptions("adam", options);
-  const m = new Float32Array(size);
-  const v = new Float32Array(size);
+  const store = buffersFor(2, size, placement);
+  const [m, v] = store.arrays;
   const state: OptimizerState = {kind: "adam", step: 0, buffers: {m, v}};
   return {
     kind: "adam",
@@ -151,6 +191,10 @@ export function createAdam(size: number, options: OptimizerOptions = {}): Optimi
       const t = state.step + 1;
       const c1 = 1 / (1 - Math.pow(b1, t));
       const c2 = 1 / (1 - Math.pow(b2, t));
+      if (teamStep("adam_step", [params, grads, m, v], size, [lr, wd, b1, 1 - b1, b2, 1 - b2, c1, c2, eps])) {
+        state.step = t;
+        return;
+      }
       for (let i = 0; i < size; i++) {
         const g = grads[i] + wd * params[i];
         const mi = b1 * m[i] + (1 - b1) * g;
@@ -171,7 +215,8 @@ export function createAdam(size: number, options: OptimizerOptions = {}): Optimi
     },
     load(saved) {
       loadState(state, saved, size);
-    }
+    },
+    dispose: store.free
   };
 }
 
@@ -186,6 +231,6 @@ function loadState(state: OptimizerState, saved: OptimizerState, size: number): 
 }
 
 /** An optimiser of the given kind. */
-export function createOptimizer(kind: OptimizerKind, size: number, options: OptimizerOptions = {}): Optimizer {
-  return checkOneOf("optimizer", kind, OPTIMIZER_KINDS) === "sgd" ? createSgd(size, options) : createAdam(size, options);
+export function createOptimizer(kind: OptimizerKind, size: number, options: OptimizerOptions = {}, placement: OptimizerPlacement = {}): Optimizer {
+  return checkOneOf("optimizer", kind, OPTIMIZER_KINDS) === "sgd" ? createSgd(size, options, placement) : createAdam(size, options, placement);
 }

@@ -15,6 +15,7 @@ import {countCorrect, lossFunction, LOSS_KINDS, type LossKind} from "./losses.js
 import {createOptimizer, OPTIMIZER_KINDS, resolveOptimizerOptions, type Optimizer, type OptimizerKind, type OptimizerOptions, type ResolvedOptimizerOptions} from "./optim.js";
 import {createRng} from "./random.js";
 import type {Dataset, Model, Split} from "./types.js";
+import {createTeamSync, withTeam, type Team} from "./team.js";
 
 export interface TrainOptions extends OptimizerOptions {
   /** Passes over the training split (`train` only; default 10). */
@@ -31,6 +32,15 @@ export interface TrainOptions extends OptimizerOptions {
   evaluateTrain?: boolean;
   /** Called after each epoch by `train`; return false to stop. */
   onEpoch?: (record: EpochRecord, trainer: Trainer) => boolean | void;
+  /**
+   * Threads that share each mini-batch, the calling thread included (default 1). The parameters
+   * come out bit-identical for any number (lib/team.ts says how). Workers are started
+   * synchronously, which Node allows; elsewhere pass a `team` from `await createTeam({threads})`.
+   * Where threads cannot be had, training runs on one and `trainer.threadsFallbackReason` says why.
+   */
+  threads?: number;
+  /** A team of threads made by `createTeam` (pages); the trainer uses it and leaves it open. */
+  team?: Team;
 }
 
 export interface ResolvedTrainOptions extends ResolvedOptimizerOptions {
@@ -90,10 +100,16 @@ export interface Trainer {
   /** Mean loss (and accuracy for classification) over a split, in mini-batches. */
   evaluate(split: "train" | "test" | Split): Evaluation;
   setLearningRate(learningRate: number): void;
+  /** Threads sharing each mini-batch (1 when threads were not asked for or could not be had). */
+  readonly threads: number;
+  /** Why fewer threads run than `options.threads` asked for, or null. */
+  readonly threadsFallbackReason: string | null;
+  /** Stops the worker threads the trainer started and frees the optimiser's shared buffers (idempotent). */
+  close(): void;
 }
 
 const OPTION_NAMES = [
-  "epochs", "batchSize", "optimizer", "loss", "seed", "evaluateTrain", "onEpoch",
+  "epochs", "batchSize", "optimizer", "loss", "seed", "evaluateTrain", "onEpoch", "threads", "team",
   "learningRate", "momentum", "weightDecay", "beta1", "beta2", "epsilon"
 ];
 
@@ -182,10 +198,19 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
   const batch = Math.min(opts.batchSize, train.n);
   const lastBatch = train.n % batch || batch;
   const lossFn = lossFunction(opts.loss);
+  const wantedThreads = checkInteger("threads", options.threads ?? options.team?.threads ?? 1, 1, 256);
+  if (options.team !== undefined && (options.team === null || typeof options.team.run !== "function")) {
+    fail(`team must be a Team from createTeam({threads}), got ${describe(options.team)}`);
+  }
+  const ownTeam = options.team === undefined && wantedThreads > 1;
+  const team: Team | null = options.team ?? (ownTeam ? createTeamSync({threads: wantedThreads}) : null);
+  const threads = team?.threads ?? 1;
+  const threadsFallbackReason = threads < wantedThreads ? team?.fallbackReason ?? `a team of ${threads} thread(s) was given` : null;
   const optimizer = createOptimizer(opts.optimizer, model.params.length, {
     learningRate: opts.learningRate, momentum: opts.momentum, weightDecay: opts.weightDecay,
     beta1: opts.beta1, beta2: opts.beta2, epsilon: opts.epsilon
-  });
+  }, {kernelMemory: threads > 1});
+  const parallel = <T>(fn: () => T): T => (threads > 1 ? withTeam(team, fn) : fn());
   const rng = createRng(opts.seed);
   const order = Int32Array.from({length: train.n}, (_, i) => i);
   const xb = new Float32Array(batch * inputSize);
@@ -217,15 +242,17 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
       for (let j = 0; j < outputSize; j++) yb[i * outputSize + j] = train.y[s * outputSize + j];
     }
     model.zeroGrad();
-    const out = model.forward(v.x, b);
-    if (out.length !== b * outputSize) fail(`model.forward returned ${out.length} values for a batch of ${b}; expected ${b * outputSize}`);
-    const loss = lossFn(out, v.y, b, v.g);
-    if (Number.isFinite(loss)) {
-      model.backward(v.g);
-      optimizer.step(model.params, model.grads);
-    } else {
-      state.diverged = true;
-    }
+    const loss = parallel(() => {
+      const out = model.forward(v.x, b);
+      if (out.length !== b * outputSize) fail(`model.forward returned ${out.length} values for a batch of ${b}; expected ${b * outputSize}`);
+      const l = lossFn(out, v.y, b, v.g);
+      if (Number.isFinite(l)) {
+        model.backward(v.g);
+        optimizer.step(model.params, model.grads);
+      }
+      return l;
+    });
+    if (!Number.isFinite(loss)) state.diverged = true;
     epochLoss += loss * b;
     epochSamples += b;
     state.step++;
@@ -249,7 +276,7 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
       const b = Math.min(batch, split.n - start);
       const x = split.x.subarray(start * inputSize, (start + b) * inputSize);
       const y = split.y.subarray(start * outputSize, (start + b) * outputSize);
-      const out = model.forward(x, b);
+      const out = parallel(() => model.forward(x, b));
       lossSum += lossFn(out, y, b) * b;
       if (classification) correct += countCorrect(out, split.labels ? split.labels.subarray(start, start + b) : y, b);
     }
@@ -295,6 +322,12 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
     evaluate,
     setLearningRate(learningRate: number) {
       optimizer.setLearningRate(learningRate);
+    },
+    threads,
+    threadsFallbackReason,
+    close() {
+      if (ownTeam) team?.close();
+      optimizer.dispose();
     }
   };
 }
@@ -309,10 +342,14 @@ function now(): number {
  */
 export function train(model: Model, dataset: Dataset, options: TrainOptions = {}): EpochRecord[] {
   const trainer = createTrainer(model, dataset, options);
-  for (let e = 0; e < trainer.options.epochs; e++) {
-    const record = trainer.epoch();
-    const keepGoing = options.onEpoch ? options.onEpoch(record, trainer) : undefined;
-    if (keepGoing === false || trainer.state.diverged) break;
+  try {
+    for (let e = 0; e < trainer.options.epochs; e++) {
+      const record = trainer.epoch();
+      const keepGoing = options.onEpoch ? options.onEpoch(record, trainer) : undefined;
+      if (keepGoing === false || trainer.state.diverged) break;
+    }
+  } finally {
+    trainer.close();
   }
   return trainer.state.history;
 }

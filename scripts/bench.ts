@@ -8,14 +8,15 @@
  *
  *   npm run bench [-- --quick] [-- --table] [-- --only wht,batch,layer]
  */
-import {cpus, totalmem} from "node:os";
+import {cpus, loadavg, totalmem} from "node:os";
+import {spawnSync} from "node:child_process";
 import {existsSync, readFileSync, readdirSync} from "node:fs";
 import {createRequire} from "node:module";
 import {dirname} from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import {getThreadsCount, setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
 import {
-  runBatchBenchmark, runLayerBenchmark, runWhtBenchmark, timeSync,
+  GEMM_PRODUCTS, runBatchBenchmark, runGemmBenchmark, runLayerBatchBenchmark, runLayerBenchmark, runTrainingBenchmark, runWhtBenchmark, timeSync,
   type LayerBenchRow, type Timing
 } from "../lib/bench.js";
 import {counts} from "../lib/counts.js";
@@ -24,13 +25,21 @@ import {backend, ready} from "../lib/wht.js";
 import {createRng} from "../lib/random.js";
 import {switchNetForward} from "../lib/switchnet.js";
 import {ANCHORS, anchorComparison} from "../lib/kernels/anchors.js";
+import {buildYardsticks, runNativeWht, runNumpyGemm, type Yardsticks} from "./yardsticks.js";
 
-const USAGE = `Usage: npm run bench [-- --quick] [-- --table] [-- --only wht,batch,layer]
+const USAGE = `Usage: npm run bench [-- --quick] [-- --table | --json] [-- --only PARTS] [-- --yardsticks DIR]
   --quick          about 20 s instead of a few minutes (fewer sizes and repeats)
+  --json           JSON on stdout (the default)
   --table          readable tables instead of JSON on stdout
-  --only PARTS     comma-separated subset of: wht, batch, layer
+  --only PARTS     comma-separated subset of: wht, batch, layer, layerBatches, gemm, training
+  --note TEXT      recorded as "provenance.note" in the JSON (e.g. what else ran on the machine)
+  --yardsticks DIR also build FFHT and a plain C WHT with DIR/build.sh (e.g. ../shared/yardsticks) and
+                   run them, and numpy's single-thread sgemm, interleaved with this library's kernels:
+                   measured ratios in "yardsticks" (run the whole benchmark under taskset -c 1)
+Without --yardsticks no ratio to FFHT is measured; the JSON's "ffhtEstimate" scales FFHT's speed on
+another machine (docs/ANCHORS.md) and is an estimate, not a measurement.
 Progress goes to stderr; results (JSON by default) to stdout.`;
-const PARTS = ["wht", "batch", "layer"];
+const PARTS = ["wht", "batch", "layer", "layerBatches", "gemm", "training"];
 const args = process.argv.slice(2);
 function usageError(message: string): never {
   process.stderr.write(`bench: ${message}\n${USAGE}\n`);
@@ -40,14 +49,27 @@ if (args.includes("--help") || args.includes("-h")) {
   process.stdout.write(USAGE + "\n");
   process.exit(0);
 }
+/** `--name value` or `--name=value`: the value, undefined when absent; marks both as used. */
+const used = new Set<number>();
+function valueOf(name: string): string | undefined {
+  const i = args.findIndex((a) => a === name || a.startsWith(name + "="));
+  if (i < 0) return undefined;
+  used.add(i);
+  if (args[i].includes("=")) return args[i].slice(name.length + 1);
+  const v = args[i + 1];
+  if (v === undefined || v.startsWith("--")) usageError(`${name} needs a value`);
+  used.add(i + 1);
+  return v;
+}
 const quick = args.includes("--quick");
 const table = args.includes("--table");
-const onlyArg = args.find((a) => a.startsWith("--only"));
-const onlyValue = onlyArg ? (onlyArg.includes("=") ? onlyArg.split("=")[1] : args[args.indexOf(onlyArg) + 1]) : undefined;
-for (const a of args) {
-  if (!["--quick", "--table"].includes(a) && a !== onlyArg && a !== onlyValue) usageError(`unknown argument ${JSON.stringify(a)}`);
-}
-if (onlyArg && !onlyValue) usageError("--only needs a list, e.g. --only wht,layer");
+if (table && args.includes("--json")) usageError("--table and --json exclude each other");
+const onlyValue = valueOf("--only");
+const yardsticksDir = valueOf("--yardsticks");
+const note = valueOf("--note");
+args.forEach((a, i) => {
+  if (!["--quick", "--table", "--json"].includes(a) && !used.has(i)) usageError(`unknown argument ${JSON.stringify(a)}`);
+});
 const only = onlyValue ? onlyValue.split(",") : PARTS;
 for (const part of only) if (!PARTS.includes(part)) usageError(`--only: ${JSON.stringify(part)} is not one of ${PARTS.join(", ")}`);
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
@@ -184,6 +206,127 @@ async function tfLayerRows(batches: number[], repeats: number, minTimeMs: number
   return rows;
 }
 
+// ---- yardsticks: native code measured in the same run, interleaved with ours --------------
+
+const median = (xs: number[]) => {
+  const v = [...xs].sort((a, b) => a - b);
+  const h = v.length >> 1;
+  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
+};
+
+async function runYardsticks(dir: string) {
+  log(`yardsticks: building with ${dir}/build.sh`);
+  let ys: Yardsticks;
+  try {
+    ys = buildYardsticks(dir);
+  } catch (e) {
+    usageError(e instanceof Error ? e.message : String(e));
+  }
+  const rounds = quick ? 3 : 5;
+  const log2s = quick ? [10, 16, 20] : [8, 10, 12, 14, 16, 18, 20, 22];
+  const samples = new Map<number, {ffht: number[]; plainC: number[]; project: number[]}>();
+  for (const l of log2s) samples.set(l, {ffht: [], plainC: [], project: []});
+  // Rounds outermost, and within a round each size runs FFHT, plain C and ours back to back, so
+  // slow drifts of the machine's speed touch all three alike.
+  for (let r = 0; r < rounds; r++) {
+    for (const l of log2s) {
+      log(`yardsticks WHT round ${r + 1}/${rounds} n=2^${l}`);
+      const s = samples.get(l)!;
+      s.ffht.push(runNativeWht(ys.ffht, [l])[0].transformsPerSecond);
+      s.plainC.push(runNativeWht(ys.plainC, [l])[0].transformsPerSecond);
+      const ours = await runWhtBenchmark({sizes: [2 ** l], kernels: ["wasm-simd"], repeats: 5, minTimeMs: 40});
+      s.project.push(ours.rows[0].transformsPerSecond);
+    }
+  }
+  const wht = log2s.map((l) => {
+    const s = samples.get(l)!;
+    const ffht = median(s.ffht), plainC = median(s.plainC), project = median(s.project);
+    // The fastest round of each as well: a busy machine only ever slows a program down.
+    const best = {ffht: Math.max(...s.ffht), plainC: Math.max(...s.plainC), project: Math.max(...s.project)};
+    return {
+      log2n: l, n: 2 ** l, ffht, plainC, project, ratioToFfht: project / ffht, ratioToPlainC: project / plainC,
+      best: {...best, ratioToFfht: best.project / best.ffht, ratioToPlainC: best.project / best.plainC},
+      samples: s
+    };
+  });
+  // Dense products against numpy's single-thread sgemm.
+  const batches = quick ? [64] : [16, 64, 256];
+  const gemmSamples = new Map<string, {numpy: number[]; project: number[]}>();
+  let numpyInfo: {numpy: string; blas: string | null} | {unavailable: string} | null = null;
+  for (let r = 0; r < rounds; r++) {
+    log(`yardsticks GEMM round ${r + 1}/${rounds}: numpy`);
+    const np = runNumpyGemm(1448, batches, [...GEMM_PRODUCTS]);
+    if ("unavailable" in np) {
+      numpyInfo = np;
+      log(`yardsticks: no numpy comparison: ${np.unavailable}`);
+      break;
+    }
+    numpyInfo = {numpy: np.numpy, blas: np.blas};
+    log(`yardsticks GEMM round ${r + 1}/${rounds}: this library`);
+    const ours = await runGemmBenchmark({width: 1448, batches, repeats: 5, minTimeMs: 100});
+    for (const row of np.rows) {
+      const key = `${row.product} ${row.batch}`;
+      if (!gemmSamples.has(key)) gemmSamples.set(key, {numpy: [], project: []});
+      gemmSamples.get(key)!.numpy.push(row.gflops);
+    }
+    for (const row of ours.rows) gemmSamples.get(`${row.product} ${row.batch}`)!.project.push(row.gflops);
+  }
+  const gemm = [...gemmSamples.entries()].map(([key, s]) => {
+    const [product, batch] = key.split(" ");
+    const numpy = median(s.numpy), project = median(s.project);
+    const best = {numpyGflops: Math.max(...s.numpy), projectGflops: Math.max(...s.project)};
+    return {
+      product, batch: Number(batch), width: 1448, numpyGflops: numpy, projectGflops: project, ratioToNumpy: project / numpy,
+      best: {...best, ratioToNumpy: best.projectGflops / best.numpyGflops}, samples: s
+    };
+  });
+  return {
+    kind: "measured",
+    note: "FFHT, plain C and numpy run as child processes of this benchmark, interleaved with this library's kernels, " +
+      "one thread each (inheriting this process's CPU affinity); figures are medians over rounds, `best` the fastest round of each",
+    rounds,
+    source: ys.source,
+    build: ys.build,
+    affinity: affinity(),
+    numpy: numpyInfo,
+    numpyEnvironment: "OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset",
+    wht,
+    gemm
+  };
+}
+
+/** What ran, where and at which commit: for a run committed to data/bench/. */
+function provenance() {
+  const run = (cmd: string, a: string[]) => {
+    const r = spawnSync(cmd, a, {encoding: "utf8"});
+    return r.status === 0 ? r.stdout.trim() : null;
+  };
+  const lscpu = run("lscpu", []);
+  const field = (name: string) => lscpu?.split("\n").find((l) => l.startsWith(name + ":"))?.split(":").slice(1).join(":").trim() ?? null;
+  const dirty = run("git", ["status", "--porcelain", "--untracked-files=no"]);
+  return {
+    command: ["npm run bench --", ...args].join(" "),
+    commit: run("git", ["rev-parse", "HEAD"]),
+    uncommittedChanges: dirty === null ? null : dirty.length > 0,
+    cpu: field("Model name"), cpuFamily: field("CPU family"), cpuModel: field("Model"),
+    l2: field("L2 cache"), l3: field("L3 cache"),
+    avx2: lscpu ? /\bavx2\b/.test(lscpu) : null, avx512f: lscpu ? /\bavx512f\b/.test(lscpu) : null,
+    affinity: affinity(),
+    loadAverage: loadavg(),
+    note: note ?? null
+  };
+}
+
+/** The CPUs this process may run on (Linux), e.g. "1", or null when unknown. */
+function affinity(): string | null {
+  try {
+    const line = readFileSync("/proc/self/status", "utf8").split("\n").find((l) => l.startsWith("Cpus_allowed_list:"));
+    return line ? line.split(":")[1].trim() : null;
+  } catch {
+    return null;
+  }
+}
+
 // ---- run --------------------------------------------------------------------------------------
 
 const started = Date.now();
@@ -193,12 +336,19 @@ const result: Record<string, unknown> = {
   backend: backend(),
   wasmFailure: wasmFailure(),
   machine: {cpu: cpus()[0]?.model.trim() ?? "unknown", cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), caches: caches(), node: process.version},
-  quick
+  quick,
+  provenance: provenance()
 };
 if (only.includes("wht")) {
   const wht = await runWhtBenchmark({quick, onProgress: progress("wht")});
   result.wht = wht;
-  result.anchors = {source: "ANCHORS.md (another machine; compare ratios only)", ffhtEquivalent: anchorComparison(wht.rows), table: ANCHORS};
+  result.ffhtEstimate = {
+    kind: "estimate",
+    note: "NOT a measurement: FFHT's speed on another machine (docs/ANCHORS.md) scaled by the naive JS loop's speed here against there; " +
+      "run with --yardsticks DIR for measured ratios",
+    rows: anchorComparison(wht.rows),
+    table: ANCHORS
+  };
 }
 if (only.includes("batch")) {
   const batch = await runBatchBenchmark({quick, onProgress: progress("batch")});
@@ -211,6 +361,18 @@ if (only.includes("layer")) {
   const layer = await runLayerBenchmark({quick, batches, onProgress: progress("layer")});
   layer.rows.push(...(await tfLayerRows(batches, quick ? 3 : 5, quick ? 60 : 200)));
   result.layer = layer;
+}
+if (only.includes("gemm")) {
+  result.gemm = await runGemmBenchmark({quick, onProgress: progress("gemm")});
+}
+if (only.includes("layerBatches")) {
+  result.layerBatches = await runLayerBatchBenchmark({quick, onProgress: progress("layerBatches")});
+}
+if (only.includes("training")) {
+  result.training = await runTrainingBenchmark({quick, onProgress: progress("training")});
+}
+if (yardsticksDir !== undefined) {
+  result.yardsticks = await runYardsticks(yardsticksDir);
 }
 result.seconds = (Date.now() - started) / 1000;
 log(`done in ${(result.seconds as number).toFixed(1)} s`);
@@ -227,13 +389,50 @@ if (!table) {
       kernel: r.kernel, n: `2^${r.log2n}`, "transforms/s": fmt(r.transformsPerSecond as number), "ns/elem": fmt(r.nsPerElement as number),
       "median ms": fmt(r.medianMs as number), "min ms": fmt(r.minMs as number), "max ms": fmt(r.maxMs as number)
     })));
-    const cmp = anchorComparison((result.wht as {rows: never[]}).rows);
-    console.log(`Against ANCHORS.md, carried to this machine by the naive JS loop (radix2) measured in this run` +
-      ` (machine factor ${cmp[0] ? fmt(cmp[0].machineFactor) : "?"}; fastest repeats):`);
-    console.table(cmp.map((r) => ({
-      n: `2^${r.log2n}`, "naive factor at n": fmt(r.sizeFactor), "FFHT-equivalent/s": fmt(r.ffhtEquivalent), "wasm-simd/s": fmt(r.simd),
-      "× FFHT": fmt(r.ratio), "× WASM prototype": fmt(r.prototypeRatio), "scalar × good scalar": r.scalarRatio === null ? "" : fmt(r.scalarRatio)
+    if (!result.yardsticks) {
+      const cmp = anchorComparison((result.wht as {rows: never[]}).rows);
+      console.log(`ESTIMATE, not a measurement (run with --yardsticks DIR to measure FFHT here): FFHT on another machine (ANCHORS.md),` +
+        ` carried to this one by the naive JS loop (radix2) measured in this run (machine factor ${cmp[0] ? fmt(cmp[0].machineFactor) : "?"}; fastest repeats):`);
+      console.table(cmp.map((r) => ({
+        n: `2^${r.log2n}`, "naive factor at n": fmt(r.sizeFactor), "estimated FFHT/s": fmt(r.ffhtEquivalent), "wasm-simd/s": fmt(r.simd),
+        "≈ × FFHT (estimate)": fmt(r.ratio), "× WASM prototype (estimate)": fmt(r.prototypeRatio), "scalar × good scalar (estimate)": r.scalarRatio === null ? "" : fmt(r.scalarRatio)
+      })));
+    }
+  }
+  if (result.gemm) {
+    console.log("Dense layer products (1448 × 1448 weights), GFLOP/s:");
+    console.table((result.gemm as {rows: Array<Record<string, number | string>>}).rows.map((r) => ({
+      product: r.product, batch: r.batch, implementation: r.implementation, "GFLOP/s": fmt(r.gflops as number), "median ms": fmt(r.medianMs as number)
     })));
+  }
+  if (result.layerBatches) {
+    console.log("One layer, forward + backward, WASM SIMD, across batches and threads (Switch Net 4 W = 65,536 vs dense 1448):");
+    console.table((result.layerBatches as {rows: Array<Record<string, number | string | null>>}).rows.map((r) => ({
+      layer: r.layer, batch: r.batch, threads: r.threads, "ms/sample": fmt(r.msPerSample as number), "samples/s": fmt(r.samplesPerSecond as number)
+    })));
+  }
+  if (result.training) {
+    console.log("Training steps (createTrainer: forward, MSE, backward, Adam), depth 2, 16 in / 4 out:");
+    console.table((result.training as {rows: Array<Record<string, number | string | null>>}).rows.map((r) => ({
+      model: r.model, width: r.width, batch: r.batch, threads: r.threads, "steps/s": fmt(r.stepsPerSecond as number),
+      "ms/sample": fmt(r.msPerSample as number), speedup: fmt(r.speedup as number), note: r.fallbackReason ?? ""
+    })));
+  }
+  if (result.yardsticks) {
+    const y = result.yardsticks as {wht: Array<Record<string, number>>; gemm: Array<Record<string, number | string>>; numpy: {unavailable?: string} | null; rounds: number};
+    console.log(`MEASURED side by side in this run (medians of ${y.rounds} interleaved rounds), WHT transforms/s:`);
+    console.table(y.wht.map((r) => ({
+      n: `2^${r.log2n}`, FFHT: fmt(r.ffht), "plain C": fmt(r.plainC), "wasm-simd": fmt(r.project), "× FFHT": fmt(r.ratioToFfht), "× plain C": fmt(r.ratioToPlainC),
+      "× FFHT (fastest rounds)": fmt((r.best as unknown as {ratioToFfht: number}).ratioToFfht)
+    })));
+    if (y.numpy?.unavailable) console.log(`No numpy comparison: ${y.numpy.unavailable}`);
+    else {
+      console.log("Dense products against numpy's single-thread sgemm, GFLOP/s:");
+      console.table(y.gemm.map((r) => ({
+        product: r.product, batch: r.batch, numpy: fmt(r.numpyGflops as number), "this library": fmt(r.projectGflops as number), "× numpy": fmt(r.ratioToNumpy as number),
+        "× numpy (fastest rounds)": fmt((r.best as unknown as {ratioToNumpy: number}).ratioToNumpy)
+      })));
+    }
   }
   if (result.batch) {
     console.log("Batches across threads (shared memory):");

@@ -15,6 +15,7 @@ import {ready} from "../lib/wht.js";
 import type {BudgetKind} from "../lib/experiment/budget.js";
 import {PRESETS, checkConfig, type ExperimentConfig} from "../lib/experiment/config.js";
 import {planGroups, runExperiment, startRates, type PlanGroup, type Progress, type ResultStore} from "../lib/experiment/run.js";
+import {parseShard, shardFilter, type Shard} from "../lib/experiment/shard.js";
 import {SCHEMA_VERSION, parseResults, validateRecord, type ResultRecord, type SessionRecord, type TaskKind} from "../lib/experiment/schema.js";
 
 const HELP = `Capacity experiment: Switch Net 4 and its variants against dense layers at equal budgets.
@@ -35,6 +36,9 @@ Usage: npm run experiment -- [options]
   --placement NAME      how WHT kinds place the input in the width: pad (default, zero-fill) or
                         repeat (tiled copies, each under other sign flips); a separate --out is wise
   --workers N           run N processes side by side on the same file (default 1; 2 on two cores)
+  --shard K/N           run only the K-th of N cost-balanced shares of the plan (1 ≤ K ≤ N), e.g.
+                        one per machine or array task (each keeps whole rate searches); merge the
+                        result files afterwards with npx tsx scripts/merge-results.ts (docs/SHARDING.md)
   --dry-run             print the plan (groups, budget points, relative cost) and exit
   --help                this text
 
@@ -49,6 +53,7 @@ interface Args {
   out: string;
   dryRun: boolean;
   workers: number;
+  shard: Shard | null;
   minRefWidth: number;
   maxRefWidth: number;
   overrides: Partial<ExperimentConfig>;
@@ -67,7 +72,7 @@ function numbers(name: string, value: string): number[] {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = {preset: "full", out: "data/capacity/results.jsonl", dryRun: false, workers: 1, minRefWidth: 0, maxRefWidth: Infinity, overrides: {}};
+  const args: Args = {preset: "full", out: "data/capacity/results.jsonl", dryRun: false, workers: 1, shard: null, minRefWidth: 0, maxRefWidth: Infinity, overrides: {}};
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -80,6 +85,7 @@ function parseArgs(argv: string[]): Args {
       case "--preset": args.preset = value(); break;
       case "--out": args.out = value(); break;
       case "--dry-run": args.dryRun = true; break;
+      case "--shard": args.shard = parseShard(value()); break;
       case "--workers": {
         const v = Number(value());
         if (!Number.isInteger(v) || v < 1 || v > 64) throw new Error(`--workers must be an integer from 1 to 64, got ${JSON.stringify(argv[i])}`);
@@ -270,9 +276,13 @@ async function main(): Promise<void> {
     const smallest = Math.min(...g.memberships.map((m) => m.refWidth));
     return smallest >= args.minRefWidth && smallest <= args.maxRefWidth;
   };
+  // --shard: this process's share of the plan in range (the same split in every shard; a group's
+  // rate search and its seeds stay together).
+  const inShard = args.shard ? shardFilter(planGroups(config).filter(inRange), args.shard) : null;
+  const selected = (g: PlanGroup) => inRange(g) && (inShard === null || inShard(g));
   if (args.dryRun) {
     const records = existsSync(args.out) ? parseResults(readFileSync(args.out, "utf8")).records : [];
-    process.stdout.write(describePlan(planGroups(config).filter(inRange), config, records));
+    process.stdout.write(describePlan(planGroups(config).filter(selected), config, records));
     return;
   }
   if (args.workers > 1) {
@@ -306,7 +316,7 @@ async function main(): Promise<void> {
   const result = runExperiment(config, {
     store,
     createModel,
-    filter: inRange,
+    filter: selected,
     shouldStop: () => stop,
     onProgress: (p) => {
       const line = worker + progressBar(p);

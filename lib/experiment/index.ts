@@ -11,6 +11,7 @@ export * from "./memorise.js";
 export * from "./run.js";
 export * from "./schema.js";
 export * from "./search.js";
+export * from "./shard.js";
 export * from "./summary.js";
 export * from "./tasks.js";
 export * from "./timing.js";

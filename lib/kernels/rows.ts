@@ -6,7 +6,8 @@
  * arrays, so callers keep their JS loop (same bits).
  */
 import {withKernelMemory} from "./staging.js";
-import {wasmLayers} from "../wasm/runtime.js";
+import {wasmLayers, type LayerExports} from "../wasm/runtime.js";
+import {splitAcrossTeam} from "../team.js";
 import {backend} from "../wht.js";
 
 /** Below this many products the JS loop is as fast as the call. */
@@ -20,11 +21,18 @@ export function multiplyRows(
   // Each product is one float32 multiplication either way, so when the kernel memory has no room
   // to stage the arrays the caller's loop gives the same bits (withKernelMemory's `ifRoom`).
   if (src === dst) {
-    return withKernelMemory([dst, factors], ["inout", "in"], ([pd, pf]) => k.mul_rows(pd, 4 * srcStride, pd, 4 * dstStride, pf, cols, rows), true);
+    return withKernelMemory([dst, factors], ["inout", "in"], ([pd, pf]) => mulRows(k, pd, 4 * srcStride, pd, 4 * dstStride, pf, cols, rows), true);
   }
   // dst is "inout" unless every element of it is written: others must keep their values
   const whole = cols === dstStride && dst.length === rows * dstStride;
   return withKernelMemory([src, dst, factors], ["in", whole ? "out" : "inout", "in"], ([ps, pd, pf]) => {
-    k.mul_rows(ps, 4 * srcStride, pd, 4 * dstStride, pf, cols, rows);
+    mulRows(k, ps, 4 * srcStride, pd, 4 * dstStride, pf, cols, rows);
   }, true);
+}
+
+/** mul_rows, its rows shared among the threads of an active team (one product each: same bits). */
+function mulRows(k: LayerExports, ps: number, ss: number, pd: number, ds: number, pf: number, cols: number, rows: number): void {
+  if (!splitAcrossTeam(rows, 1, rows * cols, (r0, r1) => [["mul_rows", [ps + r0 * ss, ss, pd + r0 * ds, ds, pf, cols, r1 - r0]]])) {
+    k.mul_rows(ps, ss, pd, ds, pf, cols, rows);
+  }
 }

@@ -11,6 +11,7 @@ import {withKernelMemory} from "./staging.js";
 import {SIMD_GROUP_SIZES} from "../wasm/layerModule.js";
 import {wasmLayers} from "../wasm/runtime.js";
 import {backend} from "../wht.js";
+import {activeTeam, splitAcrossTeam} from "../team.js";
 
 /** True if the SIMD layer kernels can run a layer of width n and group size m. */
 export function switchLayerSimdAvailable(n: number, m: number): boolean {
@@ -24,7 +25,11 @@ export function switchForwardSimd(x: Float32Array, y: Float32Array, w: Float32Ar
   if (batch === 0) return true;
   const s = normalizeScale(n, m);
   withKernelMemory([x, y, w], ["in", "out", "in"], ([px, py, pw]) => {
-    k[`switch_fwd_${m}`](px, py, pw, batch, n, Math.log2(n), Math.log2(m), s);
+    const logn = Math.log2(n), logm = Math.log2(m);
+    // Rows to each thread of an active team: each row is computed by the same code either way.
+    if (!splitAcrossTeam(batch, 1, batch * n, (r0, r1) => [[`switch_fwd_${m}`, [px + 4 * r0 * n, py + 4 * r0 * n, pw, r1 - r0, n, logn, logm, s]]])) {
+      k[`switch_fwd_${m}`](px, py, pw, batch, n, logn, logm, s);
+    }
   });
   return true;
 }
@@ -38,7 +43,18 @@ export function switchBackwardSimd(
   if (batch === 0) return true;
   const s = normalizeScale(n, m);
   withKernelMemory([x, gy, gx, w, gw], ["in", "inout", "out", "in", "inout"], ([px, pgy, pgx, pw, pgw]) => {
-    k[`switch_bwd_${m}`](px, pgy, pgx, pw, pgw, batch, n, Math.log2(n), Math.log2(m), s);
+    const logn = Math.log2(n), logm = Math.log2(m);
+    // With a team: the WHT of gy split by rows, then the mini layers split by groups of columns,
+    // so each weight gradient sums its rows in the one order switch_bwd uses (same bits).
+    const team = activeTeam();
+    if (team !== null && batch * n >= 16384 && n >= 2 * m) {
+      if (!splitAcrossTeam(batch, 1, Infinity, (r0, r1) => [["batch", [pgy + 4 * r0 * n, r1 - r0, logn, logm, s]]])) {
+        (k as unknown as {batch(p: number, c: number, l: number, f: number, s: number): void}).batch(pgy, batch, logn, logm, s);
+      }
+      splitAcrossTeam(n, m, Infinity, (g0, g1) => [[`switch_bwd_groups_${m}`, [px, pgy, pgx, pw, pgw, batch, n, g0, g1]]]);
+    } else {
+      k[`switch_bwd_${m}`](px, pgy, pgx, pw, pgw, batch, n, logn, logm, s);
+    }
   });
   return true;
 }

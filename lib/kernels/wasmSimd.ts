@@ -10,6 +10,7 @@ import {WASM_MAX_LOG2N} from "../wasm/whtModule.js";
 import {normalizeScale, type WhtKernel} from "./kernel.js";
 import {radix2Kernel} from "./radix2.js";
 import {scalarKernel} from "./scalar.js";
+import {splitAcrossTeam} from "../team.js";
 
 const scratch = scratchBlock();
 
@@ -25,7 +26,12 @@ function run(w: WhtExports, x: Float32Array, ptr: number, size: number, from: nu
     radix2Kernel.transform(x.subarray(whole), size, from, normalize);
     count = whole / size;
   }
-  if (count > 0) w.batch(ptr, count, log2n, log2from, s);
+  if (count <= 0) return;
+  // Whole vectors to each thread of an active team (runs of 16 floats at least); same bits.
+  const unit = Math.max(1, 16 / size);
+  if (!splitAcrossTeam(count, unit, count * size, (v0, v1) => [["batch", [ptr + 4 * v0 * size, v1 - v0, log2n, log2from, s]]])) {
+    w.batch(ptr, count, log2n, log2from, s);
+  }
 }
 
 export function createWasmSimdKernel(w: WhtExports): WhtKernel {

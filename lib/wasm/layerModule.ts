@@ -119,25 +119,41 @@ function switchForward(m: ModuleBuilder, wht: WhtFunctions, gm: number): number 
   return fn.index;
 }
 
-function switchBackward(m: ModuleBuilder, wht: WhtFunctions, gm: number): number {
-  const fn = m.declare([i32, i32, i32, i32, i32, i32, i32, i32, i32, f32]);
+/**
+ * switch_bwd_m, or with `groupsOnly` switch_bwd_groups_m(x, gy, gx, w, gw, rows, n, g0, g1): the
+ * same mini-layer backward without the WHT of gy (already done), on the columns g0 … g1 − 1 of
+ * every row only (whole groups): one thread's share of a layer's backward, split by parameter
+ * (lib/team.ts). Each gw element sums its rows in the same order as switch_bwd_m.
+ */
+function switchBackward(m: ModuleBuilder, wht: WhtFunctions, gm: number, groupsOnly = false): number {
+  const fn = groupsOnly ? m.declare([i32, i32, i32, i32, i32, i32, i32, i32, i32]) : m.declare([i32, i32, i32, i32, i32, i32, i32, i32, i32, f32]);
   const c = fn.code;
   const [x, gy, gx, w, gw, rows, n, logn, logm, s] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [g0, g1] = [7, 8];
   const rowBytes = c.local(i32), xg = c.local(i32), gyg = c.local(i32), gxg = c.local(i32);
   const wg = c.local(i32), gwg = c.local(i32), gEnd = c.local(i32), sel = c.local(i32);
   const xr = c.local(i32), gyr = c.local(i32), gxr = c.local(i32), rb = c.local(i32);
   const vf = c.local(f32), vs = c.local(v128);
   const q = gm / 4;
   const gyv = Array.from({length: q}, () => c.local(v128));
+  const span = groupsOnly ? c.local(i32) : -1;
   c.get(rows).i32(1).emit(op.i32_lt_s).if().ret().end();
   c.get(n).i32(2).emit(op.i32_shl).set(rowBytes);
+  if (groupsOnly) {
+    // Start at column g0 of every row and of the weights (2·m floats per column).
+    for (const p of [x, gy, gx]) c.get(p).get(g0).i32(2).emit(op.i32_shl).emit(op.i32_add).set(p);
+    for (const p of [w, gw]) c.get(p).get(g0).i32(8 * gm).emit(op.i32_mul).emit(op.i32_add).set(p);
+    c.get(g1).get(g0).emit(op.i32_sub).i32(2).emit(op.i32_shl).set(span);
+  }
   c.loop(); // blocks of rows
   c.get(rows).i32(ROW_BLOCK).get(rows).i32(ROW_BLOCK).emit(op.i32_lt_s).emit(op.select).set(rb);
-  forRows(c, rb, rowBytes, [[gy, gyr]], () => {
-    c.get(gyr).get(logn).get(logm).get(s).call(wht.block);
-  });
+  if (!groupsOnly) {
+    forRows(c, rb, rowBytes, [[gy, gyr]], () => {
+      c.get(gyr).get(logn).get(logm).get(s).call(wht.block);
+    });
+  }
   c.get(x).set(xg).get(gy).set(gyg).get(gx).set(gxg).get(w).set(wg).get(gw).set(gwg);
-  add(c, x, rowBytes, gEnd);
+  add(c, x, groupsOnly ? span : rowBytes, gEnd);
   c.loop(); // groups
   forRows(c, rb, rowBytes, [[xg, xr], [gyg, gyr], [gxg, gxr]], () => {
     gyv.forEach((g, k) => c.get(gyr).v128Load(16 * k).set(g));
@@ -406,4 +422,12 @@ export function addLayerKernels(m: ModuleBuilder, wht: WhtFunctions): void {
   }
   m.export("gemm", gemm(m));
   m.export("gemm_nt", gemmNT(m));
+}
+
+/**
+ * Kernels for splitting a layer's work across threads (lib/team.ts), added after every other
+ * kernel so the others keep their bytes: switch_bwd_groups_m (see switchBackward).
+ */
+export function addTeamLayerKernels(m: ModuleBuilder, wht: WhtFunctions): void {
+  for (const gm of SIMD_GROUP_SIZES) m.export(`switch_bwd_groups_${gm}`, switchBackward(m, wht, gm, true));
 }

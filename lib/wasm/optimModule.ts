@@ -1,0 +1,73 @@
+/**
+ * Optimiser updates as WebAssembly kernels, so a team of threads (lib/team.ts) can share a step by
+ * parameter ranges. They compute exactly what lib/optim.ts computes in JavaScript: every operation
+ * in float64 in the same order (JavaScript numbers are float64; WebAssembly f64 arithmetic is the
+ * same IEEE arithmetic, with no fused operations), float32 values widened exactly on load and
+ * rounded to float32 on store. So the bits equal the JS loop's (tests/team.test.ts).
+ *
+ *   adam_step(p, g, m, v, count, lr, wd, b1, 1−b1, b2, 1−b2, c1, c2, eps)
+ *   sgd_step(p, g, vel, count, lr, mu, wd)
+ * Pointers in bytes, count in elements; the f64 constants computed by the caller as optim.ts does.
+ */
+import type {Code, ModuleBuilder} from "./encoder.js";
+import {op, valtype} from "./opcodes.js";
+
+const {i32, f64} = valtype;
+
+function loadF64(c: Code, ptr: number): void {
+  c.get(ptr).f32Load(0).emit(op.f64_promote_f32);
+}
+
+function adamStep(m: ModuleBuilder): number {
+  const fn = m.declare([i32, i32, i32, i32, i32, f64, f64, f64, f64, f64, f64, f64, f64, f64]);
+  const c = fn.code;
+  const [p, g, mm, vv, count, lr, wd, b1, omb1, b2, omb2, c1, c2, eps] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+  const end = c.local(i32), gi = c.local(f64), mi = c.local(f64), vi = c.local(f64);
+  c.get(count).i32(1).emit(op.i32_lt_s).if().ret().end();
+  c.get(p).get(count).i32(2).emit(op.i32_shl).emit(op.i32_add).set(end);
+  c.loop();
+  // g = grads[i] + wd·params[i]
+  loadF64(c, g); c.get(wd); loadF64(c, p); c.emit(op.f64_mul).emit(op.f64_add).set(gi);
+  // mi = b1·m[i] + (1 − b1)·g
+  c.get(b1); loadF64(c, mm); c.emit(op.f64_mul).get(omb1).get(gi).emit(op.f64_mul).emit(op.f64_add).set(mi);
+  // vi = b2·v[i] + (1 − b2)·g·g
+  c.get(b2); loadF64(c, vv); c.emit(op.f64_mul).get(omb2).get(gi).emit(op.f64_mul).get(gi).emit(op.f64_mul).emit(op.f64_add).set(vi);
+  c.get(mm).get(mi).emit(op.f32_demote_f64).f32Store(0);
+  c.get(vv).get(vi).emit(op.f32_demote_f64).f32Store(0);
+  // params[i] −= (lr·mi·c1) / (√(vi·c2) + eps)
+  c.get(p);
+  loadF64(c, p);
+  c.get(lr).get(mi).emit(op.f64_mul).get(c1).emit(op.f64_mul);
+  c.get(vi).get(c2).emit(op.f64_mul).emit(op.f64_sqrt).get(eps).emit(op.f64_add);
+  c.emit(op.f64_div).emit(op.f64_sub).emit(op.f32_demote_f64).f32Store(0);
+  for (const q of [g, mm, vv]) c.get(q).i32(4).emit(op.i32_add).set(q);
+  c.get(p).i32(4).emit(op.i32_add).tee(p).get(end).emit(op.i32_lt_u).brIf(0);
+  c.end();
+  return fn.index;
+}
+
+function sgdStep(m: ModuleBuilder): number {
+  const fn = m.declare([i32, i32, i32, i32, f64, f64, f64]);
+  const c = fn.code;
+  const [p, g, vel, count, lr, mu, wd] = [0, 1, 2, 3, 4, 5, 6];
+  const end = c.local(i32), gi = c.local(f64), vi = c.local(f64);
+  c.get(count).i32(1).emit(op.i32_lt_s).if().ret().end();
+  c.get(p).get(count).i32(2).emit(op.i32_shl).emit(op.i32_add).set(end);
+  c.loop();
+  loadF64(c, g); c.get(wd); loadF64(c, p); c.emit(op.f64_mul).emit(op.f64_add).set(gi);
+  c.get(mu); loadF64(c, vel); c.emit(op.f64_mul).get(gi).emit(op.f64_add).set(vi);
+  c.get(vel).get(vi).emit(op.f32_demote_f64).f32Store(0);
+  c.get(p);
+  loadF64(c, p);
+  c.get(lr).get(vi).emit(op.f64_mul).emit(op.f64_sub).emit(op.f32_demote_f64).f32Store(0);
+  for (const q of [g, vel]) c.get(q).i32(4).emit(op.i32_add).set(q);
+  c.get(p).i32(4).emit(op.i32_add).tee(p).get(end).emit(op.i32_lt_u).brIf(0);
+  c.end();
+  return fn.index;
+}
+
+/** Adds and exports adam_step and sgd_step. */
+export function addOptimizerKernels(m: ModuleBuilder): void {
+  m.export("adam_step", adamStep(m));
+  m.export("sgd_step", sgdStep(m));
+}

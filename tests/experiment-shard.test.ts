@@ -1,0 +1,125 @@
+// Sharding the capacity experiment: the split is a deterministic, cost-balanced partition of the
+// plan; shards run as separate processes cover exactly the keys of one unsharded run; merging
+// keeps each run once.
+import {describe, expect, it} from "vitest";
+import {spawnSync} from "node:child_process";
+import {mkdtempSync, readFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {SwitchNetError} from "../lib/check.js";
+import {createRng} from "../lib/random.js";
+import {TINY} from "../lib/experiment/config.js";
+import {planExperiment} from "../lib/experiment/run.js";
+import {parseResults} from "../lib/experiment/schema.js";
+import {assignShards, mergeResults, parseShard, shardFilter, shardPlan} from "../lib/experiment/shard.js";
+
+function items(seed: number, count: number) {
+  const rng = createRng(seed);
+  return Array.from({length: count}, (_, i) => ({key: `item-${i}`, cost: Math.floor(1 + 1000 * rng.next() ** 3), group: `g${i % 7}`}));
+}
+
+describe("parseShard", () => {
+  it("reads K/N and refuses anything else with the rule", () => {
+    expect(parseShard("2/5")).toEqual({k: 2, n: 5});
+    expect(parseShard(" 1 / 1 ")).toEqual({k: 1, n: 1});
+    for (const bad of ["0/2", "3/2", "1/0", "a/b", "1", "-1/2", "1.5/2"]) expect(() => parseShard(bad)).toThrow(SwitchNetError);
+    expect(() => parseShard("0/2")).toThrow(/1 ≤ K ≤ N \(shards count from 1\), got "0\/2"/);
+  });
+});
+
+describe("shardPlan", () => {
+  it("partitions the items: every item in exactly one shard, in the plan's order", () => {
+    for (const n of [1, 2, 3, 8]) {
+      const all = items(n, 57);
+      const shards = Array.from({length: n}, (_, k) => shardPlan(all, k + 1, n));
+      const keys = shards.flat().map((i) => i.key).sort();
+      expect(keys).toEqual(all.map((i) => i.key).sort());
+      for (const s of shards) expect(s).toEqual(all.filter((i) => s.includes(i)));
+    }
+  });
+  it("is balanced: no shard exceeds another by more than the largest item", () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const all = items(seed, 80);
+      const n = 1 + (seed % 4) + 1;
+      const loads = Array.from({length: n}, (_, k) => shardPlan(all, k + 1, n).reduce((s, i) => s + i.cost, 0));
+      const largest = Math.max(...all.map((i) => i.cost));
+      expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(largest);
+      expect(loads.reduce((a, b) => a + b, 0)).toBe(all.reduce((s, i) => s + i.cost, 0));
+    }
+  });
+  it("does not depend on the order the plan lists its items in", () => {
+    const all = items(9, 40);
+    const shuffled = [...all];
+    createRng(3).shuffle(shuffled);
+    const a = assignShards(all, 3), b = assignShards(shuffled, 3);
+    expect([...a.entries()].sort()).toEqual([...b.entries()].sort());
+  });
+  it("keeps the items of a group together", () => {
+    const all = items(11, 70);
+    for (let k = 1; k <= 3; k++) {
+      const groups = new Set(shardPlan(all, k, 3, (i) => i.group).map((i) => i.group));
+      for (let j = 1; j <= 3; j++) {
+        if (j === k) continue;
+        for (const i of shardPlan(all, j, 3, (x) => x.group)) expect(groups.has(i.group)).toBe(false);
+      }
+    }
+  });
+  it("refuses a bad cost by naming the item", () => {
+    expect(() => shardPlan([{key: "a", cost: NaN}], 1, 2)).toThrow(/"a" has cost NaN/);
+  });
+  it("keeps the runs of one learning-rate search in one shard of the real plan", () => {
+    const plan = planExperiment(TINY);
+    const inShard = [shardFilter(plan, {k: 1, n: 2}), shardFilter(plan, {k: 2, n: 2})];
+    for (const p of plan) expect(inShard[0](p)).toBe(!inShard[1](p));
+    const shardOfTune = new Map<string, boolean>();
+    for (const p of plan) {
+      const s = inShard[0](p);
+      if (shardOfTune.has(p.tuneKey)) expect(shardOfTune.get(p.tuneKey)).toBe(s);
+      shardOfTune.set(p.tuneKey, s);
+    }
+  });
+});
+
+describe("mergeResults", () => {
+  const session = {type: "session", schema: 1, command: "x", date: "2026-01-01T00:00:00Z", machine: {cpu: "c", cores: 1, node: "v20", platform: "p"}, libVersion: "0.1.0", gitCommit: null, config: {}};
+  it("reports the file and line of a bad record", () => {
+    expect(() => mergeResults([{name: "a.jsonl", text: JSON.stringify(session) + "\n{bad\n{}\n"}])).toThrow(/a\.jsonl: line 2 is not valid JSON/);
+  });
+});
+
+describe("shards as separate processes (tiny preset)", () => {
+  it("give exactly the keys of one unsharded run, and merge to them", () => {
+    const dir = mkdtempSync(join(tmpdir(), "shards-"));
+    const run = (out: string, extra: string[]) => {
+      const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/experiment.ts", "--preset", "tiny", "--out", join(dir, out), ...extra], {encoding: "utf8"});
+      expect(r.status, r.stderr).toBe(0);
+      return parseResults(readFileSync(join(dir, out), "utf8")).records;
+    };
+    const keys = (records: ReturnType<typeof run>) => records.filter((r) => r.type === "run").map((r) => (r as {key: string}).key);
+    const all = keys(run("all.jsonl", []));
+    const one = keys(run("one.jsonl", ["--shard", "1/2"]));
+    const two = keys(run("two.jsonl", ["--shard", "2/2"]));
+    // Every seed's run once, and the learning-rate candidates besides (their keys start "cand|").
+    expect(all.filter((k) => !k.startsWith("cand|")).length).toBe(planExperiment(TINY).length);
+    expect(one.length).toBeGreaterThan(0);
+    expect(two.length).toBeGreaterThan(0);
+    expect(one.filter((k) => two.includes(k))).toEqual([]);
+    expect([...one, ...two].sort()).toEqual([...all].sort());
+    // The merge script: both shards (and a repeated one) → each run once.
+    const m = spawnSync(process.execPath, ["--import", "tsx", "scripts/merge-results.ts", "--out", join(dir, "merged.jsonl"),
+      join(dir, "one.jsonl"), join(dir, "two.jsonl"), join(dir, "one.jsonl")], {encoding: "utf8"});
+    expect(m.status, m.stderr).toBe(0);
+    const merged = parseResults(readFileSync(join(dir, "merged.jsonl"), "utf8")).records;
+    expect(keys(merged).sort()).toEqual([...all].sort());
+    expect(merged.filter((r) => r.type === "session").length).toBe(3);
+    // Merging the unsharded file in as well adds nothing new.
+    const again = mergeResults([{name: "merged", text: readFileSync(join(dir, "merged.jsonl"), "utf8")}, {name: "all", text: readFileSync(join(dir, "all.jsonl"), "utf8")}]);
+    expect(keys(again.records).sort()).toEqual([...all].sort());
+    expect(again.duplicates).toBeGreaterThanOrEqual(all.length);
+    // A shard cut off mid-line: its complete records still merge.
+    const cut = readFileSync(join(dir, "two.jsonl"), "utf8") + "{\"type\":\"run\",\"ke";
+    const partial = mergeResults([{name: "one", text: readFileSync(join(dir, "one.jsonl"), "utf8")}, {name: "two", text: cut}]);
+    expect(partial.truncated).toBe(1);
+    expect(keys(partial.records).sort()).toEqual([...all].sort());
+  }, 120_000);
+});
