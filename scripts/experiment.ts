@@ -317,6 +317,11 @@ async function main(): Promise<void> {
     store,
     createModel,
     filter: selected,
+    // Inside a long run: a line every evaluation when the log is a file, so its progress shows.
+    onEval: tty ? undefined : (label, p) => {
+      process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${worker}  ${label}: step ${p.step}, validation ${p.validation.toPrecision(3)}, ` +
+        `test ${p.test.toPrecision(3)}, rate ${p.learningRate}\n`);
+    },
     shouldStop: () => stop,
     onProgress: (p) => {
       const line = worker + progressBar(p);

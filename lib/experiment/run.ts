@@ -252,7 +252,7 @@ function memoriseOptions(g: PlanGroup, config: ExperimentConfig, seed: number, l
 /** One training run of a fitting task under the stop rule, on the training split less its validation part. */
 export function fitRun(
   g: PlanGroup, config: ExperimentConfig, seed: number, learningRate: number, createModel: (spec: ModelSpec) => Model,
-  key = runKey(g, seed, hashOf(g))
+  key = runKey(g, seed, hashOf(g)), onEval?: (point: Point) => void
 ): RunRecord {
   if (g.task === "memorise") fail("fitRun is for the fitting tasks; memorisation runs a capacity search");
   const shape = taskShape(g.task, config);
@@ -268,7 +268,7 @@ export function fitRun(
     r = fit(model, data, {
       learningRate, batchSize: t.batchSize, seed: deriveSeed(seed, 7), loss: shape.loss, metric: shape.metric,
       fixedSteps: t.fixedSteps, maxSteps: t.maxSteps, evalEvery: t.evalEvery, evalGrowth: t.evalGrowth, patience: t.patience,
-      minImprovement: t.minImprovement, lrDecays: t.lrDecays, decayFactor: t.decayFactor, evalLimit: t.evalLimit, validation
+      minImprovement: t.minImprovement, lrDecays: t.lrDecays, decayFactor: t.decayFactor, evalLimit: t.evalLimit, validation, onEval
     });
   } finally {
     model.dispose?.();
@@ -359,6 +359,8 @@ export interface RunOptions {
   clock?: () => number;
   /** Waits while all open work is claimed by other processes (default: blocks the thread). */
   sleep?: (ms: number) => void;
+  /** Called at every evaluation of a fitting run, with what is running (progress inside long runs). */
+  onEval?: (label: string, point: Point) => void;
 }
 
 type Work =
@@ -511,14 +513,15 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
     const label = `${g.task} ${g.contender.id} W=${g.width} ` +
       (work.kind === "candidate" ? `rate ${work.learningRate} (choosing the rate)` : `seed ${work.seed} at rate ${work.learningRate}`);
     report(label);
+    const onEval = options.onEval ? (p: Point) => options.onEval!(label, p) : undefined;
     try {
       let record: RunRecord;
       if (work.kind === "candidate") {
         record = g.task === "memorise" ? memoriseCandidate(g, config, work.learningRate, createModel)
-          : fitRun(g, config, config.seeds[0], work.learningRate, createModel, work.key);
+          : fitRun(g, config, config.seeds[0], work.learningRate, createModel, work.key, onEval);
       } else {
         record = g.task === "memorise" ? memoriseRun(g, config, work.seed, work.learningRate, createModel)
-          : fitRun(g, config, work.seed, work.learningRate, createModel);
+          : fitRun(g, config, work.seed, work.learningRate, createModel, undefined, onEval);
       }
       store.append(record);
       const s = states.get(g.key)!;
