@@ -57,7 +57,8 @@ export async function resolveFile(root: string, urlPath: string): Promise<string
   return null;
 }
 
-export function serveStatic(root: string): Promise<StaticServer> {
+/** Serves `root` on 127.0.0.1 (`port` 0, the default, picks a free port). */
+export function serveStatic(root: string, port = 0): Promise<StaticServer> {
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const file = await resolveFile(root, url.pathname);
@@ -75,7 +76,7 @@ export function serveStatic(root: string): Promise<StaticServer> {
   });
   return new Promise((resolvePromise, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(port, "127.0.0.1", () => {
       const address = server.address();
       if (!address || typeof address === "string") return reject(new Error("server has no port"));
       resolvePromise({
