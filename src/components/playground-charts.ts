@@ -6,8 +6,7 @@
  * placeholder rather than empty axes.
  */
 import * as Plot from "@observablehq/plot";
-import {ticks as linearTicks} from "d3";
-import {decades} from "./log-ticks.js";
+import {decades, decadesWithin} from "./log-ticks.js";
 
 export interface HistoryPoint {
   step: number;
@@ -62,19 +61,8 @@ export interface ChartOptions {
   axis?: ChartAxis;
 }
 
-/**
- * Labelled ticks for a log axis over `values`: the powers of ten inside their range when there
- * are at least two, otherwise three or so round numbers (a loss that moves within one decade).
- */
-export function logTicks(values: readonly number[]): number[] {
-  const positive = values.filter((v) => v > 0 && Number.isFinite(v));
-  if (positive.length === 0) return [];
-  const lo = Math.min(...positive), hi = Math.max(...positive);
-  const inside = decades(positive).filter((t) => t >= lo && t <= hi);
-  if (inside.length >= 2) return inside;
-  const round = linearTicks(lo, hi, 3).filter((t) => t > 0);
-  return round.length ? round : [lo];
-}
+/** Labelled ticks for the loss axis (see log-ticks.ts). */
+export const logTicks = decadesWithin;
 
 /** Tick labels for a log axis: "~s" for steps (1k, 10k), "~g" for seconds (0.01, 10). */
 function logFormat(axis: ChartAxis): string {
