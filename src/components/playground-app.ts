@@ -48,7 +48,7 @@ export function questionPreset(state: PlaygroundState): PlaygroundState {
     samples: 1024,
     biasInput: true,
     models: [
-      {kind: "switchnet4", width: 65536, depth: 2, groupSize: 4, projection: "subrandom"},
+      {...defaultModel("switchnet4"), width: 65536, depth: 2, groupSize: 4, projection: "subrandom"},
       {...defaultModel("dense"), width: 1448, depth: 2},
       {...defaultModel("dense"), width: 724, depth: 2}
     ],
@@ -250,8 +250,9 @@ export function createPlayground(options: PlaygroundOptions): Playground {
   function setState(next: PlaygroundState, scope: ChangeScope): void {
     try {
       checkState(next);
-      const shape = dataShape(next, csvShape());
-      // Before anything is built: the models must fit the page's memory together.
+      // Before anything is built: the models must fit the page's memory together. (A CSV's shape is
+      // known only once the worker has read it; the worker checks those models when it builds them.)
+      const shape = dataShape(next, null);
       if (shape) checkMemory(next.models.map((m) => settingsSpec(m, shape.inputSize, shape.outputSize)), next.batchSize, next.optimizer);
     } catch (error) {
       if (error instanceof SwitchNetError) {

@@ -7,7 +7,7 @@
  * parameter, SGD with momentum: one) lives in the ordinary JavaScript heap. The estimate counts
  * floats: it is an estimate (allocator rounding and small buffers are left out), labelled as one.
  */
-import {fail} from "../lib/check.js";
+import {fail, SwitchNetError} from "../lib/check.js";
 import {MAX_WORKSPACE, modelCounts, resolveSpec, workspacePerSample} from "../lib/model.js";
 import type {ModelSpec} from "../lib/types.js";
 import {datasetFamily, MODEL_LABELS, SMOOTH_TARGET, type ModelSettings, type OptimizerName, type PlaygroundState} from "./playground-state.js";
@@ -65,7 +65,14 @@ export function formatBytes(bytes: number): string {
  * than a forward call may hold, or when the models together need more kernel memory than there is.
  */
 export function checkMemory(specs: readonly ModelSpec[], batchSize: number, optimizer: OptimizerName): MemoryEstimate[] {
-  const estimates = specs.map((spec) => modelMemory(spec, batchSize, optimizer));
+  const estimates = specs.map((spec, i) => {
+    try {
+      return modelMemory(spec, batchSize, optimizer);
+    } catch (error) {
+      if (error instanceof SwitchNetError) fail(`model ${i + 1} (${MODEL_LABELS[spec.kind]}): ${error.message}`);
+      throw error;
+    }
+  });
   estimates.forEach((e, i) => {
     if (e.workspaceFloats > MAX_WORKSPACE) {
       fail(`model ${i + 1} (${MODEL_LABELS[specs[i].kind]}) would keep ${e.workspaceFloats.toLocaleString("en-US")} floats of activations per step at batch size ${batchSize}; a step may keep at most ${MAX_WORKSPACE.toLocaleString("en-US")}: lower the batch size, width or depth`);

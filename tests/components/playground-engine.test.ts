@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {buildDataset, createSession, effectiveLoss, planeGridSize, predict, viewFor, PLANE_GRID, CURVE_POINTS, type CustomData} from "../../src/components/playground-engine.js";
-import {cloneState, DATASETS, defaultState, type PlaygroundState} from "../../src/components/playground-state.js";
+import {cloneState, DATASETS, defaultModel, defaultState, type PlaygroundState} from "../../src/components/playground-state.js";
 import {questionPreset} from "../../src/components/playground-app.js";
 import {SwitchNetError} from "../../lib/check.js";
 import {createModel} from "../../lib/model.js";
@@ -166,7 +166,7 @@ describe("createSession", () => {
   });
 
   it("refuses models that do not fit the page's memory together, before building any, naming each one's share", () => {
-    const wide = {kind: "switchnet4" as const, width: 65536, depth: 8, groupSize: 16, projection: "subrandom" as const};
+    const wide = {...defaultModel("switchnet4"), width: 65536, depth: 8, groupSize: 16};
     // Each: 2 × 16,777,216 parameters and gradients + 160 rows × 12 × 65,536 activations, 4 bytes a float = 608 MiB.
     const s = state((s) => { s.models = [wide, wide, wide, wide]; s.batchSize = 160; });
     expect(() => createSession(s)).toThrow("these models need about 2.38 GiB of WebAssembly memory together (model 1: 608 MiB, model 2: 608 MiB, model 3: 608 MiB, model 4: 608 MiB); a page can hold at most 2.00 GiB: lower a width, a depth or the batch size");

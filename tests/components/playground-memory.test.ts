@@ -2,7 +2,7 @@ import {beforeAll, describe, expect, it} from "vitest";
 import {checkMemory, dataShape, drawChunkRows, formatBytes, KERNEL_MEMORY_BYTES, modelMemory, settingsSpec} from "../../src/components/playground-memory.js";
 import {predict} from "../../src/components/playground-engine.js";
 import {questionPreset} from "../../src/components/playground-app.js";
-import {DATASETS, defaultState, type ModelSettings} from "../../src/components/playground-state.js";
+import {DATASETS, defaultModel, defaultState, type ModelSettings} from "../../src/components/playground-state.js";
 import {createModel, modelCounts, workspacePerSample} from "../../lib/model.js";
 import {counts} from "../../lib/counts.js";
 import {createTrainer} from "../../lib/train.js";
@@ -64,10 +64,15 @@ describe("checkMemory and dataShape", () => {
     const specs = preset.models.map((m) => settingsSpec(m, shape.inputSize, shape.outputSize));
     const estimates = checkMemory(specs, preset.batchSize, preset.optimizer);
     expect(estimates.reduce((s, e) => s + e.kernelBytes, 0)).toBeLessThan(KERNEL_MEMORY_BYTES / 10);
-    const huge: ModelSettings = {kind: "filterbank", width: 65536, depth: 8, groupSize: 4, projection: "random"};
+    const huge: ModelSettings = {...defaultModel("filterbank"), width: 65536, depth: 8, projection: "random"};
     const one = settingsSpec(huge, 3, 2);
     expect(checkMemory([one, one], 300, "adam")).toHaveLength(2);
     expect(() => checkMemory([one, one, one], 300, "adam")).toThrow(/^these models need about 2\.\d\d GiB of WebAssembly memory together \(model 1: 9\d\d MiB, model 2: 9\d\d MiB, model 3: 9\d\d MiB\); a page can hold at most 2\.00 GiB/);
+  });
+
+  it("names the model whose spec does not fit the data", () => {
+    const narrow = settingsSpec({...defaultModel("switchnet4"), width: 16}, 17, 4);
+    expect(() => checkMemory([settingsSpec(defaultModel("dense"), 17, 4), narrow], 16, "adam")).toThrow(/^model 2 \(Switch Net 4\): width must be at least inputSize 17/);
   });
 
   it("knows each built-in dataset's shape before it is built (the reader's CSV once read)", () => {
