@@ -98,6 +98,11 @@ function count(n: number): string {
   return n.toLocaleString("en-US");
 }
 
+/** Training time: "850 ms", "4.2 s", "73 s". */
+function trainedFor(seconds: number): string {
+  return seconds < 1 ? `${Math.max(1, Math.round(seconds * 1000))} ms` : seconds < 10 ? `${seconds.toFixed(1)} s` : `${Math.round(seconds)} s`;
+}
+
 /** A rate with about three significant figures ("1,234", "56.7", "0.81"). */
 function rate(v: number): string {
   return v >= 100 ? count(Math.round(v)) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
@@ -551,7 +556,7 @@ export function createPlayground(options: PlaygroundOptions): Playground {
         el("span", undefined, `test loss ${format(report.testLoss)}`),
         ...(report.trainAccuracy !== undefined ? [el("span", undefined, `train acc. ${percent(report.trainAccuracy)}`), el("span", undefined, `test acc. ${percent(report.testAccuracy)}`)] : []),
         ...(Number.isFinite(report.msPerStep) && report.msPerStep > 0 ? [el("span", "pg-muted-inline", `${rate(1000 / report.msPerStep)} steps/s (${report.msPerStep < 1 ? report.msPerStep.toFixed(3) : report.msPerStep.toFixed(1)} ms/step)`)] : []),
-        ...(report.seconds > 0 ? [el("span", "pg-muted-inline", `${report.seconds < 10 ? report.seconds.toFixed(1) : Math.round(report.seconds)} s trained`)] : []),
+        ...(report.seconds > 0 ? [el("span", "pg-muted-inline", `${trainedFor(report.seconds)} trained`)] : []),
         ...(report.diverged ? [el("strong", "pg-diverged", "diverged: lower the learning rate")] : [])
       );
       if (report.outputs && card.canvas) {

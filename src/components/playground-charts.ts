@@ -46,6 +46,11 @@ export function historyRows(history: readonly HistoryPoint[], metric: "loss" | "
   return rows;
 }
 
+/** The last row of each series. */
+function latest<T extends {series: string}>(rows: readonly T[]): T[] {
+  return Array.from(new Map(rows.map((r) => [r.series, r])).values());
+}
+
 /** What the x axis counts: optimiser steps, or wall-clock seconds of the model's own training. */
 export type ChartAxis = "step" | "seconds";
 
@@ -101,7 +106,9 @@ export function historyChart(history: readonly HistoryPoint[], {width, height = 
       : {label: "accuracy (%)", domain: [0, 100], grid: true, percent: true},
     color: {domain: ["train", "test"], range: ["#3b82c4", "#e7762d"], legend: loss},
     marks: [
-      Plot.line(rows, {x: axis, y: "value", z: "series", stroke: "series", strokeWidth: 1.5})
+      Plot.line(rows, {x: axis, y: "value", z: "series", stroke: "series", strokeWidth: 1.5}),
+      // The latest value of each series as a dot: visible even while a series has one point.
+      Plot.dot(latest(rows), {x: axis, y: "value", fill: "series", r: 2.5})
     ]
   });
 }

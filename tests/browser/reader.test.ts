@@ -142,7 +142,7 @@ describe("Learned functions playground, as a reader sees it", () => {
       const after = await trainLosses(page);
       after.forEach((loss, i) => expect(loss, `model ${i + 1}: ${before[i]} → ${loss}`).toBeLessThan(before[i]));
       // Steps per second and seconds of training per model; the loss against seconds on request.
-      for (const text of await page.locator(".pg-stats").allInnerTexts()) expect(text).toMatch(/[\d.,]+ steps\/s .* s trained/s);
+      for (const text of await page.locator(".pg-stats").allInnerTexts()) expect(text).toMatch(/[\d.,]+ steps\/s .* (ms|s) trained/s);
       await page.locator('[data-control="chart-axis"]').selectOption("seconds");
       expect(await page.locator('.pg-card[data-model="0"] .pg-charts').textContent()).toContain("seconds of training (log scale)");
       expect(await page.locator(".pg-message.sn-error").count()).toBe(0);
