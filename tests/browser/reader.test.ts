@@ -169,14 +169,15 @@ describe("Learned functions playground, as a reader sees it", () => {
     }
   });
 
-  it("refuses, before building, models that do not fit the page's memory, and keeps the ones it has", async () => {
+  it("refuses, before building, models from the URL that do not fit the page's memory, saying how much they need", async () => {
     const wide = "filterbank:65536:8:4:random";
     const view = await site.open(`/playground?batch=300&models=${wide},${wide},${wide}`, {waitFor: ".pg-card"});
     try {
       const message = view.page.locator(".pg-message", {hasText: "of WebAssembly memory together"});
       await message.waitFor({timeout: 30_000});
       expect(await message.innerText()).toMatch(/these models need about 2\.\d\d GiB of WebAssembly memory together .*a page can hold at most 2\.00 GiB/);
-      // The page still works: a small model can be chosen from the URL and trains.
+      // Nothing was built: no card reports a loss, and the page logged no error.
+      expect(await view.page.locator(".pg-card[data-train-loss]").count()).toBe(0);
       view.expectClean();
     } finally {
       await view.close();
