@@ -8,13 +8,16 @@
  */
 import {parseCsv} from "../lib/csv.js";
 import {SwitchNetError} from "../lib/check.js";
-import {appendHistory, historyChart, type HistoryPoint} from "./playground-charts.js";
+import {appendHistory, AXIS_LABELS, historyChart, type ChartAxis, type HistoryPoint} from "./playground-charts.js";
 import {dataControls, modelControls, rememberFocus, trainingControls, type ChangeScope, type ControlHandlers} from "./playground-controls.js";
 import type {CustomData, SessionInfo, Snapshot} from "./playground-engine.js";
 import {loadImageFile} from "./playground-image.js";
 import {matchParameters, type CountFunction} from "./playground-match.js";
+import {checkMemory, dataShape, formatBytes, modelMemory, settingsSpec} from "./playground-memory.js";
 import {createCanvas, drawCurve, drawPicture, drawPlane} from "./playground-render.js";
-import {checkState, cloneState, datasetFamily, decodeState, defaultModel, encodeState, LIMITS, MODEL_LABELS, type PlaygroundState} from "./playground-state.js";
+import {
+  checkState, cloneState, datasetFamily, decodeState, defaultModel, encodeState, LIMITS, MODEL_LABELS, type ModelSettings, type PlaygroundState
+} from "./playground-state.js";
 
 export interface PlaygroundOptions {
   /** URL of the compiled train-worker.js (from import.meta.resolve in the page). */
@@ -29,6 +32,32 @@ export interface PlaygroundOptions {
 
 /** Steps the "Step" button can run; the first is the default. */
 export const STEP_COUNTS = [10, 1, 100, 1000] as const;
+
+/**
+ * The question the project started from, in one click: a 65,536-wide Switch Net 4 beside a dense
+ * network 1448 wide (one of its W×W layers has about as many connections, 2,096,704, as a 65,536-wide
+ * Switch Net 4 layer has edges, 2,097,152) and one 724 wide (a W×W layer stores about as many weights,
+ * 524,176, as the Switch Net 4 layer's 524,288), depth 2 as in the capacity experiment, on its smooth
+ * 16-input target.
+ */
+export function questionPreset(state: PlaygroundState): PlaygroundState {
+  return {
+    ...cloneState(state),
+    dataset: "smooth16",
+    noise: 0,
+    samples: 1024,
+    biasInput: true,
+    models: [
+      {...defaultModel("switchnet4"), width: 65536, depth: 2, groupSize: 4, projection: "subrandom"},
+      {...defaultModel("dense"), width: 1448, depth: 2},
+      {...defaultModel("dense"), width: 724, depth: 2}
+    ],
+    optimizer: "adam",
+    learningRate: 0.005,
+    batchSize: 16,
+    loss: "mse"
+  };
+}
 
 interface Card {
   root: HTMLElement;
@@ -69,6 +98,16 @@ function count(n: number): string {
   return n.toLocaleString("en-US");
 }
 
+/** Training time: "850 ms", "4.2 s", "73 s". */
+function trainedFor(seconds: number): string {
+  return seconds < 1 ? `${Math.max(1, Math.round(seconds * 1000))} ms` : seconds < 10 ? `${seconds.toFixed(1)} s` : `${Math.round(seconds)} s`;
+}
+
+/** A rate with about three significant figures ("1,234", "56.7", "0.81"). */
+function rate(v: number): string {
+  return v >= 100 ? count(Math.round(v)) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+}
+
 function download(name: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], {type: "application/json"}));
   const a = document.createElement("a");
@@ -88,6 +127,8 @@ export function createPlayground(options: PlaygroundOptions): Playground {
   let state = decoded.state;
   let custom: CustomData | undefined;
   let info: SessionInfo | null = null;
+  /** The WHT kernel the worker trains with ("wasm-simd" when the WebAssembly kernels loaded). */
+  let kernel: string | null = null;
   let sessionId = 0;
   let playing = false;
   let cards: Card[] = [];
@@ -102,7 +143,20 @@ export function createPlayground(options: PlaygroundOptions): Playground {
   const dataPanel = el("div", "pg-data");
   const modelsHeader = el("div", "pg-models-header");
   const grid = el("div", "pg-cards");
-  root.append(messages, toolbar, controls, dataPanel, modelsHeader, grid);
+  // Wide screens: the toolbar and the settings in a column on the left, the models beside them,
+  // so the first model's picture is next to the Play button. Narrow screens: one column.
+  const side = el("div", "pg-side");
+  const main = el("div", "pg-main");
+  side.append(toolbar, controls, dataPanel);
+  main.append(modelsHeader, grid);
+  const layout = el("div", "pg-layout");
+  layout.append(side, main);
+  root.append(messages, layout);
+  /** Whether the Data and Training panels are open (kept across re-renders); open on wide screens. */
+  const wide = typeof matchMedia === "function" && matchMedia("(min-width: 1000px)").matches;
+  const panelOpen = {data: wide, training: wide};
+  /** What the loss curves are drawn against (a view setting, not in the URL). */
+  let axis: ChartAxis = "step";
 
   // ------------------------------------------------------------------ messages
 
@@ -152,6 +206,7 @@ export function createPlayground(options: PlaygroundOptions): Playground {
     switch (message.type) {
       case "info":
         info = message.info as SessionInfo;
+        kernel = typeof message.kernel === "string" ? message.kernel : null;
         for (const note of info.notes) showMessage(note, "note");
         if (state.dataset === "csv") renderControls(); // the loss menu depends on the CSV's task
         buildCards();
@@ -166,6 +221,10 @@ export function createPlayground(options: PlaygroundOptions): Playground {
         download(`${state.models[message.index]?.kind ?? "model"}-${state.dataset.replace(/[^a-z0-9]+/gi, "-")}-step${stepShown}.json`, message.text);
         break;
       case "error":
+        if (message.during === "play") {
+          playing = false;
+          updateToolbar(null, 0);
+        }
         if (message.during === "init") {
           info = null;
           playing = false;
@@ -196,6 +255,10 @@ export function createPlayground(options: PlaygroundOptions): Playground {
   function setState(next: PlaygroundState, scope: ChangeScope): void {
     try {
       checkState(next);
+      // Before anything is built: the models must fit the page's memory together. (A CSV's shape is
+      // known only once the worker has read it; the worker checks those models when it builds them.)
+      const shape = dataShape(next, null);
+      if (shape) checkMemory(next.models.map((m) => settingsSpec(m, shape.inputSize, shape.outputSize)), next.batchSize, next.optimizer);
     } catch (error) {
       if (error instanceof SwitchNetError) {
         showMessage(`${error.message}; the change was not applied`);
@@ -220,11 +283,29 @@ export function createPlayground(options: PlaygroundOptions): Playground {
     }
   }
 
+  /** The shape of the reader's CSV once the worker has read it (memory estimates need it). */
+  function csvShape(): {inputSize: number; outputSize: number} | null {
+    return state.dataset === "csv" && info ? {inputSize: info.dataset.inputSize, outputSize: info.dataset.outputSize} : null;
+  }
+
+  /** The memory a model with these settings needs on the current data, as text, or null if unknown. */
+  function memoryText(settings: ModelSettings): string | null {
+    const shape = dataShape(state, csvShape());
+    if (!shape) return null;
+    try {
+      return formatBytes(modelMemory(settingsSpec(settings, shape.inputSize, shape.outputSize), state.batchSize, state.optimizer).bytes);
+    } catch (error) {
+      if (error instanceof SwitchNetError) return null;
+      throw error;
+    }
+  }
+
   const handlers: ControlHandlers = {
     onState: setState,
     onCsvFile: (file) => void readCsv(file),
     onImageFile: (file) => void readImage(file),
-    hasFile: (family) => custom?.kind === (family === "csv" ? "csv" : "image")
+    hasFile: (family) => custom?.kind === (family === "csv" ? "csv" : "image"),
+    memory: memoryText
   };
 
   async function readCsv(file: File): Promise<void> {
@@ -316,9 +397,31 @@ export function createPlayground(options: PlaygroundOptions): Playground {
       test.append(check, " show test data");
       data.append(test);
     }
-    controls.replaceChildren(data, trainingControls(state, handlers, task));
+    const training = trainingControls(state, handlers, task);
+    const rate = state.learningRate;
+    controls.replaceChildren(
+      panel("data", data, `Data · ${datasetLabel()} · seed ${state.seed}`),
+      panel("training", training, `Training · ${state.optimizer === "adam" ? "Adam" : "SGD"} · rate ${rate} · batch ${state.batchSize}`)
+    );
     restore();
     renderModelsHeader();
+  }
+
+  /** A collapsible panel around a fieldset; its summary says the current settings. */
+  function panel(name: "data" | "training", content: HTMLElement, summary: string): HTMLDetailsElement {
+    const details = el("details", "pg-panel");
+    details.dataset.panel = name;
+    details.open = panelOpen[name];
+    details.addEventListener("toggle", () => { panelOpen[name] = details.open; });
+    const head = el("summary", undefined, summary);
+    details.append(head, content);
+    return details;
+  }
+
+  function datasetLabel(): string {
+    const family = datasetFamily(state.dataset);
+    const name = state.dataset.replace(/^image:/, "");
+    return family === "2d" || family === "1d" || family === "nd" ? `${name}, ${count(state.samples)} samples` : name;
   }
 
   function renderModelsHeader(): void {
@@ -336,8 +439,22 @@ export function createPlayground(options: PlaygroundOptions): Playground {
       if (result.state) setState(result.state, "models");
     });
     match.title = "set each dense model's width so its parameters (weights and biases) are nearest the first WHT model's";
+    const preset = button("65,536 vs 1448", "preset-question", () => setState(questionPreset(state), "models"));
+    preset.title = "the blog post's question: Switch Net 4 65,536 wide beside dense 1448 (a W×W layer with about as many connections " +
+      "as one Switch Net 4 layer has edges) and dense 724 (about as many stored weights), depth 2, on the smooth 16-input target; " +
+      "compare loss per step and per second of training";
+    const axisSelect = document.createElement("select");
+    axisSelect.dataset.control = "chart-axis";
+    axisSelect.title = "what the loss curves are drawn against";
+    axisSelect.setAttribute("aria-label", axisSelect.title);
+    for (const a of ["step", "seconds"] as const) axisSelect.append(new Option(`x: ${AXIS_LABELS[a]}`, a));
+    axisSelect.value = axis;
+    axisSelect.addEventListener("change", () => {
+      axis = axisSelect.value as ChartAxis;
+      for (const card of cards) redrawCharts(card);
+    });
     const heading = el("h2", "pg-models-title", "Models, side by side");
-    modelsHeader.replaceChildren(heading, add, match);
+    modelsHeader.replaceChildren(heading, add, match, preset, axisSelect);
   }
 
   // ------------------------------------------------------------------ model cards
@@ -357,6 +474,9 @@ export function createPlayground(options: PlaygroundOptions): Playground {
         counts.textContent = parts.join(" · ");
         counts.title = "stored: weights kept in memory; active: multiply-adds per sample; fixed edges: the WHT's ±1 connections (not parameters)";
       }
+      const memory = memoryText(settings);
+      const memoryLine = el("div", "pg-counts pg-memory", memory ? `needs about ${memory} of memory to train (estimate)` : "");
+      memoryLine.title = "parameters, gradients and optimiser state, and the activations of one batch; the models of a page share at most 2 GiB";
       const figure = el("div", "pg-figure");
       let canvas: HTMLCanvasElement | null = null;
       if (info && info.view.kind !== "none") {
@@ -368,7 +488,7 @@ export function createPlayground(options: PlaygroundOptions): Playground {
       } else if (info && info.view.kind === "none") {
         figure.append(el("p", "pg-muted", info.view.reason));
       }
-      const stats = el("div", "pg-stats", info ? "" : "not trained");
+      const stats = el("div", "pg-stats", info ? "" : "building…");
       const charts = el("div", "pg-charts");
       const weights = el("div", "pg-weights");
       const save = button("Download weights", `download-${index}`, () => worker.postMessage({type: "export", index}));
@@ -384,7 +504,7 @@ export function createPlayground(options: PlaygroundOptions): Playground {
       const loadLabel = el("label", "pg-button pg-file", "Load weights…");
       loadLabel.append(load);
       weights.append(save, loadLabel);
-      card.append(title, settingsRow, counts, figure, stats, charts, weights);
+      card.append(title, settingsRow, counts, memoryLine, figure, stats, charts, weights);
       return {root: card, canvas, outputs: null, stats, charts, history: [], lastChart: 0};
     });
     grid.replaceChildren(...cards.map((c) => c.root));
@@ -400,7 +520,8 @@ export function createPlayground(options: PlaygroundOptions): Playground {
     const parts = [
       `${d.name}: ${d.task}, ${d.inputSize} input${d.inputSize === 1 ? "" : "s"} → ${d.outputSize} output${d.outputSize === 1 ? "" : "s"}`,
       `${count(d.train)} train / ${count(d.test)} test samples`,
-      `loss ${info.loss}`
+      `loss ${info.loss}`,
+      ...(kernel ? [`kernels: ${kernel}`] : [])
     ];
     const text = el("p", "pg-muted", parts.join(" · "));
     if (info.view.kind === "picture") {
@@ -425,7 +546,8 @@ export function createPlayground(options: PlaygroundOptions): Playground {
         trainLoss: report.trainLoss,
         testLoss: report.testLoss,
         trainAccuracy: report.trainAccuracy,
-        testAccuracy: report.testAccuracy
+        testAccuracy: report.testAccuracy,
+        seconds: report.seconds
       });
       card.root.dataset.trainLoss = String(report.trainLoss);
       card.root.dataset.testLoss = String(report.testLoss);
@@ -433,7 +555,8 @@ export function createPlayground(options: PlaygroundOptions): Playground {
         el("span", undefined, `train loss ${format(report.trainLoss)}`),
         el("span", undefined, `test loss ${format(report.testLoss)}`),
         ...(report.trainAccuracy !== undefined ? [el("span", undefined, `train acc. ${percent(report.trainAccuracy)}`), el("span", undefined, `test acc. ${percent(report.testAccuracy)}`)] : []),
-        ...(Number.isFinite(report.msPerStep) ? [el("span", "pg-muted-inline", `${report.msPerStep < 1 ? report.msPerStep.toFixed(3) : report.msPerStep.toFixed(1)} ms/step`)] : []),
+        ...(Number.isFinite(report.msPerStep) && report.msPerStep > 0 ? [el("span", "pg-muted-inline", `${rate(1000 / report.msPerStep)} steps/s (${report.msPerStep < 1 ? report.msPerStep.toFixed(3) : report.msPerStep.toFixed(1)} ms/step)`)] : []),
+        ...(report.seconds > 0 ? [el("span", "pg-muted-inline", `${trainedFor(report.seconds)} trained`)] : []),
         ...(report.diverged ? [el("strong", "pg-diverged", "diverged: lower the learning rate")] : [])
       );
       if (report.outputs && card.canvas) {
@@ -449,8 +572,8 @@ export function createPlayground(options: PlaygroundOptions): Playground {
 
   function redrawCharts(card: Card): void {
     const width = Math.max(200, Math.min(360, card.root.clientWidth - 24 || 300));
-    const charts: Node[] = [historyChart(card.history, {width, metric: "loss"})];
-    if (info?.dataset.task === "classification") charts.push(historyChart(card.history, {width, height: 110, metric: "accuracy"}));
+    const charts: Node[] = [historyChart(card.history, {width, metric: "loss", axis})];
+    if (info?.dataset.task === "classification") charts.push(historyChart(card.history, {width, height: 110, metric: "accuracy", axis}));
     card.charts.replaceChildren(...charts);
   }
 

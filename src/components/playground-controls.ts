@@ -6,7 +6,7 @@
  */
 import {GROUP_SIZES, MODEL_KINDS, PROJECTION_KINDS} from "../lib/types.js";
 import {
-  cloneState, DATASETS, datasetFamily, defaultModel, defaultNoise, LIMITS, LOSSES, MODEL_LABELS, OPTIMIZERS, usesWht,
+  cloneState, DATASETS, datasetFamily, defaultModel, defaultNoise, LIMITS, LOSSES, MAX_WIDTH, MODEL_LABELS, OPTIMIZERS, usesWht,
   type ModelSettings, type PlaygroundState
 } from "./playground-state.js";
 
@@ -19,6 +19,8 @@ export interface ControlHandlers {
   onImageFile(file: File): void;
   /** Whether the reader's file for a dataset of this family has been read already. */
   hasFile(family: "csv" | "upload"): boolean;
+  /** Memory a model with these settings would need, as text ("12.5 MiB"), or null when unknown. */
+  memory?(settings: ModelSettings): string | null;
 }
 
 type Option = {value: string; label: string};
@@ -61,9 +63,13 @@ export function numberInput(name: string, value: number, range: readonly [number
   return el;
 }
 
-const powersOfTwo = (max: number): Option[] => {
+/** Powers of two up to max; each label says the memory a model of that width would need, when known. */
+const powersOfTwo = (max: number, memory?: (width: number) => string | null): Option[] => {
   const out: Option[] = [];
-  for (let w = 1; w <= max; w *= 2) out.push({value: String(w), label: w.toLocaleString("en-US")});
+  for (let w = 1; w <= max; w *= 2) {
+    const bytes = memory?.(w);
+    out.push({value: String(w), label: w.toLocaleString("en-US") + (bytes ? ` · ${bytes}` : "")});
+  }
   return out;
 };
 
@@ -91,21 +97,40 @@ export function dataControls(state: PlaygroundState, handlers: ControlHandlers):
     change((s) => {
       s.dataset = v;
       s.noise = defaultNoise(v);
-      if (f === "1d" || f === "image" || f === "upload") s.loss = "mse";
+      if (f === "1d" || f === "nd" || f === "image" || f === "upload") s.loss = "mse";
       else if (f === "2d") s.loss = "softmax-cross-entropy";
     });
   });
   box.append(field("Dataset", dataset));
-  if (family === "2d" || family === "1d") {
+  if (family === "2d" || family === "1d" || family === "nd") {
     box.append(
       field("Noise", numberInput("noise", state.noise, LIMITS.noise, 0.01, (v) => change((s) => { s.noise = v; })), "standard deviation of the Gaussian noise"),
       field("Samples", numberInput("samples", state.samples, LIMITS.samples, 1, (v) => change((s) => { s.samples = v; })), "train plus test (20 % test)")
     );
   }
   box.append(field("Seed", numberInput("seed", state.seed, LIMITS.seed, 1, (v) => change((s) => { s.seed = v; })), "seeds the data, the initial weights and the batches"));
-  box.append(field("Your CSV", csv, "numeric columns; the last column is the target (text labels make classes)"));
-  box.append(field("Your picture", image, "scaled down to at most 40 pixels a side"));
+  box.append(fileButton("Your CSV", "Choose a CSV…", csv, "numeric columns; the last column is the target (text labels make classes)"));
+  box.append(fileButton("Your picture", "Choose a picture…", image, "scaled down to at most 40 pixels a side"));
   return box;
+}
+
+/**
+ * A file input shown as a whole-word button ("Choose a CSV…") instead of the browser's own
+ * control, whose "No file chosen" gets cut short in a narrow panel. The input stays in the label
+ * (visually hidden, still focusable and still what tests and screen readers use).
+ */
+function fileButton(label: string, text: string, input: HTMLInputElement, hint: string): HTMLElement {
+  const wrap = document.createElement("div");
+  wrap.className = "pg-field";
+  const caption = document.createElement("span");
+  caption.className = "pg-label";
+  caption.textContent = label;
+  const button = document.createElement("label");
+  button.className = "pg-button pg-file";
+  button.append(text, input);
+  button.title = hint;
+  wrap.append(caption, button);
+  return wrap;
 }
 
 function fileInput(name: string, accept: string, onFile: (file: File) => void): HTMLInputElement {
@@ -161,12 +186,13 @@ export function modelControls(state: PlaygroundState, index: number, handlers: C
     s.models[index] = fresh;
   }))));
   if (usesWht(m.kind)) {
-    row.append(field("Width", select(`${prefix}-width`, powersOfTwo(LIMITS.width[1]), String(m.width), (v) => change((mm) => {
+    const memoryAt = handlers.memory ? (width: number) => handlers.memory!({...m, width, groupSize: Math.min(m.groupSize, width)}) : undefined;
+    row.append(field("Width", select(`${prefix}-width`, powersOfTwo(MAX_WIDTH[m.kind], memoryAt), String(m.width), (v) => change((mm) => {
       mm.width = Number(v);
       if (mm.groupSize > mm.width) mm.groupSize = Math.max(...GROUP_SIZES.filter((g) => g <= mm.width));
     }))));
   } else {
-    row.append(field("Width", numberInput(`${prefix}-width`, m.width, LIMITS.width, 1, (v) => change((mm) => { mm.width = v; }))));
+    row.append(field("Width", numberInput(`${prefix}-width`, m.width, [LIMITS.width[0], MAX_WIDTH[m.kind]], 1, (v) => change((mm) => { mm.width = v; }))));
   }
   row.append(field("Depth", select(`${prefix}-depth`, Array.from({length: LIMITS.depth[1]}, (_, i) => ({value: String(i + 1), label: String(i + 1)})), String(m.depth), (v) => change((mm) => { mm.depth = Number(v); }))));
   if (m.kind === "switchnet4") {

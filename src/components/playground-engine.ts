@@ -6,12 +6,13 @@
  */
 import {fail, SwitchNetError} from "../lib/check.js";
 import {parseCsv} from "../lib/csv.js";
-import {circle, gaussians, image, pictures, polynomial, sawtooth, sine, spiral, step as stepCurve, withBiasInput, xor} from "../lib/datasets.js";
+import {circle, gaussians, image, pictures, polynomial, sawtooth, sine, sinusoids, spiral, step as stepCurve, withBiasInput, xor} from "../lib/datasets.js";
 import {createModel, modelCounts} from "../lib/model.js";
 import {createTrainer, type Trainer} from "../lib/train.js";
 import type {Dataset, ModelSpec, ResolvedModelSpec} from "../lib/types.js";
 import {boundingBox, curveBox, lineGrid, planeGrid, unionBox, type Box, type PointSet} from "./playground-grid.js";
-import {datasetFamily, MODEL_LABELS, type LossName, type ModelSettings, type PlaygroundState} from "./playground-state.js";
+import {checkMemory, drawChunkRows, settingsSpec} from "./playground-memory.js";
+import {datasetFamily, MODEL_LABELS, SMOOTH_TARGET, type LossName, type ModelSettings, type PlaygroundState} from "./playground-state.js";
 import {decodeWeights, encodeWeights} from "./playground-weights.js";
 
 /** The reader's own data, which the URL cannot hold. */
@@ -49,6 +50,8 @@ export interface ModelInfo {
   active: number;
   /** Fixed ±1 edges of the WHTs (connections, not parameters). */
   fixedEdges: number;
+  /** Estimated bytes the model needs for training (playground-memory.ts), kernel memory plus optimiser state. */
+  memoryBytes: number;
 }
 
 export interface SessionInfo {
@@ -73,6 +76,8 @@ export interface ModelReport {
    * snapshots that had steps (NaN before any). Timing, not a result: it varies run to run.
    */
   msPerStep: number;
+  /** Wall-clock seconds this model has spent in training steps since the session began (timing). */
+  seconds: number;
 }
 
 export interface Snapshot {
@@ -107,6 +112,7 @@ export function buildDataset(state: PlaygroundState, custom?: CustomData): Datas
     case "step": return stepCurve(common);
     case "sawtooth": return sawtooth(common);
     case "polynomial": return polynomial(common);
+    case "smooth16": return sinusoids({...common, ...SMOOTH_TARGET});
     case "image:rings": return pictureDataset("rings", pictures.rings(PICTURE_SIZE));
     case "image:checkerboard": return pictureDataset("checkerboard", pictures.checkerboard(PICTURE_SIZE));
     case "image:smiley": return pictureDataset("smiley", pictures.smiley(PICTURE_SIZE));
@@ -127,20 +133,7 @@ function pictureDataset(name: string, picture: {width: number; height: number; p
 
 /** The model spec for one model's settings on a dataset (the state's seed seeds every model). */
 export function specFor(settings: ModelSettings, dataset: Dataset, seed: number): ModelSpec {
-  const spec: ModelSpec = {
-    kind: settings.kind,
-    inputSize: dataset.inputSize,
-    outputSize: dataset.outputSize,
-    width: settings.width,
-    depth: settings.depth,
-    seed
-  };
-  if (settings.kind === "switchnet4") spec.groupSize = settings.groupSize;
-  if (settings.kind !== "dense") {
-    spec.projection = settings.projection;
-    spec.projectionRounds = settings.projectionRounds ?? 1;
-  }
-  return spec;
+  return {...settingsSpec(settings, dataset.inputSize, dataset.outputSize), seed};
 }
 
 /** The loss the session uses: cross-entropy needs classes, so regression data falls back to mse. */
@@ -211,7 +204,7 @@ export function predict(model: ReturnType<typeof createModel>, inputs: Float32Ar
   const {inputSize, outputSize, width} = model.spec;
   const n = inputs.length / inputSize;
   const out = new Float32Array(n * outputSize);
-  const chunk = Math.max(1, Math.min(1024, Math.floor(2 ** 19 / Math.max(1, width))));
+  const chunk = drawChunkRows(width);
   for (let start = 0; start < n; start += chunk) {
     const b = Math.min(chunk, n - start);
     out.set(model.forward(inputs.subarray(start * inputSize, (start + b) * inputSize), b), start * outputSize);
@@ -234,6 +227,7 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
   const disposeAll = () => {
     for (const m of models) m.dispose();
   };
+  const specs: ModelSpec[] = [];
   for (const [i, settings] of state.models.entries()) {
     try {
       const spec = specFor(settings, dataset, state.seed);
@@ -241,10 +235,25 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
       if (total > MAX_PAGE_PARAMETERS) {
         fail(`this model would have ${total.toLocaleString("en-US")} parameters; the page trains at most ${MAX_PAGE_PARAMETERS.toLocaleString("en-US")} per model (reduce the width or depth)`);
       }
+      specs.push(spec);
+    } catch (error) {
+      if (error instanceof SwitchNetError) fail(`model ${i + 1} (${MODEL_LABELS[settings.kind]}): ${error.message}`);
+      throw error;
+    }
+  }
+  // Before anything is allocated: do the models fit the kernel memory together?
+  const memory = checkMemory(specs, state.batchSize, state.optimizer);
+  for (const [i, spec] of specs.entries()) {
+    try {
       models.push(createModel(spec));
     } catch (error) {
       disposeAll(); // the models made before the one that failed
-      if (error instanceof SwitchNetError) fail(`model ${i + 1} (${MODEL_LABELS[settings.kind]}): ${error.message}`);
+      if (error instanceof SwitchNetError) {
+        fail(`model ${i + 1} (${MODEL_LABELS[state.models[i].kind]}, about ${(memory[i].bytes / 2 ** 20).toFixed(0)} MiB): the browser could not give it the memory: ${error.message}`);
+      }
+      if (error instanceof RangeError) {
+        fail(`model ${i + 1} (${MODEL_LABELS[state.models[i].kind]}) needs about ${(memory[i].bytes / 2 ** 20).toFixed(0)} MiB, and the browser refused it (${error.message}); lower the width or depth, or close other tabs`);
+      }
       throw error;
     }
   }
@@ -256,6 +265,7 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
   let steps = 0;
   const timeSpent = new Float64Array(models.length);
   const timedSteps = new Float64Array(models.length);
+  const totalMs = new Float64Array(models.length);
   const lastMsPerStep = new Float64Array(models.length).fill(NaN);
   const info: SessionInfo = {
     dataset: {
@@ -266,7 +276,7 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
     view,
     models: models.map((m, i) => {
       const c = modelCounts(m.spec);
-      return {label: MODEL_LABELS[state.models[i].kind], spec: m.spec, stored: c.stored, biases: c.biases, active: c.active, fixedEdges: c.fixedEdges};
+      return {label: MODEL_LABELS[state.models[i].kind], spec: m.spec, stored: c.stored, biases: c.biases, active: c.active, fixedEdges: c.fixedEdges, memoryBytes: memory[i].bytes};
     }),
     loss,
     notes
@@ -282,7 +292,9 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
           if (trainers[i].state.diverged) continue;
           const start = performance.now();
           trainers[i].step();
-          timeSpent[i] += performance.now() - start;
+          const ms = performance.now() - start;
+          timeSpent[i] += ms;
+          totalMs[i] += ms;
           timedSteps[i]++;
         }
         steps++;
@@ -304,6 +316,7 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
             testLoss: testEval.loss,
             diverged: trainer.state.diverged,
             msPerStep: lastMsPerStep[i],
+            seconds: totalMs[i] / 1000,
             outputs: withOutputs && inputs ? predict(models[i], inputs) : null
           };
           if (trainEval.accuracy !== undefined) report.trainAccuracy = trainEval.accuracy;

@@ -5,7 +5,7 @@
  * (the library's).
  */
 import type {ModelSpec} from "../lib/types.js";
-import {cloneState, LIMITS, MODEL_LABELS, usesWht, type PlaygroundState} from "./playground-state.js";
+import {cloneState, LIMITS, MAX_WIDTH, MODEL_LABELS, usesWht, type PlaygroundState} from "./playground-state.js";
 
 export type CountFunction = (spec: ModelSpec) => number;
 
@@ -43,7 +43,7 @@ export function matchParameters(state: PlaygroundState, inputSize: number, outpu
   const changes: string[] = [];
   next.models.forEach((m, i) => {
     if (m.kind !== "dense") return;
-    const width = nearestWidth(target, (w) => count(specOf("dense", w, m.depth, m.groupSize)), LIMITS.width[0], LIMITS.width[1]);
+    const width = nearestWidth(target, (w) => count(specOf("dense", w, m.depth, m.groupSize)), LIMITS.width[0], MAX_WIDTH.dense);
     changes.push(`model ${i + 1} width ${width} (${count(specOf("dense", width, m.depth, m.groupSize)).toLocaleString("en-US")} parameters, biases included)`);
     m.width = width;
   });

@@ -14,8 +14,11 @@ export type OptimizerName = (typeof OPTIMIZERS)[number];
 export const LOSSES = ["softmax-cross-entropy", "mse"] as const;
 export type LossName = (typeof LOSSES)[number];
 
-/** Where the data comes from. `csv` and `upload` are the reader's own files (not kept in the URL). */
-export type DatasetFamily = "2d" | "1d" | "image" | "csv" | "upload";
+/**
+ * Where the data comes from. `csv` and `upload` are the reader's own files (not kept in the URL);
+ * `nd` is a generated task with more inputs than a plane can show (followed by its loss curves).
+ */
+export type DatasetFamily = "2d" | "1d" | "nd" | "image" | "csv" | "upload";
 
 export interface DatasetChoice {
   name: string;
@@ -33,6 +36,7 @@ export const DATASETS: readonly DatasetChoice[] = [
   {name: "step", label: "Curve: step", family: "1d"},
   {name: "sawtooth", label: "Curve: sawtooth", family: "1d"},
   {name: "polynomial", label: "Curve: cubic", family: "1d"},
+  {name: "smooth16", label: "Smooth target, 16 inputs", family: "nd"},
   {name: "image:rings", label: "Picture: rings", family: "image"},
   {name: "image:checkerboard", label: "Picture: checkerboard", family: "image"},
   {name: "image:smiley", label: "Picture: smiley", family: "image"},
@@ -49,8 +53,14 @@ export function datasetFamily(name: string): DatasetFamily {
 
 /** The noise a dataset starts with when chosen (the Gaussians' spread is their noise). */
 export function defaultNoise(name: string): number {
-  return name === "gaussians" ? 0.2 : 0.05;
+  return name === "gaussians" ? 0.2 : name === "smooth16" ? 0 : 0.05;
 }
+
+/**
+ * The smooth 16-input target of the capacity experiment (lib/experiment/config.ts, FULL.smooth):
+ * 4 outputs, each a random sum of 16 sinusoids of 16 inputs. The sample count is the state's.
+ */
+export const SMOOTH_TARGET = {inputSize: 16, outputSize: 4, terms: 16, frequency: 0.5} as const;
 
 /** One model trained side by side with the others. Group size and projection only matter for some kinds. */
 export interface ModelSettings {
@@ -91,12 +101,25 @@ export const LIMITS = {
   noise: [0, 1],
   samples: [16, 5000],
   seed: [0, 2 ** 31 - 1],
-  width: [1, 4096],
+  /** The widest any kind may be; each kind's own limit is MAX_WIDTH. */
+  width: [1, 65536],
   depth: [1, 8],
   learningRate: [1e-5, 10],
   batchSize: [1, 1024],
   models: 4
 } as const;
+
+/**
+ * Widest model of each kind in the page. The WHT kinds reach 65,536 (the width the blog post asks
+ * about; its layer trains at tens of steps per second with the WebAssembly kernels); dense stops at
+ * 4,096, past the 1448 that matches a 65,536-wide Switch Net 4 in connections.
+ */
+export const MAX_WIDTH: Record<ModelKind, number> = {
+  switchnet4: 65536,
+  butterfly: 65536,
+  filterbank: 65536,
+  dense: 4096
+};
 
 export const MODEL_LABELS: Record<ModelKind, string> = {
   switchnet4: "Switch Net 4",
@@ -158,13 +181,20 @@ function parseInteger(name: string, raw: string, min: number, max: number): numb
   return checkInteger(name, value, min, max);
 }
 
-/** Width rule for one kind: a power of two for WHT kinds, any whole number for dense. */
+/** The power of two nearest `value` (by ratio) within [1, max]. */
+export function nearestPowerOfTwo(value: number, max: number): number {
+  return Math.min(max, 2 ** Math.max(0, Math.round(Math.log2(Math.max(1, value)))));
+}
+
+/** Width rule for one kind: a power of two for WHT kinds, any whole number for dense; at most MAX_WIDTH[kind]. */
 export function checkWidth(name: string, kind: ModelKind, value: number): number {
-  const [min, max] = LIMITS.width;
+  const min = LIMITS.width[0], max = MAX_WIDTH[kind];
+  if (typeof value === "number" && Number.isInteger(value) && value > max) {
+    fail(`${name} must be between ${min} and ${max} for ${MODEL_LABELS[kind]}, got ${value}`);
+  }
   checkInteger(name, value, min, max);
   if (usesWht(kind) && !isPowerOfTwo(value)) {
-    const nearest = 2 ** Math.round(Math.log2(value));
-    fail(`${name} must be a power of two between ${min} and ${max} for ${MODEL_LABELS[kind]}, got ${value} (nearest: ${nearest})`);
+    fail(`${name} must be a power of two between ${min} and ${max} for ${MODEL_LABELS[kind]}, got ${value} (nearest: ${nearestPowerOfTwo(value, max)})`);
   }
   return value;
 }
@@ -248,7 +278,17 @@ export function decodeModel(token: string, index: number, messages: string[]): M
       messages.push(`${error.message}; using ${(m as unknown as Record<string, unknown>)[field]}`);
     }
   };
-  attempt(widthRaw, "width", (raw) => checkWidth(`${name} width`, kind, parseInteger(`${name} width`, raw, ...LIMITS.width)));
+  attempt(widthRaw, "width", (raw) => {
+    const value = parseInteger(`${name} width`, raw, LIMITS.width[0], MAX_WIDTH[kind]);
+    try {
+      return checkWidth(`${name} width`, kind, value);
+    } catch (error) {
+      // A WHT width that is not a power of two takes the nearest one, as the message says.
+      if (!(error instanceof SwitchNetError) || !usesWht(kind)) throw error;
+      m.width = nearestPowerOfTwo(value, MAX_WIDTH[kind]);
+      throw error;
+    }
+  });
   attempt(depthRaw, "depth", (raw) => parseInteger(`${name} depth`, raw, ...LIMITS.depth));
   if (m.groupSize > m.width) m.groupSize = Math.min(m.groupSize, largestGroupSize(m.width));
   attempt(groupRaw, "groupSize", (raw) => checkGroupSize(`${name} group size`, parseInteger(`${name} group size`, raw, 1, 16), m.width));
@@ -311,11 +351,22 @@ export interface DecodedState {
   messages: string[];
 }
 
-/** Reads a query string ("?a=1&b=2" or "a=1&b=2"). Unknown parameters are ignored. */
+/** Every parameter decodeState reads. */
+export const URL_PARAMS: readonly string[] = [...FIELDS.map((f) => f.param), "models"];
+
+/**
+ * Reads a query string ("?a=1&b=2" or "a=1&b=2"). An unknown parameter is ignored with a message
+ * naming it and the parameters there are.
+ */
 export function decodeState(search: string): DecodedState {
   const params = new URLSearchParams(search.startsWith("?") || search.startsWith("#") ? search.slice(1) : search);
   const state = defaultState();
   const messages: string[] = [];
+  const unknown = [...new Set(params.keys())].filter((key) => !URL_PARAMS.includes(key));
+  for (const key of unknown) {
+    messages.push(`unknown parameter ${key}=${JSON.stringify(params.get(key))} was ignored; the parameters are ${URL_PARAMS.join(", ")}` +
+      (key === "width" || key === "depth" ? ` (a model's ${key} goes in models=kind:width:depth, e.g. models=switchnet4:64:3)` : ""));
+  }
   for (const field of FIELDS) {
     const raw = params.get(field.param);
     if (raw === null) continue;

@@ -1,11 +1,11 @@
 /**
  * The Throughput page's figures: WHT transforms per second (or nanoseconds per element) against
  * size for each kernel — measured at build time and, on request, live in the reader's browser —
- * with the machine's cache sizes marked and reference figures (the seed's claim, FFHT, the
+ * with the machine's cache sizes marked and reference figures (the blog post's figure, FFHT, the
  * project's measured anchors) drawn beside them. Helpers are pure and tested; the charts use Plot.
  */
 import * as Plot from "@observablehq/plot";
-import {decades} from "./log-ticks.js";
+import {decadesWithin} from "./log-ticks.js";
 
 export type Metric = "transformsPerSecond" | "nsPerElement";
 
@@ -68,11 +68,14 @@ export function formatBytes(bytes: number): string {
   return `${bytes} B`;
 }
 
-/** Reference points: the seed's claim and the published FFHT figures (sizes within [minN, maxN]). */
+/**
+ * Reference points: the blog post's figure (5,000 transforms of 65,536 points per second on a
+ * low-cost CPU) and the published FFHT figures (sizes within [minN, maxN]).
+ */
 export function referencePoints(anchors: Anchors, minN = 16, maxN = 2 ** 22): ReferencePoint[] {
   const seed = anchors.seedClaim;
   const points: ReferencePoint[] = [{
-    label: "seed's claim: 5,000/s at 65,536",
+    label: "the blog post's figure: 5,000/s at 65,536",
     n: seed.n,
     transformsPerSecond: seed.transformsPerSecond,
     nsPerElement: nsPerElement(seed.n, seed.transformsPerSecond)
@@ -102,7 +105,24 @@ export interface ThroughputChartOptions {
 
 const KERNEL_COLORS = ["#4269d0", "#3ca951", "#ff725c", "#efb118", "#a463f2", "#6cc5b0"];
 
+/** The key to the reference stars, under the chart: "★ the blog post's figure … ☆ FFHT …". */
+export function referenceKey(refs: ReferencePoint[]): HTMLElement {
+  const key = document.createElement("div");
+  key.className = "sn-caption sn-ref-key";
+  const labels = Array.from(new Set(refs.slice(1).map((r) => r.label)));
+  const parts = [`★ ${refs[0].label}`, ...labels.map((l) => `☆ ${l}, at ${refs.filter((r) => r.label === l).map((r) => `2^${Math.log2(r.n)}`).join(" and ")}`)];
+  key.textContent = parts.join(" · ");
+  return key;
+}
+
 export function throughputChart(points: ThroughputPoint[], options: ThroughputChartOptions = {}): SVGSVGElement | HTMLElement {
+  const refs = options.anchors ? referencePoints(options.anchors) : [];
+  const chart = throughputPlot(points, options);
+  if (refs.length && chart instanceof HTMLElement) chart.append(referenceKey(refs));
+  return chart;
+}
+
+function throughputPlot(points: ThroughputPoint[], options: ThroughputChartOptions): SVGSVGElement | HTMLElement {
   const width = options.width ?? 640;
   const metric = options.metric ?? "transformsPerSecond";
   const build = points.filter((p) => p.source === "build");
@@ -119,7 +139,7 @@ export function throughputChart(points: ThroughputPoint[], options: ThroughputCh
     marginLeft: 56,
     marginRight: width < 560 ? 16 : 150,
     x: {type: "log", base: 2, domain: [16, 2 ** 22], label: "transform size n (float32 elements) →", tickFormat: (d: number) => `2^${Math.log2(d)}`, ticks: width < 560 ? 5 : 10},
-    y: {type: "log", label: yLabel, grid: true, tickFormat: "~s", ticks: decades([
+    y: {type: "log", label: yLabel, grid: true, tickFormat: "~s", ticks: decadesWithin([
       ...points.map((p) => p[metric]), ...anchorData.map((p) => p[metric]), ...refs.map((p) => p[metric])
     ])},
     color: {domain: kernels, range: KERNEL_COLORS, legend: true, label: "kernel"},
@@ -132,10 +152,10 @@ export function throughputChart(points: ThroughputPoint[], options: ThroughputCh
       Plot.dot(build, {x: "n", y: metric, fill: "kernel", r: 2.5}),
       browser.length ? Plot.line(browser, {x: "n", y: metric, stroke: "kernel", strokeWidth: 2.5, strokeDasharray: "6 3"}) : null,
       browser.length ? Plot.dot(browser, {x: "n", y: metric, stroke: "kernel", fill: "none", r: 3.5, symbol: "square"}) : null,
-      refs.length ? Plot.dot(refs, {x: "n", y: metric, symbol: "star", r: 6, fill: "currentColor"}) : null,
-      // Reference labels above their stars, ending at the star near the right edge.
-      refs.length ? Plot.text(refs.filter((r) => r.n < 2 ** 18), {x: "n", y: metric, text: "label", dy: -12, fontSize: 10, fill: "currentColor"}) : null,
-      refs.length ? Plot.text(refs.filter((r) => r.n >= 2 ** 18), {x: "n", y: metric, text: "label", dy: -12, dx: 6, textAnchor: "end", fontSize: 10, fill: "currentColor"}) : null,
+      // Reference stars: filled for the blog post's figure, hollow for FFHT's. Their labels are in
+      // a key under the chart, where no curve (the browser's included) can run through them.
+      refs.length ? Plot.dot(refs.filter((r) => r === refs[0]), {x: "n", y: metric, symbol: "star", r: 6, fill: "currentColor", title: "label"}) : null,
+      refs.length > 1 ? Plot.dot(refs.slice(1), {x: "n", y: metric, symbol: "star", r: 6, fill: "var(--theme-background, white)", stroke: "currentColor", strokeWidth: 1.5, title: "label"}) : null,
       Plot.tip(points, Plot.pointer({
         x: "n", y: metric, stroke: "kernel",
         title: (d: ThroughputPoint) => `${d.kernel} (${d.source === "build" ? "build time, node" : "this browser"})\nn = 2^${Math.log2(d.n)} = ${d.n.toLocaleString("en-US")}\n${formatRate(d.transformsPerSecond)} transforms/s\n${d.nsPerElement.toFixed(2)} ns per element`

@@ -94,10 +94,17 @@ export function parseNumberList(text: string): number[] | string {
   return out;
 }
 
+/** Reads the rules' parameters; a parameter without a rule is named in `errors` (and ignored). */
 export function readUrlState<R extends Rules>(search: string, rules: R): UrlState<R> {
   const params = new URLSearchParams(search);
   const values = {} as Record<string, unknown>;
   const errors: string[] = [];
+  const names = Object.keys(rules);
+  for (const key of new Set(params.keys())) {
+    if (!names.includes(key)) {
+      errors.push(`URL parameter ${key}=${JSON.stringify(params.get(key))} was ignored: this page has no parameter ${JSON.stringify(key)}; its parameters are ${names.join(", ")}`);
+    }
+  }
   for (const [name, rule] of Object.entries(rules)) {
     const raw = params.get(name);
     values[name] = rule.default;

@@ -5,7 +5,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import {WEIGHT_SERIES, type SeriesPoint} from "./weights-table.js";
-import {decades} from "./log-ticks.js";
+import {decadesWithin} from "./log-ticks.js";
 
 const COLORS = ["#ff725c", "#4269d0", "#9498a0", "#3ca951", "#efb118"];
 
@@ -16,8 +16,9 @@ export function weightsChart(points: SeriesPoint[], {width = 640, mark}: {width?
     height: Math.round(Math.min(440, Math.max(280, width * 0.6))),
     marginLeft: 52,
     marginRight: 24,
-    x: {type: "log", base: 2, label: "layer width W →", tickFormat: (d: number) => `2^${Math.log2(d)}`, ticks: width < 500 ? 5 : 10},
-    y: {type: "log", label: "↑ per input point (count)", grid: true, tickFormat: "~s", ticks: decades(points.map((p) => p.value))},
+    // Insets keep the first x tick ("2^2") and the lowest y tick ("1") apart in the corner.
+    x: {type: "log", base: 2, label: "layer width W →", tickFormat: (d: number) => `2^${Math.log2(d)}`, ticks: width < 500 ? 5 : 10, inset: 12},
+    y: {type: "log", label: "↑ per input point (count)", grid: true, tickFormat: "~s", ticks: decadesWithin(points.map((p) => p.value)), inset: 8},
     color: {domain: Object.values(WEIGHT_SERIES), range: COLORS, legend: true},
     marks: [
       mark ? Plot.ruleX([mark], {stroke: "currentColor", strokeOpacity: 0.35, strokeDasharray: "4 3"}) : null,

@@ -112,7 +112,7 @@ export function wiringGraph(options: WiringOptions): WiringGraph {
   return {width, groupSize, mode, columns, edges};
 }
 
-/** Edges of the layer proper (mini layers and combiner), per input point: what the seed counts. */
+/** Edges of the layer proper (mini layers and combiner), per input point: the 2·log2 W a reader counted. */
 export function layerEdgesPerPoint(graph: WiringGraph): {learned: number; fixed: number; total: number} {
   let learned = 0;
   let fixed = 0;

@@ -187,10 +187,10 @@ describe("Learned functions playground", () => {
       const text = await page.locator(".pg-messages").innerText();
       expect(text).toContain("learning rate must be between 0.00001 and 10, got 50; using the default 0.02".replace("0.00001", String(1e-5)));
       expect(text).toContain('batch size must be a number between 1 and 1024, got "abc"; using the default 32');
-      expect(text).toContain("model 1 width must be a power of two between 1 and 4096 for Switch Net 4, got 100 (nearest: 128); using 32");
+      expect(text).toContain("model 1 width must be a power of two between 1 and 65536 for Switch Net 4, got 100 (nearest: 128); using 128");
       expect(text).toContain("model 1 depth must be between 1 and 8, got 12; using 3");
       expect(await controlValue(page, "lr")).toBe("0.02");
-      expect(await controlValue(page, "model-1-width")).toBe("32");
+      expect(await controlValue(page, "model-1-width")).toBe("128");
       // Still working: a step trains.
       await waitForStep(page, 0);
       await page.locator('[data-action="step"]').click();

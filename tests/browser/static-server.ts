@@ -43,6 +43,8 @@ export interface ServeOptions {
   prefix?: string;
   /** Response header rules, e.g. from dist/_headers (default: none, like GitHub Pages). */
   headers?: HeaderRule[];
+  /** Port on 127.0.0.1 (default 0: a free port). */
+  port?: number;
 }
 
 async function isFile(path: string): Promise<boolean> {
@@ -104,7 +106,7 @@ export function serveStatic(root: string, options: ServeOptions = {}): Promise<S
   });
   return new Promise((resolvePromise, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
       const address = server.address();
       if (!address || typeof address === "string") return reject(new Error("server has no port"));
       resolvePromise({

@@ -57,6 +57,25 @@ describe("data controls", () => {
     expect(loaded.changes[0][0].dataset).toBe("csv");
   });
 
+  it("the smooth 16-input target keeps noise and samples, and trains with squared error", () => {
+    const {changes, handlers} = recorder();
+    change(control(dataControls(defaultState(), handlers), "dataset"), "smooth16");
+    expect(changes.map(([s]) => [s.dataset, s.loss, s.noise])).toEqual([["smooth16", "mse", 0]]);
+    const root = dataControls(changes[0][0], handlers);
+    expect(control<HTMLInputElement>(root, "samples").value).toBe("500");
+    expect(control<HTMLInputElement>(root, "noise").value).toBe("0");
+  });
+
+  it("file inputs are whole-word buttons, with the input inside", () => {
+    const {handlers} = recorder();
+    const root = dataControls(defaultState(), handlers);
+    const csv = control<HTMLInputElement>(root, "csv-file");
+    const image = control<HTMLInputElement>(root, "image-file");
+    expect(csv.parentElement?.className).toBe("pg-button pg-file");
+    expect(csv.parentElement?.textContent).toBe("Choose a CSV…");
+    expect(image.parentElement?.textContent).toBe("Choose a picture…");
+  });
+
   it("pictures hide noise and sample count", () => {
     const state = {...defaultState(), dataset: "image:rings", loss: "mse" as const};
     const root = dataControls(state, recorder().handlers);
@@ -80,6 +99,19 @@ describe("training controls", () => {
 });
 
 describe("model controls", () => {
+  it("the width menu goes to 65,536 for Switch Net 4, each width with the memory it needs", () => {
+    const {handlers} = recorder();
+    handlers.memory = (m) => `${m.width / 1024} MiB`;
+    const root = modelControls(defaultState(), 0, handlers);
+    const options = Array.from(control<HTMLSelectElement>(root, "model-1-width").options);
+    expect(options).toHaveLength(17);
+    expect([options[0].value, options[0].textContent]).toEqual(["1", "1 · 0.0009765625 MiB"]);
+    expect([options[16].value, options[16].textContent]).toEqual(["65536", "65,536 · 64 MiB"]);
+    // Dense: a number up to 4,096.
+    const dense = control<HTMLInputElement>(modelControls(defaultState(), 1, handlers), "model-2-width");
+    expect([dense.min, dense.max]).toEqual(["1", "4096"]);
+  });
+
   it("a kind change keeps the depth, and the width when it fits the new kind", () => {
     const state = defaultState();
     state.models[1] = {kind: "dense", width: 37, depth: 5, groupSize: 4, projection: "subrandom"};

@@ -1,6 +1,7 @@
 import {describe, expect, it} from "vitest";
 import {buildDataset, createSession, effectiveLoss, planeGridSize, predict, viewFor, PLANE_GRID, CURVE_POINTS, type CustomData} from "../../src/components/playground-engine.js";
-import {cloneState, DATASETS, defaultState, type PlaygroundState} from "../../src/components/playground-state.js";
+import {cloneState, DATASETS, defaultModel, defaultState, type PlaygroundState} from "../../src/components/playground-state.js";
+import {questionPreset} from "../../src/components/playground-app.js";
 import {SwitchNetError} from "../../lib/check.js";
 import {createModel} from "../../lib/model.js";
 import {createRng} from "../../lib/random.js";
@@ -20,6 +21,9 @@ describe("buildDataset", () => {
         expect(dataset.train.n + dataset.test.n).toBe(100);
       } else if (d.family === "1d") {
         expect([dataset.task, dataset.inputSize, dataset.outputSize], d.name).toEqual(["regression", 1, 1]);
+      } else if (d.family === "nd") {
+        // The capacity experiment's smooth target: 16 inputs, 4 outputs.
+        expect([dataset.name, dataset.task, dataset.inputSize, dataset.outputSize, dataset.train.n + dataset.test.n], d.name).toEqual(["sinusoids", "regression", 16, 4, 100]);
       } else {
         expect([dataset.task, dataset.inputSize, dataset.outputSize, dataset.meta?.width, dataset.test.n], d.name).toEqual(["regression", 2, 3, 32, 32 * 32]);
       }
@@ -108,8 +112,9 @@ describe("createSession", () => {
     const a = createSession(s), b = createSession(cloneState(s));
     a.run(25);
     b.run(25);
-    const results = (session: typeof a) => session.snapshot(true).models.map(({msPerStep, ...rest}) => {
+    const results = (session: typeof a) => session.snapshot(true).models.map(({msPerStep, seconds, ...rest}) => {
       expect(msPerStep).toBeGreaterThanOrEqual(0); // timing: present, but not a result
+      expect(seconds).toBeGreaterThan(0);
       return rest;
     });
     expect(results(a)).toEqual(results(b));
@@ -158,6 +163,38 @@ describe("createSession", () => {
     const total = (3 * 4096 + 4096) + 2 * (4096 * 4096 + 4096) + (4096 * 2 + 2);
     expect(total).toBe(33_587_202);
     expect(() => createSession(s)).toThrow(/^model 1 \(Dense\): this model would have 33,587,202 parameters; the page trains at most 33,554,432 per model \(reduce the width or depth\)$/);
+  });
+
+  it("refuses models that do not fit the page's memory together, before building any, naming each one's share", () => {
+    const wide = {...defaultModel("switchnet4"), width: 65536, depth: 8, groupSize: 16};
+    // Each: 2 × 16,777,216 parameters and gradients + 160 rows × 12 × 65,536 activations, 4 bytes a float = 608 MiB.
+    const s = state((s) => { s.models = [wide, wide, wide, wide]; s.batchSize = 160; });
+    expect(() => createSession(s)).toThrow("these models need about 2.38 GiB of WebAssembly memory together (model 1: 608 MiB, model 2: 608 MiB, model 3: 608 MiB, model 4: 608 MiB); a page can hold at most 2.00 GiB: lower a width, a depth or the batch size");
+    // One step's activations alone may pass the library's limit (2^28 floats): named before building.
+    s.models = [wide];
+    s.batchSize = 1024;
+    expect(() => createSession(s)).toThrow("model 1 (Switch Net 4) would keep 805,306,368 floats of activations per step at batch size 1024; a step may keep at most 268,435,456: lower the batch size, width or depth");
+  });
+
+  it("the 65,536 vs 1448 preset builds at full width and its loss falls within 30 steps", {timeout: 180_000}, () => {
+    // The preset's models and data, with fewer samples so the scalar kernels evaluate them quickly.
+    const s = {...questionPreset(defaultState()), samples: 80};
+    expect(questionPreset(defaultState()).samples).toBe(1024);
+    const session = createSession(s);
+    try {
+      expect(session.info.dataset).toMatchObject({name: "sinusoids", inputSize: 16, outputSize: 4, train: 64, test: 16});
+      expect(session.info.models.map((m) => [m.spec.kind, m.spec.width, m.spec.depth])).toEqual([["switchnet4", 65536, 2], ["dense", 1448, 2], ["dense", 724, 2]]);
+      const before = session.snapshot(false);
+      session.run(30);
+      const after = session.snapshot(false);
+      after.models.forEach((m, i) => {
+        expect(m.trainLoss, `model ${i + 1}`).toBeLessThan(before.models[i].trainLoss);
+        expect(m.seconds).toBeGreaterThan(0);
+        expect(m.msPerStep).toBeGreaterThan(0);
+      });
+    } finally {
+      session.dispose();
+    }
   });
 
   it("a model that cannot take the data is named with the library's reason", () => {

@@ -53,7 +53,18 @@ describe("URL state codec", () => {
 
   it("an empty query gives the defaults without messages", () => {
     expect(decodeState("")).toEqual({state: defaultState(), messages: []});
-    expect(decodeState("?unrelated=3").messages).toEqual([]);
+  });
+
+  it("names an unknown parameter, its value and the parameters there are, and keeps the rest", () => {
+    const {state, messages} = decodeState("?width=-3&seed=7&foo=bar");
+    expect(state).toEqual({...defaultState(), seed: 7});
+    expect(messages).toEqual([
+      'unknown parameter width="-3" was ignored; the parameters are data, noise, n, seed, bias, test, opt, lr, batch, loss, models' +
+        " (a model's width goes in models=kind:width:depth, e.g. models=switchnet4:64:3)",
+      'unknown parameter foo="bar" was ignored; the parameters are data, noise, n, seed, bias, test, opt, lr, batch, loss, models'
+    ]);
+    // Every parameter encodeState writes is a known one.
+    expect(decodeState("?" + encodeState(custom)).messages).toEqual([]);
   });
 
   it("rejects out-of-range values by name and range, keeping the rest", () => {
@@ -86,13 +97,33 @@ describe("URL state codec", () => {
   it("falls back per model field, and names the model", () => {
     const messages: string[] = [];
     const m = decodeModel("switchnet4:100:12:3:diagonal", 1, messages);
-    expect(m).toEqual({kind: "switchnet4", width: 32, depth: 3, groupSize: 4, projection: "subrandom"});
+    // The width takes the nearest power of two the message names (not the default).
+    expect(m).toEqual({kind: "switchnet4", width: 128, depth: 3, groupSize: 4, projection: "subrandom"});
     expect(messages).toEqual([
-      "model 2 width must be a power of two between 1 and 4096 for Switch Net 4, got 100 (nearest: 128); using 32",
+      "model 2 width must be a power of two between 1 and 65536 for Switch Net 4, got 100 (nearest: 128); using 128",
       "model 2 depth must be between 1 and 8, got 12; using 3",
       "model 2 group size must be one of 1, 2, 4, 8, 16, got 3; using 4",
       'model 2 projection must be one of "random", "subrandom", got "diagonal"; using subrandom'
     ]);
+  });
+
+  it("WHT kinds go to 65,536 and dense to 4,096, each limit named with its kind", () => {
+    const messages: string[] = [];
+    expect(decodeModel("switchnet4:65536:2", 0, messages)?.width).toBe(65536);
+    expect(decodeModel("butterfly:65536", 0, messages)?.width).toBe(65536);
+    expect(decodeModel("dense:1448:2", 0, messages)?.width).toBe(1448);
+    expect(messages).toEqual([]);
+    expect(decodeModel("dense:5000", 0, messages)?.width).toBe(16);
+    expect(decodeModel("filterbank:131072", 1, messages)?.width).toBe(32);
+    expect(decodeModel("switchnet4:60000", 2, messages)?.width).toBe(65536);
+    expect(messages).toEqual([
+      "model 1 width must be between 1 and 4096, got 5000; using 16",
+      "model 2 width must be between 1 and 65536, got 131072; using 32",
+      "model 3 width must be a power of two between 1 and 65536 for Switch Net 4, got 60000 (nearest: 65536); using 65536"
+    ]);
+    const state = defaultState();
+    state.models[1] = {...state.models[1], width: 4097};
+    expect(() => checkState(state)).toThrow("model 2 width must be between 1 and 4096 for Dense, got 4097");
   });
 
   it("dense widths need not be powers of two; missing fields take the kind's defaults", () => {
@@ -154,7 +185,7 @@ describe("checkState", () => {
     const bad = cloneState(custom);
     bad.models[2].width = 48;
     expect(() => checkState(bad)).toThrow(SwitchNetError);
-    expect(() => checkState(bad)).toThrow("model 3 width must be a power of two between 1 and 4096 for Fixed filter bank, got 48 (nearest: 64)");
+    expect(() => checkState(bad)).toThrow("model 3 width must be a power of two between 1 and 65536 for Fixed filter bank, got 48 (nearest: 64)");
     const empty = {...cloneState(custom), models: []};
     expect(() => checkState(empty)).toThrow("models must list between 1 and 4 models, got 0");
   });

@@ -25,6 +25,11 @@ describe("readUrlState", () => {
       'URL parameter x="1,foo" was ignored: entry 2 ("foo") is not a finite number; using the default'
     ]);
   });
+  it("names a parameter the page does not have, with the ones it has, and reads the rest", () => {
+    const s = readUrlState("?widht=32&mode=full", rules);
+    expect(s.values).toEqual({width: 16, mode: "full", x: [1, 0, -1]});
+    expect(s.errors).toEqual(['URL parameter widht="32" was ignored: this page has no parameter "widht"; its parameters are width, mode, x']);
+  });
   it("rejects out-of-range, non-integer and over-long values", () => {
     expect(readUrlState("?width=128", rules).errors).toHaveLength(1);
     expect(readUrlState("?width=2", rules).errors).toHaveLength(1);
