@@ -18,7 +18,7 @@ export interface SeedPointRun {
 
 /** Rows for the figure: labels with widths, in the contenders' order. */
 export function seedPointRows(runs: readonly SeedPointRun[], taskNames: Readonly<Record<string, string>>) {
-  return runs.map((r) => ({...r, taskName: taskNames[r.task] ?? r.task, name: `${label(r.contender)} · ${r.width.toLocaleString("en-US")}`, group: label(r.contender)}));
+  return runs.map((r) => ({...r, taskName: taskNames[r.task] ?? r.task, name: `${label(r.contender)}\nW = ${r.width.toLocaleString("en-US")}`, group: label(r.contender)}));
 }
 
 export function seedPointChart(rows: ReturnType<typeof seedPointRows>, {width = 640}: {width?: number} = {}): HTMLElement | SVGSVGElement {
@@ -26,8 +26,8 @@ export function seedPointChart(rows: ReturnType<typeof seedPointRows>, {width = 
   const means = meanRows(rows);
   return Plot.plot({
     width,
-    height: 90 + 22 * new Set(rows.map((r) => r.name)).size * Math.max(1, tasks.length),
-    marginLeft: Math.min(250, width * 0.42),
+    height: 90 + 34 * new Set(rows.map((r) => r.name)).size * Math.max(1, tasks.length),
+    marginLeft: Math.min(190, Math.round(width * 0.45)),
     marginRight: 20,
     color: contenderColor(),
     x: {type: "log", label: "test error (log scale) →", grid: true},

@@ -18,6 +18,7 @@ export interface MatchLike {
 
 function table(head: string[], rows: (string | number)[][]): HTMLTableElement {
   const t = document.createElement("table");
+  t.className = "sn-table";
   const thead = t.createTHead().insertRow();
   for (const h of head) {
     const th = document.createElement("th");
@@ -96,7 +97,7 @@ export function yLabel(task: string): string {
 export function answerTable(rows: readonly string[][]): HTMLTableElement {
   const t = table(["task", "budget", "best", "test error", "runner-up", "test error", "verdict", "converged"], rows as string[][]);
   t.id = "answer-table";
-  t.className = "sn-answer";
+  t.className = "sn-table sn-answer";
   return t;
 }
 

@@ -59,13 +59,15 @@ export interface HeadlineTimingLike {
 
 /** Bars: milliseconds per training sample of each model at one budget point, timed together. */
 export function headlineTimingChart(rows: readonly HeadlineTimingLike[], {width = 640}: {width?: number} = {}): HTMLElement | SVGSVGElement {
-  const data = rows.map((r) => ({...r, contender: label(r.label.split(" ")[0]), name: `${label(r.label.split(" ")[0])}, W = ${r.width.toLocaleString("en-US")}`}));
+  // Two-line names (contender, then width) so that they fit a phone's column.
+  const data = rows.map((r) => ({...r, contender: label(r.label.split(" ")[0]), name: `${label(r.label.split(" ")[0])}\nW = ${r.width.toLocaleString("en-US")}`}));
   width = Math.max(320, width); // Framework can report 0 before layout
   return Plot.plot({
     width,
-    height: 40 + 26 * data.length,
-    marginLeft: Math.min(230, Math.round(width * 0.45)),
-    x: {label: "milliseconds per training sample (batch of 16) →", grid: true},
+    height: 40 + 34 * data.length,
+    marginLeft: Math.min(190, Math.round(width * 0.45)),
+    marginRight: 40,
+    x: {label: `milliseconds per training sample (batch of ${rows[0]?.batchSize ?? "?"}) →`, grid: true},
     y: {label: null, domain: data.slice().sort((a, b) => a.msPerSample - b.msPerSample).map((d) => d.name)},
     color: contenderColor(),
     marks: [

@@ -33,27 +33,32 @@ export function diversityRows(widths: readonly number[], inputSize: number, samp
 
 const COLORS = {domain: DIVERSITY_SETTINGS.map((s) => s.setting), range: ["#ff725c", "#4269d0", "#97bbf5"], legend: true};
 
-/** Distinct features (left) and switch rank (right) against the width, one line per setting. */
+/**
+ * Distinct features and switch rank against the width, one line per setting: side by side, or
+ * one above the other on a narrow screen.
+ */
 export function diversityChart(rows: readonly DiversityRow[], {width = 640}: {width?: number} = {}): HTMLElement | SVGSVGElement {
-  const long = rows.flatMap((r) => [
-    {...r, measure: "distinct first-layer features", value: r.distinctFeatures},
-    {...r, measure: `rank over ${r.samples} inputs`, value: r.switchRank}
-  ]);
   const narrow = width < 560;
-  return Plot.plot({
-    width,
-    height: narrow ? 460 : 260,
+  const panel = (measure: "distinctFeatures" | "switchRank", title: string, panelWidth: number, legend: boolean) => Plot.plot({
+    width: panelWidth,
+    height: 240,
     marginLeft: 50,
-    marginRight: 20,
-    color: COLORS,
-    fx: narrow ? undefined : {label: null},
-    fy: narrow ? {label: null} : undefined,
+    marginRight: 16,
+    color: {...COLORS, legend},
     x: {type: "log", label: "width W", ticks: [64, 1024, 16384], tickFormat: (d: number) => d.toLocaleString("en-US")},
-    y: {type: "log", label: "count", grid: true, ticks: [1, 10, 100, 1000, 10000, 100000], tickFormat: (d: number) => d.toLocaleString("en-US")},
+    y: {type: "log", label: title, grid: true, ticks: [1, 10, 100, 1000, 10000, 100000], tickFormat: (d: number) => d.toLocaleString("en-US")},
     marks: [
-      Plot.line(long, {x: "width", y: "value", stroke: "setting", [narrow ? "fy" : "fx"]: "measure", strokeWidth: 2}),
-      Plot.dot(long, {x: "width", y: "value", fill: "setting", r: 3, [narrow ? "fy" : "fx"]: "measure",
-        tip: true, title: (d: DiversityRow & {measure: string; value: number}) => `${d.setting}, W = ${d.width.toLocaleString("en-US")}: ${d.value.toLocaleString("en-US")} ${d.measure}`})
+      Plot.line(rows, {x: "width", y: measure, stroke: "setting", strokeWidth: 2}),
+      Plot.dot(rows, {x: "width", y: measure, fill: "setting", r: 3, tip: true,
+        title: (d: DiversityRow) => `${d.setting}, W = ${d.width.toLocaleString("en-US")}: ${d[measure].toLocaleString("en-US")} (${title})`})
     ]
   });
+  const box = document.createElement("div");
+  box.style.display = "flex";
+  box.style.flexWrap = "wrap";
+  box.style.gap = "0 16px";
+  const each = narrow ? width : Math.floor((width - 16) / 2);
+  box.append(panel("distinctFeatures", "↑ distinct first-layer features", each, true),
+    panel("switchRank", `↑ rank over ${rows[0]?.samples ?? 120} inputs`, each, narrow));
+  return box;
 }
