@@ -67,6 +67,18 @@ export function checkFloat32Array(name: string, value: unknown, length?: number)
   return value;
 }
 
+/**
+ * An options argument: undefined means "all defaults" ({}); anything else must be a plain object
+ * (null, a number, a string or an array is refused by name).
+ */
+export function checkOptions<T extends object>(name: string, value: T | null | undefined): T {
+  if (value === undefined) return {} as T;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    fail(`${name} must be an object (or left out for the defaults), got ${describe(value)}`);
+  }
+  return value;
+}
+
 /** Throws if any element is NaN or infinite, naming the first bad index. */
 export function checkFinite(name: string, values: ArrayLike<number>): void {
   for (let i = 0; i < values.length; i++) {

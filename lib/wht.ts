@@ -11,7 +11,7 @@
  * place; ordinary arrays are copied in and out. Batches and long vectors across cores:
  * `createPool` in lib/parallel.ts.
  */
-import {checkFloat32Array, checkOneOf, checkPowerOfTwo, fail} from "./check.js";
+import {checkFloat32Array, checkOneOf, checkOptions, checkPowerOfTwo, describe, fail} from "./check.js";
 import type {WhtKernel} from "./kernels/kernel.js";
 import {radix2Kernel} from "./kernels/radix2.js";
 import {scalarKernel} from "./kernels/scalar.js";
@@ -50,6 +50,7 @@ function checkFrom(from: unknown, n: number): number {
 /** In-place fast WHT of `x` (length a power of two). Returns `x`. */
 export function wht(x: Float32Array, options: WhtOptions = {}): Float32Array {
   checkFloat32Array("x", x);
+  options = checkOptions("options", options);
   const n = checkPowerOfTwo("x.length", x.length);
   const from = checkFrom(options.from ?? 1, n);
   current.transform(x, n, from, options.normalize === true);
@@ -62,7 +63,8 @@ export function wht(x: Float32Array, options: WhtOptions = {}): Float32Array {
  */
 export function checkWhtBatch(x: Float32Array, options: WhtBatchOptions): {size: number; from: number; normalize: boolean} {
   checkFloat32Array("x", x);
-  const size = checkPowerOfTwo("size", options?.size);
+  if (options === null || typeof options !== "object") fail(`options must be an object {size, from?, normalize?}, got ${describe(options)}`);
+  const size = checkPowerOfTwo("size", options.size);
   if (x.length % size !== 0) fail(`x.length must be a multiple of size ${size}, got ${x.length}`);
   const from = checkFrom(options.from ?? 1, size);
   return {size, from, normalize: options.normalize === true};

@@ -19,6 +19,7 @@ import {fit, type Point} from "./fit.js";
 import {memorisationCapacity, memoriseProbe} from "./memorise.js";
 import {SCHEMA_VERSION, validateRecord, type ResultRecord, type RunRecord, type Snapshot, type TaskKind, type TuneRecord} from "./schema.js";
 import {taskDataset, taskShape, validationDataset} from "./tasks.js";
+import {backend} from "../wht.js";
 
 /**
  * Where records go. `records()` is read at the start of a sweep; `reload()`, when given, is
@@ -275,7 +276,8 @@ export function runItem(item: PlanItem, config: ExperimentConfig, learningRate: 
     placement: config.placement, inputSize: shape.inputSize, outputSize: shape.outputSize, seed: item.seed,
     parameterCount, layer: layerBudget(item.contender, item.width), metric: shape.metric,
     optimizer: "adam", batchSize: t.batchSize, learningRate, learningRateFrom: item.tuneKey,
-    fit: fitRecord, capacity, msPerStep, seconds: (Date.now() - started) / 1000, date: new Date().toISOString()
+    fit: fitRecord, capacity, msPerStep, seconds: (Date.now() - started) / 1000, date: new Date().toISOString(),
+    backend: backend()
   };
   return validateRecord(record) as RunRecord;
 }

@@ -13,6 +13,7 @@ import type {Dataset, ModelSpec, ResolvedModelSpec} from "../lib/types.js";
 import {boundingBox, curveBox, lineGrid, planeGrid, unionBox, type Box, type PointSet} from "./playground-grid.js";
 import {datasetFamily, MODEL_LABELS, type LossName, type ModelSettings, type PlaygroundState} from "./playground-state.js";
 import {decodeWeights, encodeWeights} from "./playground-weights.js";
+import {backend} from "../lib/wht.js";
 
 /** The reader's own data, which the URL cannot hold. */
 export type CustomData =
@@ -315,7 +316,7 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
     exportWeights(index: number): string {
       const model = models[index];
       if (!model) fail(`model index must be between 0 and ${models.length - 1}, got ${index}`);
-      return encodeWeights(model.spec, model.params, {dataset: dataset.name, step: steps});
+      return encodeWeights(model.spec, model.params, {backend: backend(), dataset: dataset.name, step: steps});
     },
     importWeights(index: number, text: string): void {
       const model = models[index];
