@@ -1,6 +1,12 @@
 /**
  * Argument checks shared by every entry point. Each throws an error that names the value
  * and the rule it broke, before anything has been changed.
+ *
+ * The rule for numbers at the public API: every function refuses NaN and ±Infinity in what it is
+ * given (naming the index), and a result that would leave the float32 range raises a
+ * NonFiniteError (lib/divergence.ts) instead of coming back as NaN or ±Infinity. The exceptions
+ * are the raw transforms `wht`, `whtBatch` and a pool's `wht`/`whtBatch`, which check shapes but
+ * not values, for speed; `whtChecked` and `whtBatchChecked` are their checked twins.
  */
 
 /** Error thrown for bad input to the library: says what was wrong and what to do. */

@@ -9,6 +9,7 @@ export * from "./counts.js";
 export * from "./losses.js";
 export * from "./optim.js";
 export * from "./train.js";
+export * from "./divergence.js";
 export * from "./csv.js";
 export {createPool, hardwareThreads, parallelUnavailableReason} from "./parallel.js";
 export type {WhtPool} from "./parallel.js";

@@ -9,8 +9,15 @@
  *
  * The whole state is `state`: a step count and plain Float32Arrays, so it can be saved,
  * posted to a worker or restored with `load`. Nothing here is random.
+ *
+ * `step` refuses non-finite gradients (before changing anything) and throws a NonFiniteError
+ * when an update overflows a parameter out of the float32 range (the step is then applied).
  */
 import {checkFloat32Array, checkInteger, checkNumber, checkOneOf, describe, fail} from "./check.js";
+import {checkFinite} from "./check.js";
+import {NonFiniteError} from "./divergence.js";
+
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 export type OptimizerKind = "sgd" | "adam";
 export const OPTIMIZER_KINDS: readonly OptimizerKind[] = ["sgd", "adam"];
@@ -96,6 +103,16 @@ export function checkLearningRate(value: unknown): number {
 function checkSize(size: number, params: Float32Array, grads: Float32Array): void {
   checkFloat32Array("params", params, size);
   checkFloat32Array("grads", grads, size);
+  checkFinite("grads", grads);
+}
+
+/** After an update: throws a NonFiniteError if it overflowed a parameter (index `bad`, or -1 for none). */
+function checkUpdated(bad: number, params: Float32Array, learningRate: number): void {
+  if (bad < 0) return;
+  throw new NonFiniteError(
+    `the update made params[${bad}] ${params[bad]} (learning rate ${learningRate}): the step overflowed float32; ` +
+    `train a fresh model with a lower learning rate`
+  );
 }
 
 /** SGD with momentum over `size` parameters. */
@@ -112,13 +129,16 @@ export function createSgd(size: number, options: OptimizerOptions = {}): Optimiz
     step(params, grads) {
       checkSize(size, params, grads);
       const {learningRate: lr, momentum: mu, weightDecay: wd} = opts;
+      let bad = -1;
       for (let i = 0; i < size; i++) {
         const g = grads[i] + wd * params[i];
         const v = mu * velocity[i] + g;
         velocity[i] = v;
-        params[i] -= lr * v;
+        const p = (params[i] -= lr * v);
+        if (!(Math.abs(p) <= FLOAT32_MAX) && bad < 0) bad = i;
       }
       state.step++;
+      checkUpdated(bad, params, lr);
     },
     setLearningRate(learningRate) {
       opts.learningRate = checkLearningRate(learningRate);
@@ -151,15 +171,18 @@ export function createAdam(size: number, options: OptimizerOptions = {}): Optimi
       const t = state.step + 1;
       const c1 = 1 / (1 - Math.pow(b1, t));
       const c2 = 1 / (1 - Math.pow(b2, t));
+      let bad = -1;
       for (let i = 0; i < size; i++) {
         const g = grads[i] + wd * params[i];
         const mi = b1 * m[i] + (1 - b1) * g;
         const vi = b2 * v[i] + (1 - b2) * g * g;
         m[i] = mi;
         v[i] = vi;
-        params[i] -= (lr * mi * c1) / (Math.sqrt(vi * c2) + eps);
+        const p = (params[i] -= (lr * mi * c1) / (Math.sqrt(vi * c2) + eps));
+        if (!(Math.abs(p) <= FLOAT32_MAX) && bad < 0) bad = i;
       }
       state.step = t;
+      checkUpdated(bad, params, lr);
     },
     setLearningRate(learningRate) {
       opts.learningRate = checkLearningRate(learningRate);

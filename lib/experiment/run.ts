@@ -286,7 +286,7 @@ export function runItem(item: PlanItem, config: ExperimentConfig, learningRate: 
  * Runs every planned item not yet in the store, saving tune and run records as they finish.
  * Returns how many runs it did and how many it found done.
  */
-export function runExperiment(config: ExperimentConfig, options: RunOptions): {ran: number; skipped: number; stopped: boolean} {
+export function runExperiment(config: ExperimentConfig, options: RunOptions): {ran: number; skipped: number; stopped: boolean; diverged: string[]} {
   checkConfig(config);
   const {store, createModel} = options;
   if (typeof createModel !== "function") fail("createModel must be a function spec => Model");
@@ -311,8 +311,10 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
   };
   let ran = 0;
   let skipped = plan.length - todo.length;
+  // Keys of the runs done now whose training diverged (lib/divergence.ts): the caller says so.
+  const diverged: string[] = [];
   for (const item of todo) {
-    if (options.shouldStop?.()) return {ran, skipped, stopped: true};
+    if (options.shouldStop?.()) return {ran, skipped, stopped: true, diverged};
     if (store.reload) {
       for (const r of store.reload()) {
         if (r.type === "run") doneKeys.add(r.key);
@@ -337,13 +339,15 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
       learningRate = record.chosen;
     }
     report(label);
-    store.append(runItem(item, config, learningRate, createModel));
+    const record = runItem(item, config, learningRate, createModel);
+    store.append(record);
+    if (record.fit?.diverged) diverged.push(record.key);
     ran++;
     done++;
     doneCost += item.cost;
   }
   report("done");
-  return {ran, skipped, stopped: false};
+  return {ran, skipped, stopped: false, diverged};
 }
 
 /** The budget points of a run record under a config (the inverse of the plan's dedup). */
