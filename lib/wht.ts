@@ -69,8 +69,8 @@ export function wht(x: Float32Array, options: WhtOptions = {}): Float32Array {
  */
 export function checkWhtBatch(x: Float32Array, options: WhtBatchOptions): {size: number; from: number; normalize: boolean} {
   checkFloat32Array("x", x);
-  if (options === null || typeof options !== "object") fail(`options must be an object {size, from?, normalize?}, got ${describe(options)}`);
-  const size = checkPowerOfTwo("size", options.size);
+  if (options === null || (options !== undefined && typeof options !== "object")) fail(`options must be an object {size, from?, normalize?}, got ${describe(options)}`);
+  const size = checkPowerOfTwo("size", options?.size);
   if (x.length % size !== 0) fail(`x.length must be a multiple of size ${size}, got ${x.length}`);
   const from = checkFrom(options.from ?? 1, size);
   return {size, from, normalize: options.normalize === true};
