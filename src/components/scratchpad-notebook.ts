@@ -78,8 +78,8 @@ export interface Notebook {
   remove(index: number): void;
   /** Replaces every cell (cells become idle). */
   replaceAll(sources: string[]): void;
-  /** Evaluates cells from `from` to the end. Resolves when this run ends or is replaced. */
-  run(from?: number): Promise<void>;
+  /** Evaluates cells from `from` up to `to` (default: the end). Resolves when this run ends or is replaced. */
+  run(from?: number, to?: number): Promise<void>;
   /** Stops the current run. */
   stop(): void;
   /** True while a run is going. */
@@ -143,14 +143,15 @@ export function createNotebook(initial: readonly string[], options: NotebookOpti
   };
   for (const source of initial) cells.push(make(source));
 
-  async function run(from = 0): Promise<void> {
+  async function run(from = 0, to = cells.length): Promise<void> {
     checkIndex("from", from, cells.length);
+    checkIndex("to", to, cells.length);
     const runId = ++latestRun;
     activeRuns++;
     try {
       const scope: Record<string, unknown> = {...options.baseScope()};
       for (let i = 0; i < from; i++) if (cells[i].status === "ok") Object.assign(scope, cells[i].names);
-      const queue = cells.slice(from);
+      const queue = cells.slice(from, to);
       for (const cell of queue) {
         cell.status = "queued";
         changed(cell);
