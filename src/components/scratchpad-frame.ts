@@ -112,7 +112,15 @@ export function startFrameRuntime(win: Window & typeof globalThis, scope: Record
       stop: () => guard.stop(),
       busy: () => guard.busy()
     },
-    onChange: (_index, cell) => show(cell)
+    onChange: (_index, cell) => show(cell),
+    pause: () => new Promise<void>((resolve) => {
+      const channel = new win.MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(0);
+    })
   });
 
   function boxFor(id: number): HTMLElement {

@@ -67,6 +67,12 @@ export interface NotebookOptions {
   now?: () => number;
   /** Where cells' console calls go besides the cell's logs (default the global console). */
   console?: Console;
+  /**
+   * Awaited after a cell is marked running and before it is evaluated (default: nothing). The
+   * sandbox passes a zero-delay task: its messages to the page leave only when a task ends, so
+   * the page then learns which cell is running even if that cell never pauses.
+   */
+  pause?: () => Promise<void>;
 }
 
 export interface Notebook {
@@ -166,9 +172,12 @@ export function createNotebook(initial: readonly string[], options: NotebookOpti
         cell.status = "running";
         const logs: LogEntry[] = [];
         changed(cell);
+        // Replaced or stopped during the pause: the cell is not evaluated.
+        const skip = options.pause ? (await options.pause(), runId !== latestRun || token.stopped) : false;
         const start = now();
         let outcome: {ok: true; value: unknown; hasValue: boolean; names: Record<string, unknown>} | {ok: false; error: unknown};
-        try {
+        if (skip) outcome = {ok: false, error: new CellStoppedError()};
+        else try {
           const cellScope = {...scope, console: recordingConsole(logs, options.console)};
           outcome = {ok: true, ...(await evaluateCell(cell.source, cellScope, guard.forRun(token)))};
         } catch (error) {

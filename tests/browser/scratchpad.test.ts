@@ -213,6 +213,7 @@ describe("Scratchpad", () => {
   it("runs a cell from a link in a sandbox: no access to the page, its storage, cookies, network or address", async () => {
     // What a hostile link would try. Each attempt records what happened instead of throwing.
     const attack = `const tried = {};
+tried.run = String(Math.random());
 const attempt = async (name, f) => { try { tried[name] = String(await f()); } catch (e) { tried[name] = "refused: " + e.name; } };
 await attempt("origin", () => location.origin);
 await attempt("parent title", () => parent.document.title);
@@ -234,11 +235,11 @@ tried`;
         localStorage.setItem("secret", "kept");
         document.cookie = "secret=kept; path=/";
       });
-      const url = page.url();
       const title = await page.title();
-      // Run the attack again now that the page holds a secret.
-      await page.locator(".scratchpad-cell").first().locator(".scratchpad-run").click();
-      await page.waitForFunction(() => document.querySelector(".scratchpad-cell")?.getAttribute("data-status") === "running");
+      // Run the attack again now that the page holds a secret (each run writes a new random number).
+      const first = await outputText(page, 0);
+      await page.getByRole("button", {name: "Run all"}).click();
+      await expect.poll(() => outputText(page, 0)).not.toBe(first);
       expect(await waitForCells(page)).toEqual(["ok", "ok", "ok"]);
       const text = await outputText(page, 0);
       const result = Object.fromEntries(text.replace(/^\{\n|\n\}$/g, "").split(",\n").map((line) => {
@@ -253,7 +254,9 @@ tried`;
       expect(result["open window"]).toBe("null"); // pop-ups are not allowed
       // The page is untouched: address, title, document, storage and cookies.
       await page.waitForTimeout(300);
-      expect(page.url()).toBe(url);
+      const url = new URL(page.url());
+      expect(`${url.pathname}${url.search}`).toBe("/scratchpad");
+      expect((await cellsFromHash(url.hash))![0]).toBe(attack);
       expect(await page.title()).toBe(title);
       expect(await page.locator(".scratchpad-cell").count()).toBe(3);
       expect(await page.evaluate(() => localStorage.getItem("secret"))).toBe("kept");
