@@ -60,9 +60,10 @@ export function counts(kind: ModelKind, width: number, options: CountOptions = {
   const groupSize = options.groupSize ?? 4;
   if (!(GROUP_SIZES as readonly unknown[]).includes(groupSize)) fail(`groupSize must be one of ${GROUP_SIZES.join(", ")}, got ${describe(groupSize)}`);
   if (kind === "dense") {
-    checkInteger("width", width, 1);
-    const inputSize = checkInteger("inputSize", options.inputSize ?? width, 1);
-    const outputSize = checkInteger("outputSize", options.outputSize ?? width, 1);
+    // At most 2^30 each, like the WHT widths: the counts (products) then stay exact and finite.
+    checkInteger("width", width, 1, 2 ** 30);
+    const inputSize = checkInteger("inputSize", options.inputSize ?? width, 1, 2 ** 30);
+    const outputSize = checkInteger("outputSize", options.outputSize ?? width, 1, 2 ** 30);
     const weights = inputSize * outputSize;
     return {
       kind, width, groupSize, inputSize, outputSize,

@@ -73,6 +73,9 @@ export const MODEL_DEFAULTS = {
   seed: 1
 } as const;
 
+/** Most layers createModel accepts (deeper stacks are refused before any layer is sized). */
+export const MAX_DEPTH = 1024;
+
 /** Largest initNoise createModel accepts: larger perturbations make the starting network overflow float32. */
 export const MAX_INIT_NOISE = 100;
 
@@ -112,7 +115,7 @@ export function resolveSpec(spec: ModelSpec): ResolvedModelSpec {
   const kind = checkOneOf("kind", spec.kind, MODEL_KINDS);
   const inputSize = checkInteger("inputSize", spec.inputSize, 1);
   const outputSize = checkInteger("outputSize", spec.outputSize, 1);
-  const depth = checkInteger("depth", spec.depth ?? MODEL_DEFAULTS.depth, 1);
+  const depth = checkInteger("depth", spec.depth ?? MODEL_DEFAULTS.depth, 1, MAX_DEPTH);
   const given = (name: string, value: unknown) => value === undefined ? `${name} (default ${(MODEL_DEFAULTS as Record<string, unknown>)[name]})` : name;
   const groupSize = spec.groupSize ?? MODEL_DEFAULTS.groupSize;
   if (!(GROUP_SIZES as readonly unknown[]).includes(groupSize)) {

@@ -293,8 +293,20 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
       learningRate: optimizer.options.learningRate,
       time: 0
     };
-    // After a divergence the model's numbers may overflow: its losses are then NaN, not an error.
-    const measure = (which: "train" | "test"): Evaluation => overflowAsNaN(() => evaluate(which), {loss: NaN});
+    // A model whose numbers overflow when evaluated has diverged too (its last update made its
+    // parameters too large): its losses are then NaN in the record, and the state says why.
+    const measure = (which: "train" | "test"): Evaluation => {
+      try {
+        return evaluate(which);
+      } catch (error) {
+        if (!(error instanceof NonFiniteError)) throw error;
+        if (!state.diverged) {
+          state.diverged = true;
+          state.divergence = {step: state.step - 1, epoch: state.epoch - 1, loss: NaN, startLoss, reason: error.message};
+        }
+        return {loss: NaN};
+      }
+    };
     if (opts.evaluateTrain) {
       const e = measure("train");
       record.trainLoss = e.loss;

@@ -104,6 +104,18 @@ describe("non-finite numbers: one rule", () => {
     lib.setBackend("auto");
   });
 
+  it("counts refuse a dense width whose counts would overflow (found by fast-check: 1.3e154 gave Infinity)", () => {
+    expect(() => lib.counts("dense", 1.3407807929942597e154)).toThrow("width must be between 1 and 1073741824, got 1.3407807929942597e+154");
+    expect(lib.counts("dense", 2 ** 30).stored).toBe(2 ** 60);
+  });
+
+  it("a depth beyond the stated limit is refused by name (fast-check found depth 1e300 crashing a dense model with a RangeError)", () => {
+    for (const kind of lib.MODEL_KINDS) {
+      expect(() => createModel({kind, inputSize: 1, outputSize: 1, width: 4, depth: 1e300})).toThrow(SwitchNetError);
+      expect(() => createModel({kind, inputSize: 1, outputSize: 1, width: 4, depth: 1e300})).toThrow("depth must be between 1 and 1024, got 1e+300");
+    }
+  });
+
   it("initNoise beyond the stated limit is refused at createModel (1e20 used to give NaN outputs)", () => {
     expect(() => createModel({kind: "switchnet4", inputSize: 2, outputSize: 2, width: 16, initNoise: 1e20})).toThrow(
       "initNoise must be at most 100 (it scales the random perturbation of the initial weights; 0.05 is the default), got 100000000000000000000"
@@ -168,6 +180,17 @@ describe("divergence: the same for every optimiser", () => {
   it("a sensible learning rate does not count as divergence", () => {
     expect(() => train(xorModel(), data, {optimizer: "adam", learningRate: 0.02, epochs: 20, seed: 1})).not.toThrow();
     expect(() => train(xorModel(), data, {optimizer: "sgd", learningRate: 0.1, epochs: 20, seed: 1})).not.toThrow();
+  });
+
+  it("an update that blows the parameters up without overflowing shows at the epoch's evaluation: divergence, not NaN in a record (found by fast-check)", () => {
+    let error: unknown;
+    try {
+      train(xorModel(), datasets.xor({n: 60, seed: 3}), {epochs: 1, batchSize: 48, optimizer: "sgd", learningRate: 3.5e38});
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TrainingDivergedError);
+    expect((error as Error).message).toMatch(/^training diverged at step 1 \(epoch 1\): (the update made params|output of the model is not finite)/);
   });
 
   it("the playground's session reports it for Adam", () => {
