@@ -34,9 +34,12 @@ function formatLoss(x: number): string {
 
 /** Where and why a training run diverged. */
 export interface Divergence {
-  /** Optimiser steps taken before the step that diverged (its update was not applied). */
+  /**
+   * The optimiser step (counting from 0) that showed it: its loss diverged (its update was then
+   * not applied), or its update overflowed the model's numbers.
+   */
   step: number;
-  /** Epochs completed before it. */
+  /** Epochs completed before that step. */
   epoch: number;
   /** The mini-batch loss that diverged (NaN when the model's numbers overflowed). */
   loss: number;
