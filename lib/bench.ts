@@ -24,6 +24,7 @@ import {createRng} from "./random.js";
 import {switchNetBackward, switchNetForward} from "./switchnet.js";
 import {allocate, type WasmTensor} from "./wasm/memory.js";
 import {ready, setBackend, backend, wht, whtKernel, whtKernelNames} from "./wht.js";
+import {checkOptions} from "./check.js";
 
 export interface BenchOptions {
   repeats?: number;
@@ -123,6 +124,7 @@ function fillSmall(x: Float32Array): void {
 
 /** Transforms per second for each kernel and size (unnormalised, in place, one vector). */
 export async function runWhtBenchmark(opts: BenchOptions & {sizes?: number[]; kernels?: string[]} = {}): Promise<WhtBenchResult> {
+  opts = checkOptions("options", opts);
   await ready();
   const quick = opts.quick === true;
   const sizes = opts.sizes ?? Array.from({length: quick ? 10 : 19}, (_, i) => 2 ** (4 + (quick ? 2 : 1) * i));
@@ -200,6 +202,7 @@ export interface BatchBenchRow {
 export async function runBatchBenchmark(
   opts: BenchOptions & {sizes?: number[]; count?: number; threads?: number[]} = {}
 ): Promise<{rows: BatchBenchRow[]}> {
+  opts = checkOptions("options", opts);
   await ready();
   const quick = opts.quick === true;
   const sizes = opts.sizes ?? [256, 4096];
@@ -284,6 +287,7 @@ export async function runLayerBenchmark(
     butterfly?: boolean;
   } = {}
 ): Promise<{rows: LayerBenchRow[]}> {
+  opts = checkOptions("options", opts);
   await ready();
   const quick = opts.quick === true;
   const W = opts.switchWidth ?? 65536;

@@ -1,6 +1,12 @@
 /**
  * Argument checks shared by every entry point. Each throws an error that names the value
  * and the rule it broke, before anything has been changed.
+ *
+ * The rule for numbers at the public API: every function refuses NaN and ±Infinity in what it is
+ * given (naming the index), and a result that would leave the float32 range raises a
+ * NonFiniteError (lib/divergence.ts) instead of coming back as NaN or ±Infinity. The exceptions
+ * are the raw transforms `wht`, `whtBatch` and a pool's `wht`/`whtBatch`, which check shapes but
+ * not values, for speed; `whtChecked` and `whtBatchChecked` are their checked twins.
  */
 
 /** Error thrown for bad input to the library: says what was wrong and what to do. */
@@ -63,6 +69,18 @@ export function checkFloat32Array(name: string, value: unknown, length?: number)
   }
   if (length !== undefined && value.length !== length) {
     fail(`${name} must have length ${length}, got length ${value.length}`);
+  }
+  return value;
+}
+
+/**
+ * An options argument: undefined means "all defaults" ({}); anything else must be a plain object
+ * (null, a number, a string or an array is refused by name).
+ */
+export function checkOptions<T extends object>(name: string, value: T | null | undefined): T {
+  if (value === undefined) return {} as T;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    fail(`${name} must be an object (or left out for the defaults), got ${describe(value)}`);
   }
   return value;
 }

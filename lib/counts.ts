@@ -16,6 +16,7 @@
  */
 import {checkInteger, checkOneOf, checkPowerOfTwo, describe, fail} from "./check.js";
 import {GROUP_SIZES, MODEL_KINDS, type ModelKind} from "./types.js";
+import {checkOptions} from "./check.js";
 
 export interface LayerCounts {
   kind: ModelKind;
@@ -55,12 +56,14 @@ export interface CountOptions {
 /** The counts of ONE layer of `kind` at `width` (see the table in the file comment). */
 export function counts(kind: ModelKind, width: number, options: CountOptions = {}): LayerCounts {
   checkOneOf("kind", kind, MODEL_KINDS);
+  options = checkOptions("options", options);
   const groupSize = options.groupSize ?? 4;
   if (!(GROUP_SIZES as readonly unknown[]).includes(groupSize)) fail(`groupSize must be one of ${GROUP_SIZES.join(", ")}, got ${describe(groupSize)}`);
   if (kind === "dense") {
-    checkInteger("width", width, 1);
-    const inputSize = checkInteger("inputSize", options.inputSize ?? width, 1);
-    const outputSize = checkInteger("outputSize", options.outputSize ?? width, 1);
+    // At most 2^30 each, like the WHT widths: the counts (products) then stay exact and finite.
+    checkInteger("width", width, 1, 2 ** 30);
+    const inputSize = checkInteger("inputSize", options.inputSize ?? width, 1, 2 ** 30);
+    const outputSize = checkInteger("outputSize", options.outputSize ?? width, 1, 2 ** 30);
     const weights = inputSize * outputSize;
     return {
       kind, width, groupSize, inputSize, outputSize,
@@ -115,6 +118,7 @@ export interface EqualDenseOptions {
  * 724 by stored weights, 512 by active multiply-adds (m = 4).
  */
 export function equalDenseWidth(width: number, options: EqualDenseOptions = {}): number {
+  options = checkOptions("options", options);
   const by = checkOneOf("by", options.by ?? "edges", ["edges", "stored", "active"] as const);
   const layer = counts(options.kind ?? "switchnet4", width, {groupSize: options.groupSize});
   return Math.round(Math.sqrt(layer[by]));

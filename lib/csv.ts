@@ -5,7 +5,8 @@
  * single target column holding text (class labels such as "cat") makes a classification task
  * with one-hot targets; numeric targets make a regression task unless `task` says otherwise.
  * The header row is optional (detected when every input cell of the first row is text).
- * Fields may be double-quoted ("a, b" and "" for a quote). Every bad cell throws a
+ * Fields may be double-quoted ("a, b", "" for a quote, and line breaks inside, as RFC 4180 allows).
+ * Header names must differ from each other. Every bad cell throws a
  * SwitchNetError naming the line, the column (both counted from 1) and the value.
  *
  * Input columns are scaled to [−1, 1] by their min and max over all rows (constant columns
@@ -48,43 +49,74 @@ interface Row {
   cells: string[];
 }
 
-/** Splits one line into trimmed fields, honouring double quotes. */
-function splitLine(text: string, delimiter: string, line: number): string[] {
-  const cells: string[] = [];
+const isLineBreak = (c: string | undefined) => c === "\n" || c === "\r";
+
+/**
+ * Splits the text into records of trimmed fields (RFC 4180): a double-quoted field may hold the
+ * delimiter, `""` for a quote, and line breaks. Blank lines are skipped. Each record keeps the
+ * line (from 1) it starts on.
+ */
+function splitRecords(text: string, delimiter: string): Row[] {
+  const rows: Row[] = [];
+  const n = text.length;
   let i = 0;
-  for (;;) {
-    let start = i; // skip leading blanks to see whether the field is quoted
-    while (start < text.length && (text[start] === " " || text[start] === "\t") && !text.startsWith(delimiter, start)) start++;
-    let cell = "";
-    if (text[start] === '"') {
-      i = start + 1;
-      for (;;) {
-        if (i >= text.length) fail(`line ${line}, column ${cells.length + 1}: a quoted field is not closed`);
-        if (text[i] === '"') {
-          if (text[i + 1] === '"') {
-            cell += '"';
-            i += 2;
-          } else {
+  let line = 1;
+  const endOfField = (from: number) => {
+    let j = from;
+    while (j < n && !isLineBreak(text[j]) && !text.startsWith(delimiter, j)) j++;
+    return j;
+  };
+  while (i < n) {
+    const first = line;
+    const cells: string[] = [];
+    let blank = true;
+    for (;;) {
+      let start = i; // skip leading blanks to see whether the field is quoted
+      while (start < n && (text[start] === " " || text[start] === "\t") && !text.startsWith(delimiter, start)) start++;
+      if (text[start] === '"') {
+        blank = false;
+        let cell = "";
+        i = start + 1;
+        for (;;) {
+          if (i >= n) fail(`line ${first}, column ${cells.length + 1}: a quoted field is not closed (its closing quote is missing)`);
+          const c = text[i];
+          if (c === '"') {
+            if (text[i + 1] === '"') {
+              cell += '"';
+              i += 2;
+              continue;
+            }
             i++;
             break;
           }
-        } else {
-          cell += text[i++];
+          if (c === "\n" || (c === "\r" && text[i + 1] !== "\n")) line++;
+          cell += c;
+          i++;
         }
+        const end = endOfField(i);
+        const rest = text.slice(i, end).trim();
+        if (rest !== "") fail(`line ${line}, column ${cells.length + 1}: unexpected ${JSON.stringify(rest)} after a quoted field`);
+        cells.push(cell);
+        i = end;
+      } else {
+        const end = endOfField(i);
+        const cell = text.slice(i, end).trim();
+        if (cell !== "") blank = false;
+        cells.push(cell);
+        i = end;
       }
-      const end = text.indexOf(delimiter, i);
-      const rest = (end < 0 ? text.slice(i) : text.slice(i, end)).trim();
-      if (rest !== "") fail(`line ${line}, column ${cells.length + 1}: unexpected ${JSON.stringify(rest)} after a quoted field`);
-      cells.push(cell);
-      if (end < 0) return cells;
-      i = end + delimiter.length;
-    } else {
-      const end = text.indexOf(delimiter, i);
-      cells.push((end < 0 ? text.slice(i) : text.slice(i, end)).trim());
-      if (end < 0) return cells;
-      i = end + delimiter.length;
+      if (i < n && text.startsWith(delimiter, i)) {
+        i += delimiter.length;
+        continue;
+      }
+      if (text[i] === "\r" && text[i + 1] === "\n") i += 2;
+      else if (i < n) i++;
+      line++;
+      break;
     }
+    if (!(blank && cells.length === 1)) rows.push({line: first, cells});
   }
+  return rows;
 }
 
 function isNumber(cell: string): boolean {
@@ -156,11 +188,8 @@ export function parseCsv(text: string, options?: CsvOptions): Dataset {
   const firstIndex = lines.findIndex((l) => l.trim() !== "");
   if (firstIndex < 0) fail(`CSV text is empty`);
   const delimiter = o.delimiter ?? detectDelimiter(lines[firstIndex]);
-  const rows: Row[] = [];
-  for (let i = firstIndex; i < lines.length; i++) {
-    if (lines[i].trim() === "") continue;
-    rows.push({line: i + 1, cells: splitLine(lines[i], delimiter, i + 1)});
-  }
+  const rows = splitRecords(text.replace(/^\uFEFF/, ""), delimiter);
+  if (rows.length === 0) fail(`CSV text is empty`);
   const columns = rows[0].cells.length;
   for (const row of rows) {
     if (row.cells.length !== columns) {
@@ -178,6 +207,12 @@ export function parseCsv(text: string, options?: CsvOptions): Dataset {
     header = inputCells.every((c) => !isNumber(c));
   }
   const names = header ? rows[0].cells.map((c, k) => c || `column ${k + 1}`) : null;
+  if (names) {
+    names.forEach((name, k) => {
+      const earlier = names.indexOf(name);
+      if (earlier < k) fail(`the header names column ${JSON.stringify(name)} twice (columns ${earlier + 1} and ${k + 1}); give every column its own name`);
+    });
+  }
   const data = header ? rows.slice(1) : rows;
   if (data.length === 0) fail(`CSV has a header row but no data rows`);
   const targets = resolveTargets(o.targetColumns, columns, names);

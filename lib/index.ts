@@ -10,6 +10,7 @@ export * from "./diversity.js";
 export * from "./losses.js";
 export * from "./optim.js";
 export * from "./train.js";
+export * from "./divergence.js";
 export * from "./csv.js";
 export {createPool, hardwareThreads, parallelUnavailableReason} from "./parallel.js";
 export type {WhtPool} from "./parallel.js";

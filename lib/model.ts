@@ -41,6 +41,7 @@ import {switchNetLayer} from "./switchnet.js";
 import {multiplyRows} from "./kernels/rows.js";
 import {kernelArrays, releaseKernelArray} from "./wasm/memory.js";
 import {DISPOSE, failDisposed} from "./dispose.js";
+import {NonFiniteError} from "./divergence.js";
 
 /**
  * One learned layer of a WHT model: maps each width-W row to a width-W row. Stateless apart from
@@ -78,6 +79,12 @@ export const MODEL_DEFAULTS = {
 
 /** Most rounds of the input projection a spec may ask for. */
 export const MAX_PROJECTION_ROUNDS = 3;
+
+/** Most layers createModel accepts (deeper stacks are refused before any layer is sized). */
+export const MAX_DEPTH = 1024;
+
+/** Largest initNoise createModel accepts: larger perturbations make the starting network overflow float32. */
+export const MAX_INIT_NOISE = 100;
 
 /** Largest parameter count createModel accepts (1 GiB of float32 for params, as much again for grads). */
 export const MAX_PARAMETERS = 2 ** 28;
@@ -117,7 +124,7 @@ export function resolveSpec(spec: ModelSpec): ResolvedModelSpec {
   const kind = checkOneOf("kind", spec.kind, MODEL_KINDS);
   const inputSize = checkInteger("inputSize", spec.inputSize, 1);
   const outputSize = checkInteger("outputSize", spec.outputSize, 1);
-  const depth = checkInteger("depth", spec.depth ?? MODEL_DEFAULTS.depth, 1);
+  const depth = checkInteger("depth", spec.depth ?? MODEL_DEFAULTS.depth, 1, MAX_DEPTH);
   const given = (name: string, value: unknown) => value === undefined ? `${name} (default ${(MODEL_DEFAULTS as Record<string, unknown>)[name]})` : name;
   const groupSize = spec.groupSize ?? MODEL_DEFAULTS.groupSize;
   if (!(GROUP_SIZES as readonly unknown[]).includes(groupSize)) {
@@ -131,6 +138,9 @@ export function resolveSpec(spec: ModelSpec): ResolvedModelSpec {
   const initNoise = spec.initNoise ?? MODEL_DEFAULTS.initNoise;
   if (typeof initNoise !== "number" || !Number.isFinite(initNoise) || initNoise < 0) {
     fail(`initNoise must be a finite number at least 0, got ${describe(initNoise)}`);
+  }
+  if (initNoise > MAX_INIT_NOISE) {
+    fail(`initNoise must be at most ${MAX_INIT_NOISE} (it scales the random perturbation of the initial weights; 0.05 is the default), got ${initNoise}`);
   }
   const seed = checkInteger("seed", spec.seed ?? MODEL_DEFAULTS.seed);
   let width: number;
@@ -209,14 +219,18 @@ function checked(inner: Model): DisposableModel {
     forward(input: Float32Array, batchSize: number): Float32Array {
       live();
       const rows = checkForwardInput(spec, input, batchSize);
+      batch = 0; // until this forward has succeeded, backward has no activations to use
       const out = inner.forward(input, rows);
+      checkComputed("output", out, input, inner.params);
       batch = rows;
       return out;
     },
     backward(gradOutput: Float32Array): Float32Array {
       live();
       checkGradOutput(spec, gradOutput, batch);
-      return inner.backward(gradOutput);
+      const gradInput = inner.backward(gradOutput);
+      checkComputed("the gradient", gradInput, gradOutput, inner.params);
+      return gradInput;
     },
     zeroGrad(): void {
       live();
@@ -243,6 +257,23 @@ function checkForwardInput(spec: ResolvedModelSpec, input: unknown, batchSize: u
   }
   checkFinite("input", x);
   return batch;
+}
+
+/**
+ * A model's result must be finite: finite inputs and parameters can still overflow float32 inside
+ * (inputs near 3e38, parameters blown up by a diverged training). Throws a NonFiniteError that
+ * names the first bad value and the largest input and parameter.
+ */
+function checkComputed(what: string, values: Float32Array, input: Float32Array, params: Float32Array): void {
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i])) continue;
+    const largest = (a: Float32Array) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0).toExponential(2);
+    throw new NonFiniteError(
+      `${what} of the model is not finite (${what === "output" ? "output" : "gradient"}[${i}] is ${values[i]}): ` +
+      `its numbers overflowed float32 (largest |input| ${largest(input)}, largest |parameter| ${largest(params)}); ` +
+      `scale the inputs down, or train a fresh model with a lower learning rate`
+    );
+  }
 }
 
 function checkGradOutput(spec: ResolvedModelSpec, gradOutput: unknown, batch: number): void {

@@ -9,10 +9,23 @@
  *
  * The whole state is `state`: a step count and plain Float32Arrays, so it can be saved,
  * posted to a worker or restored with `load`. Nothing here is random.
+ *
+ * `step` refuses non-finite gradients (before changing anything) and throws a NonFiniteError
+ * when an update overflows a parameter out of the float32 range (the step is then applied).
  */
 import {checkFloat32Array, checkInteger, checkNumber, checkOneOf, describe, fail} from "./check.js";
 import {activeTeam, splitAcrossTeam} from "./team.js";
 import {inWasmMemory, kernelArrays, releaseKernelArray} from "./wasm/memory.js";
+import {checkFinite} from "./check.js";
+import {NonFiniteError} from "./divergence.js";
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** The first parameter beyond the float32 range (or NaN), or −1: the check after a threaded step. */
+function firstOverflow(params: Float32Array): number {
+  for (let i = 0; i < params.length; i++) if (!(Math.abs(params[i]) <= FLOAT32_MAX)) return i;
+  return -1;
+}
 
 export type OptimizerKind = "sgd" | "adam";
 export const OPTIMIZER_KINDS: readonly OptimizerKind[] = ["sgd", "adam"];
@@ -130,6 +143,16 @@ export function checkLearningRate(value: unknown): number {
 function checkSize(size: number, params: Float32Array, grads: Float32Array): void {
   checkFloat32Array("params", params, size);
   checkFloat32Array("grads", grads, size);
+  checkFinite("grads", grads);
+}
+
+/** After an update: throws a NonFiniteError if it overflowed a parameter (index `bad`, or -1 for none). */
+function checkUpdated(bad: number, params: Float32Array, learningRate: number): void {
+  if (bad < 0) return;
+  throw new NonFiniteError(
+    `the update made params[${bad}] ${params[bad]} (learning rate ${learningRate}): the step overflowed float32; ` +
+    `train a fresh model with a lower learning rate`
+  );
 }
 
 /** SGD with momentum over `size` parameters. */
@@ -149,15 +172,19 @@ export function createSgd(size: number, options: OptimizerOptions = {}, placemen
       const {learningRate: lr, momentum: mu, weightDecay: wd} = opts;
       if (teamStep("sgd_step", [params, grads, velocity], size, [lr, mu, wd])) {
         state.step++;
+        checkUpdated(firstOverflow(params), params, lr);
         return;
       }
+      let bad = -1;
       for (let i = 0; i < size; i++) {
         const g = grads[i] + wd * params[i];
         const v = mu * velocity[i] + g;
         velocity[i] = v;
-        params[i] -= lr * v;
+        const p = (params[i] -= lr * v);
+        if (!(Math.abs(p) <= FLOAT32_MAX) && bad < 0) bad = i;
       }
       state.step++;
+      checkUpdated(bad, params, lr);
     },
     setLearningRate(learningRate) {
       opts.learningRate = checkLearningRate(learningRate);
@@ -193,17 +220,21 @@ export function createAdam(size: number, options: OptimizerOptions = {}, placeme
       const c2 = 1 / (1 - Math.pow(b2, t));
       if (teamStep("adam_step", [params, grads, m, v], size, [lr, wd, b1, 1 - b1, b2, 1 - b2, c1, c2, eps])) {
         state.step = t;
+        checkUpdated(firstOverflow(params), params, lr);
         return;
       }
+      let bad = -1;
       for (let i = 0; i < size; i++) {
         const g = grads[i] + wd * params[i];
         const mi = b1 * m[i] + (1 - b1) * g;
         const vi = b2 * v[i] + (1 - b2) * g * g;
         m[i] = mi;
         v[i] = vi;
-        params[i] -= (lr * mi * c1) / (Math.sqrt(vi * c2) + eps);
+        const p = (params[i] -= (lr * mi * c1) / (Math.sqrt(vi * c2) + eps));
+        if (!(Math.abs(p) <= FLOAT32_MAX) && bad < 0) bad = i;
       }
       state.step = t;
+      checkUpdated(bad, params, lr);
     },
     setLearningRate(learningRate) {
       opts.learningRate = checkLearningRate(learningRate);

@@ -17,6 +17,7 @@ import {allocate, inWasmMemory, wasmMemory, type WasmTensor} from "./wasm/memory
 import {loadWasm, wasmModules, wasmWht} from "./wasm/runtime.js";
 import {BASE_LOG2} from "./wasm/whtModule.js";
 import {backend, checkWhtBatch, ready, wht, whtBatch, whtKernel, type WhtBatchOptions, type WhtOptions} from "./wht.js";
+import {checkOptions} from "./check.js";
 
 /** One vector is split across threads only from 2^20 floats on: below, the two rounds of messages cost more than they save. */
 export const PARALLEL_MIN_LOG2 = 20;
@@ -144,6 +145,7 @@ export interface WhtPool {
  * one thread, with `fallbackReason` saying why, when memory cannot be shared.
  */
 export async function createPool(options: {threads?: number} = {}): Promise<WhtPool> {
+  options = checkOptions("options", options);
   const wanted = checkInteger("threads", options.threads ?? (await hardwareThreads()), 1, 256);
   await ready();
   const hasWasm = (await loadWasm()) && backend() === "wasm-simd";

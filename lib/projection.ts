@@ -15,6 +15,7 @@ import {createRng} from "./random.js";
 import {PROJECTION_KINDS, type ProjectionKind} from "./types.js";
 import {multiplyRows} from "./kernels/rows.js";
 import {whtBatch} from "./wht.js";
+import {checkOptions} from "./check.js";
 
 /** The golden-ratio step of the sub-random recurrence, as SPEC.md writes it. */
 export const SUBRANDOM_STEP = 0.6180339887;
@@ -31,6 +32,7 @@ export interface SignFlipOptions {
 
 /** A seeded pattern of n signs (±1), for D in WHT(D ⊙ v). */
 export function signFlips(n: number, options: SignFlipOptions = {}): Float32Array {
+  options = checkOptions("options", options);
   checkInteger("n", n, 1);
   const kind = checkOneOf("kind", options.kind ?? "subrandom", PROJECTION_KINDS);
   const rng = createRng(checkInteger("seed", options.seed ?? 1));

@@ -1,14 +1,21 @@
 /**
  * Mini-batch training of a `Model` on a `Dataset`.
  *
- * `createTrainer` validates everything up front (nothing is changed when it throws), then
+ * `createTrainer` validates everything up front (nothing is changed when it throws) and measures
+ * the starting loss over the training split (forward passes only), then
  * `step()` runs one mini-batch (forward, loss, backward, optimiser update) without allocating,
  * so a web worker can call it in a loop; `epoch()` finishes the current pass over the training
  * split and records train/test loss and accuracy in `state.history`. `train` loops epochs.
  *
  * Each epoch visits every training sample once, in an order shuffled by a generator seeded with
  * `seed` (the last mini-batch of an epoch may be smaller). Same model seed, data and options →
- * bit-identical parameters. A non-finite loss skips the update and marks `state.diverged`.
+ * bit-identical parameters.
+ *
+ * Divergence (lib/divergence.ts, the same rule for SGD and Adam): a mini-batch loss that is not
+ * finite, or above DIVERGENCE_FACTOR × the loss over the training split before the first update,
+ * or model numbers leaving the float32 range. That step's update is skipped, `state.diverged`
+ * and `state.divergence` say so, `epoch()` ends there, a later `step()` throws, and `train()`
+ * throws a TrainingDivergedError (a SwitchNetError holding the history).
  */
 import {checkFinite, checkInteger, checkOneOf, describe, fail} from "./check.js";
 import {countCorrect, lossFunction, LOSS_KINDS, type LossKind} from "./losses.js";
@@ -16,6 +23,7 @@ import {createOptimizer, OPTIMIZER_KINDS, resolveOptimizerOptions, type Optimize
 import {createRng} from "./random.js";
 import type {Dataset, Model, Split} from "./types.js";
 import {createTeamSync, withTeam, type Team} from "./team.js";
+import {divergenceReason, NonFiniteError, splitLoss, TrainingDivergedError, type Divergence} from "./divergence.js";
 
 export interface TrainOptions extends OptimizerOptions {
   /** Passes over the training split (`train` only; default 10). */
@@ -81,8 +89,9 @@ export interface TrainerState {
   step: number;
   /** Samples of the current epoch already visited. */
   position: number;
-  /** True once a mini-batch gave a non-finite loss. */
+  /** True once training diverged (see the file comment); `divergence` then says where and why. */
   diverged: boolean;
+  divergence: Divergence | null;
   history: EpochRecord[];
 }
 
@@ -221,12 +230,17 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
   const full = views(batch);
   const last = views(lastBatch);
 
-  const state: TrainerState = {epoch: 0, step: 0, position: 0, diverged: false, history: []};
+  const state: TrainerState = {epoch: 0, step: 0, position: 0, diverged: false, divergence: null, history: []};
+  // The loss over the training split before the first update: the divergence rule's reference.
+  const startLoss = overflowAsNaN(() => splitLoss(model, train, lossFn, batch));
   let epochLoss = 0;
   let epochSamples = 0;
   let epochStart = 0;
 
   function step(): number {
+    if (state.diverged && state.divergence) {
+      fail(`this training diverged at step ${state.divergence.step + 1}: ${state.divergence.reason}; train a fresh model with a lower learning rate (or load weights saved before)`);
+    }
     if (state.position === 0) {
       rng.shuffle(order);
       epochLoss = 0;
@@ -242,17 +256,28 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
       for (let j = 0; j < outputSize; j++) yb[i * outputSize + j] = train.y[s * outputSize + j];
     }
     model.zeroGrad();
-    const loss = parallel(() => {
-      const out = model.forward(v.x, b);
-      if (out.length !== b * outputSize) fail(`model.forward returned ${out.length} values for a batch of ${b}; expected ${b * outputSize}`);
-      const l = lossFn(out, v.y, b, v.g);
-      if (Number.isFinite(l)) {
-        model.backward(v.g);
-        optimizer.step(model.params, model.grads);
-      }
-      return l;
-    });
-    if (!Number.isFinite(loss)) state.diverged = true;
+    let loss = NaN;
+    let reason: string | null;
+    try {
+      [loss, reason] = parallel(() => {
+        const out = model.forward(v.x, b);
+        if (out.length !== b * outputSize) fail(`model.forward returned ${out.length} values for a batch of ${b}; expected ${b * outputSize}`);
+        const l = lossFn(out, v.y, b, v.g);
+        const why = divergenceReason(l, startLoss);
+        if (why === null) {
+          model.backward(v.g);
+          optimizer.step(model.params, model.grads);
+        }
+        return [l, why] as [number, string | null];
+      });
+    } catch (error) {
+      if (!(error instanceof NonFiniteError)) throw error;
+      reason = error.message;
+    }
+    if (reason !== null) {
+      state.diverged = true;
+      state.divergence = {step: state.step, epoch: state.epoch, loss, startLoss, reason};
+    }
     epochLoss += loss * b;
     epochSamples += b;
     state.step++;
@@ -296,13 +321,27 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
       learningRate: optimizer.options.learningRate,
       time: 0
     };
+    // A model whose numbers overflow when evaluated has diverged too (its last update made its
+    // parameters too large): its losses are then NaN in the record, and the state says why.
+    const measure = (which: "train" | "test"): Evaluation => {
+      try {
+        return evaluate(which);
+      } catch (error) {
+        if (!(error instanceof NonFiniteError)) throw error;
+        if (!state.diverged) {
+          state.diverged = true;
+          state.divergence = {step: state.step - 1, epoch: state.epoch - 1, loss: NaN, startLoss, reason: error.message};
+        }
+        return {loss: NaN};
+      }
+    };
     if (opts.evaluateTrain) {
-      const e = evaluate("train");
+      const e = measure("train");
       record.trainLoss = e.loss;
       if (e.accuracy !== undefined) record.trainAccuracy = e.accuracy;
     }
     if (dataset.test.n > 0) {
-      const e = evaluate("test");
+      const e = measure("test");
       record.testLoss = e.loss;
       if (e.accuracy !== undefined) record.testAccuracy = e.accuracy;
     }
@@ -332,13 +371,24 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
   };
 }
 
+/** The value of `compute`, or `fallback` (NaN) when the model's numbers overflow. */
+function overflowAsNaN<T>(compute: () => T, fallback: T = NaN as T): T {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof NonFiniteError) return fallback;
+    throw error;
+  }
+}
+
 function now(): number {
   return typeof performance !== "undefined" ? performance.now() : Date.now();
 }
 
 /**
- * Trains for `options.epochs` epochs (stopping early when `onEpoch` returns false or the loss
- * stops being finite) and returns the per-epoch history.
+ * Trains for `options.epochs` epochs (stopping early when `onEpoch` returns false) and returns
+ * the per-epoch history. Throws a TrainingDivergedError (a SwitchNetError with `history` and
+ * `divergence`) when the training diverges, whatever the optimiser.
  */
 export function train(model: Model, dataset: Dataset, options: TrainOptions = {}): EpochRecord[] {
   const trainer = createTrainer(model, dataset, options);
@@ -346,7 +396,11 @@ export function train(model: Model, dataset: Dataset, options: TrainOptions = {}
     for (let e = 0; e < trainer.options.epochs; e++) {
       const record = trainer.epoch();
       const keepGoing = options.onEpoch ? options.onEpoch(record, trainer) : undefined;
-      if (keepGoing === false || trainer.state.diverged) break;
+      if (trainer.state.diverged && trainer.state.divergence) {
+        const {optimizer, learningRate} = trainer.options;
+        throw new TrainingDivergedError(trainer.state.divergence, trainer.state.history, `${optimizer}, learning rate ${learningRate}`);
+      }
+      if (keepGoing === false) break;
     }
   } finally {
     trainer.close();

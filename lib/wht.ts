@@ -7,11 +7,17 @@
  * SIMD and radix-2 kernels agree bit for bit. `from` is the first butterfly half-size: 1 runs
  * every stage, 4 skips the first two (the Switch Net 4 combiner).
  *
+ * Numbers: `wht` and `whtBatch` are the raw kernels. They check shapes and options, not values,
+ * because a value check costs 0.5–2.5× the transform itself: NaN and ±Infinity pass through as
+ * IEEE arithmetic has them, and sums beyond ±3.4e38 overflow to ±Infinity. Their checked twins
+ * `whtChecked` and `whtBatchChecked` refuse, before changing anything, every value that is not
+ * finite or so large that the transform could overflow (|x| > 3.4e38 / size).
+ *
  * Arrays allocated in the kernel memory (`allocate` in lib/wasm/memory.ts) are transformed in
  * place; ordinary arrays are copied in and out. Batches and long vectors across cores:
  * `createPool` in lib/parallel.ts.
  */
-import {checkFloat32Array, checkOneOf, checkPowerOfTwo, fail} from "./check.js";
+import {checkFloat32Array, checkOneOf, checkOptions, checkPowerOfTwo, describe, fail} from "./check.js";
 import type {WhtKernel} from "./kernels/kernel.js";
 import {radix2Kernel} from "./kernels/radix2.js";
 import {scalarKernel} from "./kernels/scalar.js";
@@ -50,6 +56,7 @@ function checkFrom(from: unknown, n: number): number {
 /** In-place fast WHT of `x` (length a power of two). Returns `x`. */
 export function wht(x: Float32Array, options: WhtOptions = {}): Float32Array {
   checkFloat32Array("x", x);
+  options = checkOptions("options", options);
   const n = checkPowerOfTwo("x.length", x.length);
   const from = checkFrom(options.from ?? 1, n);
   current.transform(x, n, from, options.normalize === true);
@@ -62,6 +69,7 @@ export function wht(x: Float32Array, options: WhtOptions = {}): Float32Array {
  */
 export function checkWhtBatch(x: Float32Array, options: WhtBatchOptions): {size: number; from: number; normalize: boolean} {
   checkFloat32Array("x", x);
+  if (options === null || (options !== undefined && typeof options !== "object")) fail(`options must be an object {size, from?, normalize?}, got ${describe(options)}`);
   const size = checkPowerOfTwo("size", options?.size);
   if (x.length % size !== 0) fail(`x.length must be a multiple of size ${size}, got ${x.length}`);
   const from = checkFrom(options.from ?? 1, size);
@@ -73,6 +81,37 @@ export function whtBatch(x: Float32Array, options: WhtBatchOptions): Float32Arra
   const {size, from, normalize} = checkWhtBatch(x, options);
   if (x.length > 0) current.transform(x, size, from, normalize);
   return x;
+}
+
+/**
+ * Throws unless every value of `x` is finite and at most FLOAT32_MAX / size in magnitude, so that
+ * no sum of a length-`size` transform can overflow float32. Names the first bad value.
+ */
+function checkTransformable(x: Float32Array, size: number): void {
+  const limit = 3.4028234663852886e38 / size;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (Math.abs(v) <= limit) continue;
+    if (!Number.isFinite(v)) fail(`x must hold finite numbers, but x[${i}] is ${v}`);
+    fail(`x[${i}] is ${v}: the sums of a length-${size} transform could overflow float32, so every |x| must be at most ${limit.toExponential(2)} (scale x down)`);
+  }
+}
+
+/** `wht` that first refuses non-finite values and values that could overflow (see the file comment). */
+export function whtChecked(x: Float32Array, options: WhtOptions = {}): Float32Array {
+  checkFloat32Array("x", x);
+  options = checkOptions("options", options);
+  const n = checkPowerOfTwo("x.length", x.length);
+  checkFrom(options.from ?? 1, n);
+  checkTransformable(x, n);
+  return wht(x, options);
+}
+
+/** `whtBatch` that first refuses non-finite values and values that could overflow (see the file comment). */
+export function whtBatchChecked(x: Float32Array, options: WhtBatchOptions): Float32Array {
+  const {size} = checkWhtBatch(x, options);
+  checkTransformable(x, size);
+  return whtBatch(x, options);
 }
 
 /** The O(n²) product with the Hadamard matrix, in float64: H[i][j] = (-1)^popcount(i & j). */

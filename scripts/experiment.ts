@@ -331,6 +331,9 @@ async function main(): Promise<void> {
     }
   });
   process.stderr.write(`\n${result.stopped ? "stopped" : "finished"}: ${result.ran} runs done now, ${result.skipped} found already in ${args.out}\n`);
+  if (result.diverged.length > 0) {
+    process.stderr.write(`${result.diverged.length} of them diverged (their records say fit.diverged: true; the learning rate was too high for them):\n${result.diverged.map((k) => `  ${k}\n`).join("")}`);
+  }
 }
 
 main().catch((e) => {

@@ -109,3 +109,29 @@ describe("parseCsv: bad input", () => {
     expect(() => parseCsv(42 as never)).toThrow(/CSV text must be a string, got 42/);
   });
 });
+
+describe("parseCsv: RFC 4180 quoting and header names", () => {
+  it("reads quoted fields holding line breaks (LF, CRLF), delimiters and quotes, and counts lines right after them", () => {
+    const text = 'x,y,label\n1,10,"black\ncat"\r\n2,20,"dog, ""rex""\r\nthe second"\n3,30,"black\ncat"\n\n4,40,dog\n';
+    const d = parseCsv(text, {testFraction: 0, scaleInputs: false});
+    expect(d.task).toBe("classification");
+    expect(d.meta!.classNames).toEqual(["black\ncat", 'dog, "rex"\r\nthe second', "dog"].sort());
+    expect(d.train.n).toBe(4);
+    const byX = new Map(Array.from({length: 4}, (_, i) => [d.train.x[2 * i], (d.meta!.classNames as string[])[d.train.labels![i]]]));
+    expect(byX.get(1)).toBe("black\ncat");
+    expect(byX.get(2)).toBe('dog, "rex"\r\nthe second');
+    expect(byX.get(4)).toBe("dog");
+    // A bad cell after a multi-line field is reported on its real line (the file's 7th).
+    expect(() => parseCsv('x,label\n1,"a\nb"\n2,"c\r\nd"\n\nfoo,e\n')).toThrow('line 7, column 1: "foo" is not a number');
+    // A field still open at the end of the text names the line it started on.
+    expect(() => parseCsv('x,label\n1,a\n2,"b\n\n3,c\n')).toThrow("line 3, column 2: a quoted field is not closed");
+  });
+
+  it("refuses a header that names a column twice, by name and columns", () => {
+    const text = "a,b,a\n1,2,3\n4,5,6\n7,8,9\n";
+    expect(() => parseCsv(text, {targetColumns: "a"})).toThrow(SwitchNetError);
+    expect(() => parseCsv(text, {targetColumns: "a"})).toThrow('the header names column "a" twice (columns 1 and 3); give every column its own name');
+    expect(() => parseCsv(text, {header: true})).toThrow('column "a" twice');
+    expect(() => parseCsv("a,b,c\n1,2,3\n4,5,6\n", {targetColumns: "a"})).not.toThrow();
+  });
+});

@@ -6,6 +6,8 @@ import {createModel} from "../lib/model.js";
 import {TINY} from "../lib/experiment/config.js";
 import {memoryStore, runExperiment} from "../lib/experiment/run.js";
 import {parseResults, validateRecord} from "../lib/experiment/schema.js";
+import {backend} from "../lib/wht.js";
+import {readFileSync} from "node:fs";
 
 const store = memoryStore();
 runExperiment({...TINY, seeds: [1], refWidths: [16], contenders: ["switchnet4-m4", "dense"], tasks: ["smooth", "memorise"]}, {store, createModel});
@@ -28,6 +30,8 @@ describe("validateRecord", () => {
   it("names the broken field", () => {
     const cases: [() => any, (r: any) => void, RegExp][] = [
       [fitRun, (r) => delete r.layer.params, /layer\.params must be a finite number/],
+      [fitRun, (r) => (r.backend = 3), /backend must be a non-empty string, got 3/],
+      [memRun, (r) => (r.backend = ""), /backend must be a non-empty string, got ""/],
       [fitRun, (r) => (r.kind = "cnn"), /kind must be one of switchnet4, butterfly, filterbank, dense, got "cnn"/],
       [fitRun, (r) => (r.metric = "error-rate"), /metric must be nmse for task smooth/],
       [fitRun, (r) => (r.fit.atPlateau.step = 3), /fit\.atPlateau\.step must equal fit\.optimizerSteps/],
@@ -48,6 +52,23 @@ describe("validateRecord", () => {
       breakIt(r);
       expect(() => validateRecord(r)).toThrow(SwitchNetError);
       expect(() => validateRecord(r)).toThrow(message);
+    }
+  });
+});
+
+describe("the backend a run trained with", () => {
+  it("is in every run record the runner writes", () => {
+    const runs = store.all.filter((r) => r.type === "run");
+    expect(runs.length).toBeGreaterThan(1);
+    for (const r of runs) expect(r.backend).toBe(backend());
+  });
+
+  it("is optional: the committed records written before it still validate", () => {
+    for (const file of ["superseded.jsonl"]) {
+      const {records} = parseResults(readFileSync(`data/capacity/${file}`, "utf8"));
+      const runs = records.filter((r) => r.type === "run");
+      expect(runs.length).toBeGreaterThan(0);
+      expect(runs.some((r) => r.backend === undefined)).toBe(true);
     }
   });
 });

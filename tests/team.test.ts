@@ -99,7 +99,8 @@ describe("optimiser kernels", () => {
   it("give the JS loop's bits for Adam and SGD, split across threads, over awkward values", () => {
     const size = 4099; // not a multiple of the split unit
     const rng = createRng(5);
-    const special = [0, -0, 1e-45, -1e-45, 1e-38, 3e38, -3e38, 1, -1, 1e-8, 65504, 2 ** -126];
+    // Large but not overflowing: an update past float32's range is refused on both paths (below).
+    const special = [0, -0, 1e-45, -1e-45, 1e-38, 3e30, -3e30, 1, -1, 1e-8, 65504, 2 ** -126];
     const make = () => Float32Array.from({length: size}, (_, i) => (i < special.length ? special[i] : rng.normal() * 10 ** Math.floor(rng.next() * 8 - 4)));
     for (const kind of ["adam", "sgd"] as const) {
       const p0 = make(), g0 = make();
@@ -121,6 +122,17 @@ describe("optimiser kernels", () => {
       for (const name of Object.keys(js.state.buffers)) expect(bits(wasm.state.buffers[name])).toEqual(bits(js.state.buffers[name]));
       wasm.dispose();
       wasm.dispose(); // idempotent
+    }
+    // An update that overflows float32 throws the same NonFiniteError split across threads as in the JS loop.
+    for (const kind of ["adam", "sgd"] as const) {
+      const js = createOptimizer(kind, 8, {learningRate: 1e38});
+      const wasm = createOptimizer(kind, 8, {learningRate: 1e38}, {kernelMemory: true});
+      const p = kernelArray(8), g = kernelArray(8);
+      p.fill(3e38);
+      g.fill(-1);
+      expect(() => js.step(new Float32Array(8).fill(3e38), new Float32Array(8).fill(-1))).toThrow(/overflowed float32/);
+      expect(() => withTeam(team2, () => wasm.step(p, g))).toThrow(/overflowed float32/);
+      wasm.dispose();
     }
   });
 });

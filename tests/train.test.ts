@@ -4,6 +4,7 @@ import {gaussians, sine, spiral, withBiasInput, xor} from "../lib/datasets.js";
 import {createModel} from "../lib/model.js";
 import {mse} from "../lib/losses.js";
 import {SwitchNetError} from "../lib/check.js";
+import {DIVERGENCE_FACTOR, TrainingDivergedError} from "../lib/divergence.js";
 import {createRng} from "../lib/random.js";
 import type {Dataset, Model, ModelKind, ModelSpec, ResolvedModelSpec} from "../lib/types.js";
 
@@ -112,6 +113,7 @@ describe("trainer mechanics", () => {
     const data = linearData(10, 3);
     const model = linearModel(3, 2);
     const t = createTrainer(model, data, {batchSize: 4, evaluateTrain: false, learningRate: 1e-9, optimizer: "sgd"});
+    model.refs.length = 0; // the starting loss createTrainer measured
     for (let epoch = 1; epoch <= 2; epoch++) {
       model.seen.length = 0;
       const sizes: number[] = [];
@@ -137,6 +139,7 @@ describe("trainer mechanics", () => {
     const order = (seed: number) => {
       const model = linearModel(3, 2);
       const t = createTrainer(model, linearData(12, 3), {batchSize: 12, seed, evaluateTrain: false, learningRate: 1e-9});
+      model.seen.length = 0; // the starting loss createTrainer measured
       t.step();
       t.step();
       return model.seen.map((x) => [...x].join());
@@ -197,11 +200,21 @@ describe("trainer mechanics", () => {
     expect(history.map((r) => r.learningRate)).toEqual([0.01, 0.001, 0.002]);
   });
 
-  it("marks divergence, skips the update and stops", () => {
+  it("marks divergence, skips the update and stops: train() throws a TrainingDivergedError holding the history", () => {
     const model = linearModel(3, 2);
-    const history = train(model, linearData(50, 1), {optimizer: "sgd", learningRate: 1e6, momentum: 0.9, epochs: 100, batchSize: 5});
+    let error: unknown;
+    try {
+      train(model, linearData(50, 1), {optimizer: "sgd", learningRate: 1e6, momentum: 0.9, epochs: 100, batchSize: 5});
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TrainingDivergedError);
+    expect(error).toBeInstanceOf(SwitchNetError);
+    const {history, divergence} = error as TrainingDivergedError;
+    expect(history.length).toBeGreaterThan(0);
     expect(history.length).toBeLessThan(100);
-    expect(Number.isFinite(history[history.length - 1].batchLoss)).toBe(false);
+    expect(divergence.loss).toBeGreaterThan(DIVERGENCE_FACTOR * divergence.startLoss);
+    expect((error as Error).message).toMatch(/^training diverged at step \d+ \(epoch 1\): the loss .* is more than 1000 × the starting loss .* \(sgd, learning rate 1000000\)/);
   });
 });
 

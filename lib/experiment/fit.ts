@@ -18,6 +18,7 @@ import {countCorrect, lossFunction, type LossKind} from "../losses.js";
 import {createOptimizer, type OptimizerKind} from "../optim.js";
 import {createRng} from "../random.js";
 import type {Dataset, Model, Split} from "../types.js";
+import {divergenceReason, NonFiniteError, splitLoss} from "../divergence.js";
 
 export type Metric = "nmse" | "error-rate";
 
@@ -135,6 +136,16 @@ export function evaluate(model: Model, split: Split, metric: Metric, limit = spl
   return 1 - countCorrect(outputs, truth, n) / n;
 }
 
+/** The value of `compute`, or NaN when the model's numbers overflow (after a divergence). */
+function overflowAsNaN(compute: () => number): number {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof NonFiniteError) return NaN;
+    throw error;
+  }
+}
+
 /** Trains `model` on `data.train` and returns the points. Deterministic for a given seed. */
 export function fit(model: Model, data: Dataset, options: FitOptions): FitResult {
   const learningRate = checkNumber("learningRate", options.learningRate, 0);
@@ -195,9 +206,9 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
     const trainLoss = windowSteps > 0 ? windowLoss / windowSteps : NaN;
     // Evaluate in chunks of the training batch: the model then reuses its training workspaces
     // instead of keeping a second, larger set per evaluation batch size.
-    const trainMetric = evaluate(model, train, metric, evalLimit, batch);
-    const testMetric = data.test.n > 0 ? evaluate(model, data.test, metric, data.test.n, batch) : trainMetric;
-    const validationMetric = validation ? evaluate(model, validation, metric, validation.n, batch) : NaN;
+    const trainMetric = overflowAsNaN(() => evaluate(model, train, metric, evalLimit, batch));
+    const testMetric = data.test.n > 0 ? overflowAsNaN(() => evaluate(model, data.test, metric, data.test.n, batch)) : trainMetric;
+    const validationMetric = validation ? overflowAsNaN(() => evaluate(model, validation, metric, validation.n, batch)) : NaN;
     const s: Point = {step, trainLoss, train: trainMetric, test: testMetric, validation: validationMetric, learningRate: rate};
     curve.push(s);
     options.onEval?.(s);
@@ -211,6 +222,9 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
     bestValue = watched(last);
     stageBest = bestValue;
   }
+  // The divergence rule of lib/divergence.ts, as train() applies it: against the loss over the
+  // training split before the first update.
+  const startLoss = overflowAsNaN(() => splitLoss(model, train, (out, y, rows) => loss(out, y, rows), batch, evalLimit));
   let step = 0;
   let nextEval = Math.min(evalEvery, maxSteps);
   while (step < maxSteps) {
@@ -225,15 +239,25 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
       yb.set(train.y.subarray(i * outSize, (i + 1) * outSize), b * outSize);
     }
     model.zeroGrad();
-    const out = model.forward(xb, batch);
-    const value = loss(out, yb, batch, grad);
-    model.backward(grad);
-    optimizer.step(model.params, model.grads);
+    let value = NaN;
+    let reason: string | null;
+    try {
+      const out = model.forward(xb, batch);
+      value = loss(out, yb, batch, grad);
+      reason = divergenceReason(value, startLoss);
+      if (reason === null) {
+        model.backward(grad);
+        optimizer.step(model.params, model.grads);
+      }
+    } catch (error) {
+      if (!(error instanceof NonFiniteError)) throw error;
+      reason = error.message;
+    }
     stepMs += now() - t0;
     step++;
     windowLoss += value;
     windowSteps++;
-    if (!Number.isFinite(value)) {
+    if (reason !== null) {
       diverged = true;
       last = point(step);
       break;

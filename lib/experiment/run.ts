@@ -27,6 +27,7 @@ import {fit, type FitResult, type Point} from "./fit.js";
 import {memorisationCapacity, memoriseProbe, type MemoriseOptions} from "./memorise.js";
 import {SCHEMA_VERSION, validateRecord, type ResultRecord, type RunRecord, type Snapshot, type TaskKind, type TuneRecord} from "./schema.js";
 import {splitValidation, taskDataset, taskShape} from "./tasks.js";
+import {backend} from "../wht.js";
 
 /**
  * Where records go. `records()` is read at the start of a sweep; `reload()`, when given, is
@@ -233,7 +234,8 @@ function baseRecord(g: PlanGroup, config: ExperimentConfig, seed: number, key: s
     projection: g.contender.kind === "dense" ? undefined : g.contender.rounds > 1 ? "random" : "subrandom",
     inputSize: shape.inputSize, outputSize: shape.outputSize, seed,
     parameterCount, layer: layerBudget(g.contender, g.width), metric: shape.metric,
-    optimizer: "adam", batchSize: config.train.batchSize, learningRate, learningRateFrom: g.key
+    optimizer: "adam", batchSize: config.train.batchSize, learningRate, learningRateFrom: g.key,
+    backend: backend()
   };
 }
 
@@ -402,9 +404,10 @@ function sleepBlocking(ms: number): void {
 
 /**
  * Runs every piece of work the plan still needs, saving each record the moment it is made.
- * Returns how many runs this call made (candidates and seeds) and whether it was stopped.
+ * Returns how many runs this call made (candidates and seeds), whether it was stopped, and the
+ * keys of the runs it made whose training diverged (lib/divergence.ts).
  */
-export function runExperiment(config: ExperimentConfig, options: RunOptions): {ran: number; skipped: number; stopped: boolean} {
+export function runExperiment(config: ExperimentConfig, options: RunOptions): {ran: number; skipped: number; stopped: boolean; diverged: string[]} {
   checkConfig(config);
   const {store, createModel} = options;
   if (typeof createModel !== "function") fail("createModel must be a function spec => Model");
@@ -432,6 +435,7 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
   const start = clock();
   let ran = 0;
   let ranCost = 0;
+  const diverged: string[] = [];
   const report = (label: string) => {
     const elapsed = clock() - start;
     const done = countDone(states);
@@ -443,7 +447,7 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
   };
 
   for (;;) {
-    if (options.shouldStop?.()) return {ran, skipped, stopped: true};
+    if (options.shouldStop?.()) return {ran, skipped, stopped: true, diverged};
     if (store.reload) states = groupStates(groups, store.reload());
     // Open work in plan order; record choices that the candidates now settle.
     const open: Work[] = [];
@@ -491,7 +495,7 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
     }
     if (open.length === 0) {
       report("done");
-      return {ran, skipped, stopped: false};
+      return {ran, skipped, stopped: false, diverged};
     }
     const work = open.find((w) => !store.claim || store.claim(w.key));
     if (work && store.reload) {
@@ -524,6 +528,7 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
           : fitRun(g, config, work.seed, work.learningRate, createModel, undefined, onEval);
       }
       store.append(record);
+      if (record.fit?.diverged) diverged.push(record.key);
       const s = states.get(g.key)!;
       if (work.kind === "candidate") {
         s.candidates.set(work.learningRate, record);

@@ -157,6 +157,12 @@ export interface RunRecord {
   msPerStep: number;
   seconds: number;
   date: string;
+  /**
+   * The WHT and layer kernels the run trained with (`backend()`: "scalar" or "wasm-simd"). The
+   * backends round differently and training amplifies that, so a rerun on the other backend
+   * gives other numbers. Optional: records written before this field existed have none.
+   */
+  backend?: string;
 }
 
 export type ResultRecord = SessionRecord | TuneRecord | RunRecord;
@@ -326,6 +332,7 @@ function validateRun(o: Obj): void {
   num(o, "", "msPerStep", 0);
   num(o, "", "seconds", 0);
   if (Number.isNaN(Date.parse(str(o, "", "date")))) fail(`date must be an ISO date, got ${describe(o.date)}`);
+  if (o.backend !== undefined) str(o, "", "backend");
 }
 
 /** Checks one parsed record; returns it typed, or throws a SwitchNetError naming the field. */

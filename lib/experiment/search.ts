@@ -7,6 +7,7 @@
  * that (noise near the edge), the bisection still ends with lo fitted and hi failed.
  */
 import {checkInteger, checkNumber, fail} from "../check.js";
+import {checkOptions} from "../check.js";
 
 export interface Probe {
   /** Number of pairs tried. */
@@ -43,6 +44,7 @@ export interface CapacityResult {
 
 /** Runs the doubling-then-bisection search with the given probe. */
 export function searchCapacity(probe: (n: number) => Probe, options: SearchOptions = {}): CapacityResult {
+  options = checkOptions("options", options);
   const start = checkInteger("start", options.start ?? 16, 1);
   const max = checkInteger("max", options.max ?? 65536, start);
   const resolution = checkNumber("resolution", options.resolution ?? 0.125, 0, 10);

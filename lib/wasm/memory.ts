@@ -16,6 +16,7 @@
  * and to dispose of models no longer needed. `kernelMemoryStats()` reports the use.
  */
 import {checkInteger, fail} from "../check.js";
+import {checkOptions} from "../check.js";
 
 const PAGE = 65536;
 const ALIGN = 64;
@@ -297,6 +298,7 @@ export function allowResidentArrays(allowed: boolean): void {
  */
 export function kernelArray(n: number, options: {internal?: boolean} = {}): Float32Array {
   checkInteger("n", n, 0);
+  options = checkOptions("options", options);
   const internal = options.internal === true && workspaces !== null;
   if (!residentAllowed || n === 0 || !wasmMemory().shared) return new Float32Array(n);
   if (!internal && residentBytes + 4 * n > RESIDENT_BUDGET) return new Float32Array(n);

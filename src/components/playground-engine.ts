@@ -14,6 +14,8 @@ import {boundingBox, curveBox, lineGrid, planeGrid, unionBox, type Box, type Poi
 import {checkMemory, drawChunkRows, settingsSpec} from "./playground-memory.js";
 import {datasetFamily, MODEL_LABELS, SMOOTH_TARGET, type LossName, type ModelSettings, type PlaygroundState} from "./playground-state.js";
 import {decodeWeights, encodeWeights} from "./playground-weights.js";
+import {backend} from "../lib/wht.js";
+import {NonFiniteError} from "../lib/divergence.js";
 
 /** The reader's own data, which the URL cannot hold. */
 export type CustomData =
@@ -199,6 +201,15 @@ export function viewFor(dataset: Dataset, family: string, grid = PLANE_GRID): {v
   };
 }
 
+function overflowAsNaN<T>(compute: () => T, fallback: T): T {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof NonFiniteError) return fallback;
+    throw error;
+  }
+}
+
 /** Model outputs for many inputs, in chunks small enough that workspaces stay modest. */
 export function predict(model: ReturnType<typeof createModel>, inputs: Float32Array): Float32Array {
   const {inputSize, outputSize, width} = model.spec;
@@ -309,15 +320,16 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
       return {
         step: steps,
         models: trainers.map((trainer, i) => {
-          const trainEval = trainer.evaluate("train");
-          const testEval = dataset.test.n > 0 ? trainer.evaluate("test") : {loss: NaN, accuracy: undefined};
+          // A diverged model's numbers may overflow: its losses and drawing are then NaN / none.
+          const trainEval = overflowAsNaN(() => trainer.evaluate("train"), {loss: NaN});
+          const testEval = dataset.test.n > 0 ? overflowAsNaN(() => trainer.evaluate("test"), {loss: NaN}) : {loss: NaN, accuracy: undefined};
           const report: ModelReport = {
             trainLoss: trainEval.loss,
             testLoss: testEval.loss,
             diverged: trainer.state.diverged,
             msPerStep: lastMsPerStep[i],
             seconds: totalMs[i] / 1000,
-            outputs: withOutputs && inputs ? predict(models[i], inputs) : null
+            outputs: withOutputs && inputs ? overflowAsNaN(() => predict(models[i], inputs), null) : null
           };
           if (trainEval.accuracy !== undefined) report.trainAccuracy = trainEval.accuracy;
           if (testEval.accuracy !== undefined) report.testAccuracy = testEval.accuracy;
@@ -331,7 +343,7 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
     exportWeights(index: number): string {
       const model = models[index];
       if (!model) fail(`model index must be between 0 and ${models.length - 1}, got ${index}`);
-      return encodeWeights(model.spec, model.params, {dataset: dataset.name, step: steps});
+      return encodeWeights(model.spec, model.params, {backend: backend(), dataset: dataset.name, step: steps});
     },
     importWeights(index: number, text: string): void {
       const model = models[index];
@@ -340,6 +352,7 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
       model.params.set(params);
       trainers[index].optimizer.reset();
       trainers[index].state.diverged = false;
+      trainers[index].state.divergence = null;
     },
     dispose: disposeAll
   };

@@ -2,7 +2,13 @@
  * The trained-weights JSON file: what "Download weights" writes and "Load weights" reads.
  *
  *   {"format": "switchnet4-weights", "version": 1, "spec": {...resolved model spec...},
- *    "parameterCount": n, "params": [n numbers], "dataset"?: "...", "step"?: k}
+ *    "parameterCount": n, "params": [n numbers], "backend"?: "wasm-simd", "dataset"?: "...", "step"?: k}
+ *
+ * `backend` names the kernels the weights were trained with (`backend()`: "scalar" or
+ * "wasm-simd"). The backends agree on one forward pass within float32 rounding, but training
+ * amplifies those roundings, so the same seed trains to different weights on each. The field is a
+ * record only: weights from either backend load on the other and compute the same function there
+ * (within rounding).
  *
  * Parameters are written with 9 significant digits, enough to give back the exact float32.
  * Reading validates everything against the model it is loaded into and throws a
@@ -20,13 +26,15 @@ export interface WeightsFile {
   spec: ResolvedModelSpec;
   parameterCount: number;
   params: number[];
+  /** The kernels the weights were trained with (`backend()`); a record, not a requirement. */
+  backend?: string;
   /** Optional context: the dataset and step the weights were saved at. */
   dataset?: string;
   step?: number;
 }
 
 /** The JSON text of a weights file. */
-export function encodeWeights(spec: ResolvedModelSpec, params: Float32Array, extra: {dataset?: string; step?: number} = {}): string {
+export function encodeWeights(spec: ResolvedModelSpec, params: Float32Array, extra: {backend?: string; dataset?: string; step?: number} = {}): string {
   const values = Array.from(params, (v) => Number(v.toPrecision(9)));
   const file: WeightsFile = {
     format: WEIGHTS_FORMAT,
@@ -87,11 +95,14 @@ export function decodeWeights(text: string, expected: ResolvedModelSpec, paramet
   if (data.parameterCount !== undefined && data.parameterCount !== params.length) {
     fail(`parameterCount says ${JSON.stringify(data.parameterCount)} but params has ${params.length} numbers`);
   }
+  if (data.backend !== undefined && typeof data.backend !== "string") fail(`backend must be a string (the kernels the weights were trained with), got ${JSON.stringify(data.backend)}`);
   const out = new Float32Array(parameterCount);
   for (let i = 0; i < parameterCount; i++) {
     const v = params[i];
     if (typeof v !== "number" || !Number.isFinite(v)) fail(`params[${i}] must be a finite number, got ${JSON.stringify(v)}`);
     out[i] = v;
+    // Checked after the conversion: a number beyond float32's range (±3.4e38) becomes ±Infinity.
+    if (!Number.isFinite(out[i])) fail(`params[${i}] is ${v}, beyond the float32 range (at most ±3.4028235e38): it would load as ${out[i]}`);
   }
   return out;
 }

@@ -1,38 +1,39 @@
 /**
  * Scratchpad: the page's user interface. Builds the toolbar and one section per cell (editor,
- * Run / add / delete buttons, output), keeps the cells' text in the URL hash, and wires the
- * notebook (scratchpad-notebook.ts) to the DOM.
+ * Run / add / delete buttons, a place for the output), keeps the cells' text in the URL hash,
+ * and runs the cells in a sandboxed frame (scratchpad-sandbox.ts, scratchpad-frame.ts).
  *
- * Why cells run on the main thread and not in a worker: cells return Plot figures, Inputs and
- * other DOM elements, which only exist on the main thread, and the functions inside Plot
- * options cannot be sent between threads. Instead every loop and function in a cell carries a
- * guard (scratchpad-transform.ts, scratchpad-guard.ts): a loop that blocks the page longer than
- * the time limit throws, and a loop that yields (`await tick()`) can be stopped with Stop. What
- * the guard cannot reach is a single library call that is itself very long (e.g. training a huge
- * model for many epochs): it finishes, but the page waits for it.
+ * Code from a link never runs with the site's origin: the cells run in an iframe with an opaque
+ * origin, which lies under the list of cells and draws each output in the space its section
+ * keeps free (the page tells it where; it says how tall each output is). The page keeps the
+ * editors, the toolbar (Stop included) and the URL. Every loop and function in a cell still
+ * carries a guard (scratchpad-transform.ts, scratchpad-guard.ts): a loop that blocks its frame
+ * longer than the time limit throws, and a loop that yields (`await tick()`) stops at Stop.
+ * Chromium runs the frame in its own process, so the page stays responsive while a cell loops,
+ * and Stop on a cell that does not pause replaces the frame (the cells above it run again).
  */
-import {createNotebook, type CellState, type Notebook} from "./scratchpad-notebook.js";
-import {createLoopGuard} from "./scratchpad-guard.js";
 import {createCellEditor, type CellEditor} from "./scratchpad-editor.js";
-import {renderError, renderLogs, renderValue} from "./scratchpad-display.js";
 import {cellsFromFile, cellsFromHash, cellsToFile, hashForCells} from "./scratchpad-codec.js";
-import {scratchpadScope} from "./scratchpad-scope.js";
+import {createSandbox, type Sandbox} from "./scratchpad-sandbox.js";
+import {THEME_VARIABLES} from "./scratchpad-frame.js";
+import type {CellStatus} from "./scratchpad-notebook.js";
 
 export interface ScratchpadOptions {
   /** Cells shown when the URL holds none. */
   examples: readonly string[];
-  /** Extra names for the cells' scope (the page passes Inputs). */
-  scope?: Record<string, unknown>;
-  /** Longest time a cell may block the page, in milliseconds (default 5000). */
+  /** The sandbox runtime's text (the page fetches data/scratchpad-runtime.js from the site). */
+  loadRuntime: () => Promise<string>;
+  /** Longest time a cell may block its frame, in milliseconds (default 5000). */
   timeLimitMs?: number;
   /** Run every cell once mounted (default true). */
   runOnLoad?: boolean;
 }
 
 export interface Scratchpad {
-  readonly notebook: Notebook;
   /** Resolves when the first run (if any) has finished. */
   readonly ready: Promise<void>;
+  /** The cells' text, in order. */
+  sources(): string[];
   destroy(): void;
 }
 
@@ -43,6 +44,19 @@ interface CellView {
   output: HTMLElement;
   editor: CellEditor;
 }
+
+interface Cell {
+  readonly id: number;
+  source: string;
+  status: CellStatus;
+  view: CellView;
+}
+
+/** Most pixels one output may claim (a frame that reports more is clamped). */
+const MAX_OUTPUT_HEIGHT = 100_000;
+const STATUSES: readonly CellStatus[] = ["idle", "queued", "running", "ok", "error", "stopped"];
+/** How long Stop waits for the frame to answer before it replaces the frame. */
+const STOP_ANSWER_MS = 500;
 
 const STYLE_ID = "scratchpad-style";
 const STYLE = `
@@ -62,22 +76,14 @@ const STYLE = `
 .scratchpad-cell-head button { padding: 0.1rem 0.55rem; min-height: 1.7rem; font-size: 13px; }
 .scratchpad-cell-label { font-family: var(--monospace); }
 .scratchpad-cell-time { margin-left: auto; }
-.scratchpad-output { margin-top: 0.4rem; overflow-x: auto; max-width: 100%; }
-.scratchpad-output > svg, .scratchpad-output > figure { max-width: 100%; }
-.scratchpad-cell[data-status="queued"] .scratchpad-output, .scratchpad-cell[data-status="running"] .scratchpad-output { opacity: 0.5; }
+/* The frame lies under the cells; the list lets clicks through where outputs are drawn. */
+.scratchpad-stage { position: relative; }
+.scratchpad-frame { position: absolute; left: 0; top: 0; width: 100%; height: 100%; border: 0; z-index: 0;
+  background: transparent; color-scheme: light dark; }
+.scratchpad-cells { position: relative; z-index: 1; pointer-events: none; }
+.scratchpad-cell-head, .scratchpad-editor { pointer-events: auto; }
+.scratchpad-output { margin-top: 0.4rem; height: 0; }
 .scratchpad-cell[data-status="running"] .scratchpad-cell-label::after { content: " running…"; }
-.scratchpad-text { margin: 0; padding: 0.4rem 0.6rem; font: 13px/1.45 var(--monospace); white-space: pre-wrap;
-  word-break: break-word; background: none; border-left: 3px solid var(--theme-foreground-faintest); }
-.scratchpad-logs { font: 12px/1.45 var(--monospace); color: var(--theme-foreground-muted); margin-bottom: 0.3rem;
-  max-height: 12rem; overflow: auto; white-space: pre-wrap; word-break: break-word; }
-.scratchpad-log-warn { color: var(--theme-foreground); background: color-mix(in srgb, orange 15%, transparent); }
-.scratchpad-log-error { color: var(--theme-foreground); background: color-mix(in srgb, var(--theme-red) 15%, transparent); }
-.scratchpad-error { font: 13px/1.45 var(--monospace); white-space: pre-wrap; border-left: 3px solid var(--theme-red);
-  background: color-mix(in srgb, var(--theme-red) 10%, transparent); padding: 0.4rem 0.6rem; }
-.scratchpad-table table { font: 13px var(--monospace); border-collapse: collapse; }
-.scratchpad-table th, .scratchpad-table td { padding: 0.15rem 0.7rem 0.15rem 0; text-align: right;
-  border-bottom: 1px solid var(--theme-foreground-faintest); }
-.scratchpad-more { font: 12px var(--sans-serif); color: var(--theme-foreground-muted); margin-top: 0.2rem; }
 .scratchpad-banner { font: 14px var(--sans-serif); padding: 0.4rem 0.6rem; border-left: 3px solid var(--theme-red);
   background: color-mix(in srgb, var(--theme-red) 10%, transparent); margin-bottom: 0.75rem; }
 .scratchpad-add { margin-top: 0.25rem; }
@@ -112,11 +118,6 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-/** Form controls (what Inputs returns): changing one re-runs the cells after its cell. */
-function isInput(value: unknown): value is Element {
-  return typeof Element !== "undefined" && value instanceof Element && value.matches("form, input, select, textarea");
-}
-
 function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
@@ -129,20 +130,13 @@ export function mountScratchpad(root: HTMLElement, options: ScratchpadOptions): 
   root.replaceChildren();
   root.classList.add("scratchpad");
 
-  const guard = createLoopGuard({limitMs: options.timeLimitMs ?? 5000});
-  const views = new Map<number, CellView>();
+  const cells: Cell[] = [];
+  let nextId = 1;
+  let running = false;
   const list = el(doc, "div", {class: "scratchpad-cells"});
+  const stage = el(doc, "div", {class: "scratchpad-stage"}, list);
   const banner = el(doc, "div", {class: "scratchpad-banner", role: "alert", hidden: ""});
   const message = el(doc, "span", {class: "scratchpad-message", "aria-live": "polite"});
-
-  const notebook = createNotebook([], {
-    baseScope: () => scratchpadScope(Math.max(240, list.clientWidth || 640), options.scope),
-    guard,
-    onChange: (_index, cell) => {
-      showCell(cell);
-      updateButtons();
-    }
-  });
 
   // Toolbar.
   const runAll = el(doc, "button", {type: "button", class: "scratchpad-primary", title: "Run every cell from the top", text: "Run all"});
@@ -156,7 +150,7 @@ export function mountScratchpad(root: HTMLElement, options: ScratchpadOptions): 
   const toolbar = el(doc, "div", {class: "scratchpad-toolbar", role: "toolbar", "aria-label": "Scratchpad"},
     runAll, stop, share, download, load, fileInput, reset, message);
   const add = el(doc, "button", {type: "button", class: "scratchpad-add", text: "+ Add cell"});
-  root.append(toolbar, banner, list, add);
+  root.append(toolbar, banner, stage, add);
 
   const say = (text: string) => {
     message.textContent = text;
@@ -166,16 +160,111 @@ export function mountScratchpad(root: HTMLElement, options: ScratchpadOptions): 
     banner.textContent = text ?? "";
   };
   function updateButtons(): void {
-    stop.disabled = !notebook.running();
+    stop.disabled = !running;
+  }
+
+  // The sandbox, and what it says (validated: it runs code from links).
+  let seq = 0;
+  const waiting = new Map<number, () => void>();
+  const sandbox: Sandbox = createSandbox(stage, {
+    loadRuntime: options.loadRuntime,
+    onMessage: handleFrameMessage,
+    onStart: () => scheduleLayout(),
+    onError: (error) => showBanner(`The sandbox that runs the cells could not be loaded (${error.message}); reload the page to try again.`)
+  });
+  const configure = () => {
+    sandbox.send({type: "init", timeLimitMs: options.timeLimitMs ?? 5000});
+    sandbox.send({type: "theme", vars: themeVariables()});
+  };
+  configure();
+
+  function themeVariables(): Record<string, string> {
+    const computed = win.getComputedStyle(root);
+    const vars: Record<string, string> = {};
+    for (const name of THEME_VARIABLES) {
+      const value = computed.getPropertyValue(name).trim();
+      if (value) vars[name] = value;
+    }
+    return vars;
+  }
+  const dark = win.matchMedia?.("(prefers-color-scheme: dark)");
+  const onScheme = () => sandbox.send({type: "theme", vars: themeVariables()});
+  dark?.addEventListener?.("change", onScheme);
+
+  function handleFrameMessage(data: unknown): void {
+    const m = data as Record<string, unknown>;
+    const cell = typeof m.id === "number" ? cells.find((c) => c.id === m.id) : undefined;
+    switch (m.type) {
+      case "status": {
+        if (!cell || !STATUSES.includes(m.status as CellStatus)) return;
+        cell.status = m.status as CellStatus;
+        cell.view.section.dataset.status = cell.status;
+        const ms = m.ms;
+        cell.view.time.textContent = typeof ms === "number" && Number.isFinite(ms) && ms >= 0 ? formatMs(ms) : "";
+        return;
+      }
+      case "size": {
+        const height = m.height;
+        if (!cell || typeof height !== "number" || !Number.isFinite(height)) return;
+        cell.view.output.style.height = `${Math.max(0, Math.min(MAX_OUTPUT_HEIGHT, Math.round(height)))}px`;
+        scheduleLayout();
+        return;
+      }
+      case "running":
+        if (typeof m.running !== "boolean") return;
+        running = m.running;
+        updateButtons();
+        return;
+      case "ran": {
+        const done = typeof m.seq === "number" ? waiting.get(m.seq) : undefined;
+        if (done) {
+          waiting.delete(m.seq as number);
+          done();
+        }
+        return;
+      }
+    }
+  }
+
+  // Where each output goes: the top of its section's free space, relative to the stage.
+  let layoutPending = false;
+  function scheduleLayout(): void {
+    if (layoutPending) return;
+    layoutPending = true;
+    win.requestAnimationFrame(() => {
+      layoutPending = false;
+      const origin = stage.getBoundingClientRect().top;
+      const tops: Record<number, number> = {};
+      for (const cell of cells) tops[cell.id] = Math.round(cell.view.output.getBoundingClientRect().top - origin);
+      sandbox.send({type: "layout", tops});
+    });
+  }
+  const resizeObserver = new win.ResizeObserver(() => scheduleLayout());
+  resizeObserver.observe(list);
+
+  const payload = () => cells.map((c) => ({id: c.id, source: c.source}));
+  const syncCells = () => sandbox.send({type: "cells", cells: payload()});
+
+  /** Runs cells [from, to) in the frame; resolves when that run has ended (or was replaced). */
+  function runCells(from: number, to = cells.length, stoppedFrom?: number): Promise<void> {
+    const id = ++seq;
+    for (const done of waiting.values()) done(); // a newer run replaces the older ones
+    waiting.clear();
+    running = from < to;
+    updateButtons();
+    const finished = new Promise<void>((resolve) => waiting.set(id, resolve));
+    sandbox.send({type: "run", cells: payload(), from, to, seq: id, ...(stoppedFrom === undefined ? {} : {stoppedFrom})});
+    return finished;
   }
 
   // URL: the cells' text, rewritten (debounced) after every change.
   let hashTimer: ReturnType<typeof setTimeout> | undefined;
   let hashWrite = Promise.resolve();
+  const sources = () => cells.map((c) => c.source);
   const writeHash = () => {
-    const sources = notebook.sources();
+    const current = sources();
     hashWrite = hashWrite.then(async () => {
-      const hash = await hashForCells(sources);
+      const hash = await hashForCells(current);
       if (win.location.hash !== hash) win.history.replaceState(win.history.state, "", `${win.location.pathname}${win.location.search}${hash}`);
     }).catch((error) => say(`Could not write the link: ${(error as Error).message}`));
     return hashWrite;
@@ -185,65 +274,25 @@ export function mountScratchpad(root: HTMLElement, options: ScratchpadOptions): 
     hashTimer = setTimeout(writeHash, 300);
   };
 
-  function indexOf(cell: CellState): number {
-    return notebook.cells.indexOf(cell);
-  }
-
-  function showCell(cell: CellState): void {
-    const view = views.get(cell.id);
-    if (!view) return;
-    view.section.dataset.status = cell.status;
-    if (cell.status === "ok") {
-      // `console.log(x)` as the last line: show the log, not its value `undefined`.
-      const shown = cell.hasValue && !(cell.value === undefined && cell.logs.length > 0);
-      view.output.replaceChildren(renderLogs(cell.logs, doc), renderValue(cell.value, shown, doc));
-      if (isInput(cell.value)) watchInput(cell, cell.value);
-    } else if (cell.status === "error" || cell.status === "stopped") {
-      view.output.replaceChildren(renderLogs(cell.logs, doc), renderError(cell.error, doc));
-    }
-    view.time.textContent = cell.status === "ok" || cell.status === "error" ? formatMs(cell.ms) : "";
-  }
-
-  // An input a cell shows (Inputs.range, a <select>, …) re-runs the cells after it when it
-  // changes; they read it as `name.value`. Plot figures are not inputs here, so hovering a
-  // figure never re-runs anything.
-  function watchInput(cell: CellState, input: Element): void {
-    let pending = false;
-    input.addEventListener("input", () => {
-      if (pending || cell.value !== input) return;
-      pending = true;
-      requestAnimationFrame(() => {
-        pending = false;
-        const index = indexOf(cell);
-        if (index >= 0 && index + 1 < notebook.cells.length && cell.value === input) {
-          void notebook.run(index + 1).then(updateButtons);
-          updateButtons();
-        }
-      });
-    });
-  }
-
   function renumber(): void {
-    notebook.cells.forEach((cell, i) => {
-      const view = views.get(cell.id);
-      if (!view) return;
+    cells.forEach((cell, i) => {
+      const view = cell.view;
       view.label.textContent = `[${i + 1}]`;
       view.section.dataset.cellIndex = String(i);
       view.section.setAttribute("aria-label", `Cell ${i + 1}`);
     });
   }
 
-  function runFrom(cell: CellState): void {
-    const index = indexOf(cell);
+  function runFrom(cell: Cell): void {
+    const index = cells.indexOf(cell);
     if (index < 0) return;
     showBanner(null);
     say("");
-    void notebook.run(index).then(updateButtons);
-    updateButtons();
+    void runCells(index);
     scheduleHash();
   }
 
-  function buildCell(cell: CellState): CellView {
+  function makeCell(source: string): Cell {
     const label = el(doc, "span", {class: "scratchpad-cell-label"});
     const run = el(doc, "button", {type: "button", class: "scratchpad-run", title: "Run this cell and the ones after it (Shift-Enter)", text: "▶ Run"});
     const below = el(doc, "button", {type: "button", class: "scratchpad-insert", title: "Add a cell below", text: "+"});
@@ -251,76 +300,90 @@ export function mountScratchpad(root: HTMLElement, options: ScratchpadOptions): 
     const time = el(doc, "span", {class: "scratchpad-cell-time"});
     const head = el(doc, "div", {class: "scratchpad-cell-head"}, label, run, below, remove, time);
     const editorHost = el(doc, "div", {class: "scratchpad-editor"});
-    const output = el(doc, "div", {class: "scratchpad-output", "aria-live": "polite"});
-    const section = el(doc, "section", {class: "scratchpad-cell", "data-status": cell.status}, head, editorHost, output);
+    const output = el(doc, "div", {class: "scratchpad-output"});
+    const section = el(doc, "section", {class: "scratchpad-cell", "data-status": "idle"}, head, editorHost, output);
+    const cell: Cell = {id: nextId++, source, status: "idle", view: undefined as unknown as CellView};
     const editor = createCellEditor(editorHost, {
-      doc: cell.source,
+      doc: source,
       label: "Cell code",
       onRun: () => runFrom(cell),
       onChange: (text) => {
-        const index = indexOf(cell);
-        if (index >= 0) notebook.setSource(index, text);
+        cell.source = text;
         scheduleHash();
       }
     });
     run.addEventListener("click", () => runFrom(cell));
-    below.addEventListener("click", () => insertAt(indexOf(cell) + 1, "", true));
+    below.addEventListener("click", () => insertAt(cells.indexOf(cell) + 1, "", true));
     remove.addEventListener("click", () => removeCell(cell));
-    const view = {section, label, time, output, editor};
-    views.set(cell.id, view);
-    return view;
+    cell.view = {section, label, time, output, editor};
+    return cell;
   }
 
   function insertAt(index: number, source: string, focus: boolean): void {
-    const cell = notebook.insert(index, source);
-    const view = buildCell(cell);
-    const next = notebook.cells[index + 1];
-    list.insertBefore(view.section, next ? views.get(next.id)!.section : null);
+    const cell = makeCell(source);
+    const next = cells[index];
+    cells.splice(index, 0, cell);
+    list.insertBefore(cell.view.section, next ? next.view.section : null);
     renumber();
+    syncCells();
     scheduleHash();
-    if (focus) view.editor.focus();
+    if (focus) cell.view.editor.focus();
   }
 
-  function removeCell(cell: CellState): void {
-    const index = indexOf(cell);
+  function removeCell(cell: Cell): void {
+    const index = cells.indexOf(cell);
     if (index < 0) return;
-    notebook.remove(index);
-    const view = views.get(cell.id);
-    view?.editor.destroy();
-    view?.section.remove();
-    views.delete(cell.id);
+    cells.splice(index, 1);
+    cell.view.editor.destroy();
+    cell.view.section.remove();
     renumber();
+    syncCells();
     scheduleHash();
   }
 
-  function setCells(sources: readonly string[]): void {
-    for (const view of views.values()) view.editor.destroy();
-    views.clear();
-    notebook.replaceAll([...sources]);
-    list.replaceChildren(...notebook.cells.map((cell) => buildCell(cell).section));
+  function setCells(texts: readonly string[]): void {
+    for (const cell of cells) cell.view.editor.destroy();
+    cells.splice(0, cells.length, ...texts.map((t) => makeCell(String(t))));
+    list.replaceChildren(...cells.map((c) => c.view.section));
     renumber();
+    syncCells();
   }
 
-  async function runAllCells(): Promise<void> {
-    showBanner(null);
+  /** Runs every cell. The banner stays when it reports a problem the run does not fix (a broken link). */
+  async function runAllCells(keepBanner = false): Promise<void> {
+    if (!keepBanner) showBanner(null);
     say("");
-    const done = notebook.run(0);
-    updateButtons();
-    await done;
+    await runCells(0);
     updateButtons();
   }
+
+  // Stop: the frame stops a cell at its next loop iteration. A cell that never pauses keeps its
+  // frame busy, so when the frame has not answered soon, it is replaced: the cells above the
+  // stopped one run again in the new frame, and it and the cells after it show as stopped.
+  let stopTimer: ReturnType<typeof setTimeout> | undefined;
+  stop.addEventListener("click", () => {
+    sandbox.send({type: "stop"});
+    say("Stopped.");
+    clearTimeout(stopTimer);
+    stopTimer = setTimeout(() => {
+      if (!running) return;
+      let index = cells.findIndex((c) => c.status === "running");
+      if (index < 0) index = cells.findIndex((c) => c.status === "queued");
+      if (index < 0) index = 0;
+      sandbox.restart();
+      configure();
+      say("Stopped (the cell did not pause, so its sandbox was restarted).");
+      void runCells(0, index, index);
+    }, STOP_ANSWER_MS);
+  });
 
   runAll.addEventListener("click", () => {
     void runAllCells();
     scheduleHash();
   });
-  stop.addEventListener("click", () => {
-    notebook.stop();
-    say("Stopped.");
-  });
-  add.addEventListener("click", () => insertAt(notebook.cells.length, "", true));
+  add.addEventListener("click", () => insertAt(cells.length, "", true));
   reset.addEventListener("click", () => {
-    const edited = notebook.sources().join("\u0000") !== options.examples.join("\u0000");
+    const edited = sources().join("\u0000") !== options.examples.join("\u0000");
     if (edited && !win.confirm("Replace your cells with the worked examples? (Download them first to keep them.)")) return;
     setCells(options.examples);
     void writeHash();
@@ -337,7 +400,7 @@ export function mountScratchpad(root: HTMLElement, options: ScratchpadOptions): 
     }
   });
   download.addEventListener("click", () => {
-    const blob = new Blob([cellsToFile(notebook.sources())], {type: "application/json"});
+    const blob = new Blob([cellsToFile(sources())], {type: "application/json"});
     const a = el(doc, "a", {href: URL.createObjectURL(blob), download: "scratchpad.json"});
     doc.body.appendChild(a);
     a.click();
@@ -360,23 +423,25 @@ export function mountScratchpad(root: HTMLElement, options: ScratchpadOptions): 
   });
 
   async function start(): Promise<void> {
-    let sources: readonly string[] = options.examples;
+    let texts: readonly string[] = options.examples;
+    let broken = false;
     try {
       const fromUrl = await cellsFromHash(win.location.hash);
-      if (fromUrl) sources = fromUrl;
+      if (fromUrl) texts = fromUrl;
     } catch (error) {
+      broken = true;
       showBanner(`The link's cells could not be read (${(error as Error).message}); showing the examples instead.`);
     }
-    setCells(sources);
+    setCells(texts);
     updateButtons();
-    if (options.runOnLoad ?? true) await runAllCells();
+    if (options.runOnLoad ?? true) await runAllCells(broken);
   }
 
   // A link to other cells opened in this tab changes only the hash: load those cells.
   const onHashChange = async () => {
     try {
       const fromUrl = await cellsFromHash(win.location.hash);
-      if (!fromUrl || fromUrl.join("\u0000") === notebook.sources().join("\u0000")) return;
+      if (!fromUrl || fromUrl.join("\u0000") === sources().join("\u0000")) return;
       setCells(fromUrl);
       await runAllCells();
     } catch (error) {
@@ -387,14 +452,19 @@ export function mountScratchpad(root: HTMLElement, options: ScratchpadOptions): 
 
   const ready = start();
   return {
-    notebook,
     ready,
+    sources,
     destroy() {
       win.removeEventListener("hashchange", onHashChange);
-      notebook.stop();
+      dark?.removeEventListener?.("change", onScheme);
       clearTimeout(hashTimer);
-      for (const view of views.values()) view.editor.destroy();
-      views.clear();
+      clearTimeout(stopTimer);
+      resizeObserver.disconnect();
+      sandbox.destroy();
+      for (const done of waiting.values()) done();
+      waiting.clear();
+      for (const cell of cells) cell.view.editor.destroy();
+      cells.length = 0;
       root.replaceChildren();
     }
   };

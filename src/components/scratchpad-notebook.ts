@@ -67,6 +67,12 @@ export interface NotebookOptions {
   now?: () => number;
   /** Where cells' console calls go besides the cell's logs (default the global console). */
   console?: Console;
+  /**
+   * Awaited after a cell is marked running and before it is evaluated (default: nothing). The
+   * sandbox passes a zero-delay task: its messages to the page leave only when a task ends, so
+   * the page then learns which cell is running even if that cell never pauses.
+   */
+  pause?: () => Promise<void>;
 }
 
 export interface Notebook {
@@ -78,8 +84,8 @@ export interface Notebook {
   remove(index: number): void;
   /** Replaces every cell (cells become idle). */
   replaceAll(sources: string[]): void;
-  /** Evaluates cells from `from` to the end. Resolves when this run ends or is replaced. */
-  run(from?: number): Promise<void>;
+  /** Evaluates cells from `from` up to `to` (default: the end). Resolves when this run ends or is replaced. */
+  run(from?: number, to?: number): Promise<void>;
   /** Stops the current run. */
   stop(): void;
   /** True while a run is going. */
@@ -143,14 +149,15 @@ export function createNotebook(initial: readonly string[], options: NotebookOpti
   };
   for (const source of initial) cells.push(make(source));
 
-  async function run(from = 0): Promise<void> {
+  async function run(from = 0, to = cells.length): Promise<void> {
     checkIndex("from", from, cells.length);
+    checkIndex("to", to, cells.length);
     const runId = ++latestRun;
     activeRuns++;
     try {
       const scope: Record<string, unknown> = {...options.baseScope()};
       for (let i = 0; i < from; i++) if (cells[i].status === "ok") Object.assign(scope, cells[i].names);
-      const queue = cells.slice(from);
+      const queue = cells.slice(from, to);
       for (const cell of queue) {
         cell.status = "queued";
         changed(cell);
@@ -165,9 +172,12 @@ export function createNotebook(initial: readonly string[], options: NotebookOpti
         cell.status = "running";
         const logs: LogEntry[] = [];
         changed(cell);
+        // Replaced or stopped during the pause: the cell is not evaluated.
+        const skip = options.pause ? (await options.pause(), runId !== latestRun || token.stopped) : false;
         const start = now();
         let outcome: {ok: true; value: unknown; hasValue: boolean; names: Record<string, unknown>} | {ok: false; error: unknown};
-        try {
+        if (skip) outcome = {ok: false, error: new CellStoppedError()};
+        else try {
           const cellScope = {...scope, console: recordingConsole(logs, options.console)};
           outcome = {ok: true, ...(await evaluateCell(cell.source, cellScope, guard.forRun(token)))};
         } catch (error) {

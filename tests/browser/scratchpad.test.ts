@@ -1,8 +1,12 @@
 /**
  * Browser tests of the Scratchpad page: the worked examples run and show their values; editing
  * a cell and running it updates it and the cells after it; a throwing cell shows its error (and
- * what it logged) while the others work; endless loops are stopped (time limit, Stop button); the cells round-trip
- * through the URL and through a downloaded file; the editor follows dark mode. And the authors'
+ * what it logged) while the others work; endless loops are stopped (time limit, Stop button, a
+ * loop that never pauses while the page stays responsive); cells run in a sandboxed frame that
+ * cannot reach the page, its storage or cookies, the network or the top page's address; a broken
+ * link keeps its error; the cells round-trip through the URL and through a downloaded file; the
+ * editor and the outputs follow dark mode. Outputs live in the frame, so tests read them there.
+ * And the authors'
  * page template: it stays unpublished, and a copy of it (with the data loader template) builds
  * into a working page, as the steps in the README section "Write your own page" describe.
  */
@@ -32,7 +36,9 @@ async function waitForCells(page: Page, timeout = 30_000): Promise<string[]> {
   return page.locator(".scratchpad-cell").evaluateAll((cells) => cells.map((c) => (c as HTMLElement).dataset.status ?? ""));
 }
 
-const output = (page: Page, index: number) => page.locator(".scratchpad-cell").nth(index).locator(".scratchpad-output");
+/** The sandboxed frame the cells run in (outputs are drawn there, under their editors). */
+const sandbox = (page: Page) => page.frameLocator("iframe.scratchpad-frame");
+const output = (page: Page, index: number) => sandbox(page).locator(".scratchpad-output").nth(index);
 const outputText = async (page: Page, index: number) => (await output(page, index).innerText()).trim();
 
 /**
@@ -110,7 +116,7 @@ describe("Scratchpad", () => {
       expect(await outputText(page, 1)).toBe("20");
       expect(await outputText(page, 3)).toBe("21");
       await editAndRun(page, 0, "const a = 5;\na");
-      await page.waitForFunction(() => document.querySelectorAll(".scratchpad-cell .scratchpad-output")[3]?.textContent?.trim() === "51");
+      await expect.poll(() => outputText(page, 3)).toBe("51");
       expect(await waitForCells(page)).toEqual(["ok", "ok", "ok", "ok"]);
       expect(await outputText(page, 0)).toBe("5");
       expect(await outputText(page, 1)).toBe("50");
@@ -122,7 +128,7 @@ describe("Scratchpad", () => {
       // Running a later cell alone does not touch the earlier ones.
       const before = await output(page, 0).innerHTML();
       await editAndRun(page, 3, "b * 2");
-      await page.waitForFunction(() => document.querySelectorAll(".scratchpad-cell .scratchpad-output")[3]?.textContent?.trim() === "100");
+      await expect.poll(() => outputText(page, 3)).toBe("100");
       expect(await output(page, 0).innerHTML()).toBe(before);
       view.expectClean();
     } finally {
@@ -165,6 +171,122 @@ describe("Scratchpad", () => {
       await page.getByRole("button", {name: "Stop", exact: true}).click();
       expect(await waitForCells(page)).toEqual(["stopped", "stopped"]);
       expect(await output(page, 0).innerText()).toMatch(/StoppedError: stopped/);
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("a cell that never pauses leaves the page responsive, and Stop ends it by restarting the sandbox", async () => {
+    const view = await openCells(["const base = 6;\nbase", "let spins = 0;\nwhile (true) { spins++ }", "'after the loop'"]);
+    try {
+      const {page} = view;
+      // Wait for the time limit to pass once (the first run), then run the loop again and stop it by hand.
+      expect(await waitForCells(page)).toEqual(["ok", "error", "ok"]);
+      await page.locator(".scratchpad-cell").nth(1).locator(".scratchpad-run").click();
+      await page.waitForFunction(() => document.querySelectorAll(".scratchpad-cell")[1]?.getAttribute("data-status") === "running");
+      // While the loop spins in the frame, the page answers, and its editor takes typing.
+      const answered = await page.evaluate(() => new Promise<number>((resolve) => setTimeout(() => resolve(1 + 1), 50)));
+      expect(answered).toBe(2);
+      const content = page.locator(".scratchpad-cell").nth(2).locator(".cm-content");
+      await content.click();
+      await page.keyboard.press("End");
+      await page.keyboard.insertText(" + '!'");
+      expect(await content.innerText()).toContain("'after the loop' + '!'");
+      expect(await page.locator(".scratchpad-cell").nth(1).getAttribute("data-status")).toBe("running");
+      await page.getByRole("button", {name: "Stop", exact: true}).click();
+      // Stopped by Stop, not by the 5-second time limit: the status is "stopped", not "error".
+      await page.waitForFunction(() => document.querySelectorAll(".scratchpad-cell")[1]?.getAttribute("data-status") === "stopped");
+      expect(await waitForCells(page)).toEqual(["ok", "stopped", "stopped"]);
+      expect(await output(page, 1).innerText()).toMatch(/StoppedError: stopped \(the cell did not pause, so Stop restarted its sandbox/);
+      // The cell above ran again in the new sandbox; the cells work as before.
+      expect(await outputText(page, 0)).toBe("6");
+      await editAndRun(page, 1, "base * 7");
+      await expect.poll(() => outputText(page, 2)).toBe('"after the loop!"');
+      expect(await outputText(page, 1)).toBe("42");
+      view.expectClean();
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("runs a cell from a link in a sandbox: no access to the page, its storage, cookies, network or address", async () => {
+    // What a hostile link would try. Each attempt records what happened instead of throwing.
+    const attack = `const tried = {};
+tried.run = String(Math.random());
+const attempt = async (name, f) => { try { tried[name] = String(await f()); } catch (e) { tried[name] = "refused: " + e.name; } };
+await attempt("origin", () => location.origin);
+await attempt("parent title", () => parent.document.title);
+await attempt("change parent", () => { parent.document.body.innerHTML = "PWNED"; return "changed"; });
+await attempt("top title", () => top.document.title);
+await attempt("localStorage", () => localStorage.getItem("secret"));
+await attempt("write localStorage", () => { localStorage.setItem("secret", "stolen"); return "written"; });
+await attempt("cookie", () => document.cookie);
+await attempt("write cookie", () => { document.cookie = "secret=stolen"; return document.cookie; });
+await attempt("fetch", () => fetch("/").then((r) => r.status));
+await attempt("navigate top", () => { top.location.href = "/?pwned"; return "navigated"; });
+await attempt("open window", () => String(window.open("/?popup")));
+document.title = "PWNED";
+tried`;
+    const view = await openCells([attack, "Plot.plot({width: 300, height: 100, marks: [Plot.dot([1, 2, 3], {x: (d) => d})]})", "console.log('logged', 1 + 1);\n'done'"]);
+    try {
+      const {page, context} = view;
+      await page.evaluate(() => {
+        localStorage.setItem("secret", "kept");
+        document.cookie = "secret=kept; path=/";
+      });
+      const title = await page.title();
+      // Run the attack again now that the page holds a secret (each run writes a new random number).
+      const first = await outputText(page, 0);
+      await page.getByRole("button", {name: "Run all"}).click();
+      await expect.poll(() => outputText(page, 0)).not.toBe(first);
+      expect(await waitForCells(page)).toEqual(["ok", "ok", "ok"]);
+      const text = await outputText(page, 0);
+      const result = Object.fromEntries(text.replace(/^\{\n|\n\}$/g, "").split(",\n").map((line) => {
+        const [, key, value] = /^\s*"?([^":]+)"?: "(.*)"$/.exec(line)!;
+        return [key, value];
+      }));
+      expect(result.origin).toBe("null");
+      for (const key of ["parent title", "change parent", "top title", "localStorage", "write localStorage", "cookie", "write cookie", "navigate top"]) {
+        expect(result[key], key).toMatch(/^refused: SecurityError$/);
+      }
+      expect(result.fetch).toMatch(/^refused: TypeError$/); // the frame's CSP allows no connections
+      expect(result["open window"]).toBe("null"); // pop-ups are not allowed
+      // The page is untouched: address, title, document, storage and cookies.
+      await page.waitForTimeout(300);
+      const url = new URL(page.url());
+      expect(`${url.pathname}${url.search}`).toBe("/scratchpad");
+      expect((await cellsFromHash(url.hash))![0]).toBe(attack);
+      expect(await page.title()).toBe(title);
+      expect(await page.locator(".scratchpad-cell").count()).toBe(3);
+      expect(await page.evaluate(() => localStorage.getItem("secret"))).toBe("kept");
+      expect((await context.cookies()).map((c) => `${c.name}=${c.value}`)).toEqual(["secret=kept"]);
+      expect(context.pages()).toHaveLength(1);
+      // And in the sandbox, Plot, console capture and values still work.
+      expect(await output(page, 1).locator("svg circle").count()).toBe(3);
+      expect(await output(page, 2).locator(".scratchpad-log").allInnerTexts()).toEqual(["logged 2"]);
+      expect(await output(page, 2).locator(".scratchpad-text").innerText()).toBe('"done"');
+      // The frame's attributes and policy.
+      const frame = page.locator("iframe.scratchpad-frame");
+      expect(await frame.getAttribute("sandbox")).toBe("allow-scripts");
+      expect(await frame.getAttribute("srcdoc")).toMatch(/Content-Security-Policy" content="default-src 'none';.*connect-src 'none'/);
+      // Blocked attempts show up as console errors (CSP, a blocked navigation): nothing else.
+      expect(view.errors.filter((e) => !/Content Security Policy|connect-src|navigate|sandbox|Unsafe attempt|permission to navigate/i.test(e))).toEqual([]);
+      expect(view.externalRequests).toEqual([]);
+    } finally {
+      await view.close();
+    }
+  });
+
+  it("a broken link keeps its error message, above the examples", async () => {
+    const view = await site.open("/scratchpad#cells=z.this-is-not-deflate", {waitFor: ".scratchpad-cell"});
+    try {
+      const {page} = view;
+      expect(await waitForCells(page)).toEqual(EXAMPLE_CELLS.map(() => "ok"));
+      await page.waitForTimeout(500);
+      const banner = page.locator(".scratchpad-banner");
+      expect(await banner.isVisible()).toBe(true);
+      expect(await banner.innerText()).toMatch(/^The link's cells could not be read \(encoded cells are not valid deflate data \(the link may be cut short\)\); showing the examples instead\.$/);
       view.expectClean();
     } finally {
       await view.close();
@@ -243,7 +365,7 @@ describe("Scratchpad", () => {
       const number = output(page, 0).locator("input[type=number]");
       await number.fill("7");
       await number.dispatchEvent("input");
-      await page.waitForFunction(() => document.querySelectorAll(".scratchpad-cell .scratchpad-output")[1]?.textContent?.trim() === "700");
+      await expect.poll(() => outputText(page, 1)).toBe("700");
       expect(await outputText(page, 0)).not.toBe(""); // the input itself is still shown
       view.expectClean();
     } finally {
@@ -274,11 +396,13 @@ describe("Scratchpad", () => {
 
   it("follows dark mode and fits a phone", async () => {
     const colors: Record<string, string> = {};
+    const frameColors: Record<string, string> = {};
     for (const colorScheme of ["light", "dark"] as const) {
       const view = await openCells(["'x'"], {colorScheme, viewport: PHONE});
       try {
         await settle(view.page);
         colors[colorScheme] = await view.page.locator(".cm-editor").first().evaluate((e) => getComputedStyle(e).backgroundColor + " " + getComputedStyle(e).color);
+        frameColors[colorScheme] = await output(view.page, 0).locator(".scratchpad-text").evaluate((e) => getComputedStyle(e).color);
         const overflow = await view.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         expect(overflow).toBeLessThanOrEqual(1);
         view.expectClean();
@@ -287,6 +411,7 @@ describe("Scratchpad", () => {
       }
     }
     expect(colors.dark).not.toBe(colors.light);
+    expect(frameColors.dark).not.toBe(frameColors.light); // the outputs' text follows the page's theme
     const brightness = (rgb: string) => rgb.match(/\d+/g)!.slice(0, 3).reduce((s, v) => s + Number(v), 0);
     expect(brightness(colors.dark.split(") ")[0])).toBeLessThan(brightness(colors.light.split(") ")[0]));
   });

@@ -3,6 +3,10 @@ import {decodeWeights, encodeWeights, WEIGHTS_FORMAT, WEIGHTS_VERSION} from "../
 import {SwitchNetError} from "../../lib/check.js";
 import {createRng} from "../../lib/random.js";
 import type {ResolvedModelSpec} from "../../lib/types.js";
+import {backend, ready, setBackend} from "../../lib/wht.js";
+import {createModel} from "../../lib/model.js";
+import {createTrainer} from "../../lib/train.js";
+import {datasets} from "../../lib/datasets.js";
 
 const spec: ResolvedModelSpec = {
   kind: "switchnet4", inputSize: 2, outputSize: 2, width: 16, depth: 2, groupSize: 4,
@@ -82,5 +86,54 @@ describe("weights JSON", () => {
     }
     // A null in the array is how JSON writes NaN.
     expect(() => decodeWeights(JSON.stringify({format: WEIGHTS_FORMAT, version: 1, spec, params: [1, null, 3, 4]}), spec, 4)).toThrow("params[1] must be a finite number, got null");
+  });
+
+  it("refuses a number that overflows float32, naming its index and value", () => {
+    const file = (v: number) => JSON.stringify({format: WEIGHTS_FORMAT, version: 1, spec, params: [1, 2, v, 4]});
+    expect(() => decodeWeights(file(1e39), spec, 4)).toThrow(SwitchNetError);
+    expect(() => decodeWeights(file(1e39), spec, 4)).toThrow("params[2] is 1e+39, beyond the float32 range (at most ±3.4028235e38): it would load as Infinity");
+    expect(() => decodeWeights(file(-4e38), spec, 4)).toThrow("params[2] is -4e+38, beyond the float32 range");
+    // The largest float32 and values that round to it still load.
+    expect(decodeWeights(file(3.4028235e38), spec, 4)[2]).toBe(3.4028234663852886e38);
+  });
+
+  it("records the backend, and rejects a backend that is not a string", () => {
+    const text = encodeWeights(spec, randomParams(4, 1), {backend: "wasm-simd"});
+    expect(JSON.parse(text).backend).toBe("wasm-simd");
+    expect(decodeWeights(text, spec, 4)).toHaveLength(4);
+    const bad = JSON.stringify({...JSON.parse(text), backend: 7});
+    expect(() => decodeWeights(bad, spec, 4)).toThrow("backend must be a string (the kernels the weights were trained with), got 7");
+  });
+
+  it("weights trained on one backend load on the other and compute the same function there", async () => {
+    await ready();
+    expect(setBackend("auto")).toBe("wasm-simd");
+    const data = datasets.spiral({seed: 3});
+    const modelSpec = {kind: "switchnet4", inputSize: data.inputSize, outputSize: data.outputSize, width: 64, depth: 2, seed: 5} as const;
+    const probe = data.test.x.subarray(0, 20 * data.inputSize);
+    try {
+      for (const [from, to] of [["scalar", "wasm-simd"], ["wasm-simd", "scalar"]]) {
+        setBackend(from);
+        const trained = createModel(modelSpec);
+        const trainer = createTrainer(trained, data, {learningRate: 0.05, seed: 1});
+        for (let i = 0; i < 60; i++) trainer.step();
+        const text = encodeWeights(trained.spec, trained.params, {backend: backend()});
+        const expected = trained.forward(probe, 20);
+        expect(JSON.parse(text).backend).toBe(from);
+        setBackend(to);
+        const loaded = createModel(modelSpec);
+        loaded.params.set(decodeWeights(text, loaded.spec, loaded.params.length));
+        const got = loaded.forward(probe, 20);
+        const scale = Math.max(...Array.from(expected, Math.abs));
+        for (let i = 0; i < got.length; i++) expect(Math.abs(got[i] - expected[i])).toBeLessThan(1e-5 * scale);
+        // Trained further on the new backend, the loaded weights still train.
+        const more = createTrainer(loaded, data, {learningRate: 0.05, seed: 2});
+        for (let i = 0; i < 20; i++) expect(Number.isFinite(more.step())).toBe(true);
+        trained.dispose();
+        loaded.dispose();
+      }
+    } finally {
+      setBackend("auto");
+    }
   });
 });
