@@ -247,7 +247,8 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
       if (out.length !== b * outputSize) fail(`model.forward returned ${out.length} values for a batch of ${b}; expected ${b * outputSize}`);
       const l = lossFn(out, v.y, b, v.g);
       if (Number.isFinite(l)) {
-        model.backward(v.g);
+        // Training needs only the parameter gradients: the model may skip the one at its input.
+        model.backward(v.g, {inputGradient: false});
         optimizer.step(model.params, model.grads);
       }
       return l;

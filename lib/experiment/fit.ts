@@ -227,7 +227,7 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
     model.zeroGrad();
     const out = model.forward(xb, batch);
     const value = loss(out, yb, batch, grad);
-    model.backward(grad);
+    model.backward(grad, {inputGradient: false});
     optimizer.step(model.params, model.grads);
     stepMs += now() - t0;
     step++;
