@@ -16,6 +16,7 @@ import {createOptimizer, OPTIMIZER_KINDS, resolveOptimizerOptions, type Optimize
 import {createRng} from "./random.js";
 import type {Dataset, Model, Split} from "./types.js";
 import {createTeamSync, withTeam, type Team} from "./team.js";
+import {inWasmMemory} from "./wasm/memory.js";
 
 export interface TrainOptions extends OptimizerOptions {
   /** Passes over the training split (`train` only; default 10). */
@@ -104,7 +105,7 @@ export interface Trainer {
   readonly threads: number;
   /** Why fewer threads run than `options.threads` asked for, or null. */
   readonly threadsFallbackReason: string | null;
-  /** Stops the worker threads the trainer started and frees the optimiser's shared buffers (idempotent). */
+  /** Stops the worker threads the trainer started and frees the optimiser's buffers in the kernel memory (idempotent). */
   close(): void;
 }
 
@@ -209,7 +210,11 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
   const optimizer = createOptimizer(opts.optimizer, model.params.length, {
     learningRate: opts.learningRate, momentum: opts.momentum, weightDecay: opts.weightDecay,
     beta1: opts.beta1, beta2: opts.beta2, epsilon: opts.epsilon
-  }, {kernelMemory: threads > 1});
+  }, {
+    // In the kernel memory with a team (each thread updates a range) or when the model's parameters
+    // are there (the one-thread step then runs on the f64x2 kernel); close() frees them.
+    kernelMemory: threads > 1 || inWasmMemory(model.params)
+  });
   const parallel = <T>(fn: () => T): T => (threads > 1 ? withTeam(team, fn) : fn());
   const rng = createRng(opts.seed);
   const order = Int32Array.from({length: train.n}, (_, i) => i);

@@ -17,6 +17,7 @@ import {checkInteger, checkNumber, checkOneOf, fail} from "../check.js";
 import {countCorrect, lossFunction, type LossKind} from "../losses.js";
 import {createOptimizer, type OptimizerKind} from "../optim.js";
 import {createRng} from "../random.js";
+import {inWasmMemory} from "../wasm/memory.js";
 import type {Dataset, Model, Split} from "../types.js";
 
 export type Metric = "nmse" | "error-rate";
@@ -165,7 +166,9 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
   const outSize = data.outputSize;
   const batch = Math.min(batchSize, train.n);
   let rate = learningRate;
-  const optimizer = createOptimizer(options.optimizer ?? "adam", model.params.length, {learningRate: rate});
+  // Its buffers in the kernel memory when the parameters are there (Adam then runs on the f64x2
+  // kernel: the same bits); freed before returning.
+  const optimizer = createOptimizer(options.optimizer ?? "adam", model.params.length, {learningRate: rate}, {kernelMemory: inWasmMemory(model.params)});
   const rng = createRng(seed);
   const order = new Int32Array(train.n);
   for (let i = 0; i < train.n; i++) order[i] = i;
@@ -279,6 +282,7 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
       }
     }
   }
+  optimizer.dispose();
   return {
     atFixed,
     atPlateau: last,
