@@ -319,6 +319,10 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   for (let l = 0; l < depth; l++) layer.init(weights(l), createRng(deriveSeed(spec.seed, 100 + l)), spec.initNoise);
   const flipsIn = projectionFlips(spec);
   const flipsOut = signFlips(n, {kind: spec.projection, seed: deriveSeed(spec.seed, 1)});
+  // D_1 ⊙ (a padded row) past the input: flips·0 = ±0, the signs of the zeros included. The tiled
+  // path places and flips a padded row in one copy of this plus k products (the same bits).
+  let flippedZeros: Float32Array | null = null;
+  const flippedZerosRow = () => (flippedZeros ??= flipsIn[0].map((f) => f * 0));
 
   // Workspaces: placed[] holds the placed (and, with adjust, adjusted) input; acts[l] is the input
   // of layer l and acts[depth] the last layer's output. Grow-only; views of `batch` rows are used.
@@ -370,6 +374,15 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       if (!multiplyRows(placed, n, a0, n, flipsIn[0], n, rows)) {
         a0.set(placed);
         multiplyFlips(a0, flipsIn[0]);
+      }
+    } else if (placement === "pad" && tileRows !== 0) {
+      // placeForward then multiplyFlips, in one pass: each element f·x or f·0, one float32 product.
+      const zeros = flippedZerosRow();
+      const f = flipsIn[0];
+      for (let b = 0; b < rows; b++) {
+        const o = b * n;
+        a0.set(zeros, o);
+        for (let j = 0; j < k; j++) a0[o + j] = f[j] * x[b * k + j];
       }
     } else {
       placeForward(x, a0, rows, k, n, placement);
