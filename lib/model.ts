@@ -22,6 +22,14 @@
  * a smaller batch). The arrays forward and backward RETURN are new on every call, so callers may
  * keep them.
  *
+ * Batches run in tiles of rows (DEFAULT_TILE_ROWS, `setBatchTileRows`): forward takes a tile through
+ * every stage before the next tile, and backward likewise with gradient rows only a tile long, so a
+ * tile's rows stay in the caches from stage to stage. Per row the float operations are the same as
+ * for the whole batch at once and every weight gradient adds its rows in row order: the same bits.
+ * `backward(g, {inputGradient: false})` (the trainer's call) stops after the parameter gradients:
+ * the first layer's input gradient, the projection's transpose and the placement's backward are
+ * skipped, and it returns an empty array.
+ *
  * Memory: `model.dispose()` (or `using model = createModel(…)`) frees params, grads, workspaces
  * and layer scratch; afterwards every use throws. Models never disposed keep their params and
  * grads for the life of the process (their workspaces are freed when garbage-collected).
@@ -40,7 +48,7 @@ import {filterBankLayer} from "./filterbank.js";
 import {switchNetLayer} from "./switchnet.js";
 import {multiplyRows} from "./kernels/rows.js";
 import {kernelArrays, releaseKernelArray} from "./wasm/memory.js";
-import {DISPOSE, failDisposed} from "./dispose.js";
+import {acceptDisposeHooks, DISPOSE, failDisposed, runDisposeHooks} from "./dispose.js";
 import {activeTeam} from "./team.js";
 
 /**
@@ -226,9 +234,10 @@ function checked(inner: Model): DisposableModel {
   const dispose = () => {
     if (disposed) return;
     disposed = true;
+    runDisposeHooks(model);
     inner.dispose?.();
   };
-  return {
+  const model: DisposableModel = {
     spec,
     get params() {
       live();
@@ -264,6 +273,9 @@ function checked(inner: Model): DisposableModel {
     dispose,
     [DISPOSE]: dispose
   };
+  // A trainer's optimiser buffers in the kernel memory are freed with the model (lib/train.ts).
+  acceptDisposeHooks(model);
+  return model;
 }
 
 function checkForwardInput(spec: ResolvedModelSpec, input: unknown, batchSize: unknown): number {

@@ -11,6 +11,7 @@
  * posted to a worker or restored with `load`. Nothing here is random.
  */
 import {checkFloat32Array, checkInteger, checkNumber, checkOneOf, describe, fail} from "./check.js";
+import {failDisposed} from "./dispose.js";
 import {activeTeam, splitAcrossTeam} from "./team.js";
 import {inWasmMemory, kernelArrays, releaseKernelArray} from "./wasm/memory.js";
 import {wasmLayers} from "./wasm/runtime.js";
@@ -79,13 +80,19 @@ export interface OptimizerPlacement {
 }
 
 /** The optimiser's buffers: ordinary arrays, or kernel-memory arrays (see OptimizerPlacement). */
-function buffersFor(count: number, size: number, placement: OptimizerPlacement): {arrays: Float32Array[]; free(): void} {
+function buffersFor(count: number, size: number, placement: OptimizerPlacement): {arrays: Float32Array[]; free(): boolean} {
   const arrays = placement.kernelMemory ? kernelArrays(new Array(count).fill(size)) : Array.from({length: count}, () => new Float32Array(size));
   let freed = false;
+  // True when kernel memory was given back: the buffers must not be used afterwards.
   return {arrays, free: () => {
-    if (!freed) arrays.forEach(releaseKernelArray);
+    if (freed) return true;
     freed = true;
+    return arrays.map(releaseKernelArray).some((r) => r);
   }};
+}
+
+function checkLive(disposed: boolean, kind: string): void {
+  if (disposed) failDisposed(`this ${kind} optimiser`, "create a new one with createOptimizer (its buffers lived in the kernel memory, freed by dispose() or by disposing the model its trainer trained)");
 }
 
 /**
@@ -138,6 +145,7 @@ function checkSize(size: number, params: Float32Array, grads: Float32Array): voi
 export function createSgd(size: number, options: OptimizerOptions = {}, placement: OptimizerPlacement = {}): Optimizer {
   checkInteger("size", size, 0);
   const opts = resolveOptimizerOptions("sgd", options);
+  let disposed = false;
   const store = buffersFor(1, size, placement);
   const [velocity] = store.arrays;
   const state: OptimizerState = {kind: "sgd", step: 0, buffers: {velocity}};
@@ -147,6 +155,7 @@ export function createSgd(size: number, options: OptimizerOptions = {}, placemen
     options: opts,
     state,
     step(params, grads) {
+      checkLive(disposed, "SGD");
       checkSize(size, params, grads);
       const {learningRate: lr, momentum: mu, weightDecay: wd} = opts;
       if (teamStep("sgd_step", [params, grads, velocity], size, [lr, mu, wd])) {
@@ -171,7 +180,9 @@ export function createSgd(size: number, options: OptimizerOptions = {}, placemen
     load(saved) {
       loadState(state, saved, size);
     },
-    dispose: store.free
+    dispose: () => {
+      if (store.free()) disposed = true;
+    }
   };
 }
 
@@ -179,6 +190,7 @@ export function createSgd(size: number, options: OptimizerOptions = {}, placemen
 export function createAdam(size: number, options: OptimizerOptions = {}, placement: OptimizerPlacement = {}): Optimizer {
   checkInteger("size", size, 0);
   const opts = resolveOptimizerOptions("adam", options);
+  let disposed = false;
   const store = buffersFor(2, size, placement);
   const [m, v] = store.arrays;
   const state: OptimizerState = {kind: "adam", step: 0, buffers: {m, v}};
@@ -188,6 +200,7 @@ export function createAdam(size: number, options: OptimizerOptions = {}, placeme
     options: opts,
     state,
     step(params, grads) {
+      checkLive(disposed, "Adam");
       checkSize(size, params, grads);
       const {learningRate: lr, weightDecay: wd, beta1: b1, beta2: b2, epsilon: eps} = opts;
       const t = state.step + 1;
@@ -226,7 +239,9 @@ export function createAdam(size: number, options: OptimizerOptions = {}, placeme
     load(saved) {
       loadState(state, saved, size);
     },
-    dispose: store.free
+    dispose: () => {
+      if (store.free()) disposed = true;
+    }
   };
 }
 

@@ -17,6 +17,14 @@ import {createRng} from "./random.js";
 import type {Dataset, Model, Split} from "./types.js";
 import {createTeamSync, withTeam, type Team} from "./team.js";
 import {inWasmMemory} from "./wasm/memory.js";
+import {onDispose} from "./dispose.js";
+
+/** Whether disposing `model` runs hooks (models from createModel): see the optimiser placement below. */
+function modelTakesHooks(model: Model): boolean {
+  const probe = onDispose(model, () => {});
+  probe.remove();
+  return probe.added;
+}
 
 export interface TrainOptions extends OptimizerOptions {
   /** Passes over the training split (`train` only; default 10). */
@@ -211,10 +219,12 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
     learningRate: opts.learningRate, momentum: opts.momentum, weightDecay: opts.weightDecay,
     beta1: opts.beta1, beta2: opts.beta2, epsilon: opts.epsilon
   }, {
-    // In the kernel memory with a team (each thread updates a range) or when the model's parameters
-    // are there (the one-thread step then runs on the f64x2 kernel); close() frees them.
-    kernelMemory: threads > 1 || inWasmMemory(model.params)
+    // In the kernel memory with a team (each thread updates a range) or when the parameters of a
+    // model from createModel are there (the one-thread step then runs on the f64x2 kernel): close()
+    // frees them, and so does disposing the model (the trainer cannot step it any more).
+    kernelMemory: threads > 1 || (inWasmMemory(model.params) && modelTakesHooks(model))
   });
+  const hook = onDispose(model, () => optimizer.dispose());
   const parallel = <T>(fn: () => T): T => (threads > 1 ? withTeam(team, fn) : fn());
   const rng = createRng(opts.seed);
   const order = Int32Array.from({length: train.n}, (_, i) => i);
@@ -334,6 +344,7 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
     close() {
       if (ownTeam) team?.close();
       optimizer.dispose();
+      hook.remove();
     }
   };
 }

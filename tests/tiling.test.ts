@@ -197,3 +197,22 @@ describe("Adam on the f64x2 kernel", () => {
     }
   });
 });
+
+describe("the trainer's optimiser buffers in the kernel memory", () => {
+  it("are there for a model from createModel, freed with the model (or by close), and the optimiser then refuses to step", () => {
+    const model = createModel({kind: "switchnet4", inputSize: 4, outputSize: 2, width: 64, seed: 3});
+    const data = memorisation({n: 8, inputSize: 4, outputSize: 2, seed: 4});
+    const trainer = createTrainer(model, data, {batchSize: 4});
+    trainer.step();
+    const {m} = trainer.optimizer.state.buffers;
+    expect(inWasmMemory(m)).toBe(true);
+    model.dispose();
+    expect(() => trainer.optimizer.step(new Float32Array(model.parameterCount), new Float32Array(model.parameterCount))).toThrow(/optimiser was disposed/);
+    trainer.close(); // idempotent after the model's dispose
+    const other = createModel({kind: "switchnet4", inputSize: 4, outputSize: 2, width: 64, seed: 3});
+    const closed = createTrainer(other, data, {batchSize: 4});
+    closed.close();
+    expect(() => closed.step()).toThrow(/disposed/);
+    other.dispose();
+  });
+});
