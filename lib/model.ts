@@ -428,7 +428,8 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     }
     for (let l = depth - 1; l >= 0; l--) {
       const x = rowsOf(actStores[l], r0, rows);
-      if (l === 0 && gxAll === null && layer.weightBackward) {
+      // (not with a team: it splits the full backward; its input gradient then goes to gNext)
+      if (l === 0 && gxAll === null && layer.weightBackward && activeTeam() === null) {
         layer.weightBackward(x, g, weights(l), weightGrads(l), rows);
         return;
       }
