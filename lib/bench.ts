@@ -16,7 +16,7 @@ import {butterflyLayer} from "./butterfly.js";
 import {counts} from "./counts.js";
 import {linearBackward, linearForward} from "./dense.js";
 import {gemmSimdAvailable, matmulAdd, matmulTransAAdd, matmulTransB} from "./kernels/gemm.js";
-import {createModel} from "./model.js";
+import {createModel, DEFAULT_TILE_ROWS, setBatchTileRows} from "./model.js";
 import {createPool} from "./parallel.js";
 import {createTrainer} from "./train.js";
 import {createTeam, withTeam} from "./team.js";
@@ -607,5 +607,107 @@ export async function runLayerBatchBenchmark(
     team.close();
   }
   opts.onProgress?.(done, total, "done");
+  return {rows};
+}
+
+/** What the batched-path benchmark needs of a library build (this one, or an older checkout's `lib/index.js`). */
+export interface TrainingLibrary {
+  createModel: typeof createModel;
+  createTrainer: typeof createTrainer;
+}
+
+export interface BatchedPathRow {
+  /** "baseline" (the older build given), "untiled" (this build with setBatchTileRows(0)) or "tiled" (this build). */
+  path: string;
+  batch: number;
+  msPerSample: number;
+  samplesPerSecond: number;
+  /** Time per step of the baseline (or, without one, the untiled path) over this path's: the median over rounds of per-round ratios. */
+  speedup: number;
+  /** Whether a few seeded training steps give this path's parameters bit for bit those of the first path. */
+  sameBits: boolean;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  repeats: number;
+}
+
+/**
+ * The cache-tiled batched path of Switch Net 4 (issue 11 e) against the path it replaces, in one
+ * process: training steps (createTrainer: forward, MSE, backward, Adam; one thread) of a depth-2
+ * model (16 inputs, 4 outputs, W = 65,536) at each batch, timed in alternation (one sample of each
+ * path per round) so that a busy machine slows each alike. `baseline`, when given, is an older
+ * build of the library loaded side by side (its own kernel memory); "untiled" is this build with
+ * tiling off. Before timing, each path trains a fresh model for three seeded steps and its
+ * parameters are compared bit for bit with the first path's (`sameBits`).
+ */
+export async function runBatchedPathBenchmark(
+  opts: BenchOptions & {baseline?: TrainingLibrary; batches?: number[]; width?: number} = {}
+): Promise<{rows: BatchedPathRow[]}> {
+  await ready();
+  const quick = opts.quick === true;
+  const batches = opts.batches ?? (quick ? [64] : [16, 64]);
+  const repeats = opts.repeats ?? (quick ? 5 : 9);
+  const minTimeMs = opts.minTimeMs ?? (quick ? 100 : 250);
+  const width = opts.width ?? 65536;
+  const inputSize = 16, outputSize = 4;
+  const self: TrainingLibrary = {createModel, createTrainer};
+  const paths: Array<{path: string; lib: TrainingLibrary; tile: number}> = [
+    ...(opts.baseline ? [{path: "baseline", lib: opts.baseline, tile: DEFAULT_TILE_ROWS}] : []),
+    {path: "untiled", lib: self, tile: 0},
+    {path: "tiled", lib: self, tile: DEFAULT_TILE_ROWS}
+  ];
+  const rows: BatchedPathRow[] = [];
+  const previousTile = setBatchTileRows(DEFAULT_TILE_ROWS);
+  try {
+    for (const batch of batches) {
+      opts.onProgress?.(rows.length, batches.length * paths.length, `batched path, batch ${batch}: ${paths.map((p) => p.path).join(", ")}, interleaved`);
+      const n = 4 * batch;
+      const rng = createRng(12);
+      const data = {
+        name: "random", task: "regression" as const, inputSize, outputSize,
+        train: {x: Float32Array.from({length: n * inputSize}, () => rng.normal()), y: Float32Array.from({length: n * outputSize}, () => rng.normal()), n},
+        test: {x: new Float32Array(0), y: new Float32Array(0), n: 0}
+      };
+      const spec = {kind: "switchnet4" as const, inputSize, outputSize, width, depth: 2, seed: 1};
+      const setups = paths.map((p) => {
+        setBatchTileRows(p.tile);
+        // the bit check: three steps on a fresh model
+        const check = p.lib.createModel(spec);
+        const checkTrainer = p.lib.createTrainer(check, data, {batchSize: batch, learningRate: 1e-3, optimizer: "adam", seed: 5});
+        for (let s = 0; s < 3; s++) checkTrainer.step();
+        const trained = check.params.slice();
+        checkTrainer.close?.();
+        check.dispose?.();
+        const model = p.lib.createModel(spec);
+        const trainer = p.lib.createTrainer(model, data, {batchSize: batch, learningRate: 1e-4, optimizer: "adam"});
+        timeSync(() => void trainer.step(), 1, minTimeMs / 2); // warm-up
+        return {...p, model, trainer, trained, samples: [] as number[]};
+      });
+      for (let r = 0; r < repeats; r++) {
+        for (const s of setups) {
+          setBatchTileRows(s.tile);
+          s.samples.push(timeSync(() => void s.trainer.step(), 1, minTimeMs).medianMs);
+        }
+      }
+      const first = setups[0];
+      const bitsOf = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
+      for (const s of setups) {
+        const medianMs = median(s.samples);
+        const speedup = median(first.samples.map((t0, r) => t0 / s.samples[r]));
+        const a = bitsOf(s.trained), b = bitsOf(first.trained);
+        rows.push({
+          path: s.path, batch, msPerSample: medianMs / batch, samplesPerSecond: (1000 * batch) / medianMs, speedup,
+          sameBits: a.length === b.length && a.every((v, i) => v === b[i]),
+          medianMs, minMs: Math.min(...s.samples), maxMs: Math.max(...s.samples), repeats
+        });
+        s.trainer.close?.();
+        s.model.dispose?.();
+      }
+    }
+  } finally {
+    setBatchTileRows(previousTile);
+  }
+  opts.onProgress?.(rows.length, rows.length, "done");
   return {rows};
 }

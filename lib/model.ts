@@ -22,13 +22,21 @@
  * a smaller batch). The arrays forward and backward RETURN are new on every call, so callers may
  * keep them.
  *
+ * Batches run in tiles of rows (DEFAULT_TILE_ROWS, `setBatchTileRows`): forward takes a tile through
+ * every stage before the next tile, and backward likewise with gradient rows only a tile long, so a
+ * tile's rows stay in the caches from stage to stage. Per row the float operations are the same as
+ * for the whole batch at once and every weight gradient adds its rows in row order: the same bits.
+ * `backward(g, {inputGradient: false})` (the trainer's call) stops after the parameter gradients:
+ * the first layer's input gradient, the projection's transpose and the placement's backward are
+ * skipped, and it returns an empty array.
+ *
  * Memory: `model.dispose()` (or `using model = createModel(…)`) frees params, grads, workspaces
  * and layer scratch; afterwards every use throws. Models never disposed keep their params and
  * grads for the life of the process (their workspaces are freed when garbage-collected).
  */
 import {checkFinite, checkFloat32Array, checkInteger, checkOneOf, checkPowerOfTwo, describe, fail} from "./check.js";
 import {createRng, deriveSeed, type Rng} from "./random.js";
-import {GROUP_SIZES, MODEL_KINDS, PROJECTION_KINDS, type DisposableModel, type Model, type ModelSpec, type ResolvedModelSpec} from "./types.js";
+import {GROUP_SIZES, MODEL_KINDS, PROJECTION_KINDS, type BackwardOptions, type DisposableModel, type Model, type ModelSpec, type ResolvedModelSpec} from "./types.js";
 import {
   adjustBackward, adjustForward, multiplyFlips, placeBackward, placeForward, project, projectTranspose, signFlips
 } from "./projection.js";
@@ -40,8 +48,9 @@ import {filterBankLayer} from "./filterbank.js";
 import {switchNetLayer} from "./switchnet.js";
 import {multiplyRows} from "./kernels/rows.js";
 import {kernelArrays, releaseKernelArray} from "./wasm/memory.js";
-import {DISPOSE, failDisposed} from "./dispose.js";
+import {acceptDisposeHooks, DISPOSE, failDisposed, runDisposeHooks} from "./dispose.js";
 import {NonFiniteError} from "./divergence.js";
+import {activeTeam} from "./team.js";
 
 /**
  * One learned layer of a WHT model: maps each width-W row to a width-W row. Stateless apart from
@@ -61,8 +70,40 @@ export interface WidthLayer {
    * writes the gradient at the input into gx and ADDS the weight gradient into gw.
    */
   backward(x: Float32Array, gy: Float32Array, gx: Float32Array, w: Float32Array, gw: Float32Array, batch: number): void;
+  /**
+   * `backward` without the gradient at the layer input (for the first layer when nothing needs the
+   * gradient at the model input): gy gets overwritten and gw the same additions, in the same order.
+   */
+  weightBackward?(x: Float32Array, gy: Float32Array, w: Float32Array, gw: Float32Array, batch: number): void;
+  /**
+   * True if forward and backward compute each row the same way whatever the batch, and add each
+   * weight gradient's rows in row order: then the model may run the batch in tiles of rows (the
+   * same bits as one call on the whole batch).
+   */
+  readonly rowwise?: boolean;
   /** Frees the layer's scratch, if it keeps any (idempotent). */
   dispose?(): void;
+}
+
+/**
+ * Rows per tile of the WHT models' batched path: forward and backward take a batch through every
+ * stage a tile of this many rows at a time, so a tile's activations stay in the caches from one
+ * stage to the next (a 65,536-wide row is 256 KiB; L2 is 1–2 MiB per core on the machines we
+ * measured). Per row the float operations are those of one call on the whole batch, and each weight
+ * gradient adds its rows in the same order, so results are bit-identical for any tile size.
+ */
+export const DEFAULT_TILE_ROWS = 2;
+let tileRows = DEFAULT_TILE_ROWS;
+
+/**
+ * Sets the rows per tile of the WHT models' batched path (for benchmarks and tests); 0 restores the
+ * untiled path of before (the whole batch through one stage after another, and the input gradient
+ * computed even when backward is told it is not needed). Returns the previous setting.
+ */
+export function setBatchTileRows(rows: number): number {
+  const previous = tileRows;
+  tileRows = checkInteger("rows", rows, 0);
+  return previous;
 }
 
 /** Defaults filled in by `resolveSpec`. */
@@ -99,6 +140,21 @@ export function workspacePerSample(spec: ResolvedModelSpec): number {
     return sizes.slice(0, -1).reduce((s, v) => s + v, 0) + 2 * Math.max(...sizes);
   }
   return (spec.depth + 4) * spec.width;
+}
+
+/**
+ * Floats of kernel memory a model's workspaces hold once it has run forward on up to `rows` rows
+ * and a training step (forward and backward) on `batch` rows: what forward keeps for backward
+ * (the placed input only with adjust), and backward's two gradient buffers, one tile of rows long
+ * when the Switch Net 4 layer is tiled (setBatchTileRows), else as long as the largest forward.
+ */
+export function workspaceFloats(spec: ResolvedModelSpec, rows: number, batch: number): number {
+  if (spec.kind === "dense") return Math.max(rows, batch) * workspacePerSample(spec);
+  const n = spec.width;
+  const most = Math.max(rows, batch);
+  const forward = most * n * (spec.depth + (spec.adjust ? 2 : 1));
+  const tile = spec.kind === "switchnet4" && tileRows > 0 ? Math.min(tileRows, batch) : batch;
+  return forward + 2 * n * (tile === batch ? most : tile);
 }
 
 const SPEC_FIELDS = [
@@ -203,9 +259,10 @@ function checked(inner: Model): DisposableModel {
   const dispose = () => {
     if (disposed) return;
     disposed = true;
+    runDisposeHooks(model);
     inner.dispose?.();
   };
-  return {
+  const model: DisposableModel = {
     spec,
     get params() {
       live();
@@ -225,10 +282,13 @@ function checked(inner: Model): DisposableModel {
       batch = rows;
       return out;
     },
-    backward(gradOutput: Float32Array): Float32Array {
+    backward(gradOutput: Float32Array, options?: BackwardOptions): Float32Array {
       live();
       checkGradOutput(spec, gradOutput, batch);
-      const gradInput = inner.backward(gradOutput);
+      if (options !== undefined && (typeof options !== "object" || options === null)) fail(`backward options must be an object like {inputGradient: false}, got ${describe(options)}`);
+      const inputGradient = options?.inputGradient ?? true;
+      if (typeof inputGradient !== "boolean") fail(`inputGradient must be true or false, got ${describe(inputGradient)}`);
+      const gradInput = inner.backward(gradOutput, {inputGradient});
       checkComputed("the gradient", gradInput, gradOutput, inner.params);
       return gradInput;
     },
@@ -242,6 +302,9 @@ function checked(inner: Model): DisposableModel {
     dispose,
     [DISPOSE]: dispose
   };
+  // A trainer's optimiser buffers in the kernel memory are freed with the model (lib/train.ts).
+  acceptDisposeHooks(model);
+  return model;
 }
 
 function checkForwardInput(spec: ResolvedModelSpec, input: unknown, batchSize: unknown): number {
@@ -314,6 +377,10 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   for (let l = 0; l < depth; l++) layer.init(weights(l), createRng(deriveSeed(spec.seed, 100 + l)), spec.initNoise);
   const flipsIn = projectionFlips(spec);
   const flipsOut = signFlips(n, {kind: spec.projection, seed: deriveSeed(spec.seed, 1)});
+  // D_1 ⊙ (a padded row) past the input: flips·0 = ±0, the signs of the zeros included. The tiled
+  // path places and flips a padded row in one copy of this plus k products (the same bits).
+  let flippedZeros: Float32Array | null = null;
+  const flippedZerosRow = () => (flippedZeros ??= flipsIn[0].map((f) => f * 0));
 
   // Workspaces: placed[] holds the placed (and, with adjust, adjusted) input; acts[l] is the input
   // of layer l and acts[depth] the last layer's output. Grow-only; views of `batch` rows are used.
@@ -345,6 +412,81 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     capacity = 0;
   };
   const view = (store: Float32Array, rows: number) => store.subarray(0, rows * n);
+  /** Rows r0 … r0 + rows − 1 of a workspace. */
+  const rowsOf = (store: Float32Array, r0: number, rows: number) => store.subarray(r0 * n, (r0 + rows) * n);
+  // The whole batch at once when tiling is off, the layer is not row-wise, or a team of threads
+  // shares the batch (it splits each kernel call by rows or columns itself).
+  const tileOf = (rows: number) => tileRows === 0 || layer.rowwise !== true || activeTeam() !== null ? rows : Math.min(tileRows, rows);
+
+  /** Forward of rows r0 … r0 + rows − 1 of the batch: every stage, one after another. */
+  const forwardRows = (input: Float32Array, output: Float32Array, r0: number, rows: number) => {
+    const x = input.subarray(r0 * k, (r0 + rows) * k);
+    const a0 = rowsOf(actStores[0], r0, rows);
+    // a0 = WHT(D_1 ⊙ placed)/√W (= project, the same products in the same order), then the other
+    // rounds. Only adjust's backward needs the placed input itself; otherwise it is placed
+    // straight into a0.
+    if (adjust) {
+      const placed = rowsOf(placedStore, r0, rows);
+      placeForward(x, placed, rows, k, n, placement);
+      adjustForward(placed, rmsStore.subarray(r0, r0 + rows), rows, n);
+      if (!multiplyRows(placed, n, a0, n, flipsIn[0], n, rows)) {
+        a0.set(placed);
+        multiplyFlips(a0, flipsIn[0]);
+      }
+    } else if (placement === "pad" && tileRows !== 0) {
+      // placeForward then multiplyFlips, in one pass: each element f·x or f·0, one float32 product.
+      const zeros = flippedZerosRow();
+      const f = flipsIn[0];
+      for (let b = 0; b < rows; b++) {
+        const o = b * n;
+        a0.set(zeros, o);
+        for (let j = 0; j < k; j++) a0[o + j] = f[j] * x[b * k + j];
+      }
+    } else {
+      placeForward(x, a0, rows, k, n, placement);
+      multiplyFlips(a0, flipsIn[0]);
+    }
+    whtBatch(a0, {size: n, normalize: true});
+    for (let r = 1; r < flipsIn.length; r++) project(a0, flipsIn[r], true);
+    for (let l = 0; l < depth; l++) layer.forward(rowsOf(actStores[l], r0, rows), rowsOf(actStores[l + 1], r0, rows), weights(l), rows);
+    const last = rowsOf(actStores[depth], r0, rows);
+    const out = output.subarray(r0 * outputSize, (r0 + rows) * outputSize);
+    if (!multiplyRows(last, n, out, outputSize, flipsOut, outputSize, rows)) {
+      for (let b = 0; b < rows; b++) {
+        for (let o = 0; o < outputSize; o++) out[b * outputSize + o] = flipsOut[o] * last[b * n + o];
+      }
+    }
+  };
+
+  /**
+   * Backward of rows r0 … r0 + rows − 1 (the gradient rows reuse the same scratch for every tile);
+   * writes their input gradient into gxAll, or skips it when gxAll is null.
+   */
+  const backwardRows = (gradOutput: Float32Array, gxAll: Float32Array | null, r0: number, rows: number) => {
+    const gOut = gradOutput.subarray(r0 * outputSize, (r0 + rows) * outputSize);
+    let g = view(gradStores[0], rows);
+    let gNext = view(gradStores[1], rows);
+    g.fill(0);
+    if (!multiplyRows(gOut, outputSize, g, n, flipsOut, outputSize, rows)) {
+      for (let b = 0; b < rows; b++) {
+        for (let o = 0; o < outputSize; o++) g[b * n + o] = flipsOut[o] * gOut[b * outputSize + o];
+      }
+    }
+    for (let l = depth - 1; l >= 0; l--) {
+      const x = rowsOf(actStores[l], r0, rows);
+      // (not with a team: it splits the full backward; its input gradient then goes to gNext)
+      if (l === 0 && gxAll === null && layer.weightBackward && activeTeam() === null) {
+        layer.weightBackward(x, g, weights(l), weightGrads(l), rows);
+        return;
+      }
+      layer.backward(x, g, gNext, weights(l), weightGrads(l), rows);
+      [g, gNext] = [gNext, g];
+    }
+    if (gxAll === null) return;
+    for (let r = flipsIn.length - 1; r >= 0; r--) projectTranspose(g, flipsIn[r], true);
+    if (adjust) adjustBackward(rowsOf(placedStore, r0, rows), rmsStore.subarray(r0, r0 + rows), g, rows, n);
+    placeBackward(g, gxAll.subarray(r0 * k, (r0 + rows) * k), rows, k, n, placement);
+  };
 
   return {
     spec,
@@ -355,53 +497,24 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       const rows = batchSize;
       ensure(rows);
       batch = rows;
-      const a0 = view(actStores[0], rows);
-      // a0 = WHT(D_1 ⊙ placed)/√W (= project, the same products in the same order), then the other
-      // rounds. Only adjust's backward needs the placed input itself; otherwise it is placed
-      // straight into a0.
-      if (adjust) {
-        const placed = view(placedStore, rows);
-        placeForward(input, placed, rows, k, n, placement);
-        adjustForward(placed, rmsStore, rows, n);
-        if (!multiplyRows(placed, n, a0, n, flipsIn[0], n, rows)) {
-          a0.set(placed);
-          multiplyFlips(a0, flipsIn[0]);
-        }
-      } else {
-        placeForward(input, a0, rows, k, n, placement);
-        multiplyFlips(a0, flipsIn[0]);
-      }
-      whtBatch(a0, {size: n, normalize: true});
-      for (let r = 1; r < flipsIn.length; r++) project(a0, flipsIn[r], true);
-      for (let l = 0; l < depth; l++) layer.forward(view(actStores[l], rows), view(actStores[l + 1], rows), weights(l), rows);
-      const last = actStores[depth];
       const out = new Float32Array(rows * outputSize);
-      if (!multiplyRows(last, n, out, outputSize, flipsOut, outputSize, rows)) {
-        for (let b = 0; b < rows; b++) {
-          for (let o = 0; o < outputSize; o++) out[b * outputSize + o] = flipsOut[o] * last[b * n + o];
-        }
-      }
+      const tile = tileOf(rows);
+      for (let r0 = 0; r0 < rows; r0 += tile) forwardRows(input, out, r0, Math.min(tile, rows - r0));
       return out;
     },
-    backward(gradOutput: Float32Array): Float32Array {
+    backward(gradOutput: Float32Array, options?: BackwardOptions): Float32Array {
       const rows = batch;
-      if (gradStores.length === 0) gradStores = kernelArrays([capacity * n, capacity * n], {internal: true});
-      let g = view(gradStores[0], rows);
-      let gNext = view(gradStores[1], rows);
-      g.fill(0);
-      if (!multiplyRows(gradOutput, outputSize, g, n, flipsOut, outputSize, rows)) {
-        for (let b = 0; b < rows; b++) {
-          for (let o = 0; o < outputSize; o++) g[b * n + o] = flipsOut[o] * gradOutput[b * outputSize + o];
-        }
+      const tile = tileOf(rows);
+      // Without tiling (tileRows 0) the input gradient is always computed, as before.
+      const wantInput = tileRows === 0 || options?.inputGradient !== false;
+      const scratchRows = tile === rows ? capacity : tile;
+      if (gradStores.length === 0 || gradStores[0].length < scratchRows * n) {
+        for (const a of gradStores) releaseKernelArray(a);
+        gradStores = [];
+        gradStores = kernelArrays([scratchRows * n, scratchRows * n], {internal: true});
       }
-      for (let l = depth - 1; l >= 0; l--) {
-        layer.backward(view(actStores[l], rows), g, gNext, weights(l), weightGrads(l), rows);
-        [g, gNext] = [gNext, g];
-      }
-      for (let r = flipsIn.length - 1; r >= 0; r--) projectTranspose(g, flipsIn[r], true);
-      if (adjust) adjustBackward(view(placedStore, rows), rmsStore, g, rows, n);
-      const gx = new Float32Array(rows * k);
-      placeBackward(g, gx, rows, k, n, placement);
+      const gx = new Float32Array(wantInput ? rows * k : 0);
+      for (let r0 = 0; r0 < rows; r0 += tile) backwardRows(gradOutput, wantInput ? gx : null, r0, Math.min(tile, rows - r0));
       return gx;
     },
     zeroGrad(): void {

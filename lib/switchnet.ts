@@ -20,7 +20,7 @@
  */
 import type {Rng} from "./random.js";
 import type {WidthLayer} from "./model.js";
-import {switchBackwardSimd, switchForwardSimd} from "./kernels/switchLayer.js";
+import {switchBackwardSimd, switchForwardSimd, switchLayerSimdAvailable, switchWeightBackwardSimd} from "./kernels/switchLayer.js";
 import {whtBatch} from "./wht.js";
 
 /** Weights stored per Switch Net 4 layer of width n and group size m: 2·m·n. */
@@ -169,6 +169,30 @@ function element4(v: number, wo: number, g0: number, g1: number, g2: number, g3:
   return w[wo] * g0 + w[wo + 1] * g1 + w[wo + 2] * g2 + w[wo + 3] * g3;
 }
 
+/**
+ * `switchNetBackward` without the gradient at the layer input: gy (overwritten) gets the same WHT
+ * and gw the same additions in the same order (the same bits), and no input gradient is computed.
+ */
+export function switchNetWeightBackward(x: Float32Array, gy: Float32Array, w: Float32Array, gw: Float32Array, n: number, m: number, batch: number): void {
+  if (switchWeightBackwardSimd(x, gy, w, gw, n, m, batch)) return;
+  if (switchLayerSimdAvailable(n, m)) {
+    // A team is active: its split backward, the input gradient into scratch (same gw bits).
+    switchNetBackward(x, gy, new Float32Array(batch * n), w, gw, n, m, batch);
+    return;
+  }
+  whtBatch(gy, {size: n, from: m, normalize: true});
+  for (let r = 0; r < batch * n; r += n) {
+    for (let j = 0, wg = 0; j < n; j += m, wg += 2 * m * m) {
+      const base = r + j;
+      for (let i = 0; i < m; i++) {
+        const v = x[base + i];
+        const wo = wg + (2 * i + +(v < 0)) * m;
+        for (let o = 0; o < m; o++) gw[wo + o] += v * gy[base + o];
+      }
+    }
+  }
+}
+
 /** The Switch Net 4 layer of width n and group size m, in the shape the model frame runs. */
 export function switchNetLayer(n: number, m: number): WidthLayer {
   return {
@@ -177,6 +201,8 @@ export function switchNetLayer(n: number, m: number): WidthLayer {
     size: switchNetLayerSize(n, m),
     init: (w, rng, noise) => initSwitchNetLayer(w, n, m, rng, noise),
     forward: (x, y, w, batch) => switchNetForward(x, y, w, n, m, batch),
-    backward: (x, gy, gx, w, gw, batch) => switchNetBackward(x, gy, gx, w, gw, n, m, batch)
+    backward: (x, gy, gx, w, gw, batch) => switchNetBackward(x, gy, gx, w, gw, n, m, batch),
+    weightBackward: (x, gy, w, gw, batch) => switchNetWeightBackward(x, gy, w, gw, n, m, batch),
+    rowwise: true
   };
 }

@@ -24,6 +24,15 @@ import {createRng} from "./random.js";
 import type {Dataset, Model, Split} from "./types.js";
 import {createTeamSync, withTeam, type Team} from "./team.js";
 import {divergenceReason, NonFiniteError, splitLoss, TrainingDivergedError, type Divergence} from "./divergence.js";
+import {inWasmMemory} from "./wasm/memory.js";
+import {onDispose} from "./dispose.js";
+
+/** Whether disposing `model` runs hooks (models from createModel): see the optimiser placement below. */
+function modelTakesHooks(model: Model): boolean {
+  const probe = onDispose(model, () => {});
+  probe.remove();
+  return probe.added;
+}
 
 export interface TrainOptions extends OptimizerOptions {
   /** Passes over the training split (`train` only; default 10). */
@@ -113,7 +122,7 @@ export interface Trainer {
   readonly threads: number;
   /** Why fewer threads run than `options.threads` asked for, or null. */
   readonly threadsFallbackReason: string | null;
-  /** Stops the worker threads the trainer started and frees the optimiser's shared buffers (idempotent). */
+  /** Stops the worker threads the trainer started and frees the optimiser's buffers in the kernel memory (idempotent). */
   close(): void;
 }
 
@@ -218,7 +227,13 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
   const optimizer = createOptimizer(opts.optimizer, model.params.length, {
     learningRate: opts.learningRate, momentum: opts.momentum, weightDecay: opts.weightDecay,
     beta1: opts.beta1, beta2: opts.beta2, epsilon: opts.epsilon
-  }, {kernelMemory: threads > 1});
+  }, {
+    // In the kernel memory with a team (each thread updates a range) or when the parameters of a
+    // model from createModel are there (the one-thread step then runs on the f64x2 kernel): close()
+    // frees them, and so does disposing the model (the trainer cannot step it any more).
+    kernelMemory: threads > 1 || (inWasmMemory(model.params) && modelTakesHooks(model))
+  });
+  const hook = onDispose(model, () => optimizer.dispose());
   const parallel = <T>(fn: () => T): T => (threads > 1 ? withTeam(team, fn) : fn());
   const rng = createRng(opts.seed);
   const order = Int32Array.from({length: train.n}, (_, i) => i);
@@ -265,7 +280,8 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
         const l = lossFn(out, v.y, b, v.g);
         const why = divergenceReason(l, startLoss);
         if (why === null) {
-          model.backward(v.g);
+          // Training needs only the parameter gradients: the model may skip the one at its input.
+          model.backward(v.g, {inputGradient: false});
           optimizer.step(model.params, model.grads);
         }
         return [l, why] as [number, string | null];
@@ -367,6 +383,7 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
     close() {
       if (ownTeam) team?.close();
       optimizer.dispose();
+      hook.remove();
     }
   };
 }

@@ -48,6 +48,12 @@ export interface ModelSpec {
 
 export type ResolvedModelSpec = Required<ModelSpec>;
 
+/** Options of Model.backward. */
+export interface BackwardOptions {
+  /** Whether the caller needs the gradient at the model input (default true). */
+  inputGradient?: boolean;
+}
+
 /**
  * A trainable model over flat Float32Arrays. `forward` keeps what `backward` needs;
  * `backward` accumulates into `grads` (call `zeroGrad` between steps) and returns the
@@ -59,7 +65,11 @@ export interface Model {
   readonly grads: Float32Array;
   readonly parameterCount: number;
   forward(input: Float32Array, batchSize: number): Float32Array;
-  backward(gradOutput: Float32Array): Float32Array;
+  /**
+   * With `{inputGradient: false}` (the trainer's call) the model may skip the gradient at its input
+   * and return an empty array; the parameter gradients are the same either way.
+   */
+  backward(gradOutput: Float32Array, options?: BackwardOptions): Float32Array;
   zeroGrad(): void;
   /** Frees the memory the model owns (models from createModel always have it; see DisposableModel). */
   dispose?(): void;

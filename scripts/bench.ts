@@ -12,12 +12,13 @@ import {cpus, loadavg, totalmem} from "node:os";
 import {spawnSync} from "node:child_process";
 import {existsSync, readFileSync, readdirSync} from "node:fs";
 import {createRequire} from "node:module";
-import {dirname} from "node:path";
+import {dirname, resolve} from "node:path";
+import {pathToFileURL} from "node:url";
 import * as tf from "@tensorflow/tfjs-core";
 import {getThreadsCount, setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
 import {
-  GEMM_PRODUCTS, runBatchBenchmark, runGemmBenchmark, runLayerBatchBenchmark, runLayerBenchmark, runTrainingBenchmark, runWhtBenchmark, timeSync,
-  type LayerBenchRow, type Timing
+  GEMM_PRODUCTS, runBatchBenchmark, runBatchedPathBenchmark, runGemmBenchmark, runLayerBatchBenchmark, runLayerBenchmark, runTrainingBenchmark, runWhtBenchmark, timeSync,
+  type LayerBenchRow, type Timing, type TrainingLibrary
 } from "../lib/bench.js";
 import {counts} from "../lib/counts.js";
 import {wasmFailure} from "../lib/wasm/runtime.js";
@@ -31,7 +32,9 @@ const USAGE = `Usage: npm run bench [-- --quick] [-- --table | --json] [-- --onl
   --quick          about 20 s instead of a few minutes (fewer sizes and repeats)
   --json           JSON on stdout (the default)
   --table          readable tables instead of JSON on stdout
-  --only PARTS     comma-separated subset of: wht, batch, layer, layerBatches, gemm, training
+  --only PARTS     comma-separated subset of: wht, batch, layer, layerBatches, gemm, training, batchedPath
+  --baseline DIR   batchedPath also times an older build of the library, DIR/lib/index.ts (e.g. from
+                   \`git archive <commit> lib | tar -x -C DIR\`), side by side with this one
   --note TEXT      recorded as "provenance.note" in the JSON (e.g. what else ran on the machine)
   --yardsticks DIR also build FFHT and a plain C WHT with DIR/build.sh (e.g. ../shared/yardsticks) and
                    run them, and numpy's single-thread sgemm, interleaved with this library's kernels:
@@ -39,7 +42,7 @@ const USAGE = `Usage: npm run bench [-- --quick] [-- --table | --json] [-- --onl
 Without --yardsticks no ratio to FFHT is measured; the JSON's "ffhtEstimate" scales FFHT's speed on
 another machine (docs/ANCHORS.md) and is an estimate, not a measurement.
 Progress goes to stderr; results (JSON by default) to stdout.`;
-const PARTS = ["wht", "batch", "layer", "layerBatches", "gemm", "training"];
+const PARTS = ["wht", "batch", "layer", "layerBatches", "gemm", "training", "batchedPath"];
 const args = process.argv.slice(2);
 function usageError(message: string): never {
   process.stderr.write(`bench: ${message}\n${USAGE}\n`);
@@ -67,6 +70,7 @@ if (table && args.includes("--json")) usageError("--table and --json exclude eac
 const onlyValue = valueOf("--only");
 const yardsticksDir = valueOf("--yardsticks");
 const note = valueOf("--note");
+const baselineDir = valueOf("--baseline");
 args.forEach((a, i) => {
   if (!["--quick", "--table", "--json"].includes(a) && !used.has(i)) usageError(`unknown argument ${JSON.stringify(a)}`);
 });
@@ -371,6 +375,18 @@ if (only.includes("layerBatches")) {
 if (only.includes("training")) {
   result.training = await runTrainingBenchmark({quick, onProgress: progress("training")});
 }
+if (only.includes("batchedPath")) {
+  let baseline: TrainingLibrary | undefined;
+  if (baselineDir !== undefined) {
+    const entry = resolve(baselineDir, "lib/index.ts");
+    if (!existsSync(entry)) usageError(`--baseline: ${entry} does not exist (give a directory holding an older lib/)`);
+    const lib = (await import(pathToFileURL(entry).href)) as TrainingLibrary & {ready(): Promise<string>};
+    const kernels = await lib.ready();
+    if (kernels !== "wasm-simd") usageError(`--baseline: the build in ${baselineDir} loaded ${JSON.stringify(kernels)} kernels, not wasm-simd`);
+    baseline = lib;
+  }
+  result.batchedPath = {baseline: baselineDir ?? null, ...(await runBatchedPathBenchmark({quick, baseline, onProgress: progress("batchedPath")}))};
+}
 if (yardsticksDir !== undefined) {
   result.yardsticks = await runYardsticks(yardsticksDir);
 }
@@ -409,6 +425,12 @@ if (!table) {
     console.log("One layer, forward + backward, WASM SIMD, across batches and threads (Switch Net 4 W = 65,536 vs dense 1448):");
     console.table((result.layerBatches as {rows: Array<Record<string, number | string | null>>}).rows.map((r) => ({
       layer: r.layer, batch: r.batch, threads: r.threads, "ms/sample": fmt(r.msPerSample as number), "samples/s": fmt(r.samplesPerSecond as number)
+    })));
+  }
+  if (result.batchedPath) {
+    console.log("Switch Net 4 training steps (W = 65,536, depth 2, one thread): the tiled batched path against the untiled one and the baseline build:");
+    console.table((result.batchedPath as {rows: Array<Record<string, number | string | boolean>>}).rows.map((r) => ({
+      path: r.path, batch: r.batch, "ms/sample": fmt(r.msPerSample as number), speedup: fmt(r.speedup as number), "same bits": r.sameBits
     })));
   }
   if (result.training) {

@@ -17,6 +17,7 @@ import {checkInteger, checkNumber, checkOneOf, fail} from "../check.js";
 import {countCorrect, lossFunction, type LossKind} from "../losses.js";
 import {createOptimizer, type OptimizerKind} from "../optim.js";
 import {createRng} from "../random.js";
+import {inWasmMemory} from "../wasm/memory.js";
 import type {Dataset, Model, Split} from "../types.js";
 import {divergenceReason, NonFiniteError, splitLoss} from "../divergence.js";
 
@@ -176,7 +177,9 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
   const outSize = data.outputSize;
   const batch = Math.min(batchSize, train.n);
   let rate = learningRate;
-  const optimizer = createOptimizer(options.optimizer ?? "adam", model.params.length, {learningRate: rate});
+  // Its buffers in the kernel memory when the parameters are there (Adam then runs on the f64x2
+  // kernel: the same bits); freed before returning.
+  const optimizer = createOptimizer(options.optimizer ?? "adam", model.params.length, {learningRate: rate}, {kernelMemory: inWasmMemory(model.params)});
   const rng = createRng(seed);
   const order = new Int32Array(train.n);
   for (let i = 0; i < train.n; i++) order[i] = i;
@@ -246,7 +249,7 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
       value = loss(out, yb, batch, grad);
       reason = divergenceReason(value, startLoss);
       if (reason === null) {
-        model.backward(grad);
+        model.backward(grad, {inputGradient: false});
         optimizer.step(model.params, model.grads);
       }
     } catch (error) {
@@ -303,6 +306,7 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
       }
     }
   }
+  optimizer.dispose();
   return {
     atFixed,
     atPlateau: last,

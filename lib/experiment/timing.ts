@@ -57,7 +57,7 @@ export function timeTrainingSteps(
     const step = () => {
       model.zeroGrad();
       mse(model.forward(x, batch), y, batch, grad);
-      model.backward(grad);
+      model.backward(grad, {inputGradient: false});
       optimizer.step(model.params, model.grads);
     };
     step();

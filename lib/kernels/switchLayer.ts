@@ -58,3 +58,19 @@ export function switchBackwardSimd(
   });
   return true;
 }
+
+/**
+ * switchBackwardSimd without the input gradient: the WHT of gy (overwritten) and gw += v·gy, the
+ * same bits as switchBackwardSimd's gw. False, doing nothing, when the kernels cannot run here or a
+ * team is active (the team splits the full backward; callers then use switchBackwardSimd).
+ */
+export function switchWeightBackwardSimd(x: Float32Array, gy: Float32Array, w: Float32Array, gw: Float32Array, n: number, m: number, batch: number): boolean {
+  const k = wasmLayers();
+  if (!k || !switchLayerSimdAvailable(n, m) || activeTeam() !== null) return false;
+  if (batch === 0) return true;
+  const s = normalizeScale(n, m);
+  withKernelMemory([x, gy, gw], ["in", "inout", "inout"], ([px, pgy, pgw]) => {
+    k[`switch_bwd_w_${m}`](px, pgy, 0, 0, pgw, batch, n, Math.log2(n), Math.log2(m), s);
+  });
+  return true;
+}

@@ -125,7 +125,7 @@ function switchForward(m: ModuleBuilder, wht: WhtFunctions, gm: number): number 
  * every row only (whole groups): one thread's share of a layer's backward, split by parameter
  * (lib/team.ts). Each gw element sums its rows in the same order as switch_bwd_m.
  */
-function switchBackward(m: ModuleBuilder, wht: WhtFunctions, gm: number, groupsOnly = false): number {
+function switchBackward(m: ModuleBuilder, wht: WhtFunctions, gm: number, groupsOnly = false, weightsOnly = false): number {
   const fn = groupsOnly ? m.declare([i32, i32, i32, i32, i32, i32, i32, i32, i32]) : m.declare([i32, i32, i32, i32, i32, i32, i32, i32, i32, f32]);
   const c = fn.code;
   const [x, gy, gx, w, gw, rows, n, logn, logm, s] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -168,8 +168,10 @@ function switchBackward(m: ModuleBuilder, wht: WhtFunctions, gm: number, groupsO
         const pi = c.local(v128);
         for (let k = 0; k < q; k++) {
           const off = rowOffset(i, gm) + 16 * k;
-          // p_i += W[row] · gy
-          if (k === 0) {
+          // p_i += W[row] · gy (not with weightsOnly: no input gradient)
+          if (weightsOnly) {
+            // nothing
+          } else if (k === 0) {
             c.get(wg).get(sel).emit(op.i32_add).v128Load(off).get(gyv[k]).simd(simd.f32x4_mul).set(pi);
           } else {
             madd(c, pi, () => c.get(wg).get(sel).emit(op.i32_add).v128Load(off), () => c.get(gyv[k]));
@@ -182,8 +184,10 @@ function switchBackward(m: ModuleBuilder, wht: WhtFunctions, gm: number, groupsO
         }
         p.push(pi);
       }
-      const r = transposeSum(c, p);
-      c.get(gxr).get(r).v128Store(16 * ib);
+      if (!weightsOnly) {
+        const r = transposeSum(c, p);
+        c.get(gxr).get(r).v128Store(16 * ib);
+      }
     }
   });
   c.get(gyg).i32(4 * gm).emit(op.i32_add).set(gyg);
@@ -430,4 +434,14 @@ export function addLayerKernels(m: ModuleBuilder, wht: WhtFunctions): void {
  */
 export function addTeamLayerKernels(m: ModuleBuilder, wht: WhtFunctions): void {
   for (const gm of SIMD_GROUP_SIZES) m.export(`switch_bwd_groups_${gm}`, switchBackward(m, wht, gm, true));
+}
+
+/**
+ * switch_bwd_w_m(x, gy, gx, w, gw, rows, n, log2n, log2m, scale): switch_bwd_m without the input
+ * gradient (gx and w are not read or written): the WHT of gy and gw += v·gy, each gw element summing
+ * its rows in the same order, so the same bits. For the first layer when nobody needs the gradient
+ * at the model's input (training). Added after every other kernel so the others keep their bytes.
+ */
+export function addWeightGradientKernels(m: ModuleBuilder, wht: WhtFunctions): void {
+  for (const gm of SIMD_GROUP_SIZES) m.export(`switch_bwd_w_${gm}`, switchBackward(m, wht, gm, false, true));
 }

@@ -31,7 +31,9 @@ export const simd = {
   f32x4_eq: 0x41, f32x4_lt: 0x43, f32x4_ge: 0x46,
   v128_not: 0x4d, v128_and: 0x4e, v128_andnot: 0x4f, v128_or: 0x50, v128_xor: 0x51, v128_bitselect: 0x52,
   f32x4_abs: 0xe0, f32x4_neg: 0xe1, f32x4_add: 0xe4, f32x4_sub: 0xe5, f32x4_mul: 0xe6,
-  f32x4_div: 0xe7, f32x4_min: 0xe8, f32x4_max: 0xe9
+  f32x4_div: 0xe7, f32x4_min: 0xe8, f32x4_max: 0xe9,
+  f64x2_splat: 0x14, f32x4_demote_f64x2_zero: 0x5e, f64x2_promote_low_f32x4: 0x5f,
+  f64x2_sqrt: 0xef, f64x2_add: 0xf0, f64x2_sub: 0xf1, f64x2_mul: 0xf2, f64x2_div: 0xf3
 } as const;
 
 /** Block type for blocks with no result. */

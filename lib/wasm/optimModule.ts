@@ -10,9 +10,9 @@
  * Pointers in bytes, count in elements; the f64 constants computed by the caller as optim.ts does.
  */
 import type {Code, ModuleBuilder} from "./encoder.js";
-import {op, valtype} from "./opcodes.js";
+import {op, simd, valtype} from "./opcodes.js";
 
-const {i32, f64} = valtype;
+const {i32, f64, v128} = valtype;
 
 function loadF64(c: Code, ptr: number): void {
   c.get(ptr).f32Load(0).emit(op.f64_promote_f32);
@@ -64,6 +64,75 @@ function sgdStep(m: ModuleBuilder): number {
   c.get(p).i32(4).emit(op.i32_add).tee(p).get(end).emit(op.i32_lt_u).brIf(0);
   c.end();
   return fn.index;
+}
+
+/**
+ * adam_step_x2(…): adam_step's arithmetic on two float64 lanes at a time (f64x2: each lane the same
+ * IEEE operation as the scalar f64 one, so the same bits), four parameters per iteration; count
+ * must be a multiple of 4 (the caller runs the rest with adam_step or its JS loop).
+ */
+function adamStepX2(m: ModuleBuilder): number {
+  const fn = m.declare([i32, i32, i32, i32, i32, f64, f64, f64, f64, f64, f64, f64, f64, f64]);
+  const c = fn.code;
+  const [p, g, mm, vv, count, ...scalars] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+  const end = c.local(i32);
+  // lr, wd, b1, 1−b1, b2, 1−b2, c1, c2, eps splatted
+  const [lr, wd, b1, omb1, b2, omb2, c1, c2, eps] = scalars.map((sc) => {
+    const l = c.local(v128);
+    c.get(sc).simd(simd.f64x2_splat).set(l);
+    return l;
+  });
+  c.get(count).i32(4).emit(op.i32_lt_s).if().ret().end();
+  c.get(p).get(count).i32(2).emit(op.i32_shl).emit(op.i32_add).set(end);
+  c.loop();
+  const four = (ptr: number) => {
+    const l = c.local(v128);
+    c.get(ptr).v128Load(0).set(l);
+    return l;
+  };
+  const [pv, gv, mv, vvv] = [four(p), four(g), four(mm), four(vv)];
+  const outs: Array<[number, number, number]> = [];
+  for (const h of [0, 1]) {
+    const half = (v: number) => {
+      c.get(v);
+      if (h === 1) c.get(v).shuffle32([2, 3, 0, 1]);
+      c.simd(simd.f64x2_promote_low_f32x4);
+    };
+    const gi = c.local(v128), mi = c.local(v128), vi = c.local(v128), pi = c.local(v128);
+    const f = (o: number) => c.simd(o);
+    // g = grads + wd·params
+    half(gv); c.get(wd); half(pv); f(simd.f64x2_mul); f(simd.f64x2_add); c.set(gi);
+    // mi = b1·m + (1 − b1)·g
+    c.get(b1); half(mv); f(simd.f64x2_mul); c.get(omb1).get(gi); f(simd.f64x2_mul); f(simd.f64x2_add); c.set(mi);
+    // vi = b2·v + (1 − b2)·g·g
+    c.get(b2); half(vvv); f(simd.f64x2_mul); c.get(omb2).get(gi); f(simd.f64x2_mul); c.get(gi); f(simd.f64x2_mul); f(simd.f64x2_add); c.set(vi);
+    // params − (lr·mi·c1) / (√(vi·c2) + eps)
+    half(pv);
+    c.get(lr).get(mi); f(simd.f64x2_mul); c.get(c1); f(simd.f64x2_mul);
+    c.get(vi).get(c2); f(simd.f64x2_mul); f(simd.f64x2_sqrt); c.get(eps); f(simd.f64x2_add);
+    f(simd.f64x2_div); f(simd.f64x2_sub); c.set(pi);
+    outs.push([mi, vi, pi]);
+  }
+  // demote each half to float32 (lanes 0, 1) and join the halves
+  const store = (ptr: number, k: number) => {
+    c.get(ptr);
+    c.get(outs[0][k]).simd(simd.f32x4_demote_f64x2_zero);
+    c.get(outs[1][k]).simd(simd.f32x4_demote_f64x2_zero);
+    c.shuffle32([0, 1, 4, 5]);
+    c.v128Store(0);
+  };
+  store(mm, 0);
+  store(vv, 1);
+  store(p, 2);
+  for (const q of [g, mm, vv]) c.get(q).i32(16).emit(op.i32_add).set(q);
+  c.get(p).i32(16).emit(op.i32_add).tee(p).get(end).emit(op.i32_lt_u).brIf(0);
+  c.end();
+  return fn.index;
+}
+
+/** Adds and exports adam_step_x2 (appended after every other kernel, so they keep their bytes). */
+export function addVectorOptimizerKernels(m: ModuleBuilder): void {
+  m.export("adam_step_x2", adamStepX2(m));
 }
 
 /** Adds and exports adam_step and sgd_step. */

@@ -8,8 +8,8 @@ import {ModuleBuilder} from "./encoder.js";
 import {allowResidentArrays, wasmMemory, MAX_PAGES} from "./memory.js";
 import {op, simd} from "./opcodes.js";
 import {addButterflyKernels} from "./butterflyModule.js";
-import {addLayerKernels, addTeamLayerKernels} from "./layerModule.js";
-import {addOptimizerKernels} from "./optimModule.js";
+import {addLayerKernels, addTeamLayerKernels, addWeightGradientKernels} from "./layerModule.js";
+import {addOptimizerKernels, addVectorOptimizerKernels} from "./optimModule.js";
 import {addWhtKernels} from "./whtModule.js";
 
 export interface WhtExports {
@@ -24,8 +24,10 @@ export interface LayerExports {
   [name: `switch_bwd_${number}`]: (x: number, gy: number, gx: number, w: number, gw: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
   gemm(a: number, ars: number, ats: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number): void;
   gemm_nt(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number, accumulate: number): void;
+  [name: `switch_bwd_w_${number}`]: (x: number, gy: number, gx: number, w: number, gw: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
   [name: `switch_bwd_groups_${number}`]: (x: number, gy: number, gx: number, w: number, gw: number, rows: number, n: number, g0: number, g1: number) => void;
   adam_step(p: number, g: number, m: number, v: number, count: number, lr: number, wd: number, b1: number, omb1: number, b2: number, omb2: number, c1: number, c2: number, eps: number): void;
+  adam_step_x2(p: number, g: number, m: number, v: number, count: number, lr: number, wd: number, b1: number, omb1: number, b2: number, omb2: number, c1: number, c2: number, eps: number): void;
   sgd_step(p: number, g: number, vel: number, count: number, lr: number, mu: number, wd: number): void;
   mul_rows(src: number, srcStride: number, dst: number, dstStride: number, f: number, cols: number, rows: number): void;
   bfly_fwd(x: number, y: number, w: number, rows: number, n: number, log2n: number): void;
@@ -66,6 +68,8 @@ export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
   // Appended last, so every kernel above keeps its bytes.
   addTeamLayerKernels(m, wht);
   addOptimizerKernels(m);
+  addWeightGradientKernels(m, wht);
+  addVectorOptimizerKernels(m);
   return m.encode();
 }
 

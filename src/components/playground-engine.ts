@@ -235,7 +235,9 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
   const notes: string[] = [];
   const loss = effectiveLoss(state.loss, dataset, notes);
   const models: ReturnType<typeof createModel>[] = [];
+  const trainers: Trainer[] = [];
   const disposeAll = () => {
+    for (const t of trainers) t.close(); // frees the optimiser buffers in the kernel memory
     for (const m of models) m.dispose();
   };
   const specs: ModelSpec[] = [];
@@ -268,9 +270,9 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
       throw error;
     }
   }
-  const trainers: Trainer[] = models.map((model) =>
-    createTrainer(model, dataset, {optimizer: state.optimizer, learningRate: state.learningRate, batchSize: state.batchSize, loss, seed: state.seed})
-  );
+  for (const model of models) {
+    trainers.push(createTrainer(model, dataset, {optimizer: state.optimizer, learningRate: state.learningRate, batchSize: state.batchSize, loss, seed: state.seed}));
+  }
   const {view, inputs: viewInputs} = viewFor(original, family, planeGridSize(state.models));
   const inputs = viewInputs && state.biasInput ? appendConstant(viewInputs, viewInputs.length / original.inputSize, original.inputSize) : viewInputs;
   let steps = 0;

@@ -8,7 +8,7 @@
  * floats: it is an estimate (allocator rounding and small buffers are left out), labelled as one.
  */
 import {fail, SwitchNetError} from "../lib/check.js";
-import {MAX_WORKSPACE, modelCounts, resolveSpec, workspacePerSample} from "../lib/model.js";
+import {MAX_WORKSPACE, modelCounts, resolveSpec, workspaceFloats as workspaceFloatsOf, workspacePerSample} from "../lib/model.js";
 import type {ModelSpec} from "../lib/types.js";
 import {datasetFamily, MODEL_LABELS, SMOOTH_TARGET, type ModelSettings, type OptimizerName, type PlaygroundState} from "./playground-state.js";
 
@@ -23,11 +23,11 @@ export function drawChunkRows(width: number): number {
 export interface MemoryEstimate {
   /** Parameters (weights and biases). */
   parameters: number;
-  /** Bytes in the kernel memory: parameters, gradients and the largest activation workspace. */
+  /** Bytes in the kernel memory: parameters, gradients, the optimiser's state and the workspaces. */
   kernelBytes: number;
-  /** Bytes of optimiser state in the JavaScript heap. */
+  /** Of those, the optimiser's state (the trainer keeps it in the kernel memory beside the parameters). */
   optimizerBytes: number;
-  /** kernelBytes + optimizerBytes. */
+  /** All the model needs (= kernelBytes). */
   bytes: number;
   /** Floats of activations one training step keeps (batch × per-sample workspace). */
   workspaceFloats: number;
@@ -51,9 +51,9 @@ export function modelMemory(spec: ModelSpec, batchSize: number, optimizer: Optim
   const perSample = workspacePerSample(resolved);
   const rows = Math.max(batchSize, drawChunkRows(resolved.width));
   const workspaceFloats = batchSize * perSample;
-  const kernelBytes = 4 * (2 * parameters + rows * perSample);
   const optimizerBytes = 4 * parameters * (optimizer === "adam" ? 2 : 1);
-  return {parameters, kernelBytes, optimizerBytes, bytes: kernelBytes + optimizerBytes, workspaceFloats};
+  const kernelBytes = 4 * (2 * parameters + workspaceFloatsOf(resolved, rows, batchSize)) + optimizerBytes;
+  return {parameters, kernelBytes, optimizerBytes, bytes: kernelBytes, workspaceFloats};
 }
 
 /** Bytes as "12.5 MiB" or "1.20 GiB" (binary units). */

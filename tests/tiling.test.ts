@@ -1,0 +1,218 @@
+// The cache-tiled batch path of the WHT models (lib/model.ts: tiles of rows through every stage,
+// backward without the input gradient for training), the weight-gradient-only Switch Net 4 kernels
+// and the f64x2 Adam kernel must give the SAME BITS as the untiled path they replace
+// (setBatchTileRows(0)), on the SIMD kernels and on the JS fallback.
+import {afterEach, beforeAll, describe, expect, it} from "vitest";
+import {createModel, DEFAULT_TILE_ROWS, setBatchTileRows} from "../lib/model.js";
+import {createOptimizer} from "../lib/optim.js";
+import {createRng} from "../lib/random.js";
+import {createTrainer} from "../lib/train.js";
+import {memorisation} from "../lib/datasets.js";
+import {switchNetBackward, switchNetWeightBackward} from "../lib/switchnet.js";
+import {switchLayerSimdAvailable, switchWeightBackwardSimd} from "../lib/kernels/switchLayer.js";
+import {inWasmMemory, kernelArrays, releaseKernelArray} from "../lib/wasm/memory.js";
+import {ready, setBackend} from "../lib/wht.js";
+import type {ModelSpec} from "../lib/types.js";
+
+function normals(n: number, seed: number, scale = 1): Float32Array {
+  const rng = createRng(seed);
+  return Float32Array.from({length: n}, () => scale * rng.normal());
+}
+
+/** Bit patterns, so that −0 and +0 (and NaN payloads) count as different. */
+const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+function expectSameBits(got: Float32Array, want: Float32Array, label: string): void {
+  expect(got.length, label).toBe(want.length);
+  const g = bits(got), w = bits(want);
+  for (let i = 0; i < g.length; i++) {
+    if (g[i] !== w[i]) throw new Error(`${label}: index ${i}: got ${got[i]} (0x${g[i].toString(16)}), want ${want[i]} (0x${w[i].toString(16)})`);
+  }
+}
+
+beforeAll(async () => {
+  expect(await ready()).toBe("wasm-simd");
+});
+
+afterEach(() => {
+  setBatchTileRows(DEFAULT_TILE_ROWS);
+  setBackend("auto");
+});
+
+const SPECS: Array<[string, ModelSpec]> = [
+  ["m = 4", {kind: "switchnet4", inputSize: 20, outputSize: 64, width: 256, depth: 2, seed: 11}],
+  ["m = 8, adjust, repeat, random flips, 2 rounds, depth 3",
+    {kind: "switchnet4", inputSize: 9, outputSize: 5, width: 128, depth: 3, groupSize: 8, adjust: true, placement: "repeat", projection: "random", projectionRounds: 2, seed: 12}],
+  ["m = 16, adjust, pad, 3 rounds", {kind: "switchnet4", inputSize: 7, outputSize: 16, width: 64, depth: 2, groupSize: 16, adjust: true, projectionRounds: 3, seed: 14}],
+  ["m = 2 (JS layer)", {kind: "switchnet4", inputSize: 6, outputSize: 3, width: 64, depth: 2, groupSize: 2, seed: 13}],
+  ["W = 65,536", {kind: "switchnet4", inputSize: 16, outputSize: 4, width: 65536, depth: 2, seed: 21}],
+  ["butterfly (not row-wise: untiled, input gradient skipped)", {kind: "butterfly", inputSize: 10, outputSize: 4, width: 64, depth: 2, seed: 15}]
+];
+
+/** Output, input gradient and parameter gradients of one forward/backward with `tile` rows per tile. */
+function pass(spec: ModelSpec, batch: number, tile: number, inputGradient = true) {
+  setBatchTileRows(tile);
+  const model = createModel(spec);
+  try {
+    const x = normals(batch * spec.inputSize, 100 + batch);
+    const gy = normals(batch * spec.outputSize, 200 + batch);
+    // twice, so that the second pass runs on grown workspaces and accumulates into the grads
+    model.forward(normals(3 * spec.inputSize, 7), 3);
+    model.backward(normals(3 * spec.outputSize, 8));
+    const out = model.forward(x, batch);
+    const gx = model.backward(gy, {inputGradient});
+    return {out, gx, grads: model.grads.slice()};
+  } finally {
+    model.dispose();
+  }
+}
+
+describe.each(["wasm-simd", "scalar"])("tiled batches on the %s kernels: the same bits as untiled", (backend) => {
+  it.each(SPECS)("%s", (_name, spec) => {
+    expect(setBackend(backend)).toBe(backend);
+    const big = spec.width! >= 65536;
+    for (const batch of big ? [1, 5] : [1, 3, 7, 64]) {
+      const want = pass(spec, batch, 0);
+      expect(want.gx.length).toBe(batch * spec.inputSize);
+      for (const tile of big ? [1, 2, 4] : [1, 2, 3, 5, 64]) {
+        const got = pass(spec, batch, tile);
+        const label = `${backend}, batch ${batch}, tile ${tile}`;
+        expectSameBits(got.out, want.out, `${label}: output`);
+        expectSameBits(got.gx, want.gx, `${label}: input gradient`);
+        expectSameBits(got.grads, want.grads, `${label}: parameter gradients`);
+        // Without the input gradient: an empty array and the same parameter gradients.
+        const lean = pass(spec, batch, tile, false);
+        expect(lean.gx.length).toBe(0);
+        expectSameBits(lean.grads, want.grads, `${label}: parameter gradients without the input gradient`);
+      }
+      // Untiled, {inputGradient: false} still computes it (the path of before, for benchmarks).
+      expect(pass(spec, batch, 0, false).gx.length).toBe(batch * spec.inputSize);
+    }
+  });
+});
+
+describe("training on the tiled path", () => {
+  it("trains the same parameters as the untiled path, step for step (Adam and SGD)", () => {
+    const spec: ModelSpec = {kind: "switchnet4", inputSize: 12, outputSize: 6, width: 512, depth: 2, seed: 31};
+    const data = memorisation({n: 50, inputSize: 12, outputSize: 6, seed: 32});
+    for (const optimizer of ["adam", "sgd"] as const) {
+      const run = (tile: number) => {
+        setBatchTileRows(tile);
+        const model = createModel(spec);
+        const trainer = createTrainer(model, data, {batchSize: 16, optimizer, learningRate: 0.01, seed: 33});
+        const losses: number[] = [];
+        for (let s = 0; s < 7; s++) losses.push(trainer.step()); // includes a last batch of 2
+        const params = model.params.slice();
+        trainer.close();
+        model.dispose();
+        return {params, losses};
+      };
+      const want = run(0);
+      for (const tile of [1, 2, 5]) {
+        const got = run(tile);
+        expect(got.losses).toEqual(want.losses);
+        expectSameBits(got.params, want.params, `${optimizer}, tile ${tile}: trained parameters`);
+      }
+    }
+  });
+
+  it("checks backward's options", () => {
+    const model = createModel({kind: "switchnet4", inputSize: 4, outputSize: 2, width: 16, seed: 1});
+    model.forward(new Float32Array(4), 1);
+    expect(() => model.backward(new Float32Array(2), null as never)).toThrow(/backward options must be an object/);
+    expect(() => model.backward(new Float32Array(2), {inputGradient: "no" as never})).toThrow(/inputGradient must be true or false, got "no"/);
+    expect(() => setBatchTileRows(-1)).toThrow(/rows/);
+    model.dispose();
+  });
+});
+
+describe("Switch Net 4 weight-gradient-only backward (switch_bwd_w)", () => {
+  it.each([4, 8, 16])("m = %i: gy and gw bit for bit those of the full backward, in the kernel memory and out of it", (m) => {
+    for (const [n, batch] of [[16, 1], [64, 5], [1024, 3]]) {
+      expect(switchLayerSimdAvailable(n, m)).toBe(true);
+      const x = normals(batch * n, 1);
+      x[3] = 0; x[5] = -0; // the branch of a zero
+      const gy = normals(batch * n, 2);
+      const w = normals(2 * m * n, 3, 0.5);
+      const gw0 = normals(2 * m * n, 4, 0.1);
+      const gyFull = gy.slice(), gwFull = gw0.slice();
+      switchNetBackward(x, gyFull, new Float32Array(batch * n), w, gwFull, n, m, batch);
+      const gyW = gy.slice(), gwW = gw0.slice();
+      expect(switchWeightBackwardSimd(x, gyW, w, gwW, n, m, batch)).toBe(true);
+      expectSameBits(gyW, gyFull, `m ${m}, n ${n}: gy`);
+      expectSameBits(gwW, gwFull, `m ${m}, n ${n}: gw`);
+      // in the kernel memory (no staging)
+      const [kx, kgy, kw, kgw] = kernelArrays([x.length, gy.length, w.length, gw0.length]);
+      expect(inWasmMemory(kgw)).toBe(true);
+      kx.set(x); kgy.set(gy); kw.set(w); kgw.set(gw0);
+      switchNetWeightBackward(kx, kgy, kw, kgw, n, m, batch);
+      expectSameBits(kgw, gwFull, `m ${m}, n ${n}: gw in the kernel memory`);
+      [kx, kgy, kw, kgw].forEach(releaseKernelArray);
+    }
+  });
+
+  it("matches a float64 reference of gw += v·gy for the selected branch (JS fallback and SIMD)", () => {
+    const n = 64, m = 4, batch = 3;
+    const x = normals(batch * n, 5), w = normals(2 * m * n, 6);
+    for (const backend of ["wasm-simd", "scalar"]) {
+      setBackend(backend);
+      const gy = normals(batch * n, 7);
+      const gw = new Float32Array(2 * m * n);
+      switchNetWeightBackward(x, gy, w, gw, n, m, batch);
+      // reference: gy after the layer's WHT (now in gy) times the selected branch's input
+      const want = new Float64Array(2 * m * n);
+      for (let b = 0; b < batch; b++) {
+        for (let j = 0; j < n; j++) {
+          const v = x[b * n + j], g = Math.floor(j / m) * m, i = j - g;
+          const s = v < 0 ? 1 : 0;
+          for (let o = 0; o < m; o++) want[((g + i) * 2 + s) * m + o] += v * gy[b * n + g + o];
+        }
+      }
+      for (let i = 0; i < want.length; i++) expect(Math.abs(gw[i] - want[i])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(want[i])));
+    }
+  });
+});
+
+describe("Adam on the f64x2 kernel", () => {
+  it("gives the bits of the JS loop for every size, with weight decay, over several steps", () => {
+    for (const size of [1, 3, 4, 5, 37, 1000]) {
+      const inKernel = createOptimizer("adam", size, {learningRate: 0.01, weightDecay: 0.1, beta1: 0.8, beta2: 0.99, epsilon: 1e-7}, {kernelMemory: true});
+      const plain = createOptimizer("adam", size, {learningRate: 0.01, weightDecay: 0.1, beta1: 0.8, beta2: 0.99, epsilon: 1e-7});
+      const [p1, g1] = kernelArrays([size, size]);
+      expect(inWasmMemory(p1) && inWasmMemory(inKernel.state.buffers.m as Float32Array)).toBe(true);
+      const p2 = normals(size, 40 + size);
+      p1.set(p2);
+      for (let step = 0; step < 5; step++) {
+        const g = normals(size, 50 + step, step === 2 ? 1e-20 : 1); // tiny gradients: √v near eps
+        if (size > 2) g[1] = 0;
+        g1.set(g);
+        inKernel.step(p1, g1);
+        plain.step(p2, g);
+        expectSameBits(p1, p2, `size ${size}, step ${step}: params`);
+      }
+      expectSameBits(inKernel.state.buffers.m as Float32Array, plain.state.buffers.m as Float32Array, `size ${size}: m`);
+      expectSameBits(inKernel.state.buffers.v as Float32Array, plain.state.buffers.v as Float32Array, `size ${size}: v`);
+      releaseKernelArray(p1); releaseKernelArray(g1);
+      inKernel.dispose();
+    }
+  });
+});
+
+describe("the trainer's optimiser buffers in the kernel memory", () => {
+  it("are there for a model from createModel, freed with the model (or by close), and the optimiser then refuses to step", () => {
+    const model = createModel({kind: "switchnet4", inputSize: 4, outputSize: 2, width: 64, seed: 3});
+    const data = memorisation({n: 8, inputSize: 4, outputSize: 2, seed: 4});
+    const trainer = createTrainer(model, data, {batchSize: 4});
+    trainer.step();
+    const {m} = trainer.optimizer.state.buffers;
+    expect(inWasmMemory(m)).toBe(true);
+    model.dispose();
+    expect(() => trainer.optimizer.step(new Float32Array(model.parameterCount), new Float32Array(model.parameterCount))).toThrow(/optimiser was disposed/);
+    trainer.close(); // idempotent after the model's dispose
+    const other = createModel({kind: "switchnet4", inputSize: 4, outputSize: 2, width: 64, seed: 3});
+    const closed = createTrainer(other, data, {batchSize: 4});
+    closed.close();
+    expect(() => closed.step()).toThrow(/disposed/);
+    other.dispose();
+  });
+});
