@@ -146,3 +146,29 @@ export function ratioTableRows(ratios: ReturnType<typeof speedRatios>): Array<Re
     "faster": r.ratio >= 1 ? `Switch Net 4, ${r.ratio.toFixed(2)}×` : `dense, ${(1 / r.ratio).toFixed(2)}×`
   }));
 }
+
+/**
+ * Rows of strings as a plain table whose headings wrap, so it fits the page's column (Inputs.table
+ * keeps every heading on one line and scrolls sideways).
+ */
+export function rowsTable(rows: ReadonlyArray<Record<string, string>>): HTMLTableElement {
+  const t = document.createElement("table");
+  t.className = "sn-table";
+  const head = Object.keys(rows[0] ?? {});
+  const tr = t.createTHead().insertRow();
+  for (const h of head) {
+    const th = document.createElement("th");
+    th.textContent = h;
+    tr.appendChild(th);
+  }
+  const body = t.createTBody();
+  for (const row of rows) {
+    const r = body.insertRow();
+    for (const h of head) {
+      const td = r.insertCell();
+      td.textContent = row[h];
+      if (/^[\d.,×−-]/.test(row[h] ?? "")) td.style.textAlign = "right";
+    }
+  }
+  return t;
+}

@@ -5,6 +5,7 @@
  * summary rows (testable); `errorChart` draws them.
  */
 import * as Plot from "@observablehq/plot";
+import {decadesWithin} from "./log-ticks.js";
 import {BUDGET_SHORT, budgetPanels, label, spreadMarks} from "./capacity-colors.js";
 
 /** The fields of a summary row this figure reads (see lib/experiment/summary.ts). */
@@ -50,8 +51,13 @@ export function errorRows(summary: readonly SummaryLike[], task: string, at: "fi
 export function errorChart(rows: ErrorRow[], {width = 640, yLabel = "test error", logY = true}: {width?: number; yLabel?: string; logY?: boolean} = {}): HTMLElement | SVGSVGElement {
   const positive = rows.every((r) => r.min > 0);
   width = Math.max(320, width); // Framework can report 0 before layout
+  const panels = budgetPanels(width);
+  // A few ticks inside the data's range per panel (Plot's log ticks crowd a narrow panel).
+  const targets = rows.map((r) => r.target);
+  const xTicks = width < 640 ? decadesWithin(targets).filter((_, i, all) => all.length <= 2 || i % 2 === 0) : decadesWithin(targets);
   return Plot.plot({
-    ...budgetPanels(width),
+    ...panels,
+    x: {...panels.x, ticks: xTicks},
     y: {type: logY && positive ? "log" : "linear", label: `↑ ${yLabel}`, grid: true, tickFormat: "~g"},
     marks: spreadMarks(rows, {
       fx: "budget", x: "target", y: "mean", y1: "min", y2: "max",

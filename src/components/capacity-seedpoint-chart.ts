@@ -21,25 +21,30 @@ export function seedPointRows(runs: readonly SeedPointRun[], taskNames: Readonly
   return runs.map((r) => ({...r, taskName: taskNames[r.task] ?? r.task, name: `${label(r.contender)}\nW = ${r.width.toLocaleString("en-US")}`, group: label(r.contender)}));
 }
 
-export function seedPointChart(rows: ReturnType<typeof seedPointRows>, {width = 640}: {width?: number} = {}): HTMLElement | SVGSVGElement {
-  const tasks = [...new Set(rows.map((r) => r.taskName))];
-  const means = meanRows(rows);
-  return Plot.plot({
-    width,
-    height: 90 + 34 * new Set(rows.map((r) => r.name)).size * Math.max(1, tasks.length),
-    marginLeft: Math.min(190, Math.round(width * 0.45)),
-    marginRight: 20,
-    color: contenderColor(),
-    x: {type: "log", label: "test error (log scale) →", grid: true},
-    y: {label: null},
-    fy: {label: null, domain: tasks},
-    facet: {data: rows, y: "taskName"},
-    marks: [
-      Plot.tickX(means, {x: "mean", y: "name", fy: "taskName", stroke: "group", strokeWidth: 2}),
-      Plot.dot(rows, {x: "error", y: "name", fy: "taskName", stroke: "group", fill: (d) => (d.converged ? d.group : "white"), r: 4,
-        tip: true, title: (d) => `${d.name}, seed ${d.seed}: ${d.error.toPrecision(3)}${d.converged ? "" : " (hit the step cap)"}`})
-    ]
-  });
+/** One small panel per task, stacked, each headed by the task's name (facet labels would not fit a phone). */
+export function seedPointChart(rows: ReturnType<typeof seedPointRows>, {width = 640}: {width?: number} = {}): HTMLElement {
+  const box = document.createElement("div");
+  for (const task of [...new Set(rows.map((r) => r.taskName))]) {
+    const own = rows.filter((r) => r.taskName === task);
+    const heading = document.createElement("div");
+    heading.className = "sn-caption";
+    heading.textContent = task;
+    box.append(heading, Plot.plot({
+      width,
+      height: 50 + 34 * new Set(own.map((r) => r.name)).size,
+      marginLeft: Math.min(190, Math.round(width * 0.45)),
+      marginRight: 20,
+      color: contenderColor(),
+      x: {type: "log", label: "test error (log scale) →", grid: true},
+      y: {label: null},
+      marks: [
+        Plot.tickX(meanRows(own), {x: "mean", y: "name", stroke: "group", strokeWidth: 2}),
+        Plot.dot(own, {x: "error", y: "name", stroke: "group", fill: (d) => (d.converged ? d.group : "white"), r: 4,
+          tip: true, title: (d) => `${d.name.replace("\n", ", ")}, seed ${d.seed}: ${d.error.toPrecision(3)}${d.converged ? "" : " (hit the step cap)"}`})
+      ]
+    }));
+  }
+  return box;
 }
 
 /** The mean error of each contender in each task (what the ticks mark). */

@@ -43,7 +43,7 @@ export function diversityChart(rows: readonly DiversityRow[], {width = 640}: {wi
     width: panelWidth,
     height: 240,
     marginLeft: 50,
-    marginRight: 16,
+    marginRight: 28,
     color: {...COLORS, legend},
     x: {type: "log", label: "width W", ticks: [64, 1024, 16384], tickFormat: (d: number) => d.toLocaleString("en-US")},
     y: {type: "log", label: title, grid: true, ticks: [1, 10, 100, 1000, 10000, 100000], tickFormat: (d: number) => d.toLocaleString("en-US")},
