@@ -4,6 +4,7 @@
  * reduced to what the page draws. Only measured ratios are taken; a run without yardsticks (whose
  * FFHT figure is an estimate) is never picked.
  */
+import {plainTable} from "./plain-table.js";
 
 export interface MeasuredWhtRow {
   log2n: number;
@@ -147,28 +148,8 @@ export function ratioTableRows(ratios: ReturnType<typeof speedRatios>): Array<Re
   }));
 }
 
-/**
- * Rows of strings as a plain table whose headings wrap, so it fits the page's column (Inputs.table
- * keeps every heading on one line and scrolls sideways).
- */
+/** Rows of strings (one object per row, the keys as headings) as a table whose headings wrap. */
 export function rowsTable(rows: ReadonlyArray<Record<string, string>>): HTMLTableElement {
-  const t = document.createElement("table");
-  t.className = "sn-table";
   const head = Object.keys(rows[0] ?? {});
-  const tr = t.createTHead().insertRow();
-  for (const h of head) {
-    const th = document.createElement("th");
-    th.textContent = h;
-    tr.appendChild(th);
-  }
-  const body = t.createTBody();
-  for (const row of rows) {
-    const r = body.insertRow();
-    for (const h of head) {
-      const td = r.insertCell();
-      td.textContent = row[h];
-      if (/^[\d.,×−-]/.test(row[h] ?? "")) td.style.textAlign = "right";
-    }
-  }
-  return t;
+  return plainTable(head, rows.map((row) => head.map((h) => row[h])));
 }

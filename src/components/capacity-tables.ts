@@ -3,6 +3,7 @@
  * of the planned full-scale sweep the committed results cover.
  */
 import {BUDGET_SHORT, label} from "./capacity-colors.js";
+import {plainTable} from "./plain-table.js";
 
 export interface MatchLike {
   refWidth: number;
@@ -16,26 +17,7 @@ export interface MatchLike {
   macs: number;
 }
 
-function table(head: string[], rows: (string | number)[][]): HTMLTableElement {
-  const t = document.createElement("table");
-  t.className = "sn-table";
-  const thead = t.createTHead().insertRow();
-  for (const h of head) {
-    const th = document.createElement("th");
-    th.textContent = h;
-    thead.appendChild(th);
-  }
-  const body = t.createTBody();
-  for (const row of rows) {
-    const tr = body.insertRow();
-    for (const cell of row) {
-      const td = tr.insertCell();
-      td.textContent = typeof cell === "number" ? cell.toLocaleString("en-US") : cell;
-      if (typeof cell === "number") td.style.textAlign = "right";
-    }
-  }
-  return t;
-}
+const table = plainTable;
 
 /** Rows of the matched-width table at `refWidth`: contender, then width (and ratio) per budget. */
 export function matchTableRows(matches: readonly MatchLike[], refWidth: number): (string | number)[][] {
