@@ -1,5 +1,5 @@
 /**
- * The capacity experiment (issue 5): budget matching, the memorisation-capacity search, training
+ * The capacity experiment: budget matching, the memorisation-capacity search, training
  * runs, the result schema, the resumable sweep and its summaries. Re-exports only; meant to be
  * exposed from lib/index.ts as a namespace (`export * as experiment from "./experiment/index.js"`),
  * because names such as `fit` and `evaluate` are generic.

@@ -11,8 +11,9 @@
  * Every stage rounds to float32 in ascending order of h, exactly like the radix-2 reference,
  * so results match it bit for bit (normalisation: one float32 multiply in the last pass).
  * Exports (added to the kernel module by lib/wasm/runtime.ts): batch(ptr, count, log2n, log2from,
- * scale) over `count` vectors at byte address ptr, and block(ptr, log2n, log2from, scale) for one
- * vector.
+ * scale) over `count` vectors at byte address ptr, block(ptr, log2n, log2from, scale) for one
+ * vector, and cross(ptr, j0, j1, lo, hi, scale), one thread's columns of the top-level pass (the
+ * pool in lib/parallel.ts splits a long vector's last pass with it).
  */
 import type {Code, ModuleBuilder} from "./encoder.js";
 import {op, simd, valtype} from "./opcodes.js";
@@ -196,7 +197,7 @@ export function addWhtKernels(m: ModuleBuilder): WhtFunctions {
     // r = min(hi − h, 3)
     c.get(hi).get(h).emit(op.i32_sub).i32(3).get(hi).get(h).emit(op.i32_sub).i32(3).emit(op.i32_lt_s).emit(op.select).set(r);
     c.get(p).get(end).get(s);
-    // slot = 32 + ((r − 1)*32 + h)*2 + (scaled & h + r == hi)
+    // slot = REG_SLOTS + ((r − 1)*32 + h)*2 + (scaled & h + r == hi)
     c.get(r).i32(1).emit(op.i32_sub).i32(5).emit(op.i32_shl).get(h).emit(op.i32_add).i32(1).emit(op.i32_shl).i32(REG_SLOTS).emit(op.i32_add);
     c.get(scaled).get(h).get(r).emit(op.i32_add).get(hi).emit(op.i32_eq).emit(op.i32_and).emit(op.i32_add);
     c.callIndirect(passType);
