@@ -17,9 +17,10 @@ export const CONTENDER_LABELS: Record<string, string> = {
   filterbank: "fixed filter bank"
 };
 
-export const CONTENDER_ORDER = Object.keys(CONTENDER_LABELS);
+/** The current method's contenders, in the plan's order: the colour scale and its legend. */
+export const CONTENDER_ORDER = ["switchnet4-m4", "switchnet4-m4-r2", "filterbank-r2", "dense", "switchnet4-m8-r2", "butterfly-r2"];
 
-export const CONTENDER_COLORS = ["#97bbf5", "#4269d0", "#3ca951", "#ff725c", "#a463f2", "#efb118", "#6cc5b0", "#9c6b4e", "#9498a0"];
+export const CONTENDER_COLORS = ["#97bbf5", "#4269d0", "#3ca951", "#ff725c", "#a463f2", "#efb118"];
 
 /** A Plot colour scale over the contenders' labels. */
 export function contenderColor(): {domain: string[]; range: string[]; legend: boolean} {
