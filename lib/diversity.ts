@@ -60,7 +60,7 @@ function wht64(v: Float64Array): void {
 /** The projection matrix, column by column: columns[i] = P e_i (length W), in float64. */
 export function projectionColumns(spec: Pick<ResolvedModelSpec, "width" | "inputSize" | "projectionRounds" | "projection" | "placement" | "seed">): Float64Array[] {
   const {width: n, inputSize: d} = spec;
-  const flips = projectionFlips(spec as ResolvedModelSpec);
+  const flips = projectionFlips(spec);
   const scale = 1 / Math.sqrt(n);
   const columns: Float64Array[] = [];
   const unit = new Float32Array(d);

@@ -353,7 +353,7 @@ function checkGradOutput(spec: ResolvedModelSpec, gradOutput: unknown, batch: nu
  * The sign flips of each input projection round, in the order they are applied (see the file
  * comment for their seeds).
  */
-export function projectionFlips(spec: ResolvedModelSpec): Float32Array[] {
+export function projectionFlips(spec: Pick<ResolvedModelSpec, "width" | "projection" | "projectionRounds" | "seed">): Float32Array[] {
   const flips: Float32Array[] = [];
   for (let r = 1; r <= spec.projectionRounds; r++) {
     flips.push(signFlips(spec.width, {kind: spec.projection, seed: deriveSeed(spec.seed, r === 1 ? 0 : 10 + r)}));

@@ -96,13 +96,16 @@ export interface ExperimentConfig {
   image: {size: number; picture: "smiley" | "rings"; rings: number; n: number};
 }
 
+/** The seed's point: the reference width of the question (a 65,536-wide Switch Net 4 layer against dense 1448 / 724 / 512). */
+export const SEED_POINT = 65536;
+
 /** The learning-rate grid: steps of about √10 from 3·10⁻⁵ to 1. */
 export const RATE_GRID = [0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1];
 
 export const FULL: ExperimentConfig = {
   name: "full",
   refWidths: [256, 1024, 4096, 16384, 65536],
-  firstRefWidths: [65536],
+  firstRefWidths: [SEED_POINT],
   budgets: ["params", "edges", "macs"],
   contenders: ["switchnet4-m4", "switchnet4-m4-r2", "filterbank-r2", "dense", "switchnet4-m8-r2", "butterfly-r2"],
   // The learned butterfly costs about an hour per run at 65,536: these two stop at 16,384.

@@ -422,7 +422,7 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
     let cost = 0;
     for (const g of groups) {
       const s = states.get(g.key)!;
-      const seedRuns = [...s.runs].length - (s.tune && g.task !== "memorise" ? 1 : 0);
+      const seedRuns = s.runs.size - (s.tune && g.task !== "memorise" ? 1 : 0);
       const n = s.candidates.size + Math.max(0, seedRuns);
       runs += n;
       cost += n * g.cost;

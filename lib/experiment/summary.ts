@@ -5,7 +5,7 @@
  */
 import {BUDGET_NAMES, type BudgetKind} from "./budget.js";
 import type {ExperimentConfig} from "./config.js";
-import {planExperiment} from "./run.js";
+import {planExperiment, planGroups} from "./run.js";
 import type {ResultRecord, RunRecord, TaskKind} from "./schema.js";
 
 /** Mean, sample standard deviation, extremes and count. */
@@ -166,4 +166,13 @@ export function timings(records: readonly ResultRecord[]): TimingRow[] {
     contender: runs[0].contender, width: runs[0].width, depth: runs[0].depth, batchSize: runs[0].batchSize,
     parameterCount: runs[0].parameterCount, msPerSample: stat(runs.map((r) => r.msPerStep / r.batchSize))!
   })).sort((a, b) => a.contender.localeCompare(b.contender) || a.width - b.width);
+}
+
+/** How many contenders the plan puts at each task and budget of one reference width ("task|budget" → count). */
+export function contendersPlannedAt(config: ExperimentConfig, refWidth: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const g of planGroups(config)) {
+    for (const m of g.memberships) if (m.refWidth === refWidth) out[`${g.task}|${m.budget}`] = (out[`${g.task}|${m.budget}`] ?? 0) + 1;
+  }
+  return out;
 }

@@ -4,26 +4,21 @@
  * scripts/capacity-table.ts --write-readme` rewrites the block between the markers, and
  * tests/readme.test.ts checks that the README holds exactly what the results give.
  */
-import {FULL} from "../lib/experiment/config.js";
-import {planExperiment, planGroups} from "../lib/experiment/run.js";
+import {FULL, SEED_POINT} from "../lib/experiment/config.js";
+import {planExperiment} from "../lib/experiment/run.js";
 import {parseResults} from "../lib/experiment/schema.js";
-import {runsOf, summarise} from "../lib/experiment/summary.js";
+import {contendersPlannedAt, runsOf, summarise} from "../lib/experiment/summary.js";
 import {answerCells, answerRows} from "./capacity-answer.js";
 import {TASK_NAMES} from "./capacity-tables.js";
 
 export const README_START = "<!-- capacity-answer: made by `npx tsx scripts/capacity-table.ts --write-readme` from data/capacity/results.jsonl -->";
 export const README_END = "<!-- /capacity-answer -->";
 
-const SEED_POINT = 65536;
-
 /** The Markdown block (markers included) for the results file's text. */
 export function readmeAnswer(resultsText: string): string {
   const {records} = parseResults(resultsText);
   const finals = runsOf(records);
-  const planned: Record<string, number> = {};
-  for (const g of planGroups(FULL)) {
-    for (const m of g.memberships) if (m.refWidth === SEED_POINT) planned[`${g.task}|${m.budget}`] = (planned[`${g.task}|${m.budget}`] ?? 0) + 1;
-  }
+  const planned = contendersPlannedAt(FULL, SEED_POINT);
   const cells = answerCells(summarise(records, FULL), SEED_POINT, ["smooth", "classify", "image"], ["edges", "params", "macs"], planned, FULL.seeds.length);
   const rows = answerRows(cells, TASK_NAMES);
   const total = planExperiment(FULL).length;

@@ -269,13 +269,14 @@ export function decodeModel(token: string, index: number, messages: string[]): M
     return null;
   }
   const m = defaultModel(kind);
-  const attempt = (raw: string | undefined, field: keyof ModelSettings, parse: (raw: string) => number | string) => {
+  // `fallback`: what an optional field left unset means (named in the message when the value is bad).
+  const attempt = (raw: string | undefined, field: keyof ModelSettings, parse: (raw: string) => number | string, fallback?: number) => {
     if (raw === undefined || raw === "") return;
     try {
       (m as unknown as Record<string, unknown>)[field] = parse(raw);
     } catch (error) {
       if (!(error instanceof SwitchNetError)) throw error;
-      messages.push(`${error.message}; using ${(m as unknown as Record<string, unknown>)[field]}`);
+      messages.push(`${error.message}; using ${(m as unknown as Record<string, unknown>)[field] ?? fallback}`);
     }
   };
   attempt(widthRaw, "width", (raw) => {
@@ -293,14 +294,7 @@ export function decodeModel(token: string, index: number, messages: string[]): M
   if (m.groupSize > m.width) m.groupSize = Math.min(m.groupSize, largestGroupSize(m.width));
   attempt(groupRaw, "groupSize", (raw) => checkGroupSize(`${name} group size`, parseInteger(`${name} group size`, raw, 1, 16), m.width));
   attempt(projectionRaw, "projection", (raw) => checkOneOf(`${name} projection`, raw, PROJECTION_KINDS));
-  if (roundsRaw !== undefined && roundsRaw !== "") {
-    try {
-      m.projectionRounds = parseInteger(`${name} projection rounds`, roundsRaw, 1, MAX_PROJECTION_ROUNDS);
-    } catch (error) {
-      if (!(error instanceof SwitchNetError)) throw error;
-      messages.push(`${error.message}; using 1`);
-    }
-  }
+  attempt(roundsRaw, "projectionRounds", (raw) => parseInteger(`${name} projection rounds`, raw, 1, MAX_PROJECTION_ROUNDS), 1);
   return m;
 }
 

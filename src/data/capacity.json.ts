@@ -13,16 +13,15 @@ import {existsSync, readFileSync} from "node:fs";
 import {createModel} from "../lib/model.js";
 import {ready} from "../lib/wht.js";
 import {BUDGET_NAMES, matchContenders, parseContender} from "../lib/experiment/budget.js";
-import {FULL, SMALL, type ExperimentConfig} from "../lib/experiment/config.js";
+import {FULL, SEED_POINT, SMALL, type ExperimentConfig} from "../lib/experiment/config.js";
 import {memoryStore, modelSpec, planExperiment, planGroups, runExperiment} from "../lib/experiment/run.js";
 import {parseResults, type ResultRecord, type RunRecord, type SessionRecord, type TuneRecord} from "../lib/experiment/schema.js";
-import {curves, runsOf, summarise, timings} from "../lib/experiment/summary.js";
+import {contendersPlannedAt, curves, runsOf, summarise, timings} from "../lib/experiment/summary.js";
 import {taskShape} from "../lib/experiment/tasks.js";
 import {timeTrainingSteps} from "../lib/experiment/timing.js";
 import {diversityRows} from "../components/projection-diversity-chart.js";
 
 const RESULTS = "data/capacity/results.jsonl";
-const SEED_POINT = 65536;
 
 /** Planned and finished seed runs per task and reference width. */
 function coverage(records: readonly ResultRecord[], config: ExperimentConfig) {
@@ -38,15 +37,6 @@ function coverage(records: readonly ResultRecord[], config: ExperimentConfig) {
     }
   }
   return [...rows.values()].sort((a, b) => config.tasks.indexOf(a.task as never) - config.tasks.indexOf(b.task as never) || a.refWidth - b.refWidth);
-}
-
-/** Contenders planned at each task and budget of one reference width ("task|budget" → count). */
-function plannedAt(config: ExperimentConfig, refWidth: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const g of planGroups(config)) {
-    for (const m of g.memberships) if (m.refWidth === refWidth) out[`${g.task}|${m.budget}`] = (out[`${g.task}|${m.budget}`] ?? 0) + 1;
-  }
-  return out;
 }
 
 function describeConfig(config: ExperimentConfig) {
@@ -72,7 +62,7 @@ function tuneRows(records: readonly ResultRecord[]) {
 
 function full() {
   const config = describeConfig(FULL);
-  const planned = plannedAt(FULL, SEED_POINT);
+  const planned = contendersPlannedAt(FULL, SEED_POINT);
   if (!existsSync(RESULTS)) {
     return {available: false, sessions: [], runs: 0, candidates: 0, summary: [], seedPoint: [], tunes: [], curves: [], timings: [],
       coverage: coverage([], FULL), matches: matches(FULL), planned, config};
