@@ -14,7 +14,9 @@ import {createModel} from "../lib/model.js";
 import {ready} from "../lib/wht.js";
 import type {BudgetKind} from "../lib/experiment/budget.js";
 import {PRESETS, checkConfig, type ExperimentConfig} from "../lib/experiment/config.js";
-import {planGroups, runExperiment, startRates, type PlanGroup, type Progress, type ResultStore} from "../lib/experiment/run.js";
+import {
+  planGroups, planTrendProbes, runExperiment, startRates, trendProbeAsGroup, type PlanGroup, type Progress, type ResultStore
+} from "../lib/experiment/run.js";
 import {parseShard, shardFilter, type Shard} from "../lib/experiment/shard.js";
 import {SCHEMA_VERSION, parseResults, validateRecord, type ResultRecord, type SessionRecord, type TaskKind} from "../lib/experiment/schema.js";
 
@@ -216,9 +218,11 @@ function uncommittedLib(): string[] {
 function describePlan(groups: PlanGroup[], config: ExperimentConfig, records: readonly ResultRecord[]): string {
   const lines = groups.map((g) => {
     const points = g.memberships.map((m) => `${m.budget}@${m.refWidth}(×${m.ratio.toFixed(2)})`).join(" ");
-    return `${g.task.padEnd(8)} ${g.contender.id.padEnd(16)} W=${String(g.width).padEnd(7)} cost/run ${(g.cost / 1e12).toFixed(2)}  ${points}`;
+    const task = g.key.startsWith("trend|") ? "probe" : g.task;
+    return `${task.padEnd(8)} ${g.contender.id.padEnd(16)} W=${String(g.width).padEnd(7)} cost/run ${(g.cost / 1e12).toFixed(2)}  ${points}`;
   });
-  const runs = (g: PlanGroup) => startRates(g.contender, config).length + config.seeds.length - (g.task === "memorise" ? 0 : 1);
+  const runs = (g: PlanGroup) => g.key.startsWith("trend|") ? config.memorise.probeFactors.length
+    : startRates(g.contender, config).length + config.seeds.length - (g.task === "memorise" ? 0 : 1);
   const total = groups.reduce((s, g) => s + runs(g) * g.cost, 0);
   const count = groups.reduce((s, g) => s + runs(g), 0);
   let text = `${lines.join("\n")}\n${groups.length} groups, at least ${count} runs (start rates + seeds; more when a rate choice widens), ` +
@@ -278,11 +282,13 @@ async function main(): Promise<void> {
   };
   // --shard: this process's share of the plan in range (the same split in every shard; a group's
   // rate search and its seeds stay together).
-  const inShard = args.shard ? shardFilter(planGroups(config).filter(inRange), args.shard) : null;
+  // The memorisation trend's probes (after the searches) are groups of their own here.
+  const withProbes = [...planGroups(config), ...planTrendProbes(config).map(trendProbeAsGroup)];
+  const inShard = args.shard ? shardFilter(withProbes.filter(inRange), args.shard) : null;
   const selected = (g: PlanGroup) => inRange(g) && (inShard === null || inShard(g));
   if (args.dryRun) {
     const records = existsSync(args.out) ? parseResults(readFileSync(args.out, "utf8")).records : [];
-    process.stdout.write(describePlan(planGroups(config).filter(selected), config, records));
+    process.stdout.write(describePlan(withProbes.filter(selected), config, records));
     return;
   }
   if (args.workers > 1) {

@@ -10,8 +10,12 @@ import type {DisposableModel} from "../lib/types.js";
 import {layerBudget, matchContenders, parseContender} from "../lib/experiment/budget.js";
 import {TINY, checkConfig, type ExperimentConfig} from "../lib/experiment/config.js";
 import {evaluate, fit, nmse} from "../lib/experiment/fit.js";
-import {decideRate, memoryStore, modelSpec, planExperiment, planGroups, runExperiment, settingsHash, startRates} from "../lib/experiment/run.js";
-import {validateRecord, type ResultRecord, type RunRecord, type TuneRecord} from "../lib/experiment/schema.js";
+import {
+  decideRate, memoryStore, modelSpec, planExperiment, planGroups, planTrendProbes, runExperiment, settingsHash, startRates, trendPoints,
+  trendProbeKey, trendProbeRun
+} from "../lib/experiment/run.js";
+import {validateRecord, type ResultRecord, type RunRecord, type TrendProbeRecord, type TuneRecord} from "../lib/experiment/schema.js";
+import {fitTrend} from "../lib/experiment/trend.js";
 import {splitValidation, taskDataset, taskShape} from "../lib/experiment/tasks.js";
 
 const config: ExperimentConfig = {...TINY, seeds: [1]};
@@ -35,6 +39,7 @@ describe("the tiny experiment", () => {
   const tunes = store.all.filter((r): r is TuneRecord => r.type === "tune");
   const candidates = runs(store.all).filter((r) => r.candidate);
   const finals = runs(store.all).filter((r) => !r.candidate);
+  const trendProbes = store.all.filter((r): r is TrendProbeRecord => r.type === "trend-probe");
 
   it("runs every planned seed once, after the candidates, and every record passes the schema", () => {
     const keys = finals.map((r) => r.key);
@@ -43,7 +48,7 @@ describe("the tiny experiment", () => {
     expect(first.skipped).toBe(0);
     // Fitting tasks reuse the chosen candidate as the first seed's run; memorisation runs every seed.
     const reused = groups.filter((g) => g.task !== "memorise").length;
-    expect(first.ran).toBe(candidates.length + plan.length - reused);
+    expect(first.ran).toBe(candidates.length + plan.length - reused + trendProbes.length);
     for (const r of store.all) expect(() => validateRecord(JSON.parse(JSON.stringify(r)))).not.toThrow();
   });
 
@@ -142,6 +147,55 @@ describe("the tiny experiment", () => {
         expect(f.plateauReached || f.optimizerSteps === config.train.maxSteps).toBe(true);
       }
     }
+  });
+
+  it("tests the memorisation trend above the searched widths: a probe each side of its prediction", () => {
+    const trends = planTrendProbes(config);
+    // Switch Net 4 (1 and 2 rounds) shares one probe among its three budgets; dense has one per budget.
+    expect(trends.map((t) => `${t.contender.id} w${t.width} ${t.memberships.map((m) => m.budget).join(",")}`)).toEqual([
+      "switchnet4-m4 w64 params,edges,macs", "switchnet4-m4-r2 w64 params,edges,macs", "dense w22 params", "dense w28 edges", "dense w16 macs"
+    ]);
+    const factors = config.memorise.probeFactors;
+    // A line needs two searched widths with a capacity above 0 (tiny dense models can fit none).
+    const testable = trends.filter((t) => trendPoints(t, config, store.all)!.filter((p) => p.capacity > 0).length >= 2);
+    expect(testable.length).toBeGreaterThan(0);
+    expect(new Set(trendProbes.map((r) => r.key))).toEqual(new Set(testable.flatMap((t) => factors.map((f) => trendProbeKey(t, f)))));
+    for (const t of testable) {
+      const points = trendPoints(t, config, store.all)!;
+      // Each point is the searched group's capacity, at the last trendPoints searched reference widths.
+      expect(points.map((p) => p.refWidth)).toEqual([16, 32]);
+      for (const [i, p] of points.entries()) {
+        const seeds = finals.filter((r) => r.learningRateFrom === t.sources[i].group.key).map((r) => r.capacity!.largestFitted);
+        expect(p.seeds).toEqual(seeds);
+        expect(p.width).toBe(t.sources[i].group.width);
+      }
+      const widest = tunes.find((x) => x.key === t.sources[1].group.key)!;
+      for (const f of factors) {
+        const r = trendProbes.find((x) => x.key === trendProbeKey(t, f))!;
+        const line = fitTrend(points, 64);
+        expect(r.trend.slope).toBeCloseTo(line.slope, 12);
+        expect(r.trend.predicted).toBeCloseTo(line.predicted, 9);
+        expect(r.probe.n).toBe(Math.max(1, Math.round(line.predicted * f)));
+        expect(r.learningRate).toBe(widest.chosen);
+        expect(r.probe.fitted).toBe(r.probe.error <= config.memorise.threshold);
+        expect(() => validateRecord(JSON.parse(JSON.stringify(r)))).not.toThrow();
+        // The same probe again gives the same numbers.
+        const again = trendProbeRun(t, config, f, points, widest.chosen, createModel);
+        expect({...again.probe, seconds: 0}).toEqual({...r.probe, seconds: 0});
+      }
+    }
+  });
+
+  it("runs a trend's probes only once every seed of its searched widths is done", () => {
+    const trends = planTrendProbes(config);
+    const source = trends[0].sources[1].group.key;
+    const without = store.all.filter((r) => r.type !== "trend-probe" && !(r.type === "run" && !r.candidate && r.learningRateFrom === source));
+    expect(trendPoints(trends[0], config, without)).toBeNull();
+    const resumed = memoryStore(without);
+    const second = runExperiment(config, {store: resumed, createModel, filter: (g) => g.key === trends[0].key});
+    expect(second.ran).toBe(0);
+    const third = runExperiment(config, {store: memoryStore(store.all.filter((r) => r.type !== "trend-probe")), createModel});
+    expect(third.ran).toBe(trendProbes.length);
   });
 
   it("is reproducible: a second sweep from scratch gives the same numbers", () => {

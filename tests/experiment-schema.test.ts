@@ -11,7 +11,10 @@ import {readFileSync} from "node:fs";
 
 const store = memoryStore();
 runExperiment({...TINY, seeds: [1], refWidths: [16], contenders: ["switchnet4-m4", "dense"], tasks: ["smooth", "memorise"]}, {store, createModel});
+const trendStore = memoryStore();
+runExperiment({...TINY, seeds: [1], refWidths: [16, 32], contenders: ["switchnet4-m4"], tasks: ["memorise"]}, {store: trendStore, createModel});
 const copy = <T>(v: T): any => JSON.parse(JSON.stringify(v));
+const trendProbe = () => copy(trendStore.all.find((r) => r.type === "trend-probe"));
 const fitRun = () => copy(store.all.find((r) => r.type === "run" && r.task === "smooth" && r.kind === "switchnet4"));
 const memRun = () => copy(store.all.find((r) => r.type === "run" && r.task === "memorise"));
 const tune = () => copy(store.all.find((r) => r.type === "tune"));
@@ -23,7 +26,8 @@ const session = {
 describe("validateRecord", () => {
   it("accepts the records a real sweep writes", () => {
     expect(store.all.length).toBeGreaterThan(4);
-    for (const r of store.all) expect(validateRecord(copy(r))).toEqual(copy(r));
+    for (const r of [...store.all, ...trendStore.all]) expect(validateRecord(copy(r))).toEqual(copy(r));
+    expect(trendStore.all.filter((r) => r.type === "trend-probe").length).toBe(TINY.memorise.probeFactors.length);
     expect(validateRecord(copy(session)).type).toBe("session");
   });
 
@@ -43,9 +47,13 @@ describe("validateRecord", () => {
       [memRun, (r) => (r.capacity.probes[0].fitted = true, r.capacity.probes[0].error = 5), /is marked fitted but its error 5 is above the threshold/],
       [memRun, (r) => (r.fit = {}), /fit must be null for task memorise/],
       [tune, (r) => (r.chosen = 0.5), /chosen must be one of the candidates' learning rates, got 0\.5/],
+      [trendProbe, (r) => (r.trend.points = r.trend.points.slice(1)), /trend\.points must hold at least 2 searched widths, got 1/],
+      [trendProbe, (r) => (r.trend.points[1].seeds = [2.5]), /trend\.points\[1\]\.seeds\[0\] must be a whole number of pairs, got 2\.5/],
+      [trendProbe, (r) => (r.probe.fitted = true, r.probe.error = 5), /probe is marked fitted but its error 5 is above the threshold/],
+      [trendProbe, (r) => delete r.factor, /factor must be a finite number/],
       [() => copy(session), (r) => (r.date = "yesterday"), /date must be an ISO date/],
       [() => copy(session), (r) => (r.schema = 3), /schema must be 2 \(or 1, the first method's\), got 3/],
-      [() => copy(session), (r) => (r.type = "note"), /type must be one of session, tune, run/]
+      [() => copy(session), (r) => (r.type = "note"), /type must be one of session, tune, run, trend-probe/]
     ];
     for (const [make, breakIt, message] of cases) {
       const r = make();

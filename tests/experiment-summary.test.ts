@@ -4,8 +4,8 @@ import {describe, expect, it} from "vitest";
 import {createModel} from "../lib/model.js";
 import {TINY} from "../lib/experiment/config.js";
 import {memoryStore, planExperiment, runExperiment} from "../lib/experiment/run.js";
-import type {RunRecord} from "../lib/experiment/schema.js";
-import {curves, stat, summarise, timings} from "../lib/experiment/summary.js";
+import type {ResultRecord, RunRecord, TrendProbeRecord} from "../lib/experiment/schema.js";
+import {curves, stat, summarise, timings, trendChecks} from "../lib/experiment/summary.js";
 import {errorRows} from "../src/components/capacity-error-chart.js";
 import {capacityRows} from "../src/components/capacity-memorise-chart.js";
 import {curveRows} from "../src/components/capacity-curves-chart.js";
@@ -70,6 +70,34 @@ describe("summarise", () => {
     expect(points.length).toBe(runs.reduce((s, r) => s + (r.fit ? r.fit.curve.length : 0), 0));
     const t = timings(store.all);
     for (const row of t) expect(row.msPerSample.mean).toBeGreaterThan(0);
+  });
+});
+
+describe("trendChecks", () => {
+  const probes = store.all.filter((r): r is TrendProbeRecord => r.type === "trend-probe");
+  it("has one row per probed trend, with its probes in factor order and a verdict that follows them", () => {
+    const rows = trendChecks(store.all, config);
+    expect(rows.length).toBe(new Set(probes.map((p) => p.key.slice(0, p.key.lastIndexOf("|")))).size);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row.probes.map((p) => p.factor)).toEqual([...config.memorise.probeFactors].sort((a, b) => a - b));
+      const [low, high] = row.probes;
+      expect(low.n).toBe(Math.max(1, Math.round(row.predicted * low.factor)));
+      expect(row.verdict).toBe(!low.fitted ? "over" : high.fitted ? "under" : "holds");
+    }
+  });
+  it("says which way a trend misses, and waits for a missing probe", () => {
+    const first = probes[0];
+    const base = first.key.slice(0, first.key.lastIndexOf("|"));
+    const pair = probes.filter((p) => p.key.startsWith(base + "|")).sort((a, b) => a.factor - b.factor);
+    const variant = (lowFits: boolean, highFits: boolean): ResultRecord[] => [
+      {...pair[0], probe: {...pair[0].probe, fitted: lowFits}}, {...pair[1], probe: {...pair[1].probe, fitted: highFits}}
+    ];
+    const verdict = (records: ResultRecord[]) => trendChecks(records, config).find((r) => r.contender === first.contender && r.width === first.width)!.verdict;
+    expect(verdict(variant(true, false))).toBe("holds");
+    expect(verdict(variant(false, false))).toBe("over");
+    expect(verdict(variant(true, true))).toBe("under");
+    expect(verdict([pair[0]].map((p) => ({...p, probe: {...p.probe, fitted: true}})))).toBe("pending");
   });
 });
 

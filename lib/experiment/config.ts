@@ -61,6 +61,16 @@ export interface MemoriseSettings {
   tuneLoad: number;
   /** Run the capacity search only at reference widths up to this. */
   maxRefWidth: number;
+  /**
+   * Reference widths above maxRefWidth where the trend is tested, not assumed: for each contender
+   * and budget a line through log N against log reference width, fitted to the capacities of the
+   * last `trendPoints` searched widths, predicts N there, and one probe per factor trains on
+   * factor × N pairs (seed 1, the rate chosen at the widest searched width). Fitting at 1/√2 of
+   * the prediction and failing at √2 says the trend holds there within a factor √2.
+   */
+  probeRefWidths: number[];
+  probeFactors: number[];
+  trendPoints: number;
 }
 
 export interface ExperimentConfig {
@@ -120,7 +130,10 @@ export const FULL: ExperimentConfig = {
     batchSize: 64, fixedSteps: 500, maxSteps: 15000, evalEvery: 100, evalGrowth: 1.1, patience: 3, minImprovement: 0.01,
     lrDecays: 0, decayFactor: 0.1, evalLimit: 1024
   },
-  memorise: {inputSize: 16, outputSize: 16, threshold: 0.05, start: 16, max: 16384, resolution: 0.125, maxSteps: 15000, tuneLoad: 1, maxRefWidth: 16384},
+  memorise: {
+    inputSize: 16, outputSize: 16, threshold: 0.05, start: 16, max: 65536, resolution: 0.125, maxSteps: 15000, tuneLoad: 1,
+    maxRefWidth: 16384, probeRefWidths: [SEED_POINT], probeFactors: [Math.SQRT1_2, Math.SQRT2], trendPoints: 3
+  },
   smooth: {inputSize: 16, outputSize: 4, n: 4096, terms: 16, frequency: 0.5},
   classify: {n: 1280, arms: 3, turns: 1, noise: 0.03},
   image: {size: 32, picture: "smiley", rings: 1, n: 768}
@@ -136,7 +149,10 @@ export const SMALL: ExperimentConfig = {
   seeds: [1, 2],
   tune: {grid: [0.001, 0.003, 0.01, 0.03, 0.1], startWht: [0.01, 0.03], startDense: [0.003, 0.01]},
   train: {...FULL.train, batchSize: 32, fixedSteps: 60, maxSteps: 300, evalEvery: 30, lrDecays: 0},
-  memorise: {...FULL.memorise, inputSize: 8, outputSize: 8, start: 8, max: 1024, maxSteps: 300, resolution: 0.25, maxRefWidth: 128},
+  memorise: {
+    ...FULL.memorise, inputSize: 8, outputSize: 8, start: 8, max: 1024, maxSteps: 300, resolution: 0.25, maxRefWidth: 128,
+    probeRefWidths: [512], trendPoints: 2
+  },
   smooth: {...FULL.smooth, inputSize: 8, n: 640},
   classify: {...FULL.classify, n: 640},
   image: {size: 16, picture: "smiley", rings: 1, n: 192}
@@ -152,7 +168,10 @@ export const TINY: ExperimentConfig = {
   seeds: [1, 2],
   tune: {grid: [0.003, 0.01, 0.03, 0.1], startWht: [0.01, 0.03], startDense: [0.01, 0.03]},
   train: {...FULL.train, batchSize: 8, fixedSteps: 10, maxSteps: 30, evalEvery: 10, evalGrowth: 1, patience: 2, lrDecays: 1, evalLimit: 64},
-  memorise: {inputSize: 4, outputSize: 4, threshold: 0.1, start: 2, max: 64, resolution: 0.5, maxSteps: 60, tuneLoad: 1, maxRefWidth: 32},
+  memorise: {
+    inputSize: 4, outputSize: 4, threshold: 0.1, start: 2, max: 64, resolution: 0.5, maxSteps: 60, tuneLoad: 1, maxRefWidth: 32,
+    probeRefWidths: [64], probeFactors: [Math.SQRT1_2, Math.SQRT2], trendPoints: 2
+  },
   smooth: {inputSize: 4, outputSize: 2, n: 80, terms: 4, frequency: 1},
   classify: {n: 80, arms: 2, turns: 0.5, noise: 0.03},
   image: {size: 6, picture: "rings", rings: 1, n: 24}
@@ -227,6 +246,13 @@ export function checkConfig(config: ExperimentConfig): ExperimentConfig {
   checkNumber("memorise.tuneLoad", m.tuneLoad, 0);
   if (!(m.tuneLoad > 0)) fail(`memorise.tuneLoad must be greater than 0, got ${m.tuneLoad}`);
   checkInteger("memorise.maxRefWidth", m.maxRefWidth, 1);
+  if (!Array.isArray(m.probeRefWidths)) fail(`memorise.probeRefWidths must be an array, got ${describe(m.probeRefWidths)}`);
+  m.probeRefWidths.forEach((w, i) => {
+    checkPowerOfTwo(`memorise.probeRefWidths[${i}]`, w);
+    if (!(w > m.maxRefWidth)) fail(`memorise.probeRefWidths[${i}] must be above memorise.maxRefWidth ${m.maxRefWidth}, got ${w}`);
+  });
+  positiveRates("memorise.probeFactors", m.probeFactors);
+  checkInteger("memorise.trendPoints", m.trendPoints, 2);
   positiveInts("smooth", [config.smooth.inputSize, config.smooth.outputSize, config.smooth.n, config.smooth.terms]);
   checkNumber("smooth.frequency", config.smooth.frequency, 0);
   checkInteger("classify.n", config.classify.n, 4);

@@ -25,8 +25,11 @@ import {layerBudget, matchContenders, parseContender, type BudgetKind, type Cont
 import {checkConfig, type ExperimentConfig} from "./config.js";
 import {fit, type FitResult, type Point} from "./fit.js";
 import {memorisationCapacity, memoriseProbe, type MemoriseOptions} from "./memorise.js";
-import {SCHEMA_VERSION, validateRecord, type ResultRecord, type RunRecord, type Snapshot, type TaskKind, type TuneRecord} from "./schema.js";
+import {
+  SCHEMA_VERSION, validateRecord, type ResultRecord, type RunRecord, type Snapshot, type TaskKind, type TrendProbeRecord, type TuneRecord
+} from "./schema.js";
 import {splitValidation, taskDataset, taskShape} from "./tasks.js";
+import {fitTrend, median, type TrendPoint} from "./trend.js";
 import {backend} from "../wht.js";
 
 /**
@@ -98,8 +101,11 @@ export function modelSpec(
 export function settingsHash(task: TaskKind, config: ExperimentConfig): string {
   const relevant = {
     task, depth: config.depth, placement: config.placement, tune: config.tune, train: config.train,
-    // maxRefWidth only selects which widths get a memorisation search; it changes no run's result.
-    data: task === "memorise" ? {...config.memorise, maxRefWidth: undefined} : config[task]
+    // maxRefWidth and the trend probes only select work; they change no search's result (a
+    // probe's key names its own pair count).
+    data: task === "memorise"
+      ? {...config.memorise, maxRefWidth: undefined, probeRefWidths: undefined, probeFactors: undefined, trendPoints: undefined}
+      : config[task]
   };
   const text = JSON.stringify(relevant);
   let h = 0x811c9dc5;
@@ -120,42 +126,54 @@ export function candidateKey(g: PlanGroup, learningRate: number): string {
   return `cand|${g.task}|${g.contender.id}|w${g.width}|d${g.depth}|lr${learningRate}|${hashOf(g)}`;
 }
 
+/** The models that stand at a budget point of a task: WHT kinds at least as wide as the input and output, none above maxWhtWidth. */
+function budgetPoints(config: ExperimentConfig, refWidth: number, task: TaskKind): {contender: Contender; width: number; membership: Membership}[] {
+  const shape = taskShape(task, config);
+  const minWidth = Math.max(shape.inputSize, shape.outputSize);
+  const allowed = config.contenders.map(parseContender).filter((c) => refWidth <= (config.contenderMaxRefWidth[c.id] ?? Infinity));
+  const points: {contender: Contender; width: number; membership: Membership}[] = [];
+  for (const budget of config.budgets) {
+    for (const m of matchContenders(refWidth, budget, allowed, {})) {
+      let width = m.width;
+      if (m.contender.kind !== "dense" && width < minWidth) {
+        // WHT kinds must hold the input and output: the smallest power of two that does.
+        width = 2 ** Math.ceil(Math.log2(minWidth));
+      }
+      if (m.contender.kind !== "dense" && width > config.maxWhtWidth) continue;
+      const layer = layerBudget(m.contender, width);
+      points.push({contender: m.contender, width, membership: {budget, refWidth, target: m.target, ratio: layer[budget] / m.target}});
+    }
+  }
+  return points;
+}
+
+/** Relative cost of training `samples` samples of a contender at a width on a task. */
+function runCost(config: ExperimentConfig, task: TaskKind, c: Contender, width: number, samples: number): number {
+  const shape = taskShape(task, config);
+  return samples * perSampleCost(layerBudget(c, width), config.depth, width, shape.inputSize + shape.outputSize, c.rounds);
+}
+
 /** Every group the config asks for, in the order they run: firstRefWidths, then increasing width. */
 export function planGroups(config: ExperimentConfig): PlanGroup[] {
   checkConfig(config);
-  const contenders = config.contenders.map(parseContender);
   const groups = new Map<string, PlanGroup & {refWidth: number}>();
   const refWidths = [...config.refWidths].sort((a, b) => a - b);
   for (const refWidth of refWidths) {
     for (const task of config.tasks) {
       if (task === "memorise" && refWidth > config.memorise.maxRefWidth) continue;
-      const shape = taskShape(task, config);
       const hash = settingsHash(task, config);
-      const minWidth = Math.max(shape.inputSize, shape.outputSize);
-      const allowed = contenders.filter((c) => refWidth <= (config.contenderMaxRefWidth[c.id] ?? Infinity));
-      for (const budget of config.budgets) {
-        for (const m of matchContenders(refWidth, budget, allowed, {})) {
-          let width = m.width;
-          if (m.contender.kind !== "dense" && width < minWidth) {
-            // WHT kinds must hold the input and output: the smallest power of two that does.
-            width = 2 ** Math.ceil(Math.log2(minWidth));
-          }
-          if (m.contender.kind !== "dense" && width > config.maxWhtWidth) continue;
-          const layer = layerBudget(m.contender, width);
-          const membership: Membership = {budget, refWidth, target: m.target, ratio: layer[budget] / m.target};
-          const key = `tune|${task}|${m.contender.id}|w${width}|d${config.depth}|${hash}`;
-          const existing = groups.get(key);
-          if (existing) {
-            if (!existing.memberships.some((e) => e.budget === budget && e.refWidth === refWidth)) existing.memberships.push(membership);
-            continue;
-          }
-          const io = shape.inputSize + shape.outputSize;
-          const samples = (task === "memorise" ? config.memorise.maxSteps * 4 : config.train.maxSteps / 2) * config.train.batchSize;
-          groups.set(key, {
-            key, task, contender: m.contender, width, depth: config.depth, memberships: [membership], refWidth,
-            cost: samples * perSampleCost(layer, config.depth, width, io, m.contender.rounds)
-          });
+      for (const {contender, width, membership} of budgetPoints(config, refWidth, task)) {
+        const key = `tune|${task}|${contender.id}|w${width}|d${config.depth}|${hash}`;
+        const existing = groups.get(key);
+        if (existing) {
+          if (!existing.memberships.some((e) => e.budget === membership.budget && e.refWidth === refWidth)) existing.memberships.push(membership);
+          continue;
         }
+        const samples = (task === "memorise" ? config.memorise.maxSteps * 4 : config.train.maxSteps / 2) * config.train.batchSize;
+        groups.set(key, {
+          key, task, contender, width, depth: config.depth, memberships: [membership], refWidth,
+          cost: runCost(config, task, contender, width, samples)
+        });
       }
     }
   }
@@ -178,6 +196,67 @@ export function planExperiment(config: ExperimentConfig): PlanItem[] {
     key: runKey(g, seed, hashOf(g)), tuneKey: g.key, task: g.task, contender: g.contender, width: g.width, depth: g.depth,
     seed, memberships: g.memberships, cost: g.cost
   })));
+}
+
+/* ------------------------------------------------------------------ the trend's probes */
+
+/** The memorisation trend of one contender under one budget, tested at a reference width above the searched ones. */
+export interface TrendProbeGroup {
+  /** "trend|memorise|contender|wW|dD|from:W1,W2,…|hash" (the widths its trend is fitted to). */
+  key: string;
+  contender: Contender;
+  width: number;
+  depth: number;
+  refWidth: number;
+  /** The budget points the probed model stands at (those whose trends are the same line). */
+  memberships: Membership[];
+  /** The memorisation groups the trend is fitted to, narrowest first; the last one's rate is used. */
+  sources: {refWidth: number; group: PlanGroup}[];
+  /** Relative cost of one probe (it may train to the step cap). */
+  cost: number;
+}
+
+/** One probe of a trend: `factor` × the predicted number of pairs. */
+export const trendProbeKey = (t: TrendProbeGroup, factor: number) => `${t.key}|x${factor.toFixed(4)}`;
+
+/**
+ * The trend probes the config asks for (MemoriseSettings.probeRefWidths), in the order they run.
+ * A budget's trend is fitted to the memorisation groups at the widest `trendPoints` searched
+ * reference widths under the same budget; budgets whose trends come from the same groups share
+ * one probe.
+ */
+export function planTrendProbes(config: ExperimentConfig, groups: readonly PlanGroup[] = planGroups(config)): TrendProbeGroup[] {
+  const m = config.memorise;
+  if (!config.tasks.includes("memorise")) return [];
+  const hash = settingsHash("memorise", config);
+  const searched = [...new Set(config.refWidths.filter((r) => r <= m.maxRefWidth))].sort((a, b) => a - b);
+  const memorise = groups.filter((g) => g.task === "memorise");
+  const probes = new Map<string, TrendProbeGroup>();
+  for (const refWidth of [...m.probeRefWidths].sort((a, b) => a - b)) {
+    for (const {contender, width, membership} of budgetPoints(config, refWidth, "memorise")) {
+      const sources = searched.flatMap((r) => {
+        const group = memorise.find((g) => g.contender.id === contender.id &&
+          g.memberships.some((x) => x.budget === membership.budget && x.refWidth === r));
+        return group ? [{refWidth: r, group}] : [];
+      }).slice(-m.trendPoints);
+      if (sources.length < 2) continue; // no line through fewer than two searched widths
+      const key = `trend|memorise|${contender.id}|w${width}|d${config.depth}|from:${sources.map((x) => x.group.width).join(",")}|${hash}`;
+      const existing = probes.get(key);
+      if (existing) {
+        existing.memberships.push(membership);
+        continue;
+      }
+      // One probe trains at most maxSteps steps.
+      const cost = runCost(config, "memorise", contender, width, m.maxSteps * config.train.batchSize);
+      probes.set(key, {key, contender, width, depth: config.depth, refWidth, memberships: [membership], sources, cost});
+    }
+  }
+  return [...probes.values()];
+}
+
+/** A trend probe as a plan group, for filters and shards that work on groups. */
+export function trendProbeAsGroup(t: TrendProbeGroup): PlanGroup {
+  return {key: t.key, task: "memorise", contender: t.contender, width: t.width, depth: t.depth, memberships: t.memberships, cost: t.cost};
 }
 
 /* ------------------------------------------------------------------ the rate choice */
@@ -326,6 +405,52 @@ export function memoriseRun(g: PlanGroup, config: ExperimentConfig, seed: number
   return validateRecord(record) as RunRecord;
 }
 
+/** The trend points of a probe's sources from the records (null while a source's seeds are not all done). */
+export function trendPoints(t: TrendProbeGroup, config: ExperimentConfig, records: readonly ResultRecord[]): TrendPoint[] | null {
+  const points: TrendPoint[] = [];
+  for (const {refWidth, group} of t.sources) {
+    const bySeed = new Map<number, RunRecord>();
+    for (const r of records) {
+      if (r.type === "run" && !r.candidate && r.task === "memorise" && r.learningRateFrom === group.key && r.capacity && !bySeed.has(r.seed)) {
+        bySeed.set(r.seed, r);
+      }
+    }
+    if (!config.seeds.every((seed) => bySeed.has(seed))) return null;
+    const runs = config.seeds.map((seed) => bySeed.get(seed)!);
+    const seeds = runs.map((r) => r.capacity!.largestFitted);
+    points.push({refWidth, width: group.width, capacity: median(seeds), seeds, censored: runs.some((r) => r.capacity!.smallestFailed === null)});
+  }
+  return points;
+}
+
+/**
+ * One probe of a trend: trains seed 1 on factor × the predicted N pairs at the rate chosen at the
+ * widest searched width, and says whether it fitted.
+ */
+export function trendProbeRun(
+  t: TrendProbeGroup, config: ExperimentConfig, factor: number, points: readonly TrendPoint[], learningRate: number,
+  createModel: (spec: ModelSpec) => Model
+): TrendProbeRecord {
+  const trend = fitTrend(points, t.refWidth);
+  const n = Math.max(1, Math.round(trend.predicted * factor));
+  const g = trendProbeAsGroup(t);
+  const seed = config.seeds[0];
+  const options = memoriseOptions(g, config, seed, learningRate, createModel);
+  const started = Date.now();
+  const p = memoriseProbe(n, options);
+  const base = baseRecord(g, config, seed, trendProbeKey(t, factor), learningRate, modelCounts(options.spec).parameterCount);
+  const record: TrendProbeRecord = {
+    type: "trend-probe", schema: SCHEMA_VERSION, key: base.key, contender: base.contender, kind: base.kind, groupSize: base.groupSize,
+    width: base.width, depth: base.depth, projectionRounds: base.projectionRounds, projection: base.projection,
+    inputSize: base.inputSize, outputSize: base.outputSize, refWidth: t.refWidth, seed, parameterCount: base.parameterCount,
+    learningRate, learningRateFrom: t.sources[t.sources.length - 1].group.key,
+    trend: {points: trend.points, slope: trend.slope, predicted: trend.predicted}, factor, threshold: config.memorise.threshold,
+    probe: p, msPerStep: p.steps > 0 ? ((p.seconds ?? 0) * 1000) / p.steps : 0, seconds: (Date.now() - started) / 1000,
+    date: new Date().toISOString(), backend: base.backend
+  };
+  return validateRecord(record) as TrendProbeRecord;
+}
+
 /** A candidate's score: its best validation error (memorisation: its probe's training nmse). */
 export function candidateScore(r: RunRecord): number {
   const v = r.fit ? r.fit.atBest?.validation : r.capacity?.probes[0]?.error;
@@ -367,7 +492,8 @@ export interface RunOptions {
 
 type Work =
   | {kind: "candidate"; group: PlanGroup; key: string; learningRate: number}
-  | {kind: "seed"; group: PlanGroup; key: string; seed: number; learningRate: number};
+  | {kind: "seed"; group: PlanGroup; key: string; seed: number; learningRate: number}
+  | {kind: "trend"; group: PlanGroup; trend: TrendProbeGroup; key: string; factor: number; points: TrendPoint[]; learningRate: number};
 
 /** What a group's records say: candidate scores by rate, finished run keys, its tune record. */
 interface GroupState {
@@ -413,10 +539,16 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
   if (typeof createModel !== "function") fail("createModel must be a function spec => Model");
   const clock = options.clock ?? (() => (typeof performance !== "undefined" ? performance.now() : Date.now()) / 1000);
   const sleep = options.sleep ?? sleepBlocking;
-  const groups = planGroups(config).filter(options.filter ?? (() => true));
+  const filter = options.filter ?? (() => true);
+  const allGroups = planGroups(config);
+  const groups = allGroups.filter(filter);
+  const trends = planTrendProbes(config, allGroups).filter((t) => filter(trendProbeAsGroup(t)));
+  const factors = config.memorise.probeFactors;
   const expected = (g: PlanGroup) => startRates(g.contender, config).length + config.seeds.length - (g.task === "memorise" ? 0 : 1);
-  const total = groups.reduce((s, g) => s + expected(g), 0);
-  const totalCostAll = groups.reduce((s, g) => s + expected(g) * g.cost, 0);
+  const total = groups.reduce((s, g) => s + expected(g), 0) + trends.length * factors.length;
+  const totalCostAll = groups.reduce((s, g) => s + expected(g) * g.cost, 0) + trends.reduce((s, t) => s + factors.length * t.cost, 0);
+  const trendDone = (records: readonly ResultRecord[]) => new Set(records.filter((r) => r.type === "trend-probe").map((r) => r.key));
+  let latest = store.records();
   const countDone = (states: Map<string, GroupState>) => {
     let runs = 0;
     let cost = 0;
@@ -427,9 +559,17 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
       runs += n;
       cost += n * g.cost;
     }
+    const done = trendDone(latest);
+    for (const t of trends) {
+      for (const f of factors) {
+        if (!done.has(trendProbeKey(t, f))) continue;
+        runs++;
+        cost += t.cost;
+      }
+    }
     return {runs, cost};
   };
-  let states = groupStates(groups, store.records());
+  let states = groupStates(groups, latest);
   const initial = countDone(states);
   const skipped = initial.runs;
   const start = clock();
@@ -448,7 +588,10 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
 
   for (;;) {
     if (options.shouldStop?.()) return {ran, skipped, stopped: true, diverged};
-    if (store.reload) states = groupStates(groups, store.reload());
+    if (store.reload) {
+      latest = store.reload();
+      states = groupStates(groups, latest);
+    } else latest = store.records();
     // Open work in plan order; record choices that the candidates now settle.
     const open: Work[] = [];
     for (const g of groups) {
@@ -493,6 +636,23 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
         if (!s.runs.has(key)) open.push({kind: "seed", group: g, key, seed, learningRate});
       }
     }
+    // The trends' probes, once every seed of their searched widths is done.
+    const probed = trendDone(latest);
+    for (const t of trends) {
+      const missing = factors.filter((f) => !probed.has(trendProbeKey(t, f)));
+      if (missing.length === 0) continue;
+      const points = trendPoints(t, config, latest);
+      const widest = t.sources[t.sources.length - 1].group;
+      const tune = latest.find((r): r is TuneRecord => r.type === "tune" && r.key === widest.key);
+      if (!points || !tune) continue;
+      if (points.filter((p) => p.capacity > 0).length < 2) continue; // no line through N = 0: the page says so
+      for (const factor of missing) {
+        open.push({
+          kind: "trend", group: trendProbeAsGroup(t), trend: t, key: trendProbeKey(t, factor), factor,
+          points: points.filter((p) => p.capacity > 0), learningRate: tune.chosen
+        });
+      }
+    }
     if (open.length === 0) {
       report("done");
       return {ran, skipped, stopped: false, diverged};
@@ -501,7 +661,8 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
     if (work && store.reload) {
       // Another process may have finished it between our read and our claim: look again.
       const fresh = groupStates([work.group], store.reload()).get(work.group.key)!;
-      const done = work.kind === "candidate" ? fresh.candidates.has(work.learningRate) : fresh.runs.has(work.key);
+      const done = work.kind === "candidate" ? fresh.candidates.has(work.learningRate)
+        : work.kind === "trend" ? trendDone(store.records()).has(work.key) : fresh.runs.has(work.key);
       if (done) {
         store.release?.(work.key);
         continue;
@@ -515,10 +676,18 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
     }
     const g = work.group;
     const label = `${g.task} ${g.contender.id} W=${g.width} ` +
-      (work.kind === "candidate" ? `rate ${work.learningRate} (choosing the rate)` : `seed ${work.seed} at rate ${work.learningRate}`);
+      (work.kind === "candidate" ? `rate ${work.learningRate} (choosing the rate)`
+        : work.kind === "trend" ? `trend probe at ${work.factor.toFixed(2)} × the predicted N (rate ${work.learningRate})`
+        : `seed ${work.seed} at rate ${work.learningRate}`);
     report(label);
     const onEval = options.onEval ? (p: Point) => options.onEval!(label, p) : undefined;
     try {
+      if (work.kind === "trend") {
+        store.append(trendProbeRun(work.trend, config, work.factor, work.points, work.learningRate, createModel));
+        ran++;
+        ranCost += work.trend.cost;
+        continue;
+      }
       let record: RunRecord;
       if (work.kind === "candidate") {
         record = g.task === "memorise" ? memoriseCandidate(g, config, work.learningRate, createModel)

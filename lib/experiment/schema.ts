@@ -2,11 +2,12 @@
  * The capacity experiment's result schema and its validator.
  *
  * Results are JSON lines (schema 2: runs to convergence with validation-chosen rates; schema 1,
- * the capped runs of the first method, survives only in superseded.jsonl). Three record types:
+ * the capped runs of the first method, survives only in superseded.jsonl). Four record types:
  * - "session": one per invocation of the runner: command, machine, date, library version, config;
  * - "tune": the learning-rate sweep of one contender at one width on one task (chosen on
  *   validation data, or on the training fit for memorisation);
- * - "run": one finished run of one contender at one width, task and seed.
+ * - "run": one finished run of one contender at one width, task and seed;
+ * - "trend-probe": one memorisation probe above the searched widths, testing the trend's prediction.
  * A run does not name its budget: the same model (say Switch Net 4 m = 4 at W = 65,536) takes
  * part in all three budgets. `budget.ts` recomputes which budget points a run belongs to.
  */
@@ -165,7 +166,47 @@ export interface RunRecord {
   backend?: string;
 }
 
-export type ResultRecord = SessionRecord | TuneRecord | RunRecord;
+/**
+ * A test of the memorisation trend above the searched widths (config.ts, probeRefWidths): one
+ * probe of `factor` × the predicted N pairs, seed 1, at the rate chosen at the widest searched
+ * width. Like a run it does not name its budgets; its trend's points do name their widths.
+ */
+export interface TrendProbeRecord {
+  type: "trend-probe";
+  schema: number;
+  key: string;
+  contender: string;
+  kind: ModelKind;
+  groupSize: number;
+  width: number;
+  depth: number;
+  projectionRounds?: number;
+  projection?: string;
+  inputSize: number;
+  outputSize: number;
+  /** The reference width the trend is tested at. */
+  refWidth: number;
+  seed: number;
+  parameterCount: number;
+  learningRate: number;
+  /** The tune key of the widest searched width (where the rate comes from). */
+  learningRateFrom: string;
+  trend: {
+    points: {refWidth: number; width: number; capacity: number; seeds: number[]; censored: boolean}[];
+    slope: number;
+    predicted: number;
+  };
+  factor: number;
+  /** The stated error (training nmse) a fit must reach. */
+  threshold: number;
+  probe: ProbeRecord;
+  msPerStep: number;
+  seconds: number;
+  date: string;
+  backend?: string;
+}
+
+export type ResultRecord = SessionRecord | TuneRecord | RunRecord | TrendProbeRecord;
 
 /* ---------------------------------------------------------------- validation */
 
@@ -335,13 +376,58 @@ function validateRun(o: Obj): void {
   if (o.backend !== undefined) str(o, "", "backend");
 }
 
+function validateTrendProbe(o: Obj): void {
+  str(o, "", "key");
+  str(o, "", "contender");
+  oneOf(o, "", "kind", MODEL_KINDS);
+  int(o, "", "groupSize", 1);
+  int(o, "", "width", 1);
+  int(o, "", "depth", 1);
+  int(o, "", "inputSize", 1);
+  int(o, "", "outputSize", 1);
+  int(o, "", "refWidth", 1);
+  int(o, "", "seed");
+  int(o, "", "parameterCount", 1);
+  num(o, "", "learningRate", 0);
+  str(o, "", "learningRateFrom");
+  const t = obj("trend", o.trend);
+  const points = arr(t, "trend", "points");
+  if (points.length < 2) fail(`trend.points must hold at least 2 searched widths, got ${points.length}`);
+  points.forEach((p, i) => {
+    const path = `trend.points[${i}]`;
+    const po = obj(path, p);
+    int(po, path, "refWidth", 1);
+    int(po, path, "width", 1);
+    num(po, path, "capacity", 0);
+    arr(po, path, "seeds").forEach((n, j) => {
+      if (typeof n !== "number" || !Number.isInteger(n) || n < 0) fail(`${path}.seeds[${j}] must be a whole number of pairs, got ${describe(n)}`);
+    });
+    bool(po, path, "censored");
+  });
+  num(t, "trend", "slope");
+  num(t, "trend", "predicted", 0);
+  num(o, "", "factor", 0);
+  const threshold = num(o, "", "threshold", 0);
+  const p = obj("probe", o.probe);
+  int(p, "probe", "n", 1);
+  const fitted = bool(p, "probe", "fitted");
+  const error = num(p, "probe", "error", 0);
+  if (fitted && !(error <= threshold)) fail(`probe is marked fitted but its error ${error} is above the threshold ${threshold}`);
+  int(p, "probe", "steps", 0);
+  num(o, "", "msPerStep", 0);
+  num(o, "", "seconds", 0);
+  if (Number.isNaN(Date.parse(str(o, "", "date")))) fail(`date must be an ISO date, got ${describe(o.date)}`);
+  if (o.backend !== undefined) str(o, "", "backend");
+}
+
 /** Checks one parsed record; returns it typed, or throws a SwitchNetError naming the field. */
 export function validateRecord(value: unknown): ResultRecord {
   const o = obj("record", value);
-  const type = oneOf(o, "", "type", ["session", "tune", "run"] as const);
+  const type = oneOf(o, "", "type", ["session", "tune", "run", "trend-probe"] as const);
   if (o.schema !== SCHEMA_VERSION && o.schema !== 1) fail(`schema must be ${SCHEMA_VERSION} (or 1, the first method's), got ${describe(o.schema)}`);
   if (type === "session") validateSession(o);
   else if (type === "tune") validateTune(o);
+  else if (type === "trend-probe") validateTrendProbe(o);
   else validateRun(o);
   return value as ResultRecord;
 }

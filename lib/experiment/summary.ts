@@ -5,8 +5,8 @@
  */
 import {BUDGET_NAMES, type BudgetKind} from "./budget.js";
 import type {ExperimentConfig} from "./config.js";
-import {planExperiment, planGroups} from "./run.js";
-import type {ResultRecord, RunRecord, TaskKind} from "./schema.js";
+import {planExperiment, planGroups, planTrendProbes, trendProbeKey} from "./run.js";
+import type {ResultRecord, RunRecord, TaskKind, TrendProbeRecord} from "./schema.js";
 
 /** Mean, sample standard deviation, extremes and count. */
 export interface Stat {
@@ -175,4 +175,47 @@ export function contendersPlannedAt(config: ExperimentConfig, refWidth: number):
     for (const m of g.memberships) if (m.refWidth === refWidth) out[`${g.task}|${m.budget}`] = (out[`${g.task}|${m.budget}`] ?? 0) + 1;
   }
   return out;
+}
+
+/** One trend tested above the searched widths: the line, and its probes by factor. */
+export interface TrendCheck {
+  contender: string;
+  width: number;
+  refWidth: number;
+  /** The budgets the probed model stands at. */
+  budgets: BudgetKind[];
+  points: {refWidth: number; width: number; capacity: number; censored: boolean}[];
+  slope: number;
+  predicted: number;
+  probes: {factor: number; n: number; fitted: boolean; error: number; steps: number; converged: boolean}[];
+  /**
+   * "holds" when every probe below the prediction fitted and every one above it failed; "over"
+   * when a probe below failed (the trend predicts more than the model holds); "under" when one
+   * above fitted; "pending" while a probe is missing.
+   */
+  verdict: "holds" | "over" | "under" | "pending";
+}
+
+/** The trend probes in `records`, one row per planned trend (each probe key once, the first). */
+export function trendChecks(records: readonly ResultRecord[], config: ExperimentConfig): TrendCheck[] {
+  const byKey = new Map<string, TrendProbeRecord>();
+  for (const r of records) if (r.type === "trend-probe" && !byKey.has(r.key)) byKey.set(r.key, r);
+  const rows: TrendCheck[] = [];
+  for (const t of planTrendProbes(config)) {
+    const found = config.memorise.probeFactors.map((f) => byKey.get(trendProbeKey(t, f))).filter((r): r is TrendProbeRecord => r !== undefined);
+    if (found.length === 0) continue;
+    const probes = found.map((r) => ({
+      factor: r.factor, n: r.probe.n, fitted: r.probe.fitted, error: r.probe.error, steps: r.probe.steps, converged: r.probe.plateauReached ?? false
+    })).sort((a, b) => a.factor - b.factor);
+    const over = probes.some((p) => p.factor <= 1 && !p.fitted);
+    const under = probes.some((p) => p.factor >= 1 && p.fitted);
+    const complete = found.length === config.memorise.probeFactors.length;
+    rows.push({
+      contender: t.contender.id, width: t.width, refWidth: t.refWidth, budgets: t.memberships.map((m) => m.budget),
+      points: found[0].trend.points.map(({refWidth, width, capacity, censored}) => ({refWidth, width, capacity, censored})),
+      slope: found[0].trend.slope, predicted: found[0].trend.predicted, probes,
+      verdict: over ? "over" : under ? "under" : complete ? "holds" : "pending"
+    });
+  }
+  return rows;
 }

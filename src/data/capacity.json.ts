@@ -16,7 +16,7 @@ import {BUDGET_NAMES, matchContenders, parseContender} from "../lib/experiment/b
 import {FULL, SEED_POINT, SMALL, type ExperimentConfig} from "../lib/experiment/config.js";
 import {memoryStore, modelSpec, planExperiment, planGroups, runExperiment} from "../lib/experiment/run.js";
 import {parseResults, type ResultRecord, type RunRecord, type SessionRecord, type TuneRecord} from "../lib/experiment/schema.js";
-import {contendersPlannedAt, curves, runsOf, summarise, timings} from "../lib/experiment/summary.js";
+import {contendersPlannedAt, curves, runsOf, summarise, timings, trendChecks} from "../lib/experiment/summary.js";
 import {taskShape} from "../lib/experiment/tasks.js";
 import {timeTrainingSteps} from "../lib/experiment/timing.js";
 import {diversityRows} from "../components/projection-diversity-chart.js";
@@ -64,7 +64,7 @@ function full() {
   const config = describeConfig(FULL);
   const planned = contendersPlannedAt(FULL, SEED_POINT);
   if (!existsSync(RESULTS)) {
-    return {available: false, sessions: [], runs: 0, candidates: 0, summary: [], seedPoint: [], tunes: [], curves: [], timings: [],
+    return {available: false, sessions: [], runs: 0, candidates: 0, summary: [], seedPoint: [], tunes: [], curves: [], timings: [], trends: [],
       coverage: coverage([], FULL), matches: matches(FULL), planned, config};
   }
   const {records, truncated} = parseResults(readFileSync(RESULTS, "utf8"));
@@ -92,6 +92,7 @@ function full() {
     // Curves of the seed's point only, one seed, to keep the page's download small.
     curves: curves(records.filter((r) => r.type === "run" && seedGroups.has(r.learningRateFrom) && r.seed === FULL.seeds[0])),
     timings: timings(records),
+    trends: trendChecks(records, FULL),
     coverage: coverage(records, FULL),
     matches: matches(FULL)
   };
@@ -119,6 +120,7 @@ async function small() {
     runs: runsOf(store.all).length,
     summary: summarise(store.all, SMALL),
     tunes: tuneRows(store.all),
+    trends: trendChecks(store.all, SMALL),
     matches: matches(SMALL)
   };
 }
