@@ -102,6 +102,8 @@ export function forwardInChunks(
 export function predictInChunks(model: Model, x: Float32Array, n: number, chunk: number): Float32Array {
   const outSize = model.spec.outputSize;
   const outputs = new Float32Array(n * outSize);
-  forwardInChunks(model, x, n, chunk, (out, start, rows) => outputs.set(out.subarray(0, rows * outSize), start * outSize));
+  forwardInChunks(model, x, n, chunk, (out, start, rows) => {
+    outputs.set(out.subarray(0, rows * outSize), start * outSize);
+  });
   return outputs;
 }

@@ -33,7 +33,9 @@ export function trainingStep(
   try {
     const reason = run(() => {
       const out = model.forward(x, rows);
-      if (out.length !== y.length) fail(`model.forward returned ${out.length} values for a batch of ${rows}; expected ${y.length}`);
+      if (out.length !== y.length) {
+        fail(`model.forward returned ${out.length} values for a batch of ${rows}; expected ${y.length}`);
+      }
       value = loss(out, y, rows, grad);
       const why = divergenceReason(value, startLoss);
       if (why === null) {

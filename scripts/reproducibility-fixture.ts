@@ -12,7 +12,8 @@ async function main(): Promise<void> {
   if ((await ready()) !== "wasm-simd") throw new Error("the fixture is recorded on the WebAssembly SIMD kernels");
   const out: Record<string, Digests> = {};
   for (const [name, run] of Object.entries(REPRODUCIBILITY_CASES)) out[name] = run();
-  writeFileSync(new URL("../tests/fixtures/reproducibility.json", import.meta.url), JSON.stringify(out, null, 2) + "\n");
+  const file = new URL("../tests/fixtures/reproducibility.json", import.meta.url);
+  writeFileSync(file, JSON.stringify(out, null, 2) + "\n");
 }
 
 main().catch((e) => {

@@ -44,7 +44,7 @@ function isPermutation(values: number[], n: number): boolean {
 }
 
 describe("the batch sampler", () => {
-  it('"short-batch": a pass of 23 samples in batches of 5 is four full batches and one of 3, each pass a new permutation', () => {
+  it('"short-batch": a pass of 23 samples in batches of 5 is four of 5 and one of 3, each pass a permutation', () => {
     const batches = draw(23, 5, 7, "short-batch", 15);
     expect(batches.map((b) => b.length)).toEqual([5, 5, 5, 5, 3, 5, 5, 5, 5, 3, 5, 5, 5, 5, 3]);
     const passes = [batches.slice(0, 5), batches.slice(5, 10), batches.slice(10)].map((p) => p.flat());
@@ -52,7 +52,7 @@ describe("the batch sampler", () => {
     expect(passes[1]).not.toEqual(passes[0]);
   });
 
-  it("the first pass is 0 … n − 1 shuffled once by the seed's generator, the next shuffles that order again", () => {
+  it("the first pass is 0 … n − 1 shuffled by the seed's generator, the next shuffles that order again", () => {
     const order = Array.from({length: 23}, (_, i) => i);
     const rng = createRng(7);
     rng.shuffle(order);
@@ -131,7 +131,10 @@ describe("chunked forwards", () => {
 
 describe("one training step", () => {
   const batchOf = (rows: number, width: number) => ({
-    rows, x: new Float32Array(rows * width).fill(1), y: new Float32Array(rows * width), grad: new Float32Array(rows * width)
+    rows,
+    x: new Float32Array(rows * width).fill(1),
+    y: new Float32Array(rows * width),
+    grad: new Float32Array(rows * width)
   });
   const mse = lossFunction("mse");
 
@@ -156,14 +159,15 @@ describe("one training step", () => {
     };
   }
 
-  it("zeroes the gradients, takes forward, loss, backward and the update, and returns the loss before the update", () => {
+  it("zeroes the gradients, runs forward, loss, backward and the update, and returns the loss before it", () => {
     const {model, log} = stepModel(2);
     model.grads.set([0.5, -0.5]);
     const optimizer = createOptimizer("sgd", 2, {learningRate: 0.1, momentum: 0});
     const batch = batchOf(3, 2);
     // Outputs 3 against targets 0: the loss and its gradient are those of lib/losses.ts on them.
     const outcome = trainingStep(model, batch, mse, optimizer, 9);
-    expect(outcome).toEqual({loss: mse(new Float32Array(6).fill(3), new Float32Array(6), 3), reason: null, overflowed: false});
+    const loss = mse(new Float32Array(6).fill(3), new Float32Array(6), 3);
+    expect(outcome).toEqual({loss, reason: null, overflowed: false});
     expect(log).toEqual(["zeroGrad", "backward"]);
     expect(Array.from(model.params)).toEqual([1 - 0.1 * 0.5, 1 + 0.1 * 0.5].map(Math.fround));
     const expected = new Float32Array(6);
@@ -185,11 +189,13 @@ describe("one training step", () => {
   it("turns an overflow into a divergence, keeping the loss when it was known before", () => {
     const {model} = stepModel(2, true);
     const optimizer = createOptimizer("sgd", 2, {learningRate: 0.1});
-    expect(trainingStep(model, batchOf(1, 2), mse, optimizer, 9)).toEqual({loss: 9, reason: "the gradient overflowed", overflowed: true});
+    expect(trainingStep(model, batchOf(1, 2), mse, optimizer, 9))
+      .toEqual({loss: 9, reason: "the gradient overflowed", overflowed: true});
     const overflowing = {...model, forward: () => {
       throw new NonFiniteError("the output overflowed");
     }};
-    expect(trainingStep(overflowing, batchOf(1, 2), mse, optimizer, 9)).toEqual({loss: NaN, reason: "the output overflowed", overflowed: true});
+    expect(trainingStep(overflowing, batchOf(1, 2), mse, optimizer, 9))
+      .toEqual({loss: NaN, reason: "the output overflowed", overflowed: true});
   });
 
   it("passes other errors on, and refuses a forward of the wrong length", () => {
@@ -197,7 +203,8 @@ describe("one training step", () => {
     const optimizer = createOptimizer("sgd", 2, {learningRate: 0.1});
     const short = {...model, forward: () => new Float32Array(3)};
     expect(() => trainingStep(short, batchOf(2, 2), mse, optimizer, 9)).toThrow(SwitchNetError);
-    expect(() => trainingStep(short, batchOf(2, 2), mse, optimizer, 9)).toThrow("model.forward returned 3 values for a batch of 2; expected 4");
+    expect(() => trainingStep(short, batchOf(2, 2), mse, optimizer, 9))
+      .toThrow("model.forward returned 3 values for a batch of 2; expected 4");
     const broken = {...model, forward: () => {
       throw new RangeError("out of memory");
     }};

@@ -7,7 +7,8 @@ import {readFileSync} from "node:fs";
 import {ready} from "../lib/wht.js";
 import {REPRODUCIBILITY_CASES, type Digests} from "./helpers/reproducibility.js";
 
-const fixture = JSON.parse(readFileSync(new URL("./fixtures/reproducibility.json", import.meta.url), "utf8")) as Record<string, Digests>;
+const fixtureFile = new URL("./fixtures/reproducibility.json", import.meta.url);
+const fixture = JSON.parse(readFileSync(fixtureFile, "utf8")) as Record<string, Digests>;
 
 beforeAll(async () => {
   expect(await ready()).toBe("wasm-simd");

@@ -83,7 +83,8 @@ function trainCase(spec: ModelSpec, regression: boolean, options: Parameters<typ
 function trainerStepsCase(): Digests {
   const model = createModel({kind: "switchnet4", inputSize: 6, outputSize: 3, width: 16, depth: 2, seed: 7});
   const data = memorisation({n: 23, inputSize: 6, outputSize: 3, seed: 8});
-  const trainer = createTrainer(model, data, {batchSize: 5, optimizer: "sgd", learningRate: 0.05, loss: "mse", seed: 6});
+  const options = {batchSize: 5, optimizer: "sgd", learningRate: 0.05, loss: "mse", seed: 6} as const;
+  const trainer = createTrainer(model, data, options);
   try {
     // 23 samples in batches of 5: 4 full batches and one of 3 per epoch; stop in the middle of one.
     const losses: number[] = [];
@@ -129,14 +130,19 @@ export const REPRODUCIBILITY_CASES: Record<string, () => Digests> = {
   "fit-butterfly-smooth": () => fitCase("butterfly", "smooth"),
   "fit-filterbank-classify": () => fitCase("filterbank", "classify"),
   "fit-dense-classify": () => fitCase("dense", "classify"),
-  "fit-switchnet4-target-watch-train": () => fitCase("switchnet4", "smooth", {validation: undefined, watch: "train", target: 0.5}),
-  "fit-dense-sgd-no-validation": () => fitCase("dense", "smooth", {validation: undefined, optimizer: "sgd", learningRate: 0.05}),
+  "fit-switchnet4-target-watch-train": () =>
+    fitCase("switchnet4", "smooth", {validation: undefined, watch: "train", target: 0.5}),
+  "fit-dense-sgd-no-validation": () =>
+    fitCase("dense", "smooth", {validation: undefined, optimizer: "sgd", learningRate: 0.05}),
   "fit-switchnet4-diverges": () => fitCase("switchnet4", "smooth", {learningRate: 1e6}),
-  "train-switchnet4-spiral": () => trainCase({kind: "switchnet4", inputSize: 2, outputSize: 2, width: 16, depth: 2, seed: 3}, false,
+  "train-switchnet4-spiral": () => trainCase(
+    {kind: "switchnet4", inputSize: 2, outputSize: 2, width: 16, depth: 2, seed: 3}, false,
     {epochs: 4, batchSize: 16, learningRate: 0.02, seed: 2}),
-  "train-dense-sine-sgd": () => trainCase({kind: "dense", inputSize: 1, outputSize: 1, width: 12, depth: 2, seed: 3}, true,
+  "train-dense-sine-sgd": () => trainCase(
+    {kind: "dense", inputSize: 1, outputSize: 1, width: 12, depth: 2, seed: 3}, true,
     {epochs: 3, batchSize: 16, optimizer: "sgd", learningRate: 0.05, seed: 5, evaluateTrain: false}),
-  "train-butterfly-sine-diverges": () => trainCase({kind: "butterfly", inputSize: 1, outputSize: 1, width: 8, depth: 2, seed: 3}, true,
+  "train-butterfly-sine-diverges": () => trainCase(
+    {kind: "butterfly", inputSize: 1, outputSize: 1, width: 8, depth: 2, seed: 3}, true,
     {epochs: 3, batchSize: 16, optimizer: "sgd", learningRate: 1e6, seed: 5}),
   "trainer-steps-switchnet4": trainerStepsCase,
   "playground-default": () => playgroundCase(defaultState()),
