@@ -33,7 +33,7 @@ function draw(n: number, batchSize: number, seed: number, passEnd: PassEnd, batc
     expect(b.y.length).toBe(b.rows);
     expect(b.grad.length).toBe(b.rows);
     const rows = Array.from({length: b.rows}, (_, i) => b.x[2 * i]);
-    expect(rows.map((s, i) => [b.x[2 * i + 1], b.y[i]])).toEqual(rows.map((s) => [-s, s + 0.5]));
+    expect(rows.map((_s, i) => [b.x[2 * i + 1], b.y[i]])).toEqual(rows.map((s) => [-s, s + 0.5]));
     out.push(rows);
   }
   return out;
