@@ -24,7 +24,7 @@
  * whole batch would cost log2(n) times the activations).
  */
 import type {Rng} from "./random.js";
-import type {WidthLayer} from "./model.js";
+import type {WidthLayer} from "./types.js";
 import {butterflyBackwardSimd, butterflyForwardSimd} from "./kernels/butterflyLayer.js";
 import {kernelArray, releaseKernelArray} from "./wasm/memory.js";
 

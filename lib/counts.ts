@@ -12,11 +12,14 @@
  * | dense      | in·out (+ out biases) | in·out | in·out        | 0                    | 0              |
  * For switchnet4 the edges per input point are m + 2·(log2 W − log2 m), which is 2·log2 W for
  * m = 4: 48 edges at W = 8, 2,097,152 at W = 65,536 (≈ 1448²), with 524,288 stored weights and
- * 262,144 active ones.
+ * 262,144 active ones. `modelCounts` sums a whole model's layers (and its input projection).
  */
 import {checkInteger, checkOneOf, checkPowerOfTwo, describe, fail} from "./check.js";
 import {GROUP_SIZES, MODEL_KINDS, type ModelKind} from "./types.js";
 import {checkOptions} from "./check.js";
+import {denseSizes} from "./dense.js";
+import {resolveSpec} from "./spec.js";
+import type {ModelSpec, ResolvedModelSpec} from "./types.js";
 
 export interface LayerCounts {
   kind: ModelKind;
@@ -122,4 +125,55 @@ export function equalDenseWidth(width: number, options: EqualDenseOptions = {}):
   const by = checkOneOf("by", options.by ?? "edges", ["edges", "stored", "active"] as const);
   const layer = counts(options.kind ?? "switchnet4", width, {groupSize: options.groupSize});
   return Math.round(Math.sqrt(layer[by]));
+}
+
+/**
+ * Whole-model totals of a spec: the per-layer counts above summed over its layers
+ * (same names, same meanings), plus the input projection where noted.
+ */
+export interface ModelCounts extends Pick<LayerCounts, "stored" | "biases" | "active" | "learnedEdges" | "edges"> {
+  spec: ResolvedModelSpec;
+  /** Counts of every learned layer in order (WHT kinds: depth equal layers; dense: depth + 1). */
+  layers: LayerCounts[];
+  /** Stored weights + biases: equals createModel(spec).parameterCount. */
+  parameterCount: number;
+  /** Includes the input projection's WHTs (2·W·log2 W edges per round) for the WHT kinds. */
+  fixedEdges: number;
+  /** Includes the input projection's W·log2 W per round for the WHT kinds. */
+  addSub: number;
+}
+
+/**
+ * Totals for a whole model, computed from the layer formulas (not from an allocated model), so a
+ * test can hold them against createModel(spec).parameterCount. Validates the spec like createModel.
+ */
+export function modelCounts(spec: ModelSpec): ModelCounts {
+  const resolved = resolveSpec(spec);
+  const {kind, width, groupSize, depth} = resolved;
+  let layers: LayerCounts[];
+  let projectionStages = 0;
+  if (kind === "dense") {
+    const sizes = denseSizes(resolved);
+    layers = sizes.slice(1).map((outputSize, l) => counts("dense", width, {inputSize: sizes[l], outputSize}));
+  } else {
+    layers = new Array(depth).fill(counts(kind, width, {groupSize}));
+    projectionStages = Math.log2(width) * resolved.projectionRounds;
+  }
+  const sum = (key: keyof LayerCounts) => layers.reduce((s, layer) => s + (layer[key] as number), 0);
+  const stored = sum("stored");
+  const biases = sum("biases");
+  const fixedEdges = sum("fixedEdges") + 2 * width * projectionStages;
+  const learnedEdges = sum("learnedEdges");
+  return {
+    spec: resolved,
+    layers,
+    parameterCount: stored + biases,
+    stored,
+    biases,
+    active: sum("active"),
+    learnedEdges,
+    fixedEdges,
+    edges: learnedEdges + fixedEdges,
+    addSub: sum("addSub") + width * projectionStages
+  };
 }

@@ -18,6 +18,7 @@
 import {gemmSimdAvailable, matmulAdd, matmulTransAAdd, matmulTransB} from "./kernels/gemm.js";
 import {createRng, deriveSeed} from "./random.js";
 import {kernelArrays, releaseKernelArray} from "./wasm/memory.js";
+import {growOnly} from "./workspace.js";
 import type {Model, ResolvedModelSpec} from "./types.js";
 
 /** Weight floats per block of rows kept hot in cache (256 KiB). */
@@ -195,17 +196,15 @@ export function createDense(spec: ResolvedModelSpec): Model {
     for (let i = 0; i < w.length; i++) w[i] = sd * rng.normal();
   }
 
-  // acts[l] is the input of layer l (acts[0] a copy of the model input); grow-only.
-  let capacity = 0;
-  let acts: Float32Array[] = [];
-  let gradStores: Float32Array[] = [];
-  let batch = 0;
+  // acts[l] is the input of layer l (acts[0] a copy of the model input); grow-only. Backward's two
+  // gradient rows are freed whenever acts grow.
+  const saved = growOnly(sizes.slice(0, layers));
   const widest = Math.max(...sizes);
+  const scratch = growOnly([widest, widest]);
+  let batch = 0;
   const freeWorkspaces = () => {
-    for (const a of [...acts, ...gradStores]) releaseKernelArray(a);
-    acts = [];
-    gradStores = [];
-    capacity = 0;
+    saved.free();
+    scratch.free();
   };
 
   return {
@@ -215,13 +214,9 @@ export function createDense(spec: ResolvedModelSpec): Model {
     parameterCount,
     forward(input: Float32Array, batchSize: number): Float32Array {
       const rows = batchSize;
-      if (rows > capacity) {
-        // The new workspaces first: if they do not fit, the model keeps its old ones.
-        const fresh = kernelArrays(sizes.slice(0, layers).map((s) => rows * s), {internal: true});
-        freeWorkspaces();
-        acts = fresh;
-        capacity = rows;
-      }
+      // The new workspaces first: if they do not fit, the model keeps its old ones.
+      if (saved.ensure(rows)) scratch.free();
+      const acts = saved.arrays;
       batch = rows;
       acts[0].set(input);
       const out = new Float32Array(rows * spec.outputSize);
@@ -233,7 +228,8 @@ export function createDense(spec: ResolvedModelSpec): Model {
     },
     backward(gradOutput: Float32Array): Float32Array {
       const rows = batch;
-      if (gradStores.length === 0) gradStores = kernelArrays([capacity * widest, capacity * widest], {internal: true});
+      scratch.ensure(saved.capacity);
+      const [acts, gradStores] = [saved.arrays, scratch.arrays];
       let gy = gradStores[0].subarray(0, rows * spec.outputSize);
       gy.set(gradOutput);
       let which = 1;

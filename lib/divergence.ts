@@ -8,6 +8,7 @@
  */
 import {SwitchNetError} from "./check.js";
 import type {Model, Split} from "./types.js";
+import {forwardInChunks} from "./batches.js";
 
 /** A mini-batch loss this many times the starting loss means the training diverged. */
 export const DIVERGENCE_FACTOR = 1000;
@@ -75,13 +76,10 @@ export function splitLoss(
 ): number {
   const n = Math.min(split.n, limit);
   if (n === 0) return NaN;
-  const inSize = split.x.length / split.n;
   const outSize = split.y.length / split.n;
   let sum = 0;
-  for (let start = 0; start < n; start += chunk) {
-    const rows = Math.min(chunk, n - start);
-    const out = model.forward(split.x.subarray(start * inSize, (start + rows) * inSize), rows);
+  forwardInChunks(model, split.x, n, chunk, (out, start, rows) => {
     sum += loss(out, split.y.subarray(start * outSize, (start + rows) * outSize), rows) * rows;
-  }
+  });
   return sum / n;
 }

@@ -17,7 +17,8 @@
  * projection a model with the same spec uses.
  */
 import {checkInteger, checkOneOf, fail} from "./check.js";
-import {MAX_PROJECTION_ROUNDS, MODEL_DEFAULTS, projectionFlips} from "./model.js";
+import {projectionFlips} from "./model.js";
+import {MAX_PROJECTION_ROUNDS, MODEL_DEFAULTS} from "./spec.js";
 import {placeForward} from "./projection.js";
 import {createRng} from "./random.js";
 import {PROJECTION_KINDS, type ProjectionKind, type ResolvedModelSpec} from "./types.js";

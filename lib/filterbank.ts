@@ -10,7 +10,7 @@
  * Backward: gu = WHT(gy)/√n (the WHT is symmetric); da[j] (or db[j]) += v[j]·gu[j]; gv = slope·gu.
  */
 import type {Rng} from "./random.js";
-import type {WidthLayer} from "./model.js";
+import type {WidthLayer} from "./types.js";
 import {whtBatch} from "./wht.js";
 
 /** Weights stored per filter-bank layer of width n: 2·n. */

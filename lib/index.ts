@@ -4,6 +4,8 @@ export * from "./random.js";
 export * from "./types.js";
 export * from "./wht.js";
 export * from "./projection.js";
+export * from "./spec.js";
+export * from "./layers.js";
 export * from "./model.js";
 export * from "./counts.js";
 export * from "./diversity.js";

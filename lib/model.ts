@@ -1,11 +1,11 @@
 /**
- * createModel: validates a ModelSpec, resolves its defaults and builds the model it names.
+ * createModel: validates a ModelSpec, resolves its defaults (lib/spec.ts) and builds the model it names.
  *
  * The three WHT kinds (switchnet4, butterfly, filterbank) share one frame, built here:
  *   place the input in width W (pad or repeat) → optional adjust to RMS 1 →
  *   projection v ← WHT(D_r ⊙ v)/√W for r = 1 … projectionRounds → depth × layer → D_out ⊙ v,
  *   sliced to outputSize.
- * Each kind supplies only its layer (a `WidthLayer`); the dense baseline builds its own model.
+ * Each kind supplies only its layer (a `WidthLayer`, lib/layers.ts); the dense baseline builds its own model.
  *
  * Parameters of all layers live in ONE flat Float32Array (`params`), with layer l at offset
  * l·layer.size (a subarray view per layer); `grads` mirrors it. Once `ready()` has loaded the WASM
@@ -34,56 +34,22 @@
  * and layer scratch; afterwards every use throws. Models never disposed keep their params and
  * grads for the life of the process (their workspaces are freed when garbage-collected).
  */
-import {checkFinite, checkFloat32Array, checkInteger, checkOneOf, checkPowerOfTwo, describe, fail} from "./check.js";
-import {createRng, deriveSeed, type Rng} from "./random.js";
-import {GROUP_SIZES, MODEL_KINDS, PROJECTION_KINDS, type BackwardOptions, type DisposableModel, type Model, type ModelSpec, type ResolvedModelSpec} from "./types.js";
+import {checkFinite, checkFloat32Array, checkInteger, describe, fail} from "./check.js";
+import {createRng, deriveSeed} from "./random.js";
+import type {BackwardOptions, DisposableModel, Model, ModelSpec, ResolvedModelSpec, WidthLayer} from "./types.js";
 import {
   adjustBackward, adjustForward, multiplyFlips, placeBackward, placeForward, project, projectTranspose, signFlips
 } from "./projection.js";
 import {whtBatch} from "./wht.js";
-import {butterflyLayer} from "./butterfly.js";
-import {counts, type LayerCounts} from "./counts.js";
-import {createDense, denseParameterCount, denseSizes} from "./dense.js";
-import {filterBankLayer} from "./filterbank.js";
-import {switchNetLayer} from "./switchnet.js";
+import {createDense} from "./dense.js";
+import {widthLayer} from "./layers.js";
+import {MAX_WORKSPACE, resolveSpec, workspacePerSample} from "./spec.js";
 import {multiplyRows} from "./kernels/rows.js";
 import {kernelArrays, releaseKernelArray} from "./wasm/memory.js";
+import {growOnly} from "./workspace.js";
 import {acceptDisposeHooks, DISPOSE, failDisposed, runDisposeHooks} from "./dispose.js";
 import {NonFiniteError} from "./divergence.js";
 import {activeTeam} from "./team.js";
-
-/**
- * One learned layer of a WHT model: maps each width-W row to a width-W row. Stateless apart from
- * scratch space, so one object serves every layer of a model (the weights are passed in).
- */
-export interface WidthLayer {
-  readonly name: string;
-  readonly width: number;
-  /** Learned weights stored per layer. */
-  readonly size: number;
-  /** Writes the initial weights (`noise` = initNoise) into w (length `size`). */
-  init(w: Float32Array, rng: Rng, noise: number): void;
-  /** y ← layer(x) for `batch` rows; x is left unchanged. */
-  forward(x: Float32Array, y: Float32Array, w: Float32Array, batch: number): void;
-  /**
-   * Given the saved layer input x and the gradient gy at its output (overwritten as scratch):
-   * writes the gradient at the input into gx and ADDS the weight gradient into gw.
-   */
-  backward(x: Float32Array, gy: Float32Array, gx: Float32Array, w: Float32Array, gw: Float32Array, batch: number): void;
-  /**
-   * `backward` without the gradient at the layer input (for the first layer when nothing needs the
-   * gradient at the model input): gy gets overwritten and gw the same additions, in the same order.
-   */
-  weightBackward?(x: Float32Array, gy: Float32Array, w: Float32Array, gw: Float32Array, batch: number): void;
-  /**
-   * True if forward and backward compute each row the same way whatever the batch, and add each
-   * weight gradient's rows in row order: then the model may run the batch in tiles of rows (the
-   * same bits as one call on the whole batch).
-   */
-  readonly rowwise?: boolean;
-  /** Frees the layer's scratch, if it keeps any (idempotent). */
-  dispose?(): void;
-}
 
 /**
  * Rows per tile of the WHT models' batched path: forward and backward take a batch through every
@@ -106,42 +72,6 @@ export function setBatchTileRows(rows: number): number {
   return previous;
 }
 
-/** Defaults filled in by `resolveSpec`. */
-export const MODEL_DEFAULTS = {
-  depth: 2,
-  groupSize: 4,
-  projection: "subrandom",
-  adjust: false,
-  placement: "pad",
-  projectionRounds: 1,
-  initNoise: 0.05,
-  seed: 1
-} as const;
-
-/** Most rounds of the input projection a spec may ask for. */
-export const MAX_PROJECTION_ROUNDS = 3;
-
-/** Most layers createModel accepts (deeper stacks are refused before any layer is sized). */
-export const MAX_DEPTH = 1024;
-
-/** Largest initNoise createModel accepts: larger perturbations make the starting network overflow float32. */
-export const MAX_INIT_NOISE = 100;
-
-/** Largest parameter count createModel accepts (1 GiB of float32 for params, as much again for grads). */
-export const MAX_PARAMETERS = 2 ** 28;
-
-/** Largest workspace (saved activations and gradient rows, in floats) one forward call may need. */
-export const MAX_WORKSPACE = 2 ** 28;
-
-/** Floats of workspace per sample: what forward keeps for backward, plus backward's gradient rows. */
-export function workspacePerSample(spec: ResolvedModelSpec): number {
-  if (spec.kind === "dense") {
-    const sizes = denseSizes(spec);
-    return sizes.slice(0, -1).reduce((s, v) => s + v, 0) + 2 * Math.max(...sizes);
-  }
-  return (spec.depth + 4) * spec.width;
-}
-
 /**
  * Floats of kernel memory a model's workspaces hold once it has run forward on up to `rows` rows
  * and a training step (forward and backward) on `batch` rows: what forward keeps for backward
@@ -155,85 +85,6 @@ export function workspaceFloats(spec: ResolvedModelSpec, rows: number, batch: nu
   const forward = most * n * (spec.depth + (spec.adjust ? 2 : 1));
   const tile = spec.kind === "switchnet4" && tileRows > 0 ? Math.min(tileRows, batch) : batch;
   return forward + 2 * n * (tile === batch ? most : tile);
-}
-
-const SPEC_FIELDS = [
-  "kind", "inputSize", "outputSize", "width", "depth", "groupSize", "projection", "projectionRounds", "adjust", "placement", "initNoise", "seed"
-];
-
-/** Whether `kind` places its input in a power-of-two width and mixes it with WHTs. */
-export function isWhtKind(kind: string): boolean {
-  return kind === "switchnet4" || kind === "butterfly" || kind === "filterbank";
-}
-
-/**
- * Checks every field of a spec and fills in the defaults. Throws a SwitchNetError naming the
- * first bad value and the rule it breaks.
- */
-export function resolveSpec(spec: ModelSpec): ResolvedModelSpec {
-  if (typeof spec !== "object" || spec === null || Array.isArray(spec)) {
-    fail(`spec must be an object with kind, inputSize, outputSize and width, got ${describe(spec)}`);
-  }
-  for (const key of Object.keys(spec)) {
-    if (!SPEC_FIELDS.includes(key)) fail(`spec has an unknown field ${JSON.stringify(key)}; known fields: ${SPEC_FIELDS.join(", ")}`);
-  }
-  const kind = checkOneOf("kind", spec.kind, MODEL_KINDS);
-  const inputSize = checkInteger("inputSize", spec.inputSize, 1);
-  const outputSize = checkInteger("outputSize", spec.outputSize, 1);
-  const depth = checkInteger("depth", spec.depth ?? MODEL_DEFAULTS.depth, 1, MAX_DEPTH);
-  const given = (name: string, value: unknown) => value === undefined ? `${name} (default ${(MODEL_DEFAULTS as Record<string, unknown>)[name]})` : name;
-  const groupSize = spec.groupSize ?? MODEL_DEFAULTS.groupSize;
-  if (!(GROUP_SIZES as readonly unknown[]).includes(groupSize)) {
-    fail(`groupSize must be one of ${GROUP_SIZES.join(", ")}, got ${describe(groupSize)}`);
-  }
-  const projection = checkOneOf("projection", spec.projection ?? MODEL_DEFAULTS.projection, PROJECTION_KINDS);
-  const adjust = spec.adjust ?? MODEL_DEFAULTS.adjust;
-  if (typeof adjust !== "boolean") fail(`adjust must be true or false, got ${describe(adjust)}`);
-  const placement = checkOneOf("placement", spec.placement ?? MODEL_DEFAULTS.placement, ["pad", "repeat"] as const);
-  const projectionRounds = checkInteger("projectionRounds", spec.projectionRounds ?? MODEL_DEFAULTS.projectionRounds, 1, MAX_PROJECTION_ROUNDS);
-  const initNoise = spec.initNoise ?? MODEL_DEFAULTS.initNoise;
-  if (typeof initNoise !== "number" || !Number.isFinite(initNoise) || initNoise < 0) {
-    fail(`initNoise must be a finite number at least 0, got ${describe(initNoise)}`);
-  }
-  if (initNoise > MAX_INIT_NOISE) {
-    fail(`initNoise must be at most ${MAX_INIT_NOISE} (it scales the random perturbation of the initial weights; 0.05 is the default), got ${initNoise}`);
-  }
-  const seed = checkInteger("seed", spec.seed ?? MODEL_DEFAULTS.seed);
-  let width: number;
-  if (isWhtKind(kind)) {
-    width = checkPowerOfTwo("width", spec.width);
-    if (kind === "butterfly" && width < 2) fail(`width must be at least 2 for a butterfly (it pairs elements), got ${width}`);
-    if (width < inputSize) fail(`width must be at least inputSize ${inputSize} for ${kind} (the input is placed in a width-W vector), got ${width}`);
-    if (width < outputSize) fail(`width must be at least outputSize ${outputSize} for ${kind} (the output is sliced from a width-W vector), got ${width}`);
-    // Both are powers of two, so groupSize ≤ width also means groupSize divides width.
-    if (kind === "switchnet4" && groupSize > width) {
-      fail(`${given("groupSize", spec.groupSize)} must be at most the width ${width}, got ${groupSize}`);
-    }
-  } else {
-    width = checkInteger("width", spec.width, 1);
-  }
-  const resolved: ResolvedModelSpec = {
-    kind, inputSize, outputSize, width, depth, groupSize, projection, projectionRounds, adjust, placement, initNoise, seed
-  };
-  const count = parameterCountOf(resolved);
-  if (count > MAX_PARAMETERS) {
-    fail(`this ${kind} model would have ${count.toLocaleString("en-US")} parameters; the limit is ${MAX_PARAMETERS.toLocaleString("en-US")} (reduce width or depth)`);
-  }
-  return Object.freeze(resolved);
-}
-
-/** The learned layer of a WHT kind. */
-export function widthLayer(spec: ResolvedModelSpec): WidthLayer {
-  switch (spec.kind) {
-    case "switchnet4": return switchNetLayer(spec.width, spec.groupSize);
-    case "butterfly": return butterflyLayer(spec.width);
-    case "filterbank": return filterBankLayer(spec.width);
-    default: return fail(`kind ${JSON.stringify(spec.kind)} has no width layer`);
-  }
-}
-
-function parameterCountOf(spec: ResolvedModelSpec): number {
-  return spec.kind === "dense" ? denseParameterCount(spec) : widthLayer(spec).size * spec.depth;
 }
 
 /**
@@ -384,32 +235,28 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
 
   // Workspaces: placed[] holds the placed (and, with adjust, adjusted) input; acts[l] is the input
   // of layer l and acts[depth] the last layer's output. Grow-only; views of `batch` rows are used.
-  let capacity = 0;
+  // `saved` holds them (placed first, and only with adjust: its backward alone needs it), `scratch`
+  // backward's two gradient rows, freed whenever `saved` grows.
+  const saved = growOnly(new Array(depth + (adjust ? 2 : 1)).fill(n));
+  const scratch = growOnly([n, n]);
   let placedStore: Float32Array = new Float32Array(0);
   let rmsStore = new Float32Array(0);
   let actStores: Float32Array[] = [];
-  let gradStores: Float32Array[] = [];
   let batch = 0;
 
   const ensure = (rows: number) => {
-    if (rows <= capacity) return;
     // The new workspaces first: if they do not fit, the model keeps its old ones.
-    // (the placed input is kept only for adjust's backward)
-    const stores = kernelArrays(new Array(depth + (adjust ? 2 : 1)).fill(rows * n), {internal: true});
-    const placed = adjust ? stores.shift()! : new Float32Array(0);
-    const acts = stores;
-    freeWorkspaces();
-    placedStore = placed;
+    if (!saved.ensure(rows)) return;
+    scratch.free();
+    placedStore = adjust ? saved.arrays[0] : new Float32Array(0);
     rmsStore = new Float32Array(rows);
-    actStores = acts;
-    capacity = rows;
+    actStores = saved.arrays.slice(adjust ? 1 : 0);
   };
   const freeWorkspaces = () => {
-    for (const a of [placedStore, ...actStores, ...gradStores]) releaseKernelArray(a);
+    saved.free();
+    scratch.free();
     placedStore = new Float32Array(0);
     actStores = [];
-    gradStores = [];
-    capacity = 0;
   };
   const view = (store: Float32Array, rows: number) => store.subarray(0, rows * n);
   /** Rows r0 … r0 + rows − 1 of a workspace. */
@@ -464,8 +311,8 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
    */
   const backwardRows = (gradOutput: Float32Array, gxAll: Float32Array | null, r0: number, rows: number) => {
     const gOut = gradOutput.subarray(r0 * outputSize, (r0 + rows) * outputSize);
-    let g = view(gradStores[0], rows);
-    let gNext = view(gradStores[1], rows);
+    let g = view(scratch.arrays[0], rows);
+    let gNext = view(scratch.arrays[1], rows);
     g.fill(0);
     if (!multiplyRows(gOut, outputSize, g, n, flipsOut, outputSize, rows)) {
       for (let b = 0; b < rows; b++) {
@@ -507,12 +354,7 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       const tile = tileOf(rows);
       // Without tiling (tileRows 0) the input gradient is always computed, as before.
       const wantInput = tileRows === 0 || options?.inputGradient !== false;
-      const scratchRows = tile === rows ? capacity : tile;
-      if (gradStores.length === 0 || gradStores[0].length < scratchRows * n) {
-        for (const a of gradStores) releaseKernelArray(a);
-        gradStores = [];
-        gradStores = kernelArrays([scratchRows * n, scratchRows * n], {internal: true});
-      }
+      scratch.ensure(tile === rows ? saved.capacity : tile);
       const gx = new Float32Array(wantInput ? rows * k : 0);
       for (let r0 = 0; r0 < rows; r0 += tile) backwardRows(gradOutput, wantInput ? gx : null, r0, Math.min(tile, rows - r0));
       return gx;
@@ -529,54 +371,12 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   };
 }
 
-
-/**
- * Whole-model totals of a spec: the per-layer counts of lib/counts.ts summed over its layers
- * (same names, same meanings), plus the input projection where noted.
- */
-export interface ModelCounts extends Pick<LayerCounts, "stored" | "biases" | "active" | "learnedEdges" | "edges"> {
-  spec: ResolvedModelSpec;
-  /** Counts of every learned layer in order (WHT kinds: depth equal layers; dense: depth + 1). */
-  layers: LayerCounts[];
-  /** Stored weights + biases: equals createModel(spec).parameterCount. */
-  parameterCount: number;
-  /** Includes the input projection's WHTs (2·W·log2 W edges per round) for the WHT kinds. */
-  fixedEdges: number;
-  /** Includes the input projection's W·log2 W per round for the WHT kinds. */
-  addSub: number;
-}
-
-/**
- * Totals for a whole model, computed from the layer formulas (not from an allocated model), so a
- * test can hold them against createModel(spec).parameterCount. Validates the spec like createModel.
- */
-export function modelCounts(spec: ModelSpec): ModelCounts {
-  const resolved = resolveSpec(spec);
-  const {kind, width, groupSize, depth} = resolved;
-  let layers: LayerCounts[];
-  let projectionStages = 0;
-  if (kind === "dense") {
-    const sizes = denseSizes(resolved);
-    layers = sizes.slice(1).map((outputSize, l) => counts("dense", width, {inputSize: sizes[l], outputSize}));
-  } else {
-    layers = new Array(depth).fill(counts(kind, width, {groupSize}));
-    projectionStages = Math.log2(width) * resolved.projectionRounds;
-  }
-  const sum = (key: keyof LayerCounts) => layers.reduce((s, layer) => s + (layer[key] as number), 0);
-  const stored = sum("stored");
-  const biases = sum("biases");
-  const fixedEdges = sum("fixedEdges") + 2 * width * projectionStages;
-  const learnedEdges = sum("learnedEdges");
-  return {
-    spec: resolved,
-    layers,
-    parameterCount: stored + biases,
-    stored,
-    biases,
-    active: sum("active"),
-    learnedEdges,
-    fixedEdges,
-    edges: learnedEdges + fixedEdges,
-    addSub: sum("addSub") + width * projectionStages
-  };
-}
+// Re-exported for the modules that import them from here (src/components); lib/ imports them from
+// ./spec.js, ./layers.js and ./counts.js.
+export {
+  isWhtKind, MAX_DEPTH, MAX_INIT_NOISE, MAX_PARAMETERS, MAX_PROJECTION_ROUNDS, MAX_WORKSPACE, MODEL_DEFAULTS,
+  resolveSpec, workspacePerSample
+} from "./spec.js";
+export {widthLayer} from "./layers.js";
+export {modelCounts, type ModelCounts} from "./counts.js";
+export type {WidthLayer} from "./types.js";

@@ -19,7 +19,7 @@
  * H_m/√m: with H_m blocks the layer would equal the normalised WHT, which undoes the projection.
  */
 import type {Rng} from "./random.js";
-import type {WidthLayer} from "./model.js";
+import type {WidthLayer} from "./types.js";
 import {switchBackwardSimd, switchForwardSimd, switchLayerSimdAvailable, switchWeightBackwardSimd} from "./kernels/switchLayer.js";
 import {whtBatch} from "./wht.js";
 

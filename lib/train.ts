@@ -8,8 +8,8 @@
  * split and records train/test loss and accuracy in `state.history`. `train` loops epochs.
  *
  * Each epoch visits every training sample once, in an order shuffled by a generator seeded with
- * `seed` (the last mini-batch of an epoch may be smaller). Same model seed, data and options →
- * bit-identical parameters.
+ * `seed` (the last mini-batch of an epoch may be smaller: lib/batches.ts, "short-batch"). Same
+ * model seed, data and options → bit-identical parameters.
  *
  * Divergence (lib/divergence.ts, the same rule for SGD and Adam): a mini-batch loss that is not
  * finite, or above DIVERGENCE_FACTOR × the loss over the training split before the first update,
@@ -20,10 +20,11 @@
 import {checkFinite, checkInteger, checkOneOf, describe, fail} from "./check.js";
 import {countCorrect, lossFunction, LOSS_KINDS, type LossKind} from "./losses.js";
 import {createOptimizer, OPTIMIZER_KINDS, resolveOptimizerOptions, type Optimizer, type OptimizerKind, type OptimizerOptions, type ResolvedOptimizerOptions} from "./optim.js";
-import {createRng} from "./random.js";
 import type {Dataset, Model, Split} from "./types.js";
 import {createTeamSync, withTeam, type Team} from "./team.js";
-import {divergenceReason, NonFiniteError, splitLoss, TrainingDivergedError, type Divergence} from "./divergence.js";
+import {NonFiniteError, splitLoss, TrainingDivergedError, type Divergence} from "./divergence.js";
+import {createBatchSampler, forwardInChunks} from "./batches.js";
+import {trainingStep} from "./step.js";
 import {inWasmMemory} from "./wasm/memory.js";
 import {onDispose} from "./dispose.js";
 
@@ -211,10 +212,9 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
   checkDataset(dataset, model);
   const opts = resolveTrainOptions(options, dataset);
 
-  const {inputSize, outputSize} = dataset;
+  const {outputSize} = dataset;
   const train = dataset.train;
   const batch = Math.min(opts.batchSize, train.n);
-  const lastBatch = train.n % batch || batch;
   const lossFn = lossFunction(opts.loss);
   const wantedThreads = checkInteger("threads", options.threads ?? options.team?.threads ?? 1, 1, 256);
   if (options.team !== undefined && (options.team === null || typeof options.team.run !== "function")) {
@@ -235,15 +235,7 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
   });
   const hook = onDispose(model, () => optimizer.dispose());
   const parallel = <T>(fn: () => T): T => (threads > 1 ? withTeam(team, fn) : fn());
-  const rng = createRng(opts.seed);
-  const order = Int32Array.from({length: train.n}, (_, i) => i);
-  const xb = new Float32Array(batch * inputSize);
-  const yb = new Float32Array(batch * outputSize);
-  const gb = new Float32Array(batch * outputSize);
-  // Views for the full and the last (possibly smaller) batch, made once.
-  const views = (b: number) => ({x: xb.subarray(0, b * inputSize), y: yb.subarray(0, b * outputSize), g: gb.subarray(0, b * outputSize)});
-  const full = views(batch);
-  const last = views(lastBatch);
+  const sampler = createBatchSampler(train, batch, opts.seed, "short-batch");
 
   const state: TrainerState = {epoch: 0, step: 0, position: 0, diverged: false, divergence: null, history: []};
   // The loss over the training split before the first update: the divergence rule's reference.
@@ -256,40 +248,17 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
     if (state.diverged && state.divergence) {
       fail(`this training diverged at step ${state.divergence.step + 1}: ${state.divergence.reason}; train a fresh model with a lower learning rate (or load weights saved before)`);
     }
-    if (state.position === 0) {
-      rng.shuffle(order);
+    if (sampler.position === 0) {
       epochLoss = 0;
       epochSamples = 0;
       epochStart = now();
     }
-    const start = state.position;
-    const b = Math.min(batch, train.n - start);
-    const v = b === batch ? full : last;
-    for (let i = 0; i < b; i++) {
-      const s = order[start + i];
-      for (let j = 0; j < inputSize; j++) xb[i * inputSize + j] = train.x[s * inputSize + j];
-      for (let j = 0; j < outputSize; j++) yb[i * outputSize + j] = train.y[s * outputSize + j];
-    }
-    model.zeroGrad();
-    let loss = NaN;
-    let reason: string | null;
-    try {
-      [loss, reason] = parallel(() => {
-        const out = model.forward(v.x, b);
-        if (out.length !== b * outputSize) fail(`model.forward returned ${out.length} values for a batch of ${b}; expected ${b * outputSize}`);
-        const l = lossFn(out, v.y, b, v.g);
-        const why = divergenceReason(l, startLoss);
-        if (why === null) {
-          // Training needs only the parameter gradients: the model may skip the one at its input.
-          model.backward(v.g, {inputGradient: false});
-          optimizer.step(model.params, model.grads);
-        }
-        return [l, why] as [number, string | null];
-      });
-    } catch (error) {
-      if (!(error instanceof NonFiniteError)) throw error;
-      reason = error.message;
-    }
+    const v = sampler.next();
+    const b = v.rows;
+    const outcome = trainingStep(model, v, lossFn, optimizer, startLoss, parallel);
+    // A step whose numbers overflowed counts as a NaN loss here, even when its loss was known.
+    const loss = outcome.overflowed ? NaN : outcome.loss;
+    const reason = outcome.reason;
     if (reason !== null) {
       state.diverged = true;
       state.divergence = {step: state.step, epoch: state.epoch, loss, startLoss, reason};
@@ -297,11 +266,8 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
     epochLoss += loss * b;
     epochSamples += b;
     state.step++;
-    state.position = start + b;
-    if (state.position >= train.n) {
-      state.position = 0;
-      state.epoch++;
-    }
+    state.position = sampler.position;
+    if (state.position === 0) state.epoch++;
     return loss;
   }
 
@@ -313,14 +279,11 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
     const classification = dataset.task === "classification";
     let lossSum = 0;
     let correct = 0;
-    for (let start = 0; start < split.n; start += batch) {
-      const b = Math.min(batch, split.n - start);
-      const x = split.x.subarray(start * inputSize, (start + b) * inputSize);
+    forwardInChunks(model, split.x, split.n, batch, (out, start, b) => {
       const y = split.y.subarray(start * outputSize, (start + b) * outputSize);
-      const out = parallel(() => model.forward(x, b));
       lossSum += lossFn(out, y, b) * b;
       if (classification) correct += countCorrect(out, split.labels ? split.labels.subarray(start, start + b) : y, b);
-    }
+    }, parallel);
     const loss = lossSum / split.n;
     return classification ? {loss, accuracy: correct / split.n} : {loss};
   }

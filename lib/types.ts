@@ -2,6 +2,7 @@
  * The shapes shared across the library: model specs, the model interface, datasets.
  * Plain data only; no behaviour lives here.
  */
+import type {Rng} from "./random.js";
 
 export type ModelKind = "switchnet4" | "butterfly" | "filterbank" | "dense";
 export const MODEL_KINDS: readonly ModelKind[] = ["switchnet4", "butterfly", "filterbank", "dense"];
@@ -112,4 +113,37 @@ export interface Dataset {
   test: Split;
   /** Free-form extras a page may want (e.g. image width and height). */
   meta?: Record<string, unknown>;
+}
+
+/**
+ * One learned layer of a WHT model: maps each width-W row to a width-W row. Stateless apart from
+ * scratch space, so one object serves every layer of a model (the weights are passed in).
+ */
+export interface WidthLayer {
+  readonly name: string;
+  readonly width: number;
+  /** Learned weights stored per layer. */
+  readonly size: number;
+  /** Writes the initial weights (`noise` = initNoise) into w (length `size`). */
+  init(w: Float32Array, rng: Rng, noise: number): void;
+  /** y ← layer(x) for `batch` rows; x is left unchanged. */
+  forward(x: Float32Array, y: Float32Array, w: Float32Array, batch: number): void;
+  /**
+   * Given the saved layer input x and the gradient gy at its output (overwritten as scratch):
+   * writes the gradient at the input into gx and ADDS the weight gradient into gw.
+   */
+  backward(x: Float32Array, gy: Float32Array, gx: Float32Array, w: Float32Array, gw: Float32Array, batch: number): void;
+  /**
+   * `backward` without the gradient at the layer input (for the first layer when nothing needs the
+   * gradient at the model input): gy gets overwritten and gw the same additions, in the same order.
+   */
+  weightBackward?(x: Float32Array, gy: Float32Array, w: Float32Array, gw: Float32Array, batch: number): void;
+  /**
+   * True if forward and backward compute each row the same way whatever the batch, and add each
+   * weight gradient's rows in row order: then the model may run the batch in tiles of rows (the
+   * same bits as one call on the whole batch).
+   */
+  readonly rowwise?: boolean;
+  /** Frees the layer's scratch, if it keeps any (idempotent). */
+  dispose?(): void;
 }

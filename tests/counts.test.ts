@@ -2,8 +2,8 @@
 // edges kept apart from parameters, the equal-dense widths, and agreement with the parameters
 // createModel actually allocates.
 import {describe, expect, it} from "vitest";
-import {counts, equalDenseWidth} from "../lib/counts.js";
-import {createModel, modelCounts} from "../lib/model.js";
+import {counts, equalDenseWidth, modelCounts} from "../lib/counts.js";
+import {createModel} from "../lib/model.js";
 import type {ModelKind} from "../lib/types.js";
 
 describe("counts for one Switch Net 4 layer (m = 4)", () => {

@@ -2,7 +2,8 @@
 // switch functions, one round against two, against counts derived by hand from H[j, i]'s bits.
 import {describe, expect, it} from "vitest";
 import {projectionColumns, projectionDiversity, psdRank} from "../lib/diversity.js";
-import {projectionFlips, resolveSpec} from "../lib/model.js";
+import {projectionFlips} from "../lib/model.js";
+import {resolveSpec} from "../lib/spec.js";
 import {project} from "../lib/projection.js";
 import {SwitchNetError} from "../lib/check.js";
 

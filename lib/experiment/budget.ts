@@ -21,7 +21,7 @@
  * half are active per sample. Filter bank: a fixed WHT, 2 edges per point per stage, then one
  * switched slope per element. Dense: a W×W layer with biases.)
  */
-import {MAX_PROJECTION_ROUNDS} from "../model.js";
+import {MAX_PROJECTION_ROUNDS} from "../spec.js";
 import {checkInteger, checkOneOf, checkPowerOfTwo, describe, fail} from "../check.js";
 import {counts} from "../counts.js";
 import {GROUP_SIZES, MODEL_KINDS, type ModelKind} from "../types.js";

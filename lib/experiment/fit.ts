@@ -1,5 +1,6 @@
 /**
- * One training run as the capacity experiment needs it: seeded mini-batches, Adam, the task's
+ * One training run as the capacity experiment needs it: seeded mini-batches (lib/batches.ts, "wrap":
+ * every batch full, wrapping round the data into the next shuffled pass), Adam, the task's
  * metric on train, validation and test at evaluations, the error after a fixed step budget, and
  * training on until the run converges (or a step cap), so capacity is measured at convergence
  * (SPEC.md: Switch Net 4 can need several times more steps than dense before it fits).
@@ -16,10 +17,11 @@
 import {checkInteger, checkNumber, checkOneOf, fail} from "../check.js";
 import {countCorrect, lossFunction, type LossKind} from "../losses.js";
 import {createOptimizer, type OptimizerKind} from "../optim.js";
-import {createRng} from "../random.js";
 import {inWasmMemory} from "../wasm/memory.js";
 import type {Dataset, Model, Split} from "../types.js";
-import {divergenceReason, NonFiniteError, splitLoss} from "../divergence.js";
+import {NonFiniteError, splitLoss} from "../divergence.js";
+import {createBatchSampler, predictInChunks} from "../batches.js";
+import {trainingStep} from "../step.js";
 
 export type Metric = "nmse" | "error-rate";
 
@@ -124,14 +126,8 @@ export function nmse(outputs: Float32Array, targets: Float32Array, n: number): n
 export function evaluate(model: Model, split: Split, metric: Metric, limit = split.n, chunk = 64): number {
   const n = Math.min(split.n, limit);
   if (n === 0) return NaN;
-  const inSize = split.x.length / split.n;
   const outSize = split.y.length / split.n;
-  const outputs = new Float32Array(n * outSize);
-  for (let start = 0; start < n; start += chunk) {
-    const count = Math.min(chunk, n - start);
-    const out = model.forward(split.x.subarray(start * inSize, (start + count) * inSize), count);
-    outputs.set(out.subarray(0, count * outSize), start * outSize);
-  }
+  const outputs = predictInChunks(model, split.x, n, chunk);
   if (metric === "nmse") return nmse(outputs, split.y.subarray(0, n * outSize), n);
   const truth = split.labels ? split.labels.subarray(0, n) : split.y.subarray(0, n * outSize);
   return 1 - countCorrect(outputs, truth, n) / n;
@@ -173,21 +169,12 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
   }
   if (validation && validation.n < 1) fail(`the validation split given for ${data.name} is empty`);
 
-  const inSize = data.inputSize;
-  const outSize = data.outputSize;
   const batch = Math.min(batchSize, train.n);
   let rate = learningRate;
   // Its buffers in the kernel memory when the parameters are there (Adam then runs on the f64x2
   // kernel: the same bits); freed before returning.
   const optimizer = createOptimizer(options.optimizer ?? "adam", model.params.length, {learningRate: rate}, {kernelMemory: inWasmMemory(model.params)});
-  const rng = createRng(seed);
-  const order = new Int32Array(train.n);
-  for (let i = 0; i < train.n; i++) order[i] = i;
-  rng.shuffle(order);
-  let cursor = 0;
-  const xb = new Float32Array(batch * inSize);
-  const yb = new Float32Array(batch * outSize);
-  const grad = new Float32Array(batch * outSize);
+  const sampler = createBatchSampler(train, batch, seed, "wrap");
 
   const curve: Point[] = [];
   let atFixed: Point | null = null;
@@ -232,30 +219,8 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
   let nextEval = Math.min(evalEvery, maxSteps);
   while (step < maxSteps) {
     const t0 = now();
-    for (let b = 0; b < batch; b++) {
-      if (cursor === train.n) {
-        rng.shuffle(order);
-        cursor = 0;
-      }
-      const i = order[cursor++];
-      xb.set(train.x.subarray(i * inSize, (i + 1) * inSize), b * inSize);
-      yb.set(train.y.subarray(i * outSize, (i + 1) * outSize), b * outSize);
-    }
-    model.zeroGrad();
-    let value = NaN;
-    let reason: string | null;
-    try {
-      const out = model.forward(xb, batch);
-      value = loss(out, yb, batch, grad);
-      reason = divergenceReason(value, startLoss);
-      if (reason === null) {
-        model.backward(grad, {inputGradient: false});
-        optimizer.step(model.params, model.grads);
-      }
-    } catch (error) {
-      if (!(error instanceof NonFiniteError)) throw error;
-      reason = error.message;
-    }
+    // The batch's loss counts even when the step overflowed after it was known.
+    const {loss: value, reason} = trainingStep(model, sampler.next(), loss, optimizer, startLoss);
     stepMs += now() - t0;
     step++;
     windowLoss += value;

@@ -19,7 +19,7 @@
  */
 import {fail} from "../check.js";
 import {deriveSeed} from "../random.js";
-import {modelCounts} from "../model.js";
+import {modelCounts} from "../counts.js";
 import type {Model, ModelSpec} from "../types.js";
 import {layerBudget, matchContenders, parseContender, type BudgetKind, type Contender, type LayerBudget} from "./budget.js";
 import {checkConfig, type ExperimentConfig} from "./config.js";

@@ -64,7 +64,7 @@ export function switchBackwardSimd(
  * same bits as switchBackwardSimd's gw. False, doing nothing, when the kernels cannot run here or a
  * team is active (the team splits the full backward; callers then use switchBackwardSimd).
  */
-export function switchWeightBackwardSimd(x: Float32Array, gy: Float32Array, w: Float32Array, gw: Float32Array, n: number, m: number, batch: number): boolean {
+export function switchWeightBackwardSimd(x: Float32Array, gy: Float32Array, _w: Float32Array, gw: Float32Array, n: number, m: number, batch: number): boolean {
   const k = wasmLayers();
   if (!k || !switchLayerSimdAvailable(n, m) || activeTeam() !== null) return false;
   if (batch === 0) return true;

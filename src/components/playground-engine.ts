@@ -16,6 +16,7 @@ import {datasetFamily, MODEL_LABELS, SMOOTH_TARGET, type LossName, type ModelSet
 import {decodeWeights, encodeWeights} from "./playground-weights.js";
 import {backend} from "../lib/wht.js";
 import {NonFiniteError} from "../lib/divergence.js";
+import {predictInChunks} from "../lib/batches.js";
 
 /** The reader's own data, which the URL cannot hold. */
 export type CustomData =
@@ -212,15 +213,7 @@ function overflowAsNaN<T>(compute: () => T, fallback: T): T {
 
 /** Model outputs for many inputs, in chunks small enough that workspaces stay modest. */
 export function predict(model: ReturnType<typeof createModel>, inputs: Float32Array): Float32Array {
-  const {inputSize, outputSize, width} = model.spec;
-  const n = inputs.length / inputSize;
-  const out = new Float32Array(n * outputSize);
-  const chunk = drawChunkRows(width);
-  for (let start = 0; start < n; start += chunk) {
-    const b = Math.min(chunk, n - start);
-    out.set(model.forward(inputs.subarray(start * inputSize, (start + b) * inputSize), b), start * outputSize);
-  }
-  return out;
+  return predictInChunks(model, inputs, inputs.length / model.spec.inputSize, drawChunkRows(model.spec.width));
 }
 
 /**

@@ -14,7 +14,7 @@ import {createServer} from "node:net";
 import {join, relative} from "node:path";
 import {fileURLToPath} from "node:url";
 import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
-import type {Browser, BrowserContext, BrowserContextOptions, Page, Response} from "playwright-core";
+import type {Browser, BrowserContextOptions, Page, Response} from "playwright-core";
 import {SITE_PAGES} from "../../observablehq.config.js";
 import {readHeadersFile} from "../../scripts/headers-file.js";
 import {launchBrowser, settle} from "./harness.js";
