@@ -4,7 +4,7 @@
 // Messages out: {type: "info", id, info} | {type: "snapshot", id, snapshot, playing, stepsPerSecond}
 //               | {type: "weights", id, index, text} | {type: "error", id, message, during}
 // `id` names the session a reply belongs to, so the page can drop replies from a replaced one.
-import {createSession} from "./components/playground-engine.js";
+import {createSession} from "./components/playground/engine.js";
 import {backend, ready} from "./lib/wht.js";
 import {wasmFailure} from "./lib/wasm/runtime.js";
 
