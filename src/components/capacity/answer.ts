@@ -4,6 +4,7 @@
  * how many runs converged. Pure functions, so the page's table can be tested.
  */
 import {BUDGET_SHORT, label} from "./colors.js";
+import {formatCount} from "../format.js";
 
 export interface StandingLike {
   task: string;
@@ -88,7 +89,7 @@ export function answerRows(cells: readonly AnswerCell[], taskNames: Readonly<Rec
   return cells.map((c) => {
     const percent = c.task === "classify";
     const [best, second] = c.standings;
-    const name = (s: Standing) => `${label(s.contender)} (${s.width.toLocaleString("en-US")})`;
+    const name = (s: Standing) => `${label(s.contender)} (${formatCount(s.width)})`;
     const verdict = c.verdict === "pending" ? `pending (${c.runs} runs so far)`
       : c.verdict === "clear" ? `${name(best).split(" (")[0]} ahead, ×${c.factor!.toFixed(2)}` : "tie within the seeds' spread";
     return [

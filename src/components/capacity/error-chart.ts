@@ -7,6 +7,7 @@
 import * as Plot from "@observablehq/plot";
 import {decadesWithin} from "../log-ticks.js";
 import {BUDGET_SHORT, budgetPanels, label, spreadMarks} from "./colors.js";
+import {formatCount} from "../format.js";
 
 /** The fields of a summary row this figure reads (see lib/experiment/summary.ts). */
 export interface SummaryLike {
@@ -61,8 +62,8 @@ export function errorChart(rows: ErrorRow[], {width = 640, yLabel = "test error"
     y: {type: logY && positive ? "log" : "linear", label: `↑ ${yLabel}`, grid: true, tickFormat: "~g"},
     marks: spreadMarks(rows, {
       fx: "budget", x: "target", y: "mean", y1: "min", y2: "max",
-      title: (d: ErrorRow) => `${d.contender}, W = ${d.width.toLocaleString("en-US")} (×${d.ratio.toFixed(2)} of the budget)\n` +
-        `reference Switch Net 4 W = ${d.refWidth.toLocaleString("en-US")}\n` +
+      title: (d: ErrorRow) => `${d.contender}, W = ${formatCount(d.width)} (×${d.ratio.toFixed(2)} of the budget)\n` +
+        `reference Switch Net 4 W = ${formatCount(d.refWidth)}\n` +
         `mean ${d.mean.toPrecision(3)} (min ${d.min.toPrecision(3)}, max ${d.max.toPrecision(3)}) over ${d.seeds} seed${d.seeds === 1 ? "" : "s"}` +
         (d.steps !== null ? `\n${Math.round(d.steps)} steps on average; ${d.plateaus} of ${d.seeds} reached a plateau` : "")
     })

@@ -5,6 +5,7 @@
 import * as Plot from "@observablehq/plot";
 import {BUDGET_SHORT, budgetPanels, label, spreadMarks} from "./colors.js";
 import type {SummaryLike} from "./error-chart.js";
+import {formatCount} from "../format.js";
 
 /** The fields of a summary row this figure reads (see lib/experiment/summary.ts). */
 export interface CapacityLike extends Pick<SummaryLike, "task" | "budget" | "refWidth" | "target" | "contender" | "width"> {
@@ -37,7 +38,7 @@ export function capacityChart(rows: CapacityRow[], {width = 640}: {width?: numbe
     y: {type: "log", label: "↑ random pairs memorised (largest N)", grid: true, tickFormat: "~s"},
     marks: spreadMarks(rows, {
       fx: "budget", x: "target", y: (d) => atLeastOne(d.mean), y1: (d) => atLeastOne(d.min), y2: "max",
-      title: (d: CapacityRow) => `${d.contender}, W = ${d.width.toLocaleString("en-US")}, ${d.parameterCount.toLocaleString("en-US")} stored parameters\n` +
+      title: (d: CapacityRow) => `${d.contender}, W = ${formatCount(d.width)}, ${formatCount(d.parameterCount)} stored parameters\n` +
         `memorised ${d.mean.toFixed(0)} pairs on average (min ${d.min}, max ${d.max}, ${d.seeds} seeds)\n` +
         `${d.perParameter.toFixed(3)} pairs per stored parameter`
     })

@@ -5,6 +5,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import {contenderColor, label} from "./colors.js";
+import {formatCount} from "../format.js";
 
 export interface SeedPointRun {
   task: string;
@@ -18,7 +19,7 @@ export interface SeedPointRun {
 
 /** Rows for the figure: labels with widths, in the contenders' order. */
 export function seedPointRows(runs: readonly SeedPointRun[], taskNames: Readonly<Record<string, string>>) {
-  return runs.map((r) => ({...r, taskName: taskNames[r.task] ?? r.task, name: `${label(r.contender)}\nW = ${r.width.toLocaleString("en-US")}`, group: label(r.contender)}));
+  return runs.map((r) => ({...r, taskName: taskNames[r.task] ?? r.task, name: `${label(r.contender)}\nW = ${formatCount(r.width)}`, group: label(r.contender)}));
 }
 
 /** One small panel per task, stacked, each headed by the task's name (facet labels would not fit a phone). */

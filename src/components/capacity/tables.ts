@@ -4,6 +4,7 @@
  */
 import {BUDGET_SHORT, label} from "./colors.js";
 import {plainTable} from "../plain-table.js";
+import {formatCount} from "../format.js";
 
 export interface MatchLike {
   refWidth: number;
@@ -28,7 +29,7 @@ export function matchTableRows(matches: readonly MatchLike[], refWidth: number):
     label(c),
     ...budgets.map((b) => {
       const m = at.find((x) => x.contender === c && x.budget === b);
-      return m ? `${m.width.toLocaleString("en-US")}${Math.abs(m.ratio - 1) > 0.005 ? ` (×${m.ratio.toFixed(2)})` : ""}` : "—";
+      return m ? `${formatCount(m.width)}${Math.abs(m.ratio - 1) > 0.005 ? ` (×${m.ratio.toFixed(2)})` : ""}` : "—";
     })
   ]);
 }
@@ -38,7 +39,7 @@ export function matchTable(matches: readonly MatchLike[], refWidth: number): HTM
   const budgets = [...new Set(at.map((m) => m.budget))];
   const head = ["contender", ...budgets.map((b) => {
     const target = at.find((m) => m.budget === b)?.target ?? 0;
-    return `${BUDGET_SHORT[b] ?? b}: ${target.toLocaleString("en-US")} per layer`;
+    return `${BUDGET_SHORT[b] ?? b}: ${formatCount(target)} per layer`;
   })];
   return table(head, matchTableRows(matches, refWidth));
 }
@@ -53,7 +54,7 @@ export interface CoverageLike {
 export function coverageTable(rows: readonly CoverageLike[]): HTMLTableElement {
   const widths = [...new Set(rows.map((r) => r.refWidth))].sort((a, b) => a - b);
   const tasks = [...new Set(rows.map((r) => r.task))];
-  return table(["task", ...widths.map((w) => `W = ${w.toLocaleString("en-US")}`)], tasks.map((t) => [
+  return table(["task", ...widths.map((w) => `W = ${formatCount(w)}`)], tasks.map((t) => [
     t,
     ...widths.map((w) => {
       const r = rows.find((x) => x.task === t && x.refWidth === w);
@@ -96,7 +97,7 @@ export interface TuneLike {
 export function tuneTableRows(tunes: readonly TuneLike[]): string[][] {
   const score = (v: number) => (v >= 1e300 ? "diverged" : v.toPrecision(3));
   return tunes.map((t) => [
-    TASK_NAMES[t.task] ?? t.task, label(t.contender), t.width.toLocaleString("en-US"), String(t.chosen),
+    TASK_NAMES[t.task] ?? t.task, label(t.contender), formatCount(t.width), String(t.chosen),
     t.candidates.map((c) => `${c.learningRate}: ${score(c.score)}`).join(", "),
     t.edge === null ? "no" : `yes (${t.edge} end of the grid)`
   ]);

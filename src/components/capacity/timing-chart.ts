@@ -4,6 +4,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import {contenderColor, label, spreadMarks} from "./colors.js";
+import {formatCount} from "../format.js";
 
 export interface TimingLike {
   contender: string;
@@ -42,7 +43,7 @@ export function timingChart(rows: TimingRow[], {width = 640}: {width?: number} =
     color: contenderColor(),
     marks: spreadMarks(rows, {
       x: "width", y: "ms", y1: "min", y2: "max",
-      title: (d: TimingRow) => `${d.contender}, W = ${d.width.toLocaleString("en-US")}, ${d.parameterCount.toLocaleString("en-US")} parameters\n` +
+      title: (d: TimingRow) => `${d.contender}, W = ${formatCount(d.width)}, ${formatCount(d.parameterCount)} parameters\n` +
         `${d.ms.toPrecision(3)} ms per sample (min ${d.min.toPrecision(3)}, max ${d.max.toPrecision(3)}, ${d.runs} runs)`
     })
   });
@@ -60,7 +61,7 @@ export interface HeadlineTimingLike {
 /** Bars: milliseconds per training sample of each model at one budget point, timed together. */
 export function headlineTimingChart(rows: readonly HeadlineTimingLike[], {width = 640}: {width?: number} = {}): HTMLElement | SVGSVGElement {
   // Two-line names (contender, then width) so that they fit a phone's column.
-  const data = rows.map((r) => ({...r, contender: label(r.label.split(" ")[0]), name: `${label(r.label.split(" ")[0])}\nW = ${r.width.toLocaleString("en-US")}`}));
+  const data = rows.map((r) => ({...r, contender: label(r.label.split(" ")[0]), name: `${label(r.label.split(" ")[0])}\nW = ${formatCount(r.width)}`}));
   width = Math.max(320, width); // Framework can report 0 before layout
   return Plot.plot({
     width,

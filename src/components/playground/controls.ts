@@ -9,6 +9,7 @@ import {
   cloneState, DATASETS, datasetFamily, defaultModel, defaultNoise, LIMITS, LOSSES, MAX_WIDTH, MODEL_LABELS, OPTIMIZERS, usesWht,
   type ModelSettings, type PlaygroundState
 } from "./state.js";
+import {formatCount} from "../format.js";
 
 /** What a change touches: data, models and training restart the session; view only redraws. */
 export type ChangeScope = "data" | "models" | "training" | "view";
@@ -68,7 +69,7 @@ const powersOfTwo = (max: number, memory?: (width: number) => string | null): Op
   const out: Option[] = [];
   for (let w = 1; w <= max; w *= 2) {
     const bytes = memory?.(w);
-    out.push({value: String(w), label: w.toLocaleString("en-US") + (bytes ? ` · ${bytes}` : "")});
+    out.push({value: String(w), label: formatCount(w) + (bytes ? ` · ${bytes}` : "")});
   }
   return out;
 };

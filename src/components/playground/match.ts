@@ -6,6 +6,7 @@
  */
 import type {ModelSpec} from "../../lib/types.js";
 import {cloneState, LIMITS, MAX_WIDTH, MODEL_LABELS, usesWht, type PlaygroundState} from "./state.js";
+import {formatCount} from "../format.js";
 
 export type CountFunction = (spec: ModelSpec) => number;
 
@@ -44,11 +45,11 @@ export function matchParameters(state: PlaygroundState, inputSize: number, outpu
   next.models.forEach((m, i) => {
     if (m.kind !== "dense") return;
     const width = nearestWidth(target, (w) => count(specOf("dense", w, m.depth, m.groupSize)), LIMITS.width[0], MAX_WIDTH.dense);
-    changes.push(`model ${i + 1} width ${width} (${count(specOf("dense", width, m.depth, m.groupSize)).toLocaleString("en-US")} parameters, biases included)`);
+    changes.push(`model ${i + 1} width ${width} (${formatCount(count(specOf("dense", width, m.depth, m.groupSize)))} parameters, biases included)`);
     m.width = width;
   });
   return {
     state: next,
-    message: `Matched to ${MODEL_LABELS[reference.kind]}'s ${target.toLocaleString("en-US")} stored parameters: ${changes.join(", ")}`
+    message: `Matched to ${MODEL_LABELS[reference.kind]}'s ${formatCount(target)} stored parameters: ${changes.join(", ")}`
   };
 }

@@ -11,6 +11,7 @@ import {fail, SwitchNetError} from "../../lib/check.js";
 import {MAX_WORKSPACE, modelCounts, resolveSpec, workspaceFloats as workspaceFloatsOf, workspacePerSample} from "../../lib/model.js";
 import type {ModelSpec} from "../../lib/types.js";
 import {datasetFamily, MODEL_LABELS, SMOOTH_TARGET, type ModelSettings, type OptimizerName, type PlaygroundState} from "./state.js";
+import {formatCount} from "../format.js";
 
 /** The most the kernel memory can hold (lib/wasm/memory.ts MAX_PAGES × 64 KiB). */
 export const KERNEL_MEMORY_BYTES = 2 ** 31;
@@ -78,7 +79,7 @@ export function checkMemory(specs: readonly ModelSpec[], batchSize: number, opti
   });
   estimates.forEach((e, i) => {
     if (e.workspaceFloats > MAX_WORKSPACE) {
-      fail(`model ${i + 1} (${MODEL_LABELS[specs[i].kind]}) would keep ${e.workspaceFloats.toLocaleString("en-US")} floats of activations per step at batch size ${batchSize}; a step may keep at most ${MAX_WORKSPACE.toLocaleString("en-US")}: lower the batch size, width or depth`);
+      fail(`model ${i + 1} (${MODEL_LABELS[specs[i].kind]}) would keep ${formatCount(e.workspaceFloats)} floats of activations per step at batch size ${batchSize}; a step may keep at most ${formatCount(MAX_WORKSPACE)}: lower the batch size, width or depth`);
     }
   });
   const total = estimates.reduce((s, e) => s + e.kernelBytes, 0);
