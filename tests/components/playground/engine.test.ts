@@ -1,7 +1,7 @@
 import {describe, expect, it} from "vitest";
 import {buildDataset, createSession, effectiveLoss, planeGridSize, predict, viewFor, PLANE_GRID, CURVE_POINTS, type CustomData} from "../../../src/components/playground/engine.js";
 import {cloneState, DATASETS, defaultModel, defaultState, type PlaygroundState} from "../../../src/components/playground/state.js";
-import {questionPreset} from "../../../src/components/playground/app.js";
+import {questionPreset} from "../../../src/components/playground/presets.js";
 import {SwitchNetError} from "../../../lib/check.js";
 import {createModel} from "../../../lib/model.js";
 import {createRng} from "../../../lib/random.js";

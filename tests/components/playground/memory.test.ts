@@ -1,7 +1,7 @@
 import {beforeAll, describe, expect, it} from "vitest";
 import {checkMemory, dataShape, drawChunkRows, formatBytes, KERNEL_MEMORY_BYTES, modelMemory, settingsSpec} from "../../../src/components/playground/memory.js";
 import {predict} from "../../../src/components/playground/engine.js";
-import {questionPreset} from "../../../src/components/playground/app.js";
+import {questionPreset} from "../../../src/components/playground/presets.js";
 import {DATASETS, defaultModel, defaultState, type ModelSettings} from "../../../src/components/playground/state.js";
 import {createModel, modelCounts, workspacePerSample} from "../../../lib/model.js";
 import {counts} from "../../../lib/counts.js";
