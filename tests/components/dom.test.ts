@@ -46,7 +46,8 @@ describe("DOM helpers", () => {
 
   it("checkbox holds its box inside the label and reports each change", () => {
     const changes: boolean[] = [];
-    const label = checkbox(" show test data", true, (v) => changes.push(v), {control: "show-test", props: {class: "pg-check"}});
+    const options = {control: "show-test", props: {class: "pg-check"}};
+    const label = checkbox(" show test data", true, (v) => changes.push(v), options);
     document.body.append(label); // jsdom fires change on click for connected boxes only
     const box = label.querySelector("input")!;
     expect(label.className).toBe("pg-check");
