@@ -18,6 +18,13 @@ export interface CurveRow {
   series: string;
 }
 
+/** The summary rows of one budget point: `task` at reference width `refWidth` under `budget`. */
+export function pointModels<T extends {task: string; refWidth: number; budget: string}>(
+  summary: readonly T[], task: string, refWidth: number, budget: string
+): T[] {
+  return summary.filter((r) => r.task === task && r.refWidth === refWidth && r.budget === budget);
+}
+
 /** Curves of `task` for the given (contender, width) models; `which` picks train or test error. */
 export function curveRows(
   points: readonly CurveLike[], task: string, models: readonly {contender: string; width: number}[], which: "train" | "test" = "test"
