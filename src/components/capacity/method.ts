@@ -29,7 +29,8 @@ export function seedProgress(coverage: readonly CoverageLike[], refWidth: number
 
 /** The settings the page's method notes read (the loader's config has these and more). */
 export type MethodConfig = Pick<ExperimentConfig, "seeds"> & {
-  train: Pick<ExperimentConfig["train"], "batchSize" | "evalEvery" | "evalGrowth" | "patience" | "minImprovement" | "maxSteps">;
+  train: Pick<ExperimentConfig["train"],
+    "batchSize" | "evalEvery" | "evalGrowth" | "patience" | "minImprovement" | "maxSteps">;
   tune: Pick<ExperimentConfig["tune"], "grid" | "startWht" | "startDense">;
   memorise: Pick<ExperimentConfig["memorise"], "threshold" | "maxSteps" | "maxRefWidth">;
   /** Each task's one-line description. */

@@ -9,7 +9,8 @@ import {
   BUDGETS, FIT_TASKS, methodFacts, provenanceList, seedProgress, type SessionLike
 } from "../../../src/components/capacity/method.js";
 
-const config = {...FULL, taskDescriptions: Object.fromEntries(FULL.tasks.map((t) => [t, taskShape(t, FULL).description]))};
+const descriptions = Object.fromEntries(FULL.tasks.map((t) => [t, taskShape(t, FULL).description]));
+const config = {...FULL, taskDescriptions: descriptions};
 
 describe("capacity method notes", () => {
   it("quote the full experiment's settings as the prose writes them", () => {
@@ -78,11 +79,12 @@ describe("capacity progress and provenance", () => {
       machine: {cpu: "AMD EPYC", cores: 2, node: "v20.19.0", platform: "linux"},
       libVersion: "0.1.0", gitCommit: "0123456789abcdef", libUncommitted: []
     };
-    const list = provenanceList([session, {...session, gitCommit: null, libUncommitted: ["lib/train.ts", "lib/model.ts"]}]);
+    const dirty = {...session, gitCommit: null, libUncommitted: ["lib/train.ts", "lib/model.ts"]};
+    const list = provenanceList([session, dirty]);
     const items = Array.from(list.querySelectorAll("li"));
     expect(items.map((li) => li.querySelector("code")?.textContent)).toEqual([session.command, session.command]);
-    expect(items[0].textContent).toBe("npm run experiment -- --workers 2 — 2026-11-30T10:00:00Z — AMD EPYC, 2 cores, " +
-      "node v20.19.0, linux; library 0.1.0, commit 0123456789");
+    expect(items[0].textContent).toBe("npm run experiment -- --workers 2 — 2026-11-30T10:00:00Z — " +
+      "AMD EPYC, 2 cores, node v20.19.0, linux; library 0.1.0, commit 0123456789");
     expect(items[1].textContent).toMatch(/commit unknown \(uncommitted at start: lib\/train\.ts, lib\/model\.ts\)$/);
     expect(provenanceList([]).children.length).toBe(0);
   });
