@@ -5,6 +5,7 @@
  * `data-control` name so tests and focus restoring can find it.
  */
 import {GROUP_SIZES, MODEL_KINDS, PROJECTION_KINDS} from "../../lib/types.js";
+import {button, el} from "../dom.js";
 import {
   cloneState, DATASETS, datasetFamily, defaultModel, defaultNoise, LIMITS, LOSSES, MAX_WIDTH, MODEL_LABELS, OPTIMIZERS, usesWht,
   type ModelSettings, type PlaygroundState
@@ -27,41 +28,35 @@ export interface ControlHandlers {
 type Option = {value: string; label: string};
 
 function field(label: string, control: HTMLElement, hint?: string): HTMLLabelElement {
-  const wrap = document.createElement("label");
-  wrap.className = "pg-field";
-  const text = document.createElement("span");
-  text.className = "pg-label";
-  text.textContent = label;
-  wrap.append(text, control);
-  if (hint) wrap.title = hint;
-  return wrap;
+  const caption = el("span", {class: "pg-label", text: label});
+  return el("label", {class: "pg-field", title: hint || undefined}, caption, control);
 }
 
 export function select(name: string, options: Option[], value: string, onChange: (value: string) => void): HTMLSelectElement {
-  const el = document.createElement("select");
-  el.dataset.control = name;
+  const menu = document.createElement("select");
+  menu.dataset.control = name;
   for (const o of options) {
     const option = document.createElement("option");
     option.value = o.value;
     option.textContent = o.label;
-    el.append(option);
+    menu.append(option);
   }
-  el.value = value;
-  el.addEventListener("change", () => onChange(el.value));
-  return el;
+  menu.value = value;
+  menu.addEventListener("change", () => onChange(menu.value));
+  return menu;
 }
 
 export function numberInput(name: string, value: number, range: readonly [number, number], step: number | "any", onChange: (value: number, raw: string) => void): HTMLInputElement {
-  const el = document.createElement("input");
-  el.type = "number";
-  el.dataset.control = name;
-  el.min = String(range[0]);
-  el.max = String(range[1]);
-  el.step = String(step);
-  el.value = String(value);
-  el.inputMode = "decimal";
-  el.addEventListener("change", () => onChange(Number(el.value), el.value));
-  return el;
+  const input = document.createElement("input");
+  input.type = "number";
+  input.dataset.control = name;
+  input.min = String(range[0]);
+  input.max = String(range[1]);
+  input.step = String(step);
+  input.value = String(value);
+  input.inputMode = "decimal";
+  input.addEventListener("change", () => onChange(Number(input.value), input.value));
+  return input;
 }
 
 /** Powers of two up to max; each label says the memory a model of that width would need, when known. */
@@ -121,30 +116,22 @@ export function dataControls(state: PlaygroundState, handlers: ControlHandlers):
  * (visually hidden, still focusable and still what tests and screen readers use).
  */
 function fileButton(label: string, text: string, input: HTMLInputElement, hint: string): HTMLElement {
-  const wrap = document.createElement("div");
-  wrap.className = "pg-field";
-  const caption = document.createElement("span");
-  caption.className = "pg-label";
-  caption.textContent = label;
-  const button = document.createElement("label");
-  button.className = "pg-button pg-file";
-  button.append(text, input);
-  button.title = hint;
-  wrap.append(caption, button);
-  return wrap;
+  return el("div", {class: "pg-field"},
+    el("span", {class: "pg-label", text: label}),
+    el("label", {class: "pg-button pg-file", title: hint}, text, input));
 }
 
 function fileInput(name: string, accept: string, onFile: (file: File) => void): HTMLInputElement {
-  const el = document.createElement("input");
-  el.type = "file";
-  el.accept = accept;
-  el.dataset.control = name;
-  el.addEventListener("change", () => {
-    const file = el.files?.[0];
+  const input = document.createElement("input");
+  input.type = "file";
+  input.accept = accept;
+  input.dataset.control = name;
+  input.addEventListener("change", () => {
+    const file = input.files?.[0];
     if (file) onFile(file);
-    el.value = "";
+    input.value = "";
   });
-  return el;
+  return input;
 }
 
 /** Optimiser, learning rate, batch size, loss. */
@@ -205,14 +192,8 @@ export function modelControls(state: PlaygroundState, index: number, handlers: C
       "input projection rounds: one gives a 2-D point only 4 distinct features; two give almost one per unit"));
   }
   if (state.models.length > 1) {
-    const remove = document.createElement("button");
-    remove.type = "button";
-    remove.className = "pg-remove";
-    remove.dataset.control = `${prefix}-remove`;
-    remove.textContent = "Remove";
-    remove.title = `remove ${MODEL_LABELS[m.kind]}`;
-    remove.addEventListener("click", () => change((_, s) => { s.models.splice(index, 1); }));
-    row.append(remove);
+    row.append(button("Remove", () => change((_, s) => { s.models.splice(index, 1); }),
+      {class: "pg-remove", "data-control": `${prefix}-remove`, title: `remove ${MODEL_LABELS[m.kind]}`}));
   }
   return row;
 }
