@@ -1,7 +1,5 @@
 // Site configuration for Observable Framework: page list, theme, and no third-party hosts
 // (globalStylesheets replaces Framework's default Google Fonts link with local stylesheets).
-import {existsSync} from "node:fs";
-import {fileURLToPath} from "node:url";
 
 /** Every page of the site, in reading order. `file` is the Markdown source under src/. */
 export const SITE_PAGES = [
@@ -14,12 +12,8 @@ export const SITE_PAGES = [
   {name: "Scratchpad", path: "/scratchpad", file: "scratchpad.md"}
 ];
 
-// Framework refuses to build a listed page whose file is missing; pages are being written in
-// parallel, so list only those that exist (each appears in the navigation once committed).
-const srcDir = fileURLToPath(new URL("./src/", import.meta.url));
-const pages = SITE_PAGES
-  .filter((page) => page.path !== "/" && existsSync(srcDir + page.file))
-  .map(({name, path}) => ({name, path}));
+/** The navigation: every page but the overview, which is the site's home. */
+const pages = SITE_PAGES.filter((page) => page.path !== "/").map(({name, path}) => ({name, path}));
 
 /**
  * Every page loads public/coi-serviceworker.js (copied to the site's root by `npm run build`; served

@@ -370,13 +370,3 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     }
   };
 }
-
-// Re-exported for the modules that import them from here (src/components); lib/ imports them from
-// ./spec.js, ./layers.js and ./counts.js.
-export {
-  isWhtKind, MAX_DEPTH, MAX_INIT_NOISE, MAX_PARAMETERS, MAX_PROJECTION_ROUNDS, MAX_WORKSPACE, MODEL_DEFAULTS,
-  resolveSpec, workspacePerSample
-} from "./spec.js";
-export {widthLayer} from "./layers.js";
-export {modelCounts, type ModelCounts} from "./counts.js";
-export type {WidthLayer} from "./types.js";

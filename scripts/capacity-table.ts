@@ -6,7 +6,7 @@
  *        npx tsx scripts/capacity-table.ts --write-readme   (... written into README.md)
  */
 import {readFileSync, writeFileSync} from "node:fs";
-import {readmeAnswer, replaceReadmeAnswer} from "../src/components/capacity-readme.js";
+import {readmeAnswer, replaceReadmeAnswer} from "../src/components/capacity/readme.js";
 import {PRESETS} from "../lib/experiment/config.js";
 import {parseResults} from "../lib/experiment/schema.js";
 import {summarise} from "../lib/experiment/summary.js";

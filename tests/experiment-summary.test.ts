@@ -6,10 +6,10 @@ import {TINY} from "../lib/experiment/config.js";
 import {memoryStore, planExperiment, runExperiment} from "../lib/experiment/run.js";
 import type {ResultRecord, RunRecord, TrendProbeRecord} from "../lib/experiment/schema.js";
 import {curves, stat, summarise, timings, trendChecks} from "../lib/experiment/summary.js";
-import {errorRows} from "../src/components/capacity-error-chart.js";
-import {capacityRows} from "../src/components/capacity-memorise-chart.js";
-import {curveRows} from "../src/components/capacity-curves-chart.js";
-import {matchTableRows} from "../src/components/capacity-tables.js";
+import {errorRows} from "../src/components/capacity/error-chart.js";
+import {capacityRows} from "../src/components/capacity/memorise-chart.js";
+import {curveRows} from "../src/components/capacity/curves-chart.js";
+import {matchTableRows} from "../src/components/capacity/tables.js";
 
 const config = {...TINY, seeds: [1, 2]};
 const store = memoryStore();

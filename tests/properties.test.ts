@@ -8,7 +8,7 @@ import {
   counts, createAdam, createModel, createSgd, createTrainer, datasets, equalDenseWidth, MODEL_KINDS, NonFiniteError, parseCsv,
   signFlips, SwitchNetError, train, TrainingDivergedError, wht, whtBatch, whtBatchChecked, whtChecked, type DisposableModel
 } from "../lib/index.js";
-import {decodeWeights, encodeWeights} from "../src/components/playground-weights.js";
+import {decodeWeights, encodeWeights} from "../src/components/playground/weights.js";
 
 const SEED = Number(process.env.FC_SEED ?? 20261201);
 const runs = (numRuns: number) => ({seed: SEED, numRuns});

@@ -2,7 +2,7 @@
 import {describe, expect, it} from "vitest";
 import {readFileSync} from "node:fs";
 import {wht, createModel, train, datasets, withBiasInput} from "../lib/index.js";
-import {readmeAnswer, replaceReadmeAnswer} from "../src/components/capacity-readme.js";
+import {readmeAnswer, replaceReadmeAnswer} from "../src/components/capacity/readme.js";
 
 describe("README example", () => {
   const readme = readFileSync("README.md", "utf8");

@@ -10,8 +10,8 @@ import {
   TrainingDivergedError, wht, whtBatch, whtBatchChecked, whtChecked
 } from "../lib/index.js";
 import {fit} from "../lib/experiment/fit.js";
-import {createSession} from "../src/components/playground-engine.js";
-import {defaultState} from "../src/components/playground-state.js";
+import {createSession} from "../src/components/playground/engine.js";
+import {defaultState} from "../src/components/playground/state.js";
 
 const xorModel = (seed = 1) => createModel({kind: "switchnet4", inputSize: 2, outputSize: 2, width: 16, depth: 2, seed});
 

@@ -5,6 +5,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import {counts} from "../lib/counts.js";
+import {formatCount} from "./format.js";
 
 export interface CostRow {
   width: number;
@@ -56,7 +57,7 @@ export function costChart(rows: CostRow[], {width = 640, groupSize = 4}: {width?
         x: "width",
         y: "value",
         stroke: "series",
-        title: (d: CostRow) => `${d.series}\nW = ${d.width.toLocaleString("en-US")} (m = ${groupSize})\n${d.value.toLocaleString("en-US")}`
+        title: (d: CostRow) => `${d.series}\nW = ${formatCount(d.width)} (m = ${groupSize})\n${formatCount(d.value)}`
       }))
     ]
   }) as SVGSVGElement | HTMLElement;

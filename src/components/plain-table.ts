@@ -1,3 +1,5 @@
+import {formatCount} from "./format.js";
+
 /**
  * A plain HTML table whose headings wrap, so it fits the page's column (Inputs.table keeps every
  * heading on one line and scrolls sideways); on a phone it scrolls inside its own box (style.css,
@@ -17,7 +19,7 @@ export function plainTable(head: readonly string[], rows: ReadonlyArray<Readonly
     const tr = body.insertRow();
     for (const cell of row) {
       const td = tr.insertCell();
-      td.textContent = typeof cell === "number" ? cell.toLocaleString("en-US") : cell;
+      td.textContent = typeof cell === "number" ? formatCount(cell) : cell;
       if (typeof cell === "number") td.style.textAlign = "right";
     }
   }

@@ -6,6 +6,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import {projectionDiversity} from "../lib/diversity.js";
+import {formatCount} from "./format.js";
 
 export interface DiversityRow {
   width: number;
@@ -45,12 +46,12 @@ export function diversityChart(rows: readonly DiversityRow[], {width = 640}: {wi
     marginLeft: 50,
     marginRight: 28,
     color: {...COLORS, legend},
-    x: {type: "log", label: "width W", ticks: [64, 1024, 16384], tickFormat: (d: number) => d.toLocaleString("en-US")},
-    y: {type: "log", label: title, grid: true, ticks: [1, 10, 100, 1000, 10000, 100000], tickFormat: (d: number) => d.toLocaleString("en-US")},
+    x: {type: "log", label: "width W", ticks: [64, 1024, 16384], tickFormat: formatCount},
+    y: {type: "log", label: title, grid: true, ticks: [1, 10, 100, 1000, 10000, 100000], tickFormat: formatCount},
     marks: [
       Plot.line(rows, {x: "width", y: measure, stroke: "setting", strokeWidth: 2}),
       Plot.dot(rows, {x: "width", y: measure, fill: "setting", r: 3, tip: true,
-        title: (d: DiversityRow) => `${d.setting}, W = ${d.width.toLocaleString("en-US")}: ${d[measure].toLocaleString("en-US")} (${title})`})
+        title: (d: DiversityRow) => `${d.setting}, W = ${formatCount(d.width)}: ${formatCount(d[measure])} (${title})`})
     ]
   });
   const box = document.createElement("div");

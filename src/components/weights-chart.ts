@@ -6,6 +6,7 @@
 import * as Plot from "@observablehq/plot";
 import {WEIGHT_SERIES, type SeriesPoint} from "./weights-table.js";
 import {decadesWithin} from "./log-ticks.js";
+import {formatCount} from "./format.js";
 
 const COLORS = ["#ff725c", "#4269d0", "#9498a0", "#3ca951", "#efb118"];
 
@@ -27,11 +28,11 @@ export function weightsChart(points: SeriesPoint[], {width = 640, mark}: {width?
       Plot.line(points.filter((d) => d.series === WEIGHT_SERIES.fixed), {x: "width", y: "value", stroke: "series", strokeWidth: 2, strokeDasharray: "5 3"}),
       Plot.dot(marked, {x: "width", y: "value", fill: "series", r: 4.5}),
       // Value labels beside the marked width; the fixed-edge label sits lower, clear of the all-edges one.
-      Plot.text(marked.filter((d) => d.series !== WEIGHT_SERIES.fixed), {x: "width", y: "value", text: (d: SeriesPoint) => d.value.toLocaleString("en-US"), dx: 8, dy: -3, textAnchor: "start", fill: "currentColor"}),
-      Plot.text(marked.filter((d) => d.series === WEIGHT_SERIES.fixed), {x: "width", y: "value", text: (d: SeriesPoint) => d.value.toLocaleString("en-US"), dx: 8, dy: 9, textAnchor: "start", fill: "currentColor"}),
+      Plot.text(marked.filter((d) => d.series !== WEIGHT_SERIES.fixed), {x: "width", y: "value", text: (d: SeriesPoint) => formatCount(d.value), dx: 8, dy: -3, textAnchor: "start", fill: "currentColor"}),
+      Plot.text(marked.filter((d) => d.series === WEIGHT_SERIES.fixed), {x: "width", y: "value", text: (d: SeriesPoint) => formatCount(d.value), dx: 8, dy: 9, textAnchor: "start", fill: "currentColor"}),
       Plot.tip(points, Plot.pointer({
         x: "width", y: "value", stroke: "series",
-        title: (d: SeriesPoint) => `${d.series}\nW = ${d.width.toLocaleString("en-US")}: ${d.value.toLocaleString("en-US")}`
+        title: (d: SeriesPoint) => `${d.series}\nW = ${formatCount(d.width)}: ${formatCount(d.value)}`
       }))
     ]
   }) as SVGSVGElement | HTMLElement;

@@ -1,6 +1,6 @@
 /**
  * Data loader: the Scratchpad's sandbox runtime as one script. Bundles
- * src/components/scratchpad-frame.ts with the library, Plot, d3 and Inputs (and Inputs'
+ * src/components/scratchpad/frame.ts with the library, Plot, d3 and Inputs (and Inputs'
  * stylesheet) from node_modules into a single classic script, printed on stdout. The Scratchpad
  * page fetches it from the site and posts its text into its sandboxed frame: a frame with an
  * opaque origin could not load the site's modules itself without CORS headers, and nothing may
@@ -20,10 +20,10 @@ const result = await build({
   stdin: {
     contents: [
       `import * as Inputs from "@observablehq/inputs";`,
-      `import {startFrameRuntime} from "./scratchpad-frame.ts";`,
+      `import {startFrameRuntime} from "./frame.ts";`,
       `startFrameRuntime(window, {Inputs});`
     ].join("\n"),
-    resolveDir: resolve(here, "../components"),
+    resolveDir: resolve(here, "../components/scratchpad"),
     sourcefile: "scratchpad-runtime-entry.js",
     loader: "js"
   },

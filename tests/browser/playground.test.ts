@@ -7,7 +7,7 @@ import {readFileSync} from "node:fs";
 import {deflateSync} from "node:zlib";
 import {describe, expect, it} from "vitest";
 import type {Page} from "playwright-core";
-import {modelCounts} from "../../lib/model.js";
+import {modelCounts} from "../../lib/counts.js";
 import {DESKTOP, PHONE, figureSignature, useSite} from "./harness.js";
 
 const site = useSite();

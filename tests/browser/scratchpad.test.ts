@@ -18,8 +18,8 @@ import {describe, expect, it} from "vitest";
 import type {Page} from "playwright-core";
 import {settle, useSite, PHONE, DESKTOP} from "./harness.js";
 import {serveStatic} from "./static-server.js";
-import {cellsFromFile, cellsFromHash, cellsToFile, hashForCells} from "../../src/components/scratchpad-codec.js";
-import {EXAMPLE_CELLS} from "../../src/components/scratchpad-examples.js";
+import {cellsFromFile, cellsFromHash, cellsToFile, hashForCells} from "../../src/components/scratchpad/codec.js";
+import {EXAMPLE_CELLS} from "../../src/components/scratchpad/examples.js";
 
 const site = useSite();
 

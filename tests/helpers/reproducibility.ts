@@ -18,8 +18,8 @@ import {fit, type FitOptions} from "../../lib/experiment/fit.js";
 import {memoryStore, runExperiment} from "../../lib/experiment/run.js";
 import {splitValidation, taskDataset, taskShape} from "../../lib/experiment/tasks.js";
 import type {ModelSpec} from "../../lib/types.js";
-import {createSession} from "../../src/components/playground-engine.js";
-import {defaultModel, defaultState, type PlaygroundState} from "../../src/components/playground-state.js";
+import {createSession} from "../../src/components/playground/engine.js";
+import {defaultModel, defaultState, type PlaygroundState} from "../../src/components/playground/state.js";
 
 export type Digests = Record<string, string>;
 

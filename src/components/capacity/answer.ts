@@ -1,0 +1,102 @@
+/**
+ * The answer table, computed from the summary rows: at the seed's point, who has the lowest test
+ * error under each budget, by how much, whether the gap is larger than the spread over seeds, and
+ * how many runs converged. Pure functions, so the page's table can be tested.
+ */
+import {BUDGET_SHORT, label} from "./colors.js";
+import {formatCount} from "../format.js";
+
+export interface StandingLike {
+  task: string;
+  budget: string;
+  refWidth: number;
+  contender: string;
+  width: number;
+  fixed: {mean: number; min: number; max: number; n: number} | null;
+  plateau: {mean: number; min: number; max: number; n: number} | null;
+  capacity: {mean: number; min: number; max: number; n: number} | null;
+}
+
+export interface Standing {
+  contender: string;
+  width: number;
+  mean: number;
+  min: number;
+  max: number;
+  seeds: number;
+}
+
+/* ------------------------------------------------------------------ the answer table */
+
+/** A summary row as the answer table reads it (a PointSummary has these fields). */
+export interface AnswerLike extends StandingLike {
+  plateaus: number;
+  seeds: number[];
+  plateau: {mean: number; sd: number; min: number; max: number; n: number} | null;
+}
+
+export interface AnswerCell {
+  task: string;
+  budget: string;
+  /** Every contender at this budget point with results, best first (lowest mean error). */
+  standings: (Standing & {sd: number; converged: number})[];
+  /** "clear": the best one's range over seeds is below every other's; "tie": ranges overlap; "pending": seeds missing. */
+  verdict: "clear" | "tie" | "pending";
+  /** Runner-up's mean error ÷ the best one's (≥ 1), or null with fewer than two. */
+  factor: number | null;
+  /** Runs that stopped on the convergence rule, of all runs in the cell. */
+  converged: number;
+  runs: number;
+}
+
+/**
+ * The page's first table: for each task and budget at `refWidth`, who has the lowest test error,
+ * by how much, whether the seeds agree, and how many runs converged. A cell is "pending" until
+ * every contender planned there (`planned`, by task and budget) has `seeds` seeds.
+ */
+export function answerCells(
+  summary: readonly AnswerLike[], refWidth: number, tasks: readonly string[], budgets: readonly string[],
+  planned: Readonly<Record<string, number>>, seeds: number
+): AnswerCell[] {
+  const cells: AnswerCell[] = [];
+  for (const task of tasks) {
+    for (const budget of budgets) {
+      const rows = summary.filter((r) => r.task === task && r.refWidth === refWidth && r.budget === budget && r.plateau !== null);
+      const standings = rows
+        .map((r) => ({contender: r.contender, width: r.width, mean: r.plateau!.mean, sd: r.plateau!.sd, min: r.plateau!.min, max: r.plateau!.max,
+          seeds: r.plateau!.n, converged: r.plateaus}))
+        .sort((a, b) => a.mean - b.mean);
+      const complete = standings.length >= (planned[`${task}|${budget}`] ?? Infinity) && standings.every((s) => s.seeds >= seeds);
+      const [best, second] = standings;
+      const clear = best !== undefined && standings.length > 1 && standings.slice(1).every((o) => best.max < o.min);
+      cells.push({
+        task, budget, standings,
+        verdict: !complete ? "pending" : clear ? "clear" : "tie",
+        factor: best && second && best.mean > 0 ? second.mean / best.mean : null,
+        converged: standings.reduce((s, x) => s + x.converged, 0),
+        runs: standings.reduce((s, x) => s + x.seeds, 0)
+      });
+    }
+  }
+  return cells;
+}
+
+const errorText = (s: {mean: number; sd: number}, percent: boolean) =>
+  percent ? `${(100 * s.mean).toFixed(1)} ± ${(100 * s.sd).toFixed(1)} %` : `${s.mean.toPrecision(2)} ± ${s.sd.toPrecision(1)}`;
+
+/** The cells as plain table rows: task, budget, best, its error, runner-up, its error, verdict, converged. */
+export function answerRows(cells: readonly AnswerCell[], taskNames: Readonly<Record<string, string>>): string[][] {
+  return cells.map((c) => {
+    const percent = c.task === "classify";
+    const [best, second] = c.standings;
+    const name = (s: Standing) => `${label(s.contender)} (${formatCount(s.width)})`;
+    const verdict = c.verdict === "pending" ? `pending (${c.runs} runs so far)`
+      : c.verdict === "clear" ? `${name(best).split(" (")[0]} ahead, ×${c.factor!.toFixed(2)}` : "tie within the seeds' spread";
+    return [
+      taskNames[c.task] ?? c.task, BUDGET_SHORT[c.budget] ?? c.budget,
+      best ? name(best) : "–", best ? errorText(best, percent) : "–",
+      second ? name(second) : "–", second ? errorText(second, percent) : "–",
+      verdict, c.runs > 0 ? `${c.converged} of ${c.runs}` : "–"
+    ];
+  });
+}

@@ -1,0 +1,109 @@
+/**
+ * The Capacity page's figures that are not charts: how far the sweep has got at the seed's point,
+ * the method's settings as the prose quotes them ("How it is measured", the memorisation note),
+ * and the sessions that produced the results. Computed here, from the loader's JSON, so the page
+ * only inserts them and tests can check them.
+ */
+import type {ExperimentConfig} from "../../lib/experiment/config.js";
+import {el} from "../dom.js";
+import {formatCount} from "../format.js";
+import {TASK_NAMES} from "./tables.js";
+
+/** The fitting tasks and the budgets, in the order the page shows them (the answer table's rows). */
+export const FIT_TASKS = ["smooth", "classify", "image"] as const;
+export const BUDGETS = ["edges", "params", "macs"] as const;
+
+/** A coverage row of the loader: planned and finished runs of one task at one reference width. */
+export interface CoverageLike {
+  task: string;
+  refWidth: number;
+  planned: number;
+  done: number;
+}
+
+/** Runs finished and planned at `refWidth` over the fitting tasks (memorisation is not in the answer). */
+export function seedProgress(coverage: readonly CoverageLike[], refWidth: number): {done: number; planned: number} {
+  const rows = coverage.filter((c) => c.refWidth === refWidth && c.task !== "memorise");
+  return {done: rows.reduce((s, c) => s + c.done, 0), planned: rows.reduce((s, c) => s + c.planned, 0)};
+}
+
+/** The settings the page's method notes read (the loader's config has these and more). */
+export type MethodConfig = Pick<ExperimentConfig, "seeds"> & {
+  train: Pick<ExperimentConfig["train"],
+    "batchSize" | "evalEvery" | "evalGrowth" | "patience" | "minImprovement" | "maxSteps">;
+  tune: Pick<ExperimentConfig["tune"], "grid" | "startWht" | "startDense">;
+  memorise: Pick<ExperimentConfig["memorise"], "threshold" | "maxSteps" | "maxRefWidth" | "trendPoints" | "probeFactors">;
+  /** Each task's one-line description. */
+  taskDescriptions: Record<string, string>;
+};
+
+/** The method's settings as the page's prose writes them. */
+export interface MethodFacts {
+  /** "smooth 16-input target: …; spiral (classification): …" */
+  tasks: string;
+  batchSize: string;
+  evalEvery: string;
+  /** Evaluations later come every this many percent of the steps so far: "10". */
+  evalGrowthPercent: string;
+  patience: string;
+  /** The gain in validation error that counts as improving, in percent: "1". */
+  minImprovementPercent: string;
+  maxSteps: string;
+  startWht: string;
+  startDense: string;
+  gridLow: string;
+  gridHigh: string;
+  /** The seeds after the first, which reuse its rate: "2 and 3". */
+  laterSeeds: string;
+  memoriseThreshold: string;
+  memoriseMaxSteps: string;
+  memoriseMaxRefWidth: string;
+  /** How many searched widths the trend is fitted to, and the probes' multiples of its prediction ("0.71× and 1.41×"). */
+  trendPoints: string;
+  probeFactors: string;
+}
+
+export function methodFacts(config: MethodConfig): MethodFacts {
+  const {train, tune, memorise} = config;
+  return {
+    tasks: Object.entries(config.taskDescriptions).map(([t, d]) => `${TASK_NAMES[t] ?? t}: ${d}`).join("; "),
+    batchSize: String(train.batchSize),
+    evalEvery: String(train.evalEvery),
+    evalGrowthPercent: String(Math.round((train.evalGrowth - 1) * 100)),
+    patience: String(train.patience),
+    minImprovementPercent: String(train.minImprovement * 100),
+    maxSteps: formatCount(train.maxSteps),
+    startWht: tune.startWht.join(", "),
+    startDense: tune.startDense.join(", "),
+    gridLow: String(tune.grid[0]),
+    gridHigh: String(tune.grid.at(-1)),
+    laterSeeds: config.seeds.slice(1).join(" and "),
+    memoriseThreshold: String(memorise.threshold),
+    memoriseMaxSteps: formatCount(memorise.maxSteps),
+    memoriseMaxRefWidth: formatCount(memorise.maxRefWidth),
+    trendPoints: String(memorise.trendPoints),
+    probeFactors: memorise.probeFactors.map((f) => `${f.toFixed(2)}×`).join(" and ")
+  };
+}
+
+/** A session record as the loader passes it on. */
+export interface SessionLike {
+  command: string;
+  date: string;
+  machine: {cpu: string; cores: number; node: string; platform: string};
+  libVersion: string;
+  gitCommit: string | null;
+  libUncommitted: string[];
+}
+
+/** One line per session: its command, date, machine, library version and commit (and uncommitted files). */
+export function provenanceList(sessions: readonly SessionLike[]): HTMLUListElement {
+  return el("ul", {}, ...sessions.map((s) => {
+    const m = s.machine;
+    const commit = s.gitCommit ? s.gitCommit.slice(0, 10) : "unknown";
+    const uncommitted = s.libUncommitted.length ? ` (uncommitted at start: ${s.libUncommitted.join(", ")})` : "";
+    return el("li", {}, el("code", {text: s.command}),
+      ` — ${s.date} — ${m.cpu}, ${m.cores} cores, node ${m.node}, ${m.platform}; ` +
+      `library ${s.libVersion}, commit ${commit}${uncommitted}`);
+  }));
+}

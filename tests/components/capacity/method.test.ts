@@ -1,0 +1,93 @@
+// @vitest-environment jsdom
+// The Capacity page's method notes, progress line and provenance, from the full experiment's config.
+import {describe, expect, it} from "vitest";
+import {FULL} from "../../../lib/experiment/config.js";
+import {taskShape} from "../../../lib/experiment/tasks.js";
+import {pointModels} from "../../../src/components/capacity/curves-chart.js";
+import {TASK_NAMES} from "../../../src/components/capacity/tables.js";
+import {
+  BUDGETS, FIT_TASKS, methodFacts, provenanceList, seedProgress, type SessionLike
+} from "../../../src/components/capacity/method.js";
+
+const descriptions = Object.fromEntries(FULL.tasks.map((t) => [t, taskShape(t, FULL).description]));
+const config = {...FULL, taskDescriptions: descriptions};
+
+describe("capacity method notes", () => {
+  it("quote the full experiment's settings as the prose writes them", () => {
+    const facts = methodFacts(config);
+    expect(facts).toEqual({
+      tasks: expect.any(String),
+      batchSize: "64",
+      evalEvery: "100",
+      evalGrowthPercent: "10",
+      patience: "3",
+      minImprovementPercent: "1",
+      maxSteps: "15,000",
+      startWht: "0.003, 0.01, 0.03",
+      startDense: "0.0003, 0.001, 0.003",
+      gridLow: "0.00003",
+      gridHigh: "1",
+      laterSeeds: "2 and 3",
+      memoriseThreshold: "0.05",
+      memoriseMaxSteps: "15,000",
+      memoriseMaxRefWidth: "16,384",
+      trendPoints: "3",
+      probeFactors: "0.71× and 1.41×"
+    });
+    // Every task, in the config's order, by its display name, joined by "; ".
+    const parts = FULL.tasks.map((t) => `${TASK_NAMES[t]}: ${taskShape(t, FULL).description}`);
+    expect(parts[0].startsWith("smooth 16-input target: ")).toBe(true);
+    expect(facts.tasks).toBe(parts.join("; "));
+  });
+
+  it("name a task without a display name by its key, and seeds after the first however many there are", () => {
+    const facts = methodFacts({...config, seeds: [1, 2], taskDescriptions: {other: "a made-up task"}});
+    expect(facts.tasks).toBe("other: a made-up task");
+    expect(facts.laterSeeds).toBe("2");
+  });
+
+  it("the page's tasks and budgets are the experiment's", () => {
+    expect(FULL.tasks.filter((t) => t !== "memorise")).toEqual([...FIT_TASKS]);
+    expect([...FULL.budgets].sort()).toEqual([...BUDGETS].sort());
+  });
+});
+
+describe("capacity progress and provenance", () => {
+  it("count finished and planned fitting runs at one reference width, memorisation left out", () => {
+    const coverage = [
+      {task: "smooth", refWidth: 65536, planned: 18, done: 18},
+      {task: "classify", refWidth: 65536, planned: 18, done: 5},
+      {task: "memorise", refWidth: 65536, planned: 6, done: 0},
+      {task: "smooth", refWidth: 256, planned: 18, done: 18}
+    ];
+    expect(seedProgress(coverage, 65536)).toEqual({done: 23, planned: 36});
+    expect(seedProgress(coverage, 1024)).toEqual({done: 0, planned: 0});
+  });
+
+  it("pick the summary rows of one budget point", () => {
+    const rows = [
+      {task: "smooth", refWidth: 65536, budget: "edges", contender: "dense"},
+      {task: "smooth", refWidth: 65536, budget: "params", contender: "dense"},
+      {task: "image", refWidth: 65536, budget: "edges", contender: "dense"},
+      {task: "smooth", refWidth: 16384, budget: "edges", contender: "dense"},
+      {task: "smooth", refWidth: 65536, budget: "edges", contender: "switchnet4-m4"}
+    ];
+    expect(pointModels(rows, "smooth", 65536, "edges")).toEqual([rows[0], rows[4]]);
+  });
+
+  it("list each session's command, date, machine, version and commit", () => {
+    const session: SessionLike = {
+      command: "npm run experiment -- --workers 2", date: "2026-11-30T10:00:00Z",
+      machine: {cpu: "AMD EPYC", cores: 2, node: "v20.19.0", platform: "linux"},
+      libVersion: "0.1.0", gitCommit: "0123456789abcdef", libUncommitted: []
+    };
+    const dirty = {...session, gitCommit: null, libUncommitted: ["lib/train.ts", "lib/model.ts"]};
+    const list = provenanceList([session, dirty]);
+    const items = Array.from(list.querySelectorAll("li"));
+    expect(items.map((li) => li.querySelector("code")?.textContent)).toEqual([session.command, session.command]);
+    expect(items[0].textContent).toBe("npm run experiment -- --workers 2 — 2026-11-30T10:00:00Z — " +
+      "AMD EPYC, 2 cores, node v20.19.0, linux; library 0.1.0, commit 0123456789");
+    expect(items[1].textContent).toMatch(/commit unknown \(uncommitted at start: lib\/train\.ts, lib\/model\.ts\)$/);
+    expect(provenanceList([]).children.length).toBe(0);
+  });
+});
