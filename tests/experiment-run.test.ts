@@ -341,6 +341,28 @@ describe("fit metrics", () => {
     expect(a.atPlateau.trainLoss).toBeLessThan(a.curve[1].trainLoss);
   });
 
+  it("warms the learning rate up linearly: Adam's first step moves each weight by rate / warmupSteps", () => {
+    const data = taskDataset("smooth", config, 1);
+    const shape = taskShape("smooth", config);
+    const make = () => createModel({kind: "dense", inputSize: shape.inputSize, outputSize: shape.outputSize, width: 12, depth: 2, seed: 5});
+    const options = {learningRate: 0.02, batchSize: 8, seed: 9, loss: shape.loss, metric: shape.metric, fixedSteps: 0, evalEvery: 5, patience: 50};
+    // One step: Adam's bias-corrected first update is ±rate for every weight whose gradient is not 0.
+    const model = make();
+    const before = Float32Array.from(model.params);
+    fit(model, data, {...options, maxSteps: 1, evalEvery: 1, warmupSteps: 10});
+    const moved = Array.from(model.params, (p, i) => Math.abs(p - before[i])).filter((d) => d > 0);
+    expect(moved.length).toBeGreaterThan(model.params.length / 2);
+    for (const d of moved) expect(d).toBeCloseTo(0.02 / 10, 5);
+    // The rate in use at each evaluation: step / warmupSteps of the rate, then the rate itself.
+    const warm = fit(make(), data, {...options, maxSteps: 20, warmupSteps: 10});
+    expect(warm.curve.map((p) => [p.step, p.learningRate])).toEqual([[0, 0.02], [5, 0.01], [10, 0.02], [15, 0.02], [20, 0.02]]);
+    // No warm-up and warmupSteps 0 are the same run, and a warm-up changes the run.
+    const plain = fit(make(), data, {...options, maxSteps: 20});
+    expect(fit(make(), data, {...options, maxSteps: 20, warmupSteps: 0}).curve).toEqual(plain.curve);
+    expect(warm.curve[4].trainLoss).not.toBe(plain.curve[4].trainLoss);
+    expect(() => fit(make(), data, {...options, maxSteps: 20, warmupSteps: -1})).toThrow(/warmupSteps must be/);
+  });
+
   it("stops as soon as the target is reached", () => {
     const data = taskDataset("smooth", config, 1);
     const shape = taskShape("smooth", config);

@@ -21,6 +21,11 @@ export interface TrainSettings {
   /** Evaluations without a `minImprovement` relative gain in validation error that end a stage. */
   patience: number;
   minImprovement: number;
+  /**
+   * Steps of linear learning-rate warm-up at the start of every run and probe (fit.ts; absent: none,
+   * and the settings hash of a config without it is the one it had before the option existed).
+   */
+  warmupSteps?: number;
   /** Learning-rate decays (× decayFactor) at the first stage ends; the next stage end stops the run. */
   lrDecays: number;
   decayFactor: number;
@@ -232,6 +237,7 @@ export function checkConfig(config: ExperimentConfig): ExperimentConfig {
   checkNumber("train.evalGrowth", t.evalGrowth, 1, 10);
   checkInteger("train.patience", t.patience, 1);
   checkNumber("train.minImprovement", t.minImprovement, 0, 1);
+  if (t.warmupSteps !== undefined) checkInteger("train.warmupSteps", t.warmupSteps, 0, t.maxSteps);
   checkInteger("train.lrDecays", t.lrDecays, 0, 10);
   checkNumber("train.decayFactor", t.decayFactor, 0, 1);
   checkInteger("train.evalLimit", t.evalLimit, 1);

@@ -67,6 +67,12 @@ export interface FitOptions {
   validation?: Split;
   /** What the rule watches without a validation split (default "loss"). */
   watch?: "loss" | "train";
+  /**
+   * Steps of linear warm-up (default 0: none): step t (1-based) of the first `warmupSteps` trains
+   * at learningRate · t / warmupSteps, so Adam's first, sign-sized updates cannot throw a wide
+   * layer's output off before its moment estimates settle.
+   */
+  warmupSteps?: number;
   /** Learning-rate decays before the final stage (default 0). */
   lrDecays?: number;
   /** Factor of each decay (default 0.1). */
@@ -158,6 +164,7 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
   const evalLimit = checkInteger("evalLimit", options.evalLimit ?? data.train.n, 1);
   const evalGrowth = checkNumber("evalGrowth", options.evalGrowth ?? 1, 1, 10);
   const lrDecays = checkInteger("lrDecays", options.lrDecays ?? 0, 0, 10);
+  const warmupSteps = checkInteger("warmupSteps", options.warmupSteps ?? 0, 0);
   const decayFactor = checkNumber("decayFactor", options.decayFactor ?? 0.1, 0, 1);
   const watch = checkOneOf("watch", options.watch ?? "loss", ["loss", "train"] as const);
   const validation = options.validation;
@@ -199,7 +206,8 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
     const trainMetric = overflowAsNaN(() => evaluate(model, train, metric, evalLimit, batch));
     const testMetric = data.test.n > 0 ? overflowAsNaN(() => evaluate(model, data.test, metric, data.test.n, batch)) : trainMetric;
     const validationMetric = validation ? overflowAsNaN(() => evaluate(model, validation, metric, validation.n, batch)) : NaN;
-    const s: Point = {step, trainLoss, train: trainMetric, test: testMetric, validation: validationMetric, learningRate: rate};
+    const inUse = step > 0 && step < warmupSteps ? (rate * step) / warmupSteps : rate;
+    const s: Point = {step, trainLoss, train: trainMetric, test: testMetric, validation: validationMetric, learningRate: inUse};
     curve.push(s);
     options.onEval?.(s);
     return s;
@@ -218,6 +226,8 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
   let step = 0;
   let nextEval = Math.min(evalEvery, maxSteps);
   while (step < maxSteps) {
+    if (step < warmupSteps) optimizer.setLearningRate((rate * (step + 1)) / warmupSteps);
+    else if (step === warmupSteps && warmupSteps > 0) optimizer.setLearningRate(rate);
     const t0 = now();
     // The batch's loss counts even when the step overflowed after it was known.
     const {loss: value, reason} = trainingStep(model, sampler.next(), loss, optimizer, startLoss);

@@ -31,6 +31,8 @@ export interface MemoriseOptions extends SearchOptions {
   minImprovement?: number;
   lrDecays?: number;
   decayFactor?: number;
+  /** Steps of linear learning-rate warm-up (default 0). */
+  warmupSteps?: number;
   /** Append a constant input 1 to the random inputs (spec.inputSize counts it). Default false. */
   biasInput?: boolean;
   /** Called after each probe. */
@@ -62,6 +64,7 @@ export function memoriseProbe(n: number, options: MemoriseOptions): Probe {
       evalGrowth: options.evalGrowth ?? 1.1,
       patience: options.patience ?? 3,
       minImprovement: options.minImprovement ?? 0.01,
+      warmupSteps: options.warmupSteps ?? 0,
       lrDecays: options.lrDecays ?? 1,
       decayFactor: options.decayFactor,
       watch: "train",

@@ -326,7 +326,7 @@ function memoriseOptions(g: PlanGroup, config: ExperimentConfig, seed: number, l
     spec: modelSpec(g.contender, g.width, g.depth, shape.inputSize, shape.outputSize, seed, config.placement), createModel, seed,
     biasInput: true, threshold: m.threshold, learningRate, batchSize: t.batchSize, maxSteps: m.maxSteps,
     evalEvery: t.evalEvery, evalGrowth: t.evalGrowth, patience: t.patience, minImprovement: t.minImprovement,
-    lrDecays: t.lrDecays, decayFactor: t.decayFactor, start: m.start, max: m.max, resolution: m.resolution
+    warmupSteps: t.warmupSteps, lrDecays: t.lrDecays, decayFactor: t.decayFactor, start: m.start, max: m.max, resolution: m.resolution
   };
 }
 
@@ -349,7 +349,8 @@ export function fitRun(
     r = fit(model, data, {
       learningRate, batchSize: t.batchSize, seed: deriveSeed(seed, 7), loss: shape.loss, metric: shape.metric,
       fixedSteps: t.fixedSteps, maxSteps: t.maxSteps, evalEvery: t.evalEvery, evalGrowth: t.evalGrowth, patience: t.patience,
-      minImprovement: t.minImprovement, lrDecays: t.lrDecays, decayFactor: t.decayFactor, evalLimit: t.evalLimit, validation, onEval
+      minImprovement: t.minImprovement, warmupSteps: t.warmupSteps, lrDecays: t.lrDecays, decayFactor: t.decayFactor, evalLimit: t.evalLimit,
+      validation, onEval
     });
   } finally {
     model.dispose?.();

@@ -1,0 +1,60 @@
+/**
+ * One run of the capacity experiment's plan with settings changed, printed and not stored: for
+ * checking an artefact of the method (say, whether a contender's rate choice is bounded by a
+ * divergence a warm-up would avoid) without touching data/capacity/results.jsonl.
+ *
+ *   npx tsx scripts/capacity-check.ts --task smooth --contender dense --width 724 --rate 0.01 \
+ *     [--seed 1] [--warmup-steps 500] [--max-steps 8000] [--patience 3] [--eval-growth 1.1]
+ */
+import {FULL, type ExperimentConfig} from "../lib/experiment/config.js";
+import {fitRun, planGroups} from "../lib/experiment/run.js";
+import {createModel} from "../lib/model.js";
+import {ready} from "../lib/wht.js";
+
+function parse(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i += 2) {
+    if (!argv[i].startsWith("--") || argv[i + 1] === undefined) throw new Error(`expected --name value pairs, got ${JSON.stringify(argv[i])}`);
+    out[argv[i].slice(2)] = argv[i + 1];
+  }
+  return out;
+}
+
+function number(args: Record<string, string>, name: string, fallback?: number): number {
+  if (args[name] === undefined) {
+    if (fallback === undefined) throw new Error(`--${name} is required`);
+    return fallback;
+  }
+  const v = Number(args[name]);
+  if (!Number.isFinite(v)) throw new Error(`--${name} must be a number, got ${JSON.stringify(args[name])}`);
+  return v;
+}
+
+async function main(): Promise<void> {
+  const args = parse(process.argv.slice(2));
+  const t = FULL.train;
+  const maxSteps = number(args, "max-steps", t.maxSteps);
+  const config: ExperimentConfig = {
+    ...FULL,
+    train: {
+      ...t, warmupSteps: number(args, "warmup-steps", 0), maxSteps, fixedSteps: Math.min(t.fixedSteps, maxSteps),
+      patience: number(args, "patience", t.patience), evalGrowth: number(args, "eval-growth", t.evalGrowth)
+    }
+  };
+  const width = number(args, "width");
+  const g = planGroups(config).find((x) => x.task === args.task && x.contender.id === args.contender && x.width === width);
+  if (!g) throw new Error(`the plan has no ${args.task} run of ${args.contender} at width ${width}; see npm run experiment -- --dry-run`);
+  await ready();
+  const r = fitRun(g, config, number(args, "seed", 1), number(args, "rate"), createModel, undefined, (p) =>
+    process.stderr.write(`step ${p.step}: validation ${p.validation.toPrecision(3)}, test ${p.test.toPrecision(3)}, rate ${p.learningRate}\n`));
+  const f = r.fit!;
+  process.stdout.write(JSON.stringify({
+    task: g.task, contender: g.contender.id, width, seed: r.seed, learningRate: r.learningRate, train: config.train,
+    steps: f.optimizerSteps, converged: f.plateauReached, diverged: f.diverged, best: f.atBest, seconds: r.seconds
+  }) + "\n");
+}
+
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).message}\n`);
+  process.exit(1);
+});
