@@ -40,12 +40,13 @@ import type {BackwardOptions, DisposableModel, Model, ModelSpec, ResolvedModelSp
 import {
   adjustBackward, adjustForward, multiplyFlips, placeBackward, placeForward, project, projectTranspose, signFlips
 } from "./projection.js";
-import {whtBatch} from "./wht.js";
+import {backend, whtBatch} from "./wht.js";
+import {normalizeScale} from "./kernels/kernel.js";
 import {createDense} from "./dense.js";
 import {widthLayer} from "./layers.js";
 import {MAX_WORKSPACE, resolveSpec, workspacePerSample} from "./spec.js";
 import {multiplyRows} from "./kernels/rows.js";
-import {kernelArrays, releaseKernelArray} from "./wasm/memory.js";
+import {inWasmMemory, kernelArrays, releaseKernelArray} from "./wasm/memory.js";
 import {growOnly} from "./workspace.js";
 import {acceptDisposeHooks, DISPOSE, failDisposed, runDisposeHooks} from "./dispose.js";
 import {NonFiniteError} from "./divergence.js";
@@ -232,6 +233,18 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   // path places and flips a padded row in one copy of this plus k products (the same bits).
   let flippedZeros: Float32Array | null = null;
   const flippedZerosRow = () => (flippedZeros ??= flipsIn[0].map((f) => f * 0));
+  // The padded input's first round (tiled path): WHT(D_1 ⊙ placed)/√W from its first K entries
+  // alone (see projectPadded). K: the power of two at least k.
+  const padBlock = new Float32Array(2 ** Math.ceil(Math.log2(Math.max(k, 1))));
+  const padScale = normalizeScale(n, 1);
+  // The last layer's first headWidth outputs alone (tiled path; outputs among them).
+  const headWidth = layer.headWidth ?? 0;
+  const useHead = outputSize <= headWidth && layer.forwardHead !== undefined && layer.backwardHead !== undefined;
+  let headRows = new Float32Array(0);
+  const headOf = (rows: number) => {
+    if (headRows.length < rows * headWidth) headRows = new Float32Array(rows * headWidth);
+    return headRows.subarray(0, rows * headWidth);
+  };
 
   // Workspaces: placed[] holds the placed (and, with adjust, adjusted) input; acts[l] is the input
   // of layer l and acts[depth] the last layer's output. Grow-only; views of `batch` rows are used.
@@ -284,20 +297,38 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       // placeForward then multiplyFlips, in one pass: each element f·x or f·0, one float32 product.
       const zeros = flippedZerosRow();
       const f = flipsIn[0];
+      // the first round too, where its shortcut gives the kernel's bits (see projectPadded)
+      const shortcut = padBlock.length < n && backend() === "wasm-simd" && inWasmMemory(a0);
       for (let b = 0; b < rows; b++) {
         const o = b * n;
+        if (shortcut && projectPadded(x, b, a0, o)) continue;
         a0.set(zeros, o);
         for (let j = 0; j < k; j++) a0[o + j] = f[j] * x[b * k + j];
+        if (shortcut) whtBatch(a0.subarray(o, o + n), {size: n, normalize: true});
       }
+      if (!shortcut) whtBatch(a0, {size: n, normalize: true});
     } else {
       placeForward(x, a0, rows, k, n, placement);
       multiplyFlips(a0, flipsIn[0]);
     }
-    whtBatch(a0, {size: n, normalize: true});
+    if (adjust || placement !== "pad" || tileRows === 0) whtBatch(a0, {size: n, normalize: true});
     for (let r = 1; r < flipsIn.length; r++) project(a0, flipsIn[r], true);
-    for (let l = 0; l < depth; l++) layer.forward(rowsOf(actStores[l], r0, rows), rowsOf(actStores[l + 1], r0, rows), weights(l), rows);
-    const last = rowsOf(actStores[depth], r0, rows);
     const out = output.subarray(r0 * outputSize, (r0 + rows) * outputSize);
+    for (let l = 0; l < depth; l++) {
+      // The last layer's outputs alone when they are all the model needs of it (forward keeps the
+      // layers' inputs for backward, not the last output); the same products f·v as below.
+      if (l === depth - 1 && useHead && tileRows !== 0) {
+        const head = headOf(rows);
+        if (layer.forwardHead!(rowsOf(actStores[l], r0, rows), head, weights(l), rows)) {
+          for (let b = 0; b < rows; b++) {
+            for (let o = 0; o < outputSize; o++) out[b * outputSize + o] = flipsOut[o] * head[b * headWidth + o];
+          }
+          return;
+        }
+      }
+      layer.forward(rowsOf(actStores[l], r0, rows), rowsOf(actStores[l + 1], r0, rows), weights(l), rows);
+    }
+    const last = rowsOf(actStores[depth], r0, rows);
     if (!multiplyRows(last, n, out, outputSize, flipsOut, outputSize, rows)) {
       for (let b = 0; b < rows; b++) {
         for (let o = 0; o < outputSize; o++) out[b * outputSize + o] = flipsOut[o] * last[b * n + o];
@@ -313,17 +344,34 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     const gOut = gradOutput.subarray(r0 * outputSize, (r0 + rows) * outputSize);
     let g = view(scratch.arrays[0], rows);
     let gNext = view(scratch.arrays[1], rows);
-    g.fill(0);
-    if (!multiplyRows(gOut, outputSize, g, n, flipsOut, outputSize, rows)) {
+    // (not with a team: it splits the full backward; its input gradient then goes to gNext)
+    const weightsOnly = (l: number) => l === 0 && gxAll === null && layer.weightBackward !== undefined && activeTeam() === null;
+    let top = depth - 1;
+    // The last layer from its output gradient's first headWidth entries (the rest are zeros).
+    if (useHead && tileRows !== 0) {
+      const head = headOf(rows).fill(0);
       for (let b = 0; b < rows; b++) {
-        for (let o = 0; o < outputSize; o++) g[b * n + o] = flipsOut[o] * gOut[b * outputSize + o];
+        for (let o = 0; o < outputSize; o++) head[b * headWidth + o] = flipsOut[o] * gOut[b * outputSize + o];
+      }
+      const only = weightsOnly(top);
+      if (layer.backwardHead!(rowsOf(actStores[top], r0, rows), head, only ? null : gNext, weights(top), weightGrads(top), rows)) {
+        if (only) return;
+        [g, gNext] = [gNext, g];
+        top--;
       }
     }
-    for (let l = depth - 1; l >= 0; l--) {
+    if (top === depth - 1) {
+      g.fill(0);
+      if (!multiplyRows(gOut, outputSize, g, n, flipsOut, outputSize, rows)) {
+        for (let b = 0; b < rows; b++) {
+          for (let o = 0; o < outputSize; o++) g[b * n + o] = flipsOut[o] * gOut[b * outputSize + o];
+        }
+      }
+    }
+    for (let l = top; l >= 0; l--) {
       const x = rowsOf(actStores[l], r0, rows);
-      // (not with a team: it splits the full backward; its input gradient then goes to gNext)
-      if (l === 0 && gxAll === null && layer.weightBackward && activeTeam() === null) {
-        layer.weightBackward(x, g, weights(l), weightGrads(l), rows);
+      if (weightsOnly(l)) {
+        layer.weightBackward!(x, g, weights(l), weightGrads(l), rows);
         return;
       }
       layer.backward(x, g, gNext, weights(l), weightGrads(l), rows);
@@ -334,6 +382,38 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     if (adjust) adjustBackward(rowsOf(placedStore, r0, rows), rmsStore.subarray(r0, r0 + rows), g, rows, n);
     placeBackward(g, gxAll.subarray(r0 * k, (r0 + rows) * k), rows, k, n, placement);
   };
+
+  /**
+   * Row b of the padded input, placed, flipped and through the first round into a0 at offset o:
+   * what the general path computes, bit for bit, without the WHT of the whole row. Past its first
+   * K entries the flipped row is zeros, so the stages below K leave blocks of zeros past the first
+   * block, whose values are the WHT of its K entries; from stage K on, each value of the first block
+   * meets a zero at every stage and v + 0 = v − 0 = v when v is not a zero; so every block ends as
+   * the first one, and the last pass multiplies by the scale. False, doing nothing, when a value
+   * of the first block is a zero (then the signs of the zeros would matter).
+   */
+  function projectPadded(x: Float32Array, b: number, a0: Float32Array, o: number): boolean {
+    const K = padBlock.length;
+    const f = flipsIn[0], zeros = flippedZerosRow();
+    for (let p = 0; p < K; p++) padBlock[p] = p < k ? f[p] * x[b * k + p] : zeros[p];
+    // the kernels' stages on the first block, in their order (float32 rounding at every store)
+    for (let h = 1; h < K; h *= 2) {
+      for (let i = 0; i < K; i += 2 * h) {
+        for (let j = i; j < i + h; j++) {
+          const u = padBlock[j], v = padBlock[j + h];
+          padBlock[j] = u + v;
+          padBlock[j + h] = u - v;
+        }
+      }
+    }
+    for (let p = 0; p < K; p++) {
+      if (padBlock[p] === 0) return false;
+      padBlock[p] *= padScale;
+    }
+    a0.set(padBlock, o);
+    for (let len = K; len < n; len *= 2) a0.copyWithin(o + len, o, o + len);
+    return true;
+  }
 
   return {
     spec,

@@ -63,14 +63,21 @@ function branch(c: Code, v: number, m: number): void {
 /** Rows handled together: each group's weights come from memory once per block (4 measured best: 1.4–1.6× over 1, 8 slower). */
 const ROW_BLOCK = 4;
 
-/** Emits, for the current block, a loop r = 0 … rb − 1 over rows with `ptrs` advanced by rowBytes. */
-function forRows(c: Code, rb: number, rowBytes: number, ptrs: Array<[number, number]>, body: () => void): void {
+/**
+ * Emits, for the current block, a loop r = 0 … rb − 1 over rows with `ptrs` advanced by rowBytes
+ * (or, for a pointer given with a third entry, by that many bytes: a constant).
+ */
+function forRows(c: Code, rb: number, rowBytes: number, ptrs: Array<[number, number] | [number, number, number]>, body: () => void): void {
   const r = c.local(i32);
   for (const [from, to] of ptrs) c.get(from).set(to);
   c.get(rb).set(r);
   c.loop();
   body();
-  for (const [, to] of ptrs) c.get(to).get(rowBytes).emit(op.i32_add).set(to);
+  for (const [, to, stride] of ptrs) {
+    c.get(to);
+    if (stride === undefined) c.get(rowBytes); else c.i32(stride);
+    c.emit(op.i32_add).set(to);
+  }
   c.get(r).i32(1).emit(op.i32_sub).tee(r).brIf(0);
   c.end();
 }
@@ -125,7 +132,7 @@ function switchForward(m: ModuleBuilder, wht: WhtFunctions, gm: number): number 
  * every row only (whole groups): one thread's share of a layer's backward, split by parameter
  * (lib/team.ts). Each gw element sums its rows in the same order as switch_bwd_m.
  */
-function switchBackward(m: ModuleBuilder, wht: WhtFunctions, gm: number, groupsOnly = false, weightsOnly = false): number {
+function switchBackward(m: ModuleBuilder, wht: WhtFunctions, gm: number, groupsOnly = false, weightsOnly = false, head = false): number {
   const fn = groupsOnly ? m.declare([i32, i32, i32, i32, i32, i32, i32, i32, i32]) : m.declare([i32, i32, i32, i32, i32, i32, i32, i32, i32, f32]);
   const c = fn.code;
   const [x, gy, gx, w, gw, rows, n, logn, logm, s] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -147,7 +154,7 @@ function switchBackward(m: ModuleBuilder, wht: WhtFunctions, gm: number, groupsO
   }
   c.loop(); // blocks of rows
   c.get(rows).i32(ROW_BLOCK).get(rows).i32(ROW_BLOCK).emit(op.i32_lt_s).emit(op.select).set(rb);
-  if (!groupsOnly) {
+  if (!groupsOnly && !head) {
     forRows(c, rb, rowBytes, [[gy, gyr]], () => {
       c.get(gyr).get(logn).get(logm).get(s).call(wht.block);
     });
@@ -155,7 +162,8 @@ function switchBackward(m: ModuleBuilder, wht: WhtFunctions, gm: number, groupsO
   c.get(x).set(xg).get(gy).set(gyg).get(gx).set(gxg).get(w).set(wg).get(gw).set(gwg);
   add(c, x, groupsOnly ? span : rowBytes, gEnd);
   c.loop(); // groups
-  forRows(c, rb, rowBytes, [[xg, xr], [gyg, gyr], [gxg, gxr]], () => {
+  // with `head`, gy holds one group's m values per row (the same for every group of the row)
+  forRows(c, rb, rowBytes, [[xg, xr], head ? [gyg, gyr, 4 * gm] : [gyg, gyr], [gxg, gxr]], () => {
     gyv.forEach((g, k) => c.get(gyr).v128Load(16 * k).set(g));
     for (let ib = 0; ib < gm / 4; ib++) {
       const p: number[] = [];
@@ -190,13 +198,92 @@ function switchBackward(m: ModuleBuilder, wht: WhtFunctions, gm: number, groupsO
       }
     }
   });
-  c.get(gyg).i32(4 * gm).emit(op.i32_add).set(gyg);
+  if (!head) c.get(gyg).i32(4 * gm).emit(op.i32_add).set(gyg);
   c.get(gxg).i32(4 * gm).emit(op.i32_add).set(gxg);
   c.get(wg).i32(2 * gm * gm * 4).emit(op.i32_add).set(wg);
   c.get(gwg).i32(2 * gm * gm * 4).emit(op.i32_add).set(gwg);
   c.get(xg).i32(4 * gm).emit(op.i32_add).tee(xg).get(gEnd).emit(op.i32_lt_u).brIf(0);
   c.end();
-  for (const p of [x, gy, gx]) c.get(p).get(rb).get(rowBytes).emit(op.i32_mul).emit(op.i32_add).set(p);
+  for (const p of head ? [x, gx] : [x, gy, gx]) c.get(p).get(rb).get(rowBytes).emit(op.i32_mul).emit(op.i32_add).set(p);
+  if (head) c.get(gy).get(rb).i32(4 * gm).emit(op.i32_mul).emit(op.i32_add).set(gy);
+  c.get(rows).get(rb).emit(op.i32_sub).tee(rows).i32(0).emit(op.i32_gt_s).brIf(0);
+  c.end();
+  return fn.index;
+}
+
+/**
+ * switch_fwd_head_m(x, out, w, rows, n, stack, scale): the first m outputs of each row of
+ * switch_fwd_m only, into out (m floats per row). Output o < m of T_m is, stage by stage, the lower
+ * element of every butterfly it passes: the pairwise sum over groups t of y[t, o] in the tree the
+ * stages build ((y0 + y1) + (y2 + y3)) + …, then one multiply by the scale. The kernel adds the
+ * groups' mini-layer outputs in that tree as they come (a carry chain through `stack`, 32 levels
+ * of m floats per row of a block: 2 KiB per row for m = 16), so each output gets the same float
+ * operations as in switch_fwd_m and no row of y is written.
+ */
+function switchForwardHead(m: ModuleBuilder, gm: number): number {
+  const fn = m.declare([i32, i32, i32, i32, i32, i32, f32]);
+  const c = fn.code;
+  const [x, out, w, rows, n, stack, s] = [0, 1, 2, 3, 4, 5, 6];
+  const rowBytes = c.local(i32), xg = c.local(i32), wg = c.local(i32), gEnd = c.local(i32);
+  const xr = c.local(i32), sr = c.local(i32), rb = c.local(i32), or = c.local(i32);
+  const wa = c.local(i32), vf = c.local(f32), vs = c.local(v128);
+  const t = c.local(i32), tt = c.local(i32), lp = c.local(i32), top = c.local(i32);
+  const q = gm / 4;
+  const level = 16 * q; // bytes per stack level
+  const stackRow = 32 * level;
+  const acc = Array.from({length: q}, () => c.local(v128));
+  const sv = c.local(v128);
+  c.get(rows).i32(1).emit(op.i32_lt_s).if().ret().end();
+  c.get(n).i32(2).emit(op.i32_shl).set(rowBytes);
+  c.get(s).f32x4Splat().set(sv);
+  // top = log2(n/m)·level: the stack level that holds the whole sum
+  c.i32(0).set(top);
+  c.get(n).set(tt);
+  c.block().loop();
+  c.get(tt).i32(gm).emit(op.i32_le_u).brIf(1);
+  c.get(tt).i32(1).emit(op.i32_shr_u).set(tt);
+  c.get(top).i32(level).emit(op.i32_add).set(top);
+  c.br(0);
+  c.end().end();
+  c.loop(); // blocks of rows
+  c.get(rows).i32(ROW_BLOCK).get(rows).i32(ROW_BLOCK).emit(op.i32_lt_s).emit(op.select).set(rb);
+  c.get(x).set(xg).get(w).set(wg);
+  c.i32(0).set(t);
+  add(c, x, rowBytes, gEnd);
+  c.loop(); // groups
+  forRows(c, rb, rowBytes, [[xg, xr], [stack, sr, stackRow]], () => {
+    for (const a of acc) c.f32x4Const(0).set(a);
+    for (let i = 0; i < gm; i++) {
+      c.get(xr).f32Load(4 * i).set(vf);
+      c.get(wg);
+      branch(c, vf, gm);
+      c.emit(op.i32_add).set(wa);
+      c.get(vf).f32x4Splat().set(vs);
+      for (let k = 0; k < q; k++) madd(c, acc[k], () => c.get(vs), () => c.get(wa).v128Load(rowOffset(i, gm) + 16 * k));
+    }
+    // carry: while bit l of t is set, acc = stack[l] + acc (the left subtree's sum first)
+    c.get(t).set(tt).get(sr).set(lp);
+    c.block().loop();
+    c.get(tt).i32(1).emit(op.i32_and).emit(op.i32_eqz).brIf(1);
+    acc.forEach((a, k) => c.get(lp).v128Load(16 * k).get(a).simd(simd.f32x4_add).set(a));
+    c.get(lp).i32(level).emit(op.i32_add).set(lp);
+    c.get(tt).i32(1).emit(op.i32_shr_u).set(tt);
+    c.br(0);
+    c.end().end();
+    acc.forEach((a, k) => c.get(lp).get(a).v128Store(16 * k));
+  });
+  c.get(t).i32(1).emit(op.i32_add).set(t);
+  c.get(wg).i32(2 * gm * gm * 4).emit(op.i32_add).set(wg);
+  c.get(xg).i32(4 * gm).emit(op.i32_add).tee(xg).get(gEnd).emit(op.i32_lt_u).brIf(0);
+  c.end();
+  // out = the whole sum · scale (the last pass's multiply)
+  forRows(c, rb, rowBytes, [[out, or, 4 * gm], [stack, sr, stackRow]], () => {
+    for (let k = 0; k < q; k++) {
+      c.get(or).get(sr).get(top).emit(op.i32_add).v128Load(16 * k).get(sv).simd(simd.f32x4_mul).v128Store(16 * k);
+    }
+  });
+  c.get(x).get(rb).get(rowBytes).emit(op.i32_mul).emit(op.i32_add).set(x);
+  c.get(out).get(rb).i32(4 * gm).emit(op.i32_mul).emit(op.i32_add).set(out);
   c.get(rows).get(rb).emit(op.i32_sub).tee(rows).i32(0).emit(op.i32_gt_s).brIf(0);
   c.end();
   return fn.index;
@@ -444,4 +531,22 @@ export function addTeamLayerKernels(m: ModuleBuilder, wht: WhtFunctions): void {
  */
 export function addWeightGradientKernels(m: ModuleBuilder, wht: WhtFunctions): void {
   for (const gm of SIMD_GROUP_SIZES) m.export(`switch_bwd_w_${gm}`, switchBackward(m, wht, gm, false, true));
+}
+
+/**
+ * The last layer's kernels when only the first m outputs of each row are wanted (lib/model.ts's
+ * tiled path; added after every other kernel so the others keep their bytes):
+ * - switch_fwd_head_m(x, out, w, rows, n, stack, scale): see switchForwardHead;
+ * - switch_bwd_head_m(x, g, gx, w, gw, rows, n, log2n, log2m, scale) and switch_bwd_w_head_m (no
+ *   input gradient): switch_bwd_m / switch_bwd_w_m for an output gradient that is zero past the
+ *   first m entries of each row, given as g = those entries already through T_m/√(n/m) — every
+ *   group of the row gets the same m values (m floats per row; the caller checks the zeros' signs).
+ *   The mini-layer arithmetic is switch_bwd_m's, so the same bits.
+ */
+export function addHeadKernels(m: ModuleBuilder, wht: WhtFunctions): void {
+  for (const gm of SIMD_GROUP_SIZES) {
+    m.export(`switch_fwd_head_${gm}`, switchForwardHead(m, gm));
+    m.export(`switch_bwd_head_${gm}`, switchBackward(m, wht, gm, false, false, true));
+    m.export(`switch_bwd_w_head_${gm}`, switchBackward(m, wht, gm, false, true, true));
+  }
 }
