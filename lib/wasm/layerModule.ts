@@ -55,9 +55,33 @@ function transposeSum(c: Code, p: number[]): number {
 /** Byte offset of branch-0 weights of element i in a group: (2i)·m floats. */
 const rowOffset = (i: number, m: number) => 2 * i * m * 4;
 
-/** Pushes (v ≥ 0 ? 0 : m·4) for the f32 local v: the byte offset of the selected branch. */
-function branch(c: Code, v: number, m: number): void {
-  c.i32(0).i32(m * 4).get(v).f32(0).emit(op.f32_ge).emit(op.select);
+
+/**
+ * The branch offsets of four elements at once: for the v128 of inputs at `ptr` + offset, a local
+ * `sel` whose lane i is the byte offset of element i's selected branch (0 when v ≥ 0, else m·4:
+ * so −0 takes branch 0 and NaN branch 1, as the JS loops' +(v < 0) does for every non-NaN v) and a local holding the inputs;
+ * `splatC` and `zero` are locals holding i32x4.splat(m·4) and zeros. Per element, `laneBranch`
+ * then pushes the offset and `laneSplat` the input in all four lanes: fewer instructions than a
+ * scalar load, compare and select per element.
+ */
+function branches(c: Code, ptr: number, offset: number, splatC: number, zero: number): {xv: number; sel: number} {
+  const xv = c.local(v128), sel = c.local(v128);
+  c.get(ptr).v128Load(offset).set(xv);
+  c.get(splatC).get(xv).get(zero).simd(simd.f32x4_ge).simd(simd.v128_andnot).set(sel);
+  return {xv, sel};
+}
+function laneBranch(c: Code, sel: number, lane: number): void {
+  c.get(sel).simd(simd.i32x4_extract_lane).emit(lane);
+}
+function laneSplat(c: Code, xv: number, lane: number): void {
+  c.get(xv).get(xv).shuffle32([lane, lane, lane, lane]);
+}
+/** Sets up the locals `branches` needs: [splatC, zero]. */
+function branchConstants(c: Code, m: number): [number, number] {
+  const splatC = c.local(v128), zero = c.local(v128);
+  c.i32(m * 4).simd(simd.i32x4_splat).set(splatC);
+  c.f32x4Const(0).set(zero);
+  return [splatC, zero];
 }
 
 /** Rows handled together: each group's weights come from memory once per block (4 measured best: 1.4–1.6× over 1, 8 slower). */
@@ -88,11 +112,13 @@ function switchForward(m: ModuleBuilder, wht: WhtFunctions, gm: number): number 
   const [x, y, w, rows, n, logn, logm, s] = [0, 1, 2, 3, 4, 5, 6, 7];
   const rowBytes = c.local(i32), xg = c.local(i32), yg = c.local(i32), wg = c.local(i32), gEnd = c.local(i32);
   const xr = c.local(i32), yr = c.local(i32), rb = c.local(i32);
-  const wa = c.local(i32), vf = c.local(f32), vs = c.local(v128);
+  const wa = c.local(i32), vs = c.local(v128);
+  let quad = {xv: -1, sel: -1};
   const q = gm / 4;
   const acc = Array.from({length: q}, () => c.local(v128));
   c.get(rows).i32(1).emit(op.i32_lt_s).if().ret().end();
   c.get(n).i32(2).emit(op.i32_shl).set(rowBytes);
+  const [splatC, zero] = branchConstants(c, gm);
   c.loop(); // blocks of rows
   // rb = min(rows, ROW_BLOCK)
   c.get(rows).i32(ROW_BLOCK).get(rows).i32(ROW_BLOCK).emit(op.i32_lt_s).emit(op.select).set(rb);
@@ -102,11 +128,12 @@ function switchForward(m: ModuleBuilder, wht: WhtFunctions, gm: number): number 
   forRows(c, rb, rowBytes, [[xg, xr], [yg, yr]], () => {
     for (const a of acc) c.f32x4Const(0).set(a);
     for (let i = 0; i < gm; i++) {
-      c.get(xr).f32Load(4 * i).set(vf);
+      if (i % 4 === 0) quad = branches(c, xr, 4 * i, splatC, zero);
       c.get(wg);
-      branch(c, vf, gm);
+      laneBranch(c, quad.sel, i % 4);
       c.emit(op.i32_add).set(wa);
-      c.get(vf).f32x4Splat().set(vs);
+      laneSplat(c, quad.xv, i % 4);
+      c.set(vs);
       for (let k = 0; k < q; k++) madd(c, acc[k], () => c.get(vs), () => c.get(wa).v128Load(rowOffset(i, gm) + 16 * k));
     }
     acc.forEach((a, k) => c.get(yr).get(a).v128Store(16 * k));
@@ -140,12 +167,13 @@ function switchBackward(m: ModuleBuilder, wht: WhtFunctions, gm: number, groupsO
   const rowBytes = c.local(i32), xg = c.local(i32), gyg = c.local(i32), gxg = c.local(i32);
   const wg = c.local(i32), gwg = c.local(i32), gEnd = c.local(i32), sel = c.local(i32);
   const xr = c.local(i32), gyr = c.local(i32), gxr = c.local(i32), rb = c.local(i32);
-  const vf = c.local(f32), vs = c.local(v128);
+  const vs = c.local(v128);
   const q = gm / 4;
   const gyv = Array.from({length: q}, () => c.local(v128));
   const span = groupsOnly ? c.local(i32) : -1;
   c.get(rows).i32(1).emit(op.i32_lt_s).if().ret().end();
   c.get(n).i32(2).emit(op.i32_shl).set(rowBytes);
+  const [splatC, zero] = branchConstants(c, gm);
   if (groupsOnly) {
     // Start at column g0 of every row and of the weights (2·m floats per column).
     for (const p of [x, gy, gx]) c.get(p).get(g0).i32(2).emit(op.i32_shl).emit(op.i32_add).set(p);
@@ -167,12 +195,13 @@ function switchBackward(m: ModuleBuilder, wht: WhtFunctions, gm: number, groupsO
     gyv.forEach((g, k) => c.get(gyr).v128Load(16 * k).set(g));
     for (let ib = 0; ib < gm / 4; ib++) {
       const p: number[] = [];
+      const quad = branches(c, xr, 16 * ib, splatC, zero);
       for (let r = 0; r < 4; r++) {
         const i = 4 * ib + r;
-        c.get(xr).f32Load(4 * i).set(vf);
-        branch(c, vf, gm);
+        laneBranch(c, quad.sel, r);
         c.set(sel);
-        c.get(vf).f32x4Splat().set(vs);
+        laneSplat(c, quad.xv, r);
+        c.set(vs);
         const pi = c.local(v128);
         for (let k = 0; k < q; k++) {
           const off = rowOffset(i, gm) + 16 * k;
@@ -226,7 +255,8 @@ function switchForwardHead(m: ModuleBuilder, gm: number): number {
   const [x, out, w, rows, n, stack, s] = [0, 1, 2, 3, 4, 5, 6];
   const rowBytes = c.local(i32), xg = c.local(i32), wg = c.local(i32), gEnd = c.local(i32);
   const xr = c.local(i32), sr = c.local(i32), rb = c.local(i32), or = c.local(i32);
-  const wa = c.local(i32), vf = c.local(f32), vs = c.local(v128);
+  const wa = c.local(i32), vs = c.local(v128);
+  let quad = {xv: -1, sel: -1};
   const t = c.local(i32), tt = c.local(i32), lp = c.local(i32), top = c.local(i32);
   const q = gm / 4;
   const level = 16 * q; // bytes per stack level
@@ -236,6 +266,7 @@ function switchForwardHead(m: ModuleBuilder, gm: number): number {
   c.get(rows).i32(1).emit(op.i32_lt_s).if().ret().end();
   c.get(n).i32(2).emit(op.i32_shl).set(rowBytes);
   c.get(s).f32x4Splat().set(sv);
+  const [splatC, zero] = branchConstants(c, gm);
   // top = log2(n/m)·level: the stack level that holds the whole sum
   c.i32(0).set(top);
   c.get(n).set(tt);
@@ -254,11 +285,12 @@ function switchForwardHead(m: ModuleBuilder, gm: number): number {
   forRows(c, rb, rowBytes, [[xg, xr], [stack, sr, stackRow]], () => {
     for (const a of acc) c.f32x4Const(0).set(a);
     for (let i = 0; i < gm; i++) {
-      c.get(xr).f32Load(4 * i).set(vf);
+      if (i % 4 === 0) quad = branches(c, xr, 4 * i, splatC, zero);
       c.get(wg);
-      branch(c, vf, gm);
+      laneBranch(c, quad.sel, i % 4);
       c.emit(op.i32_add).set(wa);
-      c.get(vf).f32x4Splat().set(vs);
+      laneSplat(c, quad.xv, i % 4);
+      c.set(vs);
       for (let k = 0; k < q; k++) madd(c, acc[k], () => c.get(vs), () => c.get(wa).v128Load(rowOffset(i, gm) + 16 * k));
     }
     // carry: while bit l of t is set, acc = stack[l] + acc (the left subtree's sum first)
