@@ -84,6 +84,11 @@ function branchConstants(c: Code, m: number): [number, number] {
   return [splatC, zero];
 }
 
+/** forRows with blocks of two rows unrolled (the groups' loops: the loop's own work was measurable there). */
+function forRowsUnrolled(c: Code, rb: number, rowBytes: number, ptrs: Array<[number, number] | [number, number, number]>, body: () => void): void {
+  forRows(c, rb, rowBytes, ptrs, body, true);
+}
+
 /** Rows handled together: each group's weights come from memory once per block (4 measured best: 1.4–1.6× over 1, 8 slower). */
 const ROW_BLOCK = 4;
 
@@ -91,19 +96,31 @@ const ROW_BLOCK = 4;
  * Emits, for the current block, a loop r = 0 … rb − 1 over rows with `ptrs` advanced by rowBytes
  * (or, for a pointer given with a third entry, by that many bytes: a constant).
  */
-function forRows(c: Code, rb: number, rowBytes: number, ptrs: Array<[number, number] | [number, number, number]>, body: () => void): void {
+function forRows(c: Code, rb: number, rowBytes: number, ptrs: Array<[number, number] | [number, number, number]>, body: () => void, unroll2 = false): void {
   const r = c.local(i32);
+  const advance = () => {
+    for (const [, to, stride] of ptrs) {
+      c.get(to);
+      if (stride === undefined) c.get(rowBytes); else c.i32(stride);
+      c.emit(op.i32_add).set(to);
+    }
+  };
   for (const [from, to] of ptrs) c.get(from).set(to);
+  if (unroll2) {
+    // two rows (the tiled path's blocks) without the loop: the same body twice
+    c.get(rb).i32(2).emit(op.i32_eq).if();
+    body();
+    advance();
+    body();
+    c.else();
+  }
   c.get(rb).set(r);
   c.loop();
   body();
-  for (const [, to, stride] of ptrs) {
-    c.get(to);
-    if (stride === undefined) c.get(rowBytes); else c.i32(stride);
-    c.emit(op.i32_add).set(to);
-  }
+  advance();
   c.get(r).i32(1).emit(op.i32_sub).tee(r).brIf(0);
   c.end();
+  if (unroll2) c.end();
 }
 
 function switchForward(m: ModuleBuilder, wht: WhtFunctions, gm: number): number {
@@ -125,7 +142,7 @@ function switchForward(m: ModuleBuilder, wht: WhtFunctions, gm: number): number 
   c.get(x).set(xg).get(y).set(yg).get(w).set(wg);
   add(c, x, rowBytes, gEnd);
   c.loop(); // groups
-  forRows(c, rb, rowBytes, [[xg, xr], [yg, yr]], () => {
+  forRowsUnrolled(c, rb, rowBytes, [[xg, xr], [yg, yr]], () => {
     for (const a of acc) c.f32x4Const(0).set(a);
     for (let i = 0; i < gm; i++) {
       if (i % 4 === 0) quad = branches(c, xr, 4 * i, splatC, zero);
@@ -191,7 +208,7 @@ function switchBackward(m: ModuleBuilder, wht: WhtFunctions, gm: number, groupsO
   add(c, x, groupsOnly ? span : rowBytes, gEnd);
   c.loop(); // groups
   // with `head`, gy holds one group's m values per row (the same for every group of the row)
-  forRows(c, rb, rowBytes, [[xg, xr], head ? [gyg, gyr, 4 * gm] : [gyg, gyr], [gxg, gxr]], () => {
+  forRowsUnrolled(c, rb, rowBytes, [[xg, xr], head ? [gyg, gyr, 4 * gm] : [gyg, gyr], [gxg, gxr]], () => {
     gyv.forEach((g, k) => c.get(gyr).v128Load(16 * k).set(g));
     for (let ib = 0; ib < gm / 4; ib++) {
       const p: number[] = [];
@@ -282,7 +299,7 @@ function switchForwardHead(m: ModuleBuilder, gm: number): number {
   c.i32(0).set(t);
   add(c, x, rowBytes, gEnd);
   c.loop(); // groups
-  forRows(c, rb, rowBytes, [[xg, xr], [stack, sr, stackRow]], () => {
+  forRowsUnrolled(c, rb, rowBytes, [[xg, xr], [stack, sr, stackRow]], () => {
     for (const a of acc) c.f32x4Const(0).set(a);
     for (let i = 0; i < gm; i++) {
       if (i % 4 === 0) quad = branches(c, xr, 4 * i, splatC, zero);
