@@ -310,3 +310,30 @@ describe("the trainer's optimiser buffers in the kernel memory", () => {
     other.dispose();
   });
 });
+
+describe("the optimisers' finiteness checks on arrays in the kernel memory (all_finite kernel)", () => {
+  it.each(["adam", "sgd"] as const)("%s: names the first non-finite gradient and the first overflowed parameter, wherever it is", (kind) => {
+    for (const size of [4, 37, 1000]) {
+      for (const bad of [0, 5, size - 1].filter((i) => i < size)) {
+        for (const value of [NaN, Infinity, -Infinity]) {
+          const opt = createOptimizer(kind, size, {learningRate: 0.01}, {kernelMemory: true});
+          const [p, g] = kernelArrays([size, size]);
+          p.set(normals(size, 60)); g.set(normals(size, 61));
+          opt.step(p, g); // finite: no complaint
+          g[bad] = value;
+          if (bad > 0) g[bad - 1] = 1e30; // large but finite values are fine
+          expect(() => opt.step(p, g)).toThrow(new RegExp(`grads\\[${bad}\\] is ${String(value)}`));
+          opt.dispose();
+          // a first update that overflows float32: the first bad parameter is named
+          const fresh = createOptimizer(kind, size, {learningRate: kind === "sgd" ? 1e10 : 1e38}, {kernelMemory: true});
+          p[bad] = 3.4e38;
+          g.fill(0);
+          g[bad] = kind === "sgd" ? -1e38 : -1;
+          expect(() => fresh.step(p, g)).toThrow(new RegExp(`params\\[${bad}\\]`));
+          releaseKernelArray(p); releaseKernelArray(g);
+          fresh.dispose();
+        }
+      }
+    }
+  });
+});

@@ -9,7 +9,7 @@ import {allowResidentArrays, wasmMemory, MAX_PAGES} from "./memory.js";
 import {op, simd} from "./opcodes.js";
 import {addButterflyKernels} from "./butterflyModule.js";
 import {addHeadKernels, addLayerKernels, addTeamLayerKernels, addWeightGradientKernels} from "./layerModule.js";
-import {addOptimizerKernels, addVectorOptimizerKernels} from "./optimModule.js";
+import {addCheckKernels, addOptimizerKernels, addVectorOptimizerKernels} from "./optimModule.js";
 import {addWhtKernels} from "./whtModule.js";
 
 export interface WhtExports {
@@ -31,6 +31,7 @@ export interface LayerExports {
   [name: `switch_fwd_head_${number}`]: (x: number, out: number, w: number, rows: number, n: number, stack: number, scale: number) => void;
   [name: `switch_bwd_head_${number}`]: (x: number, g: number, gx: number, w: number, gw: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
   [name: `switch_bwd_w_head_${number}`]: (x: number, g: number, gx: number, w: number, gw: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
+  all_finite(p: number, count: number): number;
   sgd_step(p: number, g: number, vel: number, count: number, lr: number, mu: number, wd: number): void;
   mul_rows(src: number, srcStride: number, dst: number, dstStride: number, f: number, cols: number, rows: number): void;
   bfly_fwd(x: number, y: number, w: number, rows: number, n: number, log2n: number): void;
@@ -74,6 +75,7 @@ export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
   addWeightGradientKernels(m, wht);
   addVectorOptimizerKernels(m);
   addHeadKernels(m, wht);
+  addCheckKernels(m);
   return m.encode();
 }
 
