@@ -26,6 +26,12 @@
  * every stage before the next tile, and backward likewise with gradient rows only a tile long, so a
  * tile's rows stay in the caches from stage to stage. Per row the float operations are the same as
  * for the whole batch at once and every weight gradient adds its rows in row order: the same bits.
+ * Two more shortcuts of the tiled path, also bit-identical: a padded input's first projection round
+ * is computed from its first K entries (K the power of two at least k) and repeated across the row
+ * (projectPadded says why that is exact and when it falls back), and when the outputs are among the
+ * last layer's first group, that layer computes only them (`forwardHead`: no output row, no WHT)
+ * and its backward starts from the output gradient's first entries (`backwardHead`: no zero-filled
+ * gradient row, no WHT of it).
  * `backward(g, {inputGradient: false})` (the trainer's call) stops after the parameter gradients:
  * the first layer's input gradient, the projection's transpose and the placement's backward are
  * skipped, and it returns an empty array.

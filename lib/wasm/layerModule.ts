@@ -7,6 +7,9 @@
  *   block: the two-sided mini layers (weights W[j, s, o] at (j·2 + s)·m + o), then T_m/√(n/m) on
  *   each row while the block is in cache; backward: T_m/√(n/m) on gy, gw += v·gy for the selected
  *   branch, gx = Σ_o W·gy (four dot products summed at once through a 4×4 transpose).
+ *   Each group's branch offsets come from one compare of its inputs as a v128 (`branches`).
+ * - switch_fwd_head_m / switch_bwd_head_m / switch_bwd_w_head_m: the last layer when only its first
+ *   m outputs are wanted (see addHeadKernels).
  * - gemm(A, ars, ats, B, ldb, C, ldc, M, K, N): C += Â·B where Â(i, t) is at A + i·ars + t·ats,
  *   so one kernel serves x·W (ars = row bytes, ats = 4) and xᵀ·gy (ars = 4, ats = row bytes);
  *   tiles of 4 rows × 8 columns in registers, then 4- and 1-column edges.
