@@ -31,7 +31,10 @@
  * (projectPadded says why that is exact and when it falls back), and when the outputs are among the
  * last layer's first group, that layer computes only them (`forwardHead`: no output row, no WHT)
  * and its backward starts from the output gradient's first entries (`backwardHead`: no zero-filled
- * gradient row, no WHT of it).
+ * gradient row, no WHT of it). With one projection round the padded rows after it repeat their
+ * first K values, and the first layer (depth 2 and up) runs on those K values per row
+ * (`forwardPeriodic`, `weightBackwardPeriodic`): the saved input rows are built only if something
+ * else needs them.
  * `backward(g, {inputGradient: false})` (the trainer's call) stops after the parameter gradients:
  * the first layer's input gradient, the projection's transpose and the placement's backward are
  * skipped, and it returns an empty array.
@@ -247,6 +250,25 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   const headWidth = layer.headWidth ?? 0;
   const useHead = outputSize <= headWidth && layer.forwardHead !== undefined && layer.backwardHead !== undefined;
   let headRows = new Float32Array(0);
+  // The first layer on patterns (tiled path, one round): after that round a padded row repeats its
+  // first K values (projectPadded), so the first layer takes the K values of each row instead of
+  // the row (forwardPeriodic, weightBackwardPeriodic); patterns[] keeps them for backward and
+  // periodic[r] says which rows of the saved input exist only as a pattern.
+  const periodicOk = flipsIn.length === 1 && placement === "pad" && !adjust && depth >= 2 &&
+    layer.forwardPeriodic !== undefined && layer.weightBackwardPeriodic !== undefined;
+  const K = padBlock.length;
+  let patterns = new Float32Array(0);
+  let periodic = new Uint8Array(0);
+  /** Builds the saved input rows r0 … r0 + rows − 1 that exist only as patterns. */
+  const buildRows = (r0: number, rows: number) => {
+    const a0 = actStores[0];
+    for (let r = r0; r < r0 + rows; r++) {
+      if (periodic[r] === 0) continue;
+      a0.set(patterns.subarray(r * K, (r + 1) * K), r * n);
+      for (let len = K; len < n; len *= 2) a0.copyWithin(r * n + len, r * n, r * n + len);
+      periodic[r] = 0;
+    }
+  };
   const headOf = (rows: number) => {
     if (headRows.length < rows * headWidth) headRows = new Float32Array(rows * headWidth);
     return headRows.subarray(0, rows * headWidth);
@@ -288,6 +310,7 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   const forwardRows = (input: Float32Array, output: Float32Array, r0: number, rows: number) => {
     const x = input.subarray(r0 * k, (r0 + rows) * k);
     const a0 = rowsOf(actStores[0], r0, rows);
+    let first = 0; // the first layer still to run (1 when it ran on patterns)
     // a0 = WHT(D_1 ⊙ placed)/√W (= project, the same products in the same order), then the other
     // rounds. Only adjust's backward needs the placed input itself; otherwise it is placed
     // straight into a0.
@@ -305,14 +328,28 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       const f = flipsIn[0];
       // the first round too, where its shortcut gives the kernel's bits (see projectPadded)
       const shortcut = padBlock.length < n && backend() === "wasm-simd" && inWasmMemory(a0);
-      for (let b = 0; b < rows; b++) {
+      periodic.fill(0, r0, r0 + rows);
+      if (shortcut && periodicOk && activeTeam() === null) {
+        // patterns only, when every row of the tile has one and the layer takes them
+        let all = true;
+        for (let b = 0; b < rows && all; b++) {
+          all = padPattern(x, b);
+          patterns.set(padBlock, (r0 + b) * K);
+        }
+        const mine = patterns.subarray(r0 * K, (r0 + rows) * K);
+        if (all && layer.forwardPeriodic!(mine, K, rowsOf(actStores[1], r0, rows), weights(0), rows)) {
+          periodic.fill(1, r0, r0 + rows);
+          first = 1;
+        }
+      }
+      for (let b = 0; b < rows && first === 0; b++) {
         const o = b * n;
         if (shortcut && projectPadded(x, b, a0, o)) continue;
         a0.set(zeros, o);
         for (let j = 0; j < k; j++) a0[o + j] = f[j] * x[b * k + j];
         if (shortcut) whtBatch(a0.subarray(o, o + n), {size: n, normalize: true});
       }
-      if (!shortcut) whtBatch(a0, {size: n, normalize: true});
+      if (!shortcut && first === 0) whtBatch(a0, {size: n, normalize: true});
     } else {
       placeForward(x, a0, rows, k, n, placement);
       multiplyFlips(a0, flipsIn[0]);
@@ -320,7 +357,7 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     if (adjust || placement !== "pad" || tileRows === 0) whtBatch(a0, {size: n, normalize: true});
     for (let r = 1; r < flipsIn.length; r++) project(a0, flipsIn[r], true);
     const out = output.subarray(r0 * outputSize, (r0 + rows) * outputSize);
-    for (let l = 0; l < depth; l++) {
+    for (let l = first; l < depth; l++) {
       // The last layer's outputs alone when they are all the model needs of it (forward keeps the
       // layers' inputs for backward, not the last output); the same products f·v as below.
       if (l === depth - 1 && useHead && tileRows !== 0) {
@@ -375,6 +412,12 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       }
     }
     for (let l = top; l >= 0; l--) {
+      if (l === 0 && periodic.subarray(r0, r0 + rows).some((p) => p === 1)) {
+        // the first layer's input as patterns, when every row has one; else the rows are built
+        if (weightsOnly(0) && periodic.subarray(r0, r0 + rows).every((p) => p === 1) &&
+          layer.weightBackwardPeriodic!(patterns.subarray(r0 * K, (r0 + rows) * K), K, g, weights(0), weightGrads(0), rows)) return;
+        buildRows(r0, rows);
+      }
       const x = rowsOf(actStores[l], r0, rows);
       if (weightsOnly(l)) {
         layer.weightBackward!(x, g, weights(l), weightGrads(l), rows);
@@ -399,7 +442,14 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
    * of the first block is a zero (then the signs of the zeros would matter).
    */
   function projectPadded(x: Float32Array, b: number, a0: Float32Array, o: number): boolean {
-    const K = padBlock.length;
+    if (!padPattern(x, b)) return false;
+    a0.set(padBlock, o);
+    for (let len = K; len < n; len *= 2) a0.copyWithin(o + len, o, o + len);
+    return true;
+  }
+
+  /** projectPadded's first K values of row b (scaled) into padBlock; false when one is a zero. */
+  function padPattern(x: Float32Array, b: number): boolean {
     const f = flipsIn[0], zeros = flippedZerosRow();
     for (let p = 0; p < K; p++) padBlock[p] = p < k ? f[p] * x[b * k + p] : zeros[p];
     // the kernels' stages on the first block, in their order (float32 rounding at every store)
@@ -416,8 +466,6 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       if (padBlock[p] === 0) return false;
       padBlock[p] *= padScale;
     }
-    a0.set(padBlock, o);
-    for (let len = K; len < n; len *= 2) a0.copyWithin(o + len, o, o + len);
     return true;
   }
 
@@ -430,6 +478,11 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       const rows = batchSize;
       ensure(rows);
       batch = rows;
+      if (periodicOk && periodic.length < rows) {
+        patterns = new Float32Array(rows * K);
+        periodic = new Uint8Array(rows);
+      }
+      periodic.fill(0); // every path below writes the saved input rows unless it sets these
       const out = new Float32Array(rows * outputSize);
       const tile = tileOf(rows);
       for (let r0 = 0; r0 < rows; r0 += tile) forwardRows(input, out, r0, Math.min(tile, rows - r0));

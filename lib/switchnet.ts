@@ -21,7 +21,8 @@
 import type {Rng} from "./random.js";
 import type {WidthLayer} from "./types.js";
 import {
-  switchBackwardHeadSimd, switchBackwardSimd, switchForwardHeadSimd, switchForwardSimd, switchLayerSimdAvailable, switchWeightBackwardSimd
+  switchBackwardHeadSimd, switchBackwardSimd, switchForwardHeadSimd, switchForwardPeriodicSimd, switchForwardSimd, switchLayerSimdAvailable,
+  switchWeightBackwardPeriodicSimd, switchWeightBackwardSimd
 } from "./kernels/switchLayer.js";
 import {whtBatch} from "./wht.js";
 
@@ -209,6 +210,9 @@ export function switchNetLayer(n: number, m: number): WidthLayer {
     // the first group of each row alone (the WebAssembly SIMD kernels only; see switchForwardHeadSimd)
     headWidth: m,
     forwardHead: (x, head, w, batch) => switchForwardHeadSimd(x, head, w, n, m, batch),
-    backwardHead: (x, g, gx, w, gw, batch) => switchBackwardHeadSimd(x, g, gx, w, gw, n, m, batch)
+    backwardHead: (x, g, gx, w, gw, batch) => switchBackwardHeadSimd(x, g, gx, w, gw, n, m, batch),
+    // inputs that repeat a pattern (the SIMD kernels only; see switchForwardPeriodicSimd)
+    forwardPeriodic: (patterns, period, y, w, batch) => switchForwardPeriodicSimd(patterns, period, y, w, n, m, batch),
+    weightBackwardPeriodic: (patterns, period, gy, w, gw, batch) => switchWeightBackwardPeriodicSimd(patterns, period, gy, w, gw, n, m, batch)
   };
 }

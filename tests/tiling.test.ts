@@ -10,7 +10,8 @@ import {createTrainer} from "../lib/train.js";
 import {memorisation} from "../lib/datasets.js";
 import {switchNetBackward, switchNetForward, switchNetWeightBackward} from "../lib/switchnet.js";
 import {
-  switchBackwardHeadSimd, switchForwardHeadSimd, switchLayerSimdAvailable, switchWeightBackwardSimd
+  switchBackwardHeadSimd, switchForwardHeadSimd, switchForwardPeriodicSimd, switchLayerSimdAvailable, switchWeightBackwardPeriodicSimd,
+  switchWeightBackwardSimd
 } from "../lib/kernels/switchLayer.js";
 import {inWasmMemory, kernelArrays, releaseKernelArray} from "../lib/wasm/memory.js";
 import {ready, setBackend} from "../lib/wht.js";
@@ -181,6 +182,63 @@ describe("Switch Net 4 head kernels (switch_fwd_head, switch_bwd_head, switch_bw
       const untouched = gw0.slice();
       expect(switchBackwardHeadSimd(x, withNegZero, gx, w, untouched, n, m, batch)).toBe(false);
       expectSameBits(untouched, gw0, `m ${m}, n ${n}: gw after a refusal`);
+    }
+  });
+});
+
+describe("the first layer on patterns (switch_fwd_per, switch_bwd_w_per)", () => {
+  it.each([4, 8, 16])("m = %i: the bits of the kernels on the rows the patterns repeat into", (m) => {
+    for (const [n, period, batch] of [[64, 16, 3], [1024, m, 2], [2048, 64, 5], [256, 256, 1]]) {
+      if (period % m !== 0) continue;
+      const patterns = normals(batch * period, 71);
+      patterns[1] = 0; patterns[2] = -0; // the branch of a zero
+      const x = new Float32Array(batch * n);
+      for (let b = 0; b < batch; b++) for (let j = 0; j < n; j++) x[b * n + j] = patterns[b * period + (j % period)];
+      const w = normals(2 * m * n, 72, 0.5);
+      const want = new Float32Array(batch * n), got = new Float32Array(batch * n);
+      switchNetForward(x, want, w, n, m, batch);
+      expect(switchForwardPeriodicSimd(patterns, period, got, w, n, m, batch)).toBe(true);
+      expectSameBits(got, want, `m ${m}, n ${n}, period ${period}: y`);
+      const gy = normals(batch * n, 73), gw0 = normals(2 * m * n, 74, 0.1);
+      const gyWant = gy.slice(), gwWant = gw0.slice();
+      switchNetWeightBackward(x, gyWant, w, gwWant, n, m, batch);
+      const gyGot = gy.slice(), gwGot = gw0.slice();
+      expect(switchWeightBackwardPeriodicSimd(patterns, period, gyGot, w, gwGot, n, m, batch)).toBe(true);
+      expectSameBits(gyGot, gyWant, `m ${m}, n ${n}, period ${period}: gy`);
+      expectSameBits(gwGot, gwWant, `m ${m}, n ${n}, period ${period}: gw`);
+    }
+    // a period the groups do not fit: refused
+    expect(switchForwardPeriodicSimd(new Float32Array(2), 2, new Float32Array(64), new Float32Array(2 * m * 64), 64, m, 1)).toBe(m <= 2);
+  });
+
+  it("keeps the same bits when the tiling changes between forward and backward", () => {
+    const spec: ModelSpec = {kind: "switchnet4", inputSize: 16, outputSize: 4, width: 1024, depth: 2, seed: 81};
+    const batch = 7;
+    const x = normals(batch * 16, 82), gy = normals(batch * 4, 83);
+    x.fill(0, 16 * 3, 16 * 4); // a zero row: its tile is built in full
+    const run = (forwardTile: number, backwardTile: number, inputGradient: boolean) => {
+      const model = createModel(spec);
+      try {
+        // a tiled forward on other data first: its patterns must not outlive it
+        setBatchTileRows(2);
+        model.forward(normals(batch * 16, 84), batch);
+        setBatchTileRows(forwardTile);
+        const out = model.forward(x, batch);
+        setBatchTileRows(backwardTile);
+        const gx = model.backward(gy, {inputGradient});
+        return {out, gx, grads: model.grads.slice()};
+      } finally {
+        model.dispose();
+      }
+    };
+    const want = run(0, 0, true);
+    for (const [f, b] of [[2, 0], [2, 4], [4, 1], [1, 3], [0, 2]]) {
+      for (const inputGradient of [true, false]) {
+        const got = run(f, b, inputGradient);
+        expectSameBits(got.out, want.out, `forward tile ${f}: output`);
+        if (inputGradient) expectSameBits(got.gx, want.gx, `tiles ${f}/${b}: input gradient`);
+        expectSameBits(got.grads, want.grads, `tiles ${f}/${b}, inputGradient ${inputGradient}: parameter gradients`);
+      }
     }
   });
 });

@@ -125,3 +125,33 @@ export function switchBackwardHeadSimd(
   }
   return true;
 }
+
+/**
+ * switchForwardSimd for rows that repeat a pattern of `period` floats (a multiple of m dividing n),
+ * given as one pattern per row (patterns: batch × period): the same y bits as on the whole rows.
+ * False, doing nothing, when the kernels cannot run here, a team is active or the period does not fit.
+ */
+export function switchForwardPeriodicSimd(
+  patterns: Float32Array, period: number, y: Float32Array, w: Float32Array, n: number, m: number, batch: number
+): boolean {
+  const k = wasmLayers();
+  if (!k || !switchLayerSimdAvailable(n, m) || activeTeam() !== null || period % m !== 0 || n % period !== 0) return false;
+  if (batch === 0) return true;
+  withKernelMemory([patterns, y, w], ["in", "out", "in"], ([px, py, pw]) => {
+    k[`switch_fwd_per_${m}`](px, py, pw, batch, n, Math.log2(n), Math.log2(m), normalizeScale(n, m), 4 * period);
+  });
+  return true;
+}
+
+/** switchWeightBackwardSimd for inputs given as patterns (see switchForwardPeriodicSimd): the same gy and gw bits. */
+export function switchWeightBackwardPeriodicSimd(
+  patterns: Float32Array, period: number, gy: Float32Array, w: Float32Array, gw: Float32Array, n: number, m: number, batch: number
+): boolean {
+  const k = wasmLayers();
+  if (!k || !switchLayerSimdAvailable(n, m) || activeTeam() !== null || period % m !== 0 || n % period !== 0) return false;
+  if (batch === 0) return true;
+  withKernelMemory([patterns, gy, w, gw], ["in", "inout", "in", "inout"], ([px, pgy, pw, pgw]) => {
+    k[`switch_bwd_w_per_${m}`](px, pgy, 0, pw, pgw, batch, n, Math.log2(n), Math.log2(m), normalizeScale(n, m), 4 * period);
+  });
+  return true;
+}

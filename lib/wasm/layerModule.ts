@@ -10,6 +10,8 @@
  *   Each group's branch offsets come from one compare of its inputs as a v128 (`branches`).
  * - switch_fwd_head_m / switch_bwd_head_m / switch_bwd_w_head_m: the last layer when only its first
  *   m outputs are wanted (see addHeadKernels).
+ * - switch_fwd_per_m / switch_bwd_w_per_m: the first layer on rows that repeat a pattern (see
+ *   addPeriodicKernels).
  * - gemm(A, ars, ats, B, ldb, C, ldc, M, K, N): C += Â·B where Â(i, t) is at A + i·ars + t·ats,
  *   so one kernel serves x·W (ars = row bytes, ats = 4) and xᵀ·gy (ars = 4, ats = row bytes);
  *   tiles of 4 rows × 8 columns in registers, then 4- and 1-column edges.
@@ -88,23 +90,26 @@ function branchConstants(c: Code, m: number): [number, number] {
 }
 
 /** forRows with blocks of two rows unrolled (the groups' loops: the loop's own work was measurable there). */
-function forRowsUnrolled(c: Code, rb: number, rowBytes: number, ptrs: Array<[number, number] | [number, number, number]>, body: () => void): void {
+function forRowsUnrolled(c: Code, rb: number, rowBytes: number, ptrs: RowPointer[], body: () => void): void {
   forRows(c, rb, rowBytes, ptrs, body, true);
 }
 
 /** Rows handled together: each group's weights come from memory once per block (4 measured best: 1.4–1.6× over 1, 8 slower). */
 const ROW_BLOCK = 4;
 
+/** [from, to] (a row's stride rowBytes), [from, to, bytes] (a constant stride) or [from, to, {local}] (a stride in a local). */
+type RowPointer = [number, number] | [number, number, number | {local: number}];
+
 /**
  * Emits, for the current block, a loop r = 0 … rb − 1 over rows with `ptrs` advanced by rowBytes
- * (or, for a pointer given with a third entry, by that many bytes: a constant).
+ * (or, for a pointer given with a third entry, by that stride).
  */
-function forRows(c: Code, rb: number, rowBytes: number, ptrs: Array<[number, number] | [number, number, number]>, body: () => void, unroll2 = false): void {
+function forRows(c: Code, rb: number, rowBytes: number, ptrs: RowPointer[], body: () => void, unroll2 = false): void {
   const r = c.local(i32);
   const advance = () => {
     for (const [, to, stride] of ptrs) {
       c.get(to);
-      if (stride === undefined) c.get(rowBytes); else c.i32(stride);
+      if (stride === undefined) c.get(rowBytes); else if (typeof stride === "number") c.i32(stride); else c.get(stride.local);
       c.emit(op.i32_add).set(to);
     }
   };
@@ -126,10 +131,17 @@ function forRows(c: Code, rb: number, rowBytes: number, ptrs: Array<[number, num
   if (unroll2) c.end();
 }
 
-function switchForward(m: ModuleBuilder, wht: WhtFunctions, gm: number): number {
-  const fn = m.declare([i32, i32, i32, i32, i32, i32, i32, f32]);
+/**
+ * switch_fwd_m, or with `periodic` switch_fwd_per_m(x, y, w, rows, n, log2n, log2m, scale, period):
+ * the same for rows of x that repeat one pattern of `period` bytes (a multiple of 4m dividing 4n),
+ * given as one pattern per row (x holds rows × period bytes): the row itself is never read or
+ * stored (the first layer's input after the padded input's first round, lib/model.ts).
+ */
+function switchForward(m: ModuleBuilder, wht: WhtFunctions, gm: number, periodic = false): number {
+  const fn = m.declare(periodic ? [i32, i32, i32, i32, i32, i32, i32, f32, i32] : [i32, i32, i32, i32, i32, i32, i32, f32]);
   const c = fn.code;
-  const [x, y, w, rows, n, logn, logm, s] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [x, y, w, rows, n, logn, logm, s, period] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const xWrap = periodic ? c.local(i32) : -1;
   const rowBytes = c.local(i32), xg = c.local(i32), yg = c.local(i32), wg = c.local(i32), gEnd = c.local(i32);
   const xr = c.local(i32), yr = c.local(i32), rb = c.local(i32);
   const wa = c.local(i32), vs = c.local(v128);
@@ -143,9 +155,15 @@ function switchForward(m: ModuleBuilder, wht: WhtFunctions, gm: number): number 
   // rb = min(rows, ROW_BLOCK)
   c.get(rows).i32(ROW_BLOCK).get(rows).i32(ROW_BLOCK).emit(op.i32_lt_s).emit(op.select).set(rb);
   c.get(x).set(xg).get(y).set(yg).get(w).set(wg);
-  add(c, x, rowBytes, gEnd);
+  if (periodic) {
+    // groups counted by the weights (8·m·n bytes); x wraps round its pattern
+    c.get(w).get(n).i32(8 * gm).emit(op.i32_mul).emit(op.i32_add).set(gEnd);
+    add(c, x, period, xWrap);
+  } else {
+    add(c, x, rowBytes, gEnd);
+  }
   c.loop(); // groups
-  forRowsUnrolled(c, rb, rowBytes, [[xg, xr], [yg, yr]], () => {
+  forRowsUnrolled(c, rb, rowBytes, [periodic ? [xg, xr, {local: period}] : [xg, xr], [yg, yr]], () => {
     for (const a of acc) c.f32x4Const(0).set(a);
     for (let i = 0; i < gm; i++) {
       if (i % 4 === 0) quad = branches(c, xr, 4 * i, splatC, zero);
@@ -159,14 +177,19 @@ function switchForward(m: ModuleBuilder, wht: WhtFunctions, gm: number): number 
     acc.forEach((a, k) => c.get(yr).get(a).v128Store(16 * k));
   });
   c.get(yg).i32(4 * gm).emit(op.i32_add).set(yg);
-  c.get(wg).i32(2 * gm * gm * 4).emit(op.i32_add).set(wg);
-  c.get(xg).i32(4 * gm).emit(op.i32_add).tee(xg).get(gEnd).emit(op.i32_lt_u).brIf(0);
+  if (periodic) {
+    c.get(xg).i32(4 * gm).emit(op.i32_add).tee(xg).get(xWrap).emit(op.i32_eq).if().get(x).set(xg).end();
+    c.get(wg).i32(2 * gm * gm * 4).emit(op.i32_add).tee(wg).get(gEnd).emit(op.i32_lt_u).brIf(0);
+  } else {
+    c.get(wg).i32(2 * gm * gm * 4).emit(op.i32_add).set(wg);
+    c.get(xg).i32(4 * gm).emit(op.i32_add).tee(xg).get(gEnd).emit(op.i32_lt_u).brIf(0);
+  }
   c.end();
   // T_m/√(n/m) on each row of the block while it is still in cache
   forRows(c, rb, rowBytes, [[y, yr]], () => {
     c.get(yr).get(logn).get(logm).get(s).call(wht.block);
   });
-  c.get(x).get(rb).get(rowBytes).emit(op.i32_mul).emit(op.i32_add).set(x);
+  c.get(x).get(rb).get(periodic ? period : rowBytes).emit(op.i32_mul).emit(op.i32_add).set(x);
   c.get(y).get(rb).get(rowBytes).emit(op.i32_mul).emit(op.i32_add).set(y);
   c.get(rows).get(rb).emit(op.i32_sub).tee(rows).i32(0).emit(op.i32_gt_s).brIf(0);
   c.end();
@@ -179,10 +202,12 @@ function switchForward(m: ModuleBuilder, wht: WhtFunctions, gm: number): number 
  * every row only (whole groups): one thread's share of a layer's backward, split by parameter
  * (lib/team.ts). Each gw element sums its rows in the same order as switch_bwd_m.
  */
-function switchBackward(m: ModuleBuilder, wht: WhtFunctions, gm: number, groupsOnly = false, weightsOnly = false, head = false): number {
-  const fn = groupsOnly ? m.declare([i32, i32, i32, i32, i32, i32, i32, i32, i32]) : m.declare([i32, i32, i32, i32, i32, i32, i32, i32, i32, f32]);
+function switchBackward(m: ModuleBuilder, wht: WhtFunctions, gm: number, groupsOnly = false, weightsOnly = false, head = false, periodic = false): number {
+  const fn = groupsOnly ? m.declare([i32, i32, i32, i32, i32, i32, i32, i32, i32])
+    : m.declare(periodic ? [i32, i32, i32, i32, i32, i32, i32, i32, i32, f32, i32] : [i32, i32, i32, i32, i32, i32, i32, i32, i32, f32]);
   const c = fn.code;
-  const [x, gy, gx, w, gw, rows, n, logn, logm, s] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [x, gy, gx, w, gw, rows, n, logn, logm, s, period] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const xWrap = periodic ? c.local(i32) : -1;
   const [g0, g1] = [7, 8];
   const rowBytes = c.local(i32), xg = c.local(i32), gyg = c.local(i32), gxg = c.local(i32);
   const wg = c.local(i32), gwg = c.local(i32), gEnd = c.local(i32), sel = c.local(i32);
@@ -208,10 +233,16 @@ function switchBackward(m: ModuleBuilder, wht: WhtFunctions, gm: number, groupsO
     });
   }
   c.get(x).set(xg).get(gy).set(gyg).get(gx).set(gxg).get(w).set(wg).get(gw).set(gwg);
-  add(c, x, groupsOnly ? span : rowBytes, gEnd);
+  if (periodic) {
+    // as in switch_fwd_per: groups counted by the weights, x wrapping round its pattern
+    c.get(w).get(n).i32(8 * gm).emit(op.i32_mul).emit(op.i32_add).set(gEnd);
+    add(c, x, period, xWrap);
+  } else {
+    add(c, x, groupsOnly ? span : rowBytes, gEnd);
+  }
   c.loop(); // groups
   // with `head`, gy holds one group's m values per row (the same for every group of the row)
-  forRowsUnrolled(c, rb, rowBytes, [[xg, xr], head ? [gyg, gyr, 4 * gm] : [gyg, gyr], [gxg, gxr]], () => {
+  forRowsUnrolled(c, rb, rowBytes, [periodic ? [xg, xr, {local: period}] : [xg, xr], head ? [gyg, gyr, 4 * gm] : [gyg, gyr], [gxg, gxr]], () => {
     gyv.forEach((g, k) => c.get(gyr).v128Load(16 * k).set(g));
     for (let ib = 0; ib < gm / 4; ib++) {
       const p: number[] = [];
@@ -250,10 +281,18 @@ function switchBackward(m: ModuleBuilder, wht: WhtFunctions, gm: number, groupsO
   if (!head) c.get(gyg).i32(4 * gm).emit(op.i32_add).set(gyg);
   c.get(gxg).i32(4 * gm).emit(op.i32_add).set(gxg);
   c.get(wg).i32(2 * gm * gm * 4).emit(op.i32_add).set(wg);
-  c.get(gwg).i32(2 * gm * gm * 4).emit(op.i32_add).set(gwg);
-  c.get(xg).i32(4 * gm).emit(op.i32_add).tee(xg).get(gEnd).emit(op.i32_lt_u).brIf(0);
+  if (periodic) {
+    c.get(xg).i32(4 * gm).emit(op.i32_add).tee(xg).get(xWrap).emit(op.i32_eq).if().get(x).set(xg).end();
+    c.get(gwg).i32(2 * gm * gm * 4).emit(op.i32_add).set(gwg);
+    c.get(wg).get(gEnd).emit(op.i32_lt_u).brIf(0);
+  } else {
+    c.get(gwg).i32(2 * gm * gm * 4).emit(op.i32_add).set(gwg);
+    c.get(xg).i32(4 * gm).emit(op.i32_add).tee(xg).get(gEnd).emit(op.i32_lt_u).brIf(0);
+  }
   c.end();
-  for (const p of head ? [x, gx] : [x, gy, gx]) c.get(p).get(rb).get(rowBytes).emit(op.i32_mul).emit(op.i32_add).set(p);
+  if (periodic) c.get(x).get(rb).get(period).emit(op.i32_mul).emit(op.i32_add).set(x);
+  if (head) c.get(x).get(rb).get(rowBytes).emit(op.i32_mul).emit(op.i32_add).set(x);
+  for (const p of head ? [gx] : periodic ? [gy, gx] : [x, gy, gx]) c.get(p).get(rb).get(rowBytes).emit(op.i32_mul).emit(op.i32_add).set(p);
   if (head) c.get(gy).get(rb).i32(4 * gm).emit(op.i32_mul).emit(op.i32_add).set(gy);
   c.get(rows).get(rb).emit(op.i32_sub).tee(rows).i32(0).emit(op.i32_gt_s).brIf(0);
   c.end();
@@ -600,5 +639,18 @@ export function addHeadKernels(m: ModuleBuilder, wht: WhtFunctions): void {
     m.export(`switch_fwd_head_${gm}`, switchForwardHead(m, gm));
     m.export(`switch_bwd_head_${gm}`, switchBackward(m, wht, gm, false, false, true));
     m.export(`switch_bwd_w_head_${gm}`, switchBackward(m, wht, gm, false, true, true));
+  }
+}
+
+/**
+ * The first layer's kernels for rows that repeat a pattern (lib/model.ts's padded input after one
+ * projection round), added after every other kernel: switch_fwd_per_m (see switchForward) and
+ * switch_bwd_w_per_m(x, gy, gx, w, gw, rows, n, log2n, log2m, scale, period), switch_bwd_w_m with x
+ * given as one pattern of `period` bytes per row. The same arithmetic, so the same bits.
+ */
+export function addPeriodicKernels(m: ModuleBuilder, wht: WhtFunctions): void {
+  for (const gm of SIMD_GROUP_SIZES) {
+    m.export(`switch_fwd_per_${gm}`, switchForward(m, wht, gm, true));
+    m.export(`switch_bwd_w_per_${gm}`, switchBackward(m, wht, gm, false, true, false, true));
   }
 }

@@ -8,7 +8,7 @@ import {ModuleBuilder} from "./encoder.js";
 import {allowResidentArrays, wasmMemory, MAX_PAGES} from "./memory.js";
 import {op, simd} from "./opcodes.js";
 import {addButterflyKernels} from "./butterflyModule.js";
-import {addHeadKernels, addLayerKernels, addTeamLayerKernels, addWeightGradientKernels} from "./layerModule.js";
+import {addHeadKernels, addLayerKernels, addPeriodicKernels, addTeamLayerKernels, addWeightGradientKernels} from "./layerModule.js";
 import {addCheckKernels, addOptimizerKernels, addVectorOptimizerKernels} from "./optimModule.js";
 import {addWhtKernels} from "./whtModule.js";
 
@@ -31,6 +31,8 @@ export interface LayerExports {
   [name: `switch_fwd_head_${number}`]: (x: number, out: number, w: number, rows: number, n: number, stack: number, scale: number) => void;
   [name: `switch_bwd_head_${number}`]: (x: number, g: number, gx: number, w: number, gw: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
   [name: `switch_bwd_w_head_${number}`]: (x: number, g: number, gx: number, w: number, gw: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
+  [name: `switch_fwd_per_${number}`]: (x: number, y: number, w: number, rows: number, n: number, log2n: number, log2m: number, scale: number, period: number) => void;
+  [name: `switch_bwd_w_per_${number}`]: (x: number, gy: number, gx: number, w: number, gw: number, rows: number, n: number, log2n: number, log2m: number, scale: number, period: number) => void;
   all_finite(p: number, count: number): number;
   sgd_step(p: number, g: number, vel: number, count: number, lr: number, mu: number, wd: number): void;
   mul_rows(src: number, srcStride: number, dst: number, dstStride: number, f: number, cols: number, rows: number): void;
@@ -76,6 +78,7 @@ export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
   addVectorOptimizerKernels(m);
   addHeadKernels(m, wht);
   addCheckKernels(m);
+  addPeriodicKernels(m, wht);
   return m.encode();
 }
 
