@@ -26,6 +26,15 @@
  * every stage before the next tile, and backward likewise with gradient rows only a tile long, so a
  * tile's rows stay in the caches from stage to stage. Per row the float operations are the same as
  * for the whole batch at once and every weight gradient adds its rows in row order: the same bits.
+ * Two more shortcuts of the tiled path, also bit-identical: a padded input's first projection round
+ * is computed from its first K entries (K the power of two at least k) and repeated across the row
+ * (projectPadded says why that is exact and when it falls back), and when the outputs are among the
+ * last layer's first group, that layer computes only them (`forwardHead`: no output row, no WHT)
+ * and its backward starts from the output gradient's first entries (`backwardHead`: no zero-filled
+ * gradient row, no WHT of it). With one projection round the padded rows after it repeat their
+ * first K values, and the first layer (depth 2 and up) runs on those K values per row
+ * (`forwardPeriodic`, `weightBackwardPeriodic`): the saved input rows are built only if something
+ * else needs them.
  * `backward(g, {inputGradient: false})` (the trainer's call) stops after the parameter gradients:
  * the first layer's input gradient, the projection's transpose and the placement's backward are
  * skipped, and it returns an empty array.
@@ -40,12 +49,13 @@ import type {BackwardOptions, DisposableModel, Model, ModelSpec, ResolvedModelSp
 import {
   adjustBackward, adjustForward, multiplyFlips, placeBackward, placeForward, project, projectTranspose, signFlips
 } from "./projection.js";
-import {whtBatch} from "./wht.js";
+import {backend, whtBatch} from "./wht.js";
+import {normalizeScale} from "./kernels/kernel.js";
 import {createDense} from "./dense.js";
 import {widthLayer} from "./layers.js";
 import {MAX_WORKSPACE, resolveSpec, workspacePerSample} from "./spec.js";
 import {multiplyRows} from "./kernels/rows.js";
-import {kernelArrays, releaseKernelArray} from "./wasm/memory.js";
+import {inWasmMemory, kernelArrays, releaseKernelArray} from "./wasm/memory.js";
 import {growOnly} from "./workspace.js";
 import {acceptDisposeHooks, DISPOSE, failDisposed, runDisposeHooks} from "./dispose.js";
 import {NonFiniteError} from "./divergence.js";
@@ -232,6 +242,37 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   // path places and flips a padded row in one copy of this plus k products (the same bits).
   let flippedZeros: Float32Array | null = null;
   const flippedZerosRow = () => (flippedZeros ??= flipsIn[0].map((f) => f * 0));
+  // The padded input's first round (tiled path): WHT(D_1 ⊙ placed)/√W from its first K entries
+  // alone (see projectPadded). K: the power of two at least k.
+  const padBlock = new Float32Array(2 ** Math.ceil(Math.log2(Math.max(k, 1))));
+  const padScale = normalizeScale(n, 1);
+  // The last layer's first headWidth outputs alone (tiled path; outputs among them).
+  const headWidth = layer.headWidth ?? 0;
+  const useHead = outputSize <= headWidth && layer.forwardHead !== undefined && layer.backwardHead !== undefined;
+  let headRows = new Float32Array(0);
+  // The first layer on patterns (tiled path, one round): after that round a padded row repeats its
+  // first K values (projectPadded), so the first layer takes the K values of each row instead of
+  // the row (forwardPeriodic, weightBackwardPeriodic); patterns[] keeps them for backward and
+  // periodic[r] says which rows of the saved input exist only as a pattern.
+  const periodicOk = flipsIn.length === 1 && placement === "pad" && !adjust && depth >= 2 &&
+    layer.forwardPeriodic !== undefined && layer.weightBackwardPeriodic !== undefined;
+  const K = padBlock.length;
+  let patterns = new Float32Array(0);
+  let periodic = new Uint8Array(0);
+  /** Builds the saved input rows r0 … r0 + rows − 1 that exist only as patterns. */
+  const buildRows = (r0: number, rows: number) => {
+    const a0 = actStores[0];
+    for (let r = r0; r < r0 + rows; r++) {
+      if (periodic[r] === 0) continue;
+      a0.set(patterns.subarray(r * K, (r + 1) * K), r * n);
+      for (let len = K; len < n; len *= 2) a0.copyWithin(r * n + len, r * n, r * n + len);
+      periodic[r] = 0;
+    }
+  };
+  const headOf = (rows: number) => {
+    if (headRows.length < rows * headWidth) headRows = new Float32Array(rows * headWidth);
+    return headRows.subarray(0, rows * headWidth);
+  };
 
   // Workspaces: placed[] holds the placed (and, with adjust, adjusted) input; acts[l] is the input
   // of layer l and acts[depth] the last layer's output. Grow-only; views of `batch` rows are used.
@@ -269,6 +310,7 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   const forwardRows = (input: Float32Array, output: Float32Array, r0: number, rows: number) => {
     const x = input.subarray(r0 * k, (r0 + rows) * k);
     const a0 = rowsOf(actStores[0], r0, rows);
+    let first = 0; // the first layer still to run (1 when it ran on patterns)
     // a0 = WHT(D_1 ⊙ placed)/√W (= project, the same products in the same order), then the other
     // rounds. Only adjust's backward needs the placed input itself; otherwise it is placed
     // straight into a0.
@@ -284,20 +326,52 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       // placeForward then multiplyFlips, in one pass: each element f·x or f·0, one float32 product.
       const zeros = flippedZerosRow();
       const f = flipsIn[0];
-      for (let b = 0; b < rows; b++) {
+      // the first round too, where its shortcut gives the kernel's bits (see projectPadded)
+      const shortcut = padBlock.length < n && backend() === "wasm-simd" && inWasmMemory(a0);
+      periodic.fill(0, r0, r0 + rows);
+      if (shortcut && periodicOk && activeTeam() === null) {
+        // patterns only, when every row of the tile has one and the layer takes them
+        let all = true;
+        for (let b = 0; b < rows && all; b++) {
+          all = padPattern(x, b);
+          patterns.set(padBlock, (r0 + b) * K);
+        }
+        const mine = patterns.subarray(r0 * K, (r0 + rows) * K);
+        if (all && layer.forwardPeriodic!(mine, K, rowsOf(actStores[1], r0, rows), weights(0), rows)) {
+          periodic.fill(1, r0, r0 + rows);
+          first = 1;
+        }
+      }
+      for (let b = 0; b < rows && first === 0; b++) {
         const o = b * n;
+        if (shortcut && projectPadded(x, b, a0, o)) continue;
         a0.set(zeros, o);
         for (let j = 0; j < k; j++) a0[o + j] = f[j] * x[b * k + j];
+        if (shortcut) whtBatch(a0.subarray(o, o + n), {size: n, normalize: true});
       }
+      if (!shortcut && first === 0) whtBatch(a0, {size: n, normalize: true});
     } else {
       placeForward(x, a0, rows, k, n, placement);
       multiplyFlips(a0, flipsIn[0]);
     }
-    whtBatch(a0, {size: n, normalize: true});
+    if (adjust || placement !== "pad" || tileRows === 0) whtBatch(a0, {size: n, normalize: true});
     for (let r = 1; r < flipsIn.length; r++) project(a0, flipsIn[r], true);
-    for (let l = 0; l < depth; l++) layer.forward(rowsOf(actStores[l], r0, rows), rowsOf(actStores[l + 1], r0, rows), weights(l), rows);
-    const last = rowsOf(actStores[depth], r0, rows);
     const out = output.subarray(r0 * outputSize, (r0 + rows) * outputSize);
+    for (let l = first; l < depth; l++) {
+      // The last layer's outputs alone when they are all the model needs of it (forward keeps the
+      // layers' inputs for backward, not the last output); the same products f·v as below.
+      if (l === depth - 1 && useHead && tileRows !== 0) {
+        const head = headOf(rows);
+        if (layer.forwardHead!(rowsOf(actStores[l], r0, rows), head, weights(l), rows)) {
+          for (let b = 0; b < rows; b++) {
+            for (let o = 0; o < outputSize; o++) out[b * outputSize + o] = flipsOut[o] * head[b * headWidth + o];
+          }
+          return;
+        }
+      }
+      layer.forward(rowsOf(actStores[l], r0, rows), rowsOf(actStores[l + 1], r0, rows), weights(l), rows);
+    }
+    const last = rowsOf(actStores[depth], r0, rows);
     if (!multiplyRows(last, n, out, outputSize, flipsOut, outputSize, rows)) {
       for (let b = 0; b < rows; b++) {
         for (let o = 0; o < outputSize; o++) out[b * outputSize + o] = flipsOut[o] * last[b * n + o];
@@ -313,17 +387,40 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     const gOut = gradOutput.subarray(r0 * outputSize, (r0 + rows) * outputSize);
     let g = view(scratch.arrays[0], rows);
     let gNext = view(scratch.arrays[1], rows);
-    g.fill(0);
-    if (!multiplyRows(gOut, outputSize, g, n, flipsOut, outputSize, rows)) {
+    // (not with a team: it splits the full backward; its input gradient then goes to gNext)
+    const weightsOnly = (l: number) => l === 0 && gxAll === null && layer.weightBackward !== undefined && activeTeam() === null;
+    let top = depth - 1;
+    // The last layer from its output gradient's first headWidth entries (the rest are zeros).
+    if (useHead && tileRows !== 0) {
+      const head = headOf(rows).fill(0);
       for (let b = 0; b < rows; b++) {
-        for (let o = 0; o < outputSize; o++) g[b * n + o] = flipsOut[o] * gOut[b * outputSize + o];
+        for (let o = 0; o < outputSize; o++) head[b * headWidth + o] = flipsOut[o] * gOut[b * outputSize + o];
+      }
+      const only = weightsOnly(top);
+      if (layer.backwardHead!(rowsOf(actStores[top], r0, rows), head, only ? null : gNext, weights(top), weightGrads(top), rows)) {
+        if (only) return;
+        [g, gNext] = [gNext, g];
+        top--;
       }
     }
-    for (let l = depth - 1; l >= 0; l--) {
+    if (top === depth - 1) {
+      g.fill(0);
+      if (!multiplyRows(gOut, outputSize, g, n, flipsOut, outputSize, rows)) {
+        for (let b = 0; b < rows; b++) {
+          for (let o = 0; o < outputSize; o++) g[b * n + o] = flipsOut[o] * gOut[b * outputSize + o];
+        }
+      }
+    }
+    for (let l = top; l >= 0; l--) {
+      if (l === 0 && periodic.subarray(r0, r0 + rows).some((p) => p === 1)) {
+        // the first layer's input as patterns, when every row has one; else the rows are built
+        if (weightsOnly(0) && periodic.subarray(r0, r0 + rows).every((p) => p === 1) &&
+          layer.weightBackwardPeriodic!(patterns.subarray(r0 * K, (r0 + rows) * K), K, g, weights(0), weightGrads(0), rows)) return;
+        buildRows(r0, rows);
+      }
       const x = rowsOf(actStores[l], r0, rows);
-      // (not with a team: it splits the full backward; its input gradient then goes to gNext)
-      if (l === 0 && gxAll === null && layer.weightBackward && activeTeam() === null) {
-        layer.weightBackward(x, g, weights(l), weightGrads(l), rows);
+      if (weightsOnly(l)) {
+        layer.weightBackward!(x, g, weights(l), weightGrads(l), rows);
         return;
       }
       layer.backward(x, g, gNext, weights(l), weightGrads(l), rows);
@@ -335,6 +432,43 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     placeBackward(g, gxAll.subarray(r0 * k, (r0 + rows) * k), rows, k, n, placement);
   };
 
+  /**
+   * Row b of the padded input, placed, flipped and through the first round into a0 at offset o:
+   * what the general path computes, bit for bit, without the WHT of the whole row. Past its first
+   * K entries the flipped row is zeros, so the stages below K leave blocks of zeros past the first
+   * block, whose values are the WHT of its K entries; from stage K on, each value of the first block
+   * meets a zero at every stage and v + 0 = v − 0 = v when v is not a zero; so every block ends as
+   * the first one, and the last pass multiplies by the scale. False, doing nothing, when a value
+   * of the first block is a zero (then the signs of the zeros would matter).
+   */
+  function projectPadded(x: Float32Array, b: number, a0: Float32Array, o: number): boolean {
+    if (!padPattern(x, b)) return false;
+    a0.set(padBlock, o);
+    for (let len = K; len < n; len *= 2) a0.copyWithin(o + len, o, o + len);
+    return true;
+  }
+
+  /** projectPadded's first K values of row b (scaled) into padBlock; false when one is a zero. */
+  function padPattern(x: Float32Array, b: number): boolean {
+    const f = flipsIn[0], zeros = flippedZerosRow();
+    for (let p = 0; p < K; p++) padBlock[p] = p < k ? f[p] * x[b * k + p] : zeros[p];
+    // the kernels' stages on the first block, in their order (float32 rounding at every store)
+    for (let h = 1; h < K; h *= 2) {
+      for (let i = 0; i < K; i += 2 * h) {
+        for (let j = i; j < i + h; j++) {
+          const u = padBlock[j], v = padBlock[j + h];
+          padBlock[j] = u + v;
+          padBlock[j + h] = u - v;
+        }
+      }
+    }
+    for (let p = 0; p < K; p++) {
+      if (padBlock[p] === 0) return false;
+      padBlock[p] *= padScale;
+    }
+    return true;
+  }
+
   return {
     spec,
     params,
@@ -344,6 +478,11 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       const rows = batchSize;
       ensure(rows);
       batch = rows;
+      if (periodicOk && periodic.length < rows) {
+        patterns = new Float32Array(rows * K);
+        periodic = new Uint8Array(rows);
+      }
+      periodic.fill(0); // every path below writes the saved input rows unless it sets these
       const out = new Float32Array(rows * outputSize);
       const tile = tileOf(rows);
       for (let r0 = 0; r0 < rows; r0 += tile) forwardRows(input, out, r0, Math.min(tile, rows - r0));

@@ -24,11 +24,26 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** The first parameter beyond the float32 range (or NaN), or −1: the check after a threaded step. */
 function firstOverflow(params: Float32Array): number {
+  if (knownFinite(params)) return -1;
   for (let i = 0; i < params.length; i++) if (!(Math.abs(params[i]) <= FLOAT32_MAX)) return i;
   return -1;
 }
 import {wasmLayers} from "./wasm/runtime.js";
 import {backend} from "./wht.js";
+
+/**
+ * True when every value of `a` is known to be finite from the all_finite kernel (arrays in the
+ * kernel memory: a pass at memory speed instead of a JS loop over a million parameters); false
+ * when it is not, or not known, and then the callers' JS loops find the first bad value.
+ */
+function knownFinite(a: Float32Array): boolean {
+  const k = wasmLayers();
+  if (!k || a.length < 4 || !inWasmMemory(a)) return false;
+  const whole = a.length & ~3;
+  if (k.all_finite(a.byteOffset, whole) !== 1) return false;
+  for (let i = whole; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
 
 export type OptimizerKind = "sgd" | "adam";
 export const OPTIMIZER_KINDS: readonly OptimizerKind[] = ["sgd", "adam"];
@@ -152,7 +167,7 @@ export function checkLearningRate(value: unknown): number {
 function checkSize(size: number, params: Float32Array, grads: Float32Array): void {
   checkFloat32Array("params", params, size);
   checkFloat32Array("grads", grads, size);
-  checkFinite("grads", grads);
+  if (!knownFinite(grads)) checkFinite("grads", grads);
 }
 
 /** After an update: throws a NonFiniteError if it overflowed a parameter (index `bad`, or -1 for none). */

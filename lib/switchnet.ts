@@ -20,7 +20,10 @@
  */
 import type {Rng} from "./random.js";
 import type {WidthLayer} from "./types.js";
-import {switchBackwardSimd, switchForwardSimd, switchLayerSimdAvailable, switchWeightBackwardSimd} from "./kernels/switchLayer.js";
+import {
+  switchBackwardHeadSimd, switchBackwardSimd, switchForwardHeadSimd, switchForwardPeriodicSimd, switchForwardSimd, switchLayerSimdAvailable,
+  switchWeightBackwardPeriodicSimd, switchWeightBackwardSimd
+} from "./kernels/switchLayer.js";
 import {whtBatch} from "./wht.js";
 
 /** Weights stored per Switch Net 4 layer of width n and group size m: 2·m·n. */
@@ -203,6 +206,13 @@ export function switchNetLayer(n: number, m: number): WidthLayer {
     forward: (x, y, w, batch) => switchNetForward(x, y, w, n, m, batch),
     backward: (x, gy, gx, w, gw, batch) => switchNetBackward(x, gy, gx, w, gw, n, m, batch),
     weightBackward: (x, gy, w, gw, batch) => switchNetWeightBackward(x, gy, w, gw, n, m, batch),
-    rowwise: true
+    rowwise: true,
+    // the first group of each row alone (the WebAssembly SIMD kernels only; see switchForwardHeadSimd)
+    headWidth: m,
+    forwardHead: (x, head, w, batch) => switchForwardHeadSimd(x, head, w, n, m, batch),
+    backwardHead: (x, g, gx, w, gw, batch) => switchBackwardHeadSimd(x, g, gx, w, gw, n, m, batch),
+    // inputs that repeat a pattern (the SIMD kernels only; see switchForwardPeriodicSimd)
+    forwardPeriodic: (patterns, period, y, w, batch) => switchForwardPeriodicSimd(patterns, period, y, w, n, m, batch),
+    weightBackwardPeriodic: (patterns, period, gy, w, gw, batch) => switchWeightBackwardPeriodicSimd(patterns, period, gy, w, gw, n, m, batch)
   };
 }

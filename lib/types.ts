@@ -144,6 +144,25 @@ export interface WidthLayer {
    * same bits as one call on the whole batch).
    */
   readonly rowwise?: boolean;
+  /**
+   * Row-wise layers that can give the first `headWidth` outputs of each row alone (cheaper than
+   * the whole row, for the last layer when the model's outputs are among them): `forwardHead`
+   * writes what `forward` would write at columns 0 … headWidth − 1 of each row (the same bits) into
+   * head (headWidth floats per row); `backwardHead` does `backward` (or, with gx null,
+   * `weightBackward`) for an output gradient that is zero (+0) past column headWidth − 1 of each
+   * row, given as g (headWidth floats per row): the same gx and gw bits. Both return false, doing
+   * nothing, when they cannot (the caller then runs forward / backward).
+   */
+  readonly headWidth?: number;
+  forwardHead?(x: Float32Array, head: Float32Array, w: Float32Array, batch: number): boolean;
+  backwardHead?(x: Float32Array, g: Float32Array, gx: Float32Array | null, w: Float32Array, gw: Float32Array, batch: number): boolean;
+  /**
+   * `forward` and `weightBackward` for inputs whose rows each repeat one pattern of `period`
+   * floats, given as patterns (batch × period): the same bits as on the whole rows, which are never
+   * built. False, doing nothing, when they cannot (the caller then builds the rows).
+   */
+  forwardPeriodic?(patterns: Float32Array, period: number, y: Float32Array, w: Float32Array, batch: number): boolean;
+  weightBackwardPeriodic?(patterns: Float32Array, period: number, gy: Float32Array, w: Float32Array, gw: Float32Array, batch: number): boolean;
   /** Frees the layer's scratch, if it keeps any (idempotent). */
   dispose?(): void;
 }

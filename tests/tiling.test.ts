@@ -8,8 +8,11 @@ import {createOptimizer} from "../lib/optim.js";
 import {createRng} from "../lib/random.js";
 import {createTrainer} from "../lib/train.js";
 import {memorisation} from "../lib/datasets.js";
-import {switchNetBackward, switchNetWeightBackward} from "../lib/switchnet.js";
-import {switchLayerSimdAvailable, switchWeightBackwardSimd} from "../lib/kernels/switchLayer.js";
+import {switchNetBackward, switchNetForward, switchNetWeightBackward} from "../lib/switchnet.js";
+import {
+  switchBackwardHeadSimd, switchForwardHeadSimd, switchForwardPeriodicSimd, switchLayerSimdAvailable, switchWeightBackwardPeriodicSimd,
+  switchWeightBackwardSimd
+} from "../lib/kernels/switchLayer.js";
 import {inWasmMemory, kernelArrays, releaseKernelArray} from "../lib/wasm/memory.js";
 import {ready, setBackend} from "../lib/wht.js";
 import type {ModelSpec} from "../lib/types.js";
@@ -87,6 +90,155 @@ describe.each(["wasm-simd", "scalar"])("tiled batches on the %s kernels: the sam
       }
       // Untiled, {inputGradient: false} still computes it (the path of before, for benchmarks).
       expect(pass(spec, batch, 0, false).gx.length).toBe(batch * spec.inputSize);
+    }
+  });
+});
+
+// The tiled path's shortcuts: the padded input's first round from its first K entries, and the
+// last layer's first group alone (forward: its outputs; backward: from the output gradient's
+// first entries). Zeros in the inputs and the output gradients (signed by the flips) must fall
+// back where the zeros' signs would matter, and give the same bits everywhere.
+const SHORTCUT_SPECS: Array<[string, ModelSpec]> = [
+  ["m = 4, 4 outputs, 16 inputs", {kind: "switchnet4", inputSize: 16, outputSize: 4, width: 1024, depth: 2, seed: 41}],
+  ["m = 8, 3 outputs, 5 inputs (K = 8), depth 1", {kind: "switchnet4", inputSize: 5, outputSize: 3, width: 256, depth: 1, groupSize: 8, seed: 42}],
+  ["m = 16, 16 outputs, 17 inputs (K = 32), depth 3, 2 rounds",
+    {kind: "switchnet4", inputSize: 17, outputSize: 16, width: 512, depth: 3, groupSize: 16, projectionRounds: 2, seed: 43}],
+  ["m = 4, 1 output, 1 input (K = 1)", {kind: "switchnet4", inputSize: 1, outputSize: 1, width: 64, depth: 2, seed: 44}]
+];
+
+describe.each(["wasm-simd", "scalar"])("the tiled path's shortcuts on the %s kernels, with zeros: the same bits as untiled", (backend) => {
+  it.each(SHORTCUT_SPECS)("%s", (_name, spec) => {
+    expect(setBackend(backend)).toBe(backend);
+    const batch = 6;
+    const k = spec.inputSize, q = spec.outputSize;
+    // rows: ordinary; all zeros; 3-valued (exact zero sums); ordinary with a zero output gradient;
+    // a tiny and a huge row
+    const rng = createRng(45);
+    const x = normals(batch * k, 46);
+    for (let j = 0; j < k; j++) {
+      x[k + j] = 0;
+      x[2 * k + j] = rng.int(3) - 1;
+      x[4 * k + j] *= 1e-30;
+      x[5 * k + j] *= 1e30;
+    }
+    const gy = normals(batch * q, 47);
+    for (let o = 0; o < q; o++) gy[3 * q + o] = o % 2 === 0 ? 0 : -0;
+    gy[1] = 0; // one zero entry in an otherwise ordinary row
+    const run = (tile: number, inputGradient: boolean) => {
+      setBatchTileRows(tile);
+      const model = createModel(spec);
+      try {
+        const out = model.forward(x, batch);
+        const gx = model.backward(gy, {inputGradient});
+        return {out, gx, grads: model.grads.slice()};
+      } finally {
+        model.dispose();
+      }
+    };
+    const want = run(0, true);
+    for (const tile of [1, 2, 4]) {
+      for (const inputGradient of [true, false]) {
+        const got = run(tile, inputGradient);
+        const label = `${backend}, tile ${tile}, inputGradient ${inputGradient}`;
+        expectSameBits(got.out, want.out, `${label}: output`);
+        if (inputGradient) expectSameBits(got.gx, want.gx, `${label}: input gradient`);
+        expectSameBits(got.grads, want.grads, `${label}: parameter gradients`);
+      }
+    }
+  });
+});
+
+describe("Switch Net 4 head kernels (switch_fwd_head, switch_bwd_head, switch_bwd_w_head)", () => {
+  it.each([4, 8, 16])("m = %i: the first group of the full forward, and the full backward of a gradient zero past it", (m) => {
+    for (const [n, batch] of [[16, 1], [64, 5], [2048, 3], [m, 2]]) {
+      const x = normals(batch * n, 51);
+      x[3] = 0; x[5] = -0; // the branch of a zero
+      const w = normals(2 * m * n, 52, 0.5);
+      const y = new Float32Array(batch * n);
+      switchNetForward(x, y, w, n, m, batch);
+      const head = new Float32Array(batch * m);
+      const ran = switchForwardHeadSimd(x, head, w, n, m, batch);
+      // a layer one group wide has no stages to skip: the general path runs it
+      expect(ran).toBe(n > m);
+      if (!ran) continue;
+      for (let b = 0; b < batch; b++) expectSameBits(head.subarray(b * m, (b + 1) * m), y.subarray(b * n, b * n + m), `m ${m}, n ${n}, row ${b}: head`);
+      const g = normals(batch * m, 53);
+      g[1] = 0; // +0 entries are fine
+      const gyFull = new Float32Array(batch * n);
+      for (let b = 0; b < batch; b++) gyFull.set(g.subarray(b * m, (b + 1) * m), b * n);
+      const gw0 = normals(2 * m * n, 54, 0.1);
+      const gxFull = new Float32Array(batch * n), gwFull = gw0.slice();
+      switchNetBackward(x, gyFull.slice(), gxFull, w, gwFull, n, m, batch);
+      const gx = new Float32Array(batch * n), gw = gw0.slice();
+      expect(switchBackwardHeadSimd(x, g, gx, w, gw, n, m, batch)).toBe(true);
+      expectSameBits(gx, gxFull, `m ${m}, n ${n}: gx`);
+      expectSameBits(gw, gwFull, `m ${m}, n ${n}: gw`);
+      const gwOnly = gw0.slice();
+      expect(switchBackwardHeadSimd(x, g, null, w, gwOnly, n, m, batch)).toBe(true);
+      expectSameBits(gwOnly, gwFull, `m ${m}, n ${n}: gw without the input gradient`);
+      // a −0 entry: refused, nothing changed
+      const withNegZero = g.slice();
+      withNegZero[(batch - 1) * m + 1] = -0;
+      const untouched = gw0.slice();
+      expect(switchBackwardHeadSimd(x, withNegZero, gx, w, untouched, n, m, batch)).toBe(false);
+      expectSameBits(untouched, gw0, `m ${m}, n ${n}: gw after a refusal`);
+    }
+  });
+});
+
+describe("the first layer on patterns (switch_fwd_per, switch_bwd_w_per)", () => {
+  it.each([4, 8, 16])("m = %i: the bits of the kernels on the rows the patterns repeat into", (m) => {
+    for (const [n, period, batch] of [[64, 16, 3], [1024, m, 2], [2048, 64, 5], [256, 256, 1]]) {
+      if (period % m !== 0) continue;
+      const patterns = normals(batch * period, 71);
+      patterns[1] = 0; patterns[2] = -0; // the branch of a zero
+      const x = new Float32Array(batch * n);
+      for (let b = 0; b < batch; b++) for (let j = 0; j < n; j++) x[b * n + j] = patterns[b * period + (j % period)];
+      const w = normals(2 * m * n, 72, 0.5);
+      const want = new Float32Array(batch * n), got = new Float32Array(batch * n);
+      switchNetForward(x, want, w, n, m, batch);
+      expect(switchForwardPeriodicSimd(patterns, period, got, w, n, m, batch)).toBe(true);
+      expectSameBits(got, want, `m ${m}, n ${n}, period ${period}: y`);
+      const gy = normals(batch * n, 73), gw0 = normals(2 * m * n, 74, 0.1);
+      const gyWant = gy.slice(), gwWant = gw0.slice();
+      switchNetWeightBackward(x, gyWant, w, gwWant, n, m, batch);
+      const gyGot = gy.slice(), gwGot = gw0.slice();
+      expect(switchWeightBackwardPeriodicSimd(patterns, period, gyGot, w, gwGot, n, m, batch)).toBe(true);
+      expectSameBits(gyGot, gyWant, `m ${m}, n ${n}, period ${period}: gy`);
+      expectSameBits(gwGot, gwWant, `m ${m}, n ${n}, period ${period}: gw`);
+    }
+    // a period the groups do not fit: refused
+    expect(switchForwardPeriodicSimd(new Float32Array(2), 2, new Float32Array(64), new Float32Array(2 * m * 64), 64, m, 1)).toBe(m <= 2);
+  });
+
+  it("keeps the same bits when the tiling changes between forward and backward", () => {
+    const spec: ModelSpec = {kind: "switchnet4", inputSize: 16, outputSize: 4, width: 1024, depth: 2, seed: 81};
+    const batch = 7;
+    const x = normals(batch * 16, 82), gy = normals(batch * 4, 83);
+    x.fill(0, 16 * 3, 16 * 4); // a zero row: its tile is built in full
+    const run = (forwardTile: number, backwardTile: number, inputGradient: boolean) => {
+      const model = createModel(spec);
+      try {
+        // a tiled forward on other data first: its patterns must not outlive it
+        setBatchTileRows(2);
+        model.forward(normals(batch * 16, 84), batch);
+        setBatchTileRows(forwardTile);
+        const out = model.forward(x, batch);
+        setBatchTileRows(backwardTile);
+        const gx = model.backward(gy, {inputGradient});
+        return {out, gx, grads: model.grads.slice()};
+      } finally {
+        model.dispose();
+      }
+    };
+    const want = run(0, 0, true);
+    for (const [f, b] of [[2, 0], [2, 4], [4, 1], [1, 3], [0, 2]]) {
+      for (const inputGradient of [true, false]) {
+        const got = run(f, b, inputGradient);
+        expectSameBits(got.out, want.out, `forward tile ${f}: output`);
+        if (inputGradient) expectSameBits(got.gx, want.gx, `tiles ${f}/${b}: input gradient`);
+        expectSameBits(got.grads, want.grads, `tiles ${f}/${b}, inputGradient ${inputGradient}: parameter gradients`);
+      }
     }
   });
 });
@@ -214,5 +366,32 @@ describe("the trainer's optimiser buffers in the kernel memory", () => {
     closed.close();
     expect(() => closed.step()).toThrow(/disposed/);
     other.dispose();
+  });
+});
+
+describe("the optimisers' finiteness checks on arrays in the kernel memory (all_finite kernel)", () => {
+  it.each(["adam", "sgd"] as const)("%s: names the first non-finite gradient and the first overflowed parameter, wherever it is", (kind) => {
+    for (const size of [4, 37, 1000]) {
+      for (const bad of [0, 5, size - 1].filter((i) => i < size)) {
+        for (const value of [NaN, Infinity, -Infinity]) {
+          const opt = createOptimizer(kind, size, {learningRate: 0.01}, {kernelMemory: true});
+          const [p, g] = kernelArrays([size, size]);
+          p.set(normals(size, 60)); g.set(normals(size, 61));
+          opt.step(p, g); // finite: no complaint
+          g[bad] = value;
+          if (bad > 0) g[bad - 1] = 1e30; // large but finite values are fine
+          expect(() => opt.step(p, g)).toThrow(new RegExp(`grads\\[${bad}\\] is ${String(value)}`));
+          opt.dispose();
+          // a first update that overflows float32: the first bad parameter is named
+          const fresh = createOptimizer(kind, size, {learningRate: kind === "sgd" ? 1e10 : 1e38}, {kernelMemory: true});
+          p[bad] = 3.4e38;
+          g.fill(0);
+          g[bad] = kind === "sgd" ? -1e38 : -1;
+          expect(() => fresh.step(p, g)).toThrow(new RegExp(`params\\[${bad}\\]`));
+          releaseKernelArray(p); releaseKernelArray(g);
+          fresh.dispose();
+        }
+      }
+    }
   });
 });

@@ -74,3 +74,84 @@ export function switchWeightBackwardSimd(x: Float32Array, gy: Float32Array, _w: 
   });
   return true;
 }
+
+/** The head kernels' carry stack: 32 levels of up to 16 floats for each of up to four rows (ROW_BLOCK). */
+const headStack = new Float32Array(4 * 32 * 16);
+
+/**
+ * The first m outputs of each of `batch` rows of the layer (what switchForwardSimd writes at
+ * columns 0 … m − 1, the same bits) into head (m floats per row), without the rest of the row.
+ * False, doing nothing, when the kernels cannot run here or a team is active.
+ */
+export function switchForwardHeadSimd(x: Float32Array, head: Float32Array, w: Float32Array, n: number, m: number, batch: number): boolean {
+  const k = wasmLayers();
+  if (!k || !switchLayerSimdAvailable(n, m) || n <= m || activeTeam() !== null) return false;
+  if (batch === 0) return true;
+  withKernelMemory([x, head, w, headStack], ["in", "out", "in", "scratch"], ([px, ph, pw, ps]) => {
+    k[`switch_fwd_head_${m}`](px, ph, pw, batch, n, ps, normalizeScale(n, m));
+  });
+  return true;
+}
+
+/**
+ * switchBackwardSimd (or, with gx null, switchWeightBackwardSimd) for an output gradient that is
+ * zero past the first m entries of each row, given as g (m floats per row, the entries themselves):
+ * the same gx and gw bits without the row of gy. Through T_m/√(n/m), such a row becomes g·scale in
+ * every group: at each stage a value meets a zero (+0, as the caller's zero-filled row has it) and
+ * v + 0 = v − 0 = v, except that −0 + 0 = +0; so a row with a −0 entry is left to the general path
+ * (false, doing nothing), as is everything when the kernels cannot run here or a team is active.
+ */
+export function switchBackwardHeadSimd(
+  x: Float32Array, g: Float32Array, gx: Float32Array | null, w: Float32Array, gw: Float32Array, n: number, m: number, batch: number
+): boolean {
+  const k = wasmLayers();
+  if (!k || !switchLayerSimdAvailable(n, m) || n <= m || activeTeam() !== null) return false;
+  if (batch === 0) return true;
+  const s = normalizeScale(n, m);
+  const scaled = new Float32Array(batch * m);
+  for (let i = 0; i < scaled.length; i++) {
+    if (Object.is(g[i], -0)) return false;
+    scaled[i] = g[i] * s;
+  }
+  const logn = Math.log2(n), logm = Math.log2(m);
+  if (gx === null) {
+    withKernelMemory([x, scaled, w, gw], ["in", "in", "in", "inout"], ([px, pg, pw, pgw]) => {
+      k[`switch_bwd_w_head_${m}`](px, pg, 0, pw, pgw, batch, n, logn, logm, s);
+    });
+  } else {
+    withKernelMemory([x, scaled, gx, w, gw], ["in", "in", "out", "in", "inout"], ([px, pg, pgx, pw, pgw]) => {
+      k[`switch_bwd_head_${m}`](px, pg, pgx, pw, pgw, batch, n, logn, logm, s);
+    });
+  }
+  return true;
+}
+
+/**
+ * switchForwardSimd for rows that repeat a pattern of `period` floats (a multiple of m dividing n),
+ * given as one pattern per row (patterns: batch × period): the same y bits as on the whole rows.
+ * False, doing nothing, when the kernels cannot run here, a team is active or the period does not fit.
+ */
+export function switchForwardPeriodicSimd(
+  patterns: Float32Array, period: number, y: Float32Array, w: Float32Array, n: number, m: number, batch: number
+): boolean {
+  const k = wasmLayers();
+  if (!k || !switchLayerSimdAvailable(n, m) || activeTeam() !== null || period % m !== 0 || n % period !== 0) return false;
+  if (batch === 0) return true;
+  withKernelMemory([patterns, y, w], ["in", "out", "in"], ([px, py, pw]) => {
+    k[`switch_fwd_per_${m}`](px, py, pw, batch, n, Math.log2(n), Math.log2(m), normalizeScale(n, m), 4 * period);
+  });
+  return true;
+}
+
+/** switchWeightBackwardSimd for inputs given as patterns (see switchForwardPeriodicSimd): the same gy and gw bits. */
+export function switchWeightBackwardPeriodicSimd(
+  patterns: Float32Array, period: number, gy: Float32Array, w: Float32Array, gw: Float32Array, n: number, m: number, batch: number
+): boolean {
+  const k = wasmLayers();
+  if (!k || !switchLayerSimdAvailable(n, m) || activeTeam() !== null || period % m !== 0 || n % period !== 0) return false;
+  if (batch === 0) return true;
+  withKernelMemory([patterns, gy, w, gw], ["in", "inout", "in", "inout"], ([px, pgy, pw, pgw]) => {
+    k[`switch_bwd_w_per_${m}`](px, pgy, 0, pw, pgw, batch, n, Math.log2(n), Math.log2(m), normalizeScale(n, m), 4 * period);
+  });
+  return true;
+}

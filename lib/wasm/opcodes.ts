@@ -27,8 +27,8 @@ export const op = {
 /** SIMD opcodes (after the 0xfd prefix). */
 export const simd = {
   v128_load: 0x00, v128_load32_splat: 0x09, v128_store: 0x0b, v128_const: 0x0c, i8x16_shuffle: 0x0d,
-  f32x4_splat: 0x13, f32x4_extract_lane: 0x1f, f32x4_replace_lane: 0x20,
-  f32x4_eq: 0x41, f32x4_lt: 0x43, f32x4_ge: 0x46,
+  i32x4_splat: 0x11, f32x4_splat: 0x13, i32x4_extract_lane: 0x1b, f32x4_extract_lane: 0x1f, f32x4_replace_lane: 0x20,
+  f32x4_eq: 0x41, f32x4_lt: 0x43, f32x4_le: 0x45, f32x4_ge: 0x46, i32x4_all_true: 0xa3,
   v128_not: 0x4d, v128_and: 0x4e, v128_andnot: 0x4f, v128_or: 0x50, v128_xor: 0x51, v128_bitselect: 0x52,
   f32x4_abs: 0xe0, f32x4_neg: 0xe1, f32x4_add: 0xe4, f32x4_sub: 0xe5, f32x4_mul: 0xe6,
   f32x4_div: 0xe7, f32x4_min: 0xe8, f32x4_max: 0xe9,

@@ -140,3 +140,30 @@ export function addOptimizerKernels(m: ModuleBuilder): void {
   m.export("adam_step", adamStep(m));
   m.export("sgd_step", sgdStep(m));
 }
+
+/**
+ * all_finite(p, count): 1 if every float32 of the `count` (a multiple of 4) at byte address p has
+ * |x| ≤ FLOAT32_MAX (no NaN, no ±Infinity), else 0: the optimisers' checks of the gradients and of
+ * the updated parameters, at memory speed (the caller finds the first bad index itself).
+ */
+function allFinite(m: ModuleBuilder): number {
+  const fn = m.declare([i32, i32], [i32]);
+  const c = fn.code;
+  const [p, count] = [0, 1];
+  const end = c.local(i32), ok = c.local(v128), max = c.local(v128);
+  c.get(count).i32(4).emit(op.i32_lt_s).if().i32(1).ret().end();
+  c.get(p).get(count).i32(-4).emit(op.i32_and).i32(2).emit(op.i32_shl).emit(op.i32_add).set(end);
+  c.f32x4Const(3.4028234663852886e38).set(max);
+  c.get(max).get(max).simd(simd.f32x4_eq).set(ok); // all ones
+  c.loop();
+  c.get(ok).get(p).v128Load(0).simd(simd.f32x4_abs).get(max).simd(simd.f32x4_le).simd(simd.v128_and).set(ok);
+  c.get(p).i32(16).emit(op.i32_add).tee(p).get(end).emit(op.i32_lt_u).brIf(0);
+  c.end();
+  c.get(ok).simd(simd.i32x4_all_true);
+  return fn.index;
+}
+
+/** Adds and exports all_finite (after every other kernel). */
+export function addCheckKernels(m: ModuleBuilder): void {
+  m.export("all_finite", allFinite(m));
+}

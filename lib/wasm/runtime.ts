@@ -8,8 +8,8 @@ import {ModuleBuilder} from "./encoder.js";
 import {allowResidentArrays, wasmMemory, MAX_PAGES} from "./memory.js";
 import {op, simd} from "./opcodes.js";
 import {addButterflyKernels} from "./butterflyModule.js";
-import {addLayerKernels, addTeamLayerKernels, addWeightGradientKernels} from "./layerModule.js";
-import {addOptimizerKernels, addVectorOptimizerKernels} from "./optimModule.js";
+import {addHeadKernels, addLayerKernels, addPeriodicKernels, addTeamLayerKernels, addWeightGradientKernels} from "./layerModule.js";
+import {addCheckKernels, addOptimizerKernels, addVectorOptimizerKernels} from "./optimModule.js";
 import {addWhtKernels} from "./whtModule.js";
 
 export interface WhtExports {
@@ -28,6 +28,12 @@ export interface LayerExports {
   [name: `switch_bwd_groups_${number}`]: (x: number, gy: number, gx: number, w: number, gw: number, rows: number, n: number, g0: number, g1: number) => void;
   adam_step(p: number, g: number, m: number, v: number, count: number, lr: number, wd: number, b1: number, omb1: number, b2: number, omb2: number, c1: number, c2: number, eps: number): void;
   adam_step_x2(p: number, g: number, m: number, v: number, count: number, lr: number, wd: number, b1: number, omb1: number, b2: number, omb2: number, c1: number, c2: number, eps: number): void;
+  [name: `switch_fwd_head_${number}`]: (x: number, out: number, w: number, rows: number, n: number, stack: number, scale: number) => void;
+  [name: `switch_bwd_head_${number}`]: (x: number, g: number, gx: number, w: number, gw: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
+  [name: `switch_bwd_w_head_${number}`]: (x: number, g: number, gx: number, w: number, gw: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
+  [name: `switch_fwd_per_${number}`]: (x: number, y: number, w: number, rows: number, n: number, log2n: number, log2m: number, scale: number, period: number) => void;
+  [name: `switch_bwd_w_per_${number}`]: (x: number, gy: number, gx: number, w: number, gw: number, rows: number, n: number, log2n: number, log2m: number, scale: number, period: number) => void;
+  all_finite(p: number, count: number): number;
   sgd_step(p: number, g: number, vel: number, count: number, lr: number, mu: number, wd: number): void;
   mul_rows(src: number, srcStride: number, dst: number, dstStride: number, f: number, cols: number, rows: number): void;
   bfly_fwd(x: number, y: number, w: number, rows: number, n: number, log2n: number): void;
@@ -70,6 +76,9 @@ export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
   addOptimizerKernels(m);
   addWeightGradientKernels(m, wht);
   addVectorOptimizerKernels(m);
+  addHeadKernels(m, wht);
+  addCheckKernels(m);
+  addPeriodicKernels(m, wht);
   return m.encode();
 }
 
