@@ -21,7 +21,7 @@ export type {WasmTensor, KernelMemoryStats} from "./wasm/memory.js";
 export {simdSupported, wasmFailure} from "./wasm/runtime.js";
 export {runWhtBenchmark, runBatchBenchmark, runLayerBenchmark, kernelNames} from "./bench.js";
 export type {BenchOptions, WhtBenchRow, WhtBenchResult, BatchBenchRow, LayerBenchRow} from "./bench.js";
-export {ANCHORS, anchorComparison} from "./kernels/anchors.js";
+export {ANCHORS, anchorComparison} from "./anchors.js";
 // Generator names like `step`, `image` and `xor` are too generic for the top level: reach them as `datasets.*`.
 export {datasets, pictures, withBiasInput} from "./datasets.js";
 export type {

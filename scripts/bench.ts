@@ -25,7 +25,7 @@ import {wasmFailure} from "../lib/wasm/runtime.js";
 import {backend, ready} from "../lib/wht.js";
 import {createRng} from "../lib/random.js";
 import {switchNetForward} from "../lib/switchnet.js";
-import {ANCHORS, anchorComparison} from "../lib/kernels/anchors.js";
+import {ANCHORS, anchorComparison} from "../lib/anchors.js";
 import {buildYardsticks, runNativeWht, runNumpyGemm, type Yardsticks} from "./yardsticks.js";
 
 const USAGE = `Usage: npm run bench [-- --quick] [-- --table | --json] [-- --only PARTS] [-- --yardsticks DIR]
