@@ -34,7 +34,7 @@ afterEach(() => {
   setFusedMultiplyAdd("auto");
 });
 
-// Edges of every tile (4 × 8 for x·W and xᵀ·gy, 2 × 4 for gy·Wᵀ), the 128-row blocks of x·W, and
+// Edges of every tile (2 × 16 for x·W and xᵀ·gy, 2 × 4 for gy·Wᵀ), the 128-row blocks of x·W, and
 // the partly filled last panel of the packed gy.
 const SHAPES: Array<[number, number, number]> = [
   [1, 1, 1], [3, 5, 7], [4, 8, 8], [5, 9, 13], [7, 4, 17], [8, 130, 20], [9, 257, 33], [2, 300, 12], [6, 13, 4]

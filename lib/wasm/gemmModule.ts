@@ -36,11 +36,13 @@ export const RELAXED_MADD = 0x105;
 /**
  * Rows × vectors of 4 columns per register tile of `gemm`. V8 issues every load of a step before
  * its arithmetic, so a step's MR splats, NV vectors of B, MR·NV accumulators and one product must
- * fit in the 15 vector registers it allocates on x64: 4 × 2 does (measured: 5 × 2, 6 × 2, 3 × 4
- * spill and run 20–40 % slower; unrolling the step loop was slower too).
+ * fit in the 15 vector registers it allocates on x64. Measured at batch 64, W = 1448 (Zen 4):
+ * 2 × 4 (16 columns) fastest; 4 × 2 fits too but ran 4–6 % slower with plain SIMD (2 % faster with
+ * fused multiply-add); 3 × 4, 5 × 2 and 6 × 2 spill and ran 20–40 % slower, 1 × 4 reuses too little;
+ * unrolling the step loop was slower too.
  */
-export const GEMM_MR = 4;
-export const GEMM_NV = 2;
+export const GEMM_MR = 2;
+export const GEMM_NV = 4;
 /** Columns per panel of `gemm` (and of `gemm_pack`): the unit a team splits columns by. */
 export const GEMM_NR = 4 * GEMM_NV;
 /** Rows per tile of `gemm_nt` (times 4 columns): 2 measured fastest (1 and 3 slower). */
