@@ -58,8 +58,8 @@ export function simdSupported(): boolean {
 }
 
 /**
- * True if this engine validates f32x4.relaxed_madd (relaxed SIMD: Chromium 114+, Firefox 120+;
- * Node 20 only with --experimental-wasm-relaxed-simd). The answer is kept: it cannot change.
+ * True if this engine validates f32x4.relaxed_madd (relaxed SIMD: Chromium 114 and later; Node 20
+ * only with --experimental-wasm-relaxed-simd). The answer is kept: it cannot change.
  */
 export function relaxedSimdSupported(): boolean {
   if (relaxed === null) {
