@@ -4,13 +4,14 @@
  * (`gemm_pack`) and, where the engine validates relaxed SIMD, runtime.ts again (fused
  * multiply-add: `gemm_fma`, `gemm_nt_fma`).
  *
- * - gemm(A, ars, ats, B, ldb, bps, C, ldc, M, K, N, rowsOuter): C += Â·B, Â(i, t) at
+ * - gemm(A, ars, ats, B, ldb, bps, C, ldc, M, K, N, rowBlock): C += Â·B, Â(i, t) at
  *   A + i·ars + t·ats (x·W: ars = row bytes, ats = 4; xᵀ·gy: ars = 4, ats = row bytes); B(t, j) at
  *   B + (j / GEMM_NR)·bps + (j mod GEMM_NR)·4 + t·ldb, so B is either row-major (bps = 4·GEMM_NR,
  *   ldb = row bytes) or packed by `gemm_pack` into panels of GEMM_NR columns (ldb = 4·GEMM_NR,
  *   bps = 4·GEMM_NR·K), each panel read front to back. Tiles of GEMM_MR × GEMM_NR elements of C in
- *   registers, vectorised across the columns of C; column panels outermost, or with rowsOuter row
- *   tiles outermost. Edges: tiles of one row, then 4-column and 1-column panels.
+ *   registers, vectorised across the columns of C; blocks of rowBlock (≥ 1) rows outermost, column
+ *   panels within them (rowBlock ≥ M: column panels outermost). Edges: tiles of one row, then
+ *   4-column and 1-column panels.
  *   Every element of C adds its K products one after the other in t order (a rounded multiply,
  *   then a rounded add), whatever its tile, loop order or packing: the bits of the 4 × 8 kernel
  *   this replaced, and of one thread or a team's share of the rows or columns.
@@ -84,11 +85,12 @@ export function transposeSum(c: Code, p: number[]): number {
 export function gemmKernel(m: ModuleBuilder, fma: boolean): number {
   const fn = m.declare([i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32]);
   const c = fn.code;
-  const [A, ars, ats, B, ldb, bps, C, ldc, M, K, N, rowsOuter] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const [A, ars, ats, B, ldb, bps, C, ldc, M, K, N, rowBlock] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const i0 = c.local(i32), iEnd = c.local(i32);
   const i = c.local(i32), j = c.local(i32), pa = c.local(i32), pb = c.local(i32), pc = c.local(i32), t = c.local(i32);
   const rowA = Array.from({length: GEMM_MR - 1}, () => c.local(i32)); // r·ars, r = 1 … MR − 1
   const rowC = Array.from({length: GEMM_MR - 1}, () => c.local(i32));
-  c.get(K).i32(1).emit(op.i32_lt_s).if().ret().end();
+  c.get(K).i32(1).emit(op.i32_lt_s).get(rowBlock).i32(1).emit(op.i32_lt_s).emit(op.i32_or).if().ret().end();
   for (let r = 1; r < GEMM_MR; r++) {
     c.get(ars).i32(r).emit(op.i32_mul).set(rowA[r - 1]);
     c.get(ldc).i32(r).emit(op.i32_mul).set(rowC[r - 1]);
@@ -148,29 +150,25 @@ export function gemmKernel(m: ModuleBuilder, fma: boolean): number {
     }
   };
 
-  // Column panels outermost (for x·W: a panel of B stays in L1 while the row tiles pass by).
-  const columnPanel = (nv: number) => {
-    c.i32(0).set(i);
-    whileFits(c, i, GEMM_MR, M, () => tile(GEMM_MR, nv));
-    whileFits(c, i, 1, M, () => tile(1, nv));
+  // Blocks of rowBlock rows outermost; in each, column panels, and in each panel the block's row
+  // tiles. rowBlock ≥ M: column panels outermost (x·W: a panel of B stays in L1 while the row tiles
+  // pass by); small: C is walked a few rows at a time (xᵀ·gy, where C is large).
+  const panel = (nv: number) => {
+    c.get(i0).set(i);
+    whileFits(c, i, GEMM_MR, iEnd, () => tile(GEMM_MR, nv));
+    whileFits(c, i, 1, iEnd, () => tile(1, nv));
   };
-  // Row tiles outermost (for xᵀ·gy: C is large and walked row after row, the tile of Â stays in L1).
-  const rowTile = (rb: number) => {
-    c.i32(0).set(j);
-    whileFits(c, j, GEMM_NR, N, () => tile(rb, GEMM_NV));
-    whileFits(c, j, 4, N, () => tile(rb, 1));
-    whileFits(c, j, 1, N, () => tile(rb, 0));
-  };
-  c.get(rowsOuter).if();
-  c.i32(0).set(i);
-  whileFits(c, i, GEMM_MR, M, () => rowTile(GEMM_MR));
-  whileFits(c, i, 1, M, () => rowTile(1));
-  c.else();
+  c.i32(0).set(i0);
+  c.block().loop();
+  c.get(i0).get(M).emit(op.i32_ge_s).brIf(1);
+  // iEnd = min(M, i0 + rowBlock)
+  c.get(i0).get(rowBlock).emit(op.i32_add).tee(iEnd).get(M).get(iEnd).get(M).emit(op.i32_lt_s).emit(op.select).set(iEnd);
   c.i32(0).set(j);
-  whileFits(c, j, GEMM_NR, N, () => columnPanel(GEMM_NV));
-  whileFits(c, j, 4, N, () => columnPanel(1));
-  whileFits(c, j, 1, N, () => columnPanel(0));
-  c.end();
+  whileFits(c, j, GEMM_NR, N, () => panel(GEMM_NV));
+  whileFits(c, j, 4, N, () => panel(1));
+  whileFits(c, j, 1, N, () => panel(0));
+  c.get(iEnd).set(i0).br(0);
+  c.end().end();
   return fn.index;
 }
 
