@@ -77,7 +77,9 @@ const yardsticksDir = valueOf("--yardsticks");
 const note = valueOf("--note");
 const baselineDir = valueOf("--baseline");
 args.forEach((a, i) => {
-  if (!["--quick", "--table", "--json", "--fma"].includes(a) && !used.has(i)) usageError(`unknown argument ${JSON.stringify(a)}`);
+  if (!["--quick", "--table", "--json", "--fma"].includes(a) && !used.has(i)) {
+    usageError(`unknown argument ${JSON.stringify(a)}`);
+  }
 });
 const only = onlyValue ? onlyValue.split(",") : PARTS;
 for (const part of only) if (!PARTS.includes(part)) usageError(`--only: ${JSON.stringify(part)} is not one of ${PARTS.join(", ")}`);

@@ -78,7 +78,8 @@ function numbers(name: string, value: string): number[] {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = {preset: "full", out: "data/capacity/results.jsonl", dryRun: false, workers: 1, threads: 1, shard: null, minRefWidth: 0, maxRefWidth: Infinity, overrides: {}};
+  const args: Args = {preset: "full", out: "data/capacity/results.jsonl", dryRun: false, workers: 1, threads: 1, shard: null,
+    minRefWidth: 0, maxRefWidth: Infinity, overrides: {}};
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -100,7 +101,9 @@ function parseArgs(argv: string[]): Args {
       }
       case "--threads": {
         const v = Number(value());
-        if (!Number.isInteger(v) || v < 1 || v > 64) throw new Error(`--threads must be an integer from 1 to 64, got ${JSON.stringify(argv[i])}`);
+        if (!Number.isInteger(v) || v < 1 || v > 64) {
+          throw new Error(`--threads must be an integer from 1 to 64, got ${JSON.stringify(argv[i])}`);
+        }
         args.threads = v;
         break;
       }
@@ -315,7 +318,9 @@ async function main(): Promise<void> {
     machine: {cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, node: process.version, platform: `${platform()} ${release()} (WHT backend ${backend})`},
     libVersion: JSON.parse(readFileSync("package.json", "utf8")).version,
     gitCommit: gitCommit(),
-    config: {...config, libUncommitted: uncommittedLib(), minRefWidth: args.minRefWidth, maxRefWidth: Number.isFinite(args.maxRefWidth) ? args.maxRefWidth : null,
+    config: {
+      ...config, libUncommitted: uncommittedLib(), minRefWidth: args.minRefWidth,
+      maxRefWidth: Number.isFinite(args.maxRefWidth) ? args.maxRefWidth : null,
       // Runs' seconds are wall-clock time on this many threads.
       threads: team?.threads ?? 1}
   };

@@ -40,10 +40,11 @@ describe("fit under a team of two threads", () => {
     {kind: "dense", inputSize: 16, outputSize: 4, width: 300, depth: 2, seed: 5},
     {kind: "switchnet4", inputSize: 16, outputSize: 4, width: 4096, depth: 2, groupSize: 4, seed: 6}
   ];
-  it.each(specs.map((s) => [s.kind, s] as const))("%s: the same curve and parameters, bit for bit, as one thread", (_kind, spec) => {
+  it.each(specs.map((s) => [s.kind, s] as const))("%s: the same curve and parameters as one thread, bit for bit", (_k, spec) => {
     const data = regression(3, 200, 16, 4);
     const options: FitOptions = {
-      learningRate: 0.003, batchSize: 32, seed: 9, loss: "mse", metric: "nmse", fixedSteps: 10, maxSteps: 25, evalEvery: 10, patience: 3,
+      learningRate: 0.003, batchSize: 32, seed: 9, loss: "mse", metric: "nmse",
+      fixedSteps: 10, maxSteps: 25, evalEvery: 10, patience: 3,
       validation: {x: data.train.x.subarray(0, 40 * 16), y: data.train.y.subarray(0, 40 * 4), n: 40}
     };
     const results = [false, true].map((threaded) => {
@@ -82,7 +83,8 @@ describe("npm run experiment -- --threads", () => {
   }, 120_000);
 
   it("refuses a bad thread count with the rule", () => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/experiment.ts", "--preset", "tiny", "--threads", "0"], {encoding: "utf8"});
+    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/experiment.ts", "--preset", "tiny", "--threads", "0"],
+      {encoding: "utf8"});
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/--threads must be an integer from 1 to 64, got "0"/);
   });

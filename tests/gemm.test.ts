@@ -41,7 +41,7 @@ const SHAPES: Array<[number, number, number]> = [
 ];
 
 describe("the plain SIMD matrix kernels add in the promised order (bit for bit)", () => {
-  it.each(SHAPES)("c += a·b, M × K × N = %i × %i × %i: each c[i, j] adds a[i, t]·b[t, j] for t = 0, 1, … in turn", (M, K, N) => {
+  it.each(SHAPES)("c += a·b, M × K × N = %i × %i × %i: each c[i, j] adds its terms for t = 0, 1, … in turn", (M, K, N) => {
     const a = randomArray(M * K, 1), b = randomArray(K * N, 2), c = randomArray(M * N, 3);
     const want = gemmOrderReference.forward(a, b, c, M, K, N);
     expect(matmulAdd(a, b, c, M, K, N)).toBe(true);
@@ -55,7 +55,7 @@ describe("the plain SIMD matrix kernels add in the promised order (bit for bit)"
     expect(firstDifference(c, want)).toBe(-1);
   });
 
-  it.each(SHAPES)("c (+)= a·bᵀ, M × K × N = %i × %i × %i: four strands t mod 4, ((s0 + s1) + s2) + s3, then the tail", (M, K, N) => {
+  it.each(SHAPES)("c (+)= a·bᵀ, M × K × N = %i × %i × %i: strands t mod 4, ((s0 + s1) + s2) + s3, the tail", (M, K, N) => {
     for (const accumulate of [false, true]) {
       const a = randomArray(M * K, 7), b = randomArray(N * K, 8), c = randomArray(M * N, 9);
       const want = gemmOrderReference.gradInput(a, b, c, M, K, N, accumulate);
@@ -104,7 +104,8 @@ describe("relaxed-SIMD kernels (a Node started with --experimental-wasm-relaxed-
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as {
-      relaxed: boolean; fused: boolean; cases: Array<{label: string; worstOverTolerance: number; differsFromPlain: number}>;
+      relaxed: boolean; fused: boolean;
+      cases: Array<{label: string; worstOverTolerance: number; differsFromPlain: number}>;
     };
     expect(out.relaxed).toBe(true);
     expect(out.fused).toBe(true);
@@ -119,7 +120,8 @@ describe("relaxed-SIMD kernels (a Node started with --experimental-wasm-relaxed-
     }
     if (cpuHasFma) {
       for (const product of ["a·b", "aᵀ·b", "a·bᵀ"]) {
-        const differing = out.cases.filter((c) => c.label.startsWith(product)).reduce((s, c) => s + c.differsFromPlain, 0);
+        const differing = out.cases.filter((c) => c.label.startsWith(product))
+          .reduce((s, c) => s + c.differsFromPlain, 0);
         expect(differing, product).toBeGreaterThan(0);
       }
     }

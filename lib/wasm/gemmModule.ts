@@ -217,7 +217,9 @@ export function gemmNTKernel(m: ModuleBuilder, fma: boolean): number {
     af.forEach((a, r) => c.get(pa[r]).get(o).emit(op.i32_add).f32Load(0).set(a));
     for (let q = 0; q < cols; q++) {
       c.get(pb[q]).get(o).emit(op.i32_add).f32Load(0).set(bf);
-      for (let r = 0; r < rows; r++) c.get(tail[r][q]).get(af[r]).get(bf).emit(op.f32_mul).emit(op.f32_add).set(tail[r][q]);
+      for (let r = 0; r < rows; r++) {
+        c.get(tail[r][q]).get(af[r]).get(bf).emit(op.f32_mul).emit(op.f32_add).set(tail[r][q]);
+      }
     }
     c.get(o).i32(4).emit(op.i32_add).set(o).br(0);
     c.end().end();

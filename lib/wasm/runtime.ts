@@ -23,7 +23,8 @@ export interface WhtExports {
 export interface LayerExports {
   [name: `switch_fwd_${number}`]: (x: number, y: number, w: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
   [name: `switch_bwd_${number}`]: (x: number, gy: number, gx: number, w: number, gw: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
-  gemm(a: number, ars: number, ats: number, b: number, ldb: number, bps: number, c: number, ldc: number, m: number, k: number, n: number, rowBlock: number): void;
+  gemm(a: number, ars: number, ats: number, b: number, ldb: number, bps: number, c: number, ldc: number,
+    m: number, k: number, n: number, rowBlock: number): void;
   gemm_nt(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number, accumulate: number): void;
   gemm_pack(b: number, ldb: number, p: number, k: number, n: number): void;
   /** Present only where the engine validates relaxed SIMD (see relaxedSimdSupported). */

@@ -49,7 +49,9 @@ export function ratioTicks(lo: number, hi: number): number[] {
 /** "1 thread" / "2 threads". */
 const threadsLabel = (t: number) => `${t} thread${t === 1 ? "" : "s"}`;
 
-export function batchRatioChart(points: BatchRatioPoint[], {width = 640, machine}: {width?: number; machine: string}): HTMLElement | SVGSVGElement {
+export function batchRatioChart(
+  points: BatchRatioPoint[], {width = 640, machine}: {width?: number; machine: string}
+): HTMLElement | SVGSVGElement {
   const values = points.map((p) => p.timeRatio);
   // The domain always shows the line of equal time (1) with some room around the data.
   const lo = Math.min(0.5, ...values) / 1.25;
@@ -67,9 +69,12 @@ export function batchRatioChart(points: BatchRatioPoint[], {width = 640, machine
     marginRight: 16,
     marginLeft: 48,
     caption: `Measured on ${machine}. Solid: ${threadsLabel(threads[0] ?? 1)}` +
-      (threads.length > 1 ? `; dashed: ${threads.slice(1).map(threadsLabel).join(", ")} (the batch shared, the same results)` : "") +
+      (threads.length > 1
+        ? `; dashed: ${threads.slice(1).map(threadsLabel).join(", ")} (the batch shared, the same results)`
+        : "") +
       ". Above the grey line dense takes less time per sample, below it Switch Net 4 does.",
-    x: {type: "log", base: 2, ticks: batches, tickFormat: (d: number) => String(d), label: "batch size (samples per step, log scale) →"},
+    x: {type: "log", base: 2, ticks: batches, tickFormat: (d: number) => String(d),
+      label: "batch size (samples per step, log scale) →"},
     y: {type: "log", domain: [lo, hi], ticks: ratioTicks(lo, hi), tickFormat: (d: number) => `${d}×`, grid: true,
       label: "↑ Switch Net 4 time ÷ dense time, per sample"},
     color: {legend: true, domain: [LAYER_MEASURE, TRAINING_MEASURE], range: ["#4269d0", "#ff725c"]},

@@ -20,7 +20,9 @@ await ready();
 const relaxed = relaxedSimdSupported();
 const fused = relaxed && setFusedMultiplyAdd("on");
 const cases: Array<{label: string; worstOverTolerance: number; differsFromPlain: number}> = [];
-const shapes: Array<[number, number, number]> = [[1, 1, 1], [3, 5, 7], [4, 8, 8], [5, 9, 13], [7, 4, 17], [8, 130, 20], [9, 257, 33], [64, 300, 40]];
+const shapes: Array<[number, number, number]> = [
+  [1, 1, 1], [3, 5, 7], [4, 8, 8], [5, 9, 13], [7, 4, 17], [8, 130, 20], [9, 257, 33], [64, 300, 40]
+];
 
 type Product = {label: string; out: number; run: (c: Float32Array) => void; exact: (i: number) => [number, number]};
 for (const [M, K, N] of shapes) {

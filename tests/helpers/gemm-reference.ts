@@ -28,7 +28,9 @@ export const gemmOrderReference = {
    * (c +) a[M×K]·b[N×K]ᵀ: four strands s_l = Σ over t ≡ l (mod 4), t < K − K mod 4, from 0 in t order;
    * then ((s0 + s1) + s2) + s3, plus the tail (the last K mod 4 terms summed from 0), plus c.
    */
-  gradInput(a: Float32Array, b: Float32Array, c: Float32Array, M: number, K: number, N: number, accumulate: boolean): Float32Array {
+  gradInput(
+    a: Float32Array, b: Float32Array, c: Float32Array, M: number, K: number, N: number, accumulate: boolean
+  ): Float32Array {
     const out = c.slice();
     const kv = K - (K % 4);
     for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
