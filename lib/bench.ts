@@ -15,7 +15,7 @@
 import {butterflyLayer} from "./butterfly.js";
 import {counts} from "./counts.js";
 import {linearBackward, linearForward} from "./dense.js";
-import {gemmSimdAvailable, matmulAdd, matmulTransAAdd, matmulTransB} from "./kernels/gemm.js";
+import {fusedMultiplyAdd, gemmSimdAvailable, matmulAdd, matmulTransAAdd, matmulTransB} from "./kernels/gemm.js";
 import {createModel, DEFAULT_TILE_ROWS, setBatchTileRows} from "./model.js";
 import {createPool} from "./parallel.js";
 import {createTrainer} from "./train.js";
@@ -426,7 +426,7 @@ export async function runGemmBenchmark(
   const products = opts.products ?? GEMM_PRODUCTS;
   const repeats = opts.repeats ?? (quick ? 3 : 5);
   const minTimeMs = opts.minTimeMs ?? (quick ? 40 : 150);
-  const implementation = gemmSimdAvailable() ? "wasm-simd" : "js";
+  const implementation = gemmSimdAvailable() ? (fusedMultiplyAdd() ? "wasm-simd-fma" : "wasm-simd") : "js";
   const rows: GemmBenchRow[] = [];
   const total = batches.length * products.length;
   let done = 0;

@@ -20,10 +20,12 @@ export {createTeam, createTeamSync, teamUnavailableReason, withTeam} from "./tea
 export type {Team} from "./team.js";
 export {allocate, inWasmMemory, kernelArray, releaseKernelArray, allocatedBytes, kernelMemoryStats} from "./wasm/memory.js";
 export type {WasmTensor, KernelMemoryStats} from "./wasm/memory.js";
-export {simdSupported, wasmFailure} from "./wasm/runtime.js";
+export {simdSupported, relaxedSimdSupported, wasmFailure} from "./wasm/runtime.js";
+export {setFusedMultiplyAdd, fusedMultiplyAdd} from "./kernels/gemm.js";
+export type {FusedMultiplyAdd} from "./kernels/gemm.js";
 export {runWhtBenchmark, runBatchBenchmark, runLayerBenchmark, kernelNames} from "./bench.js";
 export type {BenchOptions, WhtBenchRow, WhtBenchResult, BatchBenchRow, LayerBenchRow} from "./bench.js";
-export {ANCHORS, anchorComparison} from "./kernels/anchors.js";
+export {ANCHORS, anchorComparison} from "./anchors.js";
 // Generator names like `step`, `image` and `xor` are too generic for the top level: reach them as `datasets.*`.
 export {datasets, pictures, withBiasInput} from "./datasets.js";
 export type {

@@ -22,10 +22,11 @@ import {
 } from "../lib/bench.js";
 import {counts} from "../lib/counts.js";
 import {wasmFailure} from "../lib/wasm/runtime.js";
+import {fusedMultiplyAdd, setFusedMultiplyAdd} from "../lib/kernels/gemm.js";
 import {backend, ready} from "../lib/wht.js";
 import {createRng} from "../lib/random.js";
 import {switchNetForward} from "../lib/switchnet.js";
-import {ANCHORS, anchorComparison} from "../lib/kernels/anchors.js";
+import {ANCHORS, anchorComparison} from "../lib/anchors.js";
 import {buildYardsticks, runNativeWht, runNumpyGemm, type Yardsticks} from "./yardsticks.js";
 
 const USAGE = `Usage: npm run bench [-- --quick] [-- --table | --json] [-- --only PARTS] [-- --yardsticks DIR]
@@ -39,6 +40,9 @@ const USAGE = `Usage: npm run bench [-- --quick] [-- --table | --json] [-- --onl
   --yardsticks DIR also build FFHT and a plain C WHT with DIR/build.sh (e.g. ../shared/yardsticks) and
                    run them, and numpy's single-thread sgemm, interleaved with this library's kernels:
                    measured ratios in "yardsticks" (run the whole benchmark under taskset -c 1)
+  --fma            the dense products use relaxed-SIMD fused multiply-add (not bit-identical to the
+                   default kernels); Node 20 must be started with the flag, e.g.
+                   node --experimental-wasm-relaxed-simd --import tsx scripts/bench.ts --fma
 Without --yardsticks no ratio to FFHT is measured; the JSON's "ffhtEstimate" scales FFHT's speed on
 another machine (docs/ANCHORS.md) and is an estimate, not a measurement.
 Progress goes to stderr; results (JSON by default) to stdout.`;
@@ -65,6 +69,7 @@ function valueOf(name: string): string | undefined {
   return v;
 }
 const quick = args.includes("--quick");
+const fma = args.includes("--fma");
 const table = args.includes("--table");
 if (table && args.includes("--json")) usageError("--table and --json exclude each other");
 const onlyValue = valueOf("--only");
@@ -72,7 +77,9 @@ const yardsticksDir = valueOf("--yardsticks");
 const note = valueOf("--note");
 const baselineDir = valueOf("--baseline");
 args.forEach((a, i) => {
-  if (!["--quick", "--table", "--json"].includes(a) && !used.has(i)) usageError(`unknown argument ${JSON.stringify(a)}`);
+  if (!["--quick", "--table", "--json", "--fma"].includes(a) && !used.has(i)) {
+    usageError(`unknown argument ${JSON.stringify(a)}`);
+  }
 });
 const only = onlyValue ? onlyValue.split(",") : PARTS;
 for (const part of only) if (!PARTS.includes(part)) usageError(`--only: ${JSON.stringify(part)} is not one of ${PARTS.join(", ")}`);
@@ -335,9 +342,17 @@ function affinity(): string | null {
 
 const started = Date.now();
 await ready();
+if (fma) {
+  try {
+    setFusedMultiplyAdd("on");
+  } catch (e) {
+    usageError(`--fma: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
 const result: Record<string, unknown> = {
   date: new Date().toISOString(),
   backend: backend(),
+  fusedMultiplyAdd: fusedMultiplyAdd(),
   wasmFailure: wasmFailure(),
   machine: {cpu: cpus()[0]?.model.trim() ?? "unknown", cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), caches: caches(), node: process.version},
   quick,

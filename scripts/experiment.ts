@@ -12,6 +12,7 @@ import {cpus, platform, release} from "node:os";
 import {dirname} from "node:path";
 import {createModel} from "../lib/model.js";
 import {ready} from "../lib/wht.js";
+import {createTeamSync, withTeam} from "../lib/team.js";
 import type {BudgetKind} from "../lib/experiment/budget.js";
 import {PRESETS, checkConfig, type ExperimentConfig} from "../lib/experiment/config.js";
 import {
@@ -38,6 +39,10 @@ Usage: npm run experiment -- [options]
   --placement NAME      how WHT kinds place the input in the width: pad (default, zero-fill) or
                         repeat (tiled copies, each under other sign flips); a separate --out is wise
   --workers N           run N processes side by side on the same file (default 1; 2 on two cores)
+  --threads N           split each training step of a run across N threads sharing the parameters
+                        (default 1); the results are bit-identical for any N. Workers × threads
+                        should not exceed the cores: on two cores, --workers 2 (independent runs)
+                        or --threads 2 (each run sooner, e.g. the seed's point first)
   --shard K/N           run only the K-th of N cost-balanced shares of the plan (1 ≤ K ≤ N), e.g.
                         one per machine or array task (each keeps whole rate searches); merge the
                         result files afterwards with npx tsx scripts/merge-results.ts (docs/SHARDING.md)
@@ -55,6 +60,7 @@ interface Args {
   out: string;
   dryRun: boolean;
   workers: number;
+  threads: number;
   shard: Shard | null;
   minRefWidth: number;
   maxRefWidth: number;
@@ -74,7 +80,8 @@ function numbers(name: string, value: string): number[] {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = {preset: "full", out: "data/capacity/results.jsonl", dryRun: false, workers: 1, shard: null, minRefWidth: 0, maxRefWidth: Infinity, overrides: {}};
+  const args: Args = {preset: "full", out: "data/capacity/results.jsonl", dryRun: false, workers: 1, threads: 1, shard: null,
+    minRefWidth: 0, maxRefWidth: Infinity, overrides: {}};
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -92,6 +99,14 @@ function parseArgs(argv: string[]): Args {
         const v = Number(value());
         if (!Number.isInteger(v) || v < 1 || v > 64) throw new Error(`--workers must be an integer from 1 to 64, got ${JSON.stringify(argv[i])}`);
         args.workers = v;
+        break;
+      }
+      case "--threads": {
+        const v = Number(value());
+        if (!Number.isInteger(v) || v < 1 || v > 64) {
+          throw new Error(`--threads must be an integer from 1 to 64, got ${JSON.stringify(argv[i])}`);
+        }
+        args.threads = v;
         break;
       }
       case "--ref-widths": args.overrides.refWidths = numbers(flag, value()); break;
@@ -296,6 +311,11 @@ async function main(): Promise<void> {
     return;
   }
   const backend = await ready();
+  // --threads: every kernel call of every run splits across the team (lib/team.ts: the same bits).
+  const team = args.threads > 1 ? createTeamSync({threads: args.threads}) : null;
+  if (team && team.threads < args.threads) {
+    process.stderr.write(`threads: running on ${team.threads} thread(s), not ${args.threads}: ${team.fallbackReason}\n`);
+  }
   const store = fileStore(args.out);
   const session: SessionRecord = {
     type: "session", schema: SCHEMA_VERSION,
@@ -304,7 +324,11 @@ async function main(): Promise<void> {
     machine: {cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, node: process.version, platform: `${platform()} ${release()} (WHT backend ${backend})`},
     libVersion: JSON.parse(readFileSync("package.json", "utf8")).version,
     gitCommit: gitCommit(),
-    config: {...config, libUncommitted: uncommittedLib(), minRefWidth: args.minRefWidth, maxRefWidth: Number.isFinite(args.maxRefWidth) ? args.maxRefWidth : null}
+    config: {
+      ...config, libUncommitted: uncommittedLib(), minRefWidth: args.minRefWidth,
+      maxRefWidth: Number.isFinite(args.maxRefWidth) ? args.maxRefWidth : null,
+      // Runs' seconds are wall-clock time on this many threads.
+      threads: team?.threads ?? 1}
   };
   store.append(session);
   let stop = false;
@@ -319,7 +343,7 @@ async function main(): Promise<void> {
   const tty = process.stderr.isTTY;
   const worker = process.env.EXPERIMENT_WORKER ? `[${process.env.EXPERIMENT_WORKER}] ` : "";
   let lastLine = 0;
-  const result = runExperiment(config, {
+  const result = withTeam(team, () => runExperiment(config, {
     store,
     createModel,
     filter: selected,
@@ -335,7 +359,8 @@ async function main(): Promise<void> {
       else process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
       lastLine = Math.min(line.length, (process.stderr.columns ?? 120) - 1);
     }
-  });
+  }));
+  team?.close();
   process.stderr.write(`\n${result.stopped ? "stopped" : "finished"}: ${result.ran} runs done now, ${result.skipped} found already in ${args.out}\n`);
   if (result.diverged.length > 0) {
     process.stderr.write(`${result.diverged.length} of them diverged (their records say fit.diverged: true; the learning rate was too high for them):\n${result.diverged.map((k) => `  ${k}\n`).join("")}`);

@@ -271,9 +271,9 @@ describe("models on the kernels", () => {
   });
 });
 
-describe("benchmark plumbing (lib/bench.ts, lib/kernels/anchors.ts; no timing is asserted)", () => {
+describe("benchmark plumbing (lib/bench.ts, lib/anchors.ts; no timing is asserted)", () => {
   it("carries FFHT over through the naive loop: half-speed naive and 0.4×FFHT-speed SIMD give ratio 0.8", async () => {
-    const {ANCHORS, anchorComparison} = await import("../lib/kernels/anchors.js");
+    const {ANCHORS, anchorComparison} = await import("../lib/anchors.js");
     const rows = ANCHORS.flatMap((a) => [
       {kernel: "radix2", log2n: a.log2n, minMs: 1000 / (0.5 * a.naiveJs)},
       {kernel: "wasm-simd", log2n: a.log2n, minMs: 1000 / (0.4 * a.ffht)}

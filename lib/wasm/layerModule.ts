@@ -12,15 +12,12 @@
  *   m outputs are wanted (see addHeadKernels).
  * - switch_fwd_per_m / switch_bwd_w_per_m: the first layer on rows that repeat a pattern (see
  *   addPeriodicKernels).
- * - gemm(A, ars, ats, B, ldb, C, ldc, M, K, N): C += Â·B where Â(i, t) is at A + i·ars + t·ats,
- *   so one kernel serves x·W (ars = row bytes, ats = 4) and xᵀ·gy (ars = 4, ats = row bytes);
- *   tiles of 4 rows × 8 columns in registers, then 4- and 1-column edges.
- * - gemm_nt(A, lda, B, ldb, C, ldc, M, K, N, accumulate): C (+)= A·Bᵀ (rows of A dotted with rows
- *   of B; gy·Wᵀ), four columns per tile.
+ * - gemm and gemm_nt: the dense layer's matrix products (register-tiled; see gemmModule.ts).
  * All sizes and strides are in bytes except M, K, N (elements).
  */
 import type {Code, ModuleBuilder} from "./encoder.js";
 import {op, simd, valtype} from "./opcodes.js";
+import {gemmKernel, gemmNTKernel, transposeSum} from "./gemmModule.js";
 import type {WhtFunctions} from "./whtModule.js";
 
 const {i32, f32, v128} = valtype;
@@ -38,23 +35,6 @@ function madd(c: Code, acc: number, emitA: () => void, emitB: () => void): void 
   emitA();
   emitB();
   c.simd(simd.f32x4_mul).simd(simd.f32x4_add).set(acc);
-}
-
-/** Sums the lanes of each of four v128 locals into one v128 (lane i = Σ lanes of p[i]). */
-function transposeSum(c: Code, p: number[]): number {
-  const shuf = (a: number, b: number, lanes: [number, number, number, number]) => {
-    const out = c.local(v128);
-    c.get(a).get(b).shuffle32(lanes).set(out);
-    return out;
-  };
-  const a0 = shuf(p[0], p[1], [0, 4, 1, 5]);
-  const a1 = shuf(p[0], p[1], [2, 6, 3, 7]);
-  const a2 = shuf(p[2], p[3], [0, 4, 1, 5]);
-  const a3 = shuf(p[2], p[3], [2, 6, 3, 7]);
-  const t = [shuf(a0, a2, [0, 1, 4, 5]), shuf(a0, a2, [2, 3, 6, 7]), shuf(a1, a3, [0, 1, 4, 5]), shuf(a1, a3, [2, 3, 6, 7])];
-  const r = c.local(v128);
-  c.get(t[0]).get(t[1]).simd(simd.f32x4_add).get(t[2]).simd(simd.f32x4_add).get(t[3]).simd(simd.f32x4_add).set(r);
-  return r;
 }
 
 /** Byte offset of branch-0 weights of element i in a group: (2i)·m floats. */
@@ -380,186 +360,6 @@ function switchForwardHead(m: ModuleBuilder, gm: number): number {
   return fn.index;
 }
 
-/** C += Â·B with strided Â (see the file comment). */
-function gemm(m: ModuleBuilder): number {
-  const fn = m.declare([i32, i32, i32, i32, i32, i32, i32, i32, i32, i32]);
-  const c = fn.code;
-  const [A, ars, ats, B, ldb, C, ldc, M, K, N] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const i = c.local(i32), j = c.local(i32), pa = c.local(i32), pb = c.local(i32), pc = c.local(i32), t = c.local(i32);
-  const rowA = [c.local(i32), c.local(i32), c.local(i32)]; // 1·ars, 2·ars, 3·ars
-  const rowC = [c.local(i32), c.local(i32), c.local(i32)];
-  c.get(K).i32(1).emit(op.i32_lt_s).if().ret().end();
-  for (let r = 1; r <= 3; r++) {
-    c.get(ars).i32(r).emit(op.i32_mul).set(rowA[r - 1]);
-    c.get(ldc).i32(r).emit(op.i32_mul).set(rowC[r - 1]);
-  }
-  const addrA = (r: number) => { c.get(pa); if (r > 0) c.get(rowA[r - 1]).emit(op.i32_add); };
-  const addrC = (r: number) => { c.get(pc); if (r > 0) c.get(rowC[r - 1]).emit(op.i32_add); };
-
-  const tile = (rb: number, cb: number) => {
-    // pa = A + i·ars, pb = B + 4j, pc = C + i·ldc + 4j
-    c.get(A).get(i).get(ars).emit(op.i32_mul).emit(op.i32_add).set(pa);
-    c.get(B).get(j).i32(2).emit(op.i32_shl).emit(op.i32_add).set(pb);
-    c.get(C).get(i).get(ldc).emit(op.i32_mul).emit(op.i32_add).get(j).i32(2).emit(op.i32_shl).emit(op.i32_add).set(pc);
-    const vec = cb >= 4;
-    const q = vec ? cb / 4 : 1;
-    const accs: number[][] = [];
-    for (let r = 0; r < rb; r++) {
-      accs.push([]);
-      for (let k = 0; k < q; k++) {
-        const a = c.local(vec ? v128 : f32);
-        addrC(r);
-        if (vec) c.v128Load(16 * k); else c.f32Load(0);
-        c.set(a);
-        accs[r].push(a);
-      }
-    }
-    const bv = Array.from({length: q}, () => c.local(vec ? v128 : f32));
-    const av = c.local(vec ? v128 : f32);
-    c.get(K).set(t);
-    c.loop();
-    bv.forEach((b, k) => {
-      c.get(pb);
-      if (vec) c.v128Load(16 * k); else c.f32Load(0);
-      c.set(b);
-    });
-    for (let r = 0; r < rb; r++) {
-      addrA(r);
-      if (vec) c.v128Load32Splat(0); else c.f32Load(0);
-      c.set(av);
-      for (let k = 0; k < q; k++) {
-        c.get(accs[r][k]).get(av).get(bv[k]);
-        if (vec) c.simd(simd.f32x4_mul).simd(simd.f32x4_add); else c.emit(op.f32_mul).emit(op.f32_add);
-        c.set(accs[r][k]);
-      }
-    }
-    add(c, pa, ats, pa);
-    add(c, pb, ldb, pb);
-    c.get(t).i32(1).emit(op.i32_sub).tee(t).brIf(0);
-    c.end();
-    for (let r = 0; r < rb; r++) {
-      for (let k = 0; k < q; k++) {
-        addrC(r);
-        c.get(accs[r][k]);
-        if (vec) c.v128Store(16 * k); else c.f32Store(0);
-      }
-    }
-  };
-
-  const rowTiles = (rb: number) => {
-    c.i32(0).set(j);
-    c.block().loop();
-    c.get(j).i32(8).emit(op.i32_add).get(N).emit(op.i32_gt_s).brIf(1);
-    tile(rb, 8);
-    c.get(j).i32(8).emit(op.i32_add).set(j).br(0);
-    c.end().end();
-    c.get(j).i32(4).emit(op.i32_add).get(N).emit(op.i32_le_s).if();
-    tile(rb, 4);
-    c.get(j).i32(4).emit(op.i32_add).set(j);
-    c.end();
-    c.block().loop();
-    c.get(j).get(N).emit(op.i32_ge_s).brIf(1);
-    tile(rb, 1);
-    c.get(j).i32(1).emit(op.i32_add).set(j).br(0);
-    c.end().end();
-  };
-
-  c.i32(0).set(i);
-  c.block().loop();
-  c.get(i).i32(4).emit(op.i32_add).get(M).emit(op.i32_gt_s).brIf(1);
-  rowTiles(4);
-  c.get(i).i32(4).emit(op.i32_add).set(i).br(0);
-  c.end().end();
-  c.block().loop();
-  c.get(i).get(M).emit(op.i32_ge_s).brIf(1);
-  rowTiles(1);
-  c.get(i).i32(1).emit(op.i32_add).set(i).br(0);
-  c.end().end();
-  return fn.index;
-}
-
-/** C (+)= A·Bᵀ: C[i, j] = Σ_t A[i, t]·B[j, t] (see the file comment). */
-function gemmNT(m: ModuleBuilder): number {
-  const fn = m.declare([i32, i32, i32, i32, i32, i32, i32, i32, i32, i32]);
-  const c = fn.code;
-  const [A, lda, B, ldb, C, ldc, M, K, N, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const i = c.local(i32), j = c.local(i32), pa = c.local(i32), pc = c.local(i32), o = c.local(i32), kv = c.local(i32), kb = c.local(i32);
-  const pb = [c.local(i32), c.local(i32), c.local(i32), c.local(i32)];
-  const av = c.local(v128), af = c.local(f32);
-  c.get(K).i32(-4).emit(op.i32_and).i32(2).emit(op.i32_shl).set(kv); // bytes covered by whole v128s
-  c.get(K).i32(2).emit(op.i32_shl).set(kb);
-
-  const tile = (cols: 4 | 1) => {
-    c.get(A).get(i).get(lda).emit(op.i32_mul).emit(op.i32_add).set(pa);
-    c.get(C).get(i).get(ldc).emit(op.i32_mul).emit(op.i32_add).get(j).i32(2).emit(op.i32_shl).emit(op.i32_add).set(pc);
-    for (let q = 0; q < cols; q++) {
-      c.get(B).get(j).i32(q).emit(op.i32_add).get(ldb).emit(op.i32_mul).emit(op.i32_add).set(pb[q]);
-    }
-    const acc = Array.from({length: cols}, () => c.local(v128));
-    const tail = Array.from({length: cols}, () => c.local(f32));
-    for (const a of acc) c.f32x4Const(0).set(a);
-    c.i32(0).set(o);
-    c.block().loop();
-    c.get(o).get(kv).emit(op.i32_ge_u).brIf(1);
-    c.get(pa).get(o).emit(op.i32_add).v128Load(0).set(av);
-    acc.forEach((a, q) => madd(c, a, () => c.get(av), () => c.get(pb[q]).get(o).emit(op.i32_add).v128Load(0)));
-    c.get(o).i32(16).emit(op.i32_add).set(o).br(0);
-    c.end().end();
-    // scalar tail (K not a multiple of 4)
-    for (const tl of tail) c.f32(0).set(tl);
-    c.block().loop();
-    c.get(o).get(kb).emit(op.i32_ge_u).brIf(1);
-    c.get(pa).get(o).emit(op.i32_add).f32Load(0).set(af);
-    tail.forEach((tl, q) => {
-      c.get(tl).get(af).get(pb[q]).get(o).emit(op.i32_add).f32Load(0).emit(op.f32_mul).emit(op.f32_add).set(tl);
-    });
-    c.get(o).i32(4).emit(op.i32_add).set(o).br(0);
-    c.end().end();
-    if (cols === 4) {
-      const r = transposeSum(c, acc);
-      c.get(r).get(tail[0]).f32x4Splat().get(tail[1]).replaceLane(1).get(tail[2]).replaceLane(2).get(tail[3]).replaceLane(3);
-      c.simd(simd.f32x4_add).set(r);
-      c.get(accumulate).if();
-      c.get(r).get(pc).v128Load(0).simd(simd.f32x4_add).set(r);
-      c.end();
-      c.get(pc).get(r).v128Store(0);
-    } else {
-      const a = acc[0];
-      c.get(a).extractLane(0).get(a).extractLane(1).emit(op.f32_add).get(a).extractLane(2).emit(op.f32_add)
-        .get(a).extractLane(3).emit(op.f32_add).get(tail[0]).emit(op.f32_add).set(af);
-      c.get(accumulate).if();
-      c.get(af).get(pc).f32Load(0).emit(op.f32_add).set(af);
-      c.end();
-      c.get(pc).get(af).f32Store(0);
-    }
-  };
-
-  // Columns outermost: the four rows of B of a tile stay in L1 while every row of A passes by
-  // (rows outermost re-read all of B from memory for each row of A).
-  c.i32(0).set(j);
-  c.block().loop();
-  c.get(j).i32(4).emit(op.i32_add).get(N).emit(op.i32_gt_s).brIf(1);
-  c.i32(0).set(i);
-  c.block().loop();
-  c.get(i).get(M).emit(op.i32_ge_s).brIf(1);
-  tile(4);
-  c.get(i).i32(1).emit(op.i32_add).set(i).br(0);
-  c.end().end();
-  c.get(j).i32(4).emit(op.i32_add).set(j).br(0);
-  c.end().end();
-  c.block().loop();
-  c.get(j).get(N).emit(op.i32_ge_s).brIf(1);
-  c.i32(0).set(i);
-  c.block().loop();
-  c.get(i).get(M).emit(op.i32_ge_s).brIf(1);
-  tile(1);
-  c.get(i).i32(1).emit(op.i32_add).set(i).br(0);
-  c.end().end();
-  c.get(j).i32(1).emit(op.i32_add).set(j).br(0);
-  c.end().end();
-  return fn.index;
-}
-
 /**
  * mul_rows(src, srcStride, dst, dstStride, f, cols, rows): dst[r, c] = f[c]·src[r, c] for c < cols,
  * rows of `rows` (strides in bytes; src may be dst). The models' sign flips and output slicing.
@@ -602,8 +402,8 @@ export function addLayerKernels(m: ModuleBuilder, wht: WhtFunctions): void {
     m.export(`switch_fwd_${gm}`, switchForward(m, wht, gm));
     m.export(`switch_bwd_${gm}`, switchBackward(m, wht, gm));
   }
-  m.export("gemm", gemm(m));
-  m.export("gemm_nt", gemmNT(m));
+  m.export("gemm", gemmKernel(m, false));
+  m.export("gemm_nt", gemmNTKernel(m, false));
 }
 
 /**

@@ -11,6 +11,7 @@ import {addButterflyKernels} from "./butterflyModule.js";
 import {addHeadKernels, addLayerKernels, addPeriodicKernels, addTeamLayerKernels, addWeightGradientKernels} from "./layerModule.js";
 import {addCheckKernels, addOptimizerKernels, addVectorOptimizerKernels} from "./optimModule.js";
 import {addWhtKernels} from "./whtModule.js";
+import {gemmKernel, gemmNTKernel, gemmPackKernel, RELAXED_MADD} from "./gemmModule.js";
 
 export interface WhtExports {
   batch(ptr: number, count: number, log2n: number, log2from: number, scale: number): void;
@@ -22,8 +23,13 @@ export interface WhtExports {
 export interface LayerExports {
   [name: `switch_fwd_${number}`]: (x: number, y: number, w: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
   [name: `switch_bwd_${number}`]: (x: number, gy: number, gx: number, w: number, gw: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
-  gemm(a: number, ars: number, ats: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number): void;
+  gemm(a: number, ars: number, ats: number, b: number, ldb: number, bps: number, c: number, ldc: number,
+    m: number, k: number, n: number, rowBlock: number): void;
   gemm_nt(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number, accumulate: number): void;
+  gemm_pack(b: number, ldb: number, p: number, k: number, n: number): void;
+  /** Present only where the engine validates relaxed SIMD (see relaxedSimdSupported). */
+  gemm_fma?: LayerExports["gemm"];
+  gemm_nt_fma?: LayerExports["gemm_nt"];
   [name: `switch_bwd_w_${number}`]: (x: number, gy: number, gx: number, w: number, gw: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
   [name: `switch_bwd_groups_${number}`]: (x: number, gy: number, gx: number, w: number, gw: number, rows: number, n: number, g0: number, g1: number) => void;
   adam_step(p: number, g: number, m: number, v: number, count: number, lr: number, wd: number, b1: number, omb1: number, b2: number, omb2: number, c1: number, c2: number, eps: number): void;
@@ -58,6 +64,28 @@ export function simdSupported(): boolean {
   }
 }
 
+/**
+ * True if this engine validates f32x4.relaxed_madd (relaxed SIMD: Chromium 114 and later; Node 20
+ * only with --experimental-wasm-relaxed-simd). The answer is kept: it cannot change.
+ */
+export function relaxedSimdSupported(): boolean {
+  if (relaxed === null) {
+    relaxed = false;
+    if (simdSupported()) {
+      const m = new ModuleBuilder();
+      const f = m.declare([]);
+      f.code.f32x4Const(1).f32x4Const(2).f32x4Const(3).simd(RELAXED_MADD).emit(op.drop);
+      try {
+        relaxed = WebAssembly.validate(m.encode());
+      } catch {
+        relaxed = false;
+      }
+    }
+  }
+  return relaxed;
+}
+let relaxed: boolean | null = null;
+
 let modules: WasmModules | null = null;
 let wht: WhtExports | null = null;
 let layers: LayerExports | null = null;
@@ -79,6 +107,12 @@ export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
   addHeadKernels(m, wht);
   addCheckKernels(m);
   addPeriodicKernels(m, wht);
+  m.export("gemm_pack", gemmPackKernel(m));
+  // Only where the engine has relaxed SIMD (elsewhere the module would not validate).
+  if (relaxedSimdSupported()) {
+    m.export("gemm_fma", gemmKernel(m, true));
+    m.export("gemm_nt_fma", gemmNTKernel(m, true));
+  }
   return m.encode();
 }
 

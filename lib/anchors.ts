@@ -1,4 +1,5 @@
 /**
+ * Benchmark data beside lib/bench.ts (not a kernel).
  * The measured anchors of ANCHORS.md (another machine: 2-vCPU AMD EPYC Zen 5, node 20, one core),
  * and a comparison that carries FFHT's figures over to this machine through the one column we
  * can re-measure here: the naive JS loop (our "radix2" kernel). Estimated FFHT on this machine =
