@@ -49,6 +49,10 @@ Usage: npm run experiment -- [options]
   --dry-run             print the plan (groups, budget points, relative cost) and exit
   --help                this text
 
+To stop after the current runs, create FILE.stop (touch data/capacity/results.jsonl.stop); a start
+removes a stale one. SIGTERM or Ctrl-C end the processes at once: the runs in progress are lost, every
+finished one is kept.
+
 Each (task, contender, width) first chooses its learning rate: full runs of seed 1 at each
 candidate rate until the best has a tried neighbour on both sides; then every seed runs at it.
 Run long sweeps in the background, e.g.
@@ -265,6 +269,9 @@ function describePlan(groups: PlanGroup[], config: ExperimentConfig, records: re
   return text;
 }
 
+/** The file whose existence stops a sweep between runs (every worker on the same results file). */
+const stopFileOf = (out: string) => `${out}.stop`;
+
 /** --workers N: N child processes of this script on the same file (each without --workers). */
 async function workers(args: Args): Promise<void> {
   const passOn: string[] = [];
@@ -273,10 +280,12 @@ async function workers(args: Args): Promise<void> {
     if (argv[i] === "--workers") i++;
     else passOn.push(argv[i]);
   }
+  rmSync(stopFileOf(args.out), {force: true}); // a stale request from an earlier sweep
+  process.stderr.write(`to stop after the current runs: touch ${stopFileOf(args.out)}\n`);
   const children = Array.from({length: args.workers}, (_, k) =>
     spawn(process.execPath, [...process.execArgv, process.argv[1], ...passOn], {stdio: ["ignore", "inherit", "inherit"], env: {...process.env, EXPERIMENT_WORKER: String(k + 1)}}));
   const exits = children.map((child) => new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? 1))));
-  // A signal goes on to every worker: the first stops each after its current run, a second at once.
+  // A signal goes on to every worker, which ends at once (see stopFileOf for a stop between runs).
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
       process.stderr.write(`\nworkers: passing ${signal} on\n`);
@@ -331,15 +340,13 @@ async function main(): Promise<void> {
       threads: team?.threads ?? 1}
   };
   store.append(session);
-  let stop = false;
-  const onSignal = () => {
-    stop = true;
-    process.stderr.write("\nstopping after the current run (send again to quit now)\n");
-    process.once("SIGINT", () => process.exit(130));
-    process.once("SIGTERM", () => process.exit(143));
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  // The sweep runs synchronously, so a signal handler would never get its turn: a signal ends the
+  // process at once (the records written so far stay), and the stop file asks for a stop between runs.
+  const stopFile = stopFileOf(args.out);
+  if (!process.env.EXPERIMENT_WORKER) {
+    rmSync(stopFile, {force: true}); // a stale request from an earlier sweep
+    process.stderr.write(`to stop after the current run: touch ${stopFile}\n`);
+  }
   const tty = process.stderr.isTTY;
   const worker = process.env.EXPERIMENT_WORKER ? `[${process.env.EXPERIMENT_WORKER}] ` : "";
   let lastLine = 0;
@@ -352,7 +359,7 @@ async function main(): Promise<void> {
       process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${worker}  ${label}: step ${p.step}, validation ${p.validation.toPrecision(3)}, ` +
         `test ${p.test.toPrecision(3)}, rate ${p.learningRate}\n`);
     },
-    shouldStop: () => stop,
+    shouldStop: () => existsSync(stopFile),
     onProgress: (p) => {
       const line = worker + progressBar(p);
       if (tty) process.stderr.write(`\r${line.slice(0, (process.stderr.columns ?? 120) - 1).padEnd(lastLine)}`);

@@ -3,7 +3,7 @@
 // keeps each run once.
 import {describe, expect, it} from "vitest";
 import {spawnSync} from "node:child_process";
-import {mkdtempSync, readFileSync} from "node:fs";
+import {existsSync, mkdtempSync, readFileSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {SwitchNetError} from "../lib/check.js";
@@ -84,6 +84,20 @@ describe("mergeResults", () => {
   const session = {type: "session", schema: 1, command: "x", date: "2026-01-01T00:00:00Z", machine: {cpu: "c", cores: 1, node: "v20", platform: "p"}, libVersion: "0.1.0", gitCommit: null, config: {}};
   it("reports the file and line of a bad record", () => {
     expect(() => mergeResults([{name: "a.jsonl", text: JSON.stringify(session) + "\n{bad\n{}\n"}])).toThrow(/a\.jsonl: line 2 is not valid JSON/);
+  });
+});
+
+describe("the stop file", () => {
+  it("left over from an earlier sweep is removed at the start, and names itself", () => {
+    const dir = mkdtempSync(join(tmpdir(), "stop-"));
+    const out = join(dir, "r.jsonl");
+    writeFileSync(`${out}.stop`, "");
+    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/experiment.ts", "--preset", "tiny", "--out", out, "--tasks", "smooth",
+      "--contenders", "dense", "--ref-widths", "16", "--seeds", "1"], {encoding: "utf8"});
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`to stop after the current run: touch ${out}.stop`);
+    expect(r.stderr).toMatch(/finished: \d+ runs done now/);
+    expect(existsSync(`${out}.stop`)).toBe(false);
   });
 });
 
