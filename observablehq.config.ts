@@ -41,6 +41,7 @@ export default {
   // Local only: the Inputs stylesheet shipped with Framework (replaces the Google Fonts default).
   globalStylesheets: ["observablehq:stdlib/inputs.css"],
   // An empty icon: no favicon.ico request (and no 404) on any page. Then the isolation script.
-  head: ({path}: {path: string}) => `<meta name="color-scheme" content="light dark"><link rel="icon" href="data:,">${isolationScript(path)}`,
+  head: ({path}: {path: string}) =>
+    `<meta name="color-scheme" content="light dark"><link rel="icon" href="data:,">${isolationScript(path)}`,
   footer: `Switch Net 4 Explorer — every figure is computed by the project's own library, in the page or at build time.`
 };

@@ -20,7 +20,7 @@ export interface AnchorRow {
 
 export const ANCHORS: AnchorRow[] = [
   {log2n: 4, ffht: 89.6e6, naiveJs: 17.9e6, goodScalarJs: 42.5e6, wasmSimdPrototype: 67.9e6},
-  {log2n: 8, ffht: 16.4e6, naiveJs: 471e3, goodScalarJs: 2.02e6, wasmSimdPrototype: 8.30e6},
+  {log2n: 8, ffht: 16.4e6, naiveJs: 471e3, goodScalarJs: 2.02e6, wasmSimdPrototype: 8.3e6},
   {log2n: 10, ffht: 3.62e6, naiveJs: 148e3, goodScalarJs: 378e3, wasmSimdPrototype: 2.03e6},
   {log2n: 12, ffht: 799e3, naiveJs: 27.2e3, goodScalarJs: 88.1e3, wasmSimdPrototype: 454e3},
   {log2n: 14, ffht: 179e3, naiveJs: 6.2e3, goodScalarJs: 17.2e3, wasmSimdPrototype: 101e3},
@@ -70,7 +70,11 @@ export function anchorComparison(rows: Array<{kernel: string; log2n: number; min
     if (naive === null || simd === null) continue;
     const ffhtEquivalent = a.ffht * machineFactor;
     out.push({
-      log2n: a.log2n, sizeFactor: naive / a.naiveJs, machineFactor, ffhtEquivalent, simd,
+      log2n: a.log2n,
+      sizeFactor: naive / a.naiveJs,
+      machineFactor,
+      ffhtEquivalent,
+      simd,
       ratio: simd / ffhtEquivalent,
       prototypeRatio: simd / (a.wasmSimdPrototype * machineFactor),
       scalarRatio: scalar === null ? null : scalar / (a.goodScalarJs * machineFactor)

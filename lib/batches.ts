@@ -51,7 +51,10 @@ export function createBatchSampler(split: Split, batchSize: number, seed: number
   const gb = new Float32Array(batch * outSize);
   // Views for the full and the last (possibly smaller) batch, made once.
   const views = (rows: number): Batch => ({
-    rows, x: xb.subarray(0, rows * inSize), y: yb.subarray(0, rows * outSize), grad: gb.subarray(0, rows * outSize)
+    rows,
+    x: xb.subarray(0, rows * inSize),
+    y: yb.subarray(0, rows * outSize),
+    grad: gb.subarray(0, rows * outSize)
   });
   const full = views(batch);
   const last = passEnd === "short-batch" ? views(n % batch || batch) : full;
@@ -87,14 +90,22 @@ const direct: Runner = (compute) => compute();
  * forward (the trainer runs them in its team). Chunks bound the model's workspaces.
  */
 export function forwardInChunks(
-  model: Model, x: Float32Array, n: number, chunk: number,
-  use: (out: Float32Array, start: number, rows: number) => void, run: Runner = direct
+  model: Model,
+  x: Float32Array,
+  n: number,
+  chunk: number,
+  use: (out: Float32Array, start: number, rows: number) => void,
+  run: Runner = direct
 ): void {
   const inSize = model.spec.inputSize;
   for (let start = 0; start < n; start += chunk) {
     const rows = Math.min(chunk, n - start);
     const input = x.subarray(start * inSize, (start + rows) * inSize);
-    use(run(() => model.forward(input, rows)), start, rows);
+    use(
+      run(() => model.forward(input, rows)),
+      start,
+      rows
+    );
   }
 }
 

@@ -92,7 +92,12 @@ function* samplingPlan(repeats: number, minTimeMs: number, reset?: () => void): 
 }
 
 /** Times `fn` (ms per call): a warm-up, then `repeats` runs of at least `minTimeMs` each. */
-export async function timeIt(fn: () => void | Promise<void>, repeats: number, minTimeMs: number, reset?: () => void): Promise<Timing> {
+export async function timeIt(
+  fn: () => void | Promise<void>,
+  repeats: number,
+  minTimeMs: number,
+  reset?: () => void
+): Promise<Timing> {
   const plan = samplingPlan(repeats, minTimeMs, reset);
   for (let step = plan.next(); ; step = plan.next()) {
     if (step.done) return step.value;
@@ -123,7 +128,9 @@ function fillSmall(x: Float32Array): void {
 }
 
 /** Transforms per second for each kernel and size (unnormalised, in place, one vector). */
-export async function runWhtBenchmark(opts: BenchOptions & {sizes?: number[]; kernels?: string[]} = {}): Promise<WhtBenchResult> {
+export async function runWhtBenchmark(
+  opts: BenchOptions & {sizes?: number[]; kernels?: string[]} = {}
+): Promise<WhtBenchResult> {
   opts = checkOptions("options", opts);
   await ready();
   const quick = opts.quick === true;
@@ -132,7 +139,9 @@ export async function runWhtBenchmark(opts: BenchOptions & {sizes?: number[]; ke
   const repeats = opts.repeats ?? (quick ? 3 : 5);
   const minTimeMs = opts.minTimeMs ?? (quick ? 8 : 40);
   const available = kernelNames();
-  for (const k of kernels) if (!available.includes(k)) throw new Error(`unknown kernel ${JSON.stringify(k)}; available: ${available.join(", ")}`);
+  for (const k of kernels)
+    if (!available.includes(k))
+      throw new Error(`unknown kernel ${JSON.stringify(k)}; available: ${available.join(", ")}`);
   const rows: WhtBenchRow[] = [];
   const total = sizes.length * kernels.length;
   let done = 0;
@@ -158,17 +167,29 @@ export async function runWhtBenchmark(opts: BenchOptions & {sizes?: number[]; ke
         const previous = backend();
         setBackend("wasm-simd");
         const x = new Float32Array(n);
-        timing = timeSync(() => void wht(x), repeats, minTimeMs, () => fillSmall(x));
+        timing = timeSync(
+          () => void wht(x),
+          repeats,
+          minTimeMs,
+          () => fillSmall(x)
+        );
         setBackend(previous === "wasm-simd" ? "auto" : previous);
       } else {
         const t = allocate(n);
         const k = whtKernel(kernel);
         const x = () => t.array;
-        timing = timeSync(() => k.transform(x(), n, 1, false), repeats, minTimeMs, () => fillSmall(x()));
+        timing = timeSync(
+          () => k.transform(x(), n, 1, false),
+          repeats,
+          minTimeMs,
+          () => fillSmall(x())
+        );
         t.free();
       }
       rows.push({
-        kernel, n, log2n: Math.log2(n),
+        kernel,
+        n,
+        log2n: Math.log2(n),
         transformsPerSecond: 1000 / timing.medianMs,
         nsPerElement: (timing.medianMs * 1e6) / n,
         ...timing
@@ -218,13 +239,23 @@ export async function runBatchBenchmark(
     for (const n of sizes) {
       opts.onProgress?.(done, total, `batch ${count}×2^${Math.log2(n)}, ${threads} thread(s)`);
       const t = allocate(n * count);
-      const timing = await timeIt(async () => void (await pool.whtBatch(t.array, {size: n})), repeats, minTimeMs, () => fillSmall(t.array));
+      const timing = await timeIt(
+        async () => void (await pool.whtBatch(t.array, {size: n})),
+        repeats,
+        minTimeMs,
+        () => fillSmall(t.array)
+      );
       t.free();
       const vectorsPerSecond = (count * 1000) / timing.medianMs;
       const base = rows.find((r) => r.n === n && r.threads === 1);
       rows.push({
-        n, count, threads: pool.threads, requestedThreads: threads, fallbackReason: pool.fallbackReason,
-        vectorsPerSecond, nsPerElement: (timing.medianMs * 1e6) / (n * count),
+        n,
+        count,
+        threads: pool.threads,
+        requestedThreads: threads,
+        fallbackReason: pool.fallbackReason,
+        vectorsPerSecond,
+        nsPerElement: (timing.medianMs * 1e6) / (n * count),
         speedup: base ? vectorsPerSecond / base.vectorsPerSecond : 1,
         ...timing
       });
@@ -280,7 +311,11 @@ function fillNormal(x: Float32Array, seed: number, scale = 1): void {
  */
 export async function runLayerBenchmark(
   opts: BenchOptions & {
-    switchWidth?: number; denseWidth?: number; groupSize?: number; batches?: number[]; implementations?: string[];
+    switchWidth?: number;
+    denseWidth?: number;
+    groupSize?: number;
+    batches?: number[];
+    implementations?: string[];
     /** Also time whole depth-1 models from createModel (default true). */
     models?: boolean;
     /** Also time the learned butterfly layer at switchWidth (default true). */
@@ -297,7 +332,9 @@ export async function runLayerBenchmark(
   const repeats = opts.repeats ?? (quick ? 3 : 5);
   const minTimeMs = opts.minTimeMs ?? (quick ? 60 : 200);
   const hasSimd = whtKernelNames().includes("wasm-simd");
-  const implementations = (opts.implementations ?? ["js", "wasm-simd", "wasm-simd+copy"]).filter((i) => hasSimd || i === "js");
+  const implementations = (opts.implementations ?? ["js", "wasm-simd", "wasm-simd+copy"]).filter(
+    (i) => hasSimd || i === "js"
+  );
   const withModels = opts.models ?? true;
   const withButterfly = opts.butterfly ?? true;
   const bf = counts("butterfly", W);
@@ -307,74 +344,163 @@ export async function runLayerBenchmark(
   const rows: LayerBenchRow[] = [];
   const jobs: Array<{label: string; run: () => Promise<void>}> = [];
 
-  const record = (layer: string, implementation: string, width: number, connections: number, stored: number, batch: number, timing: Timing) => {
+  const record = (
+    layer: string,
+    implementation: string,
+    width: number,
+    connections: number,
+    stored: number,
+    batch: number,
+    timing: Timing
+  ) => {
     rows.push({
-      layer, implementation, width, connections, storedWeights: stored, batch,
-      msPerSample: timing.medianMs / batch, samplesPerSecond: (1000 * batch) / timing.medianMs, ...timing
+      layer,
+      implementation,
+      width,
+      connections,
+      storedWeights: stored,
+      batch,
+      msPerSample: timing.medianMs / batch,
+      samplesPerSecond: (1000 * batch) / timing.medianMs,
+      ...timing
     });
   };
 
   for (const batch of batches) {
     for (const impl of implementations) {
       const resident = impl === "wasm-simd";
-      jobs.push({label: `switchnet4 W=${W} ${impl} batch ${batch}`, run: async () => {
-        const b = buffers([batch * W, batch * W, 2 * m * W, batch * W, batch * W, 2 * m * W], resident);
-        const [x0, , w0] = b.arrays();
-        fillNormal(x0, 1); fillNormal(w0, 2, 0.5);
-        const timing = timeSync(() => {
-          const [x, y, w, gy, gx, gw] = b.arrays();
-          switchNetForward(x, y, w, W, m, batch);
-          switchNetBackward(x, gy, gx, w, gw, W, m, batch);
-        }, repeats, minTimeMs, () => fillNormal(b.arrays()[3], 3));
-        record("switchnet4", impl, W, sw.edges, sw.stored, batch, timing);
-        b.free();
-      }});
-      jobs.push({label: `dense W=${D} ${impl} batch ${batch}`, run: async () => {
-        const b = buffers([batch * D, batch * D, D * D, D, batch * D, batch * D, D * D, D], resident);
-        const [x0, , w0, , gy0] = b.arrays();
-        fillNormal(x0, 1); fillNormal(w0, 2, 1 / Math.sqrt(D)); fillNormal(gy0, 3);
-        const timing = timeSync(() => {
-          const [x, y, w, bias, gy, gx, gw, gb] = b.arrays();
-          linearForward(x, y, w, bias, D, D, batch, false);
-          linearBackward(x, gy, gx, w, gw, gb, D, D, batch, false);
-        }, repeats, minTimeMs);
-        record("dense", impl, D, dn.edges, dn.stored + dn.biases, batch, timing);
-        b.free();
-      }});
-      if (withButterfly) {
-        jobs.push({label: `butterfly W=${W} ${impl} batch ${batch}`, run: async () => {
-          const layer = butterflyLayer(W);
-          const b = buffers([batch * W, batch * W, layer.size, batch * W, batch * W, layer.size], resident);
+      jobs.push({
+        label: `switchnet4 W=${W} ${impl} batch ${batch}`,
+        run: async () => {
+          const b = buffers([batch * W, batch * W, 2 * m * W, batch * W, batch * W, 2 * m * W], resident);
           const [x0, , w0] = b.arrays();
-          layer.init(w0, createRng(2), 0.1);
           fillNormal(x0, 1);
-          const timing = timeSync(() => {
-            const [x, y, w, gy, gx, gw] = b.arrays();
-            layer.forward(x, y, w, batch);
-            layer.backward(x, gy, gx, w, gw, batch);
-          }, repeats, minTimeMs, () => fillNormal(b.arrays()[3], 3));
-          record("butterfly", impl, W, bf.edges, bf.stored, batch, timing);
+          fillNormal(w0, 2, 0.5);
+          const timing = timeSync(
+            () => {
+              const [x, y, w, gy, gx, gw] = b.arrays();
+              switchNetForward(x, y, w, W, m, batch);
+              switchNetBackward(x, gy, gx, w, gw, W, m, batch);
+            },
+            repeats,
+            minTimeMs,
+            () => fillNormal(b.arrays()[3], 3)
+          );
+          record("switchnet4", impl, W, sw.edges, sw.stored, batch, timing);
           b.free();
-          layer.dispose?.();
-        }});
+        }
+      });
+      jobs.push({
+        label: `dense W=${D} ${impl} batch ${batch}`,
+        run: async () => {
+          const b = buffers([batch * D, batch * D, D * D, D, batch * D, batch * D, D * D, D], resident);
+          const [x0, , w0, , gy0] = b.arrays();
+          fillNormal(x0, 1);
+          fillNormal(w0, 2, 1 / Math.sqrt(D));
+          fillNormal(gy0, 3);
+          const timing = timeSync(
+            () => {
+              const [x, y, w, bias, gy, gx, gw, gb] = b.arrays();
+              linearForward(x, y, w, bias, D, D, batch, false);
+              linearBackward(x, gy, gx, w, gw, gb, D, D, batch, false);
+            },
+            repeats,
+            minTimeMs
+          );
+          record("dense", impl, D, dn.edges, dn.stored + dn.biases, batch, timing);
+          b.free();
+        }
+      });
+      if (withButterfly) {
+        jobs.push({
+          label: `butterfly W=${W} ${impl} batch ${batch}`,
+          run: async () => {
+            const layer = butterflyLayer(W);
+            const b = buffers([batch * W, batch * W, layer.size, batch * W, batch * W, layer.size], resident);
+            const [x0, , w0] = b.arrays();
+            layer.init(w0, createRng(2), 0.1);
+            fillNormal(x0, 1);
+            const timing = timeSync(
+              () => {
+                const [x, y, w, gy, gx, gw] = b.arrays();
+                layer.forward(x, y, w, batch);
+                layer.backward(x, gy, gx, w, gw, batch);
+              },
+              repeats,
+              minTimeMs,
+              () => fillNormal(b.arrays()[3], 3)
+            );
+            record("butterfly", impl, W, bf.edges, bf.stored, batch, timing);
+            b.free();
+            layer.dispose?.();
+          }
+        });
       }
       if (withModels && impl !== "wasm-simd") {
-        jobs.push({label: `switchnet4 model W=${W} ${impl} batch ${batch}`, run: async () => {
-          const model = createModel({kind: "switchnet4", inputSize: W, outputSize: W, width: W, depth: 1, groupSize: m, seed: 1});
-          const x = new Float32Array(batch * W), g = new Float32Array(batch * W);
-          fillNormal(x, 1); fillNormal(g, 3);
-          const timing = timeSync(() => { model.forward(x, batch); model.backward(g); }, repeats, minTimeMs);
-          record("switchnet4 model", impl === "js" ? "js" : "wasm-simd (model arrays)", W, sw.edges, model.parameterCount, batch, timing);
-          model.dispose();
-        }});
-        jobs.push({label: `dense model W=${D} ${impl} batch ${batch}`, run: async () => {
-          const model = createModel({kind: "dense", inputSize: D, outputSize: D, width: D, depth: 1, seed: 1});
-          const x = new Float32Array(batch * D), g = new Float32Array(batch * D);
-          fillNormal(x, 1); fillNormal(g, 3);
-          const timing = timeSync(() => { model.forward(x, batch); model.backward(g); }, repeats, minTimeMs);
-          record("dense model", impl === "js" ? "js" : "wasm-simd (model arrays)", D, 2 * dn.edges, model.parameterCount, batch, timing);
-          model.dispose();
-        }});
+        jobs.push({
+          label: `switchnet4 model W=${W} ${impl} batch ${batch}`,
+          run: async () => {
+            const model = createModel({
+              kind: "switchnet4",
+              inputSize: W,
+              outputSize: W,
+              width: W,
+              depth: 1,
+              groupSize: m,
+              seed: 1
+            });
+            const x = new Float32Array(batch * W),
+              g = new Float32Array(batch * W);
+            fillNormal(x, 1);
+            fillNormal(g, 3);
+            const timing = timeSync(
+              () => {
+                model.forward(x, batch);
+                model.backward(g);
+              },
+              repeats,
+              minTimeMs
+            );
+            record(
+              "switchnet4 model",
+              impl === "js" ? "js" : "wasm-simd (model arrays)",
+              W,
+              sw.edges,
+              model.parameterCount,
+              batch,
+              timing
+            );
+            model.dispose();
+          }
+        });
+        jobs.push({
+          label: `dense model W=${D} ${impl} batch ${batch}`,
+          run: async () => {
+            const model = createModel({kind: "dense", inputSize: D, outputSize: D, width: D, depth: 1, seed: 1});
+            const x = new Float32Array(batch * D),
+              g = new Float32Array(batch * D);
+            fillNormal(x, 1);
+            fillNormal(g, 3);
+            const timing = timeSync(
+              () => {
+                model.forward(x, batch);
+                model.backward(g);
+              },
+              repeats,
+              minTimeMs
+            );
+            record(
+              "dense model",
+              impl === "js" ? "js" : "wasm-simd (model arrays)",
+              D,
+              2 * dn.edges,
+              model.parameterCount,
+              batch,
+              timing
+            );
+            model.dispose();
+          }
+        });
       }
     }
   }
@@ -433,7 +559,9 @@ export async function runGemmBenchmark(
   for (const batch of batches) {
     const b = buffers([batch * D, D * D, batch * D, D * D, batch * D], true);
     const [x0, w0, gy0] = b.arrays();
-    fillNormal(x0, 1); fillNormal(w0, 2, 1 / Math.sqrt(D)); fillNormal(gy0, 3);
+    fillNormal(x0, 1);
+    fillNormal(w0, 2, 1 / Math.sqrt(D));
+    fillNormal(gy0, 3);
     for (const product of products) {
       opts.onProgress?.(done, total, `${product} batch ${batch}`);
       const run = () => {
@@ -445,8 +573,18 @@ export async function runGemmBenchmark(
         if (!ok) throw new Error("the WebAssembly SIMD matrix kernels are not loaded");
       };
       // Accumulating products grow without bound: start each sample from zero.
-      const timing = timeSync(run, repeats, minTimeMs, () => { b.arrays()[3].fill(0); b.arrays()[4].fill(0); });
-      rows.push({product, batch, width: D, implementation, gflops: (2 * batch * D * D) / (timing.medianMs * 1e6), ...timing});
+      const timing = timeSync(run, repeats, minTimeMs, () => {
+        b.arrays()[3].fill(0);
+        b.arrays()[4].fill(0);
+      });
+      rows.push({
+        product,
+        batch,
+        width: D,
+        implementation,
+        gflops: (2 * batch * D * D) / (timing.medianMs * 1e6),
+        ...timing
+      });
       done++;
     }
     b.free();
@@ -482,7 +620,13 @@ export interface TrainingBenchRow {
  * and thread count. The parameters come out the same for every thread count (tests/team.test.ts).
  */
 export async function runTrainingBenchmark(
-  opts: BenchOptions & {switchWidth?: number; denseWidth?: number; batches?: number[]; threads?: number[]; models?: string[]} = {}
+  opts: BenchOptions & {
+    switchWidth?: number;
+    denseWidth?: number;
+    batches?: number[];
+    threads?: number[];
+    models?: string[];
+  } = {}
 ): Promise<{rows: TrainingBenchRow[]}> {
   await ready();
   const quick = opts.quick === true;
@@ -491,25 +635,44 @@ export async function runTrainingBenchmark(
   const repeats = opts.repeats ?? (quick ? 5 : 9);
   const minTimeMs = opts.minTimeMs ?? (quick ? 100 : 250);
   const models = opts.models ?? ["switchnet4", "dense"];
-  const inputSize = 16, outputSize = 4;
+  const inputSize = 16,
+    outputSize = 4;
   const n = 4 * Math.max(...batches);
   const rng = createRng(11);
   const data = {
-    name: "random", task: "regression" as const, inputSize, outputSize,
-    train: {x: Float32Array.from({length: n * inputSize}, () => rng.normal()), y: Float32Array.from({length: n * outputSize}, () => rng.normal()), n},
+    name: "random",
+    task: "regression" as const,
+    inputSize,
+    outputSize,
+    train: {
+      x: Float32Array.from({length: n * inputSize}, () => rng.normal()),
+      y: Float32Array.from({length: n * outputSize}, () => rng.normal()),
+      n
+    },
     test: {x: new Float32Array(0), y: new Float32Array(0), n: 0}
   };
   const rows: TrainingBenchRow[] = [];
   const total = models.length * batches.length * threadCounts.length;
   let done = 0;
   for (const kind of models) {
-    const width = kind === "dense" ? opts.denseWidth ?? 1448 : opts.switchWidth ?? 65536;
+    const width = kind === "dense" ? (opts.denseWidth ?? 1448) : (opts.switchWidth ?? 65536);
     for (const batch of batches) {
-      opts.onProgress?.(done, total, `training ${kind} W=${width} batch ${batch}, ${threadCounts.join(" and ")} thread(s), interleaved`);
+      opts.onProgress?.(
+        done,
+        total,
+        `training ${kind} W=${width} batch ${batch}, ${threadCounts.join(" and ")} thread(s), interleaved`
+      );
       // One trainer per thread count, timed in alternation (one sample each per round), so that a
       // busy machine slows every thread count alike; speedups are medians of per-round ratios.
       const setups = threadCounts.map((threads) => {
-        const model = createModel({kind: kind as "dense" | "switchnet4", inputSize, outputSize, width, depth: 2, seed: 1});
+        const model = createModel({
+          kind: kind as "dense" | "switchnet4",
+          inputSize,
+          outputSize,
+          width,
+          depth: 2,
+          seed: 1
+        });
         const trainer = createTrainer(model, data, {batchSize: batch, learningRate: 1e-4, optimizer: "adam", threads});
         timeSync(() => void trainer.step(), 1, minTimeMs / 2); // warm-up
         return {threads, model, trainer, samples: [] as Timing[]};
@@ -521,11 +684,25 @@ export async function runTrainingBenchmark(
       for (const [i, s] of setups.entries()) {
         const medianMs = median(ms[i]);
         const stepsPerSecond = 1000 / medianMs;
-        const speedup = s.threads === 1 || !threadCounts.includes(1) ? 1 : median(ms[threadCounts.indexOf(1)].map((t1, r) => t1 / ms[i][r]));
+        const speedup =
+          s.threads === 1 || !threadCounts.includes(1)
+            ? 1
+            : median(ms[threadCounts.indexOf(1)].map((t1, r) => t1 / ms[i][r]));
         rows.push({
-          model: kind, width, batch, threads: s.trainer.threads, requestedThreads: s.threads, fallbackReason: s.trainer.threadsFallbackReason,
-          stepsPerSecond, samplesPerSecond: stepsPerSecond * batch, msPerSample: medianMs / batch, speedup,
-          medianMs, minMs: Math.min(...ms[i]), maxMs: Math.max(...ms[i]), repeats
+          model: kind,
+          width,
+          batch,
+          threads: s.trainer.threads,
+          requestedThreads: s.threads,
+          fallbackReason: s.trainer.threadsFallbackReason,
+          stepsPerSecond,
+          samplesPerSecond: stepsPerSecond * batch,
+          msPerSample: medianMs / batch,
+          speedup,
+          medianMs,
+          minMs: Math.min(...ms[i]),
+          maxMs: Math.max(...ms[i]),
+          repeats
         });
         s.trainer.close();
         s.model.dispose();
@@ -566,27 +743,44 @@ export async function runLayerBatchBenchmark(
   const threadCounts = opts.threads ?? [1, 2];
   const repeats = opts.repeats ?? (quick ? 3 : 5);
   const minTimeMs = opts.minTimeMs ?? (quick ? 60 : 200);
-  const W = 65536, m = 4, D = 1448;
+  const W = 65536,
+    m = 4,
+    D = 1448;
   const rows: LayerBatchRow[] = [];
   const total = batches.length * threadCounts.length * 2;
   let done = 0;
   for (const threads of threadCounts) {
     const team = await createTeam({threads});
     for (const batch of batches) {
-      const record = (layer: string, width: number, timing: Timing) => rows.push({
-        layer, width, batch, threads: team.threads, fallbackReason: threads > team.threads ? team.fallbackReason : null,
-        msPerSample: timing.medianMs / batch, samplesPerSecond: (1000 * batch) / timing.medianMs, ...timing
-      });
+      const record = (layer: string, width: number, timing: Timing) =>
+        rows.push({
+          layer,
+          width,
+          batch,
+          threads: team.threads,
+          fallbackReason: threads > team.threads ? team.fallbackReason : null,
+          msPerSample: timing.medianMs / batch,
+          samplesPerSecond: (1000 * batch) / timing.medianMs,
+          ...timing
+        });
       opts.onProgress?.(done++, total, `layer switchnet4 batch ${batch}, ${threads} thread(s)`);
       {
         const b = buffers([batch * W, batch * W, 2 * m * W, batch * W, batch * W, 2 * m * W], true);
         const [x0, , w0] = b.arrays();
-        fillNormal(x0, 1); fillNormal(w0, 2, 0.5);
-        const timing = withTeam(team, () => timeSync(() => {
-          const [x, y, w, gy, gx, gw] = b.arrays();
-          switchNetForward(x, y, w, W, m, batch);
-          switchNetBackward(x, gy, gx, w, gw, W, m, batch);
-        }, repeats, minTimeMs, () => fillNormal(b.arrays()[3], 3)));
+        fillNormal(x0, 1);
+        fillNormal(w0, 2, 0.5);
+        const timing = withTeam(team, () =>
+          timeSync(
+            () => {
+              const [x, y, w, gy, gx, gw] = b.arrays();
+              switchNetForward(x, y, w, W, m, batch);
+              switchNetBackward(x, gy, gx, w, gw, W, m, batch);
+            },
+            repeats,
+            minTimeMs,
+            () => fillNormal(b.arrays()[3], 3)
+          )
+        );
         record("switchnet4", W, timing);
         b.free();
       }
@@ -594,12 +788,20 @@ export async function runLayerBatchBenchmark(
       {
         const b = buffers([batch * D, batch * D, D * D, D, batch * D, batch * D, D * D, D], true);
         const [x0, , w0, , gy0] = b.arrays();
-        fillNormal(x0, 1); fillNormal(w0, 2, 1 / Math.sqrt(D)); fillNormal(gy0, 3);
-        const timing = withTeam(team, () => timeSync(() => {
-          const [x, y, w, bias, gy, gx, gw, gb] = b.arrays();
-          linearForward(x, y, w, bias, D, D, batch, false);
-          linearBackward(x, gy, gx, w, gw, gb, D, D, batch, false);
-        }, repeats, minTimeMs));
+        fillNormal(x0, 1);
+        fillNormal(w0, 2, 1 / Math.sqrt(D));
+        fillNormal(gy0, 3);
+        const timing = withTeam(team, () =>
+          timeSync(
+            () => {
+              const [x, y, w, bias, gy, gx, gw, gb] = b.arrays();
+              linearForward(x, y, w, bias, D, D, batch, false);
+              linearBackward(x, gy, gx, w, gw, gb, D, D, batch, false);
+            },
+            repeats,
+            minTimeMs
+          )
+        );
         record("dense", D, timing);
         b.free();
       }
@@ -650,7 +852,8 @@ export async function runBatchedPathBenchmark(
   const repeats = opts.repeats ?? (quick ? 5 : 9);
   const minTimeMs = opts.minTimeMs ?? (quick ? 100 : 250);
   const width = opts.width ?? 65536;
-  const inputSize = 16, outputSize = 4;
+  const inputSize = 16,
+    outputSize = 4;
   const self: TrainingLibrary = {createModel, createTrainer};
   const paths: Array<{path: string; lib: TrainingLibrary; tile: number}> = [
     ...(opts.baseline ? [{path: "baseline", lib: opts.baseline, tile: DEFAULT_TILE_ROWS}] : []),
@@ -661,12 +864,23 @@ export async function runBatchedPathBenchmark(
   const previousTile = setBatchTileRows(DEFAULT_TILE_ROWS);
   try {
     for (const batch of batches) {
-      opts.onProgress?.(rows.length, batches.length * paths.length, `batched path, batch ${batch}: ${paths.map((p) => p.path).join(", ")}, interleaved`);
+      opts.onProgress?.(
+        rows.length,
+        batches.length * paths.length,
+        `batched path, batch ${batch}: ${paths.map((p) => p.path).join(", ")}, interleaved`
+      );
       const n = 4 * batch;
       const rng = createRng(12);
       const data = {
-        name: "random", task: "regression" as const, inputSize, outputSize,
-        train: {x: Float32Array.from({length: n * inputSize}, () => rng.normal()), y: Float32Array.from({length: n * outputSize}, () => rng.normal()), n},
+        name: "random",
+        task: "regression" as const,
+        inputSize,
+        outputSize,
+        train: {
+          x: Float32Array.from({length: n * inputSize}, () => rng.normal()),
+          y: Float32Array.from({length: n * outputSize}, () => rng.normal()),
+          n
+        },
         test: {x: new Float32Array(0), y: new Float32Array(0), n: 0}
       };
       const spec = {kind: "switchnet4" as const, inputSize, outputSize, width, depth: 2, seed: 1};
@@ -674,7 +888,12 @@ export async function runBatchedPathBenchmark(
         setBatchTileRows(p.tile);
         // the bit check: three steps on a fresh model
         const check = p.lib.createModel(spec);
-        const checkTrainer = p.lib.createTrainer(check, data, {batchSize: batch, learningRate: 1e-3, optimizer: "adam", seed: 5});
+        const checkTrainer = p.lib.createTrainer(check, data, {
+          batchSize: batch,
+          learningRate: 1e-3,
+          optimizer: "adam",
+          seed: 5
+        });
         for (let s = 0; s < 3; s++) checkTrainer.step();
         const trained = check.params.slice();
         checkTrainer.close?.();
@@ -695,11 +914,19 @@ export async function runBatchedPathBenchmark(
       for (const s of setups) {
         const medianMs = median(s.samples);
         const speedup = median(first.samples.map((t0, r) => t0 / s.samples[r]));
-        const a = bitsOf(s.trained), b = bitsOf(first.trained);
+        const a = bitsOf(s.trained),
+          b = bitsOf(first.trained);
         rows.push({
-          path: s.path, batch, msPerSample: medianMs / batch, samplesPerSecond: (1000 * batch) / medianMs, speedup,
+          path: s.path,
+          batch,
+          msPerSample: medianMs / batch,
+          samplesPerSecond: (1000 * batch) / medianMs,
+          speedup,
           sameBits: a.length === b.length && a.every((v, i) => v === b[i]),
-          medianMs, minMs: Math.min(...s.samples), maxMs: Math.max(...s.samples), repeats
+          medianMs,
+          minMs: Math.min(...s.samples),
+          maxMs: Math.max(...s.samples),
+          repeats
         });
         s.trainer.close?.();
         s.model.dispose?.();

@@ -74,7 +74,16 @@ function stage0Forward(src: Float32Array, so: number, dst: Float32Array, d0: num
 }
 
 /** Stage k ≥ 1 (half-size h) on one row, weights from offset wo: src at so → dst at d0. */
-function stageForward(src: Float32Array, so: number, dst: Float32Array, d0: number, w: Float32Array, wo: number, n: number, h: number): void {
+function stageForward(
+  src: Float32Array,
+  so: number,
+  dst: Float32Array,
+  d0: number,
+  w: Float32Array,
+  wo: number,
+  n: number,
+  h: number
+): void {
   let p = wo;
   for (let i = 0; i < n; i += 2 * h) {
     for (let j = i; j < i + h; j++, p += 4) {
@@ -101,14 +110,22 @@ export function butterflyForward(x: Float32Array, y: Float32Array, w: Float32Arr
  * layer input, gw accumulates; `scratch` holds (log2(n) − 1)·n floats.
  */
 export function butterflyBackward(
-  x: Float32Array, gy: Float32Array, gx: Float32Array, w: Float32Array, gw: Float32Array, n: number, batch: number, scratch: Float32Array
+  x: Float32Array,
+  gy: Float32Array,
+  gx: Float32Array,
+  w: Float32Array,
+  gw: Float32Array,
+  n: number,
+  batch: number,
+  scratch: Float32Array
 ): void {
   if (butterflyBackwardSimd(x, gy, gx, w, gw, n, batch, scratch)) return;
   const stages = Math.log2(n);
   for (let r = 0; r < batch * n; r += n) {
     // Inputs of stages 1 … stages − 1, stage k's at (k − 1)·n.
     if (stages > 1) stage0Forward(x, r, scratch, 0, w, n);
-    for (let k = 1, h = 2; k < stages - 1; k++, h <<= 1) stageForward(scratch, (k - 1) * n, scratch, k * n, w, 4 * n + (k - 1) * 2 * n, n, h);
+    for (let k = 1, h = 2; k < stages - 1; k++, h <<= 1)
+      stageForward(scratch, (k - 1) * n, scratch, k * n, w, 4 * n + (k - 1) * 2 * n, n, h);
     for (let k = stages - 1, h = n >> 1; k >= 1; k--, h >>= 1) {
       const so = (k - 1) * n;
       let p = 4 * n + (k - 1) * 2 * n;

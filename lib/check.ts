@@ -30,7 +30,8 @@ export function checkInteger(name: string, value: unknown, min = -Infinity, max 
     fail(`${name} must be an integer, got ${describe(value)}`);
   }
   if (value < min || value > max) {
-    const range = max === Infinity ? `at least ${min}` : min === -Infinity ? `at most ${max}` : `between ${min} and ${max}`;
+    const range =
+      max === Infinity ? `at least ${min}` : min === -Infinity ? `at most ${max}` : `between ${min} and ${max}`;
     fail(`${name} must be ${range}, got ${value}`);
   }
   return value;
@@ -48,9 +49,10 @@ export function checkNumber(name: string, value: unknown, min = -Infinity, max =
 
 export function checkPowerOfTwo(name: string, value: unknown): number {
   if (typeof value !== "number" || !isPowerOfTwo(value)) {
-    const hint = typeof value === "number" && Number.isFinite(value) && value > 0
-      ? ` (nearest: ${2 ** Math.max(0, Math.round(Math.log2(value)))})`
-      : "";
+    const hint =
+      typeof value === "number" && Number.isFinite(value) && value > 0
+        ? ` (nearest: ${2 ** Math.max(0, Math.round(Math.log2(value)))})`
+        : "";
     fail(`${name} must be a power of two (1, 2, 4, 8, …, 2^30), got ${describe(value)}${hint}`);
   }
   return value;

@@ -61,7 +61,8 @@ export function counts(kind: ModelKind, width: number, options: CountOptions = {
   checkOneOf("kind", kind, MODEL_KINDS);
   options = checkOptions("options", options);
   const groupSize = options.groupSize ?? 4;
-  if (!(GROUP_SIZES as readonly unknown[]).includes(groupSize)) fail(`groupSize must be one of ${GROUP_SIZES.join(", ")}, got ${describe(groupSize)}`);
+  if (!(GROUP_SIZES as readonly unknown[]).includes(groupSize))
+    fail(`groupSize must be one of ${GROUP_SIZES.join(", ")}, got ${describe(groupSize)}`);
   if (kind === "dense") {
     // At most 2^30 each, like the WHT widths: the counts (products) then stay exact and finite.
     checkInteger("width", width, 1, 2 ** 30);
@@ -69,14 +70,26 @@ export function counts(kind: ModelKind, width: number, options: CountOptions = {
     const outputSize = checkInteger("outputSize", options.outputSize ?? width, 1, 2 ** 30);
     const weights = inputSize * outputSize;
     return {
-      kind, width, groupSize, inputSize, outputSize,
-      stored: weights, biases: outputSize, active: weights,
-      learnedEdges: weights, fixedEdges: 0, edges: weights, edgesPerPoint: outputSize, addSub: 0
+      kind,
+      width,
+      groupSize,
+      inputSize,
+      outputSize,
+      stored: weights,
+      biases: outputSize,
+      active: weights,
+      learnedEdges: weights,
+      fixedEdges: 0,
+      edges: weights,
+      edgesPerPoint: outputSize,
+      addSub: 0
     };
   }
   checkPowerOfTwo("width", width);
-  if (kind === "butterfly" && width < 2) fail(`width must be at least 2 for a butterfly (it pairs elements), got ${width}`);
-  if (kind === "switchnet4" && groupSize > width) fail(`groupSize must be at most the width ${width}, got ${groupSize}`);
+  if (kind === "butterfly" && width < 2)
+    fail(`width must be at least 2 for a butterfly (it pairs elements), got ${width}`);
+  if (kind === "switchnet4" && groupSize > width)
+    fail(`groupSize must be at most the width ${width}, got ${groupSize}`);
   for (const name of ["inputSize", "outputSize"] as const) {
     if (options[name] !== undefined) checkInteger(name, options[name], 1, width);
   }
@@ -99,8 +112,19 @@ export function counts(kind: ModelKind, width: number, options: CountOptions = {
   const fixedEdges = 2 * width * fixedStages;
   const edges = learnedEdges + fixedEdges;
   return {
-    kind, width, groupSize, inputSize: width, outputSize: width,
-    stored, biases: 0, active, learnedEdges, fixedEdges, edges, edgesPerPoint: edges / width, addSub: width * fixedStages
+    kind,
+    width,
+    groupSize,
+    inputSize: width,
+    outputSize: width,
+    stored,
+    biases: 0,
+    active,
+    learnedEdges,
+    fixedEdges,
+    edges,
+    edgesPerPoint: edges / width,
+    addSub: width * fixedStages
   };
 }
 

@@ -78,7 +78,10 @@ function splitRecords(text: string, delimiter: string): Row[] {
         let cell = "";
         i = start + 1;
         for (;;) {
-          if (i >= n) fail(`line ${first}, column ${cells.length + 1}: a quoted field is not closed (its closing quote is missing)`);
+          if (i >= n)
+            fail(
+              `line ${first}, column ${cells.length + 1}: a quoted field is not closed (its closing quote is missing)`
+            );
           const c = text[i];
           if (c === '"') {
             if (text[i + 1] === '"') {
@@ -95,7 +98,8 @@ function splitRecords(text: string, delimiter: string): Row[] {
         }
         const end = endOfField(i);
         const rest = text.slice(i, end).trim();
-        if (rest !== "") fail(`line ${line}, column ${cells.length + 1}: unexpected ${JSON.stringify(rest)} after a quoted field`);
+        if (rest !== "")
+          fail(`line ${line}, column ${cells.length + 1}: unexpected ${JSON.stringify(rest)} after a quoted field`);
         cells.push(cell);
         i = end;
       } else {
@@ -128,7 +132,8 @@ function parseCell(cell: string, line: number, column: number): number {
   const where = `line ${line}, column ${column + 1}`;
   if (cell === "") fail(`${where}: empty cell (expected a number)`);
   if (NOT_FINITE.test(cell)) fail(`${where}: ${JSON.stringify(cell)} is not a finite number`);
-  if (!isNumber(cell)) fail(`${where}: ${JSON.stringify(cell.length > 40 ? cell.slice(0, 40) + "…" : cell)} is not a number`);
+  if (!isNumber(cell))
+    fail(`${where}: ${JSON.stringify(cell.length > 40 ? cell.slice(0, 40) + "…" : cell)} is not a number`);
   const value = Number(cell);
   if (!(Math.abs(value) <= FLOAT32_MAX)) fail(`${where}: ${JSON.stringify(cell)} is too large for a 32-bit float`);
   return value;
@@ -149,7 +154,10 @@ function resolveTargets(spec: CsvOptions["targetColumns"], columns: number, name
     if (typeof item === "string") {
       if (!names) fail(`targetColumns names column ${JSON.stringify(item)}, but the CSV has no header row`);
       const k = names.indexOf(item);
-      if (k < 0) fail(`targetColumns names column ${JSON.stringify(item)}, which is not in the header (${names.map((n) => JSON.stringify(n)).join(", ")})`);
+      if (k < 0)
+        fail(
+          `targetColumns names column ${JSON.stringify(item)}, which is not in the header (${names.map((n) => JSON.stringify(n)).join(", ")})`
+        );
       out.add(k);
     } else {
       const k = checkInteger("targetColumns index", item, -columns, columns - 1);
@@ -161,15 +169,22 @@ function resolveTargets(spec: CsvOptions["targetColumns"], columns: number, name
 
 function checkCsvOptions(options: unknown): CsvOptions {
   if (options === undefined) return {};
-  if (options === null || typeof options !== "object" || Array.isArray(options)) fail(`CSV options must be an object, got ${describe(options)}`);
+  if (options === null || typeof options !== "object" || Array.isArray(options))
+    fail(`CSV options must be an object, got ${describe(options)}`);
   for (const key of Object.keys(options)) {
-    if (!OPTION_NAMES.includes(key)) fail(`unknown CSV option ${JSON.stringify(key)} (known: ${OPTION_NAMES.join(", ")})`);
+    if (!OPTION_NAMES.includes(key))
+      fail(`unknown CSV option ${JSON.stringify(key)} (known: ${OPTION_NAMES.join(", ")})`);
   }
   const o = options as CsvOptions;
   if (o.task !== undefined) checkOneOf("task", o.task, ["classification", "regression"]);
-  if (o.header !== undefined && typeof o.header !== "boolean") fail(`header must be true or false, got ${describe(o.header)}`);
-  if (o.scaleInputs !== undefined && typeof o.scaleInputs !== "boolean") fail(`scaleInputs must be true or false, got ${describe(o.scaleInputs)}`);
-  if (o.delimiter !== undefined && (typeof o.delimiter !== "string" || o.delimiter.length === 0 || /["\r\n]/.test(o.delimiter))) {
+  if (o.header !== undefined && typeof o.header !== "boolean")
+    fail(`header must be true or false, got ${describe(o.header)}`);
+  if (o.scaleInputs !== undefined && typeof o.scaleInputs !== "boolean")
+    fail(`scaleInputs must be true or false, got ${describe(o.scaleInputs)}`);
+  if (
+    o.delimiter !== undefined &&
+    (typeof o.delimiter !== "string" || o.delimiter.length === 0 || /["\r\n]/.test(o.delimiter))
+  ) {
     fail(`delimiter must be a non-empty string without quotes or line breaks, got ${describe(o.delimiter)}`);
   }
   if (o.name !== undefined && typeof o.name !== "string") fail(`name must be a string, got ${describe(o.name)}`);
@@ -193,7 +208,9 @@ export function parseCsv(text: string, options?: CsvOptions): Dataset {
   const columns = rows[0].cells.length;
   for (const row of rows) {
     if (row.cells.length !== columns) {
-      fail(`line ${row.line} has ${row.cells.length} column${row.cells.length === 1 ? "" : "s"}, expected ${columns} (like line ${rows[0].line})`);
+      fail(
+        `line ${row.line} has ${row.cells.length} column${row.cells.length === 1 ? "" : "s"}, expected ${columns} (like line ${rows[0].line})`
+      );
     }
   }
   if (columns < 2) fail(`CSV needs at least 2 columns (inputs and a target), got ${columns} on line ${rows[0].line}`);
@@ -210,7 +227,10 @@ export function parseCsv(text: string, options?: CsvOptions): Dataset {
   if (names) {
     names.forEach((name, k) => {
       const earlier = names.indexOf(name);
-      if (earlier < k) fail(`the header names column ${JSON.stringify(name)} twice (columns ${earlier + 1} and ${k + 1}); give every column its own name`);
+      if (earlier < k)
+        fail(
+          `the header names column ${JSON.stringify(name)} twice (columns ${earlier + 1} and ${k + 1}); give every column its own name`
+        );
     });
   }
   const data = header ? rows.slice(1) : rows;
@@ -242,12 +262,16 @@ export function parseCsv(text: string, options?: CsvOptions): Dataset {
     data.forEach((row) => {
       const cell = row.cells[col];
       if (cell === "") fail(`line ${row.line}, column ${col + 1}: empty cell (expected a class label)`);
-      if (NOT_FINITE.test(cell)) fail(`line ${row.line}, column ${col + 1}: ${JSON.stringify(cell)} is not a finite number or a class label`);
+      if (NOT_FINITE.test(cell))
+        fail(`line ${row.line}, column ${col + 1}: ${JSON.stringify(cell)} is not a finite number or a class label`);
     });
     const distinct = [...new Set(data.map((r) => r.cells[col]))];
     const numeric = distinct.every(isNumber);
     classNames = distinct.sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    if (classNames.length < 2) fail(`classification needs at least 2 classes, but column ${col + 1} only holds ${JSON.stringify(classNames[0])}`);
+    if (classNames.length < 2)
+      fail(
+        `classification needs at least 2 classes, but column ${col + 1} only holds ${JSON.stringify(classNames[0])}`
+      );
     const index = new Map(classNames.map((name, k) => [name, k]));
     outputSize = classNames.length;
     labelsAll = new Int32Array(data.map((r) => index.get(r.cells[col])!));
@@ -256,13 +280,16 @@ export function parseCsv(text: string, options?: CsvOptions): Dataset {
   } else {
     outputSize = targets.length;
     yAll = new Float32Array(n * outputSize);
-    data.forEach((row, i) => targets.forEach((k, j) => (yAll[i * outputSize + j] = parseCell(row.cells[k], row.line, k))));
+    data.forEach((row, i) =>
+      targets.forEach((k, j) => (yAll[i * outputSize + j] = parseCell(row.cells[k], row.line, k)))
+    );
   }
 
   // Scale inputs to [−1, 1] by column min and max.
   const scale = o.scaleInputs ?? true;
   const inputRanges: Array<[number, number]> = inputs.map((_, j) => {
-    let lo = Infinity, hi = -Infinity;
+    let lo = Infinity,
+      hi = -Infinity;
     for (let i = 0; i < n; i++) {
       const v = xAll[i * inputSize + j];
       if (v < lo) lo = v;

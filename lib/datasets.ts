@@ -46,7 +46,10 @@ function checkOptions(name: string, options: unknown, known: readonly string[]):
 
 const COMMON_KEYS = ["n", "noise", "testFraction", "seed"];
 
-function resolveCommon(options: Record<string, unknown>, defaults: {n: number; noise: number; testFraction: number}): Common {
+function resolveCommon(
+  options: Record<string, unknown>,
+  defaults: {n: number; noise: number; testFraction: number}
+): Common {
   const n = checkInteger("n", options.n ?? defaults.n, 2);
   const noise = checkNumber("noise", options.noise ?? defaults.noise);
   if (noise < 0) fail(`noise must be at least 0, got ${noise}`);
@@ -85,22 +88,43 @@ function classSplit(n: number, classes: number, noise: number, rng: Rng, sample:
   return split;
 }
 
-function classDataset(name: string, c: Common, classes: number, sample: ClassSampler, meta: Record<string, unknown>): Dataset {
+function classDataset(
+  name: string,
+  c: Common,
+  classes: number,
+  sample: ClassSampler,
+  meta: Record<string, unknown>
+): Dataset {
   const train = classSplit(c.nTrain, classes, c.noise, c.rng, sample);
   const test = classSplit(c.nTest, classes, c.noise, c.rng, sample);
-  return {name, task: "classification", inputSize: 2, outputSize: classes, classes, train, test, meta: {...meta, noise: c.noise}};
+  return {
+    name,
+    task: "classification",
+    inputSize: 2,
+    outputSize: classes,
+    classes,
+    train,
+    test,
+    meta: {...meta, noise: c.noise}
+  };
 }
 
 /** Class 0 fills a disc of radius 0.5; class 1 a ring between radii 0.7 and 1. */
 export function circle(options?: SampleOptions): Dataset {
   const o = checkOptions("circle", options, COMMON_KEYS);
   const c = resolveCommon(o, {n: 500, noise: 0.05, testFraction: 0.2});
-  return classDataset("circle", c, 2, (label, rng, out) => {
-    const r = label === 0 ? 0.5 * Math.sqrt(rng.next()) : Math.sqrt(0.49 + 0.51 * rng.next());
-    const a = 2 * Math.PI * rng.next();
-    out[0] = r * Math.cos(a);
-    out[1] = r * Math.sin(a);
-  }, {});
+  return classDataset(
+    "circle",
+    c,
+    2,
+    (label, rng, out) => {
+      const r = label === 0 ? 0.5 * Math.sqrt(rng.next()) : Math.sqrt(0.49 + 0.51 * rng.next());
+      const a = 2 * Math.PI * rng.next();
+      out[0] = r * Math.cos(a);
+      out[1] = r * Math.sin(a);
+    },
+    {}
+  );
 }
 
 /** Points in [−1, 1]² away from the axes by 0.05; class 0 where x·y > 0, class 1 where x·y < 0. */
@@ -108,12 +132,18 @@ export function xor(options?: SampleOptions): Dataset {
   const o = checkOptions("xor", options, COMMON_KEYS);
   const c = resolveCommon(o, {n: 500, noise: 0.05, testFraction: 0.2});
   const margin = 0.05;
-  return classDataset("xor", c, 2, (label, rng, out) => {
-    const sx = rng.next() < 0.5 ? -1 : 1;
-    const sy = label === 0 ? sx : -sx;
-    out[0] = sx * (margin + (1 - margin) * rng.next());
-    out[1] = sy * (margin + (1 - margin) * rng.next());
-  }, {margin});
+  return classDataset(
+    "xor",
+    c,
+    2,
+    (label, rng, out) => {
+      const sx = rng.next() < 0.5 ? -1 : 1;
+      const sy = label === 0 ? sx : -sx;
+      out[0] = sx * (margin + (1 - margin) * rng.next());
+      out[1] = sy * (margin + (1 - margin) * rng.next());
+    },
+    {margin}
+  );
 }
 
 export interface GaussiansOptions extends SampleOptions {
@@ -132,10 +162,16 @@ export function gaussians(options?: GaussiansOptions): Dataset {
     return [radius * Math.cos(a), radius * Math.sin(a)];
   });
   // The blobs' spread is the noise itself, added by classSplit.
-  return classDataset("gaussians", c, classes, (label, _rng, out) => {
-    out[0] = centres[label][0];
-    out[1] = centres[label][1];
-  }, {centres});
+  return classDataset(
+    "gaussians",
+    c,
+    classes,
+    (label, _rng, out) => {
+      out[0] = centres[label][0];
+      out[1] = centres[label][1];
+    },
+    {centres}
+  );
 }
 
 export interface SpiralOptions extends SampleOptions {
@@ -151,13 +187,19 @@ export function spiral(options?: SpiralOptions): Dataset {
   const arms = checkInteger("arms", o.arms ?? 2, 2, 64);
   const turns = checkNumber("turns", o.turns ?? 1, 0, 10);
   const c = resolveCommon(o, {n: 500, noise: 0.05, testFraction: 0.2});
-  return classDataset("spiral", c, arms, (label, rng, out) => {
-    const t = rng.next();
-    const r = 0.05 + 0.95 * t;
-    const a = 2 * Math.PI * (turns * t + label / arms);
-    out[0] = r * Math.cos(a);
-    out[1] = r * Math.sin(a);
-  }, {arms, turns});
+  return classDataset(
+    "spiral",
+    c,
+    arms,
+    (label, rng, out) => {
+      const t = rng.next();
+      const r = 0.05 + 0.95 * t;
+      const a = 2 * Math.PI * (turns * t + label / arms);
+      out[0] = r * Math.cos(a);
+      out[1] = r * Math.sin(a);
+    },
+    {arms, turns}
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -177,7 +219,8 @@ export function curve(name: string, f: (x: number) => number, options?: SampleOp
     for (let i = 0; i < n; i++) {
       const x = 2 * c.rng.next() - 1;
       const y = f(x);
-      if (!Number.isFinite(y)) fail(`curve ${JSON.stringify(name)} gave ${y} at x = ${x}; it must be finite on [−1, 1]`);
+      if (!Number.isFinite(y))
+        fail(`curve ${JSON.stringify(name)} gave ${y} at x = ${x}; it must be finite on [−1, 1]`);
       s.x[i] = x;
       s.y[i] = y + noise * c.rng.normal();
     }
@@ -221,10 +264,14 @@ export interface SawtoothOptions extends SampleOptions {
 export function sawtooth(options?: SawtoothOptions): Dataset {
   const {frequency, rest} = pick(options, "sawtooth", ["frequency"]);
   const k = checkNumber("frequency", frequency ?? 2, 0, 1000);
-  return curve("sawtooth", (x) => {
-    const phase = (k * (x + 1)) / 2;
-    return 2 * (phase - Math.floor(phase)) - 1;
-  }, rest);
+  return curve(
+    "sawtooth",
+    (x) => {
+      const phase = (k * (x + 1)) / 2;
+      return 2 * (phase - Math.floor(phase)) - 1;
+    },
+    rest
+  );
 }
 
 export interface PolynomialOptions extends SampleOptions {
@@ -236,18 +283,27 @@ export interface PolynomialOptions extends SampleOptions {
 export function polynomial(options?: PolynomialOptions): Dataset {
   const {coefficients, rest} = pick(options, "polynomial", ["coefficients"]);
   const cs = coefficients ?? [0, -1, 0, 1.5];
-  if (!Array.isArray(cs) || cs.length === 0) fail(`coefficients must be a non-empty array of numbers, got ${describe(cs)}`);
+  if (!Array.isArray(cs) || cs.length === 0)
+    fail(`coefficients must be a non-empty array of numbers, got ${describe(cs)}`);
   cs.forEach((v, i) => checkNumber(`coefficients[${i}]`, v));
   const fixed = cs.slice() as number[];
-  return curve("polynomial", (x) => {
-    let y = 0;
-    for (let i = fixed.length - 1; i >= 0; i--) y = y * x + fixed[i];
-    return y;
-  }, rest);
+  return curve(
+    "polynomial",
+    (x) => {
+      let y = 0;
+      for (let i = fixed.length - 1; i >= 0; i--) y = y * x + fixed[i];
+      return y;
+    },
+    rest
+  );
 }
 
 /** Splits a curve's own options from the common ones. */
-function pick<T extends string>(options: unknown, name: string, own: readonly T[]): {rest: SampleOptions} & Partial<Record<T, any>> {
+function pick<T extends string>(
+  options: unknown,
+  name: string,
+  own: readonly T[]
+): {rest: SampleOptions} & Partial<Record<T, any>> {
   const o = checkOptions(name, options, [...COMMON_KEYS, ...own]);
   const rest: Record<string, unknown> = {};
   const mine: Record<string, unknown> = {};
@@ -285,7 +341,9 @@ export function image(pixels: ArrayLike<number>, width: number, height: number, 
   const count = width * height;
   const source = pixels.length / count;
   if (source !== 1 && source !== 3 && source !== 4) {
-    fail(`pixels must hold 1, 3 or 4 values per pixel (${count}, ${3 * count} or ${4 * count} for ${width}×${height}), got length ${pixels.length}`);
+    fail(
+      `pixels must hold 1, 3 or 4 values per pixel (${count}, ${3 * count} or ${4 * count} for ${width}×${height}), got length ${pixels.length}`
+    );
   }
   const channels = o.channels ?? (source === 1 ? 1 : 3);
   if (channels !== 1 && channels !== 3) fail(`channels must be 1 or 3, got ${describe(channels)}`);
@@ -347,7 +405,9 @@ function paint(size: number, colour: (u: number, v: number, out: number[]) => vo
   const sub = 4;
   for (let row = 0; row < size; row++) {
     for (let col = 0; col < size; col++) {
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       for (let sy = 0; sy < sub; sy++) {
         for (let sx = 0; sx < sub; sx++) {
           const u = ((col + (sx + 0.5) / sub) / size) * 2 - 1;
@@ -512,7 +572,15 @@ export function sinusoids(options?: SinusoidsOptions): Dataset {
   };
   const train = split(c.nTrain, c.noise);
   const test = split(c.nTest, 0);
-  return {name: "sinusoids", task: "regression", inputSize: d, outputSize, train, test, meta: {terms, frequency, noise: c.noise, cleanTest: true}};
+  return {
+    name: "sinusoids",
+    task: "regression",
+    inputSize: d,
+    outputSize,
+    train,
+    test,
+    meta: {terms, frequency, noise: c.noise, cleanTest: true}
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -532,7 +600,9 @@ export function withBiasInput(dataset: Dataset, value = 1): Dataset {
   const d = checkInteger("dataset.inputSize", dataset.inputSize, 1);
   const extend = (split: Split, name: string): Split => {
     if (!(split.x instanceof Float32Array) || split.x.length !== split.n * d) {
-      fail(`dataset.${name}.x must be a Float32Array of length n × inputSize = ${split.n * d}, got ${describe(split.x)}`);
+      fail(
+        `dataset.${name}.x must be a Float32Array of length n × inputSize = ${split.n * d}, got ${describe(split.x)}`
+      );
     }
     const x = new Float32Array(split.n * (d + 1));
     for (let i = 0; i < split.n; i++) {
@@ -547,4 +617,17 @@ export function withBiasInput(dataset: Dataset, value = 1): Dataset {
 }
 
 /** Every generator by name. `image` and `curve` take extra arguments; the others only options. */
-export const datasets = {circle, xor, gaussians, spiral, sine, step, sawtooth, polynomial, curve, image, memorisation, sinusoids};
+export const datasets = {
+  circle,
+  xor,
+  gaussians,
+  spiral,
+  sine,
+  step,
+  sawtooth,
+  polynomial,
+  curve,
+  image,
+  memorisation,
+  sinusoids
+};

@@ -30,7 +30,9 @@ export function denseSizes(spec: Pick<ResolvedModelSpec, "inputSize" | "width" |
 }
 
 /** Parameters of the dense model: Σ over layers of in·out weights + out biases. */
-export function denseParameterCount(spec: Pick<ResolvedModelSpec, "inputSize" | "width" | "depth" | "outputSize">): number {
+export function denseParameterCount(
+  spec: Pick<ResolvedModelSpec, "inputSize" | "width" | "depth" | "outputSize">
+): number {
   const sizes = denseSizes(spec);
   let count = 0;
   for (let l = 0; l + 1 < sizes.length; l++) count += sizes[l] * sizes[l + 1] + sizes[l + 1];
@@ -39,7 +41,14 @@ export function denseParameterCount(spec: Pick<ResolvedModelSpec, "inputSize" | 
 
 /** y[b, j] = bias[j] + Σ_k x[b, k]·w[k, j] for `batch` rows (ReLU applied when `relu`). */
 export function linearForward(
-  x: Float32Array, y: Float32Array, w: Float32Array, bias: Float32Array, inSize: number, outSize: number, batch: number, relu: boolean
+  x: Float32Array,
+  y: Float32Array,
+  w: Float32Array,
+  bias: Float32Array,
+  inSize: number,
+  outSize: number,
+  batch: number,
+  relu: boolean
 ): void {
   for (let b = 0; b < batch; b++) y.set(bias, b * outSize);
   // The WebAssembly SIMD product when loaded; these loops otherwise.
@@ -50,7 +59,14 @@ export function linearForward(
 }
 
 /** y[b, j] += Σ_k x[b, k]·w[k, j] in JS (cache-blocked, four weight rows per pass). */
-function addProduct(x: Float32Array, y: Float32Array, w: Float32Array, inSize: number, outSize: number, batch: number): void {
+function addProduct(
+  x: Float32Array,
+  y: Float32Array,
+  w: Float32Array,
+  inSize: number,
+  outSize: number,
+  batch: number
+): void {
   const block = blockRows(outSize);
   for (let k0 = 0; k0 < inSize; k0 += block) {
     const k1 = Math.min(inSize, k0 + block);
@@ -68,7 +84,8 @@ function addProduct(x: Float32Array, y: Float32Array, w: Float32Array, inSize: n
         const w1 = w0 + outSize;
         const w2 = w1 + outSize;
         const w3 = w2 + outSize;
-        for (let j = 0; j < outSize; j++) y[yr + j] += a0 * w[w0 + j] + a1 * w[w1 + j] + a2 * w[w2 + j] + a3 * w[w3 + j];
+        for (let j = 0; j < outSize; j++)
+          y[yr + j] += a0 * w[w0 + j] + a1 * w[w1 + j] + a2 * w[w2 + j] + a3 * w[w3 + j];
       }
       for (; k < k1; k++) {
         const a = x[xr + k];
@@ -90,8 +107,16 @@ function blockRows(outSize: number): number {
  * Samples go four at a time: one read-modify-write of gw per four samples.
  */
 export function linearBackward(
-  x: Float32Array, gy: Float32Array, gx: Float32Array, w: Float32Array, gw: Float32Array, gb: Float32Array,
-  inSize: number, outSize: number, batch: number, reluInput: boolean
+  x: Float32Array,
+  gy: Float32Array,
+  gx: Float32Array,
+  w: Float32Array,
+  gw: Float32Array,
+  gb: Float32Array,
+  inSize: number,
+  outSize: number,
+  batch: number,
+  reluInput: boolean
 ): void {
   for (let b = 0; b < batch; b++) {
     const yr = b * outSize;
@@ -111,7 +136,14 @@ export function linearBackward(
 
 /** gw += xᵀ·gy and gx = gy·wᵀ in JS (cache-blocked, four samples per pass). */
 function backwardProducts(
-  x: Float32Array, gy: Float32Array, gx: Float32Array, w: Float32Array, gw: Float32Array, inSize: number, outSize: number, batch: number
+  x: Float32Array,
+  gy: Float32Array,
+  gx: Float32Array,
+  w: Float32Array,
+  gw: Float32Array,
+  inSize: number,
+  outSize: number,
+  batch: number
 ): void {
   const block = blockRows(outSize);
   for (let k0 = 0; k0 < inSize; k0 += block) {
@@ -235,7 +267,18 @@ export function createDense(spec: ResolvedModelSpec): Model {
       let which = 1;
       for (let l = layers - 1; l >= 0; l--) {
         const gx = l === 0 ? new Float32Array(rows * sizes[0]) : gradStores[which].subarray(0, rows * sizes[l]);
-        linearBackward(acts[l], gy, gx, wView(params, l), wView(grads, l), bView(grads, l), sizes[l], sizes[l + 1], rows, l > 0);
+        linearBackward(
+          acts[l],
+          gy,
+          gx,
+          wView(params, l),
+          wView(grads, l),
+          bView(grads, l),
+          sizes[l],
+          sizes[l + 1],
+          rows,
+          l > 0
+        );
         gy = gx;
         which = 1 - which;
       }

@@ -55,7 +55,11 @@ export interface Divergence {
  * epochs recorded up to and including the one that diverged; `divergence` says where and why.
  */
 export class TrainingDivergedError extends SwitchNetError {
-  constructor(readonly divergence: Divergence, readonly history: unknown[], setting: string) {
+  constructor(
+    readonly divergence: Divergence,
+    readonly history: unknown[],
+    setting: string
+  ) {
     super(
       `training diverged at step ${divergence.step + 1} (epoch ${divergence.epoch + 1}): ${divergence.reason}` +
         ` (${setting}). Lower the learning rate and train a fresh model; error.history holds the epochs so far`

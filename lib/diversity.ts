@@ -59,7 +59,9 @@ function wht64(v: Float64Array): void {
 }
 
 /** The projection matrix, column by column: columns[i] = P e_i (length W), in float64. */
-export function projectionColumns(spec: Pick<ResolvedModelSpec, "width" | "inputSize" | "projectionRounds" | "projection" | "placement" | "seed">): Float64Array[] {
+export function projectionColumns(
+  spec: Pick<ResolvedModelSpec, "width" | "inputSize" | "projectionRounds" | "projection" | "placement" | "seed">
+): Float64Array[] {
   const {width: n, inputSize: d} = spec;
   const flips = projectionFlips(spec);
   const scale = 1 / Math.sqrt(n);
@@ -116,8 +118,14 @@ export function projectionDiversity(options: DiversityOptions): Diversity {
   if ((width & (width - 1)) !== 0) fail(`width must be a power of two, got ${width}`);
   const d = checkInteger("inputSize", options.inputSize, 1, width);
   const spec = {
-    width, inputSize: d,
-    projectionRounds: checkInteger("projectionRounds", options.projectionRounds ?? MODEL_DEFAULTS.projectionRounds, 1, MAX_PROJECTION_ROUNDS),
+    width,
+    inputSize: d,
+    projectionRounds: checkInteger(
+      "projectionRounds",
+      options.projectionRounds ?? MODEL_DEFAULTS.projectionRounds,
+      1,
+      MAX_PROJECTION_ROUNDS
+    ),
     projection: checkOneOf("projection", options.projection ?? MODEL_DEFAULTS.projection, PROJECTION_KINDS),
     placement: checkOneOf("placement", options.placement ?? MODEL_DEFAULTS.placement, ["pad", "repeat"] as const),
     seed: checkInteger("seed", options.seed ?? MODEL_DEFAULTS.seed)

@@ -37,7 +37,13 @@ export function filterBankForward(x: Float32Array, y: Float32Array, w: Float32Ar
 
 /** Backward of `filterBankForward`: gy is overwritten, gx receives the input gradient, gw accumulates. */
 export function filterBankBackward(
-  x: Float32Array, gy: Float32Array, gx: Float32Array, w: Float32Array, gw: Float32Array, n: number, batch: number
+  x: Float32Array,
+  gy: Float32Array,
+  gx: Float32Array,
+  w: Float32Array,
+  gw: Float32Array,
+  n: number,
+  batch: number
 ): void {
   const total = batch * n;
   whtBatch(gy.subarray(0, total), {size: n, normalize: true});

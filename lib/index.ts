@@ -18,7 +18,14 @@ export {createPool, hardwareThreads, parallelUnavailableReason} from "./parallel
 export type {WhtPool} from "./parallel.js";
 export {createTeam, createTeamSync, teamUnavailableReason, withTeam} from "./team.js";
 export type {Team} from "./team.js";
-export {allocate, inWasmMemory, kernelArray, releaseKernelArray, allocatedBytes, kernelMemoryStats} from "./wasm/memory.js";
+export {
+  allocate,
+  inWasmMemory,
+  kernelArray,
+  releaseKernelArray,
+  allocatedBytes,
+  kernelMemoryStats
+} from "./wasm/memory.js";
 export type {WasmTensor, KernelMemoryStats} from "./wasm/memory.js";
 export {simdSupported, relaxedSimdSupported, wasmFailure} from "./wasm/runtime.js";
 export {setFusedMultiplyAdd, fusedMultiplyAdd} from "./kernels/gemm.js";

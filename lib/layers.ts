@@ -8,9 +8,13 @@ import {switchNetLayer} from "./switchnet.js";
 /** The learned layer of a WHT kind. */
 export function widthLayer(spec: ResolvedModelSpec): WidthLayer {
   switch (spec.kind) {
-    case "switchnet4": return switchNetLayer(spec.width, spec.groupSize);
-    case "butterfly": return butterflyLayer(spec.width);
-    case "filterbank": return filterBankLayer(spec.width);
-    default: return fail(`kind ${JSON.stringify(spec.kind)} has no width layer`);
+    case "switchnet4":
+      return switchNetLayer(spec.width, spec.groupSize);
+    case "butterfly":
+      return butterflyLayer(spec.width);
+    case "filterbank":
+      return filterBankLayer(spec.width);
+    default:
+      return fail(`kind ${JSON.stringify(spec.kind)} has no width layer`);
   }
 }

@@ -83,7 +83,7 @@ export function softmaxCrossEntropy(
 }
 
 const LOSSES: Record<LossKind, LossFunction> = {
-  "mse": mse,
+  mse: mse,
   "softmax-cross-entropy": softmaxCrossEntropy
 };
 
@@ -122,7 +122,8 @@ export function countCorrect(outputs: Float32Array, truth: Int32Array | Float32A
   const size = outputs.length / batchSize;
   let correct = 0;
   if (truth instanceof Int32Array) {
-    if (truth.length !== batchSize) fail(`labels must have length ${batchSize} (one per sample), got length ${truth.length}`);
+    if (truth.length !== batchSize)
+      fail(`labels must have length ${batchSize} (one per sample), got length ${truth.length}`);
     for (let s = 0; s < batchSize; s++) if (predictClass(outputs, s * size, size) === truth[s]) correct++;
   } else if (truth instanceof Float32Array) {
     checkFloat32Array("targets", truth, outputs.length);

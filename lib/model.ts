@@ -47,7 +47,14 @@ import {checkFinite, checkFloat32Array, checkInteger, describe, fail} from "./ch
 import {createRng, deriveSeed} from "./random.js";
 import type {BackwardOptions, DisposableModel, Model, ModelSpec, ResolvedModelSpec, WidthLayer} from "./types.js";
 import {
-  adjustBackward, adjustForward, multiplyFlips, placeBackward, placeForward, project, projectTranspose, signFlips
+  adjustBackward,
+  adjustForward,
+  multiplyFlips,
+  placeBackward,
+  placeForward,
+  project,
+  projectTranspose,
+  signFlips
 } from "./projection.js";
 import {backend, whtBatch} from "./wht.js";
 import {normalizeScale} from "./kernels/kernel.js";
@@ -115,7 +122,11 @@ function checked(inner: Model): DisposableModel {
   let batch = 0;
   let disposed = false;
   const live = () => {
-    if (disposed) failDisposed(`this ${spec.kind} model`, "create a new model with createModel(spec) (its spec is still in model.spec)");
+    if (disposed)
+      failDisposed(
+        `this ${spec.kind} model`,
+        "create a new model with createModel(spec) (its spec is still in model.spec)"
+      );
   };
   const dispose = () => {
     if (disposed) return;
@@ -146,9 +157,11 @@ function checked(inner: Model): DisposableModel {
     backward(gradOutput: Float32Array, options?: BackwardOptions): Float32Array {
       live();
       checkGradOutput(spec, gradOutput, batch);
-      if (options !== undefined && (typeof options !== "object" || options === null)) fail(`backward options must be an object like {inputGradient: false}, got ${describe(options)}`);
+      if (options !== undefined && (typeof options !== "object" || options === null))
+        fail(`backward options must be an object like {inputGradient: false}, got ${describe(options)}`);
       const inputGradient = options?.inputGradient ?? true;
-      if (typeof inputGradient !== "boolean") fail(`inputGradient must be true or false, got ${describe(inputGradient)}`);
+      if (typeof inputGradient !== "boolean")
+        fail(`inputGradient must be true or false, got ${describe(inputGradient)}`);
       const gradInput = inner.backward(gradOutput, {inputGradient});
       checkComputed("the gradient", gradInput, gradOutput, inner.params);
       return gradInput;
@@ -172,12 +185,16 @@ function checkForwardInput(spec: ResolvedModelSpec, input: unknown, batchSize: u
   const batch = checkInteger("batchSize", batchSize, 1);
   const floats = batch * workspacePerSample(spec);
   if (floats > MAX_WORKSPACE) {
-    fail(`batchSize ${batch} is too large for this model: its activations would take ${floats.toLocaleString("en-US")} floats, the limit is ${MAX_WORKSPACE.toLocaleString("en-US")}; split the batch into at most ${Math.floor(MAX_WORKSPACE / workspacePerSample(spec))} samples`);
+    fail(
+      `batchSize ${batch} is too large for this model: its activations would take ${floats.toLocaleString("en-US")} floats, the limit is ${MAX_WORKSPACE.toLocaleString("en-US")}; split the batch into at most ${Math.floor(MAX_WORKSPACE / workspacePerSample(spec))} samples`
+    );
   }
   const x = checkFloat32Array("input", input);
   const expected = batch * spec.inputSize;
   if (x.length !== expected) {
-    fail(`input must have length batchSize × inputSize = ${batch} × ${spec.inputSize} = ${expected}, got length ${x.length}`);
+    fail(
+      `input must have length batchSize × inputSize = ${batch} × ${spec.inputSize} = ${expected}, got length ${x.length}`
+    );
   }
   checkFinite("input", x);
   return batch;
@@ -194,8 +211,8 @@ function checkComputed(what: string, values: Float32Array, input: Float32Array, 
     const largest = (a: Float32Array) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0).toExponential(2);
     throw new NonFiniteError(
       `${what} of the model is not finite (${what === "output" ? "output" : "gradient"}[${i}] is ${values[i]}): ` +
-      `its numbers overflowed float32 (largest |input| ${largest(input)}, largest |parameter| ${largest(params)}); ` +
-      `scale the inputs down, or train a fresh model with a lower learning rate`
+        `its numbers overflowed float32 (largest |input| ${largest(input)}, largest |parameter| ${largest(params)}); ` +
+        `scale the inputs down, or train a fresh model with a lower learning rate`
     );
   }
 }
@@ -205,7 +222,9 @@ function checkGradOutput(spec: ResolvedModelSpec, gradOutput: unknown, batch: nu
   const g = checkFloat32Array("gradOutput", gradOutput);
   const expected = batch * spec.outputSize;
   if (g.length !== expected) {
-    fail(`gradOutput must have length batchSize × outputSize = ${batch} × ${spec.outputSize} = ${expected} (the last forward call), got length ${g.length}`);
+    fail(
+      `gradOutput must have length batchSize × outputSize = ${batch} × ${spec.outputSize} = ${expected} (the last forward call), got length ${g.length}`
+    );
   }
   checkFinite("gradOutput", g);
 }
@@ -214,7 +233,9 @@ function checkGradOutput(spec: ResolvedModelSpec, gradOutput: unknown, batch: nu
  * The sign flips of each input projection round, in the order they are applied (see the file
  * comment for their seeds).
  */
-export function projectionFlips(spec: Pick<ResolvedModelSpec, "width" | "projection" | "projectionRounds" | "seed">): Float32Array[] {
+export function projectionFlips(
+  spec: Pick<ResolvedModelSpec, "width" | "projection" | "projectionRounds" | "seed">
+): Float32Array[] {
   const flips: Float32Array[] = [];
   for (let r = 1; r <= spec.projectionRounds; r++) {
     flips.push(signFlips(spec.width, {kind: spec.projection, seed: deriveSeed(spec.seed, r === 1 ? 0 : 10 + r)}));
@@ -254,8 +275,13 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   // first K values (projectPadded), so the first layer takes the K values of each row instead of
   // the row (forwardPeriodic, weightBackwardPeriodic); patterns[] keeps them for backward and
   // periodic[r] says which rows of the saved input exist only as a pattern.
-  const periodicOk = flipsIn.length === 1 && placement === "pad" && !adjust && depth >= 2 &&
-    layer.forwardPeriodic !== undefined && layer.weightBackwardPeriodic !== undefined;
+  const periodicOk =
+    flipsIn.length === 1 &&
+    placement === "pad" &&
+    !adjust &&
+    depth >= 2 &&
+    layer.forwardPeriodic !== undefined &&
+    layer.weightBackwardPeriodic !== undefined;
   const K = padBlock.length;
   let patterns = new Float32Array(0);
   let periodic = new Uint8Array(0);
@@ -304,7 +330,8 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   const rowsOf = (store: Float32Array, r0: number, rows: number) => store.subarray(r0 * n, (r0 + rows) * n);
   // The whole batch at once when tiling is off, the layer is not row-wise, or a team of threads
   // shares the batch (it splits each kernel call by rows or columns itself).
-  const tileOf = (rows: number) => tileRows === 0 || layer.rowwise !== true || activeTeam() !== null ? rows : Math.min(tileRows, rows);
+  const tileOf = (rows: number) =>
+    tileRows === 0 || layer.rowwise !== true || activeTeam() !== null ? rows : Math.min(tileRows, rows);
 
   /** Forward of rows r0 … r0 + rows − 1 of the batch: every stage, one after another. */
   const forwardRows = (input: Float32Array, output: Float32Array, r0: number, rows: number) => {
@@ -388,7 +415,8 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     let g = view(scratch.arrays[0], rows);
     let gNext = view(scratch.arrays[1], rows);
     // (not with a team: it splits the full backward; its input gradient then goes to gNext)
-    const weightsOnly = (l: number) => l === 0 && gxAll === null && layer.weightBackward !== undefined && activeTeam() === null;
+    const weightsOnly = (l: number) =>
+      l === 0 && gxAll === null && layer.weightBackward !== undefined && activeTeam() === null;
     let top = depth - 1;
     // The last layer from its output gradient's first headWidth entries (the rest are zeros).
     if (useHead && tileRows !== 0) {
@@ -397,7 +425,16 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
         for (let o = 0; o < outputSize; o++) head[b * headWidth + o] = flipsOut[o] * gOut[b * outputSize + o];
       }
       const only = weightsOnly(top);
-      if (layer.backwardHead!(rowsOf(actStores[top], r0, rows), head, only ? null : gNext, weights(top), weightGrads(top), rows)) {
+      if (
+        layer.backwardHead!(
+          rowsOf(actStores[top], r0, rows),
+          head,
+          only ? null : gNext,
+          weights(top),
+          weightGrads(top),
+          rows
+        )
+      ) {
         if (only) return;
         [g, gNext] = [gNext, g];
         top--;
@@ -414,8 +451,19 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     for (let l = top; l >= 0; l--) {
       if (l === 0 && periodic.subarray(r0, r0 + rows).some((p) => p === 1)) {
         // the first layer's input as patterns, when every row has one; else the rows are built
-        if (weightsOnly(0) && periodic.subarray(r0, r0 + rows).every((p) => p === 1) &&
-          layer.weightBackwardPeriodic!(patterns.subarray(r0 * K, (r0 + rows) * K), K, g, weights(0), weightGrads(0), rows)) return;
+        if (
+          weightsOnly(0) &&
+          periodic.subarray(r0, r0 + rows).every((p) => p === 1) &&
+          layer.weightBackwardPeriodic!(
+            patterns.subarray(r0 * K, (r0 + rows) * K),
+            K,
+            g,
+            weights(0),
+            weightGrads(0),
+            rows
+          )
+        )
+          return;
         buildRows(r0, rows);
       }
       const x = rowsOf(actStores[l], r0, rows);
@@ -450,13 +498,15 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
 
   /** projectPadded's first K values of row b (scaled) into padBlock; false when one is a zero. */
   function padPattern(x: Float32Array, b: number): boolean {
-    const f = flipsIn[0], zeros = flippedZerosRow();
+    const f = flipsIn[0],
+      zeros = flippedZerosRow();
     for (let p = 0; p < K; p++) padBlock[p] = p < k ? f[p] * x[b * k + p] : zeros[p];
     // the kernels' stages on the first block, in their order (float32 rounding at every store)
     for (let h = 1; h < K; h *= 2) {
       for (let i = 0; i < K; i += 2 * h) {
         for (let j = i; j < i + h; j++) {
-          const u = padBlock[j], v = padBlock[j + h];
+          const u = padBlock[j],
+            v = padBlock[j + h];
           padBlock[j] = u + v;
           padBlock[j + h] = u - v;
         }
@@ -495,7 +545,8 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       const wantInput = tileRows === 0 || options?.inputGradient !== false;
       scratch.ensure(tile === rows ? saved.capacity : tile);
       const gx = new Float32Array(wantInput ? rows * k : 0);
-      for (let r0 = 0; r0 < rows; r0 += tile) backwardRows(gradOutput, wantInput ? gx : null, r0, Math.min(tile, rows - r0));
+      for (let r0 = 0; r0 < rows; r0 += tile)
+        backwardRows(gradOutput, wantInput ? gx : null, r0, Math.min(tile, rows - r0));
       return gx;
     },
     zeroGrad(): void {

@@ -108,19 +108,32 @@ export interface OptimizerPlacement {
 }
 
 /** The optimiser's buffers: ordinary arrays, or kernel-memory arrays (see OptimizerPlacement). */
-function buffersFor(count: number, size: number, placement: OptimizerPlacement): {arrays: Float32Array[]; free(): boolean} {
-  const arrays = placement.kernelMemory ? kernelArrays(new Array(count).fill(size)) : Array.from({length: count}, () => new Float32Array(size));
+function buffersFor(
+  count: number,
+  size: number,
+  placement: OptimizerPlacement
+): {arrays: Float32Array[]; free(): boolean} {
+  const arrays = placement.kernelMemory
+    ? kernelArrays(new Array(count).fill(size))
+    : Array.from({length: count}, () => new Float32Array(size));
   let freed = false;
   // True when kernel memory was given back: the buffers must not be used afterwards.
-  return {arrays, free: () => {
-    if (freed) return true;
-    freed = true;
-    return arrays.map(releaseKernelArray).some((r) => r);
-  }};
+  return {
+    arrays,
+    free: () => {
+      if (freed) return true;
+      freed = true;
+      return arrays.map(releaseKernelArray).some((r) => r);
+    }
+  };
 }
 
 function checkLive(disposed: boolean, kind: string): void {
-  if (disposed) failDisposed(`this ${kind} optimiser`, "create a new one with createOptimizer (its buffers lived in the kernel memory, freed by dispose() or by disposing the model its trainer trained)");
+  if (disposed)
+    failDisposed(
+      `this ${kind} optimiser`,
+      "create a new one with createOptimizer (its buffers lived in the kernel memory, freed by dispose() or by disposing the model its trainer trained)"
+    );
 }
 
 /**
@@ -130,7 +143,13 @@ function checkLive(disposed: boolean, kind: string): void {
 function teamStep(name: "adam_step" | "sgd_step", arrays: Float32Array[], size: number, constants: number[]): boolean {
   if (activeTeam() === null || !arrays.every((a) => inWasmMemory(a))) return false;
   const ptrs = arrays.map((a) => a.byteOffset);
-  return splitAcrossTeam(size, 16, size, (i0, i1) => [[name, [...ptrs.map((p) => p + 4 * i0), i1 - i0, ...constants]]], 0);
+  return splitAcrossTeam(
+    size,
+    16,
+    size,
+    (i0, i1) => [[name, [...ptrs.map((p) => p + 4 * i0), i1 - i0, ...constants]]],
+    0
+  );
 }
 
 export const DEFAULT_LEARNING_RATE: Record<OptimizerKind, number> = {sgd: 0.1, adam: 0.01};
@@ -140,9 +159,11 @@ const OPTION_NAMES = ["learningRate", "momentum", "weightDecay", "beta1", "beta2
 /** Fills defaults and checks every option; throws a SwitchNetError naming the bad one. */
 export function resolveOptimizerOptions(kind: OptimizerKind, options: OptimizerOptions = {}): ResolvedOptimizerOptions {
   checkOneOf("optimizer", kind, OPTIMIZER_KINDS);
-  if (options === null || typeof options !== "object") fail(`optimizer options must be an object, got ${describe(options)}`);
+  if (options === null || typeof options !== "object")
+    fail(`optimizer options must be an object, got ${describe(options)}`);
   for (const key of Object.keys(options)) {
-    if (!OPTION_NAMES.includes(key)) fail(`unknown optimizer option ${JSON.stringify(key)} (known: ${OPTION_NAMES.join(", ")})`);
+    if (!OPTION_NAMES.includes(key))
+      fail(`unknown optimizer option ${JSON.stringify(key)} (known: ${OPTION_NAMES.join(", ")})`);
   }
   const learningRate = checkLearningRate(options.learningRate ?? DEFAULT_LEARNING_RATE[kind]);
   const momentum = checkNumber("momentum", options.momentum ?? 0.9, 0, 1);
@@ -175,7 +196,7 @@ function checkUpdated(bad: number, params: Float32Array, learningRate: number): 
   if (bad < 0) return;
   throw new NonFiniteError(
     `the update made params[${bad}] ${params[bad]} (learning rate ${learningRate}): the step overflowed float32; ` +
-    `train a fresh model with a lower learning rate`
+      `train a fresh model with a lower learning rate`
   );
 }
 
@@ -229,7 +250,11 @@ export function createSgd(size: number, options: OptimizerOptions = {}, placemen
 }
 
 /** Adam with bias correction over `size` parameters. */
-export function createAdam(size: number, options: OptimizerOptions = {}, placement: OptimizerPlacement = {}): Optimizer {
+export function createAdam(
+  size: number,
+  options: OptimizerOptions = {},
+  placement: OptimizerPlacement = {}
+): Optimizer {
   checkInteger("size", size, 0);
   const opts = resolveOptimizerOptions("adam", options);
   let disposed = false;
@@ -259,7 +284,22 @@ export function createAdam(size: number, options: OptimizerOptions = {}, placeme
       const k = wasmLayers();
       if (k && backend() === "wasm-simd" && size >= 4 && [params, grads, m, v].every((a) => inWasmMemory(a))) {
         start = size & ~3;
-        k.adam_step_x2(params.byteOffset, grads.byteOffset, m.byteOffset, v.byteOffset, start, lr, wd, b1, 1 - b1, b2, 1 - b2, c1, c2, eps);
+        k.adam_step_x2(
+          params.byteOffset,
+          grads.byteOffset,
+          m.byteOffset,
+          v.byteOffset,
+          start,
+          lr,
+          wd,
+          b1,
+          1 - b1,
+          b2,
+          1 - b2,
+          c1,
+          c2,
+          eps
+        );
       }
       let bad = start > 0 ? firstOverflow(params.subarray(0, start)) : -1;
       for (let i = start; i < size; i++) {
@@ -293,7 +333,8 @@ export function createAdam(size: number, options: OptimizerOptions = {}, placeme
 
 function loadState(state: OptimizerState, saved: OptimizerState, size: number): void {
   if (saved === null || typeof saved !== "object") fail(`optimizer state must be an object, got ${describe(saved)}`);
-  if (saved.kind !== state.kind) fail(`optimizer state is for ${describe(saved.kind)}, expected ${JSON.stringify(state.kind)}`);
+  if (saved.kind !== state.kind)
+    fail(`optimizer state is for ${describe(saved.kind)}, expected ${JSON.stringify(state.kind)}`);
   const step = checkInteger("state.step", saved.step, 0);
   const buffers = saved.buffers ?? {};
   for (const name of Object.keys(state.buffers)) checkFloat32Array(`state.buffers.${name}`, buffers[name], size);
@@ -302,6 +343,13 @@ function loadState(state: OptimizerState, saved: OptimizerState, size: number): 
 }
 
 /** An optimiser of the given kind. */
-export function createOptimizer(kind: OptimizerKind, size: number, options: OptimizerOptions = {}, placement: OptimizerPlacement = {}): Optimizer {
-  return checkOneOf("optimizer", kind, OPTIMIZER_KINDS) === "sgd" ? createSgd(size, options, placement) : createAdam(size, options, placement);
+export function createOptimizer(
+  kind: OptimizerKind,
+  size: number,
+  options: OptimizerOptions = {},
+  placement: OptimizerPlacement = {}
+): Optimizer {
+  return checkOneOf("optimizer", kind, OPTIMIZER_KINDS) === "sgd"
+    ? createSgd(size, options, placement)
+    : createAdam(size, options, placement);
 }

@@ -87,7 +87,9 @@ async function spawn(): Promise<ThreadHandle> {
     };
   }
   const g = globalThis as unknown as {
-    Worker: new (url: string) => {postMessage(m: unknown): void; onmessage: ((e: {data: Reply}) => void) | null; terminate(): void};
+    Worker: new (
+      url: string
+    ) => {postMessage(m: unknown): void; onmessage: ((e: {data: Reply}) => void) | null; terminate(): void};
     Blob: new (parts: string[], opts: {type: string}) => unknown;
     URL: {createObjectURL(b: unknown): string};
   };
@@ -203,8 +205,14 @@ export async function createPool(options: {threads?: number} = {}): Promise<WhtP
     new Promise<void>((resolve, reject) => {
       const id = nextId++;
       pending.set(id, {
-        resolve: () => { if (pending.size === 0) w.hold(false); resolve(); },
-        reject: (e) => { if (pending.size === 0) w.hold(false); reject(e); }
+        resolve: () => {
+          if (pending.size === 0) w.hold(false);
+          resolve();
+        },
+        reject: (e) => {
+          if (pending.size === 0) w.hold(false);
+          reject(e);
+        }
       });
       w.hold(true);
       w.post({type: "call", id, module: "kernels", fn, args});
@@ -223,7 +231,8 @@ export async function createPool(options: {threads?: number} = {}): Promise<WhtP
     checkFloat32Array("x", x);
     checkPowerOfTwo("x.length", x.length);
     const {size: n, from, normalize} = checkWhtBatch(x, {size: x.length, from: opts.from, normalize: opts.normalize});
-    const log2n = Math.log2(n), log2from = Math.log2(from);
+    const log2n = Math.log2(n),
+      log2from = Math.log2(from);
     const w = wasmWht();
     if (workers.length === 0 || !w || log2n < PARALLEL_MIN_LOG2 || log2from >= log2n) return wht(x, opts);
     const data = inKernelMemory(x);
@@ -274,34 +283,38 @@ export async function createPool(options: {threads?: number} = {}): Promise<WhtP
   return {
     threads: workers.length + 1,
     fallbackReason: wanted > 1 && workers.length === 0 ? reason : null,
-    whtBatch: (x, opts) => serial(async () => {
-      if (closed) fail("this pool was closed");
-      const {size, from, normalize} = checkWhtBatch(x, opts);
-      const count = x.length / size;
-      if (count === 1) return whtOne(x, opts);
-      if (workers.length === 0 || count < 2) return whtBatch(x, opts);
-      const data = inKernelMemory(x);
-      if (!data) return whtBatch(x, opts);
-      // Runs of whole vectors, each a multiple of 16 floats (the kernel's group) except the last.
-      const unit = Math.max(1, 16 / size);
-      const threads = Math.min(workers.length + 1, Math.ceil(count / unit));
-      const per = Math.ceil(count / threads / unit) * unit;
-      const s = normalize ? Math.fround(1 / Math.sqrt(size / from)) : 1;
-      const jobs: Promise<void>[] = [];
-      let v = 0;
-      for (let t = 0; t < threads - 1 && v + per < count; t++, v += per) {
-        jobs.push(call(workers[t], "batch", [data.byteOffset + v * size * 4, per, Math.log2(size), Math.log2(from), s]));
-      }
-      // The calling thread takes the last run (which may hold a tail shorter than 16 floats).
-      whtKernel("wasm-simd").transform(data.subarray(v * size), size, from, normalize);
-      await Promise.all(jobs);
-      if (data !== x) x.set(data);
-      return x;
-    }),
-    wht: (x, opts = {}) => serial(async () => {
-      if (closed) fail("this pool was closed");
-      return whtOne(x, opts);
-    }),
+    whtBatch: (x, opts) =>
+      serial(async () => {
+        if (closed) fail("this pool was closed");
+        const {size, from, normalize} = checkWhtBatch(x, opts);
+        const count = x.length / size;
+        if (count === 1) return whtOne(x, opts);
+        if (workers.length === 0 || count < 2) return whtBatch(x, opts);
+        const data = inKernelMemory(x);
+        if (!data) return whtBatch(x, opts);
+        // Runs of whole vectors, each a multiple of 16 floats (the kernel's group) except the last.
+        const unit = Math.max(1, 16 / size);
+        const threads = Math.min(workers.length + 1, Math.ceil(count / unit));
+        const per = Math.ceil(count / threads / unit) * unit;
+        const s = normalize ? Math.fround(1 / Math.sqrt(size / from)) : 1;
+        const jobs: Promise<void>[] = [];
+        let v = 0;
+        for (let t = 0; t < threads - 1 && v + per < count; t++, v += per) {
+          jobs.push(
+            call(workers[t], "batch", [data.byteOffset + v * size * 4, per, Math.log2(size), Math.log2(from), s])
+          );
+        }
+        // The calling thread takes the last run (which may hold a tail shorter than 16 floats).
+        whtKernel("wasm-simd").transform(data.subarray(v * size), size, from, normalize);
+        await Promise.all(jobs);
+        if (data !== x) x.set(data);
+        return x;
+      }),
+    wht: (x, opts = {}) =>
+      serial(async () => {
+        if (closed) fail("this pool was closed");
+        return whtOne(x, opts);
+      }),
     close,
     [ASYNC_DISPOSE]: close
   };

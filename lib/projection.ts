@@ -106,7 +106,12 @@ export function placementScale(placement: Placement, inputSize: number, width: n
  * Every repeated copy then meets different flips in the projection.
  */
 export function placeForward(
-  x: Float32Array, out: Float32Array, batch: number, k: number, n: number, placement: Placement
+  x: Float32Array,
+  out: Float32Array,
+  batch: number,
+  k: number,
+  n: number,
+  placement: Placement
 ): void {
   const scale = placementScale(placement, k, n);
   for (let b = 0; b < batch; b++) {
@@ -123,7 +128,12 @@ export function placeForward(
 
 /** Backward of `placeForward`: gx[b, i] = gradient of row b at i (pad), or scale·Σ over copies (repeat). */
 export function placeBackward(
-  g: Float32Array, gx: Float32Array, batch: number, k: number, n: number, placement: Placement
+  g: Float32Array,
+  gx: Float32Array,
+  batch: number,
+  k: number,
+  n: number,
+  placement: Placement
 ): void {
   const scale = placementScale(placement, k, n);
   for (let b = 0; b < batch; b++) {

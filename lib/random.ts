@@ -40,7 +40,10 @@ export function createRng(seed: number): Rng {
   [s, d] = splitmix32(s);
   let spare: number | null = null;
   const uint32 = (): number => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
     a = b ^ (b >>> 9);

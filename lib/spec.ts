@@ -44,7 +44,18 @@ export function workspacePerSample(spec: ResolvedModelSpec): number {
 }
 
 const SPEC_FIELDS = [
-  "kind", "inputSize", "outputSize", "width", "depth", "groupSize", "projection", "projectionRounds", "adjust", "placement", "initNoise", "seed"
+  "kind",
+  "inputSize",
+  "outputSize",
+  "width",
+  "depth",
+  "groupSize",
+  "projection",
+  "projectionRounds",
+  "adjust",
+  "placement",
+  "initNoise",
+  "seed"
 ];
 
 /** Whether `kind` places its input in a power-of-two width and mixes it with WHTs. */
@@ -61,13 +72,15 @@ export function resolveSpec(spec: ModelSpec): ResolvedModelSpec {
     fail(`spec must be an object with kind, inputSize, outputSize and width, got ${describe(spec)}`);
   }
   for (const key of Object.keys(spec)) {
-    if (!SPEC_FIELDS.includes(key)) fail(`spec has an unknown field ${JSON.stringify(key)}; known fields: ${SPEC_FIELDS.join(", ")}`);
+    if (!SPEC_FIELDS.includes(key))
+      fail(`spec has an unknown field ${JSON.stringify(key)}; known fields: ${SPEC_FIELDS.join(", ")}`);
   }
   const kind = checkOneOf("kind", spec.kind, MODEL_KINDS);
   const inputSize = checkInteger("inputSize", spec.inputSize, 1);
   const outputSize = checkInteger("outputSize", spec.outputSize, 1);
   const depth = checkInteger("depth", spec.depth ?? MODEL_DEFAULTS.depth, 1, MAX_DEPTH);
-  const given = (name: string, value: unknown) => value === undefined ? `${name} (default ${(MODEL_DEFAULTS as Record<string, unknown>)[name]})` : name;
+  const given = (name: string, value: unknown) =>
+    value === undefined ? `${name} (default ${(MODEL_DEFAULTS as Record<string, unknown>)[name]})` : name;
   const groupSize = spec.groupSize ?? MODEL_DEFAULTS.groupSize;
   if (!(GROUP_SIZES as readonly unknown[]).includes(groupSize)) {
     fail(`groupSize must be one of ${GROUP_SIZES.join(", ")}, got ${describe(groupSize)}`);
@@ -76,21 +89,35 @@ export function resolveSpec(spec: ModelSpec): ResolvedModelSpec {
   const adjust = spec.adjust ?? MODEL_DEFAULTS.adjust;
   if (typeof adjust !== "boolean") fail(`adjust must be true or false, got ${describe(adjust)}`);
   const placement = checkOneOf("placement", spec.placement ?? MODEL_DEFAULTS.placement, ["pad", "repeat"] as const);
-  const projectionRounds = checkInteger("projectionRounds", spec.projectionRounds ?? MODEL_DEFAULTS.projectionRounds, 1, MAX_PROJECTION_ROUNDS);
+  const projectionRounds = checkInteger(
+    "projectionRounds",
+    spec.projectionRounds ?? MODEL_DEFAULTS.projectionRounds,
+    1,
+    MAX_PROJECTION_ROUNDS
+  );
   const initNoise = spec.initNoise ?? MODEL_DEFAULTS.initNoise;
   if (typeof initNoise !== "number" || !Number.isFinite(initNoise) || initNoise < 0) {
     fail(`initNoise must be a finite number at least 0, got ${describe(initNoise)}`);
   }
   if (initNoise > MAX_INIT_NOISE) {
-    fail(`initNoise must be at most ${MAX_INIT_NOISE} (it scales the random perturbation of the initial weights; 0.05 is the default), got ${initNoise}`);
+    fail(
+      `initNoise must be at most ${MAX_INIT_NOISE} (it scales the random perturbation of the initial weights; 0.05 is the default), got ${initNoise}`
+    );
   }
   const seed = checkInteger("seed", spec.seed ?? MODEL_DEFAULTS.seed);
   let width: number;
   if (isWhtKind(kind)) {
     width = checkPowerOfTwo("width", spec.width);
-    if (kind === "butterfly" && width < 2) fail(`width must be at least 2 for a butterfly (it pairs elements), got ${width}`);
-    if (width < inputSize) fail(`width must be at least inputSize ${inputSize} for ${kind} (the input is placed in a width-W vector), got ${width}`);
-    if (width < outputSize) fail(`width must be at least outputSize ${outputSize} for ${kind} (the output is sliced from a width-W vector), got ${width}`);
+    if (kind === "butterfly" && width < 2)
+      fail(`width must be at least 2 for a butterfly (it pairs elements), got ${width}`);
+    if (width < inputSize)
+      fail(
+        `width must be at least inputSize ${inputSize} for ${kind} (the input is placed in a width-W vector), got ${width}`
+      );
+    if (width < outputSize)
+      fail(
+        `width must be at least outputSize ${outputSize} for ${kind} (the output is sliced from a width-W vector), got ${width}`
+      );
     // Both are powers of two, so groupSize ≤ width also means groupSize divides width.
     if (kind === "switchnet4" && groupSize > width) {
       fail(`${given("groupSize", spec.groupSize)} must be at most the width ${width}, got ${groupSize}`);
@@ -99,11 +126,24 @@ export function resolveSpec(spec: ModelSpec): ResolvedModelSpec {
     width = checkInteger("width", spec.width, 1);
   }
   const resolved: ResolvedModelSpec = {
-    kind, inputSize, outputSize, width, depth, groupSize, projection, projectionRounds, adjust, placement, initNoise, seed
+    kind,
+    inputSize,
+    outputSize,
+    width,
+    depth,
+    groupSize,
+    projection,
+    projectionRounds,
+    adjust,
+    placement,
+    initNoise,
+    seed
   };
   const count = parameterCountOf(resolved);
   if (count > MAX_PARAMETERS) {
-    fail(`this ${kind} model would have ${count.toLocaleString("en-US")} parameters; the limit is ${MAX_PARAMETERS.toLocaleString("en-US")} (reduce width or depth)`);
+    fail(
+      `this ${kind} model would have ${count.toLocaleString("en-US")} parameters; the limit is ${MAX_PARAMETERS.toLocaleString("en-US")} (reduce width or depth)`
+    );
   }
   return Object.freeze(resolved);
 }

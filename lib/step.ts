@@ -25,7 +25,12 @@ export interface StepOutcome {
  * training split before the first update); `run` wraps the step (the trainer runs it in its team).
  */
 export function trainingStep(
-  model: Model, batch: Batch, loss: LossFunction, optimizer: Optimizer, startLoss: number, run: Runner = (f) => f()
+  model: Model,
+  batch: Batch,
+  loss: LossFunction,
+  optimizer: Optimizer,
+  startLoss: number,
+  run: Runner = (f) => f()
 ): StepOutcome {
   const {rows, x, y, grad} = batch;
   model.zeroGrad();

@@ -21,8 +21,14 @@
 import type {Rng} from "./random.js";
 import type {WidthLayer} from "./types.js";
 import {
-  switchBackwardHeadSimd, switchBackwardSimd, switchForwardHeadSimd, switchForwardPeriodicSimd, switchForwardSimd, switchLayerSimdAvailable,
-  switchWeightBackwardPeriodicSimd, switchWeightBackwardSimd
+  switchBackwardHeadSimd,
+  switchBackwardSimd,
+  switchForwardHeadSimd,
+  switchForwardPeriodicSimd,
+  switchForwardSimd,
+  switchLayerSimdAvailable,
+  switchWeightBackwardPeriodicSimd,
+  switchWeightBackwardSimd
 } from "./kernels/switchLayer.js";
 import {whtBatch} from "./wht.js";
 
@@ -69,7 +75,14 @@ export function initSwitchNetLayer(w: Float32Array, n: number, m: number, rng: R
 }
 
 /** y = the layer applied to each of `batch` width-n rows of x (x is not changed). */
-export function switchNetForward(x: Float32Array, y: Float32Array, w: Float32Array, n: number, m: number, batch: number): void {
+export function switchNetForward(
+  x: Float32Array,
+  y: Float32Array,
+  w: Float32Array,
+  n: number,
+  m: number,
+  batch: number
+): void {
   // The WebAssembly SIMD kernel when loaded (m = 4, 8, 16; same maths, float32 rounding apart).
   if (switchForwardSimd(x, y, w, n, m, batch)) return;
   if (m === 4) {
@@ -116,7 +129,14 @@ function forward4(x: Float32Array, y: Float32Array, w: Float32Array, n: number, 
  * scratch, gx receives the gradient at the layer input, gw accumulates the weight gradient.
  */
 export function switchNetBackward(
-  x: Float32Array, gy: Float32Array, gx: Float32Array, w: Float32Array, gw: Float32Array, n: number, m: number, batch: number
+  x: Float32Array,
+  gy: Float32Array,
+  gx: Float32Array,
+  w: Float32Array,
+  gw: Float32Array,
+  n: number,
+  m: number,
+  batch: number
 ): void {
   if (switchBackwardSimd(x, gy, gx, w, gw, n, m, batch)) return;
   whtBatch(gy, {size: n, from: m, normalize: true});
@@ -143,7 +163,15 @@ export function switchNetBackward(
 }
 
 /** The mini-layer backward for m = 4, unrolled. */
-function backward4(x: Float32Array, gy: Float32Array, gx: Float32Array, w: Float32Array, gw: Float32Array, n: number, batch: number): void {
+function backward4(
+  x: Float32Array,
+  gy: Float32Array,
+  gx: Float32Array,
+  w: Float32Array,
+  gw: Float32Array,
+  n: number,
+  batch: number
+): void {
   for (let r = 0; r < batch * n; r += n) {
     for (let j = 0, wg = 0; j < n; j += 4, wg += 32) {
       const base = r + j;
@@ -164,7 +192,16 @@ function backward4(x: Float32Array, gy: Float32Array, gx: Float32Array, w: Float
 }
 
 /** One element's share of the m = 4 backward: dW[wo + o] += v·g_o; returns Σ_o W[wo + o]·g_o. */
-function element4(v: number, wo: number, g0: number, g1: number, g2: number, g3: number, w: Float32Array, gw: Float32Array): number {
+function element4(
+  v: number,
+  wo: number,
+  g0: number,
+  g1: number,
+  g2: number,
+  g3: number,
+  w: Float32Array,
+  gw: Float32Array
+): number {
   gw[wo] += v * g0;
   gw[wo + 1] += v * g1;
   gw[wo + 2] += v * g2;
@@ -176,7 +213,15 @@ function element4(v: number, wo: number, g0: number, g1: number, g2: number, g3:
  * `switchNetBackward` without the gradient at the layer input: gy (overwritten) gets the same WHT
  * and gw the same additions in the same order (the same bits), and no input gradient is computed.
  */
-export function switchNetWeightBackward(x: Float32Array, gy: Float32Array, w: Float32Array, gw: Float32Array, n: number, m: number, batch: number): void {
+export function switchNetWeightBackward(
+  x: Float32Array,
+  gy: Float32Array,
+  w: Float32Array,
+  gw: Float32Array,
+  n: number,
+  m: number,
+  batch: number
+): void {
   if (switchWeightBackwardSimd(x, gy, w, gw, n, m, batch)) return;
   if (switchLayerSimdAvailable(n, m)) {
     // A team is active: its split backward, the input gradient into scratch (same gw bits).
@@ -213,6 +258,7 @@ export function switchNetLayer(n: number, m: number): WidthLayer {
     backwardHead: (x, g, gx, w, gw, batch) => switchBackwardHeadSimd(x, g, gx, w, gw, n, m, batch),
     // inputs that repeat a pattern (the SIMD kernels only; see switchForwardPeriodicSimd)
     forwardPeriodic: (patterns, period, y, w, batch) => switchForwardPeriodicSimd(patterns, period, y, w, n, m, batch),
-    weightBackwardPeriodic: (patterns, period, gy, w, gw, batch) => switchWeightBackwardPeriodicSimd(patterns, period, gy, w, gw, n, m, batch)
+    weightBackwardPeriodic: (patterns, period, gy, w, gw, batch) =>
+      switchWeightBackwardPeriodicSimd(patterns, period, gy, w, gw, n, m, batch)
   };
 }

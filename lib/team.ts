@@ -97,7 +97,8 @@ function isNode(): boolean {
 export function teamUnavailableReason(): string | null {
   const g = globalThis as {Worker?: unknown; crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown};
   if (!isNode() && typeof g.Worker !== "function") return "no Worker in this environment";
-  if (g.crossOriginIsolated === false) return "the page is not cross-origin isolated, so memory cannot be shared between threads";
+  if (g.crossOriginIsolated === false)
+    return "the page is not cross-origin isolated, so memory cannot be shared between threads";
   if (typeof g.SharedArrayBuffer !== "function") return "SharedArrayBuffer is not available";
   if (!wasmLayers() || !wasmModules()) return "the WebAssembly SIMD kernels are not loaded (await ready() first)";
   if (backend() !== "wasm-simd") return `the WHT backend is ${JSON.stringify(backend())}, not "wasm-simd"`;
@@ -209,7 +210,9 @@ function controlBlock(workers: number): {ctrl: number; readyAt: (t: number) => n
 }
 
 function kernelNames(): string[] {
-  return Object.keys(wasmLayers() as LayerExports).filter((n) => typeof (wasmLayers() as unknown as Record<string, unknown>)[n] === "function");
+  return Object.keys(wasmLayers() as LayerExports).filter(
+    (n) => typeof (wasmLayers() as unknown as Record<string, unknown>)[n] === "function"
+  );
 }
 
 /**
@@ -223,7 +226,9 @@ export function createTeamSync(options: {threads?: number} = {}): Team {
   if (reason) return soloTeam(reason);
   const getBuiltin = (globalThis as {process?: {getBuiltinModule?: (n: string) => unknown}}).process?.getBuiltinModule;
   if (!isNode() || typeof getBuiltin !== "function") {
-    return soloTeam("threads can be started synchronously only in Node ≥ 20.16; in a page, use `await createTeam({threads})` and pass it as `team`");
+    return soloTeam(
+      "threads can be started synchronously only in Node ≥ 20.16; in a page, use `await createTeam({threads})` and pass it as `team`"
+    );
   }
   const {Worker} = getBuiltin("node:worker_threads") as typeof import("node:worker_threads");
   const names = kernelNames();
@@ -232,7 +237,13 @@ export function createTeamSync(options: {threads?: number} = {}): Team {
   for (let t = 0; t < wanted - 1; t++) {
     const w = new Worker(WORKER_SOURCE, {eval: true});
     w.unref();
-    w.postMessage({module: wasmModules()!.kernels, memory: wasmMemory().memory, names, slot: ctrl + t * SLOT_BYTES, ready: readyAt(t)});
+    w.postMessage({
+      module: wasmModules()!.kernels,
+      memory: wasmMemory().memory,
+      names,
+      slot: ctrl + t * SLOT_BYTES,
+      ready: readyAt(t)
+    });
     workers.push({post: (m) => w.postMessage(m), terminate: () => void w.terminate()});
   }
   const i32 = new Int32Array(memoryBuffer());
@@ -267,7 +278,13 @@ export async function createTeam(options: {threads?: number} = {}): Promise<Team
   const workers: Spawned[] = [];
   for (let t = 0; t < wanted - 1; t++) {
     const w = new g.Worker(url);
-    w.postMessage({module: wasmModules()!.kernels, memory: wasmMemory().memory, names, slot: ctrl + t * SLOT_BYTES, ready: readyAt(t)});
+    w.postMessage({
+      module: wasmModules()!.kernels,
+      memory: wasmMemory().memory,
+      names,
+      slot: ctrl + t * SLOT_BYTES,
+      ready: readyAt(t)
+    });
     workers.push({post: (m) => w.postMessage(m), terminate: () => w.terminate()});
   }
   const i32 = new Int32Array(memoryBuffer());
@@ -329,10 +346,17 @@ export function splitRange(total: number, parts: number, unit = 1): Array<[numbe
  * `minWork`, so the caller makes its single call itself. Jobs longer than MAX_CALLS run in rounds
  * (each thread's calls in order).
  */
-export function splitAcrossTeam(total: number, unit: number, work: number, makeCalls: (start: number, end: number) => KernelCall[], minWork = 16384): boolean {
+export function splitAcrossTeam(
+  total: number,
+  unit: number,
+  work: number,
+  makeCalls: (start: number, end: number) => KernelCall[],
+  minWork = 16384
+): boolean {
   const team = activeTeam();
   if (team === null || work < minWork || total < 2 * unit) return false;
   const jobs = splitRange(total, team.threads, unit).map(([a, b]) => makeCalls(a, b));
-  for (let at = 0; jobs.some((j) => j.length > at); at += MAX_CALLS) team.run(jobs.map((j) => j.slice(at, at + MAX_CALLS)));
+  for (let at = 0; jobs.some((j) => j.length > at); at += MAX_CALLS)
+    team.run(jobs.map((j) => j.slice(at, at + MAX_CALLS)));
   return true;
 }

@@ -19,7 +19,15 @@
  */
 import {checkFinite, checkInteger, checkOneOf, describe, fail} from "./check.js";
 import {countCorrect, lossFunction, LOSS_KINDS, type LossKind} from "./losses.js";
-import {createOptimizer, OPTIMIZER_KINDS, resolveOptimizerOptions, type Optimizer, type OptimizerKind, type OptimizerOptions, type ResolvedOptimizerOptions} from "./optim.js";
+import {
+  createOptimizer,
+  OPTIMIZER_KINDS,
+  resolveOptimizerOptions,
+  type Optimizer,
+  type OptimizerKind,
+  type OptimizerOptions,
+  type ResolvedOptimizerOptions
+} from "./optim.js";
 import type {Dataset, Model, Split} from "./types.js";
 import {createTeamSync, withTeam, type Team} from "./team.js";
 import {NonFiniteError, splitLoss, TrainingDivergedError, type Divergence} from "./divergence.js";
@@ -128,18 +136,40 @@ export interface Trainer {
 }
 
 const OPTION_NAMES = [
-  "epochs", "batchSize", "optimizer", "loss", "seed", "evaluateTrain", "onEpoch", "threads", "team",
-  "learningRate", "momentum", "weightDecay", "beta1", "beta2", "epsilon"
+  "epochs",
+  "batchSize",
+  "optimizer",
+  "loss",
+  "seed",
+  "evaluateTrain",
+  "onEpoch",
+  "threads",
+  "team",
+  "learningRate",
+  "momentum",
+  "weightDecay",
+  "beta1",
+  "beta2",
+  "epsilon"
 ];
 
 function checkModel(model: unknown): Model {
   const m = model as Model;
-  if (m === null || typeof m !== "object" || typeof m.forward !== "function" || typeof m.backward !== "function" ||
-      typeof m.zeroGrad !== "function" || !(m.params instanceof Float32Array) || !(m.grads instanceof Float32Array) ||
-      m.spec === null || typeof m.spec !== "object") {
+  if (
+    m === null ||
+    typeof m !== "object" ||
+    typeof m.forward !== "function" ||
+    typeof m.backward !== "function" ||
+    typeof m.zeroGrad !== "function" ||
+    !(m.params instanceof Float32Array) ||
+    !(m.grads instanceof Float32Array) ||
+    m.spec === null ||
+    typeof m.spec !== "object"
+  ) {
     fail(`model must implement Model (spec, params, grads, forward, backward, zeroGrad), got ${describe(model)}`);
   }
-  if (m.grads.length !== m.params.length) fail(`model.grads has length ${m.grads.length}, but model.params has length ${m.params.length}`);
+  if (m.grads.length !== m.params.length)
+    fail(`model.grads has length ${m.grads.length}, but model.params has length ${m.params.length}`);
   checkFinite("model.params", m.params);
   return m;
 }
@@ -152,7 +182,9 @@ function checkSplit(name: string, split: Split, dataset: Dataset, minN: number):
     fail(`${name}.x must be a Float32Array of length n × inputSize = ${split.n * inputSize}, got ${describe(split.x)}`);
   }
   if (!(split.y instanceof Float32Array) || split.y.length !== split.n * outputSize) {
-    fail(`${name}.y must be a Float32Array of length n × outputSize = ${split.n * outputSize}, got ${describe(split.y)}`);
+    fail(
+      `${name}.y must be a Float32Array of length n × outputSize = ${split.n * outputSize}, got ${describe(split.y)}`
+    );
   }
   checkFinite(`${name}.x`, split.x);
   checkFinite(`${name}.y`, split.y);
@@ -162,7 +194,8 @@ function checkSplit(name: string, split: Split, dataset: Dataset, minN: number):
     }
     for (let i = 0; i < split.n; i++) {
       const label = split.labels[i];
-      if (label < 0 || label >= outputSize) fail(`${name}.labels[${i}] must be a class index from 0 to ${outputSize - 1}, got ${label}`);
+      if (label < 0 || label >= outputSize)
+        fail(`${name}.labels[${i}] must be a class index from 0 to ${outputSize - 1}, got ${label}`);
     }
   }
 }
@@ -172,10 +205,14 @@ function checkDataset(dataset: unknown, model: Model): Dataset {
   if (d === null || typeof d !== "object") fail(`dataset must be a Dataset, got ${describe(dataset)}`);
   checkOneOf("dataset.task", d.task, ["classification", "regression"]);
   if (d.inputSize !== model.spec.inputSize) {
-    fail(`dataset.inputSize is ${describe(d.inputSize)} but the model's inputSize is ${model.spec.inputSize}; they must match`);
+    fail(
+      `dataset.inputSize is ${describe(d.inputSize)} but the model's inputSize is ${model.spec.inputSize}; they must match`
+    );
   }
   if (d.outputSize !== model.spec.outputSize) {
-    fail(`dataset.outputSize is ${describe(d.outputSize)} but the model's outputSize is ${model.spec.outputSize}; they must match`);
+    fail(
+      `dataset.outputSize is ${describe(d.outputSize)} but the model's outputSize is ${model.spec.outputSize}; they must match`
+    );
   }
   checkSplit("dataset.train", d.train, d, 1);
   checkSplit("dataset.test", d.test, d, 0);
@@ -184,25 +221,37 @@ function checkDataset(dataset: unknown, model: Model): Dataset {
 
 /** Fills defaults and checks every option against the dataset. */
 export function resolveTrainOptions(options: TrainOptions, dataset: Dataset): ResolvedTrainOptions {
-  if (options === null || typeof options !== "object") fail(`training options must be an object, got ${describe(options)}`);
+  if (options === null || typeof options !== "object")
+    fail(`training options must be an object, got ${describe(options)}`);
   for (const key of Object.keys(options)) {
-    if (!OPTION_NAMES.includes(key)) fail(`unknown training option ${JSON.stringify(key)} (known: ${OPTION_NAMES.join(", ")})`);
+    if (!OPTION_NAMES.includes(key))
+      fail(`unknown training option ${JSON.stringify(key)} (known: ${OPTION_NAMES.join(", ")})`);
   }
   const epochs = checkInteger("epochs", options.epochs ?? 10, 1);
   const batchSize = checkInteger("batchSize", options.batchSize ?? 32, 1);
   const optimizer = checkOneOf("optimizer", options.optimizer ?? "adam", OPTIMIZER_KINDS);
-  const loss = checkOneOf("loss", options.loss ?? (dataset.task === "classification" ? "softmax-cross-entropy" : "mse"), LOSS_KINDS);
+  const loss = checkOneOf(
+    "loss",
+    options.loss ?? (dataset.task === "classification" ? "softmax-cross-entropy" : "mse"),
+    LOSS_KINDS
+  );
   if (loss === "softmax-cross-entropy" && (dataset.task !== "classification" || dataset.outputSize < 2)) {
-    fail(`loss "softmax-cross-entropy" needs a classification dataset with at least 2 outputs, got ${dataset.task} dataset ${JSON.stringify(dataset.name)} with ${dataset.outputSize} output(s); use "mse"`);
+    fail(
+      `loss "softmax-cross-entropy" needs a classification dataset with at least 2 outputs, got ${dataset.task} dataset ${JSON.stringify(dataset.name)} with ${dataset.outputSize} output(s); use "mse"`
+    );
   }
   const seed = checkInteger("seed", options.seed ?? 1);
   const evaluateTrain = options.evaluateTrain ?? true;
   if (typeof evaluateTrain !== "boolean") fail(`evaluateTrain must be true or false, got ${describe(evaluateTrain)}`);
-  if (options.onEpoch !== undefined && typeof options.onEpoch !== "function") fail(`onEpoch must be a function, got ${describe(options.onEpoch)}`);
+  if (options.onEpoch !== undefined && typeof options.onEpoch !== "function")
+    fail(`onEpoch must be a function, got ${describe(options.onEpoch)}`);
   const {learningRate, momentum, weightDecay, beta1, beta2, epsilon} = options;
-  const opt = resolveOptimizerOptions(optimizer, Object.fromEntries(
-    Object.entries({learningRate, momentum, weightDecay, beta1, beta2, epsilon}).filter(([, v]) => v !== undefined)
-  ));
+  const opt = resolveOptimizerOptions(
+    optimizer,
+    Object.fromEntries(
+      Object.entries({learningRate, momentum, weightDecay, beta1, beta2, epsilon}).filter(([, v]) => v !== undefined)
+    )
+  );
   return {epochs, batchSize, optimizer, loss, seed, evaluateTrain, ...opt};
 }
 
@@ -223,16 +272,26 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
   const ownTeam = options.team === undefined && wantedThreads > 1;
   const team: Team | null = options.team ?? (ownTeam ? createTeamSync({threads: wantedThreads}) : null);
   const threads = team?.threads ?? 1;
-  const threadsFallbackReason = threads < wantedThreads ? team?.fallbackReason ?? `a team of ${threads} thread(s) was given` : null;
-  const optimizer = createOptimizer(opts.optimizer, model.params.length, {
-    learningRate: opts.learningRate, momentum: opts.momentum, weightDecay: opts.weightDecay,
-    beta1: opts.beta1, beta2: opts.beta2, epsilon: opts.epsilon
-  }, {
-    // In the kernel memory with a team (each thread updates a range) or when the parameters of a
-    // model from createModel are there (the one-thread step then runs on the f64x2 kernel): close()
-    // frees them, and so does disposing the model (the trainer cannot step it any more).
-    kernelMemory: threads > 1 || (inWasmMemory(model.params) && modelTakesHooks(model))
-  });
+  const threadsFallbackReason =
+    threads < wantedThreads ? (team?.fallbackReason ?? `a team of ${threads} thread(s) was given`) : null;
+  const optimizer = createOptimizer(
+    opts.optimizer,
+    model.params.length,
+    {
+      learningRate: opts.learningRate,
+      momentum: opts.momentum,
+      weightDecay: opts.weightDecay,
+      beta1: opts.beta1,
+      beta2: opts.beta2,
+      epsilon: opts.epsilon
+    },
+    {
+      // In the kernel memory with a team (each thread updates a range) or when the parameters of a
+      // model from createModel are there (the one-thread step then runs on the f64x2 kernel): close()
+      // frees them, and so does disposing the model (the trainer cannot step it any more).
+      kernelMemory: threads > 1 || (inWasmMemory(model.params) && modelTakesHooks(model))
+    }
+  );
   const hook = onDispose(model, () => optimizer.dispose());
   const parallel = <T>(fn: () => T): T => (threads > 1 ? withTeam(team, fn) : fn());
   const sampler = createBatchSampler(train, batch, opts.seed, "short-batch");
@@ -246,7 +305,9 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
 
   function step(): number {
     if (state.diverged && state.divergence) {
-      fail(`this training diverged at step ${state.divergence.step + 1}: ${state.divergence.reason}; train a fresh model with a lower learning rate (or load weights saved before)`);
+      fail(
+        `this training diverged at step ${state.divergence.step + 1}: ${state.divergence.reason}; train a fresh model with a lower learning rate (or load weights saved before)`
+      );
     }
     if (sampler.position === 0) {
       epochLoss = 0;
@@ -279,11 +340,18 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
     const classification = dataset.task === "classification";
     let lossSum = 0;
     let correct = 0;
-    forwardInChunks(model, split.x, split.n, batch, (out, start, b) => {
-      const y = split.y.subarray(start * outputSize, (start + b) * outputSize);
-      lossSum += lossFn(out, y, b) * b;
-      if (classification) correct += countCorrect(out, split.labels ? split.labels.subarray(start, start + b) : y, b);
-    }, parallel);
+    forwardInChunks(
+      model,
+      split.x,
+      split.n,
+      batch,
+      (out, start, b) => {
+        const y = split.y.subarray(start * outputSize, (start + b) * outputSize);
+        lossSum += lossFn(out, y, b) * b;
+        if (classification) correct += countCorrect(out, split.labels ? split.labels.subarray(start, start + b) : y, b);
+      },
+      parallel
+    );
     const loss = lossSum / split.n;
     return classification ? {loss, accuracy: correct / split.n} : {loss};
   }
@@ -309,7 +377,13 @@ export function createTrainer(model: Model, dataset: Dataset, options: TrainOpti
         if (!(error instanceof NonFiniteError)) throw error;
         if (!state.diverged) {
           state.diverged = true;
-          state.divergence = {step: state.step - 1, epoch: state.epoch - 1, loss: NaN, startLoss, reason: error.message};
+          state.divergence = {
+            step: state.step - 1,
+            epoch: state.epoch - 1,
+            loss: NaN,
+            startLoss,
+            reason: error.message
+          };
         }
         return {loss: NaN};
       }
@@ -378,7 +452,11 @@ export function train(model: Model, dataset: Dataset, options: TrainOptions = {}
       const keepGoing = options.onEpoch ? options.onEpoch(record, trainer) : undefined;
       if (trainer.state.diverged && trainer.state.divergence) {
         const {optimizer, learningRate} = trainer.options;
-        throw new TrainingDivergedError(trainer.state.divergence, trainer.state.history, `${optimizer}, learning rate ${learningRate}`);
+        throw new TrainingDivergedError(
+          trainer.state.divergence,
+          trainer.state.history,
+          `${optimizer}, learning rate ${learningRate}`
+        );
       }
       if (keepGoing === false) break;
     }

@@ -155,14 +155,28 @@ export interface WidthLayer {
    */
   readonly headWidth?: number;
   forwardHead?(x: Float32Array, head: Float32Array, w: Float32Array, batch: number): boolean;
-  backwardHead?(x: Float32Array, g: Float32Array, gx: Float32Array | null, w: Float32Array, gw: Float32Array, batch: number): boolean;
+  backwardHead?(
+    x: Float32Array,
+    g: Float32Array,
+    gx: Float32Array | null,
+    w: Float32Array,
+    gw: Float32Array,
+    batch: number
+  ): boolean;
   /**
    * `forward` and `weightBackward` for inputs whose rows each repeat one pattern of `period`
    * floats, given as patterns (batch × period): the same bits as on the whole rows, which are never
    * built. False, doing nothing, when they cannot (the caller then builds the rows).
    */
   forwardPeriodic?(patterns: Float32Array, period: number, y: Float32Array, w: Float32Array, batch: number): boolean;
-  weightBackwardPeriodic?(patterns: Float32Array, period: number, gy: Float32Array, w: Float32Array, gw: Float32Array, batch: number): boolean;
+  weightBackwardPeriodic?(
+    patterns: Float32Array,
+    period: number,
+    gy: Float32Array,
+    w: Float32Array,
+    gw: Float32Array,
+    batch: number
+  ): boolean;
   /** Frees the layer's scratch, if it keeps any (idempotent). */
   dispose?(): void;
 }

@@ -67,9 +67,13 @@ export function wht(x: Float32Array, options: WhtOptions = {}): Float32Array {
  * Checks the arguments of a batched transform (the rules `whtBatch` enforces) and returns them
  * resolved. Throws a SwitchNetError naming the bad value.
  */
-export function checkWhtBatch(x: Float32Array, options: WhtBatchOptions): {size: number; from: number; normalize: boolean} {
+export function checkWhtBatch(
+  x: Float32Array,
+  options: WhtBatchOptions
+): {size: number; from: number; normalize: boolean} {
   checkFloat32Array("x", x);
-  if (options === null || (options !== undefined && typeof options !== "object")) fail(`options must be an object {size, from?, normalize?}, got ${describe(options)}`);
+  if (options === null || (options !== undefined && typeof options !== "object"))
+    fail(`options must be an object {size, from?, normalize?}, got ${describe(options)}`);
   const size = checkPowerOfTwo("size", options?.size);
   if (x.length % size !== 0) fail(`x.length must be a multiple of size ${size}, got ${x.length}`);
   const from = checkFrom(options.from ?? 1, size);
@@ -93,7 +97,9 @@ function checkTransformable(x: Float32Array, size: number): void {
     const v = x[i];
     if (Math.abs(v) <= limit) continue;
     if (!Number.isFinite(v)) fail(`x must hold finite numbers, but x[${i}] is ${v}`);
-    fail(`x[${i}] is ${v}: the sums of a length-${size} transform could overflow float32, so every |x| must be at most ${limit.toExponential(2)} (scale x down)`);
+    fail(
+      `x[${i}] is ${v}: the sums of a length-${size} transform could overflow float32, so every |x| must be at most ${limit.toExponential(2)} (scale x down)`
+    );
   }
 }
 
@@ -123,7 +129,11 @@ export function whtReference(x: ArrayLike<number>): Float64Array {
     let s = 0;
     for (let j = 0; j < n; j++) {
       let b = i & j;
-      b ^= b >>> 16; b ^= b >>> 8; b ^= b >>> 4; b ^= b >>> 2; b ^= b >>> 1;
+      b ^= b >>> 16;
+      b ^= b >>> 8;
+      b ^= b >>> 4;
+      b ^= b >>> 2;
+      b ^= b >>> 1;
       s += b & 1 ? -x[j] : x[j];
     }
     y[i] = s;
@@ -139,7 +149,12 @@ export function whtKernelNames(): string[] {
 /** The kernel called `name` (for tests and benchmarks; its `transform` does no checks). */
 export function whtKernel(name: string): WhtKernel {
   const kernel = kernels.get(name);
-  if (!kernel) fail(`kernel must be one of ${whtKernelNames().map((k) => JSON.stringify(k)).join(", ")}, got ${JSON.stringify(name)}`);
+  if (!kernel)
+    fail(
+      `kernel must be one of ${whtKernelNames()
+        .map((k) => JSON.stringify(k))
+        .join(", ")}, got ${JSON.stringify(name)}`
+    );
   return kernel;
 }
 

@@ -38,7 +38,10 @@ export function growOnly(floatsPerRow: readonly number[]): GrowOnly {
     },
     ensure(rows: number): boolean {
       if (rows <= capacity) return false;
-      const fresh = kernelArrays(floatsPerRow.map((f) => rows * f), {internal: true});
+      const fresh = kernelArrays(
+        floatsPerRow.map((f) => rows * f),
+        {internal: true}
+      );
       free();
       arrays = fresh;
       capacity = rows;

@@ -6,7 +6,10 @@
  */
 import {backend, createModel, createTrainer, datasets, ready, setBackend} from "../lib/index.js";
 
-const SETTINGS = [{learningRate: 0.01, steps: 100}, {learningRate: 0.1, steps: 1000}];
+const SETTINGS = [
+  {learningRate: 0.01, steps: 100},
+  {learningRate: 0.1, steps: 1000}
+];
 
 async function main(): Promise<void> {
   await ready();
@@ -15,10 +18,21 @@ async function main(): Promise<void> {
       const run = (name: string) => {
         setBackend(name);
         const data = datasets.spiral({seed: 1});
-        const model = createModel({kind, inputSize: data.inputSize, outputSize: data.outputSize, width: 64, depth: 2, seed: 1});
+        const model = createModel({
+          kind,
+          inputSize: data.inputSize,
+          outputSize: data.outputSize,
+          width: 64,
+          depth: 2,
+          seed: 1
+        });
         const trainer = createTrainer(model, data, {optimizer: "adam", learningRate, batchSize: 32, seed: 1});
         for (let i = 0; i < steps; i++) trainer.step();
-        const result = {params: Float32Array.from(model.params), loss: trainer.evaluate("test").loss, backend: backend()};
+        const result = {
+          params: Float32Array.from(model.params),
+          loss: trainer.evaluate("test").loss,
+          backend: backend()
+        };
         model.dispose();
         return result;
       };
@@ -30,11 +44,16 @@ async function main(): Promise<void> {
         num += (a.params[i] - b.params[i]) ** 2;
         den += a.params[i] ** 2;
       }
-      console.log(JSON.stringify({
-        kind, learningRate, steps, backends: [a.backend, b.backend],
-        relativeDifference: Number(Math.sqrt(num / den).toPrecision(3)),
-        testLoss: [Number(a.loss.toPrecision(4)), Number(b.loss.toPrecision(4))]
-      }));
+      console.log(
+        JSON.stringify({
+          kind,
+          learningRate,
+          steps,
+          backends: [a.backend, b.backend],
+          relativeDifference: Number(Math.sqrt(num / den).toPrecision(3)),
+          testLoss: [Number(a.loss.toPrecision(4)), Number(b.loss.toPrecision(4))]
+        })
+      );
     }
   }
   setBackend("auto");

@@ -17,8 +17,18 @@ import {pathToFileURL} from "node:url";
 import * as tf from "@tensorflow/tfjs-core";
 import {getThreadsCount, setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
 import {
-  GEMM_PRODUCTS, runBatchBenchmark, runBatchedPathBenchmark, runGemmBenchmark, runLayerBatchBenchmark, runLayerBenchmark, runTrainingBenchmark, runWhtBenchmark, timeSync,
-  type LayerBenchRow, type Timing, type TrainingLibrary
+  GEMM_PRODUCTS,
+  runBatchBenchmark,
+  runBatchedPathBenchmark,
+  runGemmBenchmark,
+  runLayerBatchBenchmark,
+  runLayerBenchmark,
+  runTrainingBenchmark,
+  runWhtBenchmark,
+  timeSync,
+  type LayerBenchRow,
+  type Timing,
+  type TrainingLibrary
 } from "../lib/bench.js";
 import {counts} from "../lib/counts.js";
 import {wasmFailure} from "../lib/wasm/runtime.js";
@@ -82,9 +92,11 @@ args.forEach((a, i) => {
   }
 });
 const only = onlyValue ? onlyValue.split(",") : PARTS;
-for (const part of only) if (!PARTS.includes(part)) usageError(`--only: ${JSON.stringify(part)} is not one of ${PARTS.join(", ")}`);
+for (const part of only)
+  if (!PARTS.includes(part)) usageError(`--only: ${JSON.stringify(part)} is not one of ${PARTS.join(", ")}`);
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
-const progress = (what: string) => (done: number, total: number, label: string) => log(`${what} ${done}/${total} ${label}`);
+const progress = (what: string) => (done: number, total: number, label: string) =>
+  log(`${what} ${done}/${total} ${label}`);
 
 function caches(): Array<{level: number; type: string; size: string}> {
   const dir = "/sys/devices/system/cpu/cpu0/cache";
@@ -124,7 +136,10 @@ function tfDense(D: number, batch: number): () => void {
       const dw = tf.matMul(x, dy, true, false);
       const db = tf.sum(dy, 0);
       const dx = tf.matMul(dy, w, false, true);
-      y.dataSync(); dw.dataSync(); db.dataSync(); dx.dataSync();
+      y.dataSync();
+      dw.dataSync();
+      db.dataSync();
+      dx.dataSync();
     });
   };
 }
@@ -163,7 +178,10 @@ function tfSwitchNet(W: number, m: number, batch: number): () => void {
       const dwNeg = tf.matMul(neg, gg, true, false);
       const gxg = tf.where(tf.greaterEqual(xg, 0), tf.matMul(gg, wPos, false, true), tf.matMul(gg, wNeg, false, true));
       const gx = tf.reshape(tf.transpose(gxg, [1, 0, 2]), [batch, W]);
-      y.dataSync(); dwPos.dataSync(); dwNeg.dataSync(); gx.dataSync();
+      y.dataSync();
+      dwPos.dataSync();
+      dwNeg.dataSync();
+      gx.dataSync();
     });
   };
 }
@@ -173,7 +191,10 @@ function tfSwitchNet(W: number, m: number, batch: number): () => void {
  * the timed TF.js code is known to compute the same layer. Returns the largest difference.
  */
 function tfSwitchNetCheck(): number {
-  const W = 64, m = 4, batch = 3, G = W / m;
+  const W = 64,
+    m = 4,
+    batch = 3,
+    G = W / m;
   const rng = createRng(7);
   const x = Float32Array.from({length: batch * W}, () => rng.normal());
   const w = Float32Array.from({length: 2 * m * W}, () => rng.normal());
@@ -200,13 +221,29 @@ async function tfLayerRows(batches: number[], repeats: number, minTimeMs: number
   const worst = tfSwitchNetCheck();
   if (!(worst < 1e-4)) throw new Error(`the TF.js Switch Net 4 layer disagrees with lib/switchnet.ts by ${worst}`);
   log(`tfjs Switch Net 4 forward matches lib/switchnet.ts within ${worst.toExponential(1)}`);
-  const W = 65536, m = 4, D = 1448;
+  const W = 65536,
+    m = 4,
+    D = 1448;
   const sw = counts("switchnet4", W, {groupSize: m});
   const dn = counts("dense", D);
   const rows: LayerBenchRow[] = [];
-  const row = (layer: string, width: number, connections: number, stored: number, batch: number, t: Timing): LayerBenchRow => ({
-    layer, implementation: name, width, connections, storedWeights: stored, batch,
-    msPerSample: t.medianMs / batch, samplesPerSecond: (1000 * batch) / t.medianMs, ...t
+  const row = (
+    layer: string,
+    width: number,
+    connections: number,
+    stored: number,
+    batch: number,
+    t: Timing
+  ): LayerBenchRow => ({
+    layer,
+    implementation: name,
+    width,
+    connections,
+    storedWeights: stored,
+    batch,
+    msPerSample: t.medianMs / batch,
+    samplesPerSecond: (1000 * batch) / t.medianMs,
+    ...t
   });
   for (const batch of batches) {
     log(`tfjs switchnet4 W=${W} batch ${batch}`);
@@ -251,11 +288,19 @@ async function runYardsticks(dir: string) {
   }
   const wht = log2s.map((l) => {
     const s = samples.get(l)!;
-    const ffht = median(s.ffht), plainC = median(s.plainC), project = median(s.project);
+    const ffht = median(s.ffht),
+      plainC = median(s.plainC),
+      project = median(s.project);
     // The fastest round of each as well: a busy machine only ever slows a program down.
     const best = {ffht: Math.max(...s.ffht), plainC: Math.max(...s.plainC), project: Math.max(...s.project)};
     return {
-      log2n: l, n: 2 ** l, ffht, plainC, project, ratioToFfht: project / ffht, ratioToPlainC: project / plainC,
+      log2n: l,
+      n: 2 ** l,
+      ffht,
+      plainC,
+      project,
+      ratioToFfht: project / ffht,
+      ratioToPlainC: project / plainC,
       best: {...best, ratioToFfht: best.project / best.ffht, ratioToPlainC: best.project / best.plainC},
       samples: s
     };
@@ -284,23 +329,32 @@ async function runYardsticks(dir: string) {
   }
   const gemm = [...gemmSamples.entries()].map(([key, s]) => {
     const [product, batch] = key.split(" ");
-    const numpy = median(s.numpy), project = median(s.project);
+    const numpy = median(s.numpy),
+      project = median(s.project);
     const best = {numpyGflops: Math.max(...s.numpy), projectGflops: Math.max(...s.project)};
     return {
-      product, batch: Number(batch), width: 1448, numpyGflops: numpy, projectGflops: project, ratioToNumpy: project / numpy,
-      best: {...best, ratioToNumpy: best.projectGflops / best.numpyGflops}, samples: s
+      product,
+      batch: Number(batch),
+      width: 1448,
+      numpyGflops: numpy,
+      projectGflops: project,
+      ratioToNumpy: project / numpy,
+      best: {...best, ratioToNumpy: best.projectGflops / best.numpyGflops},
+      samples: s
     };
   });
   return {
     kind: "measured",
-    note: "FFHT, plain C and numpy run as child processes of this benchmark, interleaved with this library's kernels, " +
+    note:
+      "FFHT, plain C and numpy run as child processes of this benchmark, interleaved with this library's kernels, " +
       "one thread each (inheriting this process's CPU affinity); figures are medians over rounds, `best` the fastest round of each",
     rounds,
     source: ys.source,
     build: ys.build,
     affinity: affinity(),
     numpy: numpyInfo,
-    numpyEnvironment: "OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset",
+    numpyEnvironment:
+      "OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset",
     wht,
     gemm
   };
@@ -313,15 +367,26 @@ function provenance() {
     return r.status === 0 ? r.stdout.trim() : null;
   };
   const lscpu = run("lscpu", []);
-  const field = (name: string) => lscpu?.split("\n").find((l) => l.startsWith(name + ":"))?.split(":").slice(1).join(":").trim() ?? null;
+  const field = (name: string) =>
+    lscpu
+      ?.split("\n")
+      .find((l) => l.startsWith(name + ":"))
+      ?.split(":")
+      .slice(1)
+      .join(":")
+      .trim() ?? null;
   const dirty = run("git", ["status", "--porcelain", "--untracked-files=no"]);
   return {
     command: ["npm run bench --", ...args].join(" "),
     commit: run("git", ["rev-parse", "HEAD"]),
     uncommittedChanges: dirty === null ? null : dirty.length > 0,
-    cpu: field("Model name"), cpuFamily: field("CPU family"), cpuModel: field("Model"),
-    l2: field("L2 cache"), l3: field("L3 cache"),
-    avx2: lscpu ? /\bavx2\b/.test(lscpu) : null, avx512f: lscpu ? /\bavx512f\b/.test(lscpu) : null,
+    cpu: field("Model name"),
+    cpuFamily: field("CPU family"),
+    cpuModel: field("Model"),
+    l2: field("L2 cache"),
+    l3: field("L3 cache"),
+    avx2: lscpu ? /\bavx2\b/.test(lscpu) : null,
+    avx512f: lscpu ? /\bavx512f\b/.test(lscpu) : null,
     affinity: affinity(),
     loadAverage: loadavg(),
     note: note ?? null
@@ -331,7 +396,9 @@ function provenance() {
 /** The CPUs this process may run on (Linux), e.g. "1", or null when unknown. */
 function affinity(): string | null {
   try {
-    const line = readFileSync("/proc/self/status", "utf8").split("\n").find((l) => l.startsWith("Cpus_allowed_list:"));
+    const line = readFileSync("/proc/self/status", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("Cpus_allowed_list:"));
     return line ? line.split(":")[1].trim() : null;
   } catch {
     return null;
@@ -354,7 +421,13 @@ const result: Record<string, unknown> = {
   backend: backend(),
   fusedMultiplyAdd: fusedMultiplyAdd(),
   wasmFailure: wasmFailure(),
-  machine: {cpu: cpus()[0]?.model.trim() ?? "unknown", cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), caches: caches(), node: process.version},
+  machine: {
+    cpu: cpus()[0]?.model.trim() ?? "unknown",
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    caches: caches(),
+    node: process.version
+  },
   quick,
   provenance: provenance()
 };
@@ -363,7 +436,8 @@ if (only.includes("wht")) {
   result.wht = wht;
   result.ffhtEstimate = {
     kind: "estimate",
-    note: "NOT a measurement: FFHT's speed on another machine (docs/ANCHORS.md) scaled by the naive JS loop's speed here against there; " +
+    note:
+      "NOT a measurement: FFHT's speed on another machine (docs/ANCHORS.md) scaled by the naive JS loop's speed here against there; " +
       "run with --yardsticks DIR for measured ratios",
     rows: anchorComparison(wht.rows),
     table: ANCHORS
@@ -372,7 +446,12 @@ if (only.includes("wht")) {
 if (only.includes("batch")) {
   const batch = await runBatchBenchmark({quick, onProgress: progress("batch")});
   // One long vector split across the threads (pool.wht): sub-blocks, then columns.
-  const single = await runBatchBenchmark({quick, sizes: quick ? [2 ** 20] : [2 ** 20, 2 ** 22], count: 1, onProgress: progress("single")});
+  const single = await runBatchBenchmark({
+    quick,
+    sizes: quick ? [2 ** 20] : [2 ** 20, 2 ** 22],
+    count: 1,
+    onProgress: progress("single")
+  });
   result.batch = {rows: [...batch.rows, ...single.rows]};
 }
 if (only.includes("layer")) {
@@ -397,10 +476,14 @@ if (only.includes("batchedPath")) {
     if (!existsSync(entry)) usageError(`--baseline: ${entry} does not exist (give a directory holding an older lib/)`);
     const lib = (await import(pathToFileURL(entry).href)) as TrainingLibrary & {ready(): Promise<string>};
     const kernels = await lib.ready();
-    if (kernels !== "wasm-simd") usageError(`--baseline: the build in ${baselineDir} loaded ${JSON.stringify(kernels)} kernels, not wasm-simd`);
+    if (kernels !== "wasm-simd")
+      usageError(`--baseline: the build in ${baselineDir} loaded ${JSON.stringify(kernels)} kernels, not wasm-simd`);
     baseline = lib;
   }
-  result.batchedPath = {baseline: baselineDir ?? null, ...(await runBatchedPathBenchmark({quick, baseline, onProgress: progress("batchedPath")}))};
+  result.batchedPath = {
+    baseline: baselineDir ?? null,
+    ...(await runBatchedPathBenchmark({quick, baseline, onProgress: progress("batchedPath")}))
+  };
 }
 if (yardsticksDir !== undefined) {
   result.yardsticks = await runYardsticks(yardsticksDir);
@@ -413,76 +496,160 @@ if (!table) {
 } else {
   const fmt = (v: number, d = 3) => (Math.abs(v) >= 1000 ? Math.round(v).toLocaleString("en-US") : v.toPrecision(d));
   const m = result.machine as {cpu: string; cores: number; node: string};
-  console.log(`${m.cpu}, ${m.cores} cores, node ${m.node}, ${result.date}${quick ? " (quick)" : ""}; kernels: ${result.backend}${result.wasmFailure ? ` (${result.wasmFailure})` : ""}\n`);
+  console.log(
+    `${m.cpu}, ${m.cores} cores, node ${m.node}, ${result.date}${quick ? " (quick)" : ""}; kernels: ${result.backend}${result.wasmFailure ? ` (${result.wasmFailure})` : ""}\n`
+  );
   if (result.wht) {
     console.log("WHT, one vector in place, unnormalised: transforms/s (ns per element) [min–max ms]");
-    console.table((result.wht as {rows: Array<Record<string, number | string>>}).rows.map((r) => ({
-      kernel: r.kernel, n: `2^${r.log2n}`, "transforms/s": fmt(r.transformsPerSecond as number), "ns/elem": fmt(r.nsPerElement as number),
-      "median ms": fmt(r.medianMs as number), "min ms": fmt(r.minMs as number), "max ms": fmt(r.maxMs as number)
-    })));
+    console.table(
+      (result.wht as {rows: Array<Record<string, number | string>>}).rows.map((r) => ({
+        kernel: r.kernel,
+        n: `2^${r.log2n}`,
+        "transforms/s": fmt(r.transformsPerSecond as number),
+        "ns/elem": fmt(r.nsPerElement as number),
+        "median ms": fmt(r.medianMs as number),
+        "min ms": fmt(r.minMs as number),
+        "max ms": fmt(r.maxMs as number)
+      }))
+    );
     if (!result.yardsticks) {
       const cmp = anchorComparison((result.wht as {rows: never[]}).rows);
-      console.log(`ESTIMATE, not a measurement (run with --yardsticks DIR to measure FFHT here): FFHT on another machine (ANCHORS.md),` +
-        ` carried to this one by the naive JS loop (radix2) measured in this run (machine factor ${cmp[0] ? fmt(cmp[0].machineFactor) : "?"}; fastest repeats):`);
-      console.table(cmp.map((r) => ({
-        n: `2^${r.log2n}`, "naive factor at n": fmt(r.sizeFactor), "estimated FFHT/s": fmt(r.ffhtEquivalent), "wasm-simd/s": fmt(r.simd),
-        "≈ × FFHT (estimate)": fmt(r.ratio), "× WASM prototype (estimate)": fmt(r.prototypeRatio), "scalar × good scalar (estimate)": r.scalarRatio === null ? "" : fmt(r.scalarRatio)
-      })));
+      console.log(
+        `ESTIMATE, not a measurement (run with --yardsticks DIR to measure FFHT here): FFHT on another machine (ANCHORS.md),` +
+          ` carried to this one by the naive JS loop (radix2) measured in this run (machine factor ${cmp[0] ? fmt(cmp[0].machineFactor) : "?"}; fastest repeats):`
+      );
+      console.table(
+        cmp.map((r) => ({
+          n: `2^${r.log2n}`,
+          "naive factor at n": fmt(r.sizeFactor),
+          "estimated FFHT/s": fmt(r.ffhtEquivalent),
+          "wasm-simd/s": fmt(r.simd),
+          "≈ × FFHT (estimate)": fmt(r.ratio),
+          "× WASM prototype (estimate)": fmt(r.prototypeRatio),
+          "scalar × good scalar (estimate)": r.scalarRatio === null ? "" : fmt(r.scalarRatio)
+        }))
+      );
     }
   }
   if (result.gemm) {
     console.log("Dense layer products (1448 × 1448 weights), GFLOP/s:");
-    console.table((result.gemm as {rows: Array<Record<string, number | string>>}).rows.map((r) => ({
-      product: r.product, batch: r.batch, implementation: r.implementation, "GFLOP/s": fmt(r.gflops as number), "median ms": fmt(r.medianMs as number)
-    })));
+    console.table(
+      (result.gemm as {rows: Array<Record<string, number | string>>}).rows.map((r) => ({
+        product: r.product,
+        batch: r.batch,
+        implementation: r.implementation,
+        "GFLOP/s": fmt(r.gflops as number),
+        "median ms": fmt(r.medianMs as number)
+      }))
+    );
   }
   if (result.layerBatches) {
-    console.log("One layer, forward + backward, WASM SIMD, across batches and threads (Switch Net 4 W = 65,536 vs dense 1448):");
-    console.table((result.layerBatches as {rows: Array<Record<string, number | string | null>>}).rows.map((r) => ({
-      layer: r.layer, batch: r.batch, threads: r.threads, "ms/sample": fmt(r.msPerSample as number), "samples/s": fmt(r.samplesPerSecond as number)
-    })));
+    console.log(
+      "One layer, forward + backward, WASM SIMD, across batches and threads (Switch Net 4 W = 65,536 vs dense 1448):"
+    );
+    console.table(
+      (result.layerBatches as {rows: Array<Record<string, number | string | null>>}).rows.map((r) => ({
+        layer: r.layer,
+        batch: r.batch,
+        threads: r.threads,
+        "ms/sample": fmt(r.msPerSample as number),
+        "samples/s": fmt(r.samplesPerSecond as number)
+      }))
+    );
   }
   if (result.batchedPath) {
-    console.log("Switch Net 4 training steps (W = 65,536, depth 2, one thread): the tiled batched path against the untiled one and the baseline build:");
-    console.table((result.batchedPath as {rows: Array<Record<string, number | string | boolean>>}).rows.map((r) => ({
-      path: r.path, batch: r.batch, "ms/sample": fmt(r.msPerSample as number), speedup: fmt(r.speedup as number), "same bits": r.sameBits
-    })));
+    console.log(
+      "Switch Net 4 training steps (W = 65,536, depth 2, one thread): the tiled batched path against the untiled one and the baseline build:"
+    );
+    console.table(
+      (result.batchedPath as {rows: Array<Record<string, number | string | boolean>>}).rows.map((r) => ({
+        path: r.path,
+        batch: r.batch,
+        "ms/sample": fmt(r.msPerSample as number),
+        speedup: fmt(r.speedup as number),
+        "same bits": r.sameBits
+      }))
+    );
   }
   if (result.training) {
     console.log("Training steps (createTrainer: forward, MSE, backward, Adam), depth 2, 16 in / 4 out:");
-    console.table((result.training as {rows: Array<Record<string, number | string | null>>}).rows.map((r) => ({
-      model: r.model, width: r.width, batch: r.batch, threads: r.threads, "steps/s": fmt(r.stepsPerSecond as number),
-      "ms/sample": fmt(r.msPerSample as number), speedup: fmt(r.speedup as number), note: r.fallbackReason ?? ""
-    })));
+    console.table(
+      (result.training as {rows: Array<Record<string, number | string | null>>}).rows.map((r) => ({
+        model: r.model,
+        width: r.width,
+        batch: r.batch,
+        threads: r.threads,
+        "steps/s": fmt(r.stepsPerSecond as number),
+        "ms/sample": fmt(r.msPerSample as number),
+        speedup: fmt(r.speedup as number),
+        note: r.fallbackReason ?? ""
+      }))
+    );
   }
   if (result.yardsticks) {
-    const y = result.yardsticks as {wht: Array<Record<string, number>>; gemm: Array<Record<string, number | string>>; numpy: {unavailable?: string} | null; rounds: number};
+    const y = result.yardsticks as {
+      wht: Array<Record<string, number>>;
+      gemm: Array<Record<string, number | string>>;
+      numpy: {unavailable?: string} | null;
+      rounds: number;
+    };
     console.log(`MEASURED side by side in this run (medians of ${y.rounds} interleaved rounds), WHT transforms/s:`);
-    console.table(y.wht.map((r) => ({
-      n: `2^${r.log2n}`, FFHT: fmt(r.ffht), "plain C": fmt(r.plainC), "wasm-simd": fmt(r.project), "× FFHT": fmt(r.ratioToFfht), "× plain C": fmt(r.ratioToPlainC),
-      "× FFHT (fastest rounds)": fmt((r.best as unknown as {ratioToFfht: number}).ratioToFfht)
-    })));
+    console.table(
+      y.wht.map((r) => ({
+        n: `2^${r.log2n}`,
+        FFHT: fmt(r.ffht),
+        "plain C": fmt(r.plainC),
+        "wasm-simd": fmt(r.project),
+        "× FFHT": fmt(r.ratioToFfht),
+        "× plain C": fmt(r.ratioToPlainC),
+        "× FFHT (fastest rounds)": fmt((r.best as unknown as {ratioToFfht: number}).ratioToFfht)
+      }))
+    );
     if (y.numpy?.unavailable) console.log(`No numpy comparison: ${y.numpy.unavailable}`);
     else {
       console.log("Dense products against numpy's single-thread sgemm, GFLOP/s:");
-      console.table(y.gemm.map((r) => ({
-        product: r.product, batch: r.batch, numpy: fmt(r.numpyGflops as number), "this library": fmt(r.projectGflops as number), "× numpy": fmt(r.ratioToNumpy as number),
-        "× numpy (fastest rounds)": fmt((r.best as unknown as {ratioToNumpy: number}).ratioToNumpy)
-      })));
+      console.table(
+        y.gemm.map((r) => ({
+          product: r.product,
+          batch: r.batch,
+          numpy: fmt(r.numpyGflops as number),
+          "this library": fmt(r.projectGflops as number),
+          "× numpy": fmt(r.ratioToNumpy as number),
+          "× numpy (fastest rounds)": fmt((r.best as unknown as {ratioToNumpy: number}).ratioToNumpy)
+        }))
+      );
     }
   }
   if (result.batch) {
     console.log("Batches across threads (shared memory):");
-    console.table((result.batch as {rows: Array<Record<string, number | string | null>>}).rows.map((r) => ({
-      n: r.n, vectors: r.count, threads: r.threads, "vectors/s": fmt(r.vectorsPerSecond as number), "ns/elem": fmt(r.nsPerElement as number),
-      "median ms": fmt(r.medianMs as number), speedup: fmt(r.speedup as number), note: r.fallbackReason ?? ""
-    })));
+    console.table(
+      (result.batch as {rows: Array<Record<string, number | string | null>>}).rows.map((r) => ({
+        n: r.n,
+        vectors: r.count,
+        threads: r.threads,
+        "vectors/s": fmt(r.vectorsPerSecond as number),
+        "ns/elem": fmt(r.nsPerElement as number),
+        "median ms": fmt(r.medianMs as number),
+        speedup: fmt(r.speedup as number),
+        note: r.fallbackReason ?? ""
+      }))
+    );
   }
   if (result.layer) {
     console.log("One layer, forward + backward per sample:");
-    console.table((result.layer as {rows: LayerBenchRow[]}).rows.map((r) => ({
-      layer: r.layer, implementation: r.implementation, width: r.width, connections: r.connections, stored: r.storedWeights,
-      batch: r.batch, "ms/sample": fmt(r.msPerSample), "samples/s": fmt(r.samplesPerSecond), "min ms": fmt(r.minMs), "max ms": fmt(r.maxMs)
-    })));
+    console.table(
+      (result.layer as {rows: LayerBenchRow[]}).rows.map((r) => ({
+        layer: r.layer,
+        implementation: r.implementation,
+        width: r.width,
+        connections: r.connections,
+        stored: r.storedWeights,
+        batch: r.batch,
+        "ms/sample": fmt(r.msPerSample),
+        "samples/s": fmt(r.samplesPerSecond),
+        "min ms": fmt(r.minMs),
+        "max ms": fmt(r.maxMs)
+      }))
+    );
   }
 }

@@ -14,7 +14,8 @@ import {ready} from "../lib/wht.js";
 function parse(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i < argv.length; i += 2) {
-    if (!argv[i].startsWith("--") || argv[i + 1] === undefined) throw new Error(`expected --name value pairs, got ${JSON.stringify(argv[i])}`);
+    if (!argv[i].startsWith("--") || argv[i + 1] === undefined)
+      throw new Error(`expected --name value pairs, got ${JSON.stringify(argv[i])}`);
     out[argv[i].slice(2)] = argv[i + 1];
   }
   return out;
@@ -37,21 +38,44 @@ async function main(): Promise<void> {
   const config: ExperimentConfig = {
     ...FULL,
     train: {
-      ...t, warmupSteps: number(args, "warmup-steps", 0), maxSteps, fixedSteps: Math.min(t.fixedSteps, maxSteps),
-      patience: number(args, "patience", t.patience), evalGrowth: number(args, "eval-growth", t.evalGrowth)
+      ...t,
+      warmupSteps: number(args, "warmup-steps", 0),
+      maxSteps,
+      fixedSteps: Math.min(t.fixedSteps, maxSteps),
+      patience: number(args, "patience", t.patience),
+      evalGrowth: number(args, "eval-growth", t.evalGrowth)
     }
   };
   const width = number(args, "width");
-  const g = planGroups(config).find((x) => x.task === args.task && x.contender.id === args.contender && x.width === width);
-  if (!g) throw new Error(`the plan has no ${args.task} run of ${args.contender} at width ${width}; see npm run experiment -- --dry-run`);
+  const g = planGroups(config).find(
+    (x) => x.task === args.task && x.contender.id === args.contender && x.width === width
+  );
+  if (!g)
+    throw new Error(
+      `the plan has no ${args.task} run of ${args.contender} at width ${width}; see npm run experiment -- --dry-run`
+    );
   await ready();
   const r = fitRun(g, config, number(args, "seed", 1), number(args, "rate"), createModel, undefined, (p) =>
-    process.stderr.write(`step ${p.step}: validation ${p.validation.toPrecision(3)}, test ${p.test.toPrecision(3)}, rate ${p.learningRate}\n`));
+    process.stderr.write(
+      `step ${p.step}: validation ${p.validation.toPrecision(3)}, test ${p.test.toPrecision(3)}, rate ${p.learningRate}\n`
+    )
+  );
   const f = r.fit!;
-  process.stdout.write(JSON.stringify({
-    task: g.task, contender: g.contender.id, width, seed: r.seed, learningRate: r.learningRate, train: config.train,
-    steps: f.optimizerSteps, converged: f.plateauReached, diverged: f.diverged, best: f.atBest, seconds: r.seconds
-  }) + "\n");
+  process.stdout.write(
+    JSON.stringify({
+      task: g.task,
+      contender: g.contender.id,
+      width,
+      seed: r.seed,
+      learningRate: r.learningRate,
+      train: config.train,
+      steps: f.optimizerSteps,
+      converged: f.plateauReached,
+      diverged: f.diverged,
+      best: f.atBest,
+      seconds: r.seconds
+    }) + "\n"
+  );
 }
 
 main().catch((e) => {

@@ -14,7 +14,8 @@ import {summarise} from "../lib/experiment/summary.js";
 const argv = process.argv.slice(2);
 if (argv.includes("--readme") || argv.includes("--write-readme")) {
   const block = readmeAnswer(readFileSync("data/capacity/results.jsonl", "utf8"));
-  if (argv.includes("--write-readme")) writeFileSync("README.md", replaceReadmeAnswer(readFileSync("README.md", "utf8"), block));
+  if (argv.includes("--write-readme"))
+    writeFileSync("README.md", replaceReadmeAnswer(readFileSync("README.md", "utf8"), block));
   else process.stdout.write(block + "\n");
   process.exit(0);
 }
@@ -28,7 +29,8 @@ const flag = (name: string) => {
 };
 const preset = flag("--preset") ?? "full";
 const onlyRef = flag("--ref-width");
-if (!(preset in PRESETS)) throw new Error(`--preset must be one of ${Object.keys(PRESETS).join(", ")}, got ${JSON.stringify(preset)}`);
+if (!(preset in PRESETS))
+  throw new Error(`--preset must be one of ${Object.keys(PRESETS).join(", ")}, got ${JSON.stringify(preset)}`);
 const file = argv[0] ?? "data/capacity/results.jsonl";
 const {records} = parseResults(readFileSync(file, "utf8"));
 const rows = summarise(records, PRESETS[preset]).filter((r) => onlyRef === null || r.refWidth === Number(onlyRef));
@@ -43,7 +45,11 @@ for (const r of rows) {
   const s = r.task === "memorise" ? r.capacity : r.plateau;
   const converged = r.task === "memorise" ? "" : ` converged ${r.plateaus}/${r.seeds.length}`;
   const fx = r.fixed;
-  process.stdout.write(`${r.budget.padEnd(7)} ${r.contender.padEnd(14)} W=${String(r.width).padEnd(7)} ` +
-    (s ? `${f(s.mean)} ± ${f(s.sd)} (${f(s.min)}–${f(s.max)}, n=${s.n})` : "—") +
-    (fx ? `   at ${PRESETS[preset].train.fixedSteps} steps ${f(fx.mean)}` : "") + converged + "\n");
+  process.stdout.write(
+    `${r.budget.padEnd(7)} ${r.contender.padEnd(14)} W=${String(r.width).padEnd(7)} ` +
+      (s ? `${f(s.mean)} ± ${f(s.sd)} (${f(s.min)}–${f(s.max)}, n=${s.n})` : "—") +
+      (fx ? `   at ${PRESETS[preset].train.fixedSteps} steps ${f(fx.mean)}` : "") +
+      converged +
+      "\n"
+  );
 }

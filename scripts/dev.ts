@@ -18,7 +18,10 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 const root = fileURLToPath(new URL("../", import.meta.url));
 const publicDir = resolve(root, "public");
 
-const PUBLIC_TYPES: Record<string, string> = {".js": "text/javascript; charset=utf-8", ".txt": "text/plain; charset=utf-8"};
+const PUBLIC_TYPES: Record<string, string> = {
+  ".js": "text/javascript; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8"
+};
 
 /** The public/ file a URL path names (only files directly in public/, never _headers), or null. */
 export function publicFile(urlPath: string): string | null {
@@ -41,7 +44,10 @@ export function addHostBehaviour(server: Server): void {
     for (const [name, value] of Object.entries(headersFor(rules, path))) res.setHeader(name, value);
     const file = publicFile(path);
     if (file && (req.method === "GET" || req.method === "HEAD")) {
-      res.writeHead(200, {"content-type": PUBLIC_TYPES[extname(file)] ?? "application/octet-stream", "cache-control": "no-cache"});
+      res.writeHead(200, {
+        "content-type": PUBLIC_TYPES[extname(file)] ?? "application/octet-stream",
+        "cache-control": "no-cache"
+      });
       res.end(req.method === "HEAD" ? undefined : readFileSync(file));
       return;
     }
@@ -51,7 +57,11 @@ export function addHostBehaviour(server: Server): void {
 
 export async function startDevServer(options: {hostname?: string; port?: number; open?: boolean} = {}) {
   const {preview} = await import("@observablehq/framework/dist/preview.js");
-  const server = await preview({hostname: options.hostname ?? "127.0.0.1", port: options.port, open: options.open ?? false});
+  const server = await preview({
+    hostname: options.hostname ?? "127.0.0.1",
+    port: options.port,
+    open: options.open ?? false
+  });
   addHostBehaviour(server.server);
   return server;
 }
@@ -76,7 +86,9 @@ async function main() {
   const server = await startDevServer({hostname: values.host, port, open: values.open && !values["no-open"]});
   const address = server.server.address();
   const actual = typeof address === "object" && address ? address.port : port;
-  console.log(`Serving http://${values.host}:${actual}/ with the headers of public/_headers (cross-origin isolated: pages use several threads)`);
+  console.log(
+    `Serving http://${values.host}:${actual}/ with the headers of public/_headers (cross-origin isolated: pages use several threads)`
+  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -11,12 +11,18 @@ if (existsSync(path)) process.exit(0);
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
 const hasSudo = spawnSync("sh", ["-c", "command -v sudo"], {stdio: "ignore"}).status === 0;
 if (!isRoot && !hasSudo) {
-  console.error(`Browser tests need Debian's chromium at ${path}. Install it with:\n  sudo apt-get install -y chromium\n(or set CHROMIUM_PATH to a Chromium binary).`);
+  console.error(
+    `Browser tests need Debian's chromium at ${path}. Install it with:\n  sudo apt-get install -y chromium\n(or set CHROMIUM_PATH to a Chromium binary).`
+  );
   process.exit(1);
 }
 const prefix = isRoot ? [] : ["sudo"];
 console.error(`chromium not found at ${path}: installing Debian's chromium with apt-get (once)…`);
-const run = (args) => spawnSync(prefix.length ? prefix[0] : args[0], prefix.length ? args : args.slice(1), {stdio: "inherit", env: {...process.env, DEBIAN_FRONTEND: "noninteractive"}});
+const run = (args) =>
+  spawnSync(prefix.length ? prefix[0] : args[0], prefix.length ? args : args.slice(1), {
+    stdio: "inherit",
+    env: {...process.env, DEBIAN_FRONTEND: "noninteractive"}
+  });
 let r = run(["apt-get", "install", "-y", "--no-install-recommends", "chromium"]);
 if (r.status !== 0) {
   run(["apt-get", "update"]);

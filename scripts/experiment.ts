@@ -16,10 +16,24 @@ import {createTeamSync, withTeam} from "../lib/team.js";
 import type {BudgetKind} from "../lib/experiment/budget.js";
 import {PRESETS, checkConfig, type ExperimentConfig} from "../lib/experiment/config.js";
 import {
-  planGroups, planTrendProbes, runExperiment, startRates, trendProbeAsGroup, type PlanGroup, type Progress, type ResultStore
+  planGroups,
+  planTrendProbes,
+  runExperiment,
+  startRates,
+  trendProbeAsGroup,
+  type PlanGroup,
+  type Progress,
+  type ResultStore
 } from "../lib/experiment/run.js";
 import {parseShard, shardFilter, type Shard} from "../lib/experiment/shard.js";
-import {SCHEMA_VERSION, parseResults, validateRecord, type ResultRecord, type SessionRecord, type TaskKind} from "../lib/experiment/schema.js";
+import {
+  SCHEMA_VERSION,
+  parseResults,
+  validateRecord,
+  type ResultRecord,
+  type SessionRecord,
+  type TaskKind
+} from "../lib/experiment/schema.js";
 
 const HELP = `Capacity experiment: Switch Net 4 and its variants against dense layers at equal budgets.
 
@@ -72,20 +86,33 @@ interface Args {
 }
 
 function list(value: string): string[] {
-  return value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 function numbers(name: string, value: string): number[] {
   return list(value).map((s) => {
     const n = Number(s);
-    if (!Number.isFinite(n)) throw new Error(`${name} must be a comma-separated list of numbers, got ${JSON.stringify(value)}`);
+    if (!Number.isFinite(n))
+      throw new Error(`${name} must be a comma-separated list of numbers, got ${JSON.stringify(value)}`);
     return n;
   });
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = {preset: "full", out: "data/capacity/results.jsonl", dryRun: false, workers: 1, threads: 1, shard: null,
-    minRefWidth: 0, maxRefWidth: Infinity, overrides: {}};
+  const args: Args = {
+    preset: "full",
+    out: "data/capacity/results.jsonl",
+    dryRun: false,
+    workers: 1,
+    threads: 1,
+    shard: null,
+    minRefWidth: 0,
+    maxRefWidth: Infinity,
+    overrides: {}
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -94,14 +121,26 @@ function parseArgs(argv: string[]): Args {
       return v;
     };
     switch (flag) {
-      case "--help": case "-h": process.stdout.write(HELP); process.exit(0);
-      case "--preset": args.preset = value(); break;
-      case "--out": args.out = value(); break;
-      case "--dry-run": args.dryRun = true; break;
-      case "--shard": args.shard = parseShard(value()); break;
+      case "--help":
+      case "-h":
+        process.stdout.write(HELP);
+        process.exit(0);
+      case "--preset":
+        args.preset = value();
+        break;
+      case "--out":
+        args.out = value();
+        break;
+      case "--dry-run":
+        args.dryRun = true;
+        break;
+      case "--shard":
+        args.shard = parseShard(value());
+        break;
       case "--workers": {
         const v = Number(value());
-        if (!Number.isInteger(v) || v < 1 || v > 64) throw new Error(`--workers must be an integer from 1 to 64, got ${JSON.stringify(argv[i])}`);
+        if (!Number.isInteger(v) || v < 1 || v > 64)
+          throw new Error(`--workers must be an integer from 1 to 64, got ${JSON.stringify(argv[i])}`);
         args.workers = v;
         break;
       }
@@ -113,24 +152,42 @@ function parseArgs(argv: string[]): Args {
         args.threads = v;
         break;
       }
-      case "--ref-widths": args.overrides.refWidths = numbers(flag, value()); break;
-      case "--min-ref-width": args.minRefWidth = Number(value()); break;
-      case "--max-ref-width": args.maxRefWidth = Number(value()); break;
-      case "--tasks": args.overrides.tasks = list(value()) as TaskKind[]; break;
-      case "--budgets": args.overrides.budgets = list(value()) as BudgetKind[]; break;
-      case "--contenders": args.overrides.contenders = list(value()); break;
-      case "--seeds": args.overrides.seeds = numbers(flag, value()); break;
+      case "--ref-widths":
+        args.overrides.refWidths = numbers(flag, value());
+        break;
+      case "--min-ref-width":
+        args.minRefWidth = Number(value());
+        break;
+      case "--max-ref-width":
+        args.maxRefWidth = Number(value());
+        break;
+      case "--tasks":
+        args.overrides.tasks = list(value()) as TaskKind[];
+        break;
+      case "--budgets":
+        args.overrides.budgets = list(value()) as BudgetKind[];
+        break;
+      case "--contenders":
+        args.overrides.contenders = list(value());
+        break;
+      case "--seeds":
+        args.overrides.seeds = numbers(flag, value());
+        break;
       case "--placement": {
         const v = value();
-        if (v !== "pad" && v !== "repeat") throw new Error(`--placement must be pad or repeat, got ${JSON.stringify(v)}`);
+        if (v !== "pad" && v !== "repeat")
+          throw new Error(`--placement must be pad or repeat, got ${JSON.stringify(v)}`);
         args.overrides.placement = v;
         break;
       }
-      default: throw new Error(`unknown option ${JSON.stringify(flag)} (see --help)`);
+      default:
+        throw new Error(`unknown option ${JSON.stringify(flag)} (see --help)`);
     }
   }
-  if (!(args.preset in PRESETS)) throw new Error(`--preset must be one of ${Object.keys(PRESETS).join(", ")}, got ${JSON.stringify(args.preset)}`);
-  if (!(args.minRefWidth >= 0) || !(args.maxRefWidth >= args.minRefWidth)) throw new Error("--min-ref-width and --max-ref-width must be numbers with min ≤ max");
+  if (!(args.preset in PRESETS))
+    throw new Error(`--preset must be one of ${Object.keys(PRESETS).join(", ")}, got ${JSON.stringify(args.preset)}`);
+  if (!(args.minRefWidth >= 0) || !(args.maxRefWidth >= args.minRefWidth))
+    throw new Error("--min-ref-width and --max-ref-width must be numbers with min ≤ max");
   return args;
 }
 
@@ -212,13 +269,17 @@ function progressBar(p: Progress): string {
   const fraction = p.totalCost > 0 ? p.doneCost / p.totalCost : 1;
   const cells = 24;
   const filled = Math.round(fraction * cells);
-  return `[${"#".repeat(filled)}${".".repeat(cells - filled)}] ${(fraction * 100).toFixed(1).padStart(5)}%  ` +
-    `runs ${p.done}/${p.total}  elapsed ${duration(p.elapsedSeconds)}  ETA ${duration(p.etaSeconds)}  ${p.label}`;
+  return (
+    `[${"#".repeat(filled)}${".".repeat(cells - filled)}] ${(fraction * 100).toFixed(1).padStart(5)}%  ` +
+    `runs ${p.done}/${p.total}  elapsed ${duration(p.elapsedSeconds)}  ETA ${duration(p.etaSeconds)}  ${p.label}`
+  );
 }
 
 function gitCommit(): string | null {
   try {
-    return execSync("git rev-parse HEAD", {stdio: ["ignore", "pipe", "ignore"]}).toString().trim();
+    return execSync("git rev-parse HEAD", {stdio: ["ignore", "pipe", "ignore"]})
+      .toString()
+      .trim();
   } catch {
     return null;
   }
@@ -227,8 +288,11 @@ function gitCommit(): string | null {
 /** lib/ files that differ from the recorded commit (results then reflect uncommitted code). */
 function uncommittedLib(): string[] {
   try {
-    return execSync("git status --porcelain -- lib", {stdio: ["ignore", "pipe", "ignore"]}).toString()
-      .split("\n").filter((l) => l.trim().length > 0).map((l) => l.trim());
+    return execSync("git status --porcelain -- lib", {stdio: ["ignore", "pipe", "ignore"]})
+      .toString()
+      .split("\n")
+      .filter((l) => l.trim().length > 0)
+      .map((l) => l.trim());
   } catch {
     return [];
   }
@@ -240,11 +304,14 @@ function describePlan(groups: PlanGroup[], config: ExperimentConfig, records: re
     const task = g.key.startsWith("trend|") ? "probe" : g.task;
     return `${task.padEnd(8)} ${g.contender.id.padEnd(16)} W=${String(g.width).padEnd(7)} cost/run ${(g.cost / 1e12).toFixed(2)}  ${points}`;
   });
-  const runs = (g: PlanGroup) => g.key.startsWith("trend|") ? config.memorise.probeFactors.length
-    : startRates(g.contender, config).length + config.seeds.length - (g.task === "memorise" ? 0 : 1);
+  const runs = (g: PlanGroup) =>
+    g.key.startsWith("trend|")
+      ? config.memorise.probeFactors.length
+      : startRates(g.contender, config).length + config.seeds.length - (g.task === "memorise" ? 0 : 1);
   const total = groups.reduce((s, g) => s + runs(g) * g.cost, 0);
   const count = groups.reduce((s, g) => s + runs(g), 0);
-  let text = `${lines.join("\n")}\n${groups.length} groups, at least ${count} runs (start rates + seeds; more when a rate choice widens), ` +
+  let text =
+    `${lines.join("\n")}\n${groups.length} groups, at least ${count} runs (start rates + seeds; more when a rate choice widens), ` +
     `relative cost ${(total / 1e12).toFixed(0)} (units of 10^12 multiply-adds, assuming runs stop halfway to the step cap)\n`;
   // Calibrate with the runs already in the file: seconds per cost unit, per task (memorisation differs).
   const byKey = new Map(planGroups(config).map((g) => [g.key, g]));
@@ -253,7 +320,12 @@ function describePlan(groups: PlanGroup[], config: ExperimentConfig, records: re
     let cost = 0;
     let n = 0;
     for (const r of records) {
-      if (r.type !== "run" || r.task !== task || (r.candidate !== true && r.seed === config.seeds[0] && r.task !== "memorise")) continue;
+      if (
+        r.type !== "run" ||
+        r.task !== task ||
+        (r.candidate !== true && r.seed === config.seeds[0] && r.task !== "memorise")
+      )
+        continue;
       const g = byKey.get(r.learningRateFrom);
       if (!g) continue;
       seconds += r.seconds;
@@ -262,7 +334,8 @@ function describePlan(groups: PlanGroup[], config: ExperimentConfig, records: re
     }
     const planned = groups.filter((g) => g.task === task).reduce((s, g) => s + runs(g) * g.cost, 0);
     if (n > 0 && planned > 0) {
-      text += `${task}: about ${((planned * seconds) / cost / 3600).toFixed(1)} CPU hours for these groups (an estimate from ${n} finished runs in the file, ` +
+      text +=
+        `${task}: about ${((planned * seconds) / cost / 3600).toFixed(1)} CPU hours for these groups (an estimate from ${n} finished runs in the file, ` +
         `${(seconds / 3600).toFixed(1)} CPU hours, on the machines they ran on)\n`;
     }
   }
@@ -283,8 +356,14 @@ async function workers(args: Args): Promise<void> {
   rmSync(stopFileOf(args.out), {force: true}); // a stale request from an earlier sweep
   process.stderr.write(`to stop after the current runs: touch ${stopFileOf(args.out)}\n`);
   const children = Array.from({length: args.workers}, (_, k) =>
-    spawn(process.execPath, [...process.execArgv, process.argv[1], ...passOn], {stdio: ["ignore", "inherit", "inherit"], env: {...process.env, EXPERIMENT_WORKER: String(k + 1)}}));
-  const exits = children.map((child) => new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? 1))));
+    spawn(process.execPath, [...process.execArgv, process.argv[1], ...passOn], {
+      stdio: ["ignore", "inherit", "inherit"],
+      env: {...process.env, EXPERIMENT_WORKER: String(k + 1)}
+    })
+  );
+  const exits = children.map(
+    (child) => new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? 1)))
+  );
   // A signal goes on to every worker, which ends at once (see stopFileOf for a stop between runs).
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
@@ -323,21 +402,32 @@ async function main(): Promise<void> {
   // --threads: every kernel call of every run splits across the team (lib/team.ts: the same bits).
   const team = args.threads > 1 ? createTeamSync({threads: args.threads}) : null;
   if (team && team.threads < args.threads) {
-    process.stderr.write(`threads: running on ${team.threads} thread(s), not ${args.threads}: ${team.fallbackReason}\n`);
+    process.stderr.write(
+      `threads: running on ${team.threads} thread(s), not ${args.threads}: ${team.fallbackReason}\n`
+    );
   }
   const store = fileStore(args.out);
   const session: SessionRecord = {
-    type: "session", schema: SCHEMA_VERSION,
+    type: "session",
+    schema: SCHEMA_VERSION,
     command: `npm run experiment -- ${process.argv.slice(2).join(" ")}`.trim(),
     date: new Date().toISOString(),
-    machine: {cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, node: process.version, platform: `${platform()} ${release()} (WHT backend ${backend})`},
+    machine: {
+      cpu: cpus()[0]?.model ?? "unknown",
+      cores: cpus().length,
+      node: process.version,
+      platform: `${platform()} ${release()} (WHT backend ${backend})`
+    },
     libVersion: JSON.parse(readFileSync("package.json", "utf8")).version,
     gitCommit: gitCommit(),
     config: {
-      ...config, libUncommitted: uncommittedLib(), minRefWidth: args.minRefWidth,
+      ...config,
+      libUncommitted: uncommittedLib(),
+      minRefWidth: args.minRefWidth,
       maxRefWidth: Number.isFinite(args.maxRefWidth) ? args.maxRefWidth : null,
       // Runs' seconds are wall-clock time on this many threads.
-      threads: team?.threads ?? 1}
+      threads: team?.threads ?? 1
+    }
   };
   store.append(session);
   // The sweep runs synchronously, so a signal handler would never get its turn: a signal ends the
@@ -350,27 +440,37 @@ async function main(): Promise<void> {
   const tty = process.stderr.isTTY;
   const worker = process.env.EXPERIMENT_WORKER ? `[${process.env.EXPERIMENT_WORKER}] ` : "";
   let lastLine = 0;
-  const result = withTeam(team, () => runExperiment(config, {
-    store,
-    createModel,
-    filter: selected,
-    // Inside a long run: a line every evaluation when the log is a file, so its progress shows.
-    onEval: tty ? undefined : (label, p) => {
-      process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${worker}  ${label}: step ${p.step}, validation ${p.validation.toPrecision(3)}, ` +
-        `test ${p.test.toPrecision(3)}, rate ${p.learningRate}\n`);
-    },
-    shouldStop: () => existsSync(stopFile),
-    onProgress: (p) => {
-      const line = worker + progressBar(p);
-      if (tty) process.stderr.write(`\r${line.slice(0, (process.stderr.columns ?? 120) - 1).padEnd(lastLine)}`);
-      else process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
-      lastLine = Math.min(line.length, (process.stderr.columns ?? 120) - 1);
-    }
-  }));
+  const result = withTeam(team, () =>
+    runExperiment(config, {
+      store,
+      createModel,
+      filter: selected,
+      // Inside a long run: a line every evaluation when the log is a file, so its progress shows.
+      onEval: tty
+        ? undefined
+        : (label, p) => {
+            process.stderr.write(
+              `${new Date().toISOString().slice(11, 19)} ${worker}  ${label}: step ${p.step}, validation ${p.validation.toPrecision(3)}, ` +
+                `test ${p.test.toPrecision(3)}, rate ${p.learningRate}\n`
+            );
+          },
+      shouldStop: () => existsSync(stopFile),
+      onProgress: (p) => {
+        const line = worker + progressBar(p);
+        if (tty) process.stderr.write(`\r${line.slice(0, (process.stderr.columns ?? 120) - 1).padEnd(lastLine)}`);
+        else process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+        lastLine = Math.min(line.length, (process.stderr.columns ?? 120) - 1);
+      }
+    })
+  );
   team?.close();
-  process.stderr.write(`\n${result.stopped ? "stopped" : "finished"}: ${result.ran} runs done now, ${result.skipped} found already in ${args.out}\n`);
+  process.stderr.write(
+    `\n${result.stopped ? "stopped" : "finished"}: ${result.ran} runs done now, ${result.skipped} found already in ${args.out}\n`
+  );
   if (result.diverged.length > 0) {
-    process.stderr.write(`${result.diverged.length} of them diverged (their records say fit.diverged: true; the learning rate was too high for them):\n${result.diverged.map((k) => `  ${k}\n`).join("")}`);
+    process.stderr.write(
+      `${result.diverged.length} of them diverged (their records say fit.diverged: true; the learning rate was too high for them):\n${result.diverged.map((k) => `  ${k}\n`).join("")}`
+    );
   }
 }
 
@@ -378,4 +478,3 @@ main().catch((e) => {
   process.stderr.write(`experiment: ${(e as Error).message}\n`);
   process.exit(1);
 });
-

@@ -4,5 +4,12 @@ declare module "@observablehq/framework/dist/preview.js" {
   export interface PreviewServer {
     readonly server: Server;
   }
-  export function preview(options: {hostname: string; port?: number; open?: boolean; config?: string; root?: string; verbose?: boolean}): Promise<PreviewServer>;
+  export function preview(options: {
+    hostname: string;
+    port?: number;
+    open?: boolean;
+    config?: string;
+    root?: string;
+    verbose?: boolean;
+  }): Promise<PreviewServer>;
 }

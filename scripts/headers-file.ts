@@ -31,10 +31,15 @@ export function parseHeadersFile(text: string, name = "_headers"): HeaderRule[] 
     if (!/^\s/.test(line)) {
       const pattern = line.trim();
       if (!pattern.startsWith("/") && !/^https?:\/\//.test(pattern)) {
-        throw new Error(`${where}: a path pattern must start with "/" (got ${JSON.stringify(pattern)}); header lines must be indented`);
+        throw new Error(
+          `${where}: a path pattern must start with "/" (got ${JSON.stringify(pattern)}); header lines must be indented`
+        );
       }
       const path = pattern.replace(/^https?:\/\/[^/]+/, "");
-      const source = path.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
+      const source = path
+        .split("*")
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join(".*");
       rules.push({pattern, matcher: new RegExp(`^${source}$`), headers: []});
       return;
     }
@@ -47,7 +52,8 @@ export function parseHeadersFile(text: string, name = "_headers"): HeaderRule[] 
     rule.headers.push([match[1], match[2]]);
   });
   for (const rule of rules) {
-    if (rule.headers.length === 0) throw new Error(`${name}: the path pattern ${JSON.stringify(rule.pattern)} has no headers under it`);
+    if (rule.headers.length === 0)
+      throw new Error(`${name}: the path pattern ${JSON.stringify(rule.pattern)} has no headers under it`);
   }
   return rules;
 }

@@ -33,8 +33,10 @@ try {
   writeFileSync(tmp, records.map((r) => JSON.stringify(r) + "\n").join(""));
   renameSync(tmp, out);
   const runs = records.filter((r) => r.type === "run").length;
-  process.stderr.write(`merge-results: ${out}: ${records.length} records (${runs} runs) from ${files.length} file(s); ` +
-    `${duplicates} duplicate(s) dropped${truncated ? `, ${truncated} cut-off last line(s) left out` : ""}\n`);
+  process.stderr.write(
+    `merge-results: ${out}: ${records.length} records (${runs} runs) from ${files.length} file(s); ` +
+      `${duplicates} duplicate(s) dropped${truncated ? `, ${truncated} cut-off last line(s) left out` : ""}\n`
+  );
 } catch (e) {
   process.stderr.write(`merge-results: ${(e as Error).message}\n`);
   process.exit(1);

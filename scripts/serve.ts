@@ -51,7 +51,9 @@ try {
   const headersFile = `${root}/_headers`;
   const headers = existsSync(headersFile) ? readHeadersFile(headersFile) : [];
   const server = await serveStatic(root, {port, headers});
-  console.log(`serving ${root} at ${server.url}/${headers.length ? ", with the headers in _headers" : ""} (Ctrl-C stops)`);
+  console.log(
+    `serving ${root} at ${server.url}/${headers.length ? ", with the headers in _headers" : ""} (Ctrl-C stops)`
+  );
 } catch (error) {
   console.error(`serve: ${(error as Error).message}`);
   process.exit(1);

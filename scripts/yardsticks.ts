@@ -34,11 +34,16 @@ export interface Yardsticks {
 export function buildYardsticks(dir: string): Yardsticks {
   const source = resolve(dir);
   const script = join(source, "build.sh");
-  if (!existsSync(script)) throw new Error(`--yardsticks ${dir}: no build.sh in ${source} (expected the folder ../shared/yardsticks)`);
+  if (!existsSync(script))
+    throw new Error(`--yardsticks ${dir}: no build.sh in ${source} (expected the folder ../shared/yardsticks)`);
   const out = mkdtempSync(join(tmpdir(), "yardsticks-"));
   const r = spawnSync("sh", [script, out], {encoding: "utf8"});
-  if (r.status !== 0) throw new Error(`--yardsticks: ${script} failed (status ${r.status}): ${(r.stderr || r.error?.message || "").trim()}`);
-  const ffht = join(out, "ffht"), plainC = join(out, "plain-c");
+  if (r.status !== 0)
+    throw new Error(
+      `--yardsticks: ${script} failed (status ${r.status}): ${(r.stderr || r.error?.message || "").trim()}`
+    );
+  const ffht = join(out, "ffht"),
+    plainC = join(out, "plain-c");
   for (const p of [ffht, plainC]) if (!existsSync(p)) throw new Error(`--yardsticks: ${script} did not produce ${p}`);
   return {source, ffht, plainC, build: `sh ${script} ${out}`};
 }
@@ -46,11 +51,13 @@ export function buildYardsticks(dir: string): Yardsticks {
 /** Runs one yardsticks binary on the given log2 sizes ("log2n transforms/s ns/element" per line). */
 export function runNativeWht(binary: string, log2s: number[]): NativeWhtRow[] {
   const r = spawnSync(binary, log2s.map(String), {encoding: "utf8"});
-  if (r.status !== 0) throw new Error(`${binary} failed (status ${r.status}): ${(r.stderr || r.error?.message || "").trim()}`);
+  if (r.status !== 0)
+    throw new Error(`${binary} failed (status ${r.status}): ${(r.stderr || r.error?.message || "").trim()}`);
   const rows: NativeWhtRow[] = [];
   for (const line of r.stdout.trim().split("\n")) {
     const [l, tps, ns] = line.trim().split(/\s+/).map(Number);
-    if (![l, tps, ns].every(Number.isFinite)) throw new Error(`${binary}: unexpected output line ${JSON.stringify(line)}`);
+    if (![l, tps, ns].every(Number.isFinite))
+      throw new Error(`${binary}: unexpected output line ${JSON.stringify(line)}`);
     rows.push({log2n: l, transformsPerSecond: tps, nsPerElement: ns});
   }
   return rows;
@@ -108,7 +115,12 @@ print(json.dumps(out))
 
 /** The environment numpy runs in: one BLAS thread; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (they slow a current numpy). */
 export function numpyEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1"};
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OPENBLAS_NUM_THREADS: "1",
+    OMP_NUM_THREADS: "1",
+    MKL_NUM_THREADS: "1"
+  };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   return env;
@@ -118,13 +130,20 @@ export function numpyEnv(): NodeJS.ProcessEnv {
  * numpy's float32 products of a dense layer, single thread. Returns null with the reason when
  * python3 or numpy is missing.
  */
-export function runNumpyGemm(width: number, batches: number[], products: GemmProduct[]):
-  {numpy: string; blas: string | null; rows: NumpyGemmRow[]} | {unavailable: string} {
-  const r = spawnSync("python3", ["-c", NUMPY_SCRIPT, JSON.stringify({width, batches, products})], {encoding: "utf8", env: numpyEnv()});
+export function runNumpyGemm(
+  width: number,
+  batches: number[],
+  products: GemmProduct[]
+): {numpy: string; blas: string | null; rows: NumpyGemmRow[]} | {unavailable: string} {
+  const r = spawnSync("python3", ["-c", NUMPY_SCRIPT, JSON.stringify({width, batches, products})], {
+    encoding: "utf8",
+    env: numpyEnv()
+  });
   if (r.error) return {unavailable: `python3 could not be run: ${r.error.message}`};
   if (r.status !== 0) {
     const err = (r.stderr || "").trim();
-    if (/No module named .?numpy/.test(err)) return {unavailable: "python3 cannot import numpy (Debian: apt-get install python3-numpy)"};
+    if (/No module named .?numpy/.test(err))
+      return {unavailable: "python3 cannot import numpy (Debian: apt-get install python3-numpy)"};
     throw new Error(`numpy sgemm failed (status ${r.status}): ${err}`);
   }
   return JSON.parse(r.stdout);

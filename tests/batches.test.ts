@@ -93,7 +93,10 @@ describe("the batch sampler", () => {
 function doublingModel(width: number, calls: number[] = []): Model {
   const spec = {kind: "dense", inputSize: width, outputSize: width, width, depth: 1} as ResolvedModelSpec;
   return {
-    spec, params: new Float32Array(1), grads: new Float32Array(1), parameterCount: 1,
+    spec,
+    params: new Float32Array(1),
+    grads: new Float32Array(1),
+    parameterCount: 1,
     forward(input, batch) {
       calls.push(batch);
       return input.map((v) => 2 * v + 1);
@@ -111,7 +114,11 @@ describe("chunked forwards", () => {
     const seen: [number, number, number[]][] = [];
     forwardInChunks(model, x, 11, 4, (out, start, rows) => seen.push([start, rows, Array.from(out)]));
     expect(calls).toEqual([4, 4, 3]);
-    expect(seen.map(([start, rows]) => [start, rows])).toEqual([[0, 4], [4, 4], [8, 3]]);
+    expect(seen.map(([start, rows]) => [start, rows])).toEqual([
+      [0, 4],
+      [4, 4],
+      [8, 3]
+    ]);
     expect(seen.flatMap(([, , out]) => out)).toEqual(Array.from(x.subarray(0, 33), (v) => 2 * v + 1));
   });
 
@@ -189,13 +196,22 @@ describe("one training step", () => {
   it("turns an overflow into a divergence, keeping the loss when it was known before", () => {
     const {model} = stepModel(2, true);
     const optimizer = createOptimizer("sgd", 2, {learningRate: 0.1});
-    expect(trainingStep(model, batchOf(1, 2), mse, optimizer, 9))
-      .toEqual({loss: 9, reason: "the gradient overflowed", overflowed: true});
-    const overflowing = {...model, forward: () => {
-      throw new NonFiniteError("the output overflowed");
-    }};
-    expect(trainingStep(overflowing, batchOf(1, 2), mse, optimizer, 9))
-      .toEqual({loss: NaN, reason: "the output overflowed", overflowed: true});
+    expect(trainingStep(model, batchOf(1, 2), mse, optimizer, 9)).toEqual({
+      loss: 9,
+      reason: "the gradient overflowed",
+      overflowed: true
+    });
+    const overflowing = {
+      ...model,
+      forward: () => {
+        throw new NonFiniteError("the output overflowed");
+      }
+    };
+    expect(trainingStep(overflowing, batchOf(1, 2), mse, optimizer, 9)).toEqual({
+      loss: NaN,
+      reason: "the output overflowed",
+      overflowed: true
+    });
   });
 
   it("passes other errors on, and refuses a forward of the wrong length", () => {
@@ -203,11 +219,15 @@ describe("one training step", () => {
     const optimizer = createOptimizer("sgd", 2, {learningRate: 0.1});
     const short = {...model, forward: () => new Float32Array(3)};
     expect(() => trainingStep(short, batchOf(2, 2), mse, optimizer, 9)).toThrow(SwitchNetError);
-    expect(() => trainingStep(short, batchOf(2, 2), mse, optimizer, 9))
-      .toThrow("model.forward returned 3 values for a batch of 2; expected 4");
-    const broken = {...model, forward: () => {
-      throw new RangeError("out of memory");
-    }};
+    expect(() => trainingStep(short, batchOf(2, 2), mse, optimizer, 9)).toThrow(
+      "model.forward returned 3 values for a batch of 2; expected 4"
+    );
+    const broken = {
+      ...model,
+      forward: () => {
+        throw new RangeError("out of memory");
+      }
+    };
     expect(() => trainingStep(broken, batchOf(1, 2), mse, optimizer, 9)).toThrow(RangeError);
   });
 });

@@ -95,7 +95,9 @@ describe("equalDenseWidth", () => {
   });
 
   it("rejects an unknown measure", () => {
-    expect(() => equalDenseWidth(64, {by: "flops" as never})).toThrow(/by must be one of "edges", "stored", "active", got "flops"/);
+    expect(() => equalDenseWidth(64, {by: "flops" as never})).toThrow(
+      /by must be one of "edges", "stored", "active", got "flops"/
+    );
   });
 });
 
@@ -117,13 +119,18 @@ describe("counts agree with the parameters createModel allocates", () => {
   }
 
   it("dense: hidden layers W² + biases, plus the input and output layers, = parameterCount", () => {
-    for (const [width, depth, inputSize, outputSize] of [[8, 1, 3, 2], [10, 2, 784, 10], [100, 3, 2, 1]]) {
+    for (const [width, depth, inputSize, outputSize] of [
+      [8, 1, 3, 2],
+      [10, 2, 784, 10],
+      [100, 3, 2, 1]
+    ]) {
       const spec = {kind: "dense" as const, width, depth, inputSize, outputSize};
       const model = createModel(spec);
       const input = counts("dense", width, {inputSize});
       const hidden = counts("dense", width);
       const output = counts("dense", width, {outputSize});
-      const expected = input.stored + input.biases + (depth - 1) * (hidden.stored + hidden.biases) + output.stored + output.biases;
+      const expected =
+        input.stored + input.biases + (depth - 1) * (hidden.stored + hidden.biases) + output.stored + output.biases;
       expect(model.parameterCount).toBe(expected);
       expect(modelCounts(spec).parameterCount).toBe(expected);
       expect(modelCounts(spec).biases).toBe(depth * width + outputSize);
@@ -158,10 +165,26 @@ describe("counts rejects bad input, naming the value", () => {
     ["width not a power of two", () => counts("switchnet4", 100), /width must be a power of two.*got 100/],
     ["butterfly width 1", () => counts("butterfly", 1), /width must be at least 2 for a butterfly.*got 1/],
     ["dense width 0", () => counts("dense", 0), /width must be between 1 and 1073741824, got 0/],
-    ["groupSize not allowed", () => counts("switchnet4", 64, {groupSize: 5}), /groupSize must be one of 1, 2, 4, 8, 16, got 5/],
-    ["groupSize above width", () => counts("switchnet4", 8, {groupSize: 16}), /groupSize must be at most the width 8, got 16/],
-    ["inputSize above width", () => counts("filterbank", 8, {inputSize: 9}), /inputSize must be between 1 and 8, got 9/],
-    ["dense outputSize fractional", () => counts("dense", 8, {outputSize: 2.5}), /outputSize must be an integer, got 2.5/]
+    [
+      "groupSize not allowed",
+      () => counts("switchnet4", 64, {groupSize: 5}),
+      /groupSize must be one of 1, 2, 4, 8, 16, got 5/
+    ],
+    [
+      "groupSize above width",
+      () => counts("switchnet4", 8, {groupSize: 16}),
+      /groupSize must be at most the width 8, got 16/
+    ],
+    [
+      "inputSize above width",
+      () => counts("filterbank", 8, {inputSize: 9}),
+      /inputSize must be between 1 and 8, got 9/
+    ],
+    [
+      "dense outputSize fractional",
+      () => counts("dense", 8, {outputSize: 2.5}),
+      /outputSize must be an integer, got 2.5/
+    ]
   ];
   for (const [what, call, message] of cases) {
     it(what, () => {

@@ -7,7 +7,10 @@ import type {Split} from "../lib/types.js";
 function rows(s: Split, inputSize: number, outputSize: number): number[][] {
   const out: number[][] = [];
   for (let i = 0; i < s.n; i++) {
-    out.push([...s.x.subarray(i * inputSize, (i + 1) * inputSize), ...s.y.subarray(i * outputSize, (i + 1) * outputSize)]);
+    out.push([
+      ...s.x.subarray(i * inputSize, (i + 1) * inputSize),
+      ...s.y.subarray(i * outputSize, (i + 1) * outputSize)
+    ]);
   }
   return out.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
 }
@@ -17,9 +20,20 @@ describe("parseCsv: good input", () => {
     const d = parseCsv("a,b,y\n0,10,1.5\n1,20,2.5\n2,30,-3e-1\n4,50,7\n", {testFraction: 0});
     expect(d.task).toBe("regression");
     expect([d.inputSize, d.outputSize, d.train.n, d.test.n]).toEqual([2, 1, 4, 0]);
-    expect(d.meta).toMatchObject({header: true, inputColumns: ["a", "b"], targetColumns: ["y"], inputRanges: [[0, 4], [10, 50]]});
+    expect(d.meta).toMatchObject({
+      header: true,
+      inputColumns: ["a", "b"],
+      targetColumns: ["y"],
+      inputRanges: [
+        [0, 4],
+        [10, 50]
+      ]
+    });
     expect(rows(d.train, 2, 1).map((r) => r.map((v) => +v.toFixed(6)))).toEqual([
-      [-1, -1, 1.5], [-0.5, -0.5, 2.5], [0, 0, -0.3], [1, 1, 7]
+      [-1, -1, 1.5],
+      [-0.5, -0.5, 2.5],
+      [0, 0, -0.3],
+      [1, 1, 7]
     ]);
   });
 
@@ -57,13 +71,22 @@ describe("parseCsv: good input", () => {
     const text = 'p;"q; quoted";r\r\n1;2;3\r\n\r\n4;5;6\r\n';
     const d = parseCsv(text, {targetColumns: ["p", "r"], testFraction: 0, scaleInputs: false});
     expect(d.meta).toMatchObject({delimiter: ";", inputColumns: ["q; quoted"], targetColumns: ["p", "r"]});
-    expect(rows(d.train, 1, 2)).toEqual([[2, 1, 3], [5, 4, 6]]);
+    expect(rows(d.train, 1, 2)).toEqual([
+      [2, 1, 3],
+      [5, 4, 6]
+    ]);
     const first = parseCsv("1\t2\t3\n4\t5\t6", {targetColumns: 0, testFraction: 0, scaleInputs: false});
-    expect(rows(first.train, 2, 1)).toEqual([[2, 3, 1], [5, 6, 4]]);
+    expect(rows(first.train, 2, 1)).toEqual([
+      [2, 3, 1],
+      [5, 6, 4]
+    ]);
     const neg = parseCsv("1,2,3\n4,5,6", {targetColumns: -2, testFraction: 0, scaleInputs: false});
-    expect(rows(neg.train, 2, 1)).toEqual([[1, 3, 2], [4, 6, 5]]);
+    expect(rows(neg.train, 2, 1)).toEqual([
+      [1, 3, 2],
+      [4, 6, 5]
+    ]);
     const quoted = parseCsv('x,label\n1,"a ""big"" one"\n2,plain\n', {testFraction: 0});
-    expect(quoted.meta!.classNames).toEqual(["a \"big\" one", "plain"]);
+    expect(quoted.meta!.classNames).toEqual(['a "big" one', "plain"]);
   });
 
   it("maps a constant input column to 0", () => {
@@ -78,7 +101,9 @@ describe("parseCsv: bad input", () => {
     expect(() => parseCsv(text, options)).toThrow(re);
   };
   it("names the line, column and value of a bad cell", () => {
-    bad("a,b,c\n1,2,3\n4,5,6\n1,2,3\n1,2,3\n1,2,3\n1,2,abc\n", /line 7, column 3: "abc" is not a number/, {task: "regression"});
+    bad("a,b,c\n1,2,3\n4,5,6\n1,2,3\n1,2,3\n1,2,3\n1,2,abc\n", /line 7, column 3: "abc" is not a number/, {
+      task: "regression"
+    });
     bad("a,b,c\n1,2,3\n4,x,6\n", /line 3, column 2: "x" is not a number/);
     bad("1,2,3\n4,,6\n", /line 2, column 2: empty cell \(expected a number\)/);
     bad("1,2\n0x10,3\n", /line 2, column 1: "0x10" is not a number/);
@@ -101,7 +126,10 @@ describe("parseCsv: bad input", () => {
   it("rejects bad options", () => {
     bad("a,b\n1,2\n", /targetColumns names column "z", which is not in the header \("a", "b"\)/, {targetColumns: "z"});
     bad("1,2\n3,4\n", /targetColumns index must be between -2 and 1, got 5/, {targetColumns: 5});
-    bad("1,2,3\n3,4,5\n", /classification needs exactly one target column/, {task: "classification", targetColumns: [1, 2]});
+    bad("1,2,3\n3,4,5\n", /classification needs exactly one target column/, {
+      task: "classification",
+      targetColumns: [1, 2]
+    });
     bad("1,2\n3,2\n", /classification needs at least 2 classes, but column 2 only holds "2"/, {task: "classification"});
     bad("1,2\n3,4\n", /CSV needs at least one input column/, {targetColumns: [0, 1]});
     bad("1,2\n3,4\n", /unknown CSV option "target"/, {target: 1});
@@ -117,12 +145,16 @@ describe("parseCsv: RFC 4180 quoting and header names", () => {
     expect(d.task).toBe("classification");
     expect(d.meta!.classNames).toEqual(["black\ncat", 'dog, "rex"\r\nthe second', "dog"].sort());
     expect(d.train.n).toBe(4);
-    const byX = new Map(Array.from({length: 4}, (_, i) => [d.train.x[2 * i], (d.meta!.classNames as string[])[d.train.labels![i]]]));
+    const byX = new Map(
+      Array.from({length: 4}, (_, i) => [d.train.x[2 * i], (d.meta!.classNames as string[])[d.train.labels![i]]])
+    );
     expect(byX.get(1)).toBe("black\ncat");
     expect(byX.get(2)).toBe('dog, "rex"\r\nthe second');
     expect(byX.get(4)).toBe("dog");
     // A bad cell after a multi-line field is reported on its real line (the file's 7th).
-    expect(() => parseCsv('x,label\n1,"a\nb"\n2,"c\r\nd"\n\nfoo,e\n')).toThrow('line 7, column 1: "foo" is not a number');
+    expect(() => parseCsv('x,label\n1,"a\nb"\n2,"c\r\nd"\n\nfoo,e\n')).toThrow(
+      'line 7, column 1: "foo" is not a number'
+    );
     // A field still open at the end of the text names the line it started on.
     expect(() => parseCsv('x,label\n1,a\n2,"b\n\n3,c\n')).toThrow("line 3, column 2: a quoted field is not closed");
   });
@@ -130,7 +162,9 @@ describe("parseCsv: RFC 4180 quoting and header names", () => {
   it("refuses a header that names a column twice, by name and columns", () => {
     const text = "a,b,a\n1,2,3\n4,5,6\n7,8,9\n";
     expect(() => parseCsv(text, {targetColumns: "a"})).toThrow(SwitchNetError);
-    expect(() => parseCsv(text, {targetColumns: "a"})).toThrow('the header names column "a" twice (columns 1 and 3); give every column its own name');
+    expect(() => parseCsv(text, {targetColumns: "a"})).toThrow(
+      'the header names column "a" twice (columns 1 and 3); give every column its own name'
+    );
     expect(() => parseCsv(text, {header: true})).toThrow('column "a" twice');
     expect(() => parseCsv("a,b,c\n1,2,3\n4,5,6\n", {targetColumns: "a"})).not.toThrow();
   });

@@ -1,7 +1,20 @@
 import {describe, expect, it} from "vitest";
 import {
-  circle, curve, datasets, gaussians, image, memorisation, pictures, polynomial, sawtooth, sine, sinusoids, spiral, step,
-  withBiasInput, xor
+  circle,
+  curve,
+  datasets,
+  gaussians,
+  image,
+  memorisation,
+  pictures,
+  polynomial,
+  sawtooth,
+  sine,
+  sinusoids,
+  spiral,
+  step,
+  withBiasInput,
+  xor
 } from "../lib/datasets.js";
 import {SwitchNetError} from "../lib/check.js";
 import type {Dataset, Split} from "../lib/types.js";
@@ -10,7 +23,8 @@ const classifiers = {circle, xor, gaussians, spiral} as const;
 const curves = {sine, step, sawtooth, polynomial} as const;
 
 function same(a: Dataset, b: Dataset): boolean {
-  const eq = (x: ArrayLike<number>, y: ArrayLike<number>) => x.length === y.length && Array.prototype.every.call(x, (v: number, i: number) => Object.is(v, y[i]));
+  const eq = (x: ArrayLike<number>, y: ArrayLike<number>) =>
+    x.length === y.length && Array.prototype.every.call(x, (v: number, i: number) => Object.is(v, y[i]));
   return eq(a.train.x, b.train.x) && eq(a.train.y, b.train.y) && eq(a.test.x, b.test.x) && eq(a.test.y, b.test.y);
 }
 
@@ -71,7 +85,8 @@ describe("2-D classification generators", () => {
     const d = xor({n: 400, noise: 0, seed: 3});
     const quadrants = new Set<string>();
     for (let i = 0; i < d.train.n; i++) {
-      const x = d.train.x[2 * i], y = d.train.x[2 * i + 1];
+      const x = d.train.x[2 * i],
+        y = d.train.x[2 * i + 1];
       expect(Math.min(Math.abs(x), Math.abs(y))).toBeGreaterThanOrEqual(0.05 - 1e-6);
       expect(d.train.labels![i]).toBe(x * y > 0 ? 0 : 1);
       quadrants.add(`${Math.sign(x)},${Math.sign(y)}`);
@@ -84,7 +99,9 @@ describe("2-D classification generators", () => {
     expect(d.classes).toBe(5);
     const centres = d.meta!.centres as number[][];
     for (let c = 0; c < 5; c++) {
-      let mx = 0, my = 0, count = 0;
+      let mx = 0,
+        my = 0,
+        count = 0;
       for (let i = 0; i < d.train.n; i++) {
         if (d.train.labels![i] !== c) continue;
         mx += d.train.x[2 * i];
@@ -100,7 +117,8 @@ describe("2-D classification generators", () => {
     const d = spiral({n: 300, arms: 3, turns: 1.5, noise: 0, seed: 4});
     expect(d.classes).toBe(3);
     for (let i = 0; i < d.train.n; i++) {
-      const x = d.train.x[2 * i], y = d.train.x[2 * i + 1];
+      const x = d.train.x[2 * i],
+        y = d.train.x[2 * i + 1];
       const t = (Math.hypot(x, y) - 0.05) / 0.95;
       const expected = 2 * Math.PI * (1.5 * t + d.train.labels![i] / 3);
       const diff = Math.atan2(y, x) - expected;
@@ -193,7 +211,9 @@ describe("image", () => {
 
   it("rejects bad pixel arrays and options", () => {
     expect(() => image(new Uint8Array(10), 2, 2)).toThrow(SwitchNetError);
-    expect(() => image(new Uint8Array(10), 2, 2)).toThrow(/pixels must hold 1, 3 or 4 values per pixel \(4, 12 or 16 for 2×2\), got length 10/);
+    expect(() => image(new Uint8Array(10), 2, 2)).toThrow(
+      /pixels must hold 1, 3 or 4 values per pixel \(4, 12 or 16 for 2×2\), got length 10/
+    );
     expect(() => image([0, 1, 300, 4], 2, 2)).toThrow(/pixels\[2\] must be a number between 0 and 255, got 300/);
     expect(() => image([0, 1, NaN, 4], 2, 2)).toThrow(/pixels\[2\]/);
     expect(() => image(rgba, 2, 2, {channels: 2 as never})).toThrow(/channels must be 1 or 3, got 2/);
@@ -211,8 +231,9 @@ describe("pictures", () => {
   });
   it("checkerboard alternates squares; smiley is yellow in the middle, dark eyes", () => {
     const board = pictures.checkerboard(8, 4); // 2×2-pixel squares
-    const px = (p: {pixels: Uint8ClampedArray; width: number}, col: number, row: number) =>
-      [...p.pixels.subarray((row * p.width + col) * 4, (row * p.width + col) * 4 + 3)];
+    const px = (p: {pixels: Uint8ClampedArray; width: number}, col: number, row: number) => [
+      ...p.pixels.subarray((row * p.width + col) * 4, (row * p.width + col) * 4 + 3)
+    ];
     expect(px(board, 0, 0)).toEqual(px(board, 1, 1));
     expect(px(board, 0, 0)).not.toEqual(px(board, 2, 0));
     expect(px(board, 2, 0)).toEqual(px(board, 0, 2));
@@ -248,7 +269,8 @@ describe("sinusoids", () => {
     expect([d.inputSize, d.outputSize, d.train.n, d.test.n]).toEqual([6, 2, 1600, 400]);
     checkShapes(d);
     for (const v of d.train.x) expect(Math.abs(v)).toBeLessThanOrEqual(1);
-    let sum = 0, sq = 0;
+    let sum = 0,
+      sq = 0;
     for (const v of d.train.y) {
       sum += v;
       sq += v * v;
@@ -275,7 +297,10 @@ describe("withBiasInput", () => {
     const d = xor({n: 20, seed: 2});
     const b = withBiasInput(d, 0.5);
     expect([b.inputSize, b.outputSize, b.train.n, b.test.n]).toEqual([3, 2, d.train.n, d.test.n]);
-    for (const [s, t] of [[d.train, b.train], [d.test, b.test]] as const) {
+    for (const [s, t] of [
+      [d.train, b.train],
+      [d.test, b.test]
+    ] as const) {
       for (let i = 0; i < s.n; i++) {
         expect([...t.x.subarray(3 * i, 3 * i + 3)]).toEqual([s.x[2 * i], s.x[2 * i + 1], 0.5]);
       }
@@ -304,8 +329,19 @@ describe("option checks", () => {
   });
 
   it("the datasets object lists every generator", () => {
-    expect(Object.keys(datasets).sort()).toEqual(
-      ["circle", "curve", "gaussians", "image", "memorisation", "polynomial", "sawtooth", "sine", "sinusoids", "spiral", "step", "xor"]
-    );
+    expect(Object.keys(datasets).sort()).toEqual([
+      "circle",
+      "curve",
+      "gaussians",
+      "image",
+      "memorisation",
+      "polynomial",
+      "sawtooth",
+      "sine",
+      "sinusoids",
+      "spiral",
+      "step",
+      "xor"
+    ]);
   });
 });

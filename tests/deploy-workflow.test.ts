@@ -59,7 +59,9 @@ describe("deploy workflow: schema", () => {
         delete step.uses;
       }),
       "an unknown permission level": mutate((w) => void (w.permissions.pages = "publish")),
-      "steps that are not a list": mutate((w) => void ((w.jobs.build as unknown as Record<string, unknown>).steps = "npm ci")),
+      "steps that are not a list": mutate(
+        (w) => void ((w.jobs.build as unknown as Record<string, unknown>).steps = "npm ci")
+      ),
       "YAML that does not parse": text.replace("jobs:", "jobs: [")
     };
     for (const [what, yaml] of Object.entries(broken)) {
@@ -82,7 +84,9 @@ describe("deploy workflow: what it does", () => {
     const runs = build.steps.filter((s) => s.run).map((s) => s.run!.trim());
     expect(runs).toEqual(["npm ci", BUILD_COMMAND.join(" ")]);
     // CI: .ci/run installs with npm ci and runs npm test, whose browser project builds with BUILD_COMMAND.
-    const ci = readFileSync(".ci/run", "utf8").split("\n").map((l) => l.trim());
+    const ci = readFileSync(".ci/run", "utf8")
+      .split("\n")
+      .map((l) => l.trim());
     expect(ci).toContain("npm ci");
     expect(ci).toContain("npm test");
     const pkg = JSON.parse(readFileSync("package.json", "utf8"));
@@ -125,9 +129,16 @@ describe("deploy workflow: what it does", () => {
 describe("_headers (Netlify, Cloudflare Pages)", () => {
   it("sends the cross-origin isolation headers on every path, pages and files alike", () => {
     const rules = readHeadersFile("public/_headers");
-    for (const path of ["/", "/playground", "/_import/train-worker.abc123.js", "/coi-serviceworker.js", "/_file/data/throughput.json"]) {
+    for (const path of [
+      "/",
+      "/playground",
+      "/_import/train-worker.abc123.js",
+      "/coi-serviceworker.js",
+      "/_file/data/throughput.json"
+    ]) {
       const headers = headersFor(rules, path);
-      for (const [name, value] of Object.entries(ISOLATION_HEADERS)) expect(headers[name], `${name} on ${path}`).toBe(value);
+      for (const [name, value] of Object.entries(ISOLATION_HEADERS))
+        expect(headers[name], `${name} on ${path}`).toBe(value);
       expect(headers["cross-origin-resource-policy"]).toBe("cross-origin");
     }
   });

@@ -13,14 +13,24 @@ import {createPool} from "../lib/parallel.js";
 import {multiplyRows} from "../lib/kernels/rows.js";
 import {withKernelMemory} from "../lib/kernels/staging.js";
 import {
-  allocate, allocBytes, freeBytes, inWasmMemory, kernelArray, kernelMemoryStats, releaseKernelArray, RESIDENT_BUDGET
+  allocate,
+  allocBytes,
+  freeBytes,
+  inWasmMemory,
+  kernelArray,
+  kernelMemoryStats,
+  releaseKernelArray,
+  RESIDENT_BUDGET
 } from "../lib/wasm/memory.js";
 import {ready, setBackend, whtBatch} from "../lib/wht.js";
 import * as index from "../lib/index.js";
 import type {DisposableModel, ModelKind, ModelSpec} from "../lib/types.js";
 import {NUMERICS_CASES, numericsDigests, type Digests} from "./helpers/numerics.js";
 
-const fixture = JSON.parse(readFileSync(new URL("./fixtures/numerics.json", import.meta.url), "utf8")) as Record<string, Record<string, Digests>>;
+const fixture = JSON.parse(readFileSync(new URL("./fixtures/numerics.json", import.meta.url), "utf8")) as Record<
+  string,
+  Record<string, Digests>
+>;
 const KINDS: ModelKind[] = ["switchnet4", "butterfly", "filterbank", "dense"];
 const GiB = 2 ** 30;
 const inUse = () => kernelMemoryStats().inUse;
@@ -65,22 +75,32 @@ describe("kernelMemoryStats and dispose() accounting", () => {
     expect(inUse()).toBe(before.inUse);
   });
 
-  it.each(KINDS)("%s: params and grads are counted at creation, and dispose returns in-use memory to where it was", (kind) => {
-    const spec: ModelSpec = {kind, inputSize: 12, outputSize: 10, width: kind === "dense" ? 48 : 256, depth: 3, seed: 3};
-    // Once first, so that the kernels' own staging blocks (kept for every model) have their size.
-    const warm = createModel(spec);
-    trainOneStep(warm, 16);
-    warm.dispose();
-    const before = inUse();
-    const model = createModel(spec);
-    expect(inUse() - before).toBe(2 * block(model.parameterCount));
-    expect(inWasmMemory(model.params)).toBe(true);
-    trainOneStep(model, 16);
-    const workspaces = inUse() - before - 2 * block(model.parameterCount);
-    expect(workspaces).toBeGreaterThan(0);
-    model.dispose();
-    expect(inUse()).toBe(before);
-  });
+  it.each(KINDS)(
+    "%s: params and grads are counted at creation, and dispose returns in-use memory to where it was",
+    (kind) => {
+      const spec: ModelSpec = {
+        kind,
+        inputSize: 12,
+        outputSize: 10,
+        width: kind === "dense" ? 48 : 256,
+        depth: 3,
+        seed: 3
+      };
+      // Once first, so that the kernels' own staging blocks (kept for every model) have their size.
+      const warm = createModel(spec);
+      trainOneStep(warm, 16);
+      warm.dispose();
+      const before = inUse();
+      const model = createModel(spec);
+      expect(inUse() - before).toBe(2 * block(model.parameterCount));
+      expect(inWasmMemory(model.params)).toBe(true);
+      trainOneStep(model, 16);
+      const workspaces = inUse() - before - 2 * block(model.parameterCount);
+      expect(workspaces).toBeGreaterThan(0);
+      model.dispose();
+      expect(inUse()).toBe(before);
+    }
+  );
 
   it("releaseKernelArray frees kernelArray's arrays once, and ignores ordinary arrays", () => {
     const before = inUse();
@@ -97,7 +117,14 @@ describe("kernelMemoryStats and dispose() accounting", () => {
 
 describe("a loop of wide models stays within a bound when each is disposed", () => {
   // Width 65,536 for the WHT kinds and the equal-edges dense width 1448, depth 4, batch 32.
-  const specs: ModelSpec[] = KINDS.map((kind) => ({kind, inputSize: 16, outputSize: 16, width: kind === "dense" ? 1448 : 65536, depth: 4, seed: 1}));
+  const specs: ModelSpec[] = KINDS.map((kind) => ({
+    kind,
+    inputSize: 16,
+    outputSize: 16,
+    width: kind === "dense" ? 1448 : 65536,
+    depth: 4,
+    seed: 1
+  }));
 
   it("40 models (10 of each kind), each trained one step and disposed, leave the memory as it was", () => {
     const footprints = new Map<string, number>();
@@ -129,36 +156,51 @@ describe("a loop of wide models stays within a bound when each is disposed", () 
     // With it: the memory did not grow at all over the 40 models, and holds about one of them.
     expect(stats.size).toBe(base.size);
     expect(stats.size).toBeLessThan(2 * (base.inUse + largest));
-    console.log(`loop of 40: footprints ${[...footprints].map(([k, f]) => `${k} ${(f / 2 ** 20).toFixed(1)} MiB`).join(", ")}; ` +
-      `in use ${(base.inUse / 2 ** 20).toFixed(1)} MiB before and ${(stats.inUse / 2 ** 20).toFixed(1)} MiB after; ` +
-      `memory ${(base.size / 2 ** 20).toFixed(0)} MiB before and ${(stats.size / 2 ** 20).toFixed(0)} MiB after; ` +
-      `without dispose it would need ${(total / 2 ** 20).toFixed(0)} MiB`);
+    console.log(
+      `loop of 40: footprints ${[...footprints].map(([k, f]) => `${k} ${(f / 2 ** 20).toFixed(1)} MiB`).join(", ")}; ` +
+        `in use ${(base.inUse / 2 ** 20).toFixed(1)} MiB before and ${(stats.inUse / 2 ** 20).toFixed(1)} MiB after; ` +
+        `memory ${(base.size / 2 ** 20).toFixed(0)} MiB before and ${(stats.size / 2 ** 20).toFixed(0)} MiB after; ` +
+        `without dispose it would need ${(total / 2 ** 20).toFixed(0)} MiB`
+    );
   }, 300_000); // 40 wide models: about 30 s on a quiet 2-core machine, several times that while it is busy
 });
 
 describe("use after dispose", () => {
-  it.each(KINDS)("%s: every use throws a SwitchNetError saying to create a new model; dispose twice is a no-op", (kind) => {
-    const model = createModel({kind, inputSize: 4, outputSize: 3, width: 16, seed: 2});
-    const x = normals(8, 1);
-    model.forward(x, 2);
-    const trainer = createTrainer(model, memorisation({n: 4, inputSize: 4, outputSize: 3, seed: 1}), {batchSize: 2, loss: "mse"});
-    expect(model.disposed).toBe(false);
-    model.dispose();
-    expect(model.disposed).toBe(true);
-    const message = new RegExp(`this ${kind} model was disposed \\(dispose\\(\\) freed its memory\\), so it cannot be used any more; create a new model with createModel\\(spec\\)`);
-    for (const use of [
-      () => model.params, () => model.grads, () => model.forward(x, 2), () => model.backward(new Float32Array(6)),
-      () => model.zeroGrad(), () => trainer.step(), () => createTrainer(model, memorisation({n: 4, inputSize: 4, outputSize: 3}), {})
-    ]) {
-      expect(use).toThrow(message);
-      expect(use).toThrow(SwitchNetError);
+  it.each(KINDS)(
+    "%s: every use throws a SwitchNetError saying to create a new model; dispose twice is a no-op",
+    (kind) => {
+      const model = createModel({kind, inputSize: 4, outputSize: 3, width: 16, seed: 2});
+      const x = normals(8, 1);
+      model.forward(x, 2);
+      const trainer = createTrainer(model, memorisation({n: 4, inputSize: 4, outputSize: 3, seed: 1}), {
+        batchSize: 2,
+        loss: "mse"
+      });
+      expect(model.disposed).toBe(false);
+      model.dispose();
+      expect(model.disposed).toBe(true);
+      const message = new RegExp(
+        `this ${kind} model was disposed \\(dispose\\(\\) freed its memory\\), so it cannot be used any more; create a new model with createModel\\(spec\\)`
+      );
+      for (const use of [
+        () => model.params,
+        () => model.grads,
+        () => model.forward(x, 2),
+        () => model.backward(new Float32Array(6)),
+        () => model.zeroGrad(),
+        () => trainer.step(),
+        () => createTrainer(model, memorisation({n: 4, inputSize: 4, outputSize: 3}), {})
+      ]) {
+        expect(use).toThrow(message);
+        expect(use).toThrow(SwitchNetError);
+      }
+      const after = inUse();
+      expect(() => model.dispose()).not.toThrow();
+      expect(inUse()).toBe(after);
+      expect(model.spec.kind).toBe(kind); // the settings stay readable, to build the new model
+      expect(model.parameterCount).toBeGreaterThan(0);
     }
-    const after = inUse();
-    expect(() => model.dispose()).not.toThrow();
-    expect(inUse()).toBe(after);
-    expect(model.spec.kind).toBe(kind); // the settings stay readable, to build the new model
-    expect(model.parameterCount).toBeGreaterThan(0);
-  });
+  );
 
   it("`using` disposes at the end of the block", () => {
     const before = inUse();
@@ -259,7 +301,9 @@ describe("when the kernel memory is full", () => {
     try {
       const reserved = inUse();
       const big = normals(16 * 64, 4); // 64 rows: 4 workspaces of 16 MiB do not fit in the room left
-      expect(() => model.forward(big, 64)).toThrow(/cannot allocate 16,777,216 bytes .* are in use .*call dispose\(\) on models you no longer need/);
+      expect(() => model.forward(big, 64)).toThrow(
+        /cannot allocate 16,777,216 bytes .* are in use .*call dispose\(\) on models you no longer need/
+      );
       expect(inUse()).toBe(reserved); // the workspaces it did make were given back
       expect(Buffer.from(model.forward(x, 1).buffer).equals(Buffer.from(out.buffer))).toBe(true);
     } finally {
@@ -272,10 +316,21 @@ describe("when the kernel memory is full", () => {
   it("staging that does not fit throws that error, or lets a bit-identical JS loop run instead", () => {
     const release = fillMemory(16 * MiB);
     try {
-      const big = new Float32Array(32 * MiB / 4); // an ordinary array: must be staged to reach the kernels
-      expect(() => withKernelMemory([big], ["scratch"], () => {})).toThrow(/cannot allocate 33,554,432 bytes .*call dispose\(\)/);
+      const big = new Float32Array((32 * MiB) / 4); // an ordinary array: must be staged to reach the kernels
+      expect(() => withKernelMemory([big], ["scratch"], () => {})).toThrow(
+        /cannot allocate 33,554,432 bytes .*call dispose\(\)/
+      );
       let ran = false;
-      expect(withKernelMemory([big], ["scratch"], () => { ran = true; }, true)).toBe(false);
+      expect(
+        withKernelMemory(
+          [big],
+          ["scratch"],
+          () => {
+            ran = true;
+          },
+          true
+        )
+      ).toBe(false);
       expect(ran).toBe(false);
       // multiplyRows declines (its caller's loop gives the same bits) instead of throwing.
       const factors = Float32Array.from({length: 16}, (_, i) => (i % 3 ? 1 : -1));
@@ -286,7 +341,9 @@ describe("when the kernel memory is full", () => {
   });
 
   it("multiplyRows' kernel and the JS loop it falls back to give the same bits", () => {
-    const rows = 512, cols = 16, stride = 64;
+    const rows = 512,
+      cols = 16,
+      stride = 64;
     const src = normals(rows * stride, 8);
     const factors = Float32Array.from({length: cols}, (_, i) => (i % 3 ? 1 : -1) * (1 + i / 7));
     const kernel = new Float32Array(rows * cols);

@@ -32,7 +32,9 @@ describe("projectionDiversity", () => {
       expect(d.switchRank).toBe(d.samples);
     }
     // Three rounds: every output its own feature.
-    expect(projectionDiversity({width: 1024, inputSize: 3, projectionRounds: 3, projection: "random"}).distinctFeatures).toBe(1024);
+    expect(
+      projectionDiversity({width: 1024, inputSize: 3, projectionRounds: 3, projection: "random"}).distinctFeatures
+    ).toBe(1024);
   });
 
   it("two rounds of sub-random flips give fewer (about 0.35–0.5·W): the reason the experiment uses random flips there", () => {
@@ -48,7 +50,15 @@ describe("projectionDiversity", () => {
   });
 
   it("uses the model's own projection: its columns equal project() with projectionFlips(spec), round after round", () => {
-    const spec = resolveSpec({kind: "switchnet4", width: 64, inputSize: 3, outputSize: 2, projectionRounds: 3, projection: "random", seed: 5});
+    const spec = resolveSpec({
+      kind: "switchnet4",
+      width: 64,
+      inputSize: 3,
+      outputSize: 2,
+      projectionRounds: 3,
+      projection: "random",
+      seed: 5
+    });
     const columns = projectionColumns(spec);
     for (let i = 0; i < 3; i++) {
       const v = new Float32Array(64);
@@ -62,10 +72,17 @@ describe("projectionDiversity", () => {
 
   it("psdRank finds the rank of a Gram matrix built from known vectors", () => {
     // Five vectors in R^3 (rank 3).
-    const vectors = [[1, 0, 0], [0, 1, 0], [1, 1, 0], [0, 0, 2], [3, -1, 4]];
+    const vectors = [
+      [1, 0, 0],
+      [0, 1, 0],
+      [1, 1, 0],
+      [0, 0, 2],
+      [3, -1, 4]
+    ];
     const s = vectors.length;
     const gram = new Float64Array(s * s);
-    for (let a = 0; a < s; a++) for (let b = 0; b < s; b++) gram[a * s + b] = vectors[a].reduce((t, v, i) => t + v * vectors[b][i], 0);
+    for (let a = 0; a < s; a++)
+      for (let b = 0; b < s; b++) gram[a * s + b] = vectors[a].reduce((t, v, i) => t + v * vectors[b][i], 0);
     expect(psdRank(gram, s)).toBe(3);
     expect(psdRank(new Float64Array(4), 2)).toBe(0);
   });
@@ -73,6 +90,8 @@ describe("projectionDiversity", () => {
   it("rejects bad options with a SwitchNetError naming the value", () => {
     expect(() => projectionDiversity({width: 48, inputSize: 3})).toThrow(/width must be a power of two, got 48/);
     expect(() => projectionDiversity({width: 16, inputSize: 32})).toThrow(SwitchNetError);
-    expect(() => projectionDiversity({width: 16, inputSize: 3, projectionRounds: 5})).toThrow(/projectionRounds must be between 1 and 3, got 5/);
+    expect(() => projectionDiversity({width: 16, inputSize: 3, projectionRounds: 5})).toThrow(
+      /projectionRounds must be between 1 and 3, got 5/
+    );
   });
 });

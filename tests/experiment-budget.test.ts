@@ -4,7 +4,14 @@ import {describe, expect, it} from "vitest";
 import {SwitchNetError} from "../lib/check.js";
 import {createModel} from "../lib/model.js";
 import {
-  BUDGET_KINDS, REFERENCE, contender, layerBudget, matchContenders, matchWidth, parseContender, type Contender
+  BUDGET_KINDS,
+  REFERENCE,
+  contender,
+  layerBudget,
+  matchContenders,
+  matchWidth,
+  parseContender,
+  type Contender
 } from "../lib/experiment/budget.js";
 
 const dense = contender("dense");
@@ -22,7 +29,11 @@ describe("layerBudget", () => {
   });
 
   it("counts the learned butterfly and the filter bank as the SPEC does", () => {
-    expect(layerBudget(butterfly, 65536)).toEqual({params: 2 * 65536 * 16 + 2 * 65536, edges: 2 * 65536 * 16, macs: 2 * 65536 * 16});
+    expect(layerBudget(butterfly, 65536)).toEqual({
+      params: 2 * 65536 * 16 + 2 * 65536,
+      edges: 2 * 65536 * 16,
+      macs: 2 * 65536 * 16
+    });
     expect(layerBudget(filterbank, 1024)).toEqual({params: 2048, edges: 2 * 1024 * 10 + 1024, macs: 1024});
     expect(layerBudget(m8, 1024)).toEqual({params: 16 * 1024, edges: 1024 * (8 + 2 * 7), macs: 8 * 1024});
   });
@@ -52,7 +63,13 @@ describe("matchWidth", () => {
   });
 
   it("returns the width whose count is closest in ratio, checked exhaustively", () => {
-    const cases: [Contender, number][] = [[dense, 5000], [REFERENCE, 1 << 22], [m8, 1 << 22], [butterfly, 1 << 22], [filterbank, 1 << 22]];
+    const cases: [Contender, number][] = [
+      [dense, 5000],
+      [REFERENCE, 1 << 22],
+      [m8, 1 << 22],
+      [butterfly, 1 << 22],
+      [filterbank, 1 << 22]
+    ];
     for (const [c, limit] of cases) {
       const widths: number[] = [];
       if (c.kind === "dense") for (let w = 1; w <= limit; w++) widths.push(w);
@@ -78,12 +95,20 @@ describe("matchWidth", () => {
     expect(() => matchWidth(dense, "params", -3)).toThrow(/target must be a positive finite number, got -3/);
     expect(() => matchWidth(dense, "flops" as never, 10)).toThrow(/budget must be one of/);
     expect(() => matchContenders(100, "params", [dense])).toThrow(/refWidth must be a power of two/);
-    for (const id of ["switchnet4-m4-r2", "switchnet4-m8-r3", "butterfly-r2", "filterbank-r2", "filterbank", "dense"]) expect(parseContender(id).id).toBe(id);
-    expect(parseContender("switchnet4-m4-r2")).toEqual({id: "switchnet4-m4-r2", kind: "switchnet4", groupSize: 4, rounds: 2});
+    for (const id of ["switchnet4-m4-r2", "switchnet4-m8-r3", "butterfly-r2", "filterbank-r2", "filterbank", "dense"])
+      expect(parseContender(id).id).toBe(id);
+    expect(parseContender("switchnet4-m4-r2")).toEqual({
+      id: "switchnet4-m4-r2",
+      kind: "switchnet4",
+      groupSize: 4,
+      rounds: 2
+    });
     // Projection rounds change no per-layer count, so budgets match at the same width.
     expect(layerBudget(parseContender("filterbank-r2"), 1024)).toEqual(layerBudget(filterbank, 1024));
     expect(() => contender("switchnet4", 3)).toThrow(/groupSize must be one of 1, 2, 4, 8, 16, got 3/);
-    expect(() => parseContender("mlp")).toThrow(/contender must be switchnet4-m1\/m2\/m4\/m8\/m16, butterfly, filterbank or dense.*got "mlp"/);
+    expect(() => parseContender("mlp")).toThrow(
+      /contender must be switchnet4-m1\/m2\/m4\/m8\/m16, butterfly, filterbank or dense.*got "mlp"/
+    );
     expect(() => parseContender("filterbank-m8")).toThrow(/got "filterbank-m8"/);
     expect(() => parseContender("switchnet4-m4-r4")).toThrow(/rounds must be between 1 and 3, got 4/);
   });
@@ -106,7 +131,8 @@ describe("matchContenders", () => {
     expect(edges["butterfly"].ratio).toBe(1);
     expect(edges["dense"].width).toBe(1448);
     expect(edges["dense"].ratio).toBeCloseTo(2096704 / 2097152, 12);
-    for (const m of Object.values(edges)) expect(m.ratio).toBeCloseTo(layerBudget(m.contender, m.width).edges / 2097152, 12);
+    for (const m of Object.values(edges))
+      expect(m.ratio).toBeCloseTo(layerBudget(m.contender, m.width).edges / 2097152, 12);
     expect(byId("macs")["dense"].width).toBe(512);
   });
 });

@@ -11,10 +11,26 @@ import {layerBudget, matchContenders, parseContender} from "../lib/experiment/bu
 import {TINY, checkConfig, type ExperimentConfig} from "../lib/experiment/config.js";
 import {evaluate, fit, nmse} from "../lib/experiment/fit.js";
 import {
-  decideRate, memoryStore, modelSpec, planExperiment, planGroups, planTrendProbes, runExperiment, settingsHash, startRates, trendPoints,
-  trendProbeKey, trendProbeRun
+  decideRate,
+  memoryStore,
+  modelSpec,
+  planExperiment,
+  planGroups,
+  planTrendProbes,
+  runExperiment,
+  settingsHash,
+  startRates,
+  trendPoints,
+  trendProbeKey,
+  trendProbeRun
 } from "../lib/experiment/run.js";
-import {validateRecord, type ResultRecord, type RunRecord, type TrendProbeRecord, type TuneRecord} from "../lib/experiment/schema.js";
+import {
+  validateRecord,
+  type ResultRecord,
+  type RunRecord,
+  type TrendProbeRecord,
+  type TuneRecord
+} from "../lib/experiment/schema.js";
 import {fitTrend} from "../lib/experiment/trend.js";
 import {splitValidation, taskDataset, taskShape} from "../lib/experiment/tasks.js";
 
@@ -27,7 +43,9 @@ function runs(records: ReturnType<typeof memoryStore>["all"]): RunRecord[] {
 /** A record without its wall-clock fields, for reproducibility checks. */
 function results(r: RunRecord): unknown {
   const {seconds, msPerStep, date, ...rest} = r;
-  void seconds; void msPerStep; void date;
+  void seconds;
+  void msPerStep;
+  void date;
   return JSON.parse(JSON.stringify(rest, (k, v) => (k === "seconds" ? undefined : v)));
 }
 
@@ -76,7 +94,8 @@ describe("the tiny experiment", () => {
         for (const budget of config.budgets) {
           const minWidth = Math.max(taskShape(task, config).inputSize, taskShape(task, config).outputSize);
           for (const m of matchContenders(refWidth, budget, allowed)) {
-            const width = m.contender.kind !== "dense" && m.width < minWidth ? 2 ** Math.ceil(Math.log2(minWidth)) : m.width;
+            const width =
+              m.contender.kind !== "dense" && m.width < minWidth ? 2 ** Math.ceil(Math.log2(minWidth)) : m.width;
             const group = groups.find((g) => g.task === task && g.contender.id === m.contender.id && g.width === width);
             expect(group, `${task} ${budget}@${refWidth} ${m.contender.id}`).toBeDefined();
             expect(group!.memberships.some((x) => x.budget === budget && x.refWidth === refWidth)).toBe(true);
@@ -85,13 +104,17 @@ describe("the tiny experiment", () => {
       }
     }
     // The contender limited to reference width 16 never stands at 32.
-    expect(groups.some((g) => g.contender.id === "filterbank-r2" && g.memberships.some((m) => m.refWidth === 32))).toBe(false);
+    expect(groups.some((g) => g.contender.id === "filterbank-r2" && g.memberships.some((m) => m.refWidth === 32))).toBe(
+      false
+    );
   });
 
   it("runs the first reference widths first", () => {
     const firstBlock = groups.findIndex((g) => !g.memberships.some((m) => config.firstRefWidths.includes(m.refWidth)));
     expect(firstBlock).toBeGreaterThan(0);
-    expect(groups.slice(firstBlock).some((g) => g.memberships.some((m) => config.firstRefWidths.includes(m.refWidth)))).toBe(false);
+    expect(
+      groups.slice(firstBlock).some((g) => g.memberships.some((m) => config.firstRefWidths.includes(m.refWidth)))
+    ).toBe(false);
   });
 
   it("chooses each rate from full candidate runs: the best validation score, with tried neighbours on both sides or at the grid's end", () => {
@@ -153,19 +176,27 @@ describe("the tiny experiment", () => {
     const trends = planTrendProbes(config);
     // Switch Net 4 (1 and 2 rounds) shares one probe among its three budgets; dense has one per budget.
     expect(trends.map((t) => `${t.contender.id} w${t.width} ${t.memberships.map((m) => m.budget).join(",")}`)).toEqual([
-      "switchnet4-m4 w64 params,edges,macs", "switchnet4-m4-r2 w64 params,edges,macs", "dense w22 params", "dense w28 edges", "dense w16 macs"
+      "switchnet4-m4 w64 params,edges,macs",
+      "switchnet4-m4-r2 w64 params,edges,macs",
+      "dense w22 params",
+      "dense w28 edges",
+      "dense w16 macs"
     ]);
     const factors = config.memorise.probeFactors;
     // A line needs two searched widths with a capacity above 0 (tiny dense models can fit none).
     const testable = trends.filter((t) => trendPoints(t, config, store.all)!.filter((p) => p.capacity > 0).length >= 2);
     expect(testable.length).toBeGreaterThan(0);
-    expect(new Set(trendProbes.map((r) => r.key))).toEqual(new Set(testable.flatMap((t) => factors.map((f) => trendProbeKey(t, f)))));
+    expect(new Set(trendProbes.map((r) => r.key))).toEqual(
+      new Set(testable.flatMap((t) => factors.map((f) => trendProbeKey(t, f))))
+    );
     for (const t of testable) {
       const points = trendPoints(t, config, store.all)!;
       // Each point is the searched group's capacity, at the last trendPoints searched reference widths.
       expect(points.map((p) => p.refWidth)).toEqual([16, 32]);
       for (const [i, p] of points.entries()) {
-        const seeds = finals.filter((r) => r.learningRateFrom === t.sources[i].group.key).map((r) => r.capacity!.largestFitted);
+        const seeds = finals
+          .filter((r) => r.learningRateFrom === t.sources[i].group.key)
+          .map((r) => r.capacity!.largestFitted);
         expect(p.seeds).toEqual(seeds);
         expect(p.width).toBe(t.sources[i].group.width);
       }
@@ -189,12 +220,17 @@ describe("the tiny experiment", () => {
   it("runs a trend's probes only once every seed of its searched widths is done", () => {
     const trends = planTrendProbes(config);
     const source = trends[0].sources[1].group.key;
-    const without = store.all.filter((r) => r.type !== "trend-probe" && !(r.type === "run" && !r.candidate && r.learningRateFrom === source));
+    const without = store.all.filter(
+      (r) => r.type !== "trend-probe" && !(r.type === "run" && !r.candidate && r.learningRateFrom === source)
+    );
     expect(trendPoints(trends[0], config, without)).toBeNull();
     const resumed = memoryStore(without);
     const second = runExperiment(config, {store: resumed, createModel, filter: (g) => g.key === trends[0].key});
     expect(second.ran).toBe(0);
-    const third = runExperiment(config, {store: memoryStore(store.all.filter((r) => r.type !== "trend-probe")), createModel});
+    const third = runExperiment(config, {
+      store: memoryStore(store.all.filter((r) => r.type !== "trend-probe")),
+      createModel
+    });
     expect(third.ran).toBe(trendProbes.length);
   });
 
@@ -237,7 +273,13 @@ describe("the tiny experiment", () => {
   });
 
   it("leaves work claimed by another process to it, and waits while all open work is claimed", () => {
-    const small: ExperimentConfig = {...config, tasks: ["smooth"], refWidths: [16], contenders: ["dense"], budgets: ["edges"]};
+    const small: ExperimentConfig = {
+      ...config,
+      tasks: ["smooth"],
+      refWidths: [16],
+      contenders: ["dense"],
+      budgets: ["edges"]
+    };
     const held = new Set<string>();
     const base = memoryStore();
     let sleeps = 0;
@@ -262,7 +304,11 @@ describe("the tiny experiment", () => {
       }
     });
     expect(sleeps).toBe(2);
-    for (const r of runs(base.all)) expect(other.some((o) => o.key === r.key), r.key).toBe(false);
+    for (const r of runs(base.all))
+      expect(
+        other.some((o) => o.key === r.key),
+        r.key
+      ).toBe(false);
     expect(result.stopped).toBe(false);
     expect(runs(base.all).filter((r) => !r.candidate).length).toBe(small.seeds.length);
   });
@@ -276,10 +322,16 @@ describe("the tiny experiment", () => {
 
   it("rejects a bad config before running anything", () => {
     const store2 = memoryStore();
-    expect(() => runExperiment({...config, refWidths: [48]}, {store: store2, createModel})).toThrow(/refWidths\[0\] must be a power of two/);
+    expect(() => runExperiment({...config, refWidths: [48]}, {store: store2, createModel})).toThrow(
+      /refWidths\[0\] must be a power of two/
+    );
     expect(() => checkConfig({...config, tasks: ["sing" as never]})).toThrow(/tasks must hold only/);
-    expect(() => checkConfig({...config, tune: {...config.tune, grid: [0.1, 0.01]}})).toThrow(/tune.grid must be ascending, got 0.1 then 0.01/);
-    expect(() => checkConfig({...config, tune: {...config.tune, startWht: [0.5]}})).toThrow(/tune.startWht must hold rates from tune.grid, got 0.5/);
+    expect(() => checkConfig({...config, tune: {...config.tune, grid: [0.1, 0.01]}})).toThrow(
+      /tune.grid must be ascending, got 0.1 then 0.01/
+    );
+    expect(() => checkConfig({...config, tune: {...config.tune, startWht: [0.5]}})).toThrow(
+      /tune.startWht must hold rates from tune.grid, got 0.5/
+    );
     expect(() => checkConfig({...config, contenders: ["dense-r2"]})).toThrow(/dense has no input projection/);
     expect(store2.all).toEqual([]);
   });
@@ -294,21 +346,92 @@ describe("decideRate", () => {
   });
 
   it("chooses an interior best, and widens past an edge that wins", () => {
-    expect(decideRate(scores([[0.003, 2], [0.01, 1], [0.03, 3]]), [0.003, 0.01, 0.03], grid)).toEqual({status: "chosen", learningRate: 0.01, edge: null});
-    expect(decideRate(scores([[0.003, 2], [0.01, 1.5], [0.03, 1]]), [0.003, 0.01, 0.03], grid)).toEqual({status: "need", rates: [0.1]});
-    expect(decideRate(scores([[0.003, 1], [0.01, 1.5], [0.03, 2]]), [0.003, 0.01, 0.03], grid)).toEqual({status: "need", rates: [0.001]});
+    expect(
+      decideRate(
+        scores([
+          [0.003, 2],
+          [0.01, 1],
+          [0.03, 3]
+        ]),
+        [0.003, 0.01, 0.03],
+        grid
+      )
+    ).toEqual({status: "chosen", learningRate: 0.01, edge: null});
+    expect(
+      decideRate(
+        scores([
+          [0.003, 2],
+          [0.01, 1.5],
+          [0.03, 1]
+        ]),
+        [0.003, 0.01, 0.03],
+        grid
+      )
+    ).toEqual({status: "need", rates: [0.1]});
+    expect(
+      decideRate(
+        scores([
+          [0.003, 1],
+          [0.01, 1.5],
+          [0.03, 2]
+        ]),
+        [0.003, 0.01, 0.03],
+        grid
+      )
+    ).toEqual({status: "need", rates: [0.001]});
   });
 
   it("says when the grid's end is chosen", () => {
-    const s = scores([[0.03, 2], [0.1, 1]]);
+    const s = scores([
+      [0.03, 2],
+      [0.1, 1]
+    ]);
     expect(decideRate(s, [0.03, 0.1], grid)).toEqual({status: "chosen", learningRate: 0.1, edge: "high"});
-    expect(decideRate(scores([[0.001, 1], [0.003, 2]]), [0.001, 0.003], grid)).toEqual({status: "chosen", learningRate: 0.001, edge: "low"});
+    expect(
+      decideRate(
+        scores([
+          [0.001, 1],
+          [0.003, 2]
+        ]),
+        [0.001, 0.003],
+        grid
+      )
+    ).toEqual({status: "chosen", learningRate: 0.001, edge: "low"});
   });
 
   it("breaks ties toward the middle of the tied rates, and steps down when every rate diverged", () => {
-    expect(decideRate(scores([[0.003, 0], [0.01, 0], [0.03, 0]]), [0.003, 0.01, 0.03], grid)).toEqual({status: "chosen", learningRate: 0.01, edge: null});
-    expect(decideRate(scores([[0.01, Infinity], [0.03, Infinity]]), [0.01, 0.03], grid)).toEqual({status: "need", rates: [0.003]});
-    expect(decideRate(scores([[0.003, 1], [0.01, Infinity], [0.03, Infinity]]), [0.003, 0.01, 0.03], grid)).toEqual({status: "need", rates: [0.001]});
+    expect(
+      decideRate(
+        scores([
+          [0.003, 0],
+          [0.01, 0],
+          [0.03, 0]
+        ]),
+        [0.003, 0.01, 0.03],
+        grid
+      )
+    ).toEqual({status: "chosen", learningRate: 0.01, edge: null});
+    expect(
+      decideRate(
+        scores([
+          [0.01, Infinity],
+          [0.03, Infinity]
+        ]),
+        [0.01, 0.03],
+        grid
+      )
+    ).toEqual({status: "need", rates: [0.003]});
+    expect(
+      decideRate(
+        scores([
+          [0.003, 1],
+          [0.01, Infinity],
+          [0.03, Infinity]
+        ]),
+        [0.003, 0.01, 0.03],
+        grid
+      )
+    ).toEqual({status: "need", rates: [0.001]});
   });
 });
 
@@ -318,13 +441,27 @@ describe("fit metrics", () => {
     expect(nmse(y, y, 3)).toBe(0);
     expect(nmse(new Float32Array([3, 20, 3, 20, 3, 20]), y, 3)).toBeCloseTo(1, 12);
     // Error of 1 on every value: 6 / (8 + 200).
-    expect(nmse(y.map((v) => v + 1), y, 3)).toBeCloseTo(6 / 208, 12);
+    expect(
+      nmse(
+        y.map((v) => v + 1),
+        y,
+        3
+      )
+    ).toBeCloseTo(6 / 208, 12);
   });
 
   it("evaluate matches a direct computation, and fit is reproducible from its seed", () => {
     const data = taskDataset("classify", config, 2);
     const shape = taskShape("classify", config);
-    const make = () => createModel({kind: "dense", inputSize: shape.inputSize, outputSize: shape.outputSize, width: 12, depth: 2, seed: 5});
+    const make = () =>
+      createModel({
+        kind: "dense",
+        inputSize: shape.inputSize,
+        outputSize: shape.outputSize,
+        width: 12,
+        depth: 2,
+        seed: 5
+      });
     const model = make();
     const out = model.forward(data.test.x, data.test.n);
     let wrong = 0;
@@ -333,7 +470,17 @@ describe("fit metrics", () => {
       if (row.indexOf(Math.max(...row)) !== data.test.labels![i]) wrong++;
     }
     expect(evaluate(model, data.test, "error-rate", data.test.n, 5)).toBeCloseTo(wrong / data.test.n, 12);
-    const options = {learningRate: 0.03, batchSize: 8, seed: 9, loss: shape.loss, metric: shape.metric, fixedSteps: 20, maxSteps: 60, evalEvery: 20, patience: 5};
+    const options = {
+      learningRate: 0.03,
+      batchSize: 8,
+      seed: 9,
+      loss: shape.loss,
+      metric: shape.metric,
+      fixedSteps: 20,
+      maxSteps: 60,
+      evalEvery: 20,
+      patience: 5
+    };
     const a = fit(make(), data, options);
     const b = fit(make(), data, options);
     expect(a.curve).toEqual(b.curve);
@@ -344,8 +491,25 @@ describe("fit metrics", () => {
   it("warms the learning rate up linearly: Adam's first step moves each weight by rate / warmupSteps", () => {
     const data = taskDataset("smooth", config, 1);
     const shape = taskShape("smooth", config);
-    const make = () => createModel({kind: "dense", inputSize: shape.inputSize, outputSize: shape.outputSize, width: 12, depth: 2, seed: 5});
-    const options = {learningRate: 0.02, batchSize: 8, seed: 9, loss: shape.loss, metric: shape.metric, fixedSteps: 0, evalEvery: 5, patience: 50};
+    const make = () =>
+      createModel({
+        kind: "dense",
+        inputSize: shape.inputSize,
+        outputSize: shape.outputSize,
+        width: 12,
+        depth: 2,
+        seed: 5
+      });
+    const options = {
+      learningRate: 0.02,
+      batchSize: 8,
+      seed: 9,
+      loss: shape.loss,
+      metric: shape.metric,
+      fixedSteps: 0,
+      evalEvery: 5,
+      patience: 50
+    };
     // One step: Adam's bias-corrected first update is ±rate for every weight whose gradient is not 0.
     const model = make();
     const before = Float32Array.from(model.params);
@@ -355,7 +519,13 @@ describe("fit metrics", () => {
     for (const d of moved) expect(d).toBeCloseTo(0.02 / 10, 5);
     // The rate in use at each evaluation: step / warmupSteps of the rate, then the rate itself.
     const warm = fit(make(), data, {...options, maxSteps: 20, warmupSteps: 10});
-    expect(warm.curve.map((p) => [p.step, p.learningRate])).toEqual([[0, 0.02], [5, 0.01], [10, 0.02], [15, 0.02], [20, 0.02]]);
+    expect(warm.curve.map((p) => [p.step, p.learningRate])).toEqual([
+      [0, 0.02],
+      [5, 0.01],
+      [10, 0.02],
+      [15, 0.02],
+      [20, 0.02]
+    ]);
     // No warm-up and warmupSteps 0 are the same run, and a warm-up changes the run.
     const plain = fit(make(), data, {...options, maxSteps: 20});
     expect(fit(make(), data, {...options, maxSteps: 20, warmupSteps: 0}).curve).toEqual(plain.curve);
@@ -366,8 +536,25 @@ describe("fit metrics", () => {
   it("stops as soon as the target is reached", () => {
     const data = taskDataset("smooth", config, 1);
     const shape = taskShape("smooth", config);
-    const model = createModel({kind: "dense", inputSize: shape.inputSize, outputSize: shape.outputSize, width: 8, depth: 1});
-    const r = fit(model, data, {learningRate: 0.01, batchSize: 8, seed: 1, loss: "mse", metric: "nmse", fixedSteps: 0, maxSteps: 500, evalEvery: 10, patience: 100, target: 10});
+    const model = createModel({
+      kind: "dense",
+      inputSize: shape.inputSize,
+      outputSize: shape.outputSize,
+      width: 8,
+      depth: 1
+    });
+    const r = fit(model, data, {
+      learningRate: 0.01,
+      batchSize: 8,
+      seed: 1,
+      loss: "mse",
+      metric: "nmse",
+      fixedSteps: 0,
+      maxSteps: 500,
+      evalEvery: 10,
+      patience: 100,
+      target: 10
+    });
     expect(r.reachedTarget).toBe(true);
     expect(r.steps).toBe(10);
   });
@@ -377,16 +564,32 @@ describe("the stop rule", () => {
   const data = taskDataset("smooth", config, 1);
   const shape = taskShape("smooth", config);
   const {data: trainData, validation} = splitValidation(data);
-  const make = () => createModel({kind: "dense", inputSize: shape.inputSize, outputSize: shape.outputSize, width: 8, depth: 1, seed: 2});
+  const make = () =>
+    createModel({kind: "dense", inputSize: shape.inputSize, outputSize: shape.outputSize, width: 8, depth: 1, seed: 2});
   const base = {batchSize: 8, seed: 1, loss: "mse" as const, metric: "nmse" as const, fixedSteps: 0};
 
   it("spaces evaluations at least evalEvery apart and (evalGrowth − 1)·step later on", () => {
-    const r = fit(make(), trainData, {...base, learningRate: 0.001, maxSteps: 400, evalEvery: 10, evalGrowth: 1.5, patience: 1000, validation});
+    const r = fit(make(), trainData, {
+      ...base,
+      learningRate: 0.001,
+      maxSteps: 400,
+      evalEvery: 10,
+      evalGrowth: 1.5,
+      patience: 1000,
+      validation
+    });
     expect(r.curve.map((p) => p.step)).toEqual([0, 10, 20, 30, 45, 68, 102, 153, 230, 345, 400]);
   });
 
   it("watches the validation metric: atBest is its minimum, and a stage ends after `patience` evaluations without a 1 % gain", () => {
-    const r = fit(make(), trainData, {...base, learningRate: 0.03, maxSteps: 5000, evalEvery: 10, patience: 3, validation});
+    const r = fit(make(), trainData, {
+      ...base,
+      learningRate: 0.03,
+      maxSteps: 5000,
+      evalEvery: 10,
+      patience: 3,
+      validation
+    });
     expect(r.plateauReached).toBe(true);
     const values = r.curve.map((p) => p.validation);
     expect(r.atBest.validation).toBe(Math.min(...values));
@@ -397,19 +600,42 @@ describe("the stop rule", () => {
   });
 
   it("decays the learning rate at the first stage ends and stops at the next", () => {
-    const r = fit(make(), trainData, {...base, learningRate: 0.03, maxSteps: 5000, evalEvery: 10, patience: 3, validation, lrDecays: 2, decayFactor: 0.1});
+    const r = fit(make(), trainData, {
+      ...base,
+      learningRate: 0.03,
+      maxSteps: 5000,
+      evalEvery: 10,
+      patience: 3,
+      validation,
+      lrDecays: 2,
+      decayFactor: 0.1
+    });
     expect(r.decays.length).toBe(2);
     for (const p of r.curve) {
       const decayed = r.decays.filter((d) => d < p.step).length;
       expect(p.learningRate).toBeCloseTo(0.03 * 0.1 ** decayed, 12);
     }
     expect(r.plateauReached).toBe(true);
-    const once = fit(make(), trainData, {...base, learningRate: 0.03, maxSteps: 5000, evalEvery: 10, patience: 3, validation});
+    const once = fit(make(), trainData, {
+      ...base,
+      learningRate: 0.03,
+      maxSteps: 5000,
+      evalEvery: 10,
+      patience: 3,
+      validation
+    });
     expect(r.steps).toBeGreaterThan(once.steps);
   });
 
   it("ends at the cap without plateauReached", () => {
-    const r = fit(make(), trainData, {...base, learningRate: 0.0001, maxSteps: 50, evalEvery: 10, patience: 100, validation});
+    const r = fit(make(), trainData, {
+      ...base,
+      learningRate: 0.0001,
+      maxSteps: 50,
+      evalEvery: 10,
+      patience: 100,
+      validation
+    });
     expect(r.steps).toBe(50);
     expect(r.plateauReached).toBe(false);
   });
@@ -425,11 +651,14 @@ describe("the sweep gives kernel memory back", () => {
     const made: DisposableModel[] = [];
     const before = kernelMemoryStats().inUse;
     const disposing = memoryStore();
-    runExperiment(small, {store: disposing, createModel: (spec) => {
-      const m = createModel(spec);
-      made.push(m);
-      return m;
-    }});
+    runExperiment(small, {
+      store: disposing,
+      createModel: (spec) => {
+        const m = createModel(spec);
+        made.push(m);
+        return m;
+      }
+    });
     expect(made.length).toBeGreaterThan(planExperiment(small).length);
     expect(runs(disposing.all).some((r) => r.candidate)).toBe(true);
     expect(made.filter((m) => !m.disposed)).toEqual([]);
@@ -448,11 +677,17 @@ describe("settingsHash", () => {
     expect(settingsHash("memorise", {...TINY, memorise: {...TINY.memorise, maxRefWidth: 4096}})).toBe(base);
     expect(settingsHash("memorise", {...TINY, memorise: {...TINY.memorise, threshold: 0.2}})).not.toBe(base);
     expect(settingsHash("memorise", {...TINY, memorise: {...TINY.memorise, maxSteps: 30}})).not.toBe(base);
-    expect(settingsHash("smooth", {...TINY, train: {...TINY.train, lrDecays: 0}})).not.toBe(settingsHash("smooth", TINY));
-    expect(settingsHash("smooth", {...TINY, tune: {...TINY.tune, startWht: [0.003]}})).not.toBe(settingsHash("smooth", TINY));
+    expect(settingsHash("smooth", {...TINY, train: {...TINY.train, lrDecays: 0}})).not.toBe(
+      settingsHash("smooth", TINY)
+    );
+    expect(settingsHash("smooth", {...TINY, tune: {...TINY.tune, startWht: [0.003]}})).not.toBe(
+      settingsHash("smooth", TINY)
+    );
     expect(settingsHash("memorise", {...TINY, memorise: {...TINY.memorise, tuneLoad: 0.5}})).not.toBe(base);
     expect(settingsHash("memorise", {...TINY, placement: "repeat"})).not.toBe(base);
     expect(settingsHash("smooth", {...TINY, smooth: {...TINY.smooth, n: 81}})).not.toBe(settingsHash("smooth", TINY));
-    expect(settingsHash("smooth", {...TINY, refWidths: [64], contenders: ["dense"], seeds: [9]})).toBe(settingsHash("smooth", TINY));
+    expect(settingsHash("smooth", {...TINY, refWidths: [64], contenders: ["dense"], seeds: [9]})).toBe(
+      settingsHash("smooth", TINY)
+    );
   });
 });

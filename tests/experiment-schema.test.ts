@@ -10,17 +10,29 @@ import {backend} from "../lib/wht.js";
 import {readFileSync} from "node:fs";
 
 const store = memoryStore();
-runExperiment({...TINY, seeds: [1], refWidths: [16], contenders: ["switchnet4-m4", "dense"], tasks: ["smooth", "memorise"]}, {store, createModel});
+runExperiment(
+  {...TINY, seeds: [1], refWidths: [16], contenders: ["switchnet4-m4", "dense"], tasks: ["smooth", "memorise"]},
+  {store, createModel}
+);
 const trendStore = memoryStore();
-runExperiment({...TINY, seeds: [1], refWidths: [16, 32], contenders: ["switchnet4-m4"], tasks: ["memorise"]}, {store: trendStore, createModel});
+runExperiment(
+  {...TINY, seeds: [1], refWidths: [16, 32], contenders: ["switchnet4-m4"], tasks: ["memorise"]},
+  {store: trendStore, createModel}
+);
 const copy = <T>(v: T): any => JSON.parse(JSON.stringify(v));
 const trendProbe = () => copy(trendStore.all.find((r) => r.type === "trend-probe"));
 const fitRun = () => copy(store.all.find((r) => r.type === "run" && r.task === "smooth" && r.kind === "switchnet4"));
 const memRun = () => copy(store.all.find((r) => r.type === "run" && r.task === "memorise"));
 const tune = () => copy(store.all.find((r) => r.type === "tune"));
 const session = {
-  type: "session", schema: 2, command: "npm run experiment -- --preset tiny", date: "2026-11-27T19:00:00.000Z",
-  machine: {cpu: "test cpu", cores: 2, node: "v20", platform: "linux"}, libVersion: "0.1.0", gitCommit: null, config: {name: "tiny"}
+  type: "session",
+  schema: 2,
+  command: "npm run experiment -- --preset tiny",
+  date: "2026-11-27T19:00:00.000Z",
+  machine: {cpu: "test cpu", cores: 2, node: "v20", platform: "linux"},
+  libVersion: "0.1.0",
+  gitCommit: null,
+  config: {name: "tiny"}
 };
 
 describe("validateRecord", () => {
@@ -43,13 +55,33 @@ describe("validateRecord", () => {
       [fitRun, (r) => (r.fit.curve[1].test = "0.1"), /fit\.curve\[1\]\.test must be a finite number/],
       [fitRun, (r) => (r.capacity = {threshold: 1}), /capacity must be null for task smooth/],
       [fitRun, (r) => (r.width = 2), /width must be at least inputSize 5 and outputSize 2 for switchnet4, got 2/],
-      [memRun, (r) => (r.capacity.largestFitted = 99999), /largestFitted 99999 must be a probe that fitted|smallestFailed must exceed/],
-      [memRun, (r) => (r.capacity.probes[0].fitted = true, r.capacity.probes[0].error = 5), /is marked fitted but its error 5 is above the threshold/],
+      [
+        memRun,
+        (r) => (r.capacity.largestFitted = 99999),
+        /largestFitted 99999 must be a probe that fitted|smallestFailed must exceed/
+      ],
+      [
+        memRun,
+        (r) => ((r.capacity.probes[0].fitted = true), (r.capacity.probes[0].error = 5)),
+        /is marked fitted but its error 5 is above the threshold/
+      ],
       [memRun, (r) => (r.fit = {}), /fit must be null for task memorise/],
       [tune, (r) => (r.chosen = 0.5), /chosen must be one of the candidates' learning rates, got 0\.5/],
-      [trendProbe, (r) => (r.trend.points = r.trend.points.slice(1)), /trend\.points must hold at least 2 searched widths, got 1/],
-      [trendProbe, (r) => (r.trend.points[1].seeds = [2.5]), /trend\.points\[1\]\.seeds\[0\] must be a whole number of pairs, got 2\.5/],
-      [trendProbe, (r) => (r.probe.fitted = true, r.probe.error = 5), /probe is marked fitted but its error 5 is above the threshold/],
+      [
+        trendProbe,
+        (r) => (r.trend.points = r.trend.points.slice(1)),
+        /trend\.points must hold at least 2 searched widths, got 1/
+      ],
+      [
+        trendProbe,
+        (r) => (r.trend.points[1].seeds = [2.5]),
+        /trend\.points\[1\]\.seeds\[0\] must be a whole number of pairs, got 2\.5/
+      ],
+      [
+        trendProbe,
+        (r) => ((r.probe.fitted = true), (r.probe.error = 5)),
+        /probe is marked fitted but its error 5 is above the threshold/
+      ],
       [trendProbe, (r) => delete r.factor, /factor must be a finite number/],
       [() => copy(session), (r) => (r.date = "yesterday"), /date must be an ISO date/],
       [() => copy(session), (r) => (r.schema = 3), /schema must be 2 \(or 1, the first method's\), got 3/],
@@ -102,6 +134,8 @@ describe("parseResults", () => {
     expect(() => parseResults(text)).toThrow(/line 2 is not valid JSON/);
     const bad = copy(store.all[1]);
     bad.schema = 7;
-    expect(() => parseResults([lines[0], JSON.stringify(bad)].join("\n"))).toThrow(/line 2: schema must be 2 \(or 1, the first method's\), got 7/);
+    expect(() => parseResults([lines[0], JSON.stringify(bad)].join("\n"))).toThrow(
+      /line 2: schema must be 2 \(or 1, the first method's\), got 7/
+    );
   });
 });

@@ -7,7 +7,9 @@ import {searchCapacity, type Probe} from "../lib/experiment/search.js";
 import {memoriseProbe} from "../lib/experiment/memorise.js";
 
 /** A model that fits exactly n ≤ capacity. */
-const threshold = (capacity: number) => (n: number): Probe => ({n, fitted: n <= capacity, error: n <= capacity ? 0 : 1, steps: 1});
+const threshold =
+  (capacity: number) =>
+  (n: number): Probe => ({n, fitted: n <= capacity, error: n <= capacity ? 0 : 1, steps: 1});
 
 describe("searchCapacity", () => {
   it("finds the exact capacity with resolution 0", () => {
@@ -50,13 +52,24 @@ describe("searchCapacity", () => {
   it("rejects bad options and bad probes", () => {
     expect(() => searchCapacity(threshold(5), {start: 0})).toThrow(SwitchNetError);
     expect(() => searchCapacity(threshold(5), {start: 8, max: 4})).toThrow(/max must be at least 8, got 4/);
-    expect(() => searchCapacity((n) => ({n: n + 1, fitted: true, error: 0, steps: 1}))).toThrow(/probe\(16\) must return/);
+    expect(() => searchCapacity((n) => ({n: n + 1, fitted: true, error: 0, steps: 1}))).toThrow(
+      /probe\(16\) must return/
+    );
   });
 });
 
 describe("memoriseProbe", () => {
   const spec = {kind: "switchnet4" as const, inputSize: 5, outputSize: 4, width: 32, depth: 2};
-  const options = {spec, createModel, seed: 3, biasInput: true, threshold: 0.05, learningRate: 0.03, batchSize: 8, maxSteps: 600};
+  const options = {
+    spec,
+    createModel,
+    seed: 3,
+    biasInput: true,
+    threshold: 0.05,
+    learningRate: 0.03,
+    batchSize: 8,
+    maxSteps: 600
+  };
 
   it("fits a few pairs and fails on many more pairs than parameters", () => {
     const few = memoriseProbe(4, options);

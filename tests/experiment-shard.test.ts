@@ -15,14 +15,19 @@ import {assignShards, mergeResults, parseShard, shardFilter, shardPlan} from "..
 
 function items(seed: number, count: number) {
   const rng = createRng(seed);
-  return Array.from({length: count}, (_, i) => ({key: `item-${i}`, cost: Math.floor(1 + 1000 * rng.next() ** 3), group: `g${i % 7}`}));
+  return Array.from({length: count}, (_, i) => ({
+    key: `item-${i}`,
+    cost: Math.floor(1 + 1000 * rng.next() ** 3),
+    group: `g${i % 7}`
+  }));
 }
 
 describe("parseShard", () => {
   it("reads K/N and refuses anything else with the rule", () => {
     expect(parseShard("2/5")).toEqual({k: 2, n: 5});
     expect(parseShard(" 1 / 1 ")).toEqual({k: 1, n: 1});
-    for (const bad of ["0/2", "3/2", "1/0", "a/b", "1", "-1/2", "1.5/2"]) expect(() => parseShard(bad)).toThrow(SwitchNetError);
+    for (const bad of ["0/2", "3/2", "1/0", "a/b", "1", "-1/2", "1.5/2"])
+      expect(() => parseShard(bad)).toThrow(SwitchNetError);
     expect(() => parseShard("0/2")).toThrow(/1 ≤ K ≤ N \(shards count from 1\), got "0\/2"/);
   });
 });
@@ -32,7 +37,10 @@ describe("shardPlan", () => {
     for (const n of [1, 2, 3, 8]) {
       const all = items(n, 57);
       const shards = Array.from({length: n}, (_, k) => shardPlan(all, k + 1, n));
-      const keys = shards.flat().map((i) => i.key).sort();
+      const keys = shards
+        .flat()
+        .map((i) => i.key)
+        .sort();
       expect(keys).toEqual(all.map((i) => i.key).sort());
       for (const s of shards) expect(s).toEqual(all.filter((i) => s.includes(i)));
     }
@@ -51,7 +59,8 @@ describe("shardPlan", () => {
     const all = items(9, 40);
     const shuffled = [...all];
     createRng(3).shuffle(shuffled);
-    const a = assignShards(all, 3), b = assignShards(shuffled, 3);
+    const a = assignShards(all, 3),
+      b = assignShards(shuffled, 3);
     expect([...a.entries()].sort()).toEqual([...b.entries()].sort());
   });
   it("keeps the items of a group together", () => {
@@ -81,9 +90,20 @@ describe("shardPlan", () => {
 });
 
 describe("mergeResults", () => {
-  const session = {type: "session", schema: 1, command: "x", date: "2026-01-01T00:00:00Z", machine: {cpu: "c", cores: 1, node: "v20", platform: "p"}, libVersion: "0.1.0", gitCommit: null, config: {}};
+  const session = {
+    type: "session",
+    schema: 1,
+    command: "x",
+    date: "2026-01-01T00:00:00Z",
+    machine: {cpu: "c", cores: 1, node: "v20", platform: "p"},
+    libVersion: "0.1.0",
+    gitCommit: null,
+    config: {}
+  };
   it("reports the file and line of a bad record", () => {
-    expect(() => mergeResults([{name: "a.jsonl", text: JSON.stringify(session) + "\n{bad\n{}\n"}])).toThrow(/a\.jsonl: line 2 is not valid JSON/);
+    expect(() => mergeResults([{name: "a.jsonl", text: JSON.stringify(session) + "\n{bad\n{}\n"}])).toThrow(
+      /a\.jsonl: line 2 is not valid JSON/
+    );
   });
 });
 
@@ -92,8 +112,27 @@ describe("the stop file", () => {
     const dir = mkdtempSync(join(tmpdir(), "stop-"));
     const out = join(dir, "r.jsonl");
     writeFileSync(`${out}.stop`, "");
-    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/experiment.ts", "--preset", "tiny", "--out", out, "--tasks", "smooth",
-      "--contenders", "dense", "--ref-widths", "16", "--seeds", "1"], {encoding: "utf8"});
+    const r = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "scripts/experiment.ts",
+        "--preset",
+        "tiny",
+        "--out",
+        out,
+        "--tasks",
+        "smooth",
+        "--contenders",
+        "dense",
+        "--ref-widths",
+        "16",
+        "--seeds",
+        "1"
+      ],
+      {encoding: "utf8"}
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain(`to stop after the current run: touch ${out}.stop`);
     expect(r.stderr).toMatch(/finished: \d+ runs done now/);
@@ -105,11 +144,16 @@ describe("shards as separate processes (tiny preset)", () => {
   it("give exactly the keys of one unsharded run, and merge to them", () => {
     const dir = mkdtempSync(join(tmpdir(), "shards-"));
     const run = (out: string, extra: string[]) => {
-      const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/experiment.ts", "--preset", "tiny", "--out", join(dir, out), ...extra], {encoding: "utf8"});
+      const r = spawnSync(
+        process.execPath,
+        ["--import", "tsx", "scripts/experiment.ts", "--preset", "tiny", "--out", join(dir, out), ...extra],
+        {encoding: "utf8"}
+      );
       expect(r.status, r.stderr).toBe(0);
       return parseResults(readFileSync(join(dir, out), "utf8")).records;
     };
-    const keys = (records: ReturnType<typeof run>) => records.filter((r) => r.type === "run").map((r) => (r as {key: string}).key);
+    const keys = (records: ReturnType<typeof run>) =>
+      records.filter((r) => r.type === "run").map((r) => (r as {key: string}).key);
     const all = keys(run("all.jsonl", []));
     const one = keys(run("one.jsonl", ["--shard", "1/2"]));
     const two = keys(run("two.jsonl", ["--shard", "2/2"]));
@@ -120,19 +164,37 @@ describe("shards as separate processes (tiny preset)", () => {
     expect(one.filter((k) => two.includes(k))).toEqual([]);
     expect([...one, ...two].sort()).toEqual([...all].sort());
     // The merge script: both shards (and a repeated one) → each run once.
-    const m = spawnSync(process.execPath, ["--import", "tsx", "scripts/merge-results.ts", "--out", join(dir, "merged.jsonl"),
-      join(dir, "one.jsonl"), join(dir, "two.jsonl"), join(dir, "one.jsonl")], {encoding: "utf8"});
+    const m = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "scripts/merge-results.ts",
+        "--out",
+        join(dir, "merged.jsonl"),
+        join(dir, "one.jsonl"),
+        join(dir, "two.jsonl"),
+        join(dir, "one.jsonl")
+      ],
+      {encoding: "utf8"}
+    );
     expect(m.status, m.stderr).toBe(0);
     const merged = parseResults(readFileSync(join(dir, "merged.jsonl"), "utf8")).records;
     expect(keys(merged).sort()).toEqual([...all].sort());
     expect(merged.filter((r) => r.type === "session").length).toBe(3);
     // Merging the unsharded file in as well adds nothing new.
-    const again = mergeResults([{name: "merged", text: readFileSync(join(dir, "merged.jsonl"), "utf8")}, {name: "all", text: readFileSync(join(dir, "all.jsonl"), "utf8")}]);
+    const again = mergeResults([
+      {name: "merged", text: readFileSync(join(dir, "merged.jsonl"), "utf8")},
+      {name: "all", text: readFileSync(join(dir, "all.jsonl"), "utf8")}
+    ]);
     expect(keys(again.records).sort()).toEqual([...all].sort());
     expect(again.duplicates).toBeGreaterThanOrEqual(all.length);
     // A shard cut off mid-line: its complete records still merge.
-    const cut = readFileSync(join(dir, "two.jsonl"), "utf8") + "{\"type\":\"run\",\"ke";
-    const partial = mergeResults([{name: "one", text: readFileSync(join(dir, "one.jsonl"), "utf8")}, {name: "two", text: cut}]);
+    const cut = readFileSync(join(dir, "two.jsonl"), "utf8") + '{"type":"run","ke';
+    const partial = mergeResults([
+      {name: "one", text: readFileSync(join(dir, "one.jsonl"), "utf8")},
+      {name: "two", text: cut}
+    ]);
     expect(partial.truncated).toBe(1);
     expect(keys(partial.records).sort()).toEqual([...all].sort());
   }, 120_000);

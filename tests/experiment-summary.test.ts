@@ -30,7 +30,8 @@ describe("stat", () => {
 describe("summarise", () => {
   it("has one row per task, budget point and contender, over both seeds", () => {
     const expected = new Set<string>();
-    for (const item of planExperiment(config)) for (const m of item.memberships) expected.add(`${item.task}|${m.budget}|${m.refWidth}|${item.contender.id}`);
+    for (const item of planExperiment(config))
+      for (const m of item.memberships) expected.add(`${item.task}|${m.budget}|${m.refWidth}|${item.contender.id}`);
     expect(new Set(summary.map((r) => `${r.task}|${r.budget}|${r.refWidth}|${r.contender}`))).toEqual(expected);
     for (const r of summary) expect(r.seeds).toEqual([1, 2]);
   });
@@ -91,9 +92,11 @@ describe("trendChecks", () => {
     const base = first.key.slice(0, first.key.lastIndexOf("|"));
     const pair = probes.filter((p) => p.key.startsWith(base + "|")).sort((a, b) => a.factor - b.factor);
     const variant = (lowFits: boolean, highFits: boolean): ResultRecord[] => [
-      {...pair[0], probe: {...pair[0].probe, fitted: lowFits}}, {...pair[1], probe: {...pair[1].probe, fitted: highFits}}
+      {...pair[0], probe: {...pair[0].probe, fitted: lowFits}},
+      {...pair[1], probe: {...pair[1].probe, fitted: highFits}}
     ];
-    const verdict = (records: ResultRecord[]) => trendChecks(records, config).find((r) => r.contender === first.contender && r.width === first.width)!.verdict;
+    const verdict = (records: ResultRecord[]) =>
+      trendChecks(records, config).find((r) => r.contender === first.contender && r.width === first.width)!.verdict;
     expect(verdict(variant(true, false))).toBe("holds");
     expect(verdict(variant(false, false))).toBe("over");
     expect(verdict(variant(true, true))).toBe("under");
@@ -116,7 +119,9 @@ describe("the page's row shapers", () => {
   });
 
   it("curveRows picks the models asked for and drops step 0", () => {
-    const rows = curveRows(curves(store.all), "image", [{contender: "dense", width: runs.find((r) => r.task === "image" && r.kind === "dense")!.width}]);
+    const rows = curveRows(curves(store.all), "image", [
+      {contender: "dense", width: runs.find((r) => r.task === "image" && r.kind === "dense")!.width}
+    ]);
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) {
       expect(r.contender).toBe("dense");
@@ -126,15 +131,57 @@ describe("the page's row shapers", () => {
 
   it("matchTableRows gives one row per contender with a width per budget", () => {
     const matches = [
-      {refWidth: 65536, budget: "params", target: 524288, contender: "dense", width: 724, ratio: 1.0012, params: 0, edges: 0, macs: 0},
-      {refWidth: 65536, budget: "edges", target: 2097152, contender: "dense", width: 1448, ratio: 0.9998, params: 0, edges: 0, macs: 0},
-      {refWidth: 65536, budget: "params", target: 524288, contender: "butterfly", width: 16384, ratio: 0.9375, params: 0, edges: 0, macs: 0},
-      {refWidth: 1024, budget: "params", target: 8192, contender: "dense", width: 90, ratio: 1, params: 0, edges: 0, macs: 0}
+      {
+        refWidth: 65536,
+        budget: "params",
+        target: 524288,
+        contender: "dense",
+        width: 724,
+        ratio: 1.0012,
+        params: 0,
+        edges: 0,
+        macs: 0
+      },
+      {
+        refWidth: 65536,
+        budget: "edges",
+        target: 2097152,
+        contender: "dense",
+        width: 1448,
+        ratio: 0.9998,
+        params: 0,
+        edges: 0,
+        macs: 0
+      },
+      {
+        refWidth: 65536,
+        budget: "params",
+        target: 524288,
+        contender: "butterfly",
+        width: 16384,
+        ratio: 0.9375,
+        params: 0,
+        edges: 0,
+        macs: 0
+      },
+      {
+        refWidth: 1024,
+        budget: "params",
+        target: 8192,
+        contender: "dense",
+        width: 90,
+        ratio: 1,
+        params: 0,
+        edges: 0,
+        macs: 0
+      }
     ];
-    expect(matchTableRows(matches, 65536)).toEqual([["dense", "724", "1,448"], ["learned butterfly", "16,384 (×0.94)", "—"]]);
+    expect(matchTableRows(matches, 65536)).toEqual([
+      ["dense", "724", "1,448"],
+      ["learned butterfly", "16,384 (×0.94)", "—"]
+    ]);
   });
 });
-
 
 describe("timeTrainingSteps", () => {
   it("times every model for the rounds asked, after a warm-up step that trains it", async () => {
@@ -142,11 +189,18 @@ describe("timeTrainingSteps", () => {
     const spec = {kind: "switchnet4" as const, inputSize: 5, outputSize: 3, width: 16, depth: 2, seed: 4};
     const dense = {kind: "dense" as const, inputSize: 5, outputSize: 3, width: 7, depth: 2, seed: 4};
     const built: ReturnType<typeof createModel>[] = [];
-    const results = timeTrainingSteps([{label: "a", spec}, {label: "b", spec: dense}], (s) => {
-      const m = createModel(s);
-      built.push(m);
-      return m;
-    }, {batchSize: 4, rounds: 3});
+    const results = timeTrainingSteps(
+      [
+        {label: "a", spec},
+        {label: "b", spec: dense}
+      ],
+      (s) => {
+        const m = createModel(s);
+        built.push(m);
+        return m;
+      },
+      {batchSize: 4, rounds: 3}
+    );
     expect(results.map((r) => r.label)).toEqual(["a", "b"]);
     for (const r of results) {
       expect(r.rounds.length).toBe(3);

@@ -37,44 +37,67 @@ afterEach(() => {
 // Edges of every tile (2 × 16 for x·W and xᵀ·gy, 2 × 4 for gy·Wᵀ), the 128-row blocks of x·W, and
 // the partly filled last panel of the packed gy.
 const SHAPES: Array<[number, number, number]> = [
-  [1, 1, 1], [3, 5, 7], [4, 8, 8], [5, 9, 13], [7, 4, 17], [8, 130, 20], [9, 257, 33], [2, 300, 12], [6, 13, 4]
+  [1, 1, 1],
+  [3, 5, 7],
+  [4, 8, 8],
+  [5, 9, 13],
+  [7, 4, 17],
+  [8, 130, 20],
+  [9, 257, 33],
+  [2, 300, 12],
+  [6, 13, 4]
 ];
 
 describe("the plain SIMD matrix kernels add in the promised order (bit for bit)", () => {
-  it.each(SHAPES)("c += a·b, M × K × N = %i × %i × %i: each c[i, j] adds its terms for t = 0, 1, … in turn", (M, K, N) => {
-    const a = randomArray(M * K, 1), b = randomArray(K * N, 2), c = randomArray(M * N, 3);
-    const want = gemmOrderReference.forward(a, b, c, M, K, N);
-    expect(matmulAdd(a, b, c, M, K, N)).toBe(true);
-    expect(firstDifference(c, want)).toBe(-1);
-  });
+  it.each(SHAPES)(
+    "c += a·b, M × K × N = %i × %i × %i: each c[i, j] adds its terms for t = 0, 1, … in turn",
+    (M, K, N) => {
+      const a = randomArray(M * K, 1),
+        b = randomArray(K * N, 2),
+        c = randomArray(M * N, 3);
+      const want = gemmOrderReference.forward(a, b, c, M, K, N);
+      expect(matmulAdd(a, b, c, M, K, N)).toBe(true);
+      expect(firstDifference(c, want)).toBe(-1);
+    }
+  );
 
   it.each(SHAPES)("c += aᵀ·b, M × K × N = %i × %i × %i: each c[k, j] adds the batch in row order", (M, K, N) => {
-    const a = randomArray(M * K, 4), b = randomArray(M * N, 5), c = randomArray(K * N, 6);
+    const a = randomArray(M * K, 4),
+      b = randomArray(M * N, 5),
+      c = randomArray(K * N, 6);
     const want = gemmOrderReference.gradWeights(a, b, c, M, K, N);
     expect(matmulTransAAdd(a, b, c, M, K, N)).toBe(true);
     expect(firstDifference(c, want)).toBe(-1);
   });
 
-  it.each(SHAPES)("c (+)= a·bᵀ, M × K × N = %i × %i × %i: strands t mod 4, ((s0 + s1) + s2) + s3, the tail", (M, K, N) => {
-    for (const accumulate of [false, true]) {
-      const a = randomArray(M * K, 7), b = randomArray(N * K, 8), c = randomArray(M * N, 9);
-      const want = gemmOrderReference.gradInput(a, b, c, M, K, N, accumulate);
-      expect(matmulTransB(a, b, c, M, K, N, accumulate)).toBe(true);
-      expect(firstDifference(c, want)).toBe(-1);
+  it.each(SHAPES)(
+    "c (+)= a·bᵀ, M × K × N = %i × %i × %i: strands t mod 4, ((s0 + s1) + s2) + s3, the tail",
+    (M, K, N) => {
+      for (const accumulate of [false, true]) {
+        const a = randomArray(M * K, 7),
+          b = randomArray(N * K, 8),
+          c = randomArray(M * N, 9);
+        const want = gemmOrderReference.gradInput(a, b, c, M, K, N, accumulate);
+        expect(matmulTransB(a, b, c, M, K, N, accumulate)).toBe(true);
+        expect(firstDifference(c, want)).toBe(-1);
+      }
     }
-  });
+  );
 
   it("the reference is not trivially the kernel: a different order changes some bits", () => {
     // Summing x·W's terms from the last t first must differ somewhere, or the tests above could not fail.
     const [M, K, N] = [4, 300, 8];
-    const a = randomArray(M * K, 10), b = randomArray(K * N, 11), c = new Float32Array(M * N);
+    const a = randomArray(M * K, 10),
+      b = randomArray(K * N, 11),
+      c = new Float32Array(M * N);
     const want = gemmOrderReference.forward(a, b, c, M, K, N);
     const reversed = new Float32Array(M * N);
-    for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
-      let s = 0;
-      for (let t = K - 1; t >= 0; t--) s = Math.fround(s + Math.fround(a[i * K + t] * b[t * N + j]));
-      reversed[i * N + j] = s;
-    }
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < N; j++) {
+        let s = 0;
+        for (let t = K - 1; t >= 0; t--) s = Math.fround(s + Math.fround(a[i * K + t] * b[t * N + j]));
+        reversed[i * N + j] = s;
+      }
     expect(firstDifference(reversed, want)).toBeGreaterThanOrEqual(0);
   });
 });
@@ -86,7 +109,7 @@ describe("fused multiply-add switch", () => {
     expect(setFusedMultiplyAdd("off")).toBe(false);
   });
 
-  it("refuses \"on\" with the reason where the engine lacks relaxed SIMD, and rejects unknown modes", () => {
+  it('refuses "on" with the reason where the engine lacks relaxed SIMD, and rejects unknown modes', () => {
     if (relaxedSimdSupported()) {
       expect(setFusedMultiplyAdd("on")).toBe(true);
     } else {
@@ -99,12 +122,16 @@ describe("fused multiply-add switch", () => {
 
 describe("relaxed-SIMD kernels (a Node started with --experimental-wasm-relaxed-simd)", () => {
   it("match float64 products within the rounding tolerance, and are fused where the CPU has FMA", () => {
-    const r = spawnSync(process.execPath, ["--experimental-wasm-relaxed-simd", "--import", "tsx", "tests/helpers/fma-check.ts"],
-      {encoding: "utf8"});
+    const r = spawnSync(
+      process.execPath,
+      ["--experimental-wasm-relaxed-simd", "--import", "tsx", "tests/helpers/fma-check.ts"],
+      {encoding: "utf8"}
+    );
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as {
-      relaxed: boolean; fused: boolean;
+      relaxed: boolean;
+      fused: boolean;
       cases: Array<{label: string; worstOverTolerance: number; differsFromPlain: number}>;
     };
     expect(out.relaxed).toBe(true);
@@ -120,7 +147,8 @@ describe("relaxed-SIMD kernels (a Node started with --experimental-wasm-relaxed-
     }
     if (cpuHasFma) {
       for (const product of ["a·b", "aᵀ·b", "a·bᵀ"]) {
-        const differing = out.cases.filter((c) => c.label.startsWith(product))
+        const differing = out.cases
+          .filter((c) => c.label.startsWith(product))
           .reduce((s, c) => s + c.differsFromPlain, 0);
         expect(differing, product).toBeGreaterThan(0);
       }

@@ -32,7 +32,18 @@ function variants(kind: ModelKind, width: number, depth: number): ModelSpec[] {
     for (const projection of ["random", "subrandom"] as const) {
       for (const adjust of [false, true]) {
         for (const placement of ["pad", "repeat"] as const) {
-          specs.push({kind, width, depth, groupSize, projection, adjust, placement, initNoise: INIT_NOISE, ...SIZES[width], seed: specs.length + 10 * width + depth});
+          specs.push({
+            kind,
+            width,
+            depth,
+            groupSize,
+            projection,
+            adjust,
+            placement,
+            initNoise: INIT_NOISE,
+            ...SIZES[width],
+            seed: specs.length + 10 * width + depth
+          });
         }
       }
     }
@@ -47,31 +58,38 @@ function runChecks(specs: ModelSpec[]): {failures: string[]; checked: number; sk
   let skipped = 0;
   specs.forEach((spec, i) => {
     const result = checkModelGradients(createModel(spec), BATCH, 1000 + i);
-    for (const [what, report] of [["params", result.params], ["input", result.input]] as [string, GradCheckReport][]) {
+    for (const [what, report] of [
+      ["params", result.params],
+      ["input", result.input]
+    ] as [string, GradCheckReport][]) {
       checked += report.checked;
       skipped += report.skipped;
       const label = `${JSON.stringify(spec)} ${what}`;
       for (const f of report.failures) failures.push(`${label}: ${f}`);
       // A sample with an activation very close to a switch makes most probes cross it; allow that
       // for a few specs, but not for the whole run (checked below).
-      if (report.checked < (report.checked + report.skipped) / 4) failures.push(`${label}: only ${report.checked} probes checked, ${report.skipped} skipped at kinks`);
+      if (report.checked < (report.checked + report.skipped) / 4)
+        failures.push(`${label}: only ${report.checked} probes checked, ${report.skipped} skipped at kinks`);
     }
   });
   return {failures, checked, skipped};
 }
 
-describe.each(["switchnet4", "butterfly", "filterbank", "dense"] as ModelKind[])("%s gradients match finite differences", (kind) => {
-  for (const width of WIDTHS) {
-    for (const depth of DEPTHS) {
-      it(`width ${width}, depth ${depth}, every option combination`, () => {
-        const {failures, checked, skipped} = runChecks(variants(kind, width, depth));
-        expect(failures).toEqual([]);
-        // Measured skip rates: 3 % (switchnet4) to 14 % (dense, whose ReLUs switch fully).
-        expect(checked).toBeGreaterThan(2 * skipped);
-      });
+describe.each(["switchnet4", "butterfly", "filterbank", "dense"] as ModelKind[])(
+  "%s gradients match finite differences",
+  (kind) => {
+    for (const width of WIDTHS) {
+      for (const depth of DEPTHS) {
+        it(`width ${width}, depth ${depth}, every option combination`, () => {
+          const {failures, checked, skipped} = runChecks(variants(kind, width, depth));
+          expect(failures).toEqual([]);
+          // Measured skip rates: 3 % (switchnet4) to 14 % (dense, whose ReLUs switch fully).
+          expect(checked).toBeGreaterThan(2 * skipped);
+        });
+      }
     }
   }
-});
+);
 
 describe("more projection rounds", () => {
   it("every WHT kind with 2 and 3 rounds, pad and repeat, passes the check", () => {
@@ -80,8 +98,19 @@ describe("more projection rounds", () => {
       for (const projectionRounds of [2, 3]) {
         for (const placement of ["pad", "repeat"] as const) {
           for (const adjust of [false, true]) {
-            specs.push({kind, width: 16, inputSize: 3, outputSize: 4, depth: 2, projectionRounds, placement, adjust,
-              projection: projectionRounds === 2 ? "random" : "subrandom", initNoise: INIT_NOISE, seed: specs.length + 300});
+            specs.push({
+              kind,
+              width: 16,
+              inputSize: 3,
+              outputSize: 4,
+              depth: 2,
+              projectionRounds,
+              placement,
+              adjust,
+              projection: projectionRounds === 2 ? "random" : "subrandom",
+              initNoise: INIT_NOISE,
+              seed: specs.length + 300
+            });
           }
         }
       }
@@ -135,7 +164,15 @@ describe("gradient descent with the analytic gradient lowers the loss", () => {
 });
 
 describe("the gradient checker has power", () => {
-  const spec: ModelSpec = {kind: "switchnet4", width: 8, depth: 2, inputSize: 5, outputSize: 8, initNoise: INIT_NOISE, seed: 3};
+  const spec: ModelSpec = {
+    kind: "switchnet4",
+    width: 8,
+    depth: 2,
+    inputSize: 5,
+    outputSize: 8,
+    initNoise: INIT_NOISE,
+    seed: 3
+  };
 
   it("passes the true gradients", () => {
     const result = checkModelGradients(createModel(spec), BATCH, 5);
@@ -145,13 +182,17 @@ describe("the gradient checker has power", () => {
   });
 
   it("flags parameter gradients that are 1 % too large", () => {
-    const result = checkModelGradients(createModel(spec), BATCH, 5, {tamper: (gw) => gw.forEach((v, i) => (gw[i] = v * 1.01))});
+    const result = checkModelGradients(createModel(spec), BATCH, 5, {
+      tamper: (gw) => gw.forEach((v, i) => (gw[i] = v * 1.01))
+    });
     expect(result.params.failures.length).toBeGreaterThan(0);
     expect(result.input.failures).toEqual([]);
   });
 
   it("flags input gradients that are 1 % too small", () => {
-    const result = checkModelGradients(createModel(spec), BATCH, 5, {tamper: (_gw, gx) => gx.forEach((v, i) => (gx[i] = v * 0.99))});
+    const result = checkModelGradients(createModel(spec), BATCH, 5, {
+      tamper: (_gw, gx) => gx.forEach((v, i) => (gx[i] = v * 0.99))
+    });
     expect(result.input.failures.length).toBeGreaterThan(0);
   });
 

@@ -19,11 +19,17 @@ function randomArray(n: number, seed: number): Float32Array {
 }
 
 /** Asserts |got − want| ≤ tol[i] everywhere, reporting the worst index. */
-function expectWithin(got: ArrayLike<number>, want: ArrayLike<number>, tol: ArrayLike<number> | number, label: string): void {
+function expectWithin(
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  tol: ArrayLike<number> | number,
+  label: string
+): void {
   expect(got.length).toBe(want.length);
   for (let i = 0; i < got.length; i++) {
     const t = typeof tol === "number" ? tol : tol[i];
-    if (!(Math.abs(got[i] - want[i]) <= t)) throw new Error(`${label}: index ${i}: got ${got[i]}, want ${want[i]} (tolerance ${t})`);
+    if (!(Math.abs(got[i] - want[i]) <= t))
+      throw new Error(`${label}: index ${i}: got ${got[i]}, want ${want[i]} (tolerance ${t})`);
   }
 }
 
@@ -40,19 +46,28 @@ afterEach(() => {
 
 describe("gemm kernels", () => {
   const shapes: Array<[number, number, number]> = [];
-  for (const M of [1, 2, 3, 4, 5, 7]) for (const K of [1, 3, 4, 5, 8, 13]) for (const N of [1, 3, 4, 5, 8, 9, 17]) shapes.push([M, K, N]);
+  for (const M of [1, 2, 3, 4, 5, 7])
+    for (const K of [1, 3, 4, 5, 8, 13]) for (const N of [1, 3, 4, 5, 8, 9, 17]) shapes.push([M, K, N]);
   shapes.push([6, 300, 37], [2, 1448, 64]);
 
   it("c += a·b matches the float64 product for edge shapes", () => {
     for (const [M, K, N] of shapes) {
-      const a = randomArray(M * K, M * 100 + K), b = randomArray(K * N, K * 100 + N), c0 = randomArray(M * N, 7);
-      const want = new Float64Array(M * N), tol = new Float64Array(M * N);
-      for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
-        let s = c0[i * N + j], abs = Math.abs(s);
-        for (let t = 0; t < K; t++) { s += a[i * K + t] * b[t * N + j]; abs += Math.abs(a[i * K + t] * b[t * N + j]); }
-        want[i * N + j] = s;
-        tol[i * N + j] = GEMM_REL * (K + 1) * abs;
-      }
+      const a = randomArray(M * K, M * 100 + K),
+        b = randomArray(K * N, K * 100 + N),
+        c0 = randomArray(M * N, 7);
+      const want = new Float64Array(M * N),
+        tol = new Float64Array(M * N);
+      for (let i = 0; i < M; i++)
+        for (let j = 0; j < N; j++) {
+          let s = c0[i * N + j],
+            abs = Math.abs(s);
+          for (let t = 0; t < K; t++) {
+            s += a[i * K + t] * b[t * N + j];
+            abs += Math.abs(a[i * K + t] * b[t * N + j]);
+          }
+          want[i * N + j] = s;
+          tol[i * N + j] = GEMM_REL * (K + 1) * abs;
+        }
       const c = c0.slice();
       expect(matmulAdd(a, b, c, M, K, N)).toBe(true);
       expectWithin(c, want, tol, `a·b ${M}×${K}×${N}`);
@@ -61,14 +76,22 @@ describe("gemm kernels", () => {
 
   it("c += aᵀ·b matches the float64 product for edge shapes", () => {
     for (const [M, K, N] of shapes) {
-      const a = randomArray(M * K, M * 10 + K), b = randomArray(M * N, M * 10 + N), c0 = randomArray(K * N, 8);
-      const want = new Float64Array(K * N), tol = new Float64Array(K * N);
-      for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) {
-        let s = c0[k * N + j], abs = Math.abs(s);
-        for (let i = 0; i < M; i++) { s += a[i * K + k] * b[i * N + j]; abs += Math.abs(a[i * K + k] * b[i * N + j]); }
-        want[k * N + j] = s;
-        tol[k * N + j] = GEMM_REL * (M + 1) * abs;
-      }
+      const a = randomArray(M * K, M * 10 + K),
+        b = randomArray(M * N, M * 10 + N),
+        c0 = randomArray(K * N, 8);
+      const want = new Float64Array(K * N),
+        tol = new Float64Array(K * N);
+      for (let k = 0; k < K; k++)
+        for (let j = 0; j < N; j++) {
+          let s = c0[k * N + j],
+            abs = Math.abs(s);
+          for (let i = 0; i < M; i++) {
+            s += a[i * K + k] * b[i * N + j];
+            abs += Math.abs(a[i * K + k] * b[i * N + j]);
+          }
+          want[k * N + j] = s;
+          tol[k * N + j] = GEMM_REL * (M + 1) * abs;
+        }
       const c = c0.slice();
       expect(matmulTransAAdd(a, b, c, M, K, N)).toBe(true);
       expectWithin(c, want, tol, `aᵀ·b ${M}×${K}×${N}`);
@@ -77,15 +100,23 @@ describe("gemm kernels", () => {
 
   it("c (+)= a·bᵀ matches the float64 product for edge shapes, with and without accumulation", () => {
     for (const [M, K, N] of shapes) {
-      const a = randomArray(M * K, M + K * 7), b = randomArray(N * K, N + K * 7), c0 = randomArray(M * N, 9);
+      const a = randomArray(M * K, M + K * 7),
+        b = randomArray(N * K, N + K * 7),
+        c0 = randomArray(M * N, 9);
       for (const accumulate of [false, true]) {
-        const want = new Float64Array(M * N), tol = new Float64Array(M * N);
-        for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
-          let s = accumulate ? c0[i * N + j] : 0, abs = Math.abs(s);
-          for (let t = 0; t < K; t++) { s += a[i * K + t] * b[j * K + t]; abs += Math.abs(a[i * K + t] * b[j * K + t]); }
-          want[i * N + j] = s;
-          tol[i * N + j] = GEMM_REL * (K + 1) * abs;
-        }
+        const want = new Float64Array(M * N),
+          tol = new Float64Array(M * N);
+        for (let i = 0; i < M; i++)
+          for (let j = 0; j < N; j++) {
+            let s = accumulate ? c0[i * N + j] : 0,
+              abs = Math.abs(s);
+            for (let t = 0; t < K; t++) {
+              s += a[i * K + t] * b[j * K + t];
+              abs += Math.abs(a[i * K + t] * b[j * K + t]);
+            }
+            want[i * N + j] = s;
+            tol[i * N + j] = GEMM_REL * (K + 1) * abs;
+          }
         const c = c0.slice();
         expect(matmulTransB(a, b, c, M, K, N, accumulate)).toBe(true);
         expectWithin(c, want, tol, `a·bᵀ ${M}×${K}×${N} accumulate=${accumulate}`);
@@ -95,7 +126,9 @@ describe("gemm kernels", () => {
 
   it("works in place on tensors in the kernel memory", () => {
     const [M, K, N] = [3, 20, 12];
-    const a = allocate(M * K), b = allocate(K * N), c = allocate(M * N);
+    const a = allocate(M * K),
+      b = allocate(K * N),
+      c = allocate(M * N);
     a.array.set(randomArray(M * K, 1));
     b.array.set(randomArray(K * N, 2));
     const ordinary = new Float32Array(M * N);
@@ -134,17 +167,27 @@ function referenceForward(x: Float32Array, w: Float32Array, n: number, m: number
 function truncatedWht64(v: Float64Array, m: number): void {
   const n = v.length;
   for (let h = m; h < n; h *= 2) {
-    for (let i = 0; i < n; i += 2 * h) for (let j = i; j < i + h; j++) {
-      const a = v[j], b = v[j + h];
-      v[j] = a + b;
-      v[j + h] = a - b;
-    }
+    for (let i = 0; i < n; i += 2 * h)
+      for (let j = i; j < i + h; j++) {
+        const a = v[j],
+          b = v[j + h];
+        v[j] = a + b;
+        v[j + h] = a - b;
+      }
   }
   const s = 1 / Math.sqrt(n / m);
   for (let i = 0; i < n; i++) v[i] *= s;
 }
 
-function referenceBackward(x: Float32Array, gy: Float32Array, w: Float32Array, gw0: Float32Array, n: number, m: number, batch: number) {
+function referenceBackward(
+  x: Float32Array,
+  gy: Float32Array,
+  w: Float32Array,
+  gw0: Float32Array,
+  n: number,
+  m: number,
+  batch: number
+) {
   const g = Float64Array.from(gy);
   for (let b = 0; b < batch; b++) truncatedWht64(g.subarray(b * n, (b + 1) * n), m);
   const gx = new Float64Array(batch * n);
@@ -168,12 +211,22 @@ function referenceBackward(x: Float32Array, gy: Float32Array, w: Float32Array, g
 describe("Switch Net 4 layer kernels", () => {
   // Batches above 4 run several blocks of rows (with a remainder).
   const cases: Array<[number, number, number]> = [
-    [16, 4, 1], [16, 16, 2], [64, 8, 3], [256, 4, 2], [4096, 4, 2], [8192, 16, 1], [2 ** 14, 4, 1], [64, 4, 9], [256, 8, 5], [32, 16, 8]
+    [16, 4, 1],
+    [16, 16, 2],
+    [64, 8, 3],
+    [256, 4, 2],
+    [4096, 4, 2],
+    [8192, 16, 1],
+    [2 ** 14, 4, 1],
+    [64, 4, 9],
+    [256, 8, 5],
+    [32, 16, 8]
   ];
 
   it("forward matches the float64 layer and the JS layer", () => {
     for (const [n, m, batch] of cases) {
-      const x = randomArray(batch * n, n + m), w = randomArray(2 * m * n, n * m);
+      const x = randomArray(batch * n, n + m),
+        w = randomArray(2 * m * n, n * m);
       const y = new Float32Array(batch * n);
       expect(switchForwardSimd(x, y, w, n, m, batch)).toBe(true);
       const want = referenceForward(x, w, n, m, batch);
@@ -189,16 +242,22 @@ describe("Switch Net 4 layer kernels", () => {
 
   it("backward matches the float64 layer and the JS layer (gy scratch, gx written, gw accumulated)", () => {
     for (const [n, m, batch] of cases) {
-      const x = randomArray(batch * n, n + 2 * m), w = randomArray(2 * m * n, n + 3 * m);
-      const gy = randomArray(batch * n, n + 4 * m), gw0 = randomArray(2 * m * n, 5);
+      const x = randomArray(batch * n, n + 2 * m),
+        w = randomArray(2 * m * n, n + 3 * m);
+      const gy = randomArray(batch * n, n + 4 * m),
+        gw0 = randomArray(2 * m * n, 5);
       const want = referenceBackward(x, gy, w, gw0, n, m, batch);
-      const g = gy.slice(), gx = new Float32Array(batch * n), gw = gw0.slice();
+      const g = gy.slice(),
+        gx = new Float32Array(batch * n),
+        gw = gw0.slice();
       expect(switchBackwardSimd(x, g, gx, w, gw, n, m, batch)).toBe(true);
       const tol = 2 ** -19 * Math.sqrt(m) * Math.log2(n) * Math.sqrt(batch);
       expectWithin(gx, want.gx, tol, `gx n=${n} m=${m}`);
       expectWithin(gw, want.gw, tol, `gw n=${n} m=${m}`);
       setBackend("scalar");
-      const gJs = gy.slice(), gxJs = new Float32Array(batch * n), gwJs = gw0.slice();
+      const gJs = gy.slice(),
+        gxJs = new Float32Array(batch * n),
+        gwJs = gw0.slice();
       switchNetBackward(x, gJs, gxJs, w, gwJs, n, m, batch);
       setBackend("auto");
       expectWithin(gx, gxJs, tol, `gx vs JS n=${n} m=${m}`);
@@ -209,7 +268,9 @@ describe("Switch Net 4 layer kernels", () => {
 
   it("runs in place on tensors in the kernel memory, with the same bits as on copies", () => {
     const [n, m, batch] = [1024, 4, 3];
-    const x = allocate(batch * n), y = allocate(batch * n), w = allocate(2 * m * n);
+    const x = allocate(batch * n),
+      y = allocate(batch * n),
+      w = allocate(2 * m * n);
     x.array.set(randomArray(batch * n, 1));
     w.array.set(randomArray(2 * m * n, 2));
     const yCopy = new Float32Array(batch * n);
@@ -228,7 +289,18 @@ describe("Switch Net 4 layer kernels", () => {
     expect(y.every((v) => v === 0)).toBe(true);
     setBackend("scalar");
     expect(switchLayerSimdAvailable(64, 4)).toBe(false);
-    expect(switchBackwardSimd(new Float32Array(64), new Float32Array(64), y, new Float32Array(512), new Float32Array(512), 64, 4, 1)).toBe(false);
+    expect(
+      switchBackwardSimd(
+        new Float32Array(64),
+        new Float32Array(64),
+        y,
+        new Float32Array(512),
+        new Float32Array(512),
+        64,
+        4,
+        1
+      )
+    ).toBe(false);
   });
 });
 
@@ -253,7 +325,16 @@ describe("models on the kernels", () => {
     const specs: ModelSpec[] = [
       {kind: "switchnet4", inputSize: 20, outputSize: 10, width: 64, depth: 2, groupSize: 4, seed: 3},
       {kind: "switchnet4", inputSize: 30, outputSize: 30, width: 256, depth: 3, groupSize: 8, seed: 4},
-      {kind: "switchnet4", inputSize: 3, outputSize: 4, width: 1024, depth: 2, projectionRounds: 2, projection: "random", seed: 6},
+      {
+        kind: "switchnet4",
+        inputSize: 3,
+        outputSize: 4,
+        width: 1024,
+        depth: 2,
+        projectionRounds: 2,
+        projection: "random",
+        seed: 6
+      },
       {kind: "filterbank", inputSize: 3, outputSize: 4, width: 512, depth: 2, projectionRounds: 3, seed: 7},
       {kind: "dense", inputSize: 13, outputSize: 7, width: 37, depth: 2, seed: 5}
     ];
@@ -292,7 +373,12 @@ describe("benchmark plumbing (lib/bench.ts, lib/anchors.ts; no timing is asserte
     const {kernelNames, runBatchBenchmark, runLayerBenchmark, runWhtBenchmark} = await import("../lib/bench.js");
     expect(kernelNames()).toEqual(["radix2", "scalar", "wasm-simd", "wasm-simd+copy"]);
     const progress: string[] = [];
-    const wht = await runWhtBenchmark({sizes: [16, 1024], repeats: 2, minTimeMs: 1, onProgress: (d, t, l) => progress.push(`${d}/${t} ${l}`)});
+    const wht = await runWhtBenchmark({
+      sizes: [16, 1024],
+      repeats: 2,
+      minTimeMs: 1,
+      onProgress: (d, t, l) => progress.push(`${d}/${t} ${l}`)
+    });
     expect(wht.rows.map((r) => `${r.kernel} ${r.log2n}`)).toEqual(kernelNames().flatMap((k) => [`${k} 4`, `${k} 10`]));
     for (const r of wht.rows) {
       expect(r.minMs).toBeGreaterThan(0);
@@ -308,10 +394,19 @@ describe("benchmark plumbing (lib/bench.ts, lib/anchors.ts; no timing is asserte
     expect(batch.rows[0].speedup).toBe(1);
     const layer = await runLayerBenchmark({switchWidth: 256, denseWidth: 16, batches: [2], repeats: 1, minTimeMs: 1});
     expect(layer.rows.map((r) => `${r.layer}/${r.implementation}`)).toEqual([
-      "switchnet4/js", "dense/js", "butterfly/js", "switchnet4 model/js", "dense model/js",
-      "switchnet4/wasm-simd", "dense/wasm-simd", "butterfly/wasm-simd",
-      "switchnet4/wasm-simd+copy", "dense/wasm-simd+copy", "butterfly/wasm-simd+copy",
-      "switchnet4 model/wasm-simd (model arrays)", "dense model/wasm-simd (model arrays)"
+      "switchnet4/js",
+      "dense/js",
+      "butterfly/js",
+      "switchnet4 model/js",
+      "dense model/js",
+      "switchnet4/wasm-simd",
+      "dense/wasm-simd",
+      "butterfly/wasm-simd",
+      "switchnet4/wasm-simd+copy",
+      "dense/wasm-simd+copy",
+      "butterfly/wasm-simd+copy",
+      "switchnet4 model/wasm-simd (model arrays)",
+      "dense model/wasm-simd (model arrays)"
     ]);
     for (const r of layer.rows) expect(r.msPerSample).toBeCloseTo(r.medianMs / 2, 9);
     expect(layer.rows[0].connections).toBe(2 * 256 * Math.log2(256));
@@ -344,13 +439,18 @@ describe("benchmark sampling (timeIt and timeSync share one plan; no timing is a
     const s = segments();
     let running = 0;
     let overlap = 0;
-    const t = await timeIt(async () => {
-      running++;
-      overlap = Math.max(overlap, running);
-      await Promise.resolve();
-      s.fn();
-      running--;
-    }, 3, 2, s.reset);
+    const t = await timeIt(
+      async () => {
+        running++;
+        overlap = Math.max(overlap, running);
+        await Promise.resolve();
+        s.fn();
+        running--;
+      },
+      3,
+      2,
+      s.reset
+    );
     expect(overlap).toBe(1);
     expect(s.counts.length).toBe(4);
     expect(new Set(s.counts.slice(1)).size).toBe(1);
@@ -361,25 +461,45 @@ describe("benchmark sampling (timeIt and timeSync share one plan; no timing is a
 
 describe("learned butterfly layer kernels", () => {
   it("forward and backward match the JS layer (lib/butterfly.ts) on its own initialisation", async () => {
-    const {butterflyBackward, butterflyForward, butterflyLayerSize, initButterflyLayer} = await import("../lib/butterfly.js");
+    const {butterflyBackward, butterflyForward, butterflyLayerSize, initButterflyLayer} = await import(
+      "../lib/butterfly.js"
+    );
     const {butterflyBackwardSimd, butterflyForwardSimd} = await import("../lib/kernels/butterflyLayer.js");
-    for (const [n, batch] of [[4, 1], [8, 3], [16, 2], [64, 1], [1024, 3], [4096, 1], [4, 9], [32, 6], [256, 5]]) {
+    for (const [n, batch] of [
+      [4, 1],
+      [8, 3],
+      [16, 2],
+      [64, 1],
+      [1024, 3],
+      [4096, 1],
+      [4, 9],
+      [32, 6],
+      [256, 5]
+    ]) {
       const w = new Float32Array(butterflyLayerSize(n));
       initButterflyLayer(w, n, createRng(n), 0.3);
-      const x = randomArray(batch * n, n + 1), gy = randomArray(batch * n, n + 2), gw0 = randomArray(w.length, n + 3);
+      const x = randomArray(batch * n, n + 1),
+        gy = randomArray(batch * n, n + 2),
+        gw0 = randomArray(w.length, n + 3);
       const stages = Math.log2(n);
       const tol = 2 ** -18 * stages;
       setBackend("scalar");
       const yJs = new Float32Array(batch * n);
       butterflyForward(x, yJs, w, n, batch);
-      const gJs = gy.slice(), gxJs = new Float32Array(batch * n), gwJs = gw0.slice();
+      const gJs = gy.slice(),
+        gxJs = new Float32Array(batch * n),
+        gwJs = gw0.slice();
       butterflyBackward(x, gJs, gxJs, w, gwJs, n, batch, new Float32Array(Math.max(1, stages - 1) * n));
       setBackend("auto");
       const y = new Float32Array(batch * n);
       expect(butterflyForwardSimd(x, y, w, n, batch)).toBe(true);
       expectWithin(y, yJs, tol * 4, `butterfly forward n=${n}`);
-      const g = gy.slice(), gx = new Float32Array(batch * n), gw = gw0.slice();
-      expect(butterflyBackwardSimd(x, g, gx, w, gw, n, batch, new Float32Array(Math.max(1, stages - 1) * n))).toBe(true);
+      const g = gy.slice(),
+        gx = new Float32Array(batch * n),
+        gw = gw0.slice();
+      expect(butterflyBackwardSimd(x, g, gx, w, gw, n, batch, new Float32Array(Math.max(1, stages - 1) * n))).toBe(
+        true
+      );
       expectWithin(gx, gxJs, tol * 4, `butterfly gx n=${n}`);
       expectWithin(gw, gwJs, tol * 4 * batch, `butterfly gw n=${n}`);
       expectWithin(g, gJs, tol * 4, `butterfly gy scratch n=${n}`);
@@ -396,7 +516,15 @@ describe("learned butterfly layer kernels", () => {
 });
 
 describe("row products (the models' sign flips and output slicing)", () => {
-  function jsRows(src: Float32Array, ss: number, dst: Float32Array, ds: number, f: Float32Array, cols: number, rows: number): void {
+  function jsRows(
+    src: Float32Array,
+    ss: number,
+    dst: Float32Array,
+    ds: number,
+    f: Float32Array,
+    cols: number,
+    rows: number
+  ): void {
     for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) dst[r * ds + c] = f[c] * src[r * ss + c];
   }
 
@@ -405,10 +533,15 @@ describe("row products (the models' sign flips and output slicing)", () => {
     const flips = (n: number, seed: number) => randomArray(n, seed).map((v) => (v < 0 ? -1 : 1));
     const cases: Array<[number, number, number, number]> = [
       // [cols, rows, srcStride, dstStride]
-      [4096, 3, 4096, 4096], [4099, 2, 4099, 4099], [1001, 9, 4096, 1001], [1001, 9, 1001, 4096], [8192, 1, 8192, 8192]
+      [4096, 3, 4096, 4096],
+      [4099, 2, 4099, 4099],
+      [1001, 9, 4096, 1001],
+      [1001, 9, 1001, 4096],
+      [8192, 1, 8192, 8192]
     ];
     for (const [cols, rows, ss, ds] of cases) {
-      const src = randomArray(rows * ss, cols + 1), f = flips(cols, cols + 2);
+      const src = randomArray(rows * ss, cols + 1),
+        f = flips(cols, cols + 2);
       const dst0 = randomArray(rows * ds + 5, cols + 3); // 5 extra elements that must stay untouched
       const want = dst0.slice();
       jsRows(src, ss, want, ds, f, cols, rows);
@@ -416,7 +549,8 @@ describe("row products (the models' sign flips and output slicing)", () => {
       expect(multiplyRows(src, ss, got, ds, f, cols, rows)).toBe(true);
       expect(Array.from(new Uint32Array(got.buffer))).toEqual(Array.from(new Uint32Array(want.buffer)));
       if (ss === ds) {
-        const inPlace = src.slice(), wantInPlace = src.slice();
+        const inPlace = src.slice(),
+          wantInPlace = src.slice();
         jsRows(wantInPlace, ss, wantInPlace, ss, f, cols, rows);
         expect(multiplyRows(inPlace, ss, inPlace, ss, f, cols, rows)).toBe(true);
         expect(Array.from(new Uint32Array(inPlace.buffer))).toEqual(Array.from(new Uint32Array(wantInPlace.buffer)));

@@ -21,7 +21,9 @@ describe("lib/ purity", () => {
   for (const file of files) {
     it(`${file} imports only relative modules statically`, () => {
       const src = readFileSync(file, "utf8");
-      const staticImports = [...src.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']/gm)].map((m) => m[1]);
+      const staticImports = [...src.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']/gm)].map(
+        (m) => m[1]
+      );
       const bad = staticImports.filter((s) => !s.startsWith("./") && !s.startsWith("../"));
       expect(bad, `${file} statically imports ${bad.join(", ")}`).toEqual([]);
       for (const s of staticImports) expect(s, `${file}: local imports need a .js suffix`).toMatch(/\.js$/);

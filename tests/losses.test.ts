@@ -67,7 +67,8 @@ describe("softmax-cross-entropy", () => {
   });
 
   it("gradient is softmax − target over batch, matching finite differences", () => {
-    const batch = 4, size = 5;
+    const batch = 4,
+      size = 5;
     const out = randomArray(batch * size, 4, 2);
     const tgt = new Float32Array(batch * size);
     // two one-hot rows and two soft distributions
@@ -102,7 +103,9 @@ describe("softmax-cross-entropy", () => {
   it("lossFunction picks by name and rejects unknown names", () => {
     expect(lossFunction("mse")).toBe(mse);
     expect(lossFunction("softmax-cross-entropy")).toBe(softmaxCrossEntropy);
-    expect(() => lossFunction("hinge" as never)).toThrow(/loss must be one of "mse", "softmax-cross-entropy", got "hinge"/);
+    expect(() => lossFunction("hinge" as never)).toThrow(
+      /loss must be one of "mse", "softmax-cross-entropy", got "hinge"/
+    );
   });
 });
 
@@ -120,10 +123,18 @@ describe("shape checks", () => {
 
 describe("accuracy", () => {
   const outputs = new Float32Array([
-    0.1, 0.9, 0.0, // → 1
-    2.0, 1.0, 0.5, // → 0
-    0.0, 0.0, 3.0, // → 2
-    1.0, 5.0, 4.0  // → 1
+    0.1,
+    0.9,
+    0.0, // → 1
+    2.0,
+    1.0,
+    0.5, // → 0
+    0.0,
+    0.0,
+    3.0, // → 2
+    1.0,
+    5.0,
+    4.0 // → 1
   ]);
   it("compares argmax with labels", () => {
     expect(accuracy(outputs, new Int32Array([1, 0, 2, 1]), 4)).toBe(1);

@@ -27,7 +27,13 @@ function norm(v: ArrayLike<number>, from = 0, to = v.length): number {
 }
 
 describe("the truncated WHT: T_m · blockdiag(H_m) = H_n", () => {
-  for (const [n, m] of [[8, 2], [16, 4], [64, 4], [64, 8], [256, 16]]) {
+  for (const [n, m] of [
+    [8, 2],
+    [16, 4],
+    [64, 4],
+    [64, 8],
+    [256, 16]
+  ]) {
     it(`n = ${n}, m = ${m}: H_m on each block, then wht from m, is the full transform`, () => {
       const x = randomVector(n, n + m);
       const expected = whtReference(x);
@@ -43,8 +49,17 @@ describe("the truncated WHT: T_m · blockdiag(H_m) = H_n", () => {
 });
 
 describe.each(WHT_KINDS)("%s with initNoise 0", (kind) => {
-  const specFor = (width: number, extra: Partial<ModelSpec> = {}): ModelSpec =>
-    ({kind, width, inputSize: width, outputSize: width, depth: 3, groupSize: Math.min(4, width), initNoise: 0, seed: 4, ...extra});
+  const specFor = (width: number, extra: Partial<ModelSpec> = {}): ModelSpec => ({
+    kind,
+    width,
+    inputSize: width,
+    outputSize: width,
+    depth: 3,
+    groupSize: Math.min(4, width),
+    initNoise: 0,
+    seed: 4,
+    ...extra
+  });
 
   it("preserves the norm of the padded input (outputSize = width)", () => {
     for (const width of [2, 8, 64, 1024]) {
@@ -81,7 +96,10 @@ describe.each(WHT_KINDS)("%s with initNoise 0", (kind) => {
     const y = randomVector(32, 4);
     const fx = Float32Array.from(model.forward(x, 1));
     const fy = Float32Array.from(model.forward(y, 1));
-    const fxy = model.forward(x.map((v, i) => 2 * v - 3 * y[i]), 1);
+    const fxy = model.forward(
+      x.map((v, i) => 2 * v - 3 * y[i]),
+      1
+    );
     for (let o = 0; o < 7; o++) expect(fxy[o]).toBeCloseTo(2 * fx[o] - 3 * fy[o], 4);
   });
 });
@@ -91,7 +109,10 @@ describe.each(WHT_KINDS)("%s nonlinearity", (kind) => {
     const model = createModel({kind, width: 16, inputSize: 16, outputSize: 16, depth: 1, initNoise: 0.3, seed: 2});
     const x = randomVector(16, 5);
     const fx = Float32Array.from(model.forward(x, 1));
-    const fnx = model.forward(x.map((v) => -v), 1);
+    const fnx = model.forward(
+      x.map((v) => -v),
+      1
+    );
     const gap = norm(fx.map((v, i) => v + fnx[i]));
     expect(gap).toBeGreaterThan(0.05 * norm(fx));
   });
@@ -113,7 +134,15 @@ describe.each(ALL_KINDS)("%s seeding and layout", (kind) => {
 
   it("resolves the defaults", () => {
     expect(createModel(spec).spec).toEqual({
-      ...spec, depth: 2, groupSize: 4, projection: "subrandom", projectionRounds: 1, adjust: false, placement: "pad", initNoise: 0.05, seed: 1
+      ...spec,
+      depth: 2,
+      groupSize: 4,
+      projection: "subrandom",
+      projectionRounds: 1,
+      adjust: false,
+      placement: "pad",
+      initNoise: 0.05,
+      seed: 1
     });
     expect(createModel(spec).params).toEqual(createModel({...spec, seed: 1}).params);
   });
@@ -163,31 +192,67 @@ describe("createModel rejects bad specs with a SwitchNetError naming the value",
   const cases: [string, unknown, RegExp][] = [
     ["not an object", 5, /spec must be an object.*got 5/],
     ["null", null, /spec must be an object.*got null/],
-    ["unknown kind", {...base, kind: "lstm"}, /kind must be one of "switchnet4", "butterfly", "filterbank", "dense", got "lstm"/],
+    [
+      "unknown kind",
+      {...base, kind: "lstm"},
+      /kind must be one of "switchnet4", "butterfly", "filterbank", "dense", got "lstm"/
+    ],
     ["missing kind", {width: 16, inputSize: 10, outputSize: 3}, /kind must be one of .*got undefined/],
     ["unknown field", {...base, depht: 3}, /unknown field "depht"/],
     ["width not a power of two", {...base, width: 100}, /width must be a power of two.*got 100 \(nearest: 128\)/],
     ["width below inputSize", {...base, width: 8}, /width must be at least inputSize 10 for switchnet4.*got 8/],
-    ["width below outputSize", {...base, width: 16, inputSize: 4, outputSize: 20}, /width must be at least outputSize 20.*got 16/],
+    [
+      "width below outputSize",
+      {...base, width: 16, inputSize: 4, outputSize: 20},
+      /width must be at least outputSize 20.*got 16/
+    ],
     ["groupSize not allowed", {...base, groupSize: 3}, /groupSize must be one of 1, 2, 4, 8, 16, got 3/],
-    ["groupSize above width", {...base, width: 8, inputSize: 4, groupSize: 16}, /groupSize must be at most the width 8, got 16/],
-    ["default groupSize above width", {...base, width: 2, inputSize: 2, outputSize: 2}, /groupSize \(default 4\) must be at most the width 2, got 4/],
+    [
+      "groupSize above width",
+      {...base, width: 8, inputSize: 4, groupSize: 16},
+      /groupSize must be at most the width 8, got 16/
+    ],
+    [
+      "default groupSize above width",
+      {...base, width: 2, inputSize: 2, outputSize: 2},
+      /groupSize \(default 4\) must be at most the width 2, got 4/
+    ],
     ["depth 0", {...base, depth: 0}, /depth must be between 1 and 1024, got 0/],
     ["depth fractional", {...base, depth: 1.5}, /depth must be an integer, got 1.5/],
     ["inputSize 0", {...base, inputSize: 0}, /inputSize must be at least 1, got 0/],
     ["outputSize NaN", {...base, outputSize: NaN}, /outputSize must be an integer, got NaN/],
-    ["unknown projection", {...base, projection: "sobol"}, /projection must be one of "random", "subrandom", got "sobol"/],
+    [
+      "unknown projection",
+      {...base, projection: "sobol"},
+      /projection must be one of "random", "subrandom", got "sobol"/
+    ],
     ["adjust not boolean", {...base, adjust: "yes"}, /adjust must be true or false, got "yes"/],
     ["projectionRounds 0", {...base, projectionRounds: 0}, /projectionRounds must be between 1 and 3, got 0/],
     ["projectionRounds 4", {...base, projectionRounds: 4}, /projectionRounds must be between 1 and 3, got 4/],
     ["projectionRounds fractional", {...base, projectionRounds: 1.5}, /projectionRounds must be an integer, got 1.5/],
     ["unknown placement", {...base, placement: "tile"}, /placement must be one of "pad", "repeat", got "tile"/],
     ["negative initNoise", {...base, initNoise: -0.1}, /initNoise must be a finite number at least 0, got -0.1/],
-    ["infinite initNoise", {...base, initNoise: Infinity}, /initNoise must be a finite number at least 0, got Infinity/],
+    [
+      "infinite initNoise",
+      {...base, initNoise: Infinity},
+      /initNoise must be a finite number at least 0, got Infinity/
+    ],
     ["fractional seed", {...base, seed: 1.5}, /seed must be an integer, got 1.5/],
-    ["too many parameters", {...base, width: 2 ** 24, depth: 4}, /would have 536,870,912 parameters; the limit is 268,435,456/],
-    ["butterfly width 1", {kind: "butterfly", width: 1, inputSize: 1, outputSize: 1}, /width must be at least 2 for a butterfly.*got 1/],
-    ["filterbank width not a power of two", {...base, kind: "filterbank", width: 48}, /width must be a power of two.*got 48 \(nearest: 64\)/],
+    [
+      "too many parameters",
+      {...base, width: 2 ** 24, depth: 4},
+      /would have 536,870,912 parameters; the limit is 268,435,456/
+    ],
+    [
+      "butterfly width 1",
+      {kind: "butterfly", width: 1, inputSize: 1, outputSize: 1},
+      /width must be at least 2 for a butterfly.*got 1/
+    ],
+    [
+      "filterbank width not a power of two",
+      {...base, kind: "filterbank", width: 48},
+      /width must be a power of two.*got 48 \(nearest: 64\)/
+    ],
     ["dense width fractional", {...base, kind: "dense", width: 10.5}, /width must be an integer, got 10.5/],
     ["dense width 0", {...base, kind: "dense", width: 0}, /width must be at least 1, got 0/]
   ];
@@ -199,7 +264,9 @@ describe("createModel rejects bad specs with a SwitchNetError naming the value",
   }
 
   it("lets a dense width be any positive integer, even below the input size", () => {
-    expect(createModel({kind: "dense", width: 7, inputSize: 10, outputSize: 3}).parameterCount).toBe(10 * 7 + 7 + 7 * 7 + 7 + 7 * 3 + 3);
+    expect(createModel({kind: "dense", width: 7, inputSize: 10, outputSize: 3}).parameterCount).toBe(
+      10 * 7 + 7 + 7 * 7 + 7 + 7 * 3 + 3
+    );
   });
 
   it("has a parameter limit above every width the site offers", () => {
@@ -215,8 +282,12 @@ describe.each(ALL_KINDS)("%s forward and backward reject bad input and change no
     const model = createModel(spec);
     expect(() => model.forward(new Float32Array(10), 0)).toThrow(/batchSize must be at least 1, got 0/);
     expect(() => model.forward(new Float32Array(10), 2.5)).toThrow(/batchSize must be an integer, got 2.5/);
-    expect(() => model.forward(new Float32Array(9), 2)).toThrow(/input must have length batchSize × inputSize = 2 × 5 = 10, got length 9/);
-    expect(() => model.forward([1, 2, 3, 4, 5] as never, 1)).toThrow(/input must be a Float32Array, got an array of length 5/);
+    expect(() => model.forward(new Float32Array(9), 2)).toThrow(
+      /input must have length batchSize × inputSize = 2 × 5 = 10, got length 9/
+    );
+    expect(() => model.forward([1, 2, 3, 4, 5] as never, 1)).toThrow(
+      /input must be a Float32Array, got an array of length 5/
+    );
     const bad = randomVector(10, 1);
     bad[7] = NaN;
     expect(() => model.forward(bad, 2)).toThrow(/input\[7\] is NaN/);
@@ -228,7 +299,9 @@ describe.each(ALL_KINDS)("%s forward and backward reject bad input and change no
     const tooMany = Math.floor(MAX_WORKSPACE / perSample) + 1;
     // The batch size is checked before the input, so no huge input is needed to see the refusal.
     expect(() => model.forward(new Float32Array(0), tooMany)).toThrow(
-      new RegExp(`batchSize ${tooMany} is too large for this model.*split the batch into at most ${tooMany - 1} samples`)
+      new RegExp(
+        `batchSize ${tooMany} is too large for this model.*split the batch into at most ${tooMany - 1} samples`
+      )
     );
   });
 
@@ -261,7 +334,9 @@ describe.each(ALL_KINDS)("%s forward and backward reject bad input and change no
     const model = createModel(spec);
     model.forward(randomVector(10, 5), 2);
     model.zeroGrad();
-    expect(() => model.backward(new Float32Array(5))).toThrow(/gradOutput must have length batchSize × outputSize = 2 × 3 = 6.*got length 5/);
+    expect(() => model.backward(new Float32Array(5))).toThrow(
+      /gradOutput must have length batchSize × outputSize = 2 × 3 = 6.*got length 5/
+    );
     const bad = randomVector(6, 6);
     bad[2] = NaN;
     expect(() => model.backward(bad)).toThrow(/gradOutput\[2\] is NaN/);
@@ -270,7 +345,12 @@ describe.each(ALL_KINDS)("%s forward and backward reject bad input and change no
 });
 
 /** Switch Net 4 straight from SPEC.md, in float64 with the O(n²) Hadamard matrix. */
-function switchNetReference(model: ReturnType<typeof createModel>, x: Float32Array, flipsIn: Float32Array[], flipsOut: Float32Array): Float64Array {
+function switchNetReference(
+  model: ReturnType<typeof createModel>,
+  x: Float32Array,
+  flipsIn: Float32Array[],
+  flipsOut: Float32Array
+): Float64Array {
   const {width: n, groupSize: m, depth, inputSize: k, outputSize, placement, adjust} = model.spec;
   let v = new Float64Array(n);
   for (let j = 0; j < n; j++) v[j] = placement === "pad" ? (j < k ? x[j] : 0) : x[j % k] * Math.sqrt(k / n);
@@ -303,8 +383,24 @@ function switchNetReference(model: ReturnType<typeof createModel>, x: Float32Arr
 describe("switchnet4 follows SPEC.md's forward pass", () => {
   it("matches a float64 reference built from the Hadamard matrix, for every option", () => {
     for (const groupSize of [1, 2, 4, 8, 16]) {
-      for (const [placement, adjust, projection] of [["pad", false, "subrandom"], ["repeat", true, "random"], ["pad", true, "random"]] as const) {
-        const spec: ModelSpec = {kind: "switchnet4", width: 32, inputSize: 11, outputSize: 6, depth: 3, groupSize, placement, adjust, projection, initNoise: 0.5, seed: groupSize};
+      for (const [placement, adjust, projection] of [
+        ["pad", false, "subrandom"],
+        ["repeat", true, "random"],
+        ["pad", true, "random"]
+      ] as const) {
+        const spec: ModelSpec = {
+          kind: "switchnet4",
+          width: 32,
+          inputSize: 11,
+          outputSize: 6,
+          depth: 3,
+          groupSize,
+          placement,
+          adjust,
+          projection,
+          initNoise: 0.5,
+          seed: groupSize
+        };
         const model = createModel(spec);
         const flipsIn = signFlips(32, {kind: projection, seed: deriveSeed(spec.seed!, 0)});
         const flipsOut = signFlips(32, {kind: projection, seed: deriveSeed(spec.seed!, 1)});
@@ -319,9 +415,21 @@ describe("switchnet4 follows SPEC.md's forward pass", () => {
   it("applies projectionRounds rounds of WHT(D_r ⊙ v)/√n, round r ≥ 2 with flips seeded deriveSeed(seed, 10 + r)", () => {
     for (const projectionRounds of [2, 3]) {
       for (const projection of ["random", "subrandom"] as const) {
-        const spec: ModelSpec = {kind: "switchnet4", width: 32, inputSize: 3, outputSize: 5, depth: 2, projection, projectionRounds, initNoise: 0.5, seed: 4};
+        const spec: ModelSpec = {
+          kind: "switchnet4",
+          width: 32,
+          inputSize: 3,
+          outputSize: 5,
+          depth: 2,
+          projection,
+          projectionRounds,
+          initNoise: 0.5,
+          seed: 4
+        };
         const model = createModel(spec);
-        const rounds = Array.from({length: projectionRounds}, (_, r) => signFlips(32, {kind: projection, seed: deriveSeed(4, r === 0 ? 0 : 11 + r)}));
+        const rounds = Array.from({length: projectionRounds}, (_, r) =>
+          signFlips(32, {kind: projection, seed: deriveSeed(4, r === 0 ? 0 : 11 + r)})
+        );
         const flipsOut = signFlips(32, {kind: projection, seed: deriveSeed(4, 1)});
         const x = randomVector(3, projectionRounds);
         const out = model.forward(x, 1);
@@ -344,7 +452,16 @@ describe("switchnet4 follows SPEC.md's forward pass", () => {
   it("starts with both branches equal to one orthogonal block per group", () => {
     for (const m of [1, 2, 4, 8, 16]) {
       const n = 32;
-      const model = createModel({kind: "switchnet4", width: n, inputSize: n, outputSize: n, depth: 2, groupSize: m, initNoise: 0, seed: m});
+      const model = createModel({
+        kind: "switchnet4",
+        width: n,
+        inputSize: n,
+        outputSize: n,
+        depth: 2,
+        groupSize: m,
+        initNoise: 0,
+        seed: m
+      });
       for (let l = 0; l < 2; l++) {
         const w = model.params.subarray(l * 2 * m * n, (l + 1) * 2 * m * n);
         for (let g = 0; g < n / m; g++) {
@@ -366,7 +483,15 @@ describe("switchnet4 follows SPEC.md's forward pass", () => {
 
   it("preserves the norm at initNoise 0 for every group size", () => {
     for (const groupSize of [1, 2, 4, 8, 16]) {
-      const model = createModel({kind: "switchnet4", width: 256, inputSize: 200, outputSize: 256, depth: 2, groupSize, initNoise: 0});
+      const model = createModel({
+        kind: "switchnet4",
+        width: 256,
+        inputSize: 200,
+        outputSize: 256,
+        depth: 2,
+        groupSize,
+        initNoise: 0
+      });
       const x = randomVector(200, groupSize);
       expect(Math.abs(norm(model.forward(x, 1)) - norm(x))).toBeLessThan(1e-5 * norm(x));
     }
@@ -374,13 +499,31 @@ describe("switchnet4 follows SPEC.md's forward pass", () => {
 
   it("perturbs each branch weight by about initNoise/√m", () => {
     const [n, m, noise] = [256, 4, 0.2];
-    const clean = createModel({kind: "switchnet4", width: n, inputSize: n, outputSize: n, depth: 1, groupSize: m, initNoise: 0, seed: 5});
-    const noisy = createModel({kind: "switchnet4", width: n, inputSize: n, outputSize: n, depth: 1, groupSize: m, initNoise: noise, seed: 5});
+    const clean = createModel({
+      kind: "switchnet4",
+      width: n,
+      inputSize: n,
+      outputSize: n,
+      depth: 1,
+      groupSize: m,
+      initNoise: 0,
+      seed: 5
+    });
+    const noisy = createModel({
+      kind: "switchnet4",
+      width: n,
+      inputSize: n,
+      outputSize: n,
+      depth: 1,
+      groupSize: m,
+      initNoise: noise,
+      seed: 5
+    });
     // Same seed: the same orthogonal blocks, then the noise on top.
     const diff = noisy.params.map((v, i) => v - clean.params[i]);
     const sd = norm(diff) / Math.sqrt(diff.length);
-    expect(sd).toBeGreaterThan(0.9 * noise / Math.sqrt(m));
-    expect(sd).toBeLessThan(1.1 * noise / Math.sqrt(m));
+    expect(sd).toBeGreaterThan((0.9 * noise) / Math.sqrt(m));
+    expect(sd).toBeLessThan((1.1 * noise) / Math.sqrt(m));
   });
 });
 
@@ -559,5 +702,4 @@ describe("dense baseline", () => {
     for (let b = 0; b < batch; b++) sum += gy[b * no + 3];
     expect(gb[3]).toBeCloseTo(sum, 5);
   });
-
 });

@@ -6,7 +6,10 @@ import {readFileSync} from "node:fs";
 import {ready, setBackend} from "../lib/wht.js";
 import {NUMERICS_CASES, numericsDigests, type Digests} from "./helpers/numerics.js";
 
-const fixture = JSON.parse(readFileSync(new URL("./fixtures/numerics.json", import.meta.url), "utf8")) as Record<string, Record<string, Digests>>;
+const fixture = JSON.parse(readFileSync(new URL("./fixtures/numerics.json", import.meta.url), "utf8")) as Record<
+  string,
+  Record<string, Digests>
+>;
 
 beforeAll(async () => {
   expect(await ready()).toBe("wasm-simd");

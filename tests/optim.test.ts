@@ -56,14 +56,17 @@ describe("SGD", () => {
 
 describe("Adam", () => {
   it("matches hand-computed first and second steps (bias correction)", () => {
-    const lr = 0.01, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+    const lr = 0.01,
+      b1 = 0.9,
+      b2 = 0.999,
+      eps = 1e-8;
     const opt = createAdam(3, {learningRate: lr});
     const p = new Float32Array([1, 1, 1]);
     const g1 = [2, -0.5, 0];
     opt.step(p, new Float32Array(g1));
     // t = 1: m̂ = g, v̂ = g², step = lr·g/(|g| + ε) ≈ lr·sign(g)
-    expect(p[0]).toBeCloseTo(1 - lr * 2 / (2 + eps), 7);
-    expect(p[1]).toBeCloseTo(1 + lr * 0.5 / (0.5 + eps), 7);
+    expect(p[0]).toBeCloseTo(1 - (lr * 2) / (2 + eps), 7);
+    expect(p[1]).toBeCloseTo(1 + (lr * 0.5) / (0.5 + eps), 7);
     expect(p[2]).toBe(1);
     const g2 = [1, 1, 0];
     const before = Float64Array.from(p);
@@ -73,7 +76,7 @@ describe("Adam", () => {
       const v = b2 * (1 - b2) * g1[i] ** 2 + (1 - b2) * g2[i] ** 2;
       const mHat = m / (1 - b1 ** 2);
       const vHat = v / (1 - b2 ** 2);
-      expect(p[i]).toBeCloseTo(before[i] - lr * mHat / (Math.sqrt(vHat) + eps), 6);
+      expect(p[i]).toBeCloseTo(before[i] - (lr * mHat) / (Math.sqrt(vHat) + eps), 6);
     }
     expect(opt.state.step).toBe(2);
   });
@@ -136,7 +139,9 @@ describe("option checks", () => {
     expect(() => createAdam(4, {epsilon: 0})).toThrow(/epsilon must be greater than 0, got 0/);
     expect(() => createSgd(4, {weightDecay: -1})).toThrow(/weightDecay must be at least 0, got -1/);
     expect(() => createAdam(4, {lr: 0.1} as never)).toThrow(/unknown optimizer option "lr"/);
-    expect(() => createOptimizer("rmsprop" as never, 4)).toThrow(/optimizer must be one of "sgd", "adam", got "rmsprop"/);
+    expect(() => createOptimizer("rmsprop" as never, 4)).toThrow(
+      /optimizer must be one of "sgd", "adam", got "rmsprop"/
+    );
   });
 
   it("rejects params or grads of the wrong length before changing anything", () => {

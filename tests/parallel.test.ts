@@ -43,7 +43,16 @@ describe("worker pool", () => {
   });
 
   it("gives the same bits as the single-thread whtBatch, for ordinary arrays", async () => {
-    const cases: Array<[number, number]> = [[1, 33], [4, 13], [8, 9], [16, 5], [256, 1024], [4096, 7], [8192, 3], [65536, 2]];
+    const cases: Array<[number, number]> = [
+      [1, 33],
+      [4, 13],
+      [8, 9],
+      [16, 5],
+      [256, 1024],
+      [4096, 7],
+      [8192, 3],
+      [65536, 2]
+    ];
     for (const [size, count] of cases) {
       for (const opts of [{}, {from: Math.min(4, size), normalize: true}]) {
         const x = randomVector(size * count, size * 31 + count);
@@ -98,9 +107,13 @@ describe("worker pool", () => {
   });
 
   it("checks its arguments like whtBatch", async () => {
-    await expect(pool.whtBatch(new Float32Array(12), {size: 8})).rejects.toThrow(/x\.length must be a multiple of size 8, got 12/);
+    await expect(pool.whtBatch(new Float32Array(12), {size: 8})).rejects.toThrow(
+      /x\.length must be a multiple of size 8, got 12/
+    );
     await expect(pool.whtBatch(new Float32Array(16), {size: 8, from: 3})).rejects.toThrow(SwitchNetError);
-    await expect(pool.whtBatch([1, 2] as unknown as Float32Array, {size: 2})).rejects.toThrow(/x must be a Float32Array/);
+    await expect(pool.whtBatch([1, 2] as unknown as Float32Array, {size: 2})).rejects.toThrow(
+      /x must be a Float32Array/
+    );
     await expect(createPool({threads: 0})).rejects.toThrow(/threads must be between 1 and 256, got 0/);
   });
 });

@@ -2,7 +2,13 @@
 // O(n²) Hadamard matrix, transposes by the dot-product identity, seeded reproducibility.
 import {describe, expect, it} from "vitest";
 import {
-  adjustBackward, adjustForward, placeBackward, placeForward, project, projectTranspose, signFlips
+  adjustBackward,
+  adjustForward,
+  placeBackward,
+  placeForward,
+  project,
+  projectTranspose,
+  signFlips
 } from "../lib/projection.js";
 import {createRng} from "../lib/random.js";
 import {whtReference} from "../lib/wht.js";
@@ -78,7 +84,9 @@ describe("signFlips", () => {
   it("rejects bad arguments, naming the value", () => {
     expect(() => signFlips(0)).toThrow(/n must be at least 1, got 0/);
     expect(() => signFlips(2.5)).toThrow(/n must be an integer, got 2.5/);
-    expect(() => signFlips(8, {kind: "gaussian" as never})).toThrow(/kind must be one of "random", "subrandom", got "gaussian"/);
+    expect(() => signFlips(8, {kind: "gaussian" as never})).toThrow(
+      /kind must be one of "random", "subrandom", got "gaussian"/
+    );
     expect(() => signFlips(8, {seed: 0.5})).toThrow(/seed must be an integer, got 0.5/);
     expect(() => signFlips(8, {seed: 0.5})).toThrow(expect.objectContaining({name: "SwitchNetError"}));
   });
@@ -121,8 +129,12 @@ describe("project", () => {
   });
 
   it("rejects flips that are not a power of two long, or a v that does not hold whole vectors", () => {
-    expect(() => project(new Float32Array(12), new Float32Array(6).fill(1))).toThrow(/flips.length must be a power of two.*got 6/);
-    expect(() => project(new Float32Array(12), new Float32Array(8).fill(1))).toThrow(/v.length must be a multiple of flips.length 8, got 12/);
+    expect(() => project(new Float32Array(12), new Float32Array(6).fill(1))).toThrow(
+      /flips.length must be a power of two.*got 6/
+    );
+    expect(() => project(new Float32Array(12), new Float32Array(8).fill(1))).toThrow(
+      /v.length must be a multiple of flips.length 8, got 12/
+    );
     expect(() => projectTranspose([1, 2] as never, new Float32Array(2))).toThrow(/v must be a Float32Array/);
   });
 });
@@ -198,7 +210,10 @@ describe("adjust", () => {
     // Central differences of L(v) = g · adjust(v), in float64 (eps small, the map is smooth).
     const loss = (w: Float64Array) => {
       const r = Math.sqrt(dot(w, w) / n + 1e-8);
-      return dot(g, Array.from(w, (x) => x / r));
+      return dot(
+        g,
+        Array.from(w, (x) => x / r)
+      );
     };
     for (let j = 0; j < n; j++) {
       const p = Float64Array.from(v);

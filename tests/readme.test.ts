@@ -15,8 +15,22 @@ describe("README example", () => {
 
   it("trains Switch Net 4 on the spiral to the accuracy it quotes", () => {
     const data = withBiasInput(datasets.spiral({n: 400, noise: 0.1, seed: 1}));
-    const model = createModel({kind: "switchnet4", inputSize: data.inputSize, outputSize: data.outputSize, width: 32, depth: 3, seed: 1});
-    const history = train(model, data, {epochs: 60, batchSize: 32, optimizer: "adam", learningRate: 0.03, loss: "softmax-cross-entropy", seed: 1});
+    const model = createModel({
+      kind: "switchnet4",
+      inputSize: data.inputSize,
+      outputSize: data.outputSize,
+      width: 32,
+      depth: 3,
+      seed: 1
+    });
+    const history = train(model, data, {
+      epochs: 60,
+      batchSize: 32,
+      optimizer: "adam",
+      learningRate: 0.03,
+      loss: "softmax-cross-entropy",
+      seed: 1
+    });
     const acc = history.at(-1)!.testAccuracy!;
     expect(readme).toContain(`testAccuracy;         // ${acc.toFixed(2)}`);
     expect(acc).toBeGreaterThan(0.9);

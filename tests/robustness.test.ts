@@ -6,14 +6,27 @@
 import {describe, expect, it} from "vitest";
 import * as lib from "../lib/index.js";
 import {
-  createAdam, createModel, createSgd, createTrainer, datasets, DIVERGENCE_FACTOR, NonFiniteError, SwitchNetError, train,
-  TrainingDivergedError, wht, whtBatch, whtBatchChecked, whtChecked
+  createAdam,
+  createModel,
+  createSgd,
+  createTrainer,
+  datasets,
+  DIVERGENCE_FACTOR,
+  NonFiniteError,
+  SwitchNetError,
+  train,
+  TrainingDivergedError,
+  wht,
+  whtBatch,
+  whtBatchChecked,
+  whtChecked
 } from "../lib/index.js";
 import {fit} from "../lib/experiment/fit.js";
 import {createSession} from "../src/components/playground/engine.js";
 import {defaultState} from "../src/components/playground/state.js";
 
-const xorModel = (seed = 1) => createModel({kind: "switchnet4", inputSize: 2, outputSize: 2, width: 16, depth: 2, seed});
+const xorModel = (seed = 1) =>
+  createModel({kind: "switchnet4", inputSize: 2, outputSize: 2, width: 16, depth: 2, seed});
 
 describe("options given as null (or another non-object)", () => {
   const x = () => new Float32Array(8);
@@ -32,7 +45,10 @@ describe("options given as null (or another non-object)", () => {
     ["train", () => train(xorModel(), datasets.xor(), null as never)],
     ["parseCsv", () => lib.parseCsv("a,b\n1,2\n3,4\n", null as never)],
     ["createModel", () => createModel(null as never)],
-    ["searchCapacity", () => lib.experiment.searchCapacity(() => ({n: 1, fitted: true, error: 0, steps: 0}), null as never)],
+    [
+      "searchCapacity",
+      () => lib.experiment.searchCapacity(() => ({n: 1, fitted: true, error: 0, steps: 0}), null as never)
+    ],
     ["wht with a string", () => wht(x(), "normalize" as never)],
     ["counts with an array", () => lib.counts("switchnet4", 8, [4] as never)]
   ];
@@ -68,7 +84,9 @@ describe("non-finite numbers: one rule", () => {
     const x = new Float32Array(n).fill(1);
     x[9] = 1e37;
     expect(() => whtChecked(x)).toThrow(SwitchNetError);
-    expect(() => whtChecked(x)).toThrow(/x\[9\] is 9\.99.*e\+36: the sums of a length-1024 transform could overflow float32, so every \|x\| must be at most 3\.32e\+35/);
+    expect(() => whtChecked(x)).toThrow(
+      /x\[9\] is 9\.99.*e\+36: the sums of a length-1024 transform could overflow float32, so every \|x\| must be at most 3\.32e\+35/
+    );
     x[9] = 3e35;
     const checked = whtChecked(x.slice(), {normalize: true});
     expect(checked.every(Number.isFinite)).toBe(true);
@@ -80,23 +98,30 @@ describe("non-finite numbers: one rule", () => {
     await lib.ready();
     for (const name of ["scalar", "wasm-simd"]) {
       lib.setBackend(name);
-      for (const kind of lib.MODEL_KINDS) for (const adjust of [false, true]) {
-        const m = createModel({kind, inputSize: 2, outputSize: 2, width: 16, adjust});
-        for (const v of [[3e38, -3e38], [3.4e38, 3.4e38], [1e30, -1e-30]]) {
-          try {
-            expect(m.forward(Float32Array.from(v), 1).every(Number.isFinite)).toBe(true);
-          } catch (error) {
-            expect(error, `${name} ${kind} ${v}`).toBeInstanceOf(NonFiniteError);
+      for (const kind of lib.MODEL_KINDS)
+        for (const adjust of [false, true]) {
+          const m = createModel({kind, inputSize: 2, outputSize: 2, width: 16, adjust});
+          for (const v of [
+            [3e38, -3e38],
+            [3.4e38, 3.4e38],
+            [1e30, -1e-30]
+          ]) {
+            try {
+              expect(m.forward(Float32Array.from(v), 1).every(Number.isFinite)).toBe(true);
+            } catch (error) {
+              expect(error, `${name} ${kind} ${v}`).toBeInstanceOf(NonFiniteError);
+            }
           }
+          m.dispose();
         }
-        m.dispose();
-      }
     }
     lib.setBackend("wasm-simd");
     const model = xorModel();
     const huge = Float32Array.from([3e38, -3e38]);
     expect(() => model.forward(huge, 1)).toThrow(NonFiniteError);
-    expect(() => model.forward(huge, 1)).toThrow(/output of the model is not finite \(output\[\d\] is (NaN|-?Infinity)\): its numbers overflowed float32 \(largest \|input\| 3\.00e\+38/);
+    expect(() => model.forward(huge, 1)).toThrow(
+      /output of the model is not finite \(output\[\d\] is (NaN|-?Infinity)\): its numbers overflowed float32 \(largest \|input\| 3\.00e\+38/
+    );
     // Nothing to backpropagate from a refused forward.
     expect(() => model.backward(new Float32Array(2))).toThrow("backward needs a forward call first");
     const out = model.forward(Float32Array.from([0.5, -0.25]), 1);
@@ -105,14 +130,18 @@ describe("non-finite numbers: one rule", () => {
   });
 
   it("counts refuse a dense width whose counts would overflow (found by fast-check: 1.3e154 gave Infinity)", () => {
-    expect(() => lib.counts("dense", 1.3407807929942597e154)).toThrow("width must be between 1 and 1073741824, got 1.3407807929942597e+154");
+    expect(() => lib.counts("dense", 1.3407807929942597e154)).toThrow(
+      "width must be between 1 and 1073741824, got 1.3407807929942597e+154"
+    );
     expect(lib.counts("dense", 2 ** 30).stored).toBe(2 ** 60);
   });
 
   it("a depth beyond the stated limit is refused by name (fast-check found depth 1e300 crashing a dense model with a RangeError)", () => {
     for (const kind of lib.MODEL_KINDS) {
       expect(() => createModel({kind, inputSize: 1, outputSize: 1, width: 4, depth: 1e300})).toThrow(SwitchNetError);
-      expect(() => createModel({kind, inputSize: 1, outputSize: 1, width: 4, depth: 1e300})).toThrow("depth must be between 1 and 1024, got 1e+300");
+      expect(() => createModel({kind, inputSize: 1, outputSize: 1, width: 4, depth: 1e300})).toThrow(
+        "depth must be between 1 and 1024, got 1e+300"
+      );
     }
   });
 
@@ -135,18 +164,28 @@ describe("non-finite numbers: one rule", () => {
     for (const make of [createSgd, createAdam]) {
       const params = Float32Array.from([1, 2, 3]);
       const opt = make(3, {learningRate: 0.1});
-      expect(() => opt.step(params, Float32Array.from([0, NaN, 0]))).toThrow("grads must hold finite numbers, but grads[1] is NaN");
+      expect(() => opt.step(params, Float32Array.from([0, NaN, 0]))).toThrow(
+        "grads must hold finite numbers, but grads[1] is NaN"
+      );
       expect(Array.from(params)).toEqual([1, 2, 3]);
       expect(opt.state.step).toBe(0);
     }
     const params = Float32Array.from([3e38, 1]);
-    expect(() => createSgd(2, {learningRate: 1e30, momentum: 0}).step(params, Float32Array.from([-1e9, 0]))).toThrow(NonFiniteError);
+    expect(() => createSgd(2, {learningRate: 1e30, momentum: 0}).step(params, Float32Array.from([-1e9, 0]))).toThrow(
+      NonFiniteError
+    );
   });
 });
 
 describe("divergence: the same for every optimiser", () => {
   const data = datasets.xor({seed: 1});
-  for (const [optimizer, learningRate] of [["adam", 10], ["adam", 1e3], ["adam", 1e6], ["sgd", 100], ["sgd", 1e4]] as const) {
+  for (const [optimizer, learningRate] of [
+    ["adam", 10],
+    ["adam", 1e3],
+    ["adam", 1e6],
+    ["sgd", 100],
+    ["sgd", 1e4]
+  ] as const) {
     it(`${optimizer} at learning rate ${learningRate}: train() throws a TrainingDivergedError, the trainer says so`, () => {
       const model = xorModel();
       let error: unknown;
@@ -158,7 +197,11 @@ describe("divergence: the same for every optimiser", () => {
       expect(error).toBeInstanceOf(TrainingDivergedError);
       expect(error).toBeInstanceOf(SwitchNetError);
       const e = error as TrainingDivergedError;
-      expect(e.message).toMatch(new RegExp(`^training diverged at step \\d+ \\(epoch \\d+\\): .* \\(${optimizer}, learning rate ${learningRate}\\)\\. Lower the learning rate`));
+      expect(e.message).toMatch(
+        new RegExp(
+          `^training diverged at step \\d+ \\(epoch \\d+\\): .* \\(${optimizer}, learning rate ${learningRate}\\)\\. Lower the learning rate`
+        )
+      );
       expect(e.history.length).toBeLessThan(100);
       const {loss, startLoss} = e.divergence;
       expect(!Number.isFinite(loss) || loss > DIVERGENCE_FACTOR * startLoss).toBe(true);
@@ -185,12 +228,19 @@ describe("divergence: the same for every optimiser", () => {
   it("an update that blows the parameters up without overflowing shows at the epoch's evaluation: divergence, not NaN in a record (found by fast-check)", () => {
     let error: unknown;
     try {
-      train(xorModel(), datasets.xor({n: 60, seed: 3}), {epochs: 1, batchSize: 48, optimizer: "sgd", learningRate: 3.5e38});
+      train(xorModel(), datasets.xor({n: 60, seed: 3}), {
+        epochs: 1,
+        batchSize: 48,
+        optimizer: "sgd",
+        learningRate: 3.5e38
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(TrainingDivergedError);
-    expect((error as Error).message).toMatch(/^training diverged at step 1 \(epoch 1\): (the update made params|output of the model is not finite)/);
+    expect((error as Error).message).toMatch(
+      /^training diverged at step 1 \(epoch 1\): (the update made params|output of the model is not finite)/
+    );
   });
 
   it("the playground's session reports it for Adam", () => {
@@ -208,8 +258,15 @@ describe("divergence: the same for every optimiser", () => {
   it("the experiment's fit() reports it for Adam", () => {
     const model = xorModel();
     const result = fit(model, data, {
-      learningRate: 1e3, batchSize: 16, seed: 1, loss: "softmax-cross-entropy", metric: "error-rate",
-      fixedSteps: 50, maxSteps: 2000, evalEvery: 50, patience: 5
+      learningRate: 1e3,
+      batchSize: 16,
+      seed: 1,
+      loss: "softmax-cross-entropy",
+      metric: "error-rate",
+      fixedSteps: 50,
+      maxSteps: 2000,
+      evalEvery: 50,
+      patience: 5
     });
     expect(result.diverged).toBe(true);
     expect(result.steps).toBeLessThan(2000);

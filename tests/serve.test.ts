@@ -11,7 +11,9 @@ describe("npm run serve", () => {
     const dir = mkdtempSync(join(tmpdir(), "serve-test-"));
     writeFileSync(join(dir, "index.html"), "<p>home</p>");
     writeFileSync(join(dir, "wiring.html"), "<p>wiring</p>");
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", "--port", "0", "--dir", dir], {stdio: ["ignore", "pipe", "pipe"]});
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", "--port", "0", "--dir", dir], {
+      stdio: ["ignore", "pipe", "pipe"]
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = "";
@@ -24,7 +26,11 @@ describe("npm run serve", () => {
         child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
       });
       const wiring = await fetch(`${url}/wiring`);
-      expect([wiring.status, wiring.headers.get("content-type"), await wiring.text()]).toEqual([200, "text/html; charset=utf-8", "<p>wiring</p>"]);
+      expect([wiring.status, wiring.headers.get("content-type"), await wiring.text()]).toEqual([
+        200,
+        "text/html; charset=utf-8",
+        "<p>wiring</p>"
+      ]);
       expect(await (await fetch(`${url}/`)).text()).toBe("<p>home</p>");
       expect((await fetch(`${url}/nowhere`)).status).toBe(404);
     } finally {
@@ -35,7 +41,9 @@ describe("npm run serve", () => {
 
   it("refuses a directory with no built site, saying how to build one", async () => {
     const dir = mkdtempSync(join(tmpdir(), "serve-empty-"));
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", "--port", "0", "--dir", dir], {stdio: ["ignore", "pipe", "pipe"]});
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", "--port", "0", "--dir", dir], {
+      stdio: ["ignore", "pipe", "pipe"]
+    });
     let err = "";
     child.stderr.on("data", (chunk) => (err += chunk));
     const code = await new Promise((resolve) => child.on("exit", resolve));
@@ -51,10 +59,16 @@ describe("install scripts", () => {
     const lock = JSON.parse(readFileSync("package-lock.json", "utf8"));
     const withScripts = Object.entries(lock.packages as Record<string, {hasInstallScript?: boolean; version: string}>)
       .filter(([, entry]) => entry.hasInstallScript)
-      .map(([path, entry]) => ({name: path.slice(path.lastIndexOf("node_modules/") + "node_modules/".length), version: entry.version}));
+      .map(([path, entry]) => ({
+        name: path.slice(path.lastIndexOf("node_modules/") + "node_modules/".length),
+        version: entry.version
+      }));
     expect(withScripts.length).toBeGreaterThan(0);
     for (const {name, version} of withScripts) {
-      expect(pkg.allowScripts?.[name] === true || pkg.allowScripts?.[`${name}@${version}`] === true, `${name}@${version}`).toBe(true);
+      expect(
+        pkg.allowScripts?.[name] === true || pkg.allowScripts?.[`${name}@${version}`] === true,
+        `${name}@${version}`
+      ).toBe(true);
     }
   });
 });

@@ -16,8 +16,14 @@ function regression(seed: number, n: number, inputSize: number, outputSize: numb
   const x = Float32Array.from({length: n * inputSize}, () => rng.normal());
   const y = Float32Array.from({length: n * outputSize}, () => rng.normal());
   const t = 24;
-  return {name: "random", task: "regression", inputSize, outputSize,
-    train: {x, y, n}, test: {x: x.subarray(0, t * inputSize), y: y.subarray(0, t * outputSize), n: t}};
+  return {
+    name: "random",
+    task: "regression",
+    inputSize,
+    outputSize,
+    train: {x, y, n},
+    test: {x: x.subarray(0, t * inputSize), y: y.subarray(0, t * outputSize), n: t}
+  };
 }
 
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
@@ -36,7 +42,14 @@ afterAll(() => {
 
 describe("splitRange", () => {
   it("covers [0, total) with contiguous ranges on multiples of unit", () => {
-    for (const [total, parts, unit] of [[100, 3, 1], [1448, 2, 8], [1448, 3, 4], [7, 4, 4], [65536, 5, 16], [3, 8, 1]]) {
+    for (const [total, parts, unit] of [
+      [100, 3, 1],
+      [1448, 2, 8],
+      [1448, 3, 4],
+      [7, 4, 4],
+      [65536, 5, 16],
+      [3, 8, 1]
+    ]) {
       const r = splitRange(total, parts, unit);
       expect(r[0][0]).toBe(0);
       expect(r[r.length - 1][1]).toBe(total);
@@ -59,11 +72,14 @@ describe("a team of threads", () => {
   });
   it("reports a kernel that fails in a worker as an error of the caller", () => {
     // A row far past the end of the memory: the worker's call traps.
-    expect(() => team2.run([[], [["mul_rows", [2 ** 31 - 64, 0, 2 ** 31 - 64, 0, 0, 4096, 1]]]])).toThrow(/worker thread 1 failed in a kernel call \(mul_rows\)/);
+    expect(() => team2.run([[], [["mul_rows", [2 ** 31 - 64, 0, 2 ** 31 - 64, 0, 0, 4096, 1]]]])).toThrow(
+      /worker thread 1 failed in a kernel call \(mul_rows\)/
+    );
     // and the team still works afterwards
     const a = kernelArray(64);
     const f = kernelArray(64);
-    a.fill(2); f.fill(3);
+    a.fill(2);
+    f.fill(3);
     team2.run([[], [["mul_rows", [a.byteOffset, 0, a.byteOffset, 0, f.byteOffset, 64, 1]]]]);
     expect(Array.from(a)).toEqual(new Array(64).fill(6));
   });
@@ -101,25 +117,36 @@ describe("optimiser kernels", () => {
     const rng = createRng(5);
     // Large but not overflowing: an update past float32's range is refused on both paths (below).
     const special = [0, -0, 1e-45, -1e-45, 1e-38, 3e30, -3e30, 1, -1, 1e-8, 65504, 2 ** -126];
-    const make = () => Float32Array.from({length: size}, (_, i) => (i < special.length ? special[i] : rng.normal() * 10 ** Math.floor(rng.next() * 8 - 4)));
+    const make = () =>
+      Float32Array.from({length: size}, (_, i) =>
+        i < special.length ? special[i] : rng.normal() * 10 ** Math.floor(rng.next() * 8 - 4)
+      );
     for (const kind of ["adam", "sgd"] as const) {
-      const p0 = make(), g0 = make();
+      const p0 = make(),
+        g0 = make();
       const options = {learningRate: 0.003, weightDecay: 1e-3, momentum: 0.9, beta1: 0.8, beta2: 0.95, epsilon: 1e-7};
       const js = createOptimizer(kind, size, options);
-      const pJs = p0.slice(), gJs = g0.slice();
+      const pJs = p0.slice(),
+        gJs = g0.slice();
       const wasm = createOptimizer(kind, size, options, {kernelMemory: true});
-      const pW = kernelArray(size), gW = kernelArray(size);
-      pW.set(p0); gW.set(g0);
+      const pW = kernelArray(size),
+        gW = kernelArray(size);
+      pW.set(p0);
+      gW.set(g0);
       for (const name of Object.keys(wasm.state.buffers)) expect(inWasmMemory(wasm.state.buffers[name])).toBe(true);
       for (let s = 0; s < 4; s++) {
         js.step(pJs, gJs);
         withTeam(s % 2 ? team2 : team3, () => wasm.step(pW, gW));
         // new gradients each step: the previous parameters scrambled
-        for (let i = special.length; i < size; i++) { gJs[i] = pJs[(i * 7) % size]; gW[i] = pW[(i * 7) % size]; }
+        for (let i = special.length; i < size; i++) {
+          gJs[i] = pJs[(i * 7) % size];
+          gW[i] = pW[(i * 7) % size];
+        }
       }
       expect(wasm.state.step).toBe(4);
       expect(bits(pW)).toEqual(bits(pJs));
-      for (const name of Object.keys(js.state.buffers)) expect(bits(wasm.state.buffers[name])).toEqual(bits(js.state.buffers[name]));
+      for (const name of Object.keys(js.state.buffers))
+        expect(bits(wasm.state.buffers[name])).toEqual(bits(js.state.buffers[name]));
       wasm.dispose();
       wasm.dispose(); // idempotent
     }
@@ -127,7 +154,8 @@ describe("optimiser kernels", () => {
     for (const kind of ["adam", "sgd"] as const) {
       const js = createOptimizer(kind, 8, {learningRate: 1e38});
       const wasm = createOptimizer(kind, 8, {learningRate: 1e38}, {kernelMemory: true});
-      const p = kernelArray(8), g = kernelArray(8);
+      const p = kernelArray(8),
+        g = kernelArray(8);
       p.fill(3e38);
       g.fill(-1);
       expect(() => js.step(new Float32Array(8).fill(3e38), new Float32Array(8).fill(-1))).toThrow(/overflowed float32/);
@@ -140,8 +168,32 @@ describe("optimiser kernels", () => {
 describe("the threaded trainer", () => {
   const cases: Array<{spec: ModelSpec; optimizer: "adam" | "sgd"}> = [
     {spec: {kind: "switchnet4", inputSize: 12, outputSize: 3, width: 4096, depth: 2, seed: 3}, optimizer: "adam"},
-    {spec: {kind: "switchnet4", inputSize: 12, outputSize: 3, width: 2048, depth: 2, groupSize: 8, placement: "repeat", seed: 4}, optimizer: "sgd"},
-    {spec: {kind: "switchnet4", inputSize: 12, outputSize: 3, width: 1024, depth: 1, groupSize: 16, adjust: true, seed: 5}, optimizer: "adam"},
+    {
+      spec: {
+        kind: "switchnet4",
+        inputSize: 12,
+        outputSize: 3,
+        width: 2048,
+        depth: 2,
+        groupSize: 8,
+        placement: "repeat",
+        seed: 4
+      },
+      optimizer: "sgd"
+    },
+    {
+      spec: {
+        kind: "switchnet4",
+        inputSize: 12,
+        outputSize: 3,
+        width: 1024,
+        depth: 1,
+        groupSize: 16,
+        adjust: true,
+        seed: 5
+      },
+      optimizer: "adam"
+    },
     {spec: {kind: "dense", inputSize: 12, outputSize: 3, width: 300, depth: 2, seed: 6}, optimizer: "adam"},
     {spec: {kind: "dense", inputSize: 12, outputSize: 3, width: 257, depth: 1, seed: 7}, optimizer: "sgd"},
     {spec: {kind: "butterfly", inputSize: 12, outputSize: 3, width: 1024, depth: 2, seed: 8}, optimizer: "adam"}
@@ -152,11 +204,25 @@ describe("the threaded trainer", () => {
       const results: Array<{params: number[]; history: unknown}> = [];
       // A team that counts the parallel sections it runs, so the test knows the work was split.
       let sections = 0;
-      const counting: Team = {threads: 3, fallbackReason: null, run: (jobs) => { sections++; team3.run(jobs); }, close() {}};
+      const counting: Team = {
+        threads: 3,
+        fallbackReason: null,
+        run: (jobs) => {
+          sections++;
+          team3.run(jobs);
+        },
+        close() {}
+      };
       for (const threads of [undefined, 1, 2, 3, "team"] as const) {
         const model = createModel(spec);
-        const options = {epochs: 2, batchSize: 32, optimizer, learningRate: optimizer === "adam" ? 0.003 : 0.01, evaluateTrain: true,
-          ...(threads === "team" ? {team: counting} : threads === undefined ? {} : {threads})};
+        const options = {
+          epochs: 2,
+          batchSize: 32,
+          optimizer,
+          learningRate: optimizer === "adam" ? 0.003 : 0.01,
+          evaluateTrain: true,
+          ...(threads === "team" ? {team: counting} : threads === undefined ? {} : {threads})
+        };
         const history = train(model, data, options).map(({time, ...rest}) => (void time, rest));
         results.push({params: bits(model.params), history});
         model.dispose();
@@ -168,7 +234,9 @@ describe("the threaded trainer", () => {
         expect(r.history).toEqual(results[0].history);
         expect(r.params).toEqual(results[0].params);
       }
-      expect((results[0].history as Array<{trainLoss: number}>)[1].trainLoss).toBeLessThan((results[0].history as Array<{trainLoss: number}>)[0].trainLoss * 1.5);
+      expect((results[0].history as Array<{trainLoss: number}>)[1].trainLoss).toBeLessThan(
+        (results[0].history as Array<{trainLoss: number}>)[0].trainLoss * 1.5
+      );
     }, 60_000);
   }
   it("leaves a team it was given open, and closes one it started", () => {

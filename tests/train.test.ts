@@ -19,8 +19,19 @@ function linearModel(inputSize: number, outputSize: number, seed = 1) {
   let lastBatch = 0;
   const seen: Float32Array[] = []; // copies of each forward input
   const refs: Float32Array[] = []; // the input arrays themselves
-  const spec = {kind: "dense", inputSize, outputSize, width: 1, depth: 1, groupSize: 4, projection: "subrandom",
-    adjust: false, placement: "pad", initNoise: 0, seed} as ResolvedModelSpec;
+  const spec = {
+    kind: "dense",
+    inputSize,
+    outputSize,
+    width: 1,
+    depth: 1,
+    groupSize: 4,
+    projection: "subrandom",
+    adjust: false,
+    placement: "pad",
+    initNoise: 0,
+    seed
+  } as ResolvedModelSpec;
   const model: Model & {seen: Float32Array[]; refs: Float32Array[]} = {
     spec,
     params,
@@ -65,7 +76,10 @@ function linearModel(inputSize: number, outputSize: number, seed = 1) {
 }
 
 /** Noise-free linear data y = A·x + c with x uniform in [−1, 1]^3. */
-const A = [[0.5, -1, 2], [1.5, 0, -0.25]];
+const A = [
+  [0.5, -1, 2],
+  [1.5, 0, -0.25]
+];
 const C = [0.3, -0.7];
 function linearData(n: number, seed: number): Dataset {
   const rng = createRng(seed);
@@ -77,7 +91,14 @@ function linearData(n: number, seed: number): Dataset {
     }
     return {x, y, n: m};
   };
-  return {name: "linear", task: "regression", inputSize: 3, outputSize: 2, train: split(n), test: split(Math.floor(n / 4))};
+  return {
+    name: "linear",
+    task: "regression",
+    inputSize: 3,
+    outputSize: 2,
+    train: split(n),
+    test: split(Math.floor(n / 4))
+  };
 }
 
 // The view, not the whole buffer: after ready() params may live inside the shared kernel memory.
@@ -86,7 +107,13 @@ const bits = (a: Float32Array) => [...new Uint32Array(a.buffer, a.byteOffset, a.
 describe("training a linear model", () => {
   it("SGD with momentum recovers the weights of noise-free linear data", () => {
     const model = linearModel(3, 2);
-    const history = train(model, linearData(200, 1), {optimizer: "sgd", learningRate: 0.1, momentum: 0.9, batchSize: 10, epochs: 30});
+    const history = train(model, linearData(200, 1), {
+      optimizer: "sgd",
+      learningRate: 0.1,
+      momentum: 0.9,
+      batchSize: 10,
+      epochs: 30
+    });
     expect(history.length).toBe(30);
     for (let o = 0; o < 2; o++) {
       for (let i = 0; i < 3; i++) expect(model.params[o * 3 + i]).toBeCloseTo(A[o][i], 3);
@@ -128,7 +155,8 @@ describe("trainer mechanics", () => {
       const rows = new Set<string>();
       for (let r = 0; r < visited.length; r += 3) rows.add(visited.slice(r, r + 3).join());
       expect(rows.size).toBe(10);
-      for (let i = 0; i < 10; i++) expect(rows.has([...data.train.x.subarray(3 * i, 3 * i + 3)].map((v) => v.toFixed(6)).join())).toBe(true);
+      for (let i = 0; i < 10; i++)
+        expect(rows.has([...data.train.x.subarray(3 * i, 3 * i + 3)].map((v) => v.toFixed(6)).join())).toBe(true);
     }
     // the same Float32Array views are passed every step
     expect(model.refs[0]).toBe(model.refs[1]);
@@ -138,7 +166,12 @@ describe("trainer mechanics", () => {
   it("shuffles differently each epoch and per seed", () => {
     const order = (seed: number) => {
       const model = linearModel(3, 2);
-      const t = createTrainer(model, linearData(12, 3), {batchSize: 12, seed, evaluateTrain: false, learningRate: 1e-9});
+      const t = createTrainer(model, linearData(12, 3), {
+        batchSize: 12,
+        seed,
+        evaluateTrain: false,
+        learningRate: 1e-9
+      });
       model.seen.length = 0; // the starting loss createTrainer measured
       t.step();
       t.step();
@@ -214,7 +247,9 @@ describe("trainer mechanics", () => {
     expect(history.length).toBeGreaterThan(0);
     expect(history.length).toBeLessThan(100);
     expect(divergence.loss).toBeGreaterThan(DIVERGENCE_FACTOR * divergence.startLoss);
-    expect((error as Error).message).toMatch(/^training diverged at step \d+ \(epoch 1\): the loss .* is more than 1000 × the starting loss .* \(sgd, learning rate 1000000\)/);
+    expect((error as Error).message).toMatch(
+      /^training diverged at step \d+ \(epoch 1\): the loss .* is more than 1000 × the starting loss .* \(sgd, learning rate 1000000\)/
+    );
   });
 });
 
@@ -223,41 +258,93 @@ describe("option and data checks", () => {
   const cases: Array<[string, () => [Model, Dataset, object], RegExp]> = [
     ["batchSize 0", () => [linearModel(3, 2), data(), {batchSize: 0}], /batchSize must be at least 1, got 0/],
     ["batchSize 2.5", () => [linearModel(3, 2), data(), {batchSize: 2.5}], /batchSize must be an integer, got 2.5/],
-    ["learningRate 0", () => [linearModel(3, 2), data(), {learningRate: 0}], /learningRate must be greater than 0, got 0/],
-    ["learningRate NaN", () => [linearModel(3, 2), data(), {learningRate: NaN}], /learningRate must be a finite number, got NaN/],
-    ["learningRate Infinity", () => [linearModel(3, 2), data(), {learningRate: Infinity}], /learningRate must be a finite number, got Infinity/],
+    [
+      "learningRate 0",
+      () => [linearModel(3, 2), data(), {learningRate: 0}],
+      /learningRate must be greater than 0, got 0/
+    ],
+    [
+      "learningRate NaN",
+      () => [linearModel(3, 2), data(), {learningRate: NaN}],
+      /learningRate must be a finite number, got NaN/
+    ],
+    [
+      "learningRate Infinity",
+      () => [linearModel(3, 2), data(), {learningRate: Infinity}],
+      /learningRate must be a finite number, got Infinity/
+    ],
     ["epochs 0", () => [linearModel(3, 2), data(), {epochs: 0}], /epochs must be at least 1, got 0/],
-    ["optimizer", () => [linearModel(3, 2), data(), {optimizer: "lbfgs"}], /optimizer must be one of "sgd", "adam", got "lbfgs"/],
-    ["unknown option", () => [linearModel(3, 2), data(), {learningrate: 0.1}], /unknown training option "learningrate"/],
+    [
+      "optimizer",
+      () => [linearModel(3, 2), data(), {optimizer: "lbfgs"}],
+      /optimizer must be one of "sgd", "adam", got "lbfgs"/
+    ],
+    [
+      "unknown option",
+      () => [linearModel(3, 2), data(), {learningrate: 0.1}],
+      /unknown training option "learningrate"/
+    ],
     ["seed", () => [linearModel(3, 2), data(), {seed: "a"}], /seed must be an integer, got "a"/],
-    ["cross-entropy on regression", () => [linearModel(3, 2), data(), {loss: "softmax-cross-entropy"}], /loss "softmax-cross-entropy" needs a classification dataset/],
-    ["inputSize mismatch", () => [linearModel(4, 2), data(), {}], /dataset.inputSize is 3 but the model's inputSize is 4/],
-    ["outputSize mismatch", () => [linearModel(3, 1), data(), {}], /dataset.outputSize is 2 but the model's outputSize is 1/],
-    ["NaN in train x", () => {
-      const d = data();
-      d.train.x[7] = NaN;
-      return [linearModel(3, 2), d, {}];
-    }, /dataset.train.x must hold finite numbers, but dataset.train.x\[7\] is NaN/],
-    ["Infinity in test y", () => {
-      const d = data();
-      d.test.y[1] = Infinity;
-      return [linearModel(3, 2), d, {}];
-    }, /dataset.test.y\[1\] is Infinity/],
-    ["short y", () => {
-      const d = data();
-      d.train.y = d.train.y.subarray(1);
-      return [linearModel(3, 2), d, {}];
-    }, /dataset.train.y must be a Float32Array of length n × outputSize = 40/],
-    ["label out of range", () => {
-      const d = gaussians({classes: 2, n: 20});
-      d.train.labels![3] = 2;
-      return [linearModel(2, 2), d, {}];
-    }, /dataset.train.labels\[3\] must be a class index from 0 to 1, got 2/],
-    ["empty train", () => {
-      const d = data();
-      d.train = {x: new Float32Array(0), y: new Float32Array(0), n: 0};
-      return [linearModel(3, 2), d, {}];
-    }, /dataset.train.n must be at least 1, got 0/],
+    [
+      "cross-entropy on regression",
+      () => [linearModel(3, 2), data(), {loss: "softmax-cross-entropy"}],
+      /loss "softmax-cross-entropy" needs a classification dataset/
+    ],
+    [
+      "inputSize mismatch",
+      () => [linearModel(4, 2), data(), {}],
+      /dataset.inputSize is 3 but the model's inputSize is 4/
+    ],
+    [
+      "outputSize mismatch",
+      () => [linearModel(3, 1), data(), {}],
+      /dataset.outputSize is 2 but the model's outputSize is 1/
+    ],
+    [
+      "NaN in train x",
+      () => {
+        const d = data();
+        d.train.x[7] = NaN;
+        return [linearModel(3, 2), d, {}];
+      },
+      /dataset.train.x must hold finite numbers, but dataset.train.x\[7\] is NaN/
+    ],
+    [
+      "Infinity in test y",
+      () => {
+        const d = data();
+        d.test.y[1] = Infinity;
+        return [linearModel(3, 2), d, {}];
+      },
+      /dataset.test.y\[1\] is Infinity/
+    ],
+    [
+      "short y",
+      () => {
+        const d = data();
+        d.train.y = d.train.y.subarray(1);
+        return [linearModel(3, 2), d, {}];
+      },
+      /dataset.train.y must be a Float32Array of length n × outputSize = 40/
+    ],
+    [
+      "label out of range",
+      () => {
+        const d = gaussians({classes: 2, n: 20});
+        d.train.labels![3] = 2;
+        return [linearModel(2, 2), d, {}];
+      },
+      /dataset.train.labels\[3\] must be a class index from 0 to 1, got 2/
+    ],
+    [
+      "empty train",
+      () => {
+        const d = data();
+        d.train = {x: new Float32Array(0), y: new Float32Array(0), n: 0};
+        return [linearModel(3, 2), d, {}];
+      },
+      /dataset.train.n must be at least 1, got 0/
+    ],
     ["not a model", () => [{} as Model, data(), {}], /model must implement Model/]
   ];
   for (const [name, make, message] of cases) {
@@ -282,12 +369,14 @@ describe("with a 1-D regression dataset", () => {
     const data = sine({n: 1000, noise: 0, seed: 3});
     // closed-form least squares on the training sample
     const {x, y, n} = data.train;
-    let mx = 0, my = 0;
+    let mx = 0,
+      my = 0;
     for (let i = 0; i < n; i++) {
       mx += x[i] / n;
       my += y[i] / n;
     }
-    let sxy = 0, sxx = 0;
+    let sxy = 0,
+      sxx = 0;
     for (let i = 0; i < n; i++) {
       sxy += (x[i] - mx) * (y[i] - my);
       sxx += (x[i] - mx) ** 2;
@@ -296,7 +385,14 @@ describe("with a 1-D regression dataset", () => {
     // on uniform [−1, 1] the population slope is E[x sin πx]/E[x²] = 3/π
     expect(slope).toBeCloseTo(3 / Math.PI, 1);
     const model = linearModel(1, 1);
-    train(model, data, {optimizer: "sgd", learningRate: 0.5, momentum: 0.9, epochs: 400, batchSize: n, evaluateTrain: false});
+    train(model, data, {
+      optimizer: "sgd",
+      learningRate: 0.5,
+      momentum: 0.9,
+      epochs: 400,
+      batchSize: n,
+      evaluateTrain: false
+    });
     expect(model.params[0]).toBeCloseTo(slope, 4);
     expect(model.params[1]).toBeCloseTo(my - slope * mx, 4);
   });
@@ -368,8 +464,12 @@ describe("models learn xor and spiral", () => {
   it("bad options leave a real model's parameters unchanged", () => {
     const model = createModel({kind: "switchnet4", inputSize: 2, outputSize: 2, width: 8, seed: 1});
     const before = bits(model.params);
-    expect(() => train(model, xor({n: 50}), {learningRate: -0.1})).toThrow(/learningRate must be greater than 0, got -0.1/);
-    expect(() => train(model, spiral({n: 50, arms: 3}), {})).toThrow(/dataset.outputSize is 3 but the model's outputSize is 2/);
+    expect(() => train(model, xor({n: 50}), {learningRate: -0.1})).toThrow(
+      /learningRate must be greater than 0, got -0.1/
+    );
+    expect(() => train(model, spiral({n: 50, arms: 3}), {})).toThrow(
+      /dataset.outputSize is 3 but the model's outputSize is 2/
+    );
     expect(bits(model.params)).toEqual(before);
   });
 });

@@ -124,7 +124,9 @@ describe("SIMD WHT kernel", () => {
     for (let k = 0; k <= 20; k += k < 16 ? 1 : 2) {
       const n = 2 ** k;
       const x = randomVector(n, 20 + k);
-      const froms = [...new Set([0, 1, 2, 3, 4, 5, 7, k - 3, k - 1, k].filter((f) => f >= 0 && f <= k).map((f) => 2 ** f))];
+      const froms = [
+        ...new Set([0, 1, 2, 3, 4, 5, 7, k - 3, k - 1, k].filter((f) => f >= 0 && f <= k).map((f) => 2 ** f))
+      ];
       for (const from of froms) {
         for (const normalize of [false, true]) {
           const got = x.slice();
@@ -149,7 +151,17 @@ describe("SIMD WHT kernel", () => {
   });
 
   it("gives the same bits batched as one vector at a time, including short vectors that leave a tail", () => {
-    for (const [size, count] of [[1, 5], [2, 7], [4, 3], [8, 5], [16, 3], [64, 33], [4096, 5], [8192, 3], [2 ** 15, 2]]) {
+    for (const [size, count] of [
+      [1, 5],
+      [2, 7],
+      [4, 3],
+      [8, 5],
+      [16, 3],
+      [64, 33],
+      [4096, 5],
+      [8192, 3],
+      [2 ** 15, 2]
+    ]) {
       for (const opts of [{}, {from: Math.min(2, size), normalize: true}]) {
         const x = randomVector(size * count, size + count);
         const batched = whtBatch(x.slice(), {size, ...opts});
@@ -204,7 +216,9 @@ describe("kernel memory", () => {
 
   it("reuses freed space and accounts for every byte", () => {
     const before = allocatedBytes();
-    const a = allocate(100), b = allocate(1000), c = allocate(10);
+    const a = allocate(100),
+      b = allocate(1000),
+      c = allocate(10);
     expect(allocatedBytes() - before).toBe(448 + 4032 + 64);
     const bPtr = b.ptr;
     b.free();
@@ -259,7 +273,8 @@ describe("an unshared memory (a browser page without cross-origin isolation)", (
       expect(memory.inWasmMemory(memory.kernelArray(8))).toBe(false); // models keep ordinary arrays
       const {butterflyForward, butterflyLayerSize, initButterflyLayer} = await import("../lib/butterfly.js");
       const n = 16384;
-      const x = memory.allocate(n), y = memory.allocate(n);
+      const x = memory.allocate(n),
+        y = memory.allocate(n);
       x.array.set(randomVector(n, 90));
       const w = new Float32Array(butterflyLayerSize(n)); // 1.9 MB: staging it grows the memory
       initButterflyLayer(w, n, createRng(3), 0.1);

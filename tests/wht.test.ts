@@ -32,10 +32,15 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
   let at = -1;
   for (let i = 0; i < actual.length; i++) {
     const e = Math.abs(actual[i] - expected[i]);
-    if (!(e <= worst)) { worst = e; at = i; }
+    if (!(e <= worst)) {
+      worst = e;
+      at = i;
+    }
   }
   if (!(worst <= tol)) {
-    throw new Error(`max error ${worst} at index ${at} (got ${actual[at]}, want ${expected[at]}) exceeds tolerance ${tol}`);
+    throw new Error(
+      `max error ${worst} at index ${at} (got ${actual[at]}, want ${expected[at]}) exceeds tolerance ${tol}`
+    );
   }
 }
 
@@ -96,8 +101,12 @@ describe("wht", () => {
       const n = 2 ** k;
       const x = randomVector(n, 300 + k);
       const y = wht(x.slice(), {normalize: true});
-      let nx = 0, ny = 0;
-      for (let i = 0; i < n; i++) { nx += x[i] * x[i]; ny += y[i] * y[i]; }
+      let nx = 0,
+        ny = 0;
+      for (let i = 0; i < n; i++) {
+        nx += x[i] * x[i];
+        ny += y[i] * y[i];
+      }
       expect(Math.abs(Math.sqrt(ny) - Math.sqrt(nx))).toBeLessThanOrEqual(1e-5 * Math.sqrt(nx));
       const back = wht(y.slice(), {normalize: true});
       expectClose(back, x, tolerance(n, maxAbs(x)));
@@ -122,7 +131,11 @@ describe("wht", () => {
       const plain = wht(x.slice(), {from: m});
       const scaled = wht(x.slice(), {from: m, normalize: true});
       const s = 1 / Math.sqrt(n / m);
-      expectClose(scaled, plain.map((v) => v * s), tolerance(n, maxAbs(x)) * s);
+      expectClose(
+        scaled,
+        plain.map((v) => v * s),
+        tolerance(n, maxAbs(x)) * s
+      );
     }
     // from = n runs no stage at all: the identity.
     const same = wht(x.slice(), {from: n, normalize: true});
@@ -152,7 +165,12 @@ function radix2Full(x: Float32Array): Float32Array {
 describe("whtBatch", () => {
   it("gives exactly the same float32 values as one vector at a time", () => {
     for (const size of [1, 2, 4, 8, 16, 32, 256, 4096, 8192, 32768]) {
-      for (const opts of [{}, {from: Math.min(4, size)}, {normalize: true}, {from: Math.min(2, size), normalize: true}]) {
+      for (const opts of [
+        {},
+        {from: Math.min(4, size)},
+        {normalize: true},
+        {from: Math.min(2, size), normalize: true}
+      ]) {
         const count = size >= 8192 ? 3 : 37;
         const x = randomVector(size * count, size + 7);
         const batched = whtBatch(x.slice(), {size, ...opts});
@@ -180,7 +198,27 @@ describe("kernels", () => {
   });
 
   it("every kernel gives the same result as the radix-2 reference, with from and normalize", () => {
-    const sizes = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 2 ** 18, 2 ** 20];
+    const sizes = [
+      1,
+      2,
+      4,
+      8,
+      16,
+      32,
+      64,
+      128,
+      256,
+      512,
+      1024,
+      2048,
+      4096,
+      8192,
+      16384,
+      32768,
+      65536,
+      2 ** 18,
+      2 ** 20
+    ];
     for (const n of sizes) {
       const x = randomVector(n, 600 + n);
       const froms = [...new Set([1, 2, 4, 16, 2048, n >> 3, n >> 1, n].filter((f) => f >= 1 && f <= n))];
@@ -221,12 +259,18 @@ describe("argument checks", () => {
     const x = new Float32Array(12);
     expect(() => whtBatch(x, {size: 8})).toThrow(/x\.length must be a multiple of size 8, got 12/);
     expect(() => whtBatch(x, {size: 6})).toThrow(/size must be a power of two .*got 6/);
-    expect(() => whtBatch(x, undefined as unknown as {size: number})).toThrow(/size must be a power of two .*got undefined/);
+    expect(() => whtBatch(x, undefined as unknown as {size: number})).toThrow(
+      /size must be a power of two .*got undefined/
+    );
   });
 
   it("rejects anything but a Float32Array", () => {
-    expect(() => wht([1, 2, 3, 4] as unknown as Float32Array)).toThrow(/x must be a Float32Array, got an array of length 4/);
-    expect(() => wht(new Float64Array(4) as unknown as Float32Array)).toThrow(/x must be a Float32Array, got Float64Array\(4\)/);
+    expect(() => wht([1, 2, 3, 4] as unknown as Float32Array)).toThrow(
+      /x must be a Float32Array, got an array of length 4/
+    );
+    expect(() => wht(new Float64Array(4) as unknown as Float32Array)).toThrow(
+      /x must be a Float32Array, got Float64Array\(4\)/
+    );
     expect(() => whtBatch(new Int32Array(4) as unknown as Float32Array, {size: 4})).toThrow(SwitchNetError);
   });
 });

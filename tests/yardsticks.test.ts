@@ -21,10 +21,12 @@ describe("yardsticks helpers", () => {
   });
   it("parses a yardstick's output and refuses output it does not understand", () => {
     const dir = mkdtempSync(join(tmpdir(), "ys-test-"));
-    const good = join(dir, "good"), bad = join(dir, "bad");
-    writeFileSync(good, "#!/bin/sh\nfor a in \"$@\"; do echo \"$a 1000.5 0.25\"; done\n");
+    const good = join(dir, "good"),
+      bad = join(dir, "bad");
+    writeFileSync(good, '#!/bin/sh\nfor a in "$@"; do echo "$a 1000.5 0.25"; done\n');
     writeFileSync(bad, "#!/bin/sh\necho oops\n");
-    chmodSync(good, 0o755); chmodSync(bad, 0o755);
+    chmodSync(good, 0o755);
+    chmodSync(bad, 0o755);
     expect(runNativeWht(good, [10, 16])).toEqual([
       {log2n: 10, transformsPerSecond: 1000.5, nsPerElement: 0.25},
       {log2n: 16, transformsPerSecond: 1000.5, nsPerElement: 0.25}

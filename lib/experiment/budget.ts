@@ -79,9 +79,15 @@ export function parseContender(id: string): Contender {
   const match = /^(switchnet4|butterfly|filterbank|dense)(?:-m(\d+))?(?:-r(\d+))?$/.exec(String(id));
   if (match && (match[2] === undefined || match[1] === "switchnet4")) {
     const kind = match[1] as ModelKind;
-    return contender(kind, match[2] === undefined ? 4 : Number(match[2]), match[3] === undefined ? 1 : Number(match[3]));
+    return contender(
+      kind,
+      match[2] === undefined ? 4 : Number(match[2]),
+      match[3] === undefined ? 1 : Number(match[3])
+    );
   }
-  return fail(`contender must be switchnet4-m1/m2/m4/m8/m16, butterfly, filterbank or dense, each WHT kind optionally with -r2 or -r3 (projection rounds); got ${JSON.stringify(id)}`);
+  return fail(
+    `contender must be switchnet4-m1/m2/m4/m8/m16, butterfly, filterbank or dense, each WHT kind optionally with -r2 or -r3 (projection rounds); got ${JSON.stringify(id)}`
+  );
 }
 
 /** Per-layer counts of one width-W layer of a contender (from `lib/counts.ts`). */
@@ -113,7 +119,8 @@ export function matchWidth(c: Contender, budget: BudgetKind, target: number, opt
   if (c.kind === "dense") {
     // Every budget of a dense layer grows like W²: search around the square root.
     const root = Math.sqrt(target);
-    for (let w = Math.max(minWidth, Math.floor(root) - 2); w <= Math.min(maxWidth, Math.ceil(root) + 2); w++) candidates.push(w);
+    for (let w = Math.max(minWidth, Math.floor(root) - 2); w <= Math.min(maxWidth, Math.ceil(root) + 2); w++)
+      candidates.push(w);
     if (candidates.length === 0) candidates.push(root < minWidth ? minWidth : maxWidth);
   } else {
     const low = Math.max(minWidth, c.kind === "switchnet4" ? c.groupSize : c.kind === "butterfly" ? 2 : 1);

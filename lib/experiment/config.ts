@@ -132,12 +132,30 @@ export const FULL: ExperimentConfig = {
   placement: "pad",
   tune: {grid: RATE_GRID, startWht: [0.003, 0.01, 0.03], startDense: [0.0003, 0.001, 0.003]},
   train: {
-    batchSize: 64, fixedSteps: 500, maxSteps: 15000, evalEvery: 100, evalGrowth: 1.1, patience: 3, minImprovement: 0.01,
-    lrDecays: 0, decayFactor: 0.1, evalLimit: 1024
+    batchSize: 64,
+    fixedSteps: 500,
+    maxSteps: 15000,
+    evalEvery: 100,
+    evalGrowth: 1.1,
+    patience: 3,
+    minImprovement: 0.01,
+    lrDecays: 0,
+    decayFactor: 0.1,
+    evalLimit: 1024
   },
   memorise: {
-    inputSize: 16, outputSize: 16, threshold: 0.05, start: 16, max: 65536, resolution: 0.125, maxSteps: 15000, tuneLoad: 1,
-    maxRefWidth: 16384, probeRefWidths: [SEED_POINT], probeFactors: [Math.SQRT1_2, Math.SQRT2], trendPoints: 3
+    inputSize: 16,
+    outputSize: 16,
+    threshold: 0.05,
+    start: 16,
+    max: 65536,
+    resolution: 0.125,
+    maxSteps: 15000,
+    tuneLoad: 1,
+    maxRefWidth: 16384,
+    probeRefWidths: [SEED_POINT],
+    probeFactors: [Math.SQRT1_2, Math.SQRT2],
+    trendPoints: 3
   },
   smooth: {inputSize: 16, outputSize: 4, n: 4096, terms: 16, frequency: 0.5},
   classify: {n: 1280, arms: 3, turns: 1, noise: 0.03},
@@ -155,8 +173,16 @@ export const SMALL: ExperimentConfig = {
   tune: {grid: [0.001, 0.003, 0.01, 0.03, 0.1], startWht: [0.01, 0.03], startDense: [0.003, 0.01]},
   train: {...FULL.train, batchSize: 32, fixedSteps: 60, maxSteps: 300, evalEvery: 30, lrDecays: 0},
   memorise: {
-    ...FULL.memorise, inputSize: 8, outputSize: 8, start: 8, max: 1024, maxSteps: 300, resolution: 0.25, maxRefWidth: 128,
-    probeRefWidths: [512], trendPoints: 2
+    ...FULL.memorise,
+    inputSize: 8,
+    outputSize: 8,
+    start: 8,
+    max: 1024,
+    maxSteps: 300,
+    resolution: 0.25,
+    maxRefWidth: 128,
+    probeRefWidths: [512],
+    trendPoints: 2
   },
   smooth: {...FULL.smooth, inputSize: 8, n: 640},
   classify: {...FULL.classify, n: 640},
@@ -172,10 +198,30 @@ export const TINY: ExperimentConfig = {
   contenderMaxRefWidth: {"filterbank-r2": 16},
   seeds: [1, 2],
   tune: {grid: [0.003, 0.01, 0.03, 0.1], startWht: [0.01, 0.03], startDense: [0.01, 0.03]},
-  train: {...FULL.train, batchSize: 8, fixedSteps: 10, maxSteps: 30, evalEvery: 10, evalGrowth: 1, patience: 2, lrDecays: 1, evalLimit: 64},
+  train: {
+    ...FULL.train,
+    batchSize: 8,
+    fixedSteps: 10,
+    maxSteps: 30,
+    evalEvery: 10,
+    evalGrowth: 1,
+    patience: 2,
+    lrDecays: 1,
+    evalLimit: 64
+  },
   memorise: {
-    inputSize: 4, outputSize: 4, threshold: 0.1, start: 2, max: 64, resolution: 0.5, maxSteps: 60, tuneLoad: 1, maxRefWidth: 32,
-    probeRefWidths: [64], probeFactors: [Math.SQRT1_2, Math.SQRT2], trendPoints: 2
+    inputSize: 4,
+    outputSize: 4,
+    threshold: 0.1,
+    start: 2,
+    max: 64,
+    resolution: 0.5,
+    maxSteps: 60,
+    tuneLoad: 1,
+    maxRefWidth: 32,
+    probeRefWidths: [64],
+    probeFactors: [Math.SQRT1_2, Math.SQRT2],
+    trendPoints: 2
   },
   smooth: {inputSize: 4, outputSize: 2, n: 80, terms: 4, frequency: 1},
   classify: {n: 80, arms: 2, turns: 0.5, noise: 0.03},
@@ -200,13 +246,18 @@ function positiveRates(name: string, values: unknown): number[] {
 
 /** Checks a config; throws a SwitchNetError naming the first bad setting. Returns it. */
 export function checkConfig(config: ExperimentConfig): ExperimentConfig {
-  if (!Array.isArray(config.refWidths) || config.refWidths.length === 0) fail(`refWidths must be a non-empty array, got ${describe(config.refWidths)}`);
+  if (!Array.isArray(config.refWidths) || config.refWidths.length === 0)
+    fail(`refWidths must be a non-empty array, got ${describe(config.refWidths)}`);
   config.refWidths.forEach((w, i) => checkPowerOfTwo(`refWidths[${i}]`, w));
-  if (!Array.isArray(config.firstRefWidths)) fail(`firstRefWidths must be an array, got ${describe(config.firstRefWidths)}`);
+  if (!Array.isArray(config.firstRefWidths))
+    fail(`firstRefWidths must be an array, got ${describe(config.firstRefWidths)}`);
   config.firstRefWidths.forEach((w, i) => checkPowerOfTwo(`firstRefWidths[${i}]`, w));
-  if (!Array.isArray(config.budgets) || config.budgets.length === 0) fail(`budgets must be a non-empty array, got ${describe(config.budgets)}`);
-  for (const b of config.budgets) if (!BUDGET_KINDS.includes(b)) fail(`budgets must hold only ${BUDGET_KINDS.join(", ")}, got ${describe(b)}`);
-  if (!Array.isArray(config.contenders) || config.contenders.length === 0) fail(`contenders must be a non-empty array, got ${describe(config.contenders)}`);
+  if (!Array.isArray(config.budgets) || config.budgets.length === 0)
+    fail(`budgets must be a non-empty array, got ${describe(config.budgets)}`);
+  for (const b of config.budgets)
+    if (!BUDGET_KINDS.includes(b)) fail(`budgets must hold only ${BUDGET_KINDS.join(", ")}, got ${describe(b)}`);
+  if (!Array.isArray(config.contenders) || config.contenders.length === 0)
+    fail(`contenders must be a non-empty array, got ${describe(config.contenders)}`);
   for (const c of config.contenders) parseContender(c);
   if (typeof config.contenderMaxRefWidth !== "object" || config.contenderMaxRefWidth === null) {
     fail(`contenderMaxRefWidth must be an object {contender: width}, got ${describe(config.contenderMaxRefWidth)}`);
@@ -216,18 +267,24 @@ export function checkConfig(config: ExperimentConfig): ExperimentConfig {
     checkInteger(`contenderMaxRefWidth[${JSON.stringify(c)}]`, w, 1);
   }
   checkInteger("maxWhtWidth", config.maxWhtWidth, 1);
-  if (!Array.isArray(config.tasks) || config.tasks.length === 0) fail(`tasks must be a non-empty array, got ${describe(config.tasks)}`);
-  for (const t of config.tasks) if (!TASK_KINDS.includes(t)) fail(`tasks must hold only ${TASK_KINDS.join(", ")}, got ${describe(t)}`);
-  if (!Array.isArray(config.seeds) || config.seeds.length === 0) fail(`seeds must be a non-empty array, got ${describe(config.seeds)}`);
+  if (!Array.isArray(config.tasks) || config.tasks.length === 0)
+    fail(`tasks must be a non-empty array, got ${describe(config.tasks)}`);
+  for (const t of config.tasks)
+    if (!TASK_KINDS.includes(t)) fail(`tasks must hold only ${TASK_KINDS.join(", ")}, got ${describe(t)}`);
+  if (!Array.isArray(config.seeds) || config.seeds.length === 0)
+    fail(`seeds must be a non-empty array, got ${describe(config.seeds)}`);
   config.seeds.forEach((s, i) => checkInteger(`seeds[${i}]`, s));
   checkInteger("depth", config.depth, 1);
-  if (config.placement !== "pad" && config.placement !== "repeat") fail(`placement must be "pad" or "repeat", got ${describe(config.placement)}`);
+  if (config.placement !== "pad" && config.placement !== "repeat")
+    fail(`placement must be "pad" or "repeat", got ${describe(config.placement)}`);
   const tune = config.tune;
   if (typeof tune !== "object" || tune === null) fail(`tune must be an object, got ${describe(tune)}`);
   const grid = positiveRates("tune.grid", tune.grid);
-  for (let i = 1; i < grid.length; i++) if (!(grid[i] > grid[i - 1])) fail(`tune.grid must be ascending, got ${grid[i - 1]} then ${grid[i]}`);
+  for (let i = 1; i < grid.length; i++)
+    if (!(grid[i] > grid[i - 1])) fail(`tune.grid must be ascending, got ${grid[i - 1]} then ${grid[i]}`);
   for (const name of ["startWht", "startDense"] as const) {
-    for (const r of positiveRates(`tune.${name}`, tune[name])) if (!grid.includes(r)) fail(`tune.${name} must hold rates from tune.grid, got ${r}`);
+    for (const r of positiveRates(`tune.${name}`, tune[name]))
+      if (!grid.includes(r)) fail(`tune.${name} must hold rates from tune.grid, got ${r}`);
   }
   const t = config.train;
   checkInteger("train.batchSize", t.batchSize, 1);
@@ -252,10 +309,12 @@ export function checkConfig(config: ExperimentConfig): ExperimentConfig {
   checkNumber("memorise.tuneLoad", m.tuneLoad, 0);
   if (!(m.tuneLoad > 0)) fail(`memorise.tuneLoad must be greater than 0, got ${m.tuneLoad}`);
   checkInteger("memorise.maxRefWidth", m.maxRefWidth, 1);
-  if (!Array.isArray(m.probeRefWidths)) fail(`memorise.probeRefWidths must be an array, got ${describe(m.probeRefWidths)}`);
+  if (!Array.isArray(m.probeRefWidths))
+    fail(`memorise.probeRefWidths must be an array, got ${describe(m.probeRefWidths)}`);
   m.probeRefWidths.forEach((w, i) => {
     checkPowerOfTwo(`memorise.probeRefWidths[${i}]`, w);
-    if (!(w > m.maxRefWidth)) fail(`memorise.probeRefWidths[${i}] must be above memorise.maxRefWidth ${m.maxRefWidth}, got ${w}`);
+    if (!(w > m.maxRefWidth))
+      fail(`memorise.probeRefWidths[${i}] must be above memorise.maxRefWidth ${m.maxRefWidth}, got ${w}`);
   });
   positiveRates("memorise.probeFactors", m.probeFactors);
   checkInteger("memorise.trendPoints", m.trendPoints, 2);
@@ -268,6 +327,7 @@ export function checkConfig(config: ExperimentConfig): ExperimentConfig {
   checkInteger("image.size", config.image.size, 2);
   checkInteger("image.n", config.image.n, 1, config.image.size * config.image.size);
   checkNumber("image.rings", config.image.rings, 0);
-  if (config.image.picture !== "smiley" && config.image.picture !== "rings") fail(`image.picture must be "smiley" or "rings", got ${describe(config.image.picture)}`);
+  if (config.image.picture !== "smiley" && config.image.picture !== "rings")
+    fail(`image.picture must be "smiley" or "rings", got ${describe(config.image.picture)}`);
   return config;
 }

@@ -112,7 +112,9 @@ const now = (): number => (typeof performance !== "undefined" ? performance.now(
  */
 export function nmse(outputs: Float32Array, targets: Float32Array, n: number): number {
   if (outputs.length !== targets.length || n < 1 || targets.length % n !== 0) {
-    fail(`outputs and targets must both hold n × outputSize values (n = ${n}), got ${outputs.length} and ${targets.length}`);
+    fail(
+      `outputs and targets must both hold n × outputSize values (n = ${n}), got ${outputs.length} and ${targets.length}`
+    );
   }
   const size = targets.length / n;
   const mean = new Float64Array(size);
@@ -172,7 +174,9 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
   const train = data.train;
   if (train.n < 1) fail(`the training split of ${data.name} is empty`);
   if (data.inputSize !== model.spec.inputSize || data.outputSize !== model.spec.outputSize) {
-    fail(`dataset ${data.name} is ${data.inputSize} → ${data.outputSize} but the model is ${model.spec.inputSize} → ${model.spec.outputSize}`);
+    fail(
+      `dataset ${data.name} is ${data.inputSize} → ${data.outputSize} but the model is ${model.spec.inputSize} → ${model.spec.outputSize}`
+    );
   }
   if (validation && validation.n < 1) fail(`the validation split given for ${data.name} is empty`);
 
@@ -180,7 +184,12 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
   let rate = learningRate;
   // Its buffers in the kernel memory when the parameters are there (Adam then runs on the f64x2
   // kernel: the same bits); freed before returning.
-  const optimizer = createOptimizer(options.optimizer ?? "adam", model.params.length, {learningRate: rate}, {kernelMemory: inWasmMemory(model.params)});
+  const optimizer = createOptimizer(
+    options.optimizer ?? "adam",
+    model.params.length,
+    {learningRate: rate},
+    {kernelMemory: inWasmMemory(model.params)}
+  );
   const sampler = createBatchSampler(train, batch, seed, "wrap");
 
   const curve: Point[] = [];
@@ -204,10 +213,20 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
     // Evaluate in chunks of the training batch: the model then reuses its training workspaces
     // instead of keeping a second, larger set per evaluation batch size.
     const trainMetric = overflowAsNaN(() => evaluate(model, train, metric, evalLimit, batch));
-    const testMetric = data.test.n > 0 ? overflowAsNaN(() => evaluate(model, data.test, metric, data.test.n, batch)) : trainMetric;
-    const validationMetric = validation ? overflowAsNaN(() => evaluate(model, validation, metric, validation.n, batch)) : NaN;
+    const testMetric =
+      data.test.n > 0 ? overflowAsNaN(() => evaluate(model, data.test, metric, data.test.n, batch)) : trainMetric;
+    const validationMetric = validation
+      ? overflowAsNaN(() => evaluate(model, validation, metric, validation.n, batch))
+      : NaN;
     const inUse = step > 0 && step < warmupSteps ? (rate * step) / warmupSteps : rate;
-    const s: Point = {step, trainLoss, train: trainMetric, test: testMetric, validation: validationMetric, learningRate: inUse};
+    const s: Point = {
+      step,
+      trainLoss,
+      train: trainMetric,
+      test: testMetric,
+      validation: validationMetric,
+      learningRate: inUse
+    };
     curve.push(s);
     options.onEval?.(s);
     return s;
@@ -222,7 +241,9 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
   }
   // The divergence rule of lib/divergence.ts, as train() applies it: against the loss over the
   // training split before the first update.
-  const startLoss = overflowAsNaN(() => splitLoss(model, train, (out, y, rows) => loss(out, y, rows), batch, evalLimit));
+  const startLoss = overflowAsNaN(() =>
+    splitLoss(model, train, (out, y, rows) => loss(out, y, rows), batch, evalLimit)
+  );
   let step = 0;
   let nextEval = Math.min(evalEvery, maxSteps);
   while (step < maxSteps) {
@@ -247,7 +268,8 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
       windowLoss = 0;
       windowSteps = 0;
       if (atFixedStep) atFixed = s;
-      if (step === nextEval) nextEval = Math.min(maxSteps, step + Math.max(evalEvery, Math.ceil((evalGrowth - 1) * step)));
+      if (step === nextEval)
+        nextEval = Math.min(maxSteps, step + Math.max(evalEvery, Math.ceil((evalGrowth - 1) * step)));
       if (!Number.isFinite(s.train)) {
         diverged = true;
         break;

@@ -47,7 +47,12 @@ export function memoriseProbe(n: number, options: MemoriseOptions): Probe {
   const maxSteps = checkInteger("maxSteps", options.maxSteps ?? 4000, 1);
   const {spec, seed} = options;
   const bias = options.biasInput ?? false;
-  const pairs = memorisation({n, inputSize: spec.inputSize - (bias ? 1 : 0), outputSize: spec.outputSize, seed: deriveSeed(seed, n)});
+  const pairs = memorisation({
+    n,
+    inputSize: spec.inputSize - (bias ? 1 : 0),
+    outputSize: spec.outputSize,
+    seed: deriveSeed(seed, n)
+  });
   const data = bias ? withBiasInput(pairs) : pairs;
   const model = options.createModel({...spec, seed});
   let result: ReturnType<typeof fit>;

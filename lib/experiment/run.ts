@@ -21,12 +21,26 @@ import {fail} from "../check.js";
 import {deriveSeed} from "../random.js";
 import {modelCounts} from "../counts.js";
 import type {Model, ModelSpec} from "../types.js";
-import {layerBudget, matchContenders, parseContender, type BudgetKind, type Contender, type LayerBudget} from "./budget.js";
+import {
+  layerBudget,
+  matchContenders,
+  parseContender,
+  type BudgetKind,
+  type Contender,
+  type LayerBudget
+} from "./budget.js";
 import {checkConfig, type ExperimentConfig} from "./config.js";
 import {fit, type FitResult, type Point} from "./fit.js";
 import {memorisationCapacity, memoriseProbe, type MemoriseOptions} from "./memorise.js";
 import {
-  SCHEMA_VERSION, validateRecord, type ResultRecord, type RunRecord, type Snapshot, type TaskKind, type TrendProbeRecord, type TuneRecord
+  SCHEMA_VERSION,
+  validateRecord,
+  type ResultRecord,
+  type RunRecord,
+  type Snapshot,
+  type TaskKind,
+  type TrendProbeRecord,
+  type TuneRecord
 } from "./schema.js";
 import {splitValidation, taskDataset, taskShape} from "./tasks.js";
 import {fitTrend, median, type TrendPoint} from "./trend.js";
@@ -90,7 +104,13 @@ export interface PlanItem {
 
 /** The model spec of a contender at a width (dense gets one more hidden layer: `depth` W×W layers). */
 export function modelSpec(
-  c: Contender, width: number, depth: number, inputSize: number, outputSize: number, seed: number, placement: "pad" | "repeat"
+  c: Contender,
+  width: number,
+  depth: number,
+  inputSize: number,
+  outputSize: number,
+  seed: number,
+  placement: "pad" | "repeat"
 ): ModelSpec {
   if (c.kind === "dense") return {kind: "dense", inputSize, outputSize, width, depth: depth + 1, seed};
   const rounds: Partial<ModelSpec> = c.rounds > 1 ? {projectionRounds: c.rounds, projection: "random"} : {};
@@ -100,12 +120,23 @@ export function modelSpec(
 /** A short stable hash of the settings a task's results depend on (part of every key). */
 export function settingsHash(task: TaskKind, config: ExperimentConfig): string {
   const relevant = {
-    task, depth: config.depth, placement: config.placement, tune: config.tune, train: config.train,
+    task,
+    depth: config.depth,
+    placement: config.placement,
+    tune: config.tune,
+    train: config.train,
     // maxRefWidth and the trend probes only select work; they change no search's result (a
     // probe's key names its own pair count).
-    data: task === "memorise"
-      ? {...config.memorise, maxRefWidth: undefined, probeRefWidths: undefined, probeFactors: undefined, trendPoints: undefined}
-      : config[task]
+    data:
+      task === "memorise"
+        ? {
+            ...config.memorise,
+            maxRefWidth: undefined,
+            probeRefWidths: undefined,
+            probeFactors: undefined,
+            trendPoints: undefined
+          }
+        : config[task]
   };
   const text = JSON.stringify(relevant);
   let h = 0x811c9dc5;
@@ -118,7 +149,8 @@ function perSampleCost(layer: LayerBudget, depth: number, width: number, io: num
   return 3 * depth * (layer.macs + layer.edges) + 3 * width * (io + 2 * rounds * Math.log2(Math.max(2, width)));
 }
 
-const runKey = (g: PlanGroup, seed: number, hash: string) => `${g.task}|${g.contender.id}|w${g.width}|d${g.depth}|s${seed}|${hash}`;
+const runKey = (g: PlanGroup, seed: number, hash: string) =>
+  `${g.task}|${g.contender.id}|w${g.width}|d${g.depth}|s${seed}|${hash}`;
 const hashOf = (g: PlanGroup) => g.key.slice(g.key.lastIndexOf("|") + 1);
 
 /** The key of a learning-rate candidate's run. */
@@ -127,10 +159,16 @@ export function candidateKey(g: PlanGroup, learningRate: number): string {
 }
 
 /** The models that stand at a budget point of a task: WHT kinds at least as wide as the input and output, none above maxWhtWidth. */
-function budgetPoints(config: ExperimentConfig, refWidth: number, task: TaskKind): {contender: Contender; width: number; membership: Membership}[] {
+function budgetPoints(
+  config: ExperimentConfig,
+  refWidth: number,
+  task: TaskKind
+): {contender: Contender; width: number; membership: Membership}[] {
   const shape = taskShape(task, config);
   const minWidth = Math.max(shape.inputSize, shape.outputSize);
-  const allowed = config.contenders.map(parseContender).filter((c) => refWidth <= (config.contenderMaxRefWidth[c.id] ?? Infinity));
+  const allowed = config.contenders
+    .map(parseContender)
+    .filter((c) => refWidth <= (config.contenderMaxRefWidth[c.id] ?? Infinity));
   const points: {contender: Contender; width: number; membership: Membership}[] = [];
   for (const budget of config.budgets) {
     for (const m of matchContenders(refWidth, budget, allowed, {})) {
@@ -141,7 +179,11 @@ function budgetPoints(config: ExperimentConfig, refWidth: number, task: TaskKind
       }
       if (m.contender.kind !== "dense" && width > config.maxWhtWidth) continue;
       const layer = layerBudget(m.contender, width);
-      points.push({contender: m.contender, width, membership: {budget, refWidth, target: m.target, ratio: layer[budget] / m.target}});
+      points.push({
+        contender: m.contender,
+        width,
+        membership: {budget, refWidth, target: m.target, ratio: layer[budget] / m.target}
+      });
     }
   }
   return points;
@@ -150,7 +192,9 @@ function budgetPoints(config: ExperimentConfig, refWidth: number, task: TaskKind
 /** Relative cost of training `samples` samples of a contender at a width on a task. */
 function runCost(config: ExperimentConfig, task: TaskKind, c: Contender, width: number, samples: number): number {
   const shape = taskShape(task, config);
-  return samples * perSampleCost(layerBudget(c, width), config.depth, width, shape.inputSize + shape.outputSize, c.rounds);
+  return (
+    samples * perSampleCost(layerBudget(c, width), config.depth, width, shape.inputSize + shape.outputSize, c.rounds)
+  );
 }
 
 /** Every group the config asks for, in the order they run: firstRefWidths, then increasing width. */
@@ -166,12 +210,20 @@ export function planGroups(config: ExperimentConfig): PlanGroup[] {
         const key = `tune|${task}|${contender.id}|w${width}|d${config.depth}|${hash}`;
         const existing = groups.get(key);
         if (existing) {
-          if (!existing.memberships.some((e) => e.budget === membership.budget && e.refWidth === refWidth)) existing.memberships.push(membership);
+          if (!existing.memberships.some((e) => e.budget === membership.budget && e.refWidth === refWidth))
+            existing.memberships.push(membership);
           continue;
         }
-        const samples = (task === "memorise" ? config.memorise.maxSteps * 4 : config.train.maxSteps / 2) * config.train.batchSize;
+        const samples =
+          (task === "memorise" ? config.memorise.maxSteps * 4 : config.train.maxSteps / 2) * config.train.batchSize;
         groups.set(key, {
-          key, task, contender, width, depth: config.depth, memberships: [membership], refWidth,
+          key,
+          task,
+          contender,
+          width,
+          depth: config.depth,
+          memberships: [membership],
+          refWidth,
           cost: runCost(config, task, contender, width, samples)
         });
       }
@@ -179,23 +231,41 @@ export function planGroups(config: ExperimentConfig): PlanGroup[] {
   }
   // A group runs early when any of its budget points is in firstRefWidths (the filter bank at
   // 65,536 serves the 16,384 point under two budgets and the 65,536 point under the third).
-  const first = (g: PlanGroup) => Math.min(...g.memberships.map((m) => {
-    const i = config.firstRefWidths.indexOf(m.refWidth);
-    return i < 0 ? config.firstRefWidths.length : i;
-  }));
+  const first = (g: PlanGroup) =>
+    Math.min(
+      ...g.memberships.map((m) => {
+        const i = config.firstRefWidths.indexOf(m.refWidth);
+        return i < 0 ? config.firstRefWidths.length : i;
+      })
+    );
   const contenderOrder = (c: Contender) => config.contenders.indexOf(c.id);
   return [...groups.values()]
-    .sort((a, b) => first(a) - first(b) || (first(a) < config.firstRefWidths.length ? 0 : a.refWidth - b.refWidth) ||
-      config.tasks.indexOf(a.task) - config.tasks.indexOf(b.task) || contenderOrder(a.contender) - contenderOrder(b.contender) || a.width - b.width)
+    .sort(
+      (a, b) =>
+        first(a) - first(b) ||
+        (first(a) < config.firstRefWidths.length ? 0 : a.refWidth - b.refWidth) ||
+        config.tasks.indexOf(a.task) - config.tasks.indexOf(b.task) ||
+        contenderOrder(a.contender) - contenderOrder(b.contender) ||
+        a.width - b.width
+    )
     .map(({refWidth: _refWidth, ...g}) => g);
 }
 
 /** Every final run the config asks for: each group at each seed. */
 export function planExperiment(config: ExperimentConfig): PlanItem[] {
-  return planGroups(config).flatMap((g) => config.seeds.map((seed) => ({
-    key: runKey(g, seed, hashOf(g)), tuneKey: g.key, task: g.task, contender: g.contender, width: g.width, depth: g.depth,
-    seed, memberships: g.memberships, cost: g.cost
-  })));
+  return planGroups(config).flatMap((g) =>
+    config.seeds.map((seed) => ({
+      key: runKey(g, seed, hashOf(g)),
+      tuneKey: g.key,
+      task: g.task,
+      contender: g.contender,
+      width: g.width,
+      depth: g.depth,
+      seed,
+      memberships: g.memberships,
+      cost: g.cost
+    }))
+  );
 }
 
 /* ------------------------------------------------------------------ the trend's probes */
@@ -225,7 +295,10 @@ export const trendProbeKey = (t: TrendProbeGroup, factor: number) => `${t.key}|x
  * reference widths under the same budget; budgets whose trends come from the same groups share
  * one probe.
  */
-export function planTrendProbes(config: ExperimentConfig, groups: readonly PlanGroup[] = planGroups(config)): TrendProbeGroup[] {
+export function planTrendProbes(
+  config: ExperimentConfig,
+  groups: readonly PlanGroup[] = planGroups(config)
+): TrendProbeGroup[] {
   const m = config.memorise;
   if (!config.tasks.includes("memorise")) return [];
   const hash = settingsHash("memorise", config);
@@ -234,11 +307,16 @@ export function planTrendProbes(config: ExperimentConfig, groups: readonly PlanG
   const probes = new Map<string, TrendProbeGroup>();
   for (const refWidth of [...m.probeRefWidths].sort((a, b) => a - b)) {
     for (const {contender, width, membership} of budgetPoints(config, refWidth, "memorise")) {
-      const sources = searched.flatMap((r) => {
-        const group = memorise.find((g) => g.contender.id === contender.id &&
-          g.memberships.some((x) => x.budget === membership.budget && x.refWidth === r));
-        return group ? [{refWidth: r, group}] : [];
-      }).slice(-m.trendPoints);
+      const sources = searched
+        .flatMap((r) => {
+          const group = memorise.find(
+            (g) =>
+              g.contender.id === contender.id &&
+              g.memberships.some((x) => x.budget === membership.budget && x.refWidth === r)
+          );
+          return group ? [{refWidth: r, group}] : [];
+        })
+        .slice(-m.trendPoints);
       if (sources.length < 2) continue; // no line through fewer than two searched widths
       const key = `trend|memorise|${contender.id}|w${width}|d${config.depth}|from:${sources.map((x) => x.group.width).join(",")}|${hash}`;
       const existing = probes.get(key);
@@ -256,7 +334,15 @@ export function planTrendProbes(config: ExperimentConfig, groups: readonly PlanG
 
 /** A trend probe as a plan group, for filters and shards that work on groups. */
 export function trendProbeAsGroup(t: TrendProbeGroup): PlanGroup {
-  return {key: t.key, task: "memorise", contender: t.contender, width: t.width, depth: t.depth, memberships: t.memberships, cost: t.cost};
+  return {
+    key: t.key,
+    task: "memorise",
+    contender: t.contender,
+    width: t.width,
+    depth: t.depth,
+    memberships: t.memberships,
+    cost: t.cost
+  };
 }
 
 /* ------------------------------------------------------------------ the rate choice */
@@ -275,7 +361,11 @@ export function startRates(c: Contender, config: ExperimentConfig): number[] {
  * The rule of the file comment. `scores` maps each tried rate to its score (lower is better;
  * Infinity for a diverged run). Ties go to the middle of the tied rates.
  */
-export function decideRate(scores: ReadonlyMap<number, number>, start: readonly number[], grid: readonly number[]): Decision {
+export function decideRate(
+  scores: ReadonlyMap<number, number>,
+  start: readonly number[],
+  grid: readonly number[]
+): Decision {
   const missing = start.filter((r) => !scores.has(r));
   if (missing.length > 0) return {status: "need", rates: missing};
   const tried = [...scores.keys()].sort((a, b) => a - b);
@@ -291,7 +381,8 @@ export function decideRate(scores: ReadonlyMap<number, number>, start: readonly 
   const best = tied[Math.floor((tied.length - 1) / 2)];
   const index = grid.indexOf(best);
   if (best === tried[0] && index > 0) return {status: "need", rates: [grid[index - 1]]};
-  if (best === tried[tried.length - 1] && index >= 0 && index < grid.length - 1) return {status: "need", rates: [grid[index + 1]]};
+  if (best === tried[tried.length - 1] && index >= 0 && index < grid.length - 1)
+    return {status: "need", rates: [grid[index + 1]]};
   const edge = best === tried[0] ? "low" : best === tried[tried.length - 1] ? "high" : null;
   return {status: "chosen", learningRate: best, edge};
 }
@@ -301,39 +392,93 @@ export function decideRate(scores: ReadonlyMap<number, number>, start: readonly 
 const clean = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 function snapshot(p: Point): Snapshot {
-  return {step: p.step, trainLoss: clean(p.trainLoss), train: clean(p.train), test: clean(p.test), validation: clean(p.validation), learningRate: p.learningRate};
+  return {
+    step: p.step,
+    trainLoss: clean(p.trainLoss),
+    train: clean(p.train),
+    test: clean(p.test),
+    validation: clean(p.validation),
+    learningRate: p.learningRate
+  };
 }
 
-function baseRecord(g: PlanGroup, config: ExperimentConfig, seed: number, key: string, learningRate: number, parameterCount: number) {
+function baseRecord(
+  g: PlanGroup,
+  config: ExperimentConfig,
+  seed: number,
+  key: string,
+  learningRate: number,
+  parameterCount: number
+) {
   const shape = taskShape(g.task, config);
   return {
-    type: "run" as const, schema: SCHEMA_VERSION, key, task: g.task, contender: g.contender.id,
-    kind: g.contender.kind, groupSize: g.contender.groupSize, width: g.width, depth: g.depth,
-    placement: config.placement, projectionRounds: g.contender.kind === "dense" ? undefined : g.contender.rounds,
+    type: "run" as const,
+    schema: SCHEMA_VERSION,
+    key,
+    task: g.task,
+    contender: g.contender.id,
+    kind: g.contender.kind,
+    groupSize: g.contender.groupSize,
+    width: g.width,
+    depth: g.depth,
+    placement: config.placement,
+    projectionRounds: g.contender.kind === "dense" ? undefined : g.contender.rounds,
     projection: g.contender.kind === "dense" ? undefined : g.contender.rounds > 1 ? "random" : "subrandom",
-    inputSize: shape.inputSize, outputSize: shape.outputSize, seed,
-    parameterCount, layer: layerBudget(g.contender, g.width), metric: shape.metric,
-    optimizer: "adam", batchSize: config.train.batchSize, learningRate, learningRateFrom: g.key,
+    inputSize: shape.inputSize,
+    outputSize: shape.outputSize,
+    seed,
+    parameterCount,
+    layer: layerBudget(g.contender, g.width),
+    metric: shape.metric,
+    optimizer: "adam",
+    batchSize: config.train.batchSize,
+    learningRate,
+    learningRateFrom: g.key,
     backend: backend()
   };
 }
 
-function memoriseOptions(g: PlanGroup, config: ExperimentConfig, seed: number, learningRate: number, createModel: (spec: ModelSpec) => Model): MemoriseOptions {
+function memoriseOptions(
+  g: PlanGroup,
+  config: ExperimentConfig,
+  seed: number,
+  learningRate: number,
+  createModel: (spec: ModelSpec) => Model
+): MemoriseOptions {
   const shape = taskShape(g.task, config);
   const t = config.train;
   const m = config.memorise;
   return {
-    spec: modelSpec(g.contender, g.width, g.depth, shape.inputSize, shape.outputSize, seed, config.placement), createModel, seed,
-    biasInput: true, threshold: m.threshold, learningRate, batchSize: t.batchSize, maxSteps: m.maxSteps,
-    evalEvery: t.evalEvery, evalGrowth: t.evalGrowth, patience: t.patience, minImprovement: t.minImprovement,
-    warmupSteps: t.warmupSteps, lrDecays: t.lrDecays, decayFactor: t.decayFactor, start: m.start, max: m.max, resolution: m.resolution
+    spec: modelSpec(g.contender, g.width, g.depth, shape.inputSize, shape.outputSize, seed, config.placement),
+    createModel,
+    seed,
+    biasInput: true,
+    threshold: m.threshold,
+    learningRate,
+    batchSize: t.batchSize,
+    maxSteps: m.maxSteps,
+    evalEvery: t.evalEvery,
+    evalGrowth: t.evalGrowth,
+    patience: t.patience,
+    minImprovement: t.minImprovement,
+    warmupSteps: t.warmupSteps,
+    lrDecays: t.lrDecays,
+    decayFactor: t.decayFactor,
+    start: m.start,
+    max: m.max,
+    resolution: m.resolution
   };
 }
 
 /** One training run of a fitting task under the stop rule, on the training split less its validation part. */
 export function fitRun(
-  g: PlanGroup, config: ExperimentConfig, seed: number, learningRate: number, createModel: (spec: ModelSpec) => Model,
-  key = runKey(g, seed, hashOf(g)), onEval?: (point: Point) => void
+  g: PlanGroup,
+  config: ExperimentConfig,
+  seed: number,
+  learningRate: number,
+  createModel: (spec: ModelSpec) => Model,
+  key = runKey(g, seed, hashOf(g)),
+  onEval?: (point: Point) => void
 ): RunRecord {
   if (g.task === "memorise") fail("fitRun is for the fitting tasks; memorisation runs a capacity search");
   const shape = taskShape(g.task, config);
@@ -347,10 +492,23 @@ export function fitRun(
   try {
     parameterCount = model.parameterCount;
     r = fit(model, data, {
-      learningRate, batchSize: t.batchSize, seed: deriveSeed(seed, 7), loss: shape.loss, metric: shape.metric,
-      fixedSteps: t.fixedSteps, maxSteps: t.maxSteps, evalEvery: t.evalEvery, evalGrowth: t.evalGrowth, patience: t.patience,
-      minImprovement: t.minImprovement, warmupSteps: t.warmupSteps, lrDecays: t.lrDecays, decayFactor: t.decayFactor, evalLimit: t.evalLimit,
-      validation, onEval
+      learningRate,
+      batchSize: t.batchSize,
+      seed: deriveSeed(seed, 7),
+      loss: shape.loss,
+      metric: shape.metric,
+      fixedSteps: t.fixedSteps,
+      maxSteps: t.maxSteps,
+      evalEvery: t.evalEvery,
+      evalGrowth: t.evalGrowth,
+      patience: t.patience,
+      minImprovement: t.minImprovement,
+      warmupSteps: t.warmupSteps,
+      lrDecays: t.lrDecays,
+      decayFactor: t.decayFactor,
+      evalLimit: t.evalLimit,
+      validation,
+      onEval
     });
   } finally {
     model.dispose?.();
@@ -358,18 +516,32 @@ export function fitRun(
   const record: RunRecord = {
     ...baseRecord(g, config, seed, key, learningRate, parameterCount),
     fit: {
-      optimizerSteps: r.steps, fixedSteps: t.fixedSteps, atFixed: r.atFixed ? snapshot(r.atFixed) : null,
-      atPlateau: snapshot(r.atPlateau), atBest: snapshot(r.atBest), decays: r.decays, plateauReached: r.plateauReached,
-      diverged: r.diverged, curve: r.curve.map(snapshot)
+      optimizerSteps: r.steps,
+      fixedSteps: t.fixedSteps,
+      atFixed: r.atFixed ? snapshot(r.atFixed) : null,
+      atPlateau: snapshot(r.atPlateau),
+      atBest: snapshot(r.atBest),
+      decays: r.decays,
+      plateauReached: r.plateauReached,
+      diverged: r.diverged,
+      curve: r.curve.map(snapshot)
     },
-    capacity: null, msPerStep: r.msPerStep, seconds: (Date.now() - started) / 1000, date: new Date().toISOString()
+    capacity: null,
+    msPerStep: r.msPerStep,
+    seconds: (Date.now() - started) / 1000,
+    date: new Date().toISOString()
   };
   if (key.startsWith("cand|")) record.candidate = true;
   return validateRecord(record) as RunRecord;
 }
 
 /** A memorisation candidate: one probe of tuneLoad × parameters / outputSize pairs (threshold 0: it trains to the rule). */
-export function memoriseCandidate(g: PlanGroup, config: ExperimentConfig, learningRate: number, createModel: (spec: ModelSpec) => Model): RunRecord {
+export function memoriseCandidate(
+  g: PlanGroup,
+  config: ExperimentConfig,
+  learningRate: number,
+  createModel: (spec: ModelSpec) => Model
+): RunRecord {
   const seed = config.seeds[0];
   const options = memoriseOptions(g, config, seed, learningRate, createModel);
   const m = config.memorise;
@@ -379,47 +551,83 @@ export function memoriseCandidate(g: PlanGroup, config: ExperimentConfig, learni
   const p = memoriseProbe(n, {...options, threshold: 0});
   const record: RunRecord = {
     ...baseRecord(g, config, seed, candidateKey(g, learningRate), learningRate, parameterCount),
-    candidate: true, fit: null,
+    candidate: true,
+    fit: null,
     capacity: {threshold: 0, largestFitted: 0, smallestFailed: n, probes: [{...p, fitted: false}]},
-    msPerStep: p.steps > 0 ? ((p.seconds ?? 0) * 1000) / p.steps : 0, seconds: (Date.now() - started) / 1000, date: new Date().toISOString()
+    msPerStep: p.steps > 0 ? ((p.seconds ?? 0) * 1000) / p.steps : 0,
+    seconds: (Date.now() - started) / 1000,
+    date: new Date().toISOString()
   };
   return validateRecord(record) as RunRecord;
 }
 
 /** The memorisation capacity search of one seed at a chosen rate. */
-export function memoriseRun(g: PlanGroup, config: ExperimentConfig, seed: number, learningRate: number, createModel: (spec: ModelSpec) => Model): RunRecord {
+export function memoriseRun(
+  g: PlanGroup,
+  config: ExperimentConfig,
+  seed: number,
+  learningRate: number,
+  createModel: (spec: ModelSpec) => Model
+): RunRecord {
   const options = memoriseOptions(g, config, seed, learningRate, createModel);
   const parameterCount = modelCounts(options.spec).parameterCount;
   const started = Date.now();
   let steps = 0;
   let ms = 0;
-  const result = memorisationCapacity({...options, onProbe: (p) => {
-    steps += p.steps;
-    ms += (p.seconds ?? 0) * 1000;
-  }});
+  const result = memorisationCapacity({
+    ...options,
+    onProbe: (p) => {
+      steps += p.steps;
+      ms += (p.seconds ?? 0) * 1000;
+    }
+  });
   const record: RunRecord = {
     ...baseRecord(g, config, seed, runKey(g, seed, hashOf(g)), learningRate, parameterCount),
     fit: null,
-    capacity: {threshold: config.memorise.threshold, largestFitted: result.largestFitted, smallestFailed: result.smallestFailed, probes: result.probes},
-    msPerStep: steps > 0 ? ms / steps : 0, seconds: (Date.now() - started) / 1000, date: new Date().toISOString()
+    capacity: {
+      threshold: config.memorise.threshold,
+      largestFitted: result.largestFitted,
+      smallestFailed: result.smallestFailed,
+      probes: result.probes
+    },
+    msPerStep: steps > 0 ? ms / steps : 0,
+    seconds: (Date.now() - started) / 1000,
+    date: new Date().toISOString()
   };
   return validateRecord(record) as RunRecord;
 }
 
 /** The trend points of a probe's sources from the records (null while a source's seeds are not all done). */
-export function trendPoints(t: TrendProbeGroup, config: ExperimentConfig, records: readonly ResultRecord[]): TrendPoint[] | null {
+export function trendPoints(
+  t: TrendProbeGroup,
+  config: ExperimentConfig,
+  records: readonly ResultRecord[]
+): TrendPoint[] | null {
   const points: TrendPoint[] = [];
   for (const {refWidth, group} of t.sources) {
     const bySeed = new Map<number, RunRecord>();
     for (const r of records) {
-      if (r.type === "run" && !r.candidate && r.task === "memorise" && r.learningRateFrom === group.key && r.capacity && !bySeed.has(r.seed)) {
+      if (
+        r.type === "run" &&
+        !r.candidate &&
+        r.task === "memorise" &&
+        r.learningRateFrom === group.key &&
+        r.capacity &&
+        !bySeed.has(r.seed)
+      ) {
         bySeed.set(r.seed, r);
       }
     }
     if (!config.seeds.every((seed) => bySeed.has(seed))) return null;
     const runs = config.seeds.map((seed) => bySeed.get(seed)!);
     const seeds = runs.map((r) => r.capacity!.largestFitted);
-    points.push({refWidth, width: group.width, capacity: median(seeds), seeds, censored: runs.some((r) => r.capacity!.smallestFailed === null)});
+    points.push({
+      refWidth,
+      width: group.width,
+      capacity: median(seeds),
+      seeds,
+      censored: runs.some((r) => r.capacity!.smallestFailed === null)
+    });
   }
   return points;
 }
@@ -429,7 +637,11 @@ export function trendPoints(t: TrendProbeGroup, config: ExperimentConfig, record
  * widest searched width, and says whether it fitted.
  */
 export function trendProbeRun(
-  t: TrendProbeGroup, config: ExperimentConfig, factor: number, points: readonly TrendPoint[], learningRate: number,
+  t: TrendProbeGroup,
+  config: ExperimentConfig,
+  factor: number,
+  points: readonly TrendPoint[],
+  learningRate: number,
   createModel: (spec: ModelSpec) => Model
 ): TrendProbeRecord {
   const trend = fitTrend(points, t.refWidth);
@@ -439,15 +651,40 @@ export function trendProbeRun(
   const options = memoriseOptions(g, config, seed, learningRate, createModel);
   const started = Date.now();
   const p = memoriseProbe(n, options);
-  const base = baseRecord(g, config, seed, trendProbeKey(t, factor), learningRate, modelCounts(options.spec).parameterCount);
+  const base = baseRecord(
+    g,
+    config,
+    seed,
+    trendProbeKey(t, factor),
+    learningRate,
+    modelCounts(options.spec).parameterCount
+  );
   const record: TrendProbeRecord = {
-    type: "trend-probe", schema: SCHEMA_VERSION, key: base.key, contender: base.contender, kind: base.kind, groupSize: base.groupSize,
-    width: base.width, depth: base.depth, projectionRounds: base.projectionRounds, projection: base.projection,
-    inputSize: base.inputSize, outputSize: base.outputSize, refWidth: t.refWidth, seed, parameterCount: base.parameterCount,
-    learningRate, learningRateFrom: t.sources[t.sources.length - 1].group.key,
-    trend: {points: trend.points, slope: trend.slope, predicted: trend.predicted}, factor, threshold: config.memorise.threshold,
-    probe: p, msPerStep: p.steps > 0 ? ((p.seconds ?? 0) * 1000) / p.steps : 0, seconds: (Date.now() - started) / 1000,
-    date: new Date().toISOString(), backend: base.backend
+    type: "trend-probe",
+    schema: SCHEMA_VERSION,
+    key: base.key,
+    contender: base.contender,
+    kind: base.kind,
+    groupSize: base.groupSize,
+    width: base.width,
+    depth: base.depth,
+    projectionRounds: base.projectionRounds,
+    projection: base.projection,
+    inputSize: base.inputSize,
+    outputSize: base.outputSize,
+    refWidth: t.refWidth,
+    seed,
+    parameterCount: base.parameterCount,
+    learningRate,
+    learningRateFrom: t.sources[t.sources.length - 1].group.key,
+    trend: {points: trend.points, slope: trend.slope, predicted: trend.predicted},
+    factor,
+    threshold: config.memorise.threshold,
+    probe: p,
+    msPerStep: p.steps > 0 ? ((p.seconds ?? 0) * 1000) / p.steps : 0,
+    seconds: (Date.now() - started) / 1000,
+    date: new Date().toISOString(),
+    backend: base.backend
   };
   return validateRecord(record) as TrendProbeRecord;
 }
@@ -494,7 +731,15 @@ export interface RunOptions {
 type Work =
   | {kind: "candidate"; group: PlanGroup; key: string; learningRate: number}
   | {kind: "seed"; group: PlanGroup; key: string; seed: number; learningRate: number}
-  | {kind: "trend"; group: PlanGroup; trend: TrendProbeGroup; key: string; factor: number; points: TrendPoint[]; learningRate: number};
+  | {
+      kind: "trend";
+      group: PlanGroup;
+      trend: TrendProbeGroup;
+      key: string;
+      factor: number;
+      points: TrendPoint[];
+      learningRate: number;
+    };
 
 /** What a group's records say: candidate scores by rate, finished run keys, its tune record. */
 interface GroupState {
@@ -505,7 +750,9 @@ interface GroupState {
 }
 
 function groupStates(groups: readonly PlanGroup[], records: readonly ResultRecord[]): Map<string, GroupState> {
-  const states = new Map<string, GroupState>(groups.map((g) => [g.key, {scores: new Map(), candidates: new Map(), runs: new Set(), tune: null}]));
+  const states = new Map<string, GroupState>(
+    groups.map((g) => [g.key, {scores: new Map(), candidates: new Map(), runs: new Set(), tune: null}])
+  );
   for (const r of records) {
     if (r.type === "tune") {
       const s = states.get(r.key);
@@ -534,7 +781,10 @@ function sleepBlocking(ms: number): void {
  * Returns how many runs this call made (candidates and seeds), whether it was stopped, and the
  * keys of the runs it made whose training diverged (lib/divergence.ts).
  */
-export function runExperiment(config: ExperimentConfig, options: RunOptions): {ran: number; skipped: number; stopped: boolean; diverged: string[]} {
+export function runExperiment(
+  config: ExperimentConfig,
+  options: RunOptions
+): {ran: number; skipped: number; stopped: boolean; diverged: string[]} {
   checkConfig(config);
   const {store, createModel} = options;
   if (typeof createModel !== "function") fail("createModel must be a function spec => Model");
@@ -545,10 +795,13 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
   const groups = allGroups.filter(filter);
   const trends = planTrendProbes(config, allGroups).filter((t) => filter(trendProbeAsGroup(t)));
   const factors = config.memorise.probeFactors;
-  const expected = (g: PlanGroup) => startRates(g.contender, config).length + config.seeds.length - (g.task === "memorise" ? 0 : 1);
+  const expected = (g: PlanGroup) =>
+    startRates(g.contender, config).length + config.seeds.length - (g.task === "memorise" ? 0 : 1);
   const total = groups.reduce((s, g) => s + expected(g), 0) + trends.length * factors.length;
-  const totalCostAll = groups.reduce((s, g) => s + expected(g) * g.cost, 0) + trends.reduce((s, t) => s + factors.length * t.cost, 0);
-  const trendDone = (records: readonly ResultRecord[]) => new Set(records.filter((r) => r.type === "trend-probe").map((r) => r.key));
+  const totalCostAll =
+    groups.reduce((s, g) => s + expected(g) * g.cost, 0) + trends.reduce((s, t) => s + factors.length * t.cost, 0);
+  const trendDone = (records: readonly ResultRecord[]) =>
+    new Set(records.filter((r) => r.type === "trend-probe").map((r) => r.key));
   let latest = store.records();
   const countDone = (states: Map<string, GroupState>) => {
     let runs = 0;
@@ -582,8 +835,13 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
     const done = countDone(states);
     const remainingCost = Math.max(0, totalCostAll - done.cost);
     options.onProgress?.({
-      done: done.runs, total: Math.max(total, done.runs), doneCost: ranCost, totalCost: ranCost + remainingCost, elapsedSeconds: elapsed,
-      etaSeconds: ranCost > 0 ? (elapsed / ranCost) * remainingCost : null, label
+      done: done.runs,
+      total: Math.max(total, done.runs),
+      doneCost: ranCost,
+      totalCost: ranCost + remainingCost,
+      elapsedSeconds: elapsed,
+      etaSeconds: ranCost > 0 ? (elapsed / ranCost) * remainingCost : null,
+      label
     });
   };
 
@@ -602,7 +860,8 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
       else {
         const decision = decideRate(s.scores, startRates(g.contender, config), config.tune.grid);
         if (decision.status === "need") {
-          for (const rate of decision.rates) open.push({kind: "candidate", group: g, key: candidateKey(g, rate), learningRate: rate});
+          for (const rate of decision.rates)
+            open.push({kind: "candidate", group: g, key: candidateKey(g, rate), learningRate: rate});
           continue;
         }
         learningRate = decision.learningRate;
@@ -612,12 +871,24 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
           continue;
         }
         const tune: TuneRecord = {
-          type: "tune", schema: SCHEMA_VERSION, key: g.key, task: g.task, contender: g.contender.id, width: g.width, depth: g.depth,
-          seed: config.seeds[0], steps: g.task === "memorise" ? config.memorise.maxSteps : config.train.maxSteps,
-          candidates: [...s.scores].sort((a, b) => a[0] - b[0]).map(([rate, score]) => ({
-            learningRate: rate, score: Number.isFinite(score) ? score : Number.MAX_VALUE, key: candidateKey(g, rate)
-          })),
-          chosen: learningRate, edge: decision.edge,
+          type: "tune",
+          schema: SCHEMA_VERSION,
+          key: g.key,
+          task: g.task,
+          contender: g.contender.id,
+          width: g.width,
+          depth: g.depth,
+          seed: config.seeds[0],
+          steps: g.task === "memorise" ? config.memorise.maxSteps : config.train.maxSteps,
+          candidates: [...s.scores]
+            .sort((a, b) => a[0] - b[0])
+            .map(([rate, score]) => ({
+              learningRate: rate,
+              score: Number.isFinite(score) ? score : Number.MAX_VALUE,
+              key: candidateKey(g, rate)
+            })),
+          chosen: learningRate,
+          edge: decision.edge,
           seconds: [...s.candidates.values()].reduce((t, r) => t + r.seconds, 0)
         };
         store.append(validateRecord(tune));
@@ -649,8 +920,13 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
       if (points.filter((p) => p.capacity > 0).length < 2) continue; // no line through N = 0: the page says so
       for (const factor of missing) {
         open.push({
-          kind: "trend", group: trendProbeAsGroup(t), trend: t, key: trendProbeKey(t, factor), factor,
-          points: points.filter((p) => p.capacity > 0), learningRate: tune.chosen
+          kind: "trend",
+          group: trendProbeAsGroup(t),
+          trend: t,
+          key: trendProbeKey(t, factor),
+          factor,
+          points: points.filter((p) => p.capacity > 0),
+          learningRate: tune.chosen
         });
       }
     }
@@ -662,8 +938,12 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
     if (work && store.reload) {
       // Another process may have finished it between our read and our claim: look again.
       const fresh = groupStates([work.group], store.reload()).get(work.group.key)!;
-      const done = work.kind === "candidate" ? fresh.candidates.has(work.learningRate)
-        : work.kind === "trend" ? trendDone(store.records()).has(work.key) : fresh.runs.has(work.key);
+      const done =
+        work.kind === "candidate"
+          ? fresh.candidates.has(work.learningRate)
+          : work.kind === "trend"
+            ? trendDone(store.records()).has(work.key)
+            : fresh.runs.has(work.key);
       if (done) {
         store.release?.(work.key);
         continue;
@@ -676,10 +956,13 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
       continue;
     }
     const g = work.group;
-    const label = `${g.task} ${g.contender.id} W=${g.width} ` +
-      (work.kind === "candidate" ? `rate ${work.learningRate} (choosing the rate)`
-        : work.kind === "trend" ? `trend probe at ${work.factor.toFixed(2)} × the predicted N (rate ${work.learningRate})`
-        : `seed ${work.seed} at rate ${work.learningRate}`);
+    const label =
+      `${g.task} ${g.contender.id} W=${g.width} ` +
+      (work.kind === "candidate"
+        ? `rate ${work.learningRate} (choosing the rate)`
+        : work.kind === "trend"
+          ? `trend probe at ${work.factor.toFixed(2)} × the predicted N (rate ${work.learningRate})`
+          : `seed ${work.seed} at rate ${work.learningRate}`);
     report(label);
     const onEval = options.onEval ? (p: Point) => options.onEval!(label, p) : undefined;
     try {
@@ -691,11 +974,15 @@ export function runExperiment(config: ExperimentConfig, options: RunOptions): {r
       }
       let record: RunRecord;
       if (work.kind === "candidate") {
-        record = g.task === "memorise" ? memoriseCandidate(g, config, work.learningRate, createModel)
-          : fitRun(g, config, config.seeds[0], work.learningRate, createModel, work.key, onEval);
+        record =
+          g.task === "memorise"
+            ? memoriseCandidate(g, config, work.learningRate, createModel)
+            : fitRun(g, config, config.seeds[0], work.learningRate, createModel, work.key, onEval);
       } else {
-        record = g.task === "memorise" ? memoriseRun(g, config, work.seed, work.learningRate, createModel)
-          : fitRun(g, config, work.seed, work.learningRate, createModel, undefined, onEval);
+        record =
+          g.task === "memorise"
+            ? memoriseRun(g, config, work.seed, work.learningRate, createModel)
+            : fitRun(g, config, work.seed, work.learningRate, createModel, undefined, onEval);
       }
       store.append(record);
       if (record.fit?.diverged) diverged.push(record.key);

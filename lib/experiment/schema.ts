@@ -217,13 +217,15 @@ function at(path: string, key: string): string {
 }
 
 function obj(path: string, value: unknown): Obj {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) fail(`${path} must be an object, got ${describe(value)}`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    fail(`${path} must be an object, got ${describe(value)}`);
   return value as Obj;
 }
 
 function num(o: Obj, path: string, key: string, min = -Infinity): number {
   const v = o[key];
-  if (typeof v !== "number" || !Number.isFinite(v)) fail(`${at(path, key)} must be a finite number, got ${describe(v)}`);
+  if (typeof v !== "number" || !Number.isFinite(v))
+    fail(`${at(path, key)} must be a finite number, got ${describe(v)}`);
   if (v < min) fail(`${at(path, key)} must be at least ${min}, got ${v}`);
   return v;
 }
@@ -279,7 +281,8 @@ function validateSession(o: Obj): void {
   str(m, "machine", "node");
   str(m, "machine", "platform");
   str(o, "", "libVersion");
-  if (o.gitCommit !== null && typeof o.gitCommit !== "string") fail(`gitCommit must be a string or null, got ${describe(o.gitCommit)}`);
+  if (o.gitCommit !== null && typeof o.gitCommit !== "string")
+    fail(`gitCommit must be a string or null, got ${describe(o.gitCommit)}`);
   obj("config", o.config);
 }
 
@@ -298,10 +301,12 @@ function validateTune(o: Obj): void {
     const co = obj(p, c);
     num(co, p, "learningRate", 0);
     const score = co.score;
-    if (typeof score !== "number" || Number.isNaN(score)) fail(`${p}.score must be a number (Infinity for a diverged run), got ${describe(score)}`);
+    if (typeof score !== "number" || Number.isNaN(score))
+      fail(`${p}.score must be a number (Infinity for a diverged run), got ${describe(score)}`);
   });
   const chosen = num(o, "", "chosen", 0);
-  if (!candidates.some((c) => (c as Obj).learningRate === chosen)) fail(`chosen must be one of the candidates' learning rates, got ${chosen}`);
+  if (!candidates.some((c) => (c as Obj).learningRate === chosen))
+    fail(`chosen must be one of the candidates' learning rates, got ${chosen}`);
   num(o, "", "seconds", 0);
 }
 
@@ -349,7 +354,8 @@ function validateRun(o: Obj): void {
       int(po, path, "n", 1);
       const fitted = bool(po, path, "fitted");
       const error = num(po, path, "error", 0);
-      if (fitted && !(error <= threshold)) fail(`${path} is marked fitted but its error ${error} is above the threshold ${threshold}`);
+      if (fitted && !(error <= threshold))
+        fail(`${path} is marked fitted but its error ${error} is above the threshold ${threshold}`);
       int(po, path, "steps", 0);
     });
     if (largest > 0 && !probes.some((p) => (p as Obj).n === largest && (p as Obj).fitted)) {
@@ -362,7 +368,8 @@ function validateRun(o: Obj): void {
     int(f, "fit", "fixedSteps", 0);
     if (f.atFixed !== null) snapshot("fit.atFixed", f.atFixed);
     snapshot("fit.atPlateau", f.atPlateau);
-    if ((f.atPlateau as Obj).step !== steps) fail(`fit.atPlateau.step must equal fit.optimizerSteps ${steps}, got ${describe((f.atPlateau as Obj).step)}`);
+    if ((f.atPlateau as Obj).step !== steps)
+      fail(`fit.atPlateau.step must equal fit.optimizerSteps ${steps}, got ${describe((f.atPlateau as Obj).step)}`);
     if (f.atBest !== undefined) snapshot("fit.atBest", f.atBest);
     bool(f, "fit", "plateauReached");
     bool(f, "fit", "diverged");
@@ -400,7 +407,8 @@ function validateTrendProbe(o: Obj): void {
     int(po, path, "width", 1);
     num(po, path, "capacity", 0);
     arr(po, path, "seeds").forEach((n, j) => {
-      if (typeof n !== "number" || !Number.isInteger(n) || n < 0) fail(`${path}.seeds[${j}] must be a whole number of pairs, got ${describe(n)}`);
+      if (typeof n !== "number" || !Number.isInteger(n) || n < 0)
+        fail(`${path}.seeds[${j}] must be a whole number of pairs, got ${describe(n)}`);
     });
     bool(po, path, "censored");
   });
@@ -412,7 +420,8 @@ function validateTrendProbe(o: Obj): void {
   int(p, "probe", "n", 1);
   const fitted = bool(p, "probe", "fitted");
   const error = num(p, "probe", "error", 0);
-  if (fitted && !(error <= threshold)) fail(`probe is marked fitted but its error ${error} is above the threshold ${threshold}`);
+  if (fitted && !(error <= threshold))
+    fail(`probe is marked fitted but its error ${error} is above the threshold ${threshold}`);
   int(p, "probe", "steps", 0);
   num(o, "", "msPerStep", 0);
   num(o, "", "seconds", 0);
@@ -424,7 +433,8 @@ function validateTrendProbe(o: Obj): void {
 export function validateRecord(value: unknown): ResultRecord {
   const o = obj("record", value);
   const type = oneOf(o, "", "type", ["session", "tune", "run", "trend-probe"] as const);
-  if (o.schema !== SCHEMA_VERSION && o.schema !== 1) fail(`schema must be ${SCHEMA_VERSION} (or 1, the first method's), got ${describe(o.schema)}`);
+  if (o.schema !== SCHEMA_VERSION && o.schema !== 1)
+    fail(`schema must be ${SCHEMA_VERSION} (or 1, the first method's), got ${describe(o.schema)}`);
   if (type === "session") validateSession(o);
   else if (type === "tune") validateTune(o);
   else if (type === "trend-probe") validateTrendProbe(o);

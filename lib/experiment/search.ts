@@ -52,7 +52,8 @@ export function searchCapacity(probe: (n: number) => Probe, options: SearchOptio
   const probes: Probe[] = [];
   const run = (n: number): boolean => {
     const p = probe(n);
-    if (!p || p.n !== n || typeof p.fitted !== "boolean") fail(`probe(${n}) must return {n: ${n}, fitted, error, steps}`);
+    if (!p || p.n !== n || typeof p.fitted !== "boolean")
+      fail(`probe(${n}) must return {n: ${n}, fitted, error, steps}`);
     probes.push(p);
     return p.fitted;
   };

@@ -24,7 +24,8 @@ export interface Shard {
 export function parseShard(text: string): Shard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(String(text));
   if (!m) fail(`--shard must be K/N with whole numbers, e.g. 1/4 (the first of four shares), got ${describe(text)}`);
-  const k = Number(m[1]), n = Number(m[2]);
+  const k = Number(m[1]),
+    n = Number(m[2]);
   if (!(n >= 1)) fail(`--shard K/N needs N ≥ 1 shares, got ${describe(text)}`);
   if (!(k >= 1 && k <= n)) fail(`--shard K/N needs 1 ≤ K ≤ N (shards count from 1), got ${describe(text)}`);
   return {k, n};
@@ -42,11 +43,16 @@ export interface ShardItem {
  * are ordered by total cost (largest first; ties by name), each placed on the shard with the
  * least cost so far (ties: the lowest index). Independent of the order of `items`.
  */
-export function assignShards<T extends ShardItem>(items: readonly T[], n: number, groupOf: (item: T) => string = (i) => i.key): Map<string, number> {
+export function assignShards<T extends ShardItem>(
+  items: readonly T[],
+  n: number,
+  groupOf: (item: T) => string = (i) => i.key
+): Map<string, number> {
   if (!Number.isInteger(n) || n < 1) fail(`the number of shards must be a whole number ≥ 1, got ${describe(n)}`);
   const cost = new Map<string, number>();
   for (const item of items) {
-    if (!(Number.isFinite(item.cost) && item.cost >= 0)) fail(`plan item ${JSON.stringify(item.key)} has cost ${describe(item.cost)}; costs must be finite and ≥ 0`);
+    if (!(Number.isFinite(item.cost) && item.cost >= 0))
+      fail(`plan item ${JSON.stringify(item.key)} has cost ${describe(item.cost)}; costs must be finite and ≥ 0`);
     const g = groupOf(item);
     cost.set(g, (cost.get(g) ?? 0) + item.cost);
   }
@@ -66,7 +72,12 @@ export function assignShards<T extends ShardItem>(items: readonly T[], n: number
  * The items of shard k of n (1-based), in their original order. `groupOf` names the items that
  * must stay together (default: each item alone). Pure: the same items give the same split.
  */
-export function shardPlan<T extends ShardItem>(items: readonly T[], k: number, n: number, groupOf?: (item: T) => string): T[] {
+export function shardPlan<T extends ShardItem>(
+  items: readonly T[],
+  k: number,
+  n: number,
+  groupOf?: (item: T) => string
+): T[] {
   parseShard(`${k}/${n}`);
   const assigned = assignShards(items, n, groupOf);
   const group = groupOf ?? ((i: T) => i.key);
@@ -79,7 +90,11 @@ export function shardPlan<T extends ShardItem>(items: readonly T[], k: number, n
  * last line of a file (a shard stopped mid-write) left out. Throws a SwitchNetError naming the
  * file and line of anything else that does not parse or validate.
  */
-export function mergeResults(files: ReadonlyArray<{name: string; text: string}>): {records: ResultRecord[]; duplicates: number; truncated: number} {
+export function mergeResults(files: ReadonlyArray<{name: string; text: string}>): {
+  records: ResultRecord[];
+  duplicates: number;
+  truncated: number;
+} {
   const records: ResultRecord[] = [];
   const seen = new Set<string>();
   let duplicates = 0;
@@ -111,7 +126,10 @@ export function mergeResults(files: ReadonlyArray<{name: string; text: string}>)
  * The membership test of one shard of a plan: runs of one learning-rate search (same `tuneKey`)
  * stay together. What `npm run experiment -- --shard K/N` applies through runExperiment's filter.
  */
-export function shardFilter<T extends ShardItem & {tuneKey?: string}>(plan: readonly T[], shard: Shard): (item: {key: string}) => boolean {
+export function shardFilter<T extends ShardItem & {tuneKey?: string}>(
+  plan: readonly T[],
+  shard: Shard
+): (item: {key: string}) => boolean {
   const keys = new Set(shardPlan(plan, shard.k, shard.n, (p) => p.tuneKey ?? p.key).map((p) => p.key));
   return (item) => keys.has(item.key);
 }

@@ -77,7 +77,26 @@ export function runsOf(records: readonly ResultRecord[]): RunRecord[] {
 /** One row per task, budget point and contender, over the seeds found in `records`. */
 export function summarise(records: readonly ResultRecord[], config: ExperimentConfig): PointSummary[] {
   const plan = new Map(planExperiment(config).map((p) => [p.key, p]));
-  const groups = new Map<string, {row: Omit<PointSummary, "fixed" | "plateau" | "final" | "trainPlateau" | "steps" | "plateaus" | "capacity" | "capacityPerParameter" | "msPerSample" | "learningRates" | "seeds">; runs: RunRecord[]}>();
+  const groups = new Map<
+    string,
+    {
+      row: Omit<
+        PointSummary,
+        | "fixed"
+        | "plateau"
+        | "final"
+        | "trainPlateau"
+        | "steps"
+        | "plateaus"
+        | "capacity"
+        | "capacityPerParameter"
+        | "msPerSample"
+        | "learningRates"
+        | "seeds"
+      >;
+      runs: RunRecord[];
+    }
+  >();
   for (const r of runsOf(records)) {
     const item = plan.get(r.key);
     if (!item) continue;
@@ -87,8 +106,16 @@ export function summarise(records: readonly ResultRecord[], config: ExperimentCo
       if (!g) {
         g = {
           row: {
-            task: r.task, budget: m.budget, budgetName: BUDGET_NAMES[m.budget], refWidth: m.refWidth, target: m.target,
-            contender: r.contender, width: r.width, ratio: m.ratio, parameterCount: r.parameterCount, metric: r.metric
+            task: r.task,
+            budget: m.budget,
+            budgetName: BUDGET_NAMES[m.budget],
+            refWidth: m.refWidth,
+            target: m.target,
+            contender: r.contender,
+            width: r.width,
+            ratio: m.ratio,
+            parameterCount: r.parameterCount,
+            metric: r.metric
           },
           runs: []
         };
@@ -117,9 +144,13 @@ export function summarise(records: readonly ResultRecord[], config: ExperimentCo
   }
   const taskOrder = (t: TaskKind) => config.tasks.indexOf(t);
   const contenderOrder = (c: string) => config.contenders.indexOf(c);
-  return rows.sort((a, b) =>
-    taskOrder(a.task) - taskOrder(b.task) || a.budget.localeCompare(b.budget) || a.refWidth - b.refWidth ||
-    contenderOrder(a.contender) - contenderOrder(b.contender));
+  return rows.sort(
+    (a, b) =>
+      taskOrder(a.task) - taskOrder(b.task) ||
+      a.budget.localeCompare(b.budget) ||
+      a.refWidth - b.refWidth ||
+      contenderOrder(a.contender) - contenderOrder(b.contender)
+  );
 }
 
 export interface CurvePoint {
@@ -139,7 +170,16 @@ export function curves(records: readonly ResultRecord[]): CurvePoint[] {
   for (const r of runsOf(records)) {
     if (!r.fit) continue;
     for (const p of r.fit.curve) {
-      out.push({task: r.task, contender: r.contender, width: r.width, seed: r.seed, step: p.step, train: p.train, test: p.test, trainLoss: p.trainLoss});
+      out.push({
+        task: r.task,
+        contender: r.contender,
+        width: r.width,
+        seed: r.seed,
+        step: p.step,
+        train: p.train,
+        test: p.test,
+        trainLoss: p.trainLoss
+      });
     }
   }
   return out;
@@ -162,17 +202,24 @@ export function timings(records: readonly ResultRecord[]): TimingRow[] {
     const id = `${r.contender}|${r.width}|${r.depth}|${r.batchSize}`;
     groups.set(id, [...(groups.get(id) ?? []), r]);
   }
-  return [...groups.values()].map((runs) => ({
-    contender: runs[0].contender, width: runs[0].width, depth: runs[0].depth, batchSize: runs[0].batchSize,
-    parameterCount: runs[0].parameterCount, msPerSample: stat(runs.map((r) => r.msPerStep / r.batchSize))!
-  })).sort((a, b) => a.contender.localeCompare(b.contender) || a.width - b.width);
+  return [...groups.values()]
+    .map((runs) => ({
+      contender: runs[0].contender,
+      width: runs[0].width,
+      depth: runs[0].depth,
+      batchSize: runs[0].batchSize,
+      parameterCount: runs[0].parameterCount,
+      msPerSample: stat(runs.map((r) => r.msPerStep / r.batchSize))!
+    }))
+    .sort((a, b) => a.contender.localeCompare(b.contender) || a.width - b.width);
 }
 
 /** How many contenders the plan puts at each task and budget of one reference width ("task|budget" → count). */
 export function contendersPlannedAt(config: ExperimentConfig, refWidth: number): Record<string, number> {
   const out: Record<string, number> = {};
   for (const g of planGroups(config)) {
-    for (const m of g.memberships) if (m.refWidth === refWidth) out[`${g.task}|${m.budget}`] = (out[`${g.task}|${m.budget}`] ?? 0) + 1;
+    for (const m of g.memberships)
+      if (m.refWidth === refWidth) out[`${g.task}|${m.budget}`] = (out[`${g.task}|${m.budget}`] ?? 0) + 1;
   }
   return out;
 }
@@ -202,18 +249,37 @@ export function trendChecks(records: readonly ResultRecord[], config: Experiment
   for (const r of records) if (r.type === "trend-probe" && !byKey.has(r.key)) byKey.set(r.key, r);
   const rows: TrendCheck[] = [];
   for (const t of planTrendProbes(config)) {
-    const found = config.memorise.probeFactors.map((f) => byKey.get(trendProbeKey(t, f))).filter((r): r is TrendProbeRecord => r !== undefined);
+    const found = config.memorise.probeFactors
+      .map((f) => byKey.get(trendProbeKey(t, f)))
+      .filter((r): r is TrendProbeRecord => r !== undefined);
     if (found.length === 0) continue;
-    const probes = found.map((r) => ({
-      factor: r.factor, n: r.probe.n, fitted: r.probe.fitted, error: r.probe.error, steps: r.probe.steps, converged: r.probe.plateauReached ?? false
-    })).sort((a, b) => a.factor - b.factor);
+    const probes = found
+      .map((r) => ({
+        factor: r.factor,
+        n: r.probe.n,
+        fitted: r.probe.fitted,
+        error: r.probe.error,
+        steps: r.probe.steps,
+        converged: r.probe.plateauReached ?? false
+      }))
+      .sort((a, b) => a.factor - b.factor);
     const over = probes.some((p) => p.factor <= 1 && !p.fitted);
     const under = probes.some((p) => p.factor >= 1 && p.fitted);
     const complete = found.length === config.memorise.probeFactors.length;
     rows.push({
-      contender: t.contender.id, width: t.width, refWidth: t.refWidth, budgets: t.memberships.map((m) => m.budget),
-      points: found[0].trend.points.map(({refWidth, width, capacity, censored}) => ({refWidth, width, capacity, censored})),
-      slope: found[0].trend.slope, predicted: found[0].trend.predicted, probes,
+      contender: t.contender.id,
+      width: t.width,
+      refWidth: t.refWidth,
+      budgets: t.memberships.map((m) => m.budget),
+      points: found[0].trend.points.map(({refWidth, width, capacity, censored}) => ({
+        refWidth,
+        width,
+        capacity,
+        censored
+      })),
+      slope: found[0].trend.slope,
+      predicted: found[0].trend.predicted,
+      probes,
       verdict: over ? "over" : under ? "under" : complete ? "holds" : "pending"
     });
   }

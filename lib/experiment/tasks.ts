@@ -33,23 +33,43 @@ function rawShape(task: TaskKind, config: ExperimentConfig): TaskShape {
   switch (task) {
     case "memorise": {
       const m = config.memorise;
-      return {inputSize: m.inputSize, outputSize: m.outputSize, loss: "mse", metric,
-        description: `largest N of random pairs (${m.inputSize} inputs → ${m.outputSize} targets, uniform in [−1, 1]) fitted to training nmse ≤ ${m.threshold}`};
+      return {
+        inputSize: m.inputSize,
+        outputSize: m.outputSize,
+        loss: "mse",
+        metric,
+        description: `largest N of random pairs (${m.inputSize} inputs → ${m.outputSize} targets, uniform in [−1, 1]) fitted to training nmse ≤ ${m.threshold}`
+      };
     }
     case "smooth": {
       const s = config.smooth;
-      return {inputSize: s.inputSize, outputSize: s.outputSize, loss: "mse", metric,
-        description: `a smooth random function of ${s.inputSize} inputs (${s.outputSize} outputs, sums of ${s.terms} sinusoids), ${Math.round(s.n * 0.8)} training / ${s.n - Math.round(s.n * 0.8)} test samples; test nmse`};
+      return {
+        inputSize: s.inputSize,
+        outputSize: s.outputSize,
+        loss: "mse",
+        metric,
+        description: `a smooth random function of ${s.inputSize} inputs (${s.outputSize} outputs, sums of ${s.terms} sinusoids), ${Math.round(s.n * 0.8)} training / ${s.n - Math.round(s.n * 0.8)} test samples; test nmse`
+      };
     }
     case "image": {
       const im = config.image;
-      return {inputSize: 2, outputSize: 3, loss: "mse", metric,
-        description: `a ${im.size}×${im.size} picture (${im.picture === "smiley" ? "a smiley face" : "colour rings"}), (x, y) → RGB from ${im.n} random pixels; nmse on every pixel`};
+      return {
+        inputSize: 2,
+        outputSize: 3,
+        loss: "mse",
+        metric,
+        description: `a ${im.size}×${im.size} picture (${im.picture === "smiley" ? "a smiley face" : "colour rings"}), (x, y) → RGB from ${im.n} random pixels; nmse on every pixel`
+      };
     }
     case "classify": {
       const c = config.classify;
-      return {inputSize: 2, outputSize: c.arms, loss: "softmax-cross-entropy", metric,
-        description: `a ${c.arms}-arm spiral in 2-D, ${Math.round(c.n * 0.8)} training / ${c.n - Math.round(c.n * 0.8)} test points; test error rate`};
+      return {
+        inputSize: 2,
+        outputSize: c.arms,
+        loss: "softmax-cross-entropy",
+        metric,
+        description: `a ${c.arms}-arm spiral in 2-D, ${Math.round(c.n * 0.8)} training / ${c.n - Math.round(c.n * 0.8)} test points; test error rate`
+      };
     }
   }
   return fail(`unknown task ${task}`);
@@ -64,7 +84,15 @@ function rawDataset(task: TaskKind, config: ExperimentConfig, seed: number): Dat
   switch (task) {
     case "smooth": {
       const s = config.smooth;
-      return sinusoids({n: s.n, inputSize: s.inputSize, outputSize: s.outputSize, terms: s.terms, frequency: s.frequency, testFraction: 0.2, seed});
+      return sinusoids({
+        n: s.n,
+        inputSize: s.inputSize,
+        outputSize: s.outputSize,
+        terms: s.terms,
+        frequency: s.frequency,
+        testFraction: 0.2,
+        seed
+      });
     }
     case "classify": {
       const c = config.classify;

@@ -71,7 +71,11 @@ export function timeTrainingSteps(
     }
   }
   return setups.map((s) => ({
-    label: s.m.label, spec: s.m.spec, parameterCount: s.model.parameterCount, batchSize: batch,
-    rounds: s.times, msPerSample: median(s.times)
+    label: s.m.label,
+    spec: s.m.spec,
+    parameterCount: s.model.parameterCount,
+    batchSize: batch,
+    rounds: s.times,
+    msPerSample: median(s.times)
   }));
 }

@@ -42,7 +42,8 @@ export function median(values: readonly number[]): number {
 export function fitTrend(points: readonly TrendPoint[], refWidth: number): Trend {
   if (points.length < 2) fail(`a trend needs at least 2 searched widths, got ${points.length}`);
   for (const p of points) {
-    if (!(p.capacity > 0)) fail(`a trend needs every capacity above 0, got ${p.capacity} at reference width ${p.refWidth}`);
+    if (!(p.capacity > 0))
+      fail(`a trend needs every capacity above 0, got ${p.capacity} at reference width ${p.refWidth}`);
   }
   const xs = points.map((p) => Math.log2(p.refWidth));
   const ys = points.map((p) => Math.log2(p.capacity));
@@ -54,7 +55,8 @@ export function fitTrend(points: readonly TrendPoint[], refWidth: number): Trend
     sxx += (xs[i] - mx) ** 2;
     sxy += (xs[i] - mx) * (ys[i] - my);
   }
-  if (!(sxx > 0)) fail(`a trend needs at least 2 distinct reference widths, got ${points.map((p) => p.refWidth).join(", ")}`);
+  if (!(sxx > 0))
+    fail(`a trend needs at least 2 distinct reference widths, got ${points.map((p) => p.refWidth).join(", ")}`);
   const slope = sxy / sxx;
   const predicted = 2 ** (my + slope * (Math.log2(refWidth) - mx));
   return {points: [...points], slope, refWidth, predicted};

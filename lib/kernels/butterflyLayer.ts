@@ -15,7 +15,13 @@ export function butterflySimdAvailable(n: number): boolean {
 }
 
 /** y ← layer(x) for `batch` rows of width n (x unchanged). */
-export function butterflyForwardSimd(x: Float32Array, y: Float32Array, w: Float32Array, n: number, batch: number): boolean {
+export function butterflyForwardSimd(
+  x: Float32Array,
+  y: Float32Array,
+  w: Float32Array,
+  n: number,
+  batch: number
+): boolean {
   const k = wasmLayers();
   if (!k || !butterflySimdAvailable(n)) return false;
   if (batch === 0) return true;
@@ -28,13 +34,24 @@ export function butterflyForwardSimd(x: Float32Array, y: Float32Array, w: Float3
  * `scratch` ((log2(n) − 1)·n floats) holds the recomputed stage inputs.
  */
 export function butterflyBackwardSimd(
-  x: Float32Array, gy: Float32Array, gx: Float32Array, w: Float32Array, gw: Float32Array, n: number, batch: number, scratch: Float32Array
+  x: Float32Array,
+  gy: Float32Array,
+  gx: Float32Array,
+  w: Float32Array,
+  gw: Float32Array,
+  n: number,
+  batch: number,
+  scratch: Float32Array
 ): boolean {
   const k = wasmLayers();
   if (!k || !butterflySimdAvailable(n)) return false;
   if (batch === 0) return true;
-  withKernelMemory([x, gy, gx, w, gw, scratch], ["in", "inout", "out", "in", "inout", "scratch"], ([px, pgy, pgx, pw, pgw, ps]) => {
-    k.bfly_bwd(px, pgy, pgx, pw, pgw, ps, batch, n, Math.log2(n));
-  });
+  withKernelMemory(
+    [x, gy, gx, w, gw, scratch],
+    ["in", "inout", "out", "in", "inout", "scratch"],
+    ([px, pgy, pgx, pw, pgw, ps]) => {
+      k.bfly_bwd(px, pgy, pgx, pw, pgw, ps, batch, n, Math.log2(n));
+    }
+  );
   return true;
 }

@@ -37,8 +37,10 @@ function isNode(): boolean {
 export function setFusedMultiplyAdd(mode: FusedMultiplyAdd): boolean {
   checkOneOf("mode", mode, ["auto", "on", "off"]);
   if (mode === "on" && !relaxedSimdSupported()) {
-    throw new SwitchNetError("setFusedMultiplyAdd(\"on\"): this engine does not support WebAssembly relaxed SIMD " +
-      "(Node 20 needs the flag --experimental-wasm-relaxed-simd); use \"auto\" or \"off\"");
+    throw new SwitchNetError(
+      'setFusedMultiplyAdd("on"): this engine does not support WebAssembly relaxed SIMD ' +
+        '(Node 20 needs the flag --experimental-wasm-relaxed-simd); use "auto" or "off"'
+    );
   }
   fmaMode = mode;
   return fusedMultiplyAdd();
@@ -76,20 +78,39 @@ export function matmulAdd(a: Float32Array, b: Float32Array, c: Float32Array, M: 
     const calls = (j0: number, j1: number): KernelCall[] => {
       const out: KernelCall[] = [];
       for (let k0 = 0; k0 < K; k0 += K_BLOCK) {
-        const args: GemmArgs = [pa + 4 * k0, 4 * K, 4, pb + 4 * k0 * N + 4 * j0, 4 * N, 4 * GEMM_NR, pc + 4 * j0, 4 * N,
-          M, Math.min(K_BLOCK, K - k0), j1 - j0, M];
+        const args: GemmArgs = [
+          pa + 4 * k0,
+          4 * K,
+          4,
+          pb + 4 * k0 * N + 4 * j0,
+          4 * N,
+          4 * GEMM_NR,
+          pc + 4 * j0,
+          4 * N,
+          M,
+          Math.min(K_BLOCK, K - k0),
+          j1 - j0,
+          M
+        ];
         out.push([name, args]);
       }
       return out;
     };
-    if (!splitAcrossTeam(N, GEMM_NR, M * K * N / 64, calls)) {
+    if (!splitAcrossTeam(N, GEMM_NR, (M * K * N) / 64, calls)) {
       for (const [, args] of calls(0, N)) k[name](...(args as GemmArgs));
     }
   });
   return true;
 }
 
-export function matmulTransAAdd(a: Float32Array, b: Float32Array, c: Float32Array, M: number, K: number, N: number): boolean {
+export function matmulTransAAdd(
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  M: number,
+  K: number,
+  N: number
+): boolean {
   const k = wasmLayers();
   if (!k || !gemmSimdAvailable()) return false;
   if (M === 0 || K === 0 || N === 0) return true;
@@ -97,7 +118,9 @@ export function matmulTransAAdd(a: Float32Array, b: Float32Array, c: Float32Arra
     // b packed into panels of GEMM_NR columns, read front to back (about 1.2× faster; the same
     // bits, so where the scratch does not fit, b is read in place).
     const name = kernelName(k, "gemm");
-    let bp = pb, ldb = 4 * N, bps = 4 * GEMM_NR;
+    let bp = pb,
+      ldb = 4 * N,
+      bps = 4 * GEMM_NR;
     try {
       bp = packScratch(4 * GEMM_NR * M * Math.ceil(N / GEMM_NR));
       k.gemm_pack(pb, 4 * N, bp, M, N);
@@ -110,14 +133,34 @@ export function matmulTransAAdd(a: Float32Array, b: Float32Array, c: Float32Arra
     // Row tiles outermost (c is large: walked a few rows at a time; measured: blocks of 8 to 64 rows
     // were no faster). Rows of c (= parameters) to each thread of an active team: each sums the batch
     // in the same order.
-    const call = (i0: number, i1: number): GemmArgs =>
-      [pa + 4 * i0, 4, 4 * K, bp, ldb, bps, pc + 4 * i0 * N, 4 * N, i1 - i0, M, N, GEMM_MR];
-    if (!splitAcrossTeam(K, 4, M * K * N / 64, (i0, i1) => [[name, call(i0, i1)]])) k[name](...call(0, K));
+    const call = (i0: number, i1: number): GemmArgs => [
+      pa + 4 * i0,
+      4,
+      4 * K,
+      bp,
+      ldb,
+      bps,
+      pc + 4 * i0 * N,
+      4 * N,
+      i1 - i0,
+      M,
+      N,
+      GEMM_MR
+    ];
+    if (!splitAcrossTeam(K, 4, (M * K * N) / 64, (i0, i1) => [[name, call(i0, i1)]])) k[name](...call(0, K));
   });
   return true;
 }
 
-export function matmulTransB(a: Float32Array, b: Float32Array, c: Float32Array, M: number, K: number, N: number, accumulate = false): boolean {
+export function matmulTransB(
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  M: number,
+  K: number,
+  N: number,
+  accumulate = false
+): boolean {
   const k = wasmLayers();
   if (!k || !gemmSimdAvailable()) return false;
   if (M === 0 || N === 0) return true;
@@ -125,9 +168,19 @@ export function matmulTransB(a: Float32Array, b: Float32Array, c: Float32Array, 
     // Columns of c (multiples of 4, the kernel's tile) to each thread of an active team: same tiles, same bits.
     const acc = accumulate ? 1 : 0;
     const name = kernelName(k, "gemm_nt");
-    const call = (j0: number, j1: number): Parameters<LayerExports["gemm_nt"]> =>
-      [pa, 4 * K, pb + 4 * j0 * K, 4 * K, pc + 4 * j0, 4 * N, M, K, j1 - j0, acc];
-    if (!splitAcrossTeam(N, 4, M * K * N / 64, (j0, j1) => [[name, call(j0, j1)]])) k[name](...call(0, N));
+    const call = (j0: number, j1: number): Parameters<LayerExports["gemm_nt"]> => [
+      pa,
+      4 * K,
+      pb + 4 * j0 * K,
+      4 * K,
+      pc + 4 * j0,
+      4 * N,
+      M,
+      K,
+      j1 - j0,
+      acc
+    ];
+    if (!splitAcrossTeam(N, 4, (M * K * N) / 64, (j0, j1) => [[name, call(j0, j1)]])) k[name](...call(0, N));
   });
   return true;
 }

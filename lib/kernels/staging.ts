@@ -21,7 +21,12 @@ const scratch = scratchBlock();
  * Calls `fn` with the byte address of each array in the kernel memory (see the file comment) and
  * returns true; with `ifRoom`, returns false without calling it when the scratch does not fit.
  */
-export function withKernelMemory(arrays: Float32Array[], access: Access[], fn: (ptrs: number[]) => void, ifRoom = false): boolean {
+export function withKernelMemory(
+  arrays: Float32Array[],
+  access: Access[],
+  fn: (ptrs: number[]) => void,
+  ifRoom = false
+): boolean {
   // Addresses of resident arrays first: growing a non-shared memory below detaches their views
   // (the kernels still reach them by address; the caller must take fresh views afterwards).
   const resident = arrays.map((a) => inWasmMemory(a));
@@ -48,7 +53,8 @@ export function withKernelMemory(arrays: Float32Array[], access: Access[], fn: (
   if (bytes > 0) {
     const buffer = memoryBuffer();
     for (let i = 0; i < arrays.length; i++) {
-      if (!resident[i] && (access[i] === "out" || access[i] === "inout")) arrays[i].set(new Float32Array(buffer, ptrs[i], arrays[i].length));
+      if (!resident[i] && (access[i] === "out" || access[i] === "inout"))
+        arrays[i].set(new Float32Array(buffer, ptrs[i], arrays[i].length));
     }
   }
   return true;

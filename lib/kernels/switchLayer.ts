@@ -15,19 +15,37 @@ import {activeTeam, splitAcrossTeam} from "../team.js";
 
 /** True if the SIMD layer kernels can run a layer of width n and group size m. */
 export function switchLayerSimdAvailable(n: number, m: number): boolean {
-  return wasmLayers() !== null && backend() === "wasm-simd" && (SIMD_GROUP_SIZES as readonly number[]).includes(m) && n >= 16 && n >= m;
+  return (
+    wasmLayers() !== null &&
+    backend() === "wasm-simd" &&
+    (SIMD_GROUP_SIZES as readonly number[]).includes(m) &&
+    n >= 16 &&
+    n >= m
+  );
 }
 
 /** y ← layer(x) for `batch` rows of width n (x unchanged). */
-export function switchForwardSimd(x: Float32Array, y: Float32Array, w: Float32Array, n: number, m: number, batch: number): boolean {
+export function switchForwardSimd(
+  x: Float32Array,
+  y: Float32Array,
+  w: Float32Array,
+  n: number,
+  m: number,
+  batch: number
+): boolean {
   const k = wasmLayers();
   if (!k || !switchLayerSimdAvailable(n, m)) return false;
   if (batch === 0) return true;
   const s = normalizeScale(n, m);
   withKernelMemory([x, y, w], ["in", "out", "in"], ([px, py, pw]) => {
-    const logn = Math.log2(n), logm = Math.log2(m);
+    const logn = Math.log2(n),
+      logm = Math.log2(m);
     // Rows to each thread of an active team: each row is computed by the same code either way.
-    if (!splitAcrossTeam(batch, 1, batch * n, (r0, r1) => [[`switch_fwd_${m}`, [px + 4 * r0 * n, py + 4 * r0 * n, pw, r1 - r0, n, logn, logm, s]]])) {
+    if (
+      !splitAcrossTeam(batch, 1, batch * n, (r0, r1) => [
+        [`switch_fwd_${m}`, [px + 4 * r0 * n, py + 4 * r0 * n, pw, r1 - r0, n, logn, logm, s]]
+      ])
+    ) {
       k[`switch_fwd_${m}`](px, py, pw, batch, n, logn, logm, s);
     }
   });
@@ -36,22 +54,38 @@ export function switchForwardSimd(x: Float32Array, y: Float32Array, w: Float32Ar
 
 /** Backward: gy is overwritten as scratch, gx receives the input gradient, gw accumulates. */
 export function switchBackwardSimd(
-  x: Float32Array, gy: Float32Array, gx: Float32Array, w: Float32Array, gw: Float32Array, n: number, m: number, batch: number
+  x: Float32Array,
+  gy: Float32Array,
+  gx: Float32Array,
+  w: Float32Array,
+  gw: Float32Array,
+  n: number,
+  m: number,
+  batch: number
 ): boolean {
   const k = wasmLayers();
   if (!k || !switchLayerSimdAvailable(n, m)) return false;
   if (batch === 0) return true;
   const s = normalizeScale(n, m);
   withKernelMemory([x, gy, gx, w, gw], ["in", "inout", "out", "in", "inout"], ([px, pgy, pgx, pw, pgw]) => {
-    const logn = Math.log2(n), logm = Math.log2(m);
+    const logn = Math.log2(n),
+      logm = Math.log2(m);
     // With a team: the WHT of gy split by rows, then the mini layers split by groups of columns,
     // so each weight gradient sums its rows in the one order switch_bwd uses (same bits).
     const team = activeTeam();
     if (team !== null && batch * n >= 16384 && n >= 2 * m) {
       if (!splitAcrossTeam(batch, 1, Infinity, (r0, r1) => [["batch", [pgy + 4 * r0 * n, r1 - r0, logn, logm, s]]])) {
-        (k as unknown as {batch(p: number, c: number, l: number, f: number, s: number): void}).batch(pgy, batch, logn, logm, s);
+        (k as unknown as {batch(p: number, c: number, l: number, f: number, s: number): void}).batch(
+          pgy,
+          batch,
+          logn,
+          logm,
+          s
+        );
       }
-      splitAcrossTeam(n, m, Infinity, (g0, g1) => [[`switch_bwd_groups_${m}`, [px, pgy, pgx, pw, pgw, batch, n, g0, g1]]]);
+      splitAcrossTeam(n, m, Infinity, (g0, g1) => [
+        [`switch_bwd_groups_${m}`, [px, pgy, pgx, pw, pgw, batch, n, g0, g1]]
+      ]);
     } else {
       k[`switch_bwd_${m}`](px, pgy, pgx, pw, pgw, batch, n, logn, logm, s);
     }
@@ -64,7 +98,15 @@ export function switchBackwardSimd(
  * same bits as switchBackwardSimd's gw. False, doing nothing, when the kernels cannot run here or a
  * team is active (the team splits the full backward; callers then use switchBackwardSimd).
  */
-export function switchWeightBackwardSimd(x: Float32Array, gy: Float32Array, _w: Float32Array, gw: Float32Array, n: number, m: number, batch: number): boolean {
+export function switchWeightBackwardSimd(
+  x: Float32Array,
+  gy: Float32Array,
+  _w: Float32Array,
+  gw: Float32Array,
+  n: number,
+  m: number,
+  batch: number
+): boolean {
   const k = wasmLayers();
   if (!k || !switchLayerSimdAvailable(n, m) || activeTeam() !== null) return false;
   if (batch === 0) return true;
@@ -83,7 +125,14 @@ const headStack = new Float32Array(4 * 32 * 16);
  * columns 0 … m − 1, the same bits) into head (m floats per row), without the rest of the row.
  * False, doing nothing, when the kernels cannot run here or a team is active.
  */
-export function switchForwardHeadSimd(x: Float32Array, head: Float32Array, w: Float32Array, n: number, m: number, batch: number): boolean {
+export function switchForwardHeadSimd(
+  x: Float32Array,
+  head: Float32Array,
+  w: Float32Array,
+  n: number,
+  m: number,
+  batch: number
+): boolean {
   const k = wasmLayers();
   if (!k || !switchLayerSimdAvailable(n, m) || n <= m || activeTeam() !== null) return false;
   if (batch === 0) return true;
@@ -102,7 +151,14 @@ export function switchForwardHeadSimd(x: Float32Array, head: Float32Array, w: Fl
  * (false, doing nothing), as is everything when the kernels cannot run here or a team is active.
  */
 export function switchBackwardHeadSimd(
-  x: Float32Array, g: Float32Array, gx: Float32Array | null, w: Float32Array, gw: Float32Array, n: number, m: number, batch: number
+  x: Float32Array,
+  g: Float32Array,
+  gx: Float32Array | null,
+  w: Float32Array,
+  gw: Float32Array,
+  n: number,
+  m: number,
+  batch: number
 ): boolean {
   const k = wasmLayers();
   if (!k || !switchLayerSimdAvailable(n, m) || n <= m || activeTeam() !== null) return false;
@@ -113,7 +169,8 @@ export function switchBackwardHeadSimd(
     if (Object.is(g[i], -0)) return false;
     scaled[i] = g[i] * s;
   }
-  const logn = Math.log2(n), logm = Math.log2(m);
+  const logn = Math.log2(n),
+    logm = Math.log2(m);
   if (gx === null) {
     withKernelMemory([x, scaled, w, gw], ["in", "in", "in", "inout"], ([px, pg, pw, pgw]) => {
       k[`switch_bwd_w_head_${m}`](px, pg, 0, pw, pgw, batch, n, logn, logm, s);
@@ -132,10 +189,17 @@ export function switchBackwardHeadSimd(
  * False, doing nothing, when the kernels cannot run here, a team is active or the period does not fit.
  */
 export function switchForwardPeriodicSimd(
-  patterns: Float32Array, period: number, y: Float32Array, w: Float32Array, n: number, m: number, batch: number
+  patterns: Float32Array,
+  period: number,
+  y: Float32Array,
+  w: Float32Array,
+  n: number,
+  m: number,
+  batch: number
 ): boolean {
   const k = wasmLayers();
-  if (!k || !switchLayerSimdAvailable(n, m) || activeTeam() !== null || period % m !== 0 || n % period !== 0) return false;
+  if (!k || !switchLayerSimdAvailable(n, m) || activeTeam() !== null || period % m !== 0 || n % period !== 0)
+    return false;
   if (batch === 0) return true;
   withKernelMemory([patterns, y, w], ["in", "out", "in"], ([px, py, pw]) => {
     k[`switch_fwd_per_${m}`](px, py, pw, batch, n, Math.log2(n), Math.log2(m), normalizeScale(n, m), 4 * period);
@@ -145,13 +209,33 @@ export function switchForwardPeriodicSimd(
 
 /** switchWeightBackwardSimd for inputs given as patterns (see switchForwardPeriodicSimd): the same gy and gw bits. */
 export function switchWeightBackwardPeriodicSimd(
-  patterns: Float32Array, period: number, gy: Float32Array, w: Float32Array, gw: Float32Array, n: number, m: number, batch: number
+  patterns: Float32Array,
+  period: number,
+  gy: Float32Array,
+  w: Float32Array,
+  gw: Float32Array,
+  n: number,
+  m: number,
+  batch: number
 ): boolean {
   const k = wasmLayers();
-  if (!k || !switchLayerSimdAvailable(n, m) || activeTeam() !== null || period % m !== 0 || n % period !== 0) return false;
+  if (!k || !switchLayerSimdAvailable(n, m) || activeTeam() !== null || period % m !== 0 || n % period !== 0)
+    return false;
   if (batch === 0) return true;
   withKernelMemory([patterns, gy, w, gw], ["in", "inout", "in", "inout"], ([px, pgy, pw, pgw]) => {
-    k[`switch_bwd_w_per_${m}`](px, pgy, 0, pw, pgw, batch, n, Math.log2(n), Math.log2(m), normalizeScale(n, m), 4 * period);
+    k[`switch_bwd_w_per_${m}`](
+      px,
+      pgy,
+      0,
+      pw,
+      pgw,
+      batch,
+      n,
+      Math.log2(n),
+      Math.log2(m),
+      normalizeScale(n, m),
+      4 * period
+    );
   });
   return true;
 }

@@ -35,7 +35,11 @@ function run(w: WhtExports, x: Float32Array, ptr: number, size: number, from: nu
   if (count <= 0) return;
   // Whole vectors to each thread of an active team (runs of 16 floats at least); same bits.
   const unit = Math.max(1, 16 / size);
-  if (!splitAcrossTeam(count, unit, count * size, (v0, v1) => [["batch", [ptr + 4 * v0 * size, v1 - v0, log2n, log2from, s]]])) {
+  if (
+    !splitAcrossTeam(count, unit, count * size, (v0, v1) => [
+      ["batch", [ptr + 4 * v0 * size, v1 - v0, log2n, log2from, s]]
+    ])
+  ) {
     w.batch(ptr, count, log2n, log2from, s);
   }
 }

@@ -32,14 +32,21 @@ function transpose4(c: Code, r: number[]): number[] {
   const a1 = shuffled(c, r[0], r[1], [2, 6, 3, 7]);
   const a2 = shuffled(c, r[2], r[3], [0, 4, 1, 5]);
   const a3 = shuffled(c, r[2], r[3], [2, 6, 3, 7]);
-  return [shuffled(c, a0, a2, [0, 1, 4, 5]), shuffled(c, a0, a2, [2, 3, 6, 7]), shuffled(c, a1, a3, [0, 1, 4, 5]), shuffled(c, a1, a3, [2, 3, 6, 7])];
+  return [
+    shuffled(c, a0, a2, [0, 1, 4, 5]),
+    shuffled(c, a0, a2, [2, 3, 6, 7]),
+    shuffled(c, a1, a3, [0, 1, 4, 5]),
+    shuffled(c, a1, a3, [2, 3, 6, 7])
+  ];
 }
 
 /** The weights of four pairs at wo ([w1 w2 w3 w4] each) as [W1, W2, W3, W4], lane p for pair p. */
 function pairWeights(c: Code, wo: number): number[] {
   const L = [0, 1, 2, 3].map((r) => {
     const l = newLocal(c, v128);
-    c.get(wo).v128Load(16 * r).set(l);
+    c.get(wo)
+      .v128Load(16 * r)
+      .set(l);
     return l;
   });
   return transpose4(c, L);
@@ -52,7 +59,10 @@ function pairWeights(c: Code, wo: number): number[] {
  * time, `pairs` emitting each step. Shared by the forward and backward stage kernels.
  */
 function fourPairSteps(
-  c: Code, at: {i: number; q: number; e: number; hb: number; endBytes: number}, block: () => void, pairs: () => void
+  c: Code,
+  at: {i: number; q: number; e: number; hb: number; endBytes: number},
+  block: () => void,
+  pairs: () => void
 ): void {
   const {i, q, e, hb, endBytes} = at;
   c.i32(0).set(i);
@@ -88,17 +98,32 @@ function stage0Forward(m: ModuleBuilder): number {
   const fn = m.declare([i32, i32, i32, i32]);
   const c = fn.code;
   const [src, dst, w, n] = [0, 1, 2, 3];
-  const jb = c.local(i32), end = c.local(i32), wa = c.local(i32), wb = c.local(i32), a = c.local(f32), b = c.local(f32);
+  const jb = c.local(i32),
+    end = c.local(i32),
+    wa = c.local(i32),
+    wb = c.local(i32),
+    a = c.local(f32),
+    b = c.local(f32);
   c.get(n).i32(2).emit(op.i32_shl).set(end);
   c.i32(0).set(jb);
   c.loop();
   c.get(src).get(jb).emit(op.i32_add).f32Load(0).set(a);
   c.get(src).get(jb).emit(op.i32_add).f32Load(4).set(b);
-  pairAddress(c, w, jb, 0, a); c.set(wa);
-  pairAddress(c, w, jb, 16, b); c.set(wb);
+  pairAddress(c, w, jb, 0, a);
+  c.set(wa);
+  pairAddress(c, w, jb, 16, b);
+  c.set(wb);
   for (const o of [0, 1]) {
     c.get(dst).get(jb).emit(op.i32_add);
-    c.get(a).get(wa).f32Load(4 * o).emit(op.f32_mul).get(b).get(wb).f32Load(4 * o).emit(op.f32_mul).emit(op.f32_add);
+    c.get(a)
+      .get(wa)
+      .f32Load(4 * o)
+      .emit(op.f32_mul)
+      .get(b)
+      .get(wb)
+      .f32Load(4 * o)
+      .emit(op.f32_mul)
+      .emit(op.f32_add);
     c.f32Store(4 * o);
   }
   c.get(jb).i32(8).emit(op.i32_add).tee(jb).get(end).emit(op.i32_lt_u).brIf(0);
@@ -111,19 +136,29 @@ function stageForward(m: ModuleBuilder): number {
   const fn = m.declare([i32, i32, i32, i32, i32]);
   const c = fn.code;
   const [src, dst, wo, n, h] = [0, 1, 2, 3, 4];
-  const end = c.local(i32), q = c.local(i32), d = c.local(i32), e = c.local(i32), hb = c.local(i32), i = c.local(i32);
+  const end = c.local(i32),
+    q = c.local(i32),
+    d = c.local(i32),
+    e = c.local(i32),
+    hb = c.local(i32),
+    i = c.local(i32);
   c.get(n).i32(2).emit(op.i32_shl).set(end);
   c.get(h).i32(2).emit(op.i32_shl).set(hb);
   c.get(h).i32(2).emit(op.i32_eq).if();
   {
     c.i32(0).set(q);
     c.loop();
-    const v = newLocal(c, v128), l0 = newLocal(c, v128), l1 = newLocal(c, v128), out = newLocal(c, v128);
+    const v = newLocal(c, v128),
+      l0 = newLocal(c, v128),
+      l1 = newLocal(c, v128),
+      out = newLocal(c, v128);
     c.get(src).get(q).emit(op.i32_add).v128Load(0).set(v);
     c.get(wo).v128Load(0).set(l0);
     c.get(wo).v128Load(16).set(l1);
-    const A = shuffled(c, v, v, [0, 1, 0, 1]), B = shuffled(c, v, v, [2, 3, 2, 3]);
-    const WA = shuffled(c, l0, l1, [0, 4, 2, 6]), WB = shuffled(c, l0, l1, [1, 5, 3, 7]);
+    const A = shuffled(c, v, v, [0, 1, 0, 1]),
+      B = shuffled(c, v, v, [2, 3, 2, 3]);
+    const WA = shuffled(c, l0, l1, [0, 4, 2, 6]),
+      WB = shuffled(c, l0, l1, [1, 5, 3, 7]);
     mix(c, out, WA, A, WB, B);
     c.get(dst).get(q).emit(op.i32_add).get(out).v128Store(0);
     c.get(wo).i32(32).emit(op.i32_add).set(wo);
@@ -131,21 +166,29 @@ function stageForward(m: ModuleBuilder): number {
     c.end();
   }
   c.else();
-  fourPairSteps(c, {i, q, e, hb, endBytes: end}, () => {
-    c.get(src).get(i).emit(op.i32_add).set(q);
-    c.get(dst).get(i).emit(op.i32_add).set(d);
-  }, () => {
-    const a = newLocal(c, v128), b = newLocal(c, v128), ya = newLocal(c, v128), yb = newLocal(c, v128);
-    c.get(q).v128Load(0).set(a);
-    c.get(q).get(hb).emit(op.i32_add).v128Load(0).set(b);
-    const [W1, W2, W3, W4] = pairWeights(c, wo);
-    mix(c, ya, W1, a, W2, b);
-    mix(c, yb, W3, a, W4, b);
-    c.get(d).get(ya).v128Store(0);
-    c.get(d).get(hb).emit(op.i32_add).get(yb).v128Store(0);
-    c.get(wo).i32(64).emit(op.i32_add).set(wo);
-    c.get(d).i32(16).emit(op.i32_add).set(d);
-  });
+  fourPairSteps(
+    c,
+    {i, q, e, hb, endBytes: end},
+    () => {
+      c.get(src).get(i).emit(op.i32_add).set(q);
+      c.get(dst).get(i).emit(op.i32_add).set(d);
+    },
+    () => {
+      const a = newLocal(c, v128),
+        b = newLocal(c, v128),
+        ya = newLocal(c, v128),
+        yb = newLocal(c, v128);
+      c.get(q).v128Load(0).set(a);
+      c.get(q).get(hb).emit(op.i32_add).v128Load(0).set(b);
+      const [W1, W2, W3, W4] = pairWeights(c, wo);
+      mix(c, ya, W1, a, W2, b);
+      mix(c, yb, W3, a, W4, b);
+      c.get(d).get(ya).v128Store(0);
+      c.get(d).get(hb).emit(op.i32_add).get(yb).v128Store(0);
+      c.get(wo).i32(64).emit(op.i32_add).set(wo);
+      c.get(d).i32(16).emit(op.i32_add).set(d);
+    }
+  );
   c.end();
   return fn.index;
 }
@@ -155,7 +198,12 @@ function stageBackward(m: ModuleBuilder): number {
   const fn = m.declare([i32, i32, i32, i32, i32, i32]);
   const c = fn.code;
   const [src, g, wo, gwo, n, h] = [0, 1, 2, 3, 4, 5];
-  const end = c.local(i32), q = c.local(i32), e = c.local(i32), hb = c.local(i32), i = c.local(i32), off = c.local(i32);
+  const end = c.local(i32),
+    q = c.local(i32),
+    e = c.local(i32),
+    hb = c.local(i32),
+    i = c.local(i32),
+    off = c.local(i32);
   c.get(n).i32(2).emit(op.i32_shl).set(end);
   c.get(h).i32(2).emit(op.i32_shl).set(hb);
   const addTo = (addr: () => void, offset: number, value: number) => {
@@ -167,8 +215,13 @@ function stageBackward(m: ModuleBuilder): number {
   {
     c.i32(0).set(q);
     c.loop();
-    const v = newLocal(c, v128), gv = newLocal(c, v128), l0 = newLocal(c, v128), l1 = newLocal(c, v128);
-    const p0 = newLocal(c, v128), p1 = newLocal(c, v128), out = newLocal(c, v128);
+    const v = newLocal(c, v128),
+      gv = newLocal(c, v128),
+      l0 = newLocal(c, v128),
+      l1 = newLocal(c, v128);
+    const p0 = newLocal(c, v128),
+      p1 = newLocal(c, v128),
+      out = newLocal(c, v128);
     c.get(src).get(q).emit(op.i32_add).v128Load(0).set(v);
     c.get(g).get(q).emit(op.i32_add).v128Load(0).set(gv);
     c.get(wo).v128Load(0).set(l0);
@@ -179,8 +232,10 @@ function stageBackward(m: ModuleBuilder): number {
     addTo(() => c.get(gwo), 0, p0);
     addTo(() => c.get(gwo), 16, p1);
     // g ← [w1·gc + w3·gd (j), w2·gc + w4·gd (j + h)]
-    const X = shuffled(c, l0, l1, [0, 4, 1, 5]), Y = shuffled(c, l0, l1, [2, 6, 3, 7]);
-    const GC = shuffled(c, gv, gv, [0, 1, 0, 1]), GD = shuffled(c, gv, gv, [2, 3, 2, 3]);
+    const X = shuffled(c, l0, l1, [0, 4, 1, 5]),
+      Y = shuffled(c, l0, l1, [2, 6, 3, 7]);
+    const GC = shuffled(c, gv, gv, [0, 1, 0, 1]),
+      GD = shuffled(c, gv, gv, [2, 3, 2, 3]);
     mix(c, out, X, GC, Y, GD);
     c.get(g).get(q).emit(op.i32_add).get(out).v128Store(0);
     c.get(wo).i32(32).emit(op.i32_add).set(wo);
@@ -189,31 +244,40 @@ function stageBackward(m: ModuleBuilder): number {
     c.end();
   }
   c.else();
-  fourPairSteps(c, {i, q, e, hb, endBytes: end}, () => {
-    c.get(i).set(q);
-  }, () => {
-    const a = newLocal(c, v128), b = newLocal(c, v128), gc = newLocal(c, v128), gd = newLocal(c, v128);
-    const ga = newLocal(c, v128), gb = newLocal(c, v128);
-    c.get(src).get(q).emit(op.i32_add).v128Load(0).set(a);
-    c.get(src).get(q).emit(op.i32_add).get(hb).emit(op.i32_add).v128Load(0).set(b);
-    c.get(g).get(q).emit(op.i32_add).v128Load(0).set(gc);
-    c.get(g).get(q).emit(op.i32_add).get(hb).emit(op.i32_add).v128Load(0).set(gd);
-    const [W1, W2, W3, W4] = pairWeights(c, wo);
-    const prod = (x: number, y: number) => {
-      const out = newLocal(c, v128);
-      c.get(x).get(y).simd(simd.f32x4_mul).set(out);
-      return out;
-    };
-    const G = transpose4(c, [prod(a, gc), prod(b, gc), prod(a, gd), prod(b, gd)]);
-    G.forEach((gr, r) => addTo(() => c.get(gwo), 16 * r, gr));
-    mix(c, ga, W1, gc, W3, gd);
-    mix(c, gb, W2, gc, W4, gd);
-    c.get(g).get(q).emit(op.i32_add).set(off);
-    c.get(off).get(ga).v128Store(0);
-    c.get(off).get(hb).emit(op.i32_add).get(gb).v128Store(0);
-    c.get(wo).i32(64).emit(op.i32_add).set(wo);
-    c.get(gwo).i32(64).emit(op.i32_add).set(gwo);
-  });
+  fourPairSteps(
+    c,
+    {i, q, e, hb, endBytes: end},
+    () => {
+      c.get(i).set(q);
+    },
+    () => {
+      const a = newLocal(c, v128),
+        b = newLocal(c, v128),
+        gc = newLocal(c, v128),
+        gd = newLocal(c, v128);
+      const ga = newLocal(c, v128),
+        gb = newLocal(c, v128);
+      c.get(src).get(q).emit(op.i32_add).v128Load(0).set(a);
+      c.get(src).get(q).emit(op.i32_add).get(hb).emit(op.i32_add).v128Load(0).set(b);
+      c.get(g).get(q).emit(op.i32_add).v128Load(0).set(gc);
+      c.get(g).get(q).emit(op.i32_add).get(hb).emit(op.i32_add).v128Load(0).set(gd);
+      const [W1, W2, W3, W4] = pairWeights(c, wo);
+      const prod = (x: number, y: number) => {
+        const out = newLocal(c, v128);
+        c.get(x).get(y).simd(simd.f32x4_mul).set(out);
+        return out;
+      };
+      const G = transpose4(c, [prod(a, gc), prod(b, gc), prod(a, gd), prod(b, gd)]);
+      G.forEach((gr, r) => addTo(() => c.get(gwo), 16 * r, gr));
+      mix(c, ga, W1, gc, W3, gd);
+      mix(c, gb, W2, gc, W4, gd);
+      c.get(g).get(q).emit(op.i32_add).set(off);
+      c.get(off).get(ga).v128Store(0);
+      c.get(off).get(hb).emit(op.i32_add).get(gb).v128Store(0);
+      c.get(wo).i32(64).emit(op.i32_add).set(wo);
+      c.get(gwo).i32(64).emit(op.i32_add).set(gwo);
+    }
+  );
   c.end();
   return fn.index;
 }
@@ -223,8 +287,14 @@ function stage0Backward(m: ModuleBuilder): number {
   const fn = m.declare([i32, i32, i32, i32, i32, i32]);
   const c = fn.code;
   const [x, g, gx, w, gw, n] = [0, 1, 2, 3, 4, 5];
-  const jb = c.local(i32), end = c.local(i32), oa = c.local(i32), ob = c.local(i32);
-  const a = c.local(f32), b = c.local(f32), gc = c.local(f32), gd = c.local(f32);
+  const jb = c.local(i32),
+    end = c.local(i32),
+    oa = c.local(i32),
+    ob = c.local(i32);
+  const a = c.local(f32),
+    b = c.local(f32),
+    gc = c.local(f32),
+    gd = c.local(f32);
   c.get(n).i32(2).emit(op.i32_shl).set(end);
   c.i32(0).set(jb);
   c.loop();
@@ -233,15 +303,23 @@ function stage0Backward(m: ModuleBuilder): number {
   c.get(g).get(jb).emit(op.i32_add).f32Load(0).set(gc);
   c.get(g).get(jb).emit(op.i32_add).f32Load(4).set(gd);
   // byte offsets of the selected weight pairs (the same in w and gw)
-  pairAddress(c, null, jb, 0, a); c.set(oa);
-  pairAddress(c, null, jb, 16, b); c.set(ob);
+  pairAddress(c, null, jb, 0, a);
+  c.set(oa);
+  pairAddress(c, null, jb, 16, b);
+  c.set(ob);
   const acc = (o: number, offset: number, v: number, gval: number) => {
     c.get(gw).get(o).emit(op.i32_add);
     c.get(gw).get(o).emit(op.i32_add).f32Load(offset).get(v).get(gval).emit(op.f32_mul).emit(op.f32_add);
     c.f32Store(offset);
   };
-  acc(oa, 0, a, gc); acc(oa, 4, a, gd); acc(ob, 0, b, gc); acc(ob, 4, b, gd);
-  for (const [o, at] of [[oa, 0], [ob, 4]] as const) {
+  acc(oa, 0, a, gc);
+  acc(oa, 4, a, gd);
+  acc(ob, 0, b, gc);
+  acc(ob, 4, b, gd);
+  for (const [o, at] of [
+    [oa, 0],
+    [ob, 4]
+  ] as const) {
     c.get(gx).get(jb).emit(op.i32_add);
     c.get(w).get(o).emit(op.i32_add).f32Load(0).get(gc).emit(op.f32_mul);
     c.get(w).get(o).emit(op.i32_add).f32Load(4).get(gd).emit(op.f32_mul).emit(op.f32_add);
@@ -254,13 +332,18 @@ function stage0Backward(m: ModuleBuilder): number {
 
 /** Adds bfly_fwd and bfly_bwd (see the file comment) to `m` and exports them. */
 export function addButterflyKernels(m: ModuleBuilder): void {
-  const s0 = stage0Forward(m), sk = stageForward(m), bk = stageBackward(m), b0 = stage0Backward(m);
+  const s0 = stage0Forward(m),
+    sk = stageForward(m),
+    bk = stageBackward(m),
+    b0 = stage0Backward(m);
 
   const fwd = m.declare([i32, i32, i32, i32, i32, i32]);
   {
     const c = fwd.code;
     const [x, y, w, rows, n, logn] = [0, 1, 2, 3, 4, 5];
-    const rowBytes = c.local(i32), h = c.local(i32), wo = c.local(i32);
+    const rowBytes = c.local(i32),
+      h = c.local(i32),
+      wo = c.local(i32);
     c.get(rows).i32(1).emit(op.i32_lt_s).if().ret().end();
     c.get(n).i32(2).emit(op.i32_shl).set(rowBytes);
     c.loop();
@@ -285,7 +368,11 @@ export function addButterflyKernels(m: ModuleBuilder): void {
   {
     const c = bwd.code;
     const [x, gy, gx, w, gw, scratch, rows, n, logn] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-    const rowBytes = c.local(i32), k = c.local(i32), h = c.local(i32), wo = c.local(i32), so = c.local(i32);
+    const rowBytes = c.local(i32),
+      k = c.local(i32),
+      h = c.local(i32),
+      wo = c.local(i32),
+      so = c.local(i32);
     c.get(rows).i32(1).emit(op.i32_lt_s).if().ret().end();
     c.get(n).i32(2).emit(op.i32_shl).set(rowBytes);
     c.loop();
@@ -299,7 +386,20 @@ export function addButterflyKernels(m: ModuleBuilder): void {
     c.get(k).get(logn).i32(1).emit(op.i32_sub).emit(op.i32_ge_s).brIf(1);
     // src = scratch + (k − 1)·rowBytes, dst = src + rowBytes, wo = w + 16n + (k − 1)·8n
     c.get(scratch).get(k).i32(1).emit(op.i32_sub).get(rowBytes).emit(op.i32_mul).emit(op.i32_add).set(so);
-    c.get(w).get(n).i32(4).emit(op.i32_shl).emit(op.i32_add).get(k).i32(1).emit(op.i32_sub).get(n).i32(3).emit(op.i32_shl).emit(op.i32_mul).emit(op.i32_add).set(wo);
+    c.get(w)
+      .get(n)
+      .i32(4)
+      .emit(op.i32_shl)
+      .emit(op.i32_add)
+      .get(k)
+      .i32(1)
+      .emit(op.i32_sub)
+      .get(n)
+      .i32(3)
+      .emit(op.i32_shl)
+      .emit(op.i32_mul)
+      .emit(op.i32_add)
+      .set(wo);
     c.get(so).get(so).get(rowBytes).emit(op.i32_add).get(wo).get(n).get(h).call(sk);
     c.get(k).i32(1).emit(op.i32_add).set(k);
     c.get(h).i32(1).emit(op.i32_shl).set(h).br(0);
@@ -310,7 +410,18 @@ export function addButterflyKernels(m: ModuleBuilder): void {
     c.block().loop();
     c.get(k).i32(1).emit(op.i32_lt_s).brIf(1);
     c.get(scratch).get(k).i32(1).emit(op.i32_sub).get(rowBytes).emit(op.i32_mul).emit(op.i32_add).set(so);
-    c.get(n).i32(4).emit(op.i32_shl).get(k).i32(1).emit(op.i32_sub).get(n).i32(3).emit(op.i32_shl).emit(op.i32_mul).emit(op.i32_add).set(wo);
+    c.get(n)
+      .i32(4)
+      .emit(op.i32_shl)
+      .get(k)
+      .i32(1)
+      .emit(op.i32_sub)
+      .get(n)
+      .i32(3)
+      .emit(op.i32_shl)
+      .emit(op.i32_mul)
+      .emit(op.i32_add)
+      .set(wo);
     c.get(so).get(gy).get(w).get(wo).emit(op.i32_add).get(gw).get(wo).emit(op.i32_add).get(n).get(h).call(bk);
     c.get(k).i32(1).emit(op.i32_sub).set(k);
     c.get(h).i32(1).emit(op.i32_shr_u).set(h).br(0);

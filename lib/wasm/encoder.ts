@@ -22,7 +22,8 @@ export function uleb(value: number, out: number[] = []): number[] {
 
 /** Signed LEB128 (for i32 constants). */
 export function sleb(value: number, out: number[] = []): number[] {
-  if (!Number.isInteger(value) || value < -(2 ** 31) || value > 2 ** 31 - 1) fail(`sleb value must be an i32, got ${value}`);
+  if (!Number.isInteger(value) || value < -(2 ** 31) || value > 2 ** 31 - 1)
+    fail(`sleb value must be an i32, got ${value}`);
   let v = value | 0;
   for (;;) {
     const byte = v & 0x7f;
@@ -68,37 +69,87 @@ export class Code {
     for (const x of b) this.bytes.push(x);
     return this;
   }
-  get(i: number): this { return this.emit(op.local_get, ...uleb(i)); }
-  set(i: number): this { return this.emit(op.local_set, ...uleb(i)); }
-  tee(i: number): this { return this.emit(op.local_tee, ...uleb(i)); }
-  i32(v: number): this { return this.emit(op.i32_const, ...sleb(v | 0)); }
-  f32(v: number): this { return this.emit(op.f32_const, ...f32Bytes(v)); }
-  call(f: number): this { return this.emit(op.call, ...uleb(f)); }
-  callIndirect(type: number, table = 0): this { return this.emit(op.call_indirect, ...uleb(type), ...uleb(table)); }
-  block(): this { return this.emit(op.block, EMPTY_BLOCK); }
-  loop(): this { return this.emit(op.loop, EMPTY_BLOCK); }
-  if(): this { return this.emit(op.if, EMPTY_BLOCK); }
-  else(): this { return this.emit(op.else); }
-  end(): this { return this.emit(op.end); }
-  br(depth: number): this { return this.emit(op.br, ...uleb(depth)); }
-  brIf(depth: number): this { return this.emit(op.br_if, ...uleb(depth)); }
-  ret(): this { return this.emit(op.return); }
+  get(i: number): this {
+    return this.emit(op.local_get, ...uleb(i));
+  }
+  set(i: number): this {
+    return this.emit(op.local_set, ...uleb(i));
+  }
+  tee(i: number): this {
+    return this.emit(op.local_tee, ...uleb(i));
+  }
+  i32(v: number): this {
+    return this.emit(op.i32_const, ...sleb(v | 0));
+  }
+  f32(v: number): this {
+    return this.emit(op.f32_const, ...f32Bytes(v));
+  }
+  call(f: number): this {
+    return this.emit(op.call, ...uleb(f));
+  }
+  callIndirect(type: number, table = 0): this {
+    return this.emit(op.call_indirect, ...uleb(type), ...uleb(table));
+  }
+  block(): this {
+    return this.emit(op.block, EMPTY_BLOCK);
+  }
+  loop(): this {
+    return this.emit(op.loop, EMPTY_BLOCK);
+  }
+  if(): this {
+    return this.emit(op.if, EMPTY_BLOCK);
+  }
+  else(): this {
+    return this.emit(op.else);
+  }
+  end(): this {
+    return this.emit(op.end);
+  }
+  br(depth: number): this {
+    return this.emit(op.br, ...uleb(depth));
+  }
+  brIf(depth: number): this {
+    return this.emit(op.br_if, ...uleb(depth));
+  }
+  ret(): this {
+    return this.emit(op.return);
+  }
   /** A memory access with natural alignment `align` (log2 bytes) and constant byte offset. */
-  mem(opcode: number, align: number, offset: number): this { return this.emit(opcode, ...uleb(align), ...uleb(offset)); }
-  simd(opcode: number): this { return this.emit(op.simd, ...uleb(opcode)); }
-  v128Load(offset: number): this { return this.emit(op.simd, ...uleb(simd.v128_load), ...uleb(4), ...uleb(offset)); }
-  v128Store(offset: number): this { return this.emit(op.simd, ...uleb(simd.v128_store), ...uleb(4), ...uleb(offset)); }
-  f32x4Splat(): this { return this.simd(simd.f32x4_splat); }
-  f32Load(offset = 0): this { return this.emit(op.f32_load, 2, ...uleb(offset)); }
-  f32Store(offset = 0): this { return this.emit(op.f32_store, 2, ...uleb(offset)); }
+  mem(opcode: number, align: number, offset: number): this {
+    return this.emit(opcode, ...uleb(align), ...uleb(offset));
+  }
+  simd(opcode: number): this {
+    return this.emit(op.simd, ...uleb(opcode));
+  }
+  v128Load(offset: number): this {
+    return this.emit(op.simd, ...uleb(simd.v128_load), ...uleb(4), ...uleb(offset));
+  }
+  v128Store(offset: number): this {
+    return this.emit(op.simd, ...uleb(simd.v128_store), ...uleb(4), ...uleb(offset));
+  }
+  f32x4Splat(): this {
+    return this.simd(simd.f32x4_splat);
+  }
+  f32Load(offset = 0): this {
+    return this.emit(op.f32_load, 2, ...uleb(offset));
+  }
+  f32Store(offset = 0): this {
+    return this.emit(op.f32_store, 2, ...uleb(offset));
+  }
   /** Loads one float and splats it to four lanes. */
-  v128Load32Splat(offset = 0): this { return this.emit(op.simd, ...uleb(simd.v128_load32_splat), 2, ...uleb(offset)); }
+  v128Load32Splat(offset = 0): this {
+    return this.emit(op.simd, ...uleb(simd.v128_load32_splat), 2, ...uleb(offset));
+  }
   /** A v128 constant from four floats. */
   f32x4Const(a: number, b = a, c = a, d = a): this {
     return this.emit(op.simd, ...uleb(simd.v128_const), ...[a, b, c, d].flatMap(f32Bytes));
   }
-  extractLane(lane: number): this { return this.emit(op.simd, ...uleb(simd.f32x4_extract_lane), lane); }
-  replaceLane(lane: number): this { return this.emit(op.simd, ...uleb(simd.f32x4_replace_lane), lane); }
+  extractLane(lane: number): this {
+    return this.emit(op.simd, ...uleb(simd.f32x4_extract_lane), lane);
+  }
+  replaceLane(lane: number): this {
+    return this.emit(op.simd, ...uleb(simd.f32x4_replace_lane), lane);
+  }
   /** i8x16.shuffle expressed with four 32-bit lane indices (0–3 first operand, 4–7 second). */
   shuffle32(lanes: [number, number, number, number]): this {
     const bytes = lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
@@ -192,7 +243,9 @@ export class ModuleBuilder {
     section(1, vec(this.typeBytes));
     if (this.memory) {
       const m = this.memory;
-      const limits = m.shared ? [0x03, ...uleb(m.minPages), ...uleb(m.maxPages)] : [0x01, ...uleb(m.minPages), ...uleb(m.maxPages)];
+      const limits = m.shared
+        ? [0x03, ...uleb(m.minPages), ...uleb(m.maxPages)]
+        : [0x01, ...uleb(m.minPages), ...uleb(m.maxPages)];
       section(2, vec([[...name(m.module), ...name(m.name), 0x02, ...limits]]));
     }
     section(3, vec(this.funcs.map((f) => uleb(f.type))));
@@ -202,7 +255,10 @@ export class ModuleBuilder {
       // One active segment per run of filled slots.
       const segments: number[][] = [];
       for (let s = 0; s < this.table.length; ) {
-        if (this.table[s] < 0) { s++; continue; }
+        if (this.table[s] < 0) {
+          s++;
+          continue;
+        }
         let e = s;
         while (e < this.table.length && this.table[e] >= 0) e++;
         segments.push([0x00, op.i32_const, ...sleb(s), op.end, ...vec(this.table.slice(s, e).map((f) => uleb(f)))]);

@@ -75,7 +75,12 @@ export function transposeSum(c: Code, p: number[]): number {
   const a1 = shuf(p[0], p[1], [2, 6, 3, 7]);
   const a2 = shuf(p[2], p[3], [0, 4, 1, 5]);
   const a3 = shuf(p[2], p[3], [2, 6, 3, 7]);
-  const t = [shuf(a0, a2, [0, 1, 4, 5]), shuf(a0, a2, [2, 3, 6, 7]), shuf(a1, a3, [0, 1, 4, 5]), shuf(a1, a3, [2, 3, 6, 7])];
+  const t = [
+    shuf(a0, a2, [0, 1, 4, 5]),
+    shuf(a0, a2, [2, 3, 6, 7]),
+    shuf(a1, a3, [0, 1, 4, 5]),
+    shuf(a1, a3, [2, 3, 6, 7])
+  ];
   const r = c.local(v128);
   c.get(t[0]).get(t[1]).simd(simd.f32x4_add).get(t[2]).simd(simd.f32x4_add).get(t[3]).simd(simd.f32x4_add).set(r);
   return r;
@@ -86,24 +91,48 @@ export function gemmKernel(m: ModuleBuilder, fma: boolean): number {
   const fn = m.declare([i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32]);
   const c = fn.code;
   const [A, ars, ats, B, ldb, bps, C, ldc, M, K, N, rowBlock] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
-  const i0 = c.local(i32), iEnd = c.local(i32);
-  const i = c.local(i32), j = c.local(i32), pa = c.local(i32), pb = c.local(i32), pc = c.local(i32), t = c.local(i32);
+  const i0 = c.local(i32),
+    iEnd = c.local(i32);
+  const i = c.local(i32),
+    j = c.local(i32),
+    pa = c.local(i32),
+    pb = c.local(i32),
+    pc = c.local(i32),
+    t = c.local(i32);
   const rowA = Array.from({length: GEMM_MR - 1}, () => c.local(i32)); // r·ars, r = 1 … MR − 1
   const rowC = Array.from({length: GEMM_MR - 1}, () => c.local(i32));
   c.get(K).i32(1).emit(op.i32_lt_s).get(rowBlock).i32(1).emit(op.i32_lt_s).emit(op.i32_or).if().ret().end();
   for (let r = 1; r < GEMM_MR; r++) {
-    c.get(ars).i32(r).emit(op.i32_mul).set(rowA[r - 1]);
-    c.get(ldc).i32(r).emit(op.i32_mul).set(rowC[r - 1]);
+    c.get(ars)
+      .i32(r)
+      .emit(op.i32_mul)
+      .set(rowA[r - 1]);
+    c.get(ldc)
+      .i32(r)
+      .emit(op.i32_mul)
+      .set(rowC[r - 1]);
   }
-  const addrA = (r: number) => { c.get(pa); if (r > 0) c.get(rowA[r - 1]).emit(op.i32_add); };
-  const addrC = (r: number) => { c.get(pc); if (r > 0) c.get(rowC[r - 1]).emit(op.i32_add); };
+  const addrA = (r: number) => {
+    c.get(pa);
+    if (r > 0) c.get(rowA[r - 1]).emit(op.i32_add);
+  };
+  const addrC = (r: number) => {
+    c.get(pc);
+    if (r > 0) c.get(rowC[r - 1]).emit(op.i32_add);
+  };
 
   // One tile: rb rows × (nv vectors of 4 columns, or with nv = 0 one scalar column) at (i, j).
   const tile = (rb: number, nv: number) => {
     c.get(A).get(i).get(ars).emit(op.i32_mul).emit(op.i32_add).set(pa);
     // pb = B + (j / NR)·bps + (j mod NR)·4
     c.get(B).get(j).i32(Math.log2(GEMM_NR)).emit(op.i32_shr_u).get(bps).emit(op.i32_mul).emit(op.i32_add);
-    c.get(j).i32(GEMM_NR - 1).emit(op.i32_and).i32(2).emit(op.i32_shl).emit(op.i32_add).set(pb);
+    c.get(j)
+      .i32(GEMM_NR - 1)
+      .emit(op.i32_and)
+      .i32(2)
+      .emit(op.i32_shl)
+      .emit(op.i32_add)
+      .set(pb);
     c.get(C).get(i).get(ldc).emit(op.i32_mul).emit(op.i32_add).get(j).i32(2).emit(op.i32_shl).emit(op.i32_add).set(pc);
     const vec = nv > 0;
     const q = vec ? nv : 1;
@@ -113,7 +142,8 @@ export function gemmKernel(m: ModuleBuilder, fma: boolean): number {
       for (let k = 0; k < q; k++) {
         const a = c.local(vec ? v128 : f32);
         addrC(r);
-        if (vec) c.v128Load(16 * k); else c.f32Load(0);
+        if (vec) c.v128Load(16 * k);
+        else c.f32Load(0);
         c.set(a);
         accs[r].push(a);
       }
@@ -125,12 +155,14 @@ export function gemmKernel(m: ModuleBuilder, fma: boolean): number {
     c.loop();
     bv.forEach((b, k) => {
       c.get(pb);
-      if (vec) c.v128Load(16 * k); else c.f32Load(0);
+      if (vec) c.v128Load(16 * k);
+      else c.f32Load(0);
       c.set(b);
     });
     for (let r = 0; r < rb; r++) {
       addrA(r);
-      if (vec) c.v128Load32Splat(0); else c.f32Load(0);
+      if (vec) c.v128Load32Splat(0);
+      else c.f32Load(0);
       c.set(av);
       for (let k = 0; k < q; k++) {
         if (vec) vmadd(c, fma, accs[r][k], av, bv[k]);
@@ -145,7 +177,8 @@ export function gemmKernel(m: ModuleBuilder, fma: boolean): number {
       for (let k = 0; k < q; k++) {
         addrC(r);
         c.get(accs[r][k]);
-        if (vec) c.v128Store(16 * k); else c.f32Store(0);
+        if (vec) c.v128Store(16 * k);
+        else c.f32Store(0);
       }
     }
   };
@@ -162,7 +195,16 @@ export function gemmKernel(m: ModuleBuilder, fma: boolean): number {
   c.block().loop();
   c.get(i0).get(M).emit(op.i32_ge_s).brIf(1);
   // iEnd = min(M, i0 + rowBlock)
-  c.get(i0).get(rowBlock).emit(op.i32_add).tee(iEnd).get(M).get(iEnd).get(M).emit(op.i32_lt_s).emit(op.select).set(iEnd);
+  c.get(i0)
+    .get(rowBlock)
+    .emit(op.i32_add)
+    .tee(iEnd)
+    .get(M)
+    .get(iEnd)
+    .get(M)
+    .emit(op.i32_lt_s)
+    .emit(op.select)
+    .set(iEnd);
   c.i32(0).set(j);
   whileFits(c, j, GEMM_NR, N, () => panel(GEMM_NV));
   whileFits(c, j, 4, N, () => panel(1));
@@ -177,11 +219,16 @@ export function gemmNTKernel(m: ModuleBuilder, fma: boolean): number {
   const fn = m.declare([i32, i32, i32, i32, i32, i32, i32, i32, i32, i32]);
   const c = fn.code;
   const [A, lda, B, ldb, C, ldc, M, K, N, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const i = c.local(i32), j = c.local(i32), o = c.local(i32), kv = c.local(i32), kb = c.local(i32);
+  const i = c.local(i32),
+    j = c.local(i32),
+    o = c.local(i32),
+    kv = c.local(i32),
+    kb = c.local(i32);
   const pa = Array.from({length: NT_MR}, () => c.local(i32));
   const pc = Array.from({length: NT_MR}, () => c.local(i32));
   const pb = [c.local(i32), c.local(i32), c.local(i32), c.local(i32)];
-  const bv = c.local(v128), bf = c.local(f32);
+  const bv = c.local(v128),
+    bf = c.local(f32);
   c.get(K).i32(-4).emit(op.i32_and).i32(2).emit(op.i32_shl).set(kv); // bytes covered by whole v128s
   c.get(K).i32(2).emit(op.i32_shl).set(kb);
 
@@ -234,9 +281,22 @@ export function gemmNTKernel(m: ModuleBuilder, fma: boolean): number {
         c.end();
         c.get(pc[r]).get(s).v128Store(0);
       } else {
-        const a = acc[r][0], sf = af[r];
-        c.get(a).extractLane(0).get(a).extractLane(1).emit(op.f32_add).get(a).extractLane(2).emit(op.f32_add)
-          .get(a).extractLane(3).emit(op.f32_add).get(tail[r][0]).emit(op.f32_add).set(sf);
+        const a = acc[r][0],
+          sf = af[r];
+        c.get(a)
+          .extractLane(0)
+          .get(a)
+          .extractLane(1)
+          .emit(op.f32_add)
+          .get(a)
+          .extractLane(2)
+          .emit(op.f32_add)
+          .get(a)
+          .extractLane(3)
+          .emit(op.f32_add)
+          .get(tail[r][0])
+          .emit(op.f32_add)
+          .set(sf);
         c.get(accumulate).if();
         c.get(sf).get(pc[r]).f32Load(0).emit(op.f32_add).set(sf);
         c.end();
@@ -267,7 +327,11 @@ export function gemmPackKernel(m: ModuleBuilder): number {
   const fn = m.declare([i32, i32, i32, i32, i32]);
   const c = fn.code;
   const [B, ldb, P, K, N] = [0, 1, 2, 3, 4];
-  const j = c.local(i32), t = c.local(i32), src = c.local(i32), dst = c.local(i32), q = c.local(i32);
+  const j = c.local(i32),
+    t = c.local(i32),
+    src = c.local(i32),
+    dst = c.local(i32),
+    q = c.local(i32);
   const NR = GEMM_NR;
   c.i32(0).set(j);
   c.get(P).set(dst);
@@ -275,9 +339,16 @@ export function gemmPackKernel(m: ModuleBuilder): number {
     c.get(B).get(j).i32(2).emit(op.i32_shl).emit(op.i32_add).set(src);
     c.i32(0).set(t);
     whileFits(c, t, 1, K, () => {
-      for (let v = 0; v < NR / 4; v++) c.get(dst).get(src).v128Load(16 * v).v128Store(16 * v);
+      for (let v = 0; v < NR / 4; v++)
+        c.get(dst)
+          .get(src)
+          .v128Load(16 * v)
+          .v128Store(16 * v);
       c.get(src).get(ldb).emit(op.i32_add).set(src);
-      c.get(dst).i32(4 * NR).emit(op.i32_add).set(dst);
+      c.get(dst)
+        .i32(4 * NR)
+        .emit(op.i32_add)
+        .set(dst);
     });
   });
   // The last, narrower panel: rows of N − j floats, GEMM_NR floats apart like the others.
@@ -291,7 +362,10 @@ export function gemmPackKernel(m: ModuleBuilder): number {
       c.get(src).get(q).get(j).emit(op.i32_sub).i32(2).emit(op.i32_shl).emit(op.i32_add).f32Load(0).f32Store(0);
     });
     c.get(src).get(ldb).emit(op.i32_add).set(src);
-    c.get(dst).i32(4 * NR).emit(op.i32_add).set(dst);
+    c.get(dst)
+      .i32(4 * NR)
+      .emit(op.i32_add)
+      .set(dst);
   });
   c.end();
   return fn.index;

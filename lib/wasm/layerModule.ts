@@ -40,7 +40,6 @@ function madd(c: Code, acc: number, emitA: () => void, emitB: () => void): void 
 /** Byte offset of branch-0 weights of element i in a group: (2i)·m floats. */
 const rowOffset = (i: number, m: number) => 2 * i * m * 4;
 
-
 /**
  * The branch offsets of four elements at once: for the v128 of inputs at `ptr` + offset, a local
  * `sel` whose lane i is the byte offset of element i's selected branch (0 when v ≥ 0, else m·4:
@@ -50,7 +49,8 @@ const rowOffset = (i: number, m: number) => 2 * i * m * 4;
  * scalar load, compare and select per element.
  */
 function branches(c: Code, ptr: number, offset: number, splatC: number, zero: number): {xv: number; sel: number} {
-  const xv = c.local(v128), sel = c.local(v128);
+  const xv = c.local(v128),
+    sel = c.local(v128);
   c.get(ptr).v128Load(offset).set(xv);
   c.get(splatC).get(xv).get(zero).simd(simd.f32x4_ge).simd(simd.v128_andnot).set(sel);
   return {xv, sel};
@@ -63,8 +63,11 @@ function laneSplat(c: Code, xv: number, lane: number): void {
 }
 /** Sets up the locals `branches` needs: [splatC, zero]. */
 function branchConstants(c: Code, m: number): [number, number] {
-  const splatC = c.local(v128), zero = c.local(v128);
-  c.i32(m * 4).simd(simd.i32x4_splat).set(splatC);
+  const splatC = c.local(v128),
+    zero = c.local(v128);
+  c.i32(m * 4)
+    .simd(simd.i32x4_splat)
+    .set(splatC);
   c.f32x4Const(0).set(zero);
   return [splatC, zero];
 }
@@ -89,7 +92,9 @@ function forRows(c: Code, rb: number, rowBytes: number, ptrs: RowPointer[], body
   const advance = () => {
     for (const [, to, stride] of ptrs) {
       c.get(to);
-      if (stride === undefined) c.get(rowBytes); else if (typeof stride === "number") c.i32(stride); else c.get(stride.local);
+      if (stride === undefined) c.get(rowBytes);
+      else if (typeof stride === "number") c.i32(stride);
+      else c.get(stride.local);
       c.emit(op.i32_add).set(to);
     }
   };
@@ -118,13 +123,22 @@ function forRows(c: Code, rb: number, rowBytes: number, ptrs: RowPointer[], body
  * stored (the first layer's input after the padded input's first round, lib/model.ts).
  */
 function switchForward(m: ModuleBuilder, wht: WhtFunctions, gm: number, periodic = false): number {
-  const fn = m.declare(periodic ? [i32, i32, i32, i32, i32, i32, i32, f32, i32] : [i32, i32, i32, i32, i32, i32, i32, f32]);
+  const fn = m.declare(
+    periodic ? [i32, i32, i32, i32, i32, i32, i32, f32, i32] : [i32, i32, i32, i32, i32, i32, i32, f32]
+  );
   const c = fn.code;
   const [x, y, w, rows, n, logn, logm, s, period] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const xWrap = periodic ? c.local(i32) : -1;
-  const rowBytes = c.local(i32), xg = c.local(i32), yg = c.local(i32), wg = c.local(i32), gEnd = c.local(i32);
-  const xr = c.local(i32), yr = c.local(i32), rb = c.local(i32);
-  const wa = c.local(i32), vs = c.local(v128);
+  const rowBytes = c.local(i32),
+    xg = c.local(i32),
+    yg = c.local(i32),
+    wg = c.local(i32),
+    gEnd = c.local(i32);
+  const xr = c.local(i32),
+    yr = c.local(i32),
+    rb = c.local(i32);
+  const wa = c.local(i32),
+    vs = c.local(v128);
   let quad = {xv: -1, sel: -1};
   const q = gm / 4;
   const acc = Array.from({length: q}, () => c.local(v128));
@@ -137,7 +151,12 @@ function switchForward(m: ModuleBuilder, wht: WhtFunctions, gm: number, periodic
   c.get(x).set(xg).get(y).set(yg).get(w).set(wg);
   if (periodic) {
     // groups counted by the weights (8·m·n bytes); x wraps round its pattern
-    c.get(w).get(n).i32(8 * gm).emit(op.i32_mul).emit(op.i32_add).set(gEnd);
+    c.get(w)
+      .get(n)
+      .i32(8 * gm)
+      .emit(op.i32_mul)
+      .emit(op.i32_add)
+      .set(gEnd);
     add(c, x, period, xWrap);
   } else {
     add(c, x, rowBytes, gEnd);
@@ -152,24 +171,67 @@ function switchForward(m: ModuleBuilder, wht: WhtFunctions, gm: number, periodic
       c.emit(op.i32_add).set(wa);
       laneSplat(c, quad.xv, i % 4);
       c.set(vs);
-      for (let k = 0; k < q; k++) madd(c, acc[k], () => c.get(vs), () => c.get(wa).v128Load(rowOffset(i, gm) + 16 * k));
+      for (let k = 0; k < q; k++)
+        madd(
+          c,
+          acc[k],
+          () => c.get(vs),
+          () => c.get(wa).v128Load(rowOffset(i, gm) + 16 * k)
+        );
     }
-    acc.forEach((a, k) => c.get(yr).get(a).v128Store(16 * k));
+    acc.forEach((a, k) =>
+      c
+        .get(yr)
+        .get(a)
+        .v128Store(16 * k)
+    );
   });
-  c.get(yg).i32(4 * gm).emit(op.i32_add).set(yg);
+  c.get(yg)
+    .i32(4 * gm)
+    .emit(op.i32_add)
+    .set(yg);
   if (periodic) {
-    c.get(xg).i32(4 * gm).emit(op.i32_add).tee(xg).get(xWrap).emit(op.i32_eq).if().get(x).set(xg).end();
-    c.get(wg).i32(2 * gm * gm * 4).emit(op.i32_add).tee(wg).get(gEnd).emit(op.i32_lt_u).brIf(0);
+    c.get(xg)
+      .i32(4 * gm)
+      .emit(op.i32_add)
+      .tee(xg)
+      .get(xWrap)
+      .emit(op.i32_eq)
+      .if()
+      .get(x)
+      .set(xg)
+      .end();
+    c.get(wg)
+      .i32(2 * gm * gm * 4)
+      .emit(op.i32_add)
+      .tee(wg)
+      .get(gEnd)
+      .emit(op.i32_lt_u)
+      .brIf(0);
   } else {
-    c.get(wg).i32(2 * gm * gm * 4).emit(op.i32_add).set(wg);
-    c.get(xg).i32(4 * gm).emit(op.i32_add).tee(xg).get(gEnd).emit(op.i32_lt_u).brIf(0);
+    c.get(wg)
+      .i32(2 * gm * gm * 4)
+      .emit(op.i32_add)
+      .set(wg);
+    c.get(xg)
+      .i32(4 * gm)
+      .emit(op.i32_add)
+      .tee(xg)
+      .get(gEnd)
+      .emit(op.i32_lt_u)
+      .brIf(0);
   }
   c.end();
   // T_m/√(n/m) on each row of the block while it is still in cache
   forRows(c, rb, rowBytes, [[y, yr]], () => {
     c.get(yr).get(logn).get(logm).get(s).call(wht.block);
   });
-  c.get(x).get(rb).get(periodic ? period : rowBytes).emit(op.i32_mul).emit(op.i32_add).set(x);
+  c.get(x)
+    .get(rb)
+    .get(periodic ? period : rowBytes)
+    .emit(op.i32_mul)
+    .emit(op.i32_add)
+    .set(x);
   c.get(y).get(rb).get(rowBytes).emit(op.i32_mul).emit(op.i32_add).set(y);
   c.get(rows).get(rb).emit(op.i32_sub).tee(rows).i32(0).emit(op.i32_gt_s).brIf(0);
   c.end();
@@ -182,16 +244,38 @@ function switchForward(m: ModuleBuilder, wht: WhtFunctions, gm: number, periodic
  * every row only (whole groups): one thread's share of a layer's backward, split by parameter
  * (lib/team.ts). Each gw element sums its rows in the same order as switch_bwd_m.
  */
-function switchBackward(m: ModuleBuilder, wht: WhtFunctions, gm: number, groupsOnly = false, weightsOnly = false, head = false, periodic = false): number {
-  const fn = groupsOnly ? m.declare([i32, i32, i32, i32, i32, i32, i32, i32, i32])
-    : m.declare(periodic ? [i32, i32, i32, i32, i32, i32, i32, i32, i32, f32, i32] : [i32, i32, i32, i32, i32, i32, i32, i32, i32, f32]);
+function switchBackward(
+  m: ModuleBuilder,
+  wht: WhtFunctions,
+  gm: number,
+  groupsOnly = false,
+  weightsOnly = false,
+  head = false,
+  periodic = false
+): number {
+  const fn = groupsOnly
+    ? m.declare([i32, i32, i32, i32, i32, i32, i32, i32, i32])
+    : m.declare(
+        periodic
+          ? [i32, i32, i32, i32, i32, i32, i32, i32, i32, f32, i32]
+          : [i32, i32, i32, i32, i32, i32, i32, i32, i32, f32]
+      );
   const c = fn.code;
   const [x, gy, gx, w, gw, rows, n, logn, logm, s, period] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const xWrap = periodic ? c.local(i32) : -1;
   const [g0, g1] = [7, 8];
-  const rowBytes = c.local(i32), xg = c.local(i32), gyg = c.local(i32), gxg = c.local(i32);
-  const wg = c.local(i32), gwg = c.local(i32), gEnd = c.local(i32), sel = c.local(i32);
-  const xr = c.local(i32), gyr = c.local(i32), gxr = c.local(i32), rb = c.local(i32);
+  const rowBytes = c.local(i32),
+    xg = c.local(i32),
+    gyg = c.local(i32),
+    gxg = c.local(i32);
+  const wg = c.local(i32),
+    gwg = c.local(i32),
+    gEnd = c.local(i32),
+    sel = c.local(i32);
+  const xr = c.local(i32),
+    gyr = c.local(i32),
+    gxr = c.local(i32),
+    rb = c.local(i32);
   const vs = c.local(v128);
   const q = gm / 4;
   const gyv = Array.from({length: q}, () => c.local(v128));
@@ -202,7 +286,13 @@ function switchBackward(m: ModuleBuilder, wht: WhtFunctions, gm: number, groupsO
   if (groupsOnly) {
     // Start at column g0 of every row and of the weights (2·m floats per column).
     for (const p of [x, gy, gx]) c.get(p).get(g0).i32(2).emit(op.i32_shl).emit(op.i32_add).set(p);
-    for (const p of [w, gw]) c.get(p).get(g0).i32(8 * gm).emit(op.i32_mul).emit(op.i32_add).set(p);
+    for (const p of [w, gw])
+      c.get(p)
+        .get(g0)
+        .i32(8 * gm)
+        .emit(op.i32_mul)
+        .emit(op.i32_add)
+        .set(p);
     c.get(g1).get(g0).emit(op.i32_sub).i32(2).emit(op.i32_shl).set(span);
   }
   c.loop(); // blocks of rows
@@ -215,65 +305,126 @@ function switchBackward(m: ModuleBuilder, wht: WhtFunctions, gm: number, groupsO
   c.get(x).set(xg).get(gy).set(gyg).get(gx).set(gxg).get(w).set(wg).get(gw).set(gwg);
   if (periodic) {
     // as in switch_fwd_per: groups counted by the weights, x wrapping round its pattern
-    c.get(w).get(n).i32(8 * gm).emit(op.i32_mul).emit(op.i32_add).set(gEnd);
+    c.get(w)
+      .get(n)
+      .i32(8 * gm)
+      .emit(op.i32_mul)
+      .emit(op.i32_add)
+      .set(gEnd);
     add(c, x, period, xWrap);
   } else {
     add(c, x, groupsOnly ? span : rowBytes, gEnd);
   }
   c.loop(); // groups
   // with `head`, gy holds one group's m values per row (the same for every group of the row)
-  forRowsUnrolled(c, rb, rowBytes, [periodic ? [xg, xr, {local: period}] : [xg, xr], head ? [gyg, gyr, 4 * gm] : [gyg, gyr], [gxg, gxr]], () => {
-    gyv.forEach((g, k) => c.get(gyr).v128Load(16 * k).set(g));
-    for (let ib = 0; ib < gm / 4; ib++) {
-      const p: number[] = [];
-      const quad = branches(c, xr, 16 * ib, splatC, zero);
-      for (let r = 0; r < 4; r++) {
-        const i = 4 * ib + r;
-        laneBranch(c, quad.sel, r);
-        c.set(sel);
-        laneSplat(c, quad.xv, r);
-        c.set(vs);
-        const pi = c.local(v128);
-        for (let k = 0; k < q; k++) {
-          const off = rowOffset(i, gm) + 16 * k;
-          // p_i += W[row] · gy (not with weightsOnly: no input gradient)
-          if (weightsOnly) {
-            // nothing
-          } else if (k === 0) {
-            c.get(wg).get(sel).emit(op.i32_add).v128Load(off).get(gyv[k]).simd(simd.f32x4_mul).set(pi);
-          } else {
-            madd(c, pi, () => c.get(wg).get(sel).emit(op.i32_add).v128Load(off), () => c.get(gyv[k]));
+  forRowsUnrolled(
+    c,
+    rb,
+    rowBytes,
+    [periodic ? [xg, xr, {local: period}] : [xg, xr], head ? [gyg, gyr, 4 * gm] : [gyg, gyr], [gxg, gxr]],
+    () => {
+      gyv.forEach((g, k) =>
+        c
+          .get(gyr)
+          .v128Load(16 * k)
+          .set(g)
+      );
+      for (let ib = 0; ib < gm / 4; ib++) {
+        const p: number[] = [];
+        const quad = branches(c, xr, 16 * ib, splatC, zero);
+        for (let r = 0; r < 4; r++) {
+          const i = 4 * ib + r;
+          laneBranch(c, quad.sel, r);
+          c.set(sel);
+          laneSplat(c, quad.xv, r);
+          c.set(vs);
+          const pi = c.local(v128);
+          for (let k = 0; k < q; k++) {
+            const off = rowOffset(i, gm) + 16 * k;
+            // p_i += W[row] · gy (not with weightsOnly: no input gradient)
+            if (weightsOnly) {
+              // nothing
+            } else if (k === 0) {
+              c.get(wg).get(sel).emit(op.i32_add).v128Load(off).get(gyv[k]).simd(simd.f32x4_mul).set(pi);
+            } else {
+              madd(
+                c,
+                pi,
+                () => c.get(wg).get(sel).emit(op.i32_add).v128Load(off),
+                () => c.get(gyv[k])
+              );
+            }
+            // gw[row] += v · gy
+            c.get(gwg).get(sel).emit(op.i32_add);
+            c.get(gwg).get(sel).emit(op.i32_add).v128Load(off);
+            c.get(vs).get(gyv[k]).simd(simd.f32x4_mul).simd(simd.f32x4_add);
+            c.v128Store(off);
           }
-          // gw[row] += v · gy
-          c.get(gwg).get(sel).emit(op.i32_add);
-          c.get(gwg).get(sel).emit(op.i32_add).v128Load(off);
-          c.get(vs).get(gyv[k]).simd(simd.f32x4_mul).simd(simd.f32x4_add);
-          c.v128Store(off);
+          p.push(pi);
         }
-        p.push(pi);
-      }
-      if (!weightsOnly) {
-        const r = transposeSum(c, p);
-        c.get(gxr).get(r).v128Store(16 * ib);
+        if (!weightsOnly) {
+          const r = transposeSum(c, p);
+          c.get(gxr)
+            .get(r)
+            .v128Store(16 * ib);
+        }
       }
     }
-  });
-  if (!head) c.get(gyg).i32(4 * gm).emit(op.i32_add).set(gyg);
-  c.get(gxg).i32(4 * gm).emit(op.i32_add).set(gxg);
-  c.get(wg).i32(2 * gm * gm * 4).emit(op.i32_add).set(wg);
+  );
+  if (!head)
+    c.get(gyg)
+      .i32(4 * gm)
+      .emit(op.i32_add)
+      .set(gyg);
+  c.get(gxg)
+    .i32(4 * gm)
+    .emit(op.i32_add)
+    .set(gxg);
+  c.get(wg)
+    .i32(2 * gm * gm * 4)
+    .emit(op.i32_add)
+    .set(wg);
   if (periodic) {
-    c.get(xg).i32(4 * gm).emit(op.i32_add).tee(xg).get(xWrap).emit(op.i32_eq).if().get(x).set(xg).end();
-    c.get(gwg).i32(2 * gm * gm * 4).emit(op.i32_add).set(gwg);
+    c.get(xg)
+      .i32(4 * gm)
+      .emit(op.i32_add)
+      .tee(xg)
+      .get(xWrap)
+      .emit(op.i32_eq)
+      .if()
+      .get(x)
+      .set(xg)
+      .end();
+    c.get(gwg)
+      .i32(2 * gm * gm * 4)
+      .emit(op.i32_add)
+      .set(gwg);
     c.get(wg).get(gEnd).emit(op.i32_lt_u).brIf(0);
   } else {
-    c.get(gwg).i32(2 * gm * gm * 4).emit(op.i32_add).set(gwg);
-    c.get(xg).i32(4 * gm).emit(op.i32_add).tee(xg).get(gEnd).emit(op.i32_lt_u).brIf(0);
+    c.get(gwg)
+      .i32(2 * gm * gm * 4)
+      .emit(op.i32_add)
+      .set(gwg);
+    c.get(xg)
+      .i32(4 * gm)
+      .emit(op.i32_add)
+      .tee(xg)
+      .get(gEnd)
+      .emit(op.i32_lt_u)
+      .brIf(0);
   }
   c.end();
   if (periodic) c.get(x).get(rb).get(period).emit(op.i32_mul).emit(op.i32_add).set(x);
   if (head) c.get(x).get(rb).get(rowBytes).emit(op.i32_mul).emit(op.i32_add).set(x);
-  for (const p of head ? [gx] : periodic ? [gy, gx] : [x, gy, gx]) c.get(p).get(rb).get(rowBytes).emit(op.i32_mul).emit(op.i32_add).set(p);
-  if (head) c.get(gy).get(rb).i32(4 * gm).emit(op.i32_mul).emit(op.i32_add).set(gy);
+  for (const p of head ? [gx] : periodic ? [gy, gx] : [x, gy, gx])
+    c.get(p).get(rb).get(rowBytes).emit(op.i32_mul).emit(op.i32_add).set(p);
+  if (head)
+    c.get(gy)
+      .get(rb)
+      .i32(4 * gm)
+      .emit(op.i32_mul)
+      .emit(op.i32_add)
+      .set(gy);
   c.get(rows).get(rb).emit(op.i32_sub).tee(rows).i32(0).emit(op.i32_gt_s).brIf(0);
   c.end();
   return fn.index;
@@ -292,11 +443,21 @@ function switchForwardHead(m: ModuleBuilder, gm: number): number {
   const fn = m.declare([i32, i32, i32, i32, i32, i32, f32]);
   const c = fn.code;
   const [x, out, w, rows, n, stack, s] = [0, 1, 2, 3, 4, 5, 6];
-  const rowBytes = c.local(i32), xg = c.local(i32), wg = c.local(i32), gEnd = c.local(i32);
-  const xr = c.local(i32), sr = c.local(i32), rb = c.local(i32), or = c.local(i32);
-  const wa = c.local(i32), vs = c.local(v128);
+  const rowBytes = c.local(i32),
+    xg = c.local(i32),
+    wg = c.local(i32),
+    gEnd = c.local(i32);
+  const xr = c.local(i32),
+    sr = c.local(i32),
+    rb = c.local(i32),
+    or = c.local(i32);
+  const wa = c.local(i32),
+    vs = c.local(v128);
   let quad = {xv: -1, sel: -1};
-  const t = c.local(i32), tt = c.local(i32), lp = c.local(i32), top = c.local(i32);
+  const t = c.local(i32),
+    tt = c.local(i32),
+    lp = c.local(i32),
+    top = c.local(i32);
   const q = gm / 4;
   const level = 16 * q; // bytes per stack level
   const stackRow = 32 * level;
@@ -321,40 +482,97 @@ function switchForwardHead(m: ModuleBuilder, gm: number): number {
   c.i32(0).set(t);
   add(c, x, rowBytes, gEnd);
   c.loop(); // groups
-  forRowsUnrolled(c, rb, rowBytes, [[xg, xr], [stack, sr, stackRow]], () => {
-    for (const a of acc) c.f32x4Const(0).set(a);
-    for (let i = 0; i < gm; i++) {
-      if (i % 4 === 0) quad = branches(c, xr, 4 * i, splatC, zero);
-      c.get(wg);
-      laneBranch(c, quad.sel, i % 4);
-      c.emit(op.i32_add).set(wa);
-      laneSplat(c, quad.xv, i % 4);
-      c.set(vs);
-      for (let k = 0; k < q; k++) madd(c, acc[k], () => c.get(vs), () => c.get(wa).v128Load(rowOffset(i, gm) + 16 * k));
+  forRowsUnrolled(
+    c,
+    rb,
+    rowBytes,
+    [
+      [xg, xr],
+      [stack, sr, stackRow]
+    ],
+    () => {
+      for (const a of acc) c.f32x4Const(0).set(a);
+      for (let i = 0; i < gm; i++) {
+        if (i % 4 === 0) quad = branches(c, xr, 4 * i, splatC, zero);
+        c.get(wg);
+        laneBranch(c, quad.sel, i % 4);
+        c.emit(op.i32_add).set(wa);
+        laneSplat(c, quad.xv, i % 4);
+        c.set(vs);
+        for (let k = 0; k < q; k++)
+          madd(
+            c,
+            acc[k],
+            () => c.get(vs),
+            () => c.get(wa).v128Load(rowOffset(i, gm) + 16 * k)
+          );
+      }
+      // carry: while bit l of t is set, acc = stack[l] + acc (the left subtree's sum first)
+      c.get(t).set(tt).get(sr).set(lp);
+      c.block().loop();
+      c.get(tt).i32(1).emit(op.i32_and).emit(op.i32_eqz).brIf(1);
+      acc.forEach((a, k) =>
+        c
+          .get(lp)
+          .v128Load(16 * k)
+          .get(a)
+          .simd(simd.f32x4_add)
+          .set(a)
+      );
+      c.get(lp).i32(level).emit(op.i32_add).set(lp);
+      c.get(tt).i32(1).emit(op.i32_shr_u).set(tt);
+      c.br(0);
+      c.end().end();
+      acc.forEach((a, k) =>
+        c
+          .get(lp)
+          .get(a)
+          .v128Store(16 * k)
+      );
     }
-    // carry: while bit l of t is set, acc = stack[l] + acc (the left subtree's sum first)
-    c.get(t).set(tt).get(sr).set(lp);
-    c.block().loop();
-    c.get(tt).i32(1).emit(op.i32_and).emit(op.i32_eqz).brIf(1);
-    acc.forEach((a, k) => c.get(lp).v128Load(16 * k).get(a).simd(simd.f32x4_add).set(a));
-    c.get(lp).i32(level).emit(op.i32_add).set(lp);
-    c.get(tt).i32(1).emit(op.i32_shr_u).set(tt);
-    c.br(0);
-    c.end().end();
-    acc.forEach((a, k) => c.get(lp).get(a).v128Store(16 * k));
-  });
+  );
   c.get(t).i32(1).emit(op.i32_add).set(t);
-  c.get(wg).i32(2 * gm * gm * 4).emit(op.i32_add).set(wg);
-  c.get(xg).i32(4 * gm).emit(op.i32_add).tee(xg).get(gEnd).emit(op.i32_lt_u).brIf(0);
+  c.get(wg)
+    .i32(2 * gm * gm * 4)
+    .emit(op.i32_add)
+    .set(wg);
+  c.get(xg)
+    .i32(4 * gm)
+    .emit(op.i32_add)
+    .tee(xg)
+    .get(gEnd)
+    .emit(op.i32_lt_u)
+    .brIf(0);
   c.end();
   // out = the whole sum · scale (the last pass's multiply)
-  forRows(c, rb, rowBytes, [[out, or, 4 * gm], [stack, sr, stackRow]], () => {
-    for (let k = 0; k < q; k++) {
-      c.get(or).get(sr).get(top).emit(op.i32_add).v128Load(16 * k).get(sv).simd(simd.f32x4_mul).v128Store(16 * k);
+  forRows(
+    c,
+    rb,
+    rowBytes,
+    [
+      [out, or, 4 * gm],
+      [stack, sr, stackRow]
+    ],
+    () => {
+      for (let k = 0; k < q; k++) {
+        c.get(or)
+          .get(sr)
+          .get(top)
+          .emit(op.i32_add)
+          .v128Load(16 * k)
+          .get(sv)
+          .simd(simd.f32x4_mul)
+          .v128Store(16 * k);
+      }
     }
-  });
+  );
   c.get(x).get(rb).get(rowBytes).emit(op.i32_mul).emit(op.i32_add).set(x);
-  c.get(out).get(rb).i32(4 * gm).emit(op.i32_mul).emit(op.i32_add).set(out);
+  c.get(out)
+    .get(rb)
+    .i32(4 * gm)
+    .emit(op.i32_mul)
+    .emit(op.i32_add)
+    .set(out);
   c.get(rows).get(rb).emit(op.i32_sub).tee(rows).i32(0).emit(op.i32_gt_s).brIf(0);
   c.end();
   return fn.index;
@@ -368,7 +586,9 @@ function mulRows(m: ModuleBuilder): number {
   const fn = m.declare([i32, i32, i32, i32, i32, i32, i32]);
   const c = fn.code;
   const [src, ss, dst, ds, f, cols, rows] = [0, 1, 2, 3, 4, 5, 6];
-  const o = c.local(i32), vecEnd = c.local(i32), end = c.local(i32);
+  const o = c.local(i32),
+    vecEnd = c.local(i32),
+    end = c.local(i32);
   c.get(cols).i32(-4).emit(op.i32_and).i32(2).emit(op.i32_shl).set(vecEnd);
   c.get(cols).i32(2).emit(op.i32_shl).set(end);
   c.block().loop();

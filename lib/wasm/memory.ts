@@ -98,9 +98,11 @@ function bytesText(bytes: number): string {
 
 /** The error for an allocation of `size` bytes that does not fit (why: what refused it). */
 function noRoom(size: number, why: string): never {
-  fail(`cannot allocate ${bytesText(size)} in the WebAssembly kernel memory: ${bytesText(inUse)} of its ` +
-    `${bytesText(MAX_PAGES * PAGE)} are in use (${why}); call dispose() on models you no longer need, ` +
-    `or use a smaller model or batch`);
+  fail(
+    `cannot allocate ${bytesText(size)} in the WebAssembly kernel memory: ${bytesText(inUse)} of its ` +
+      `${bytesText(MAX_PAGES * PAGE)} are in use (${why}); call dispose() on models you no longer need, ` +
+      `or use a smaller model or batch`
+  );
 }
 
 /** Grows the memory to hold `bytesNeeded` bytes, for an allocation of `size`. */
@@ -120,7 +122,8 @@ function grow(bytesNeeded: number, size: number): void {
     memory.grow(want);
   } catch (e) {
     // The engine may refuse before the maximum (out of address space or system memory).
-    if (want === pages) noRoom(size, `the engine refused to grow the memory: ${e instanceof Error ? e.message : String(e)}`);
+    if (want === pages)
+      noRoom(size, `the engine refused to grow the memory: ${e instanceof Error ? e.message : String(e)}`);
     try {
       memory.grow(pages);
     } catch (e2) {
@@ -141,7 +144,10 @@ export function allocBytes(bytes: number): number {
     if (b.size >= size) {
       ptr = b.start;
       if (b.size === size) free.splice(i, 1);
-      else { b.start += size; b.size -= size; }
+      else {
+        b.start += size;
+        b.size -= size;
+      }
       break;
     }
   }
@@ -274,7 +280,8 @@ let residentBytes = 0;
 let residentAllowed = false;
 
 /** Frees a model's internal workspace when its view is garbage-collected (unless released first). */
-const workspaces = typeof FinalizationRegistry === "function" ? new FinalizationRegistry<number>((ptr) => freeBytes(ptr)) : null;
+const workspaces =
+  typeof FinalizationRegistry === "function" ? new FinalizationRegistry<number>((ptr) => freeBytes(ptr)) : null;
 
 /** The block behind each array `kernelArray` placed in the kernel memory. */
 const owned = new WeakMap<Float32Array, {ptr: number; bytes: number; internal: boolean}>();

@@ -22,16 +22,26 @@ function adamStep(m: ModuleBuilder): number {
   const fn = m.declare([i32, i32, i32, i32, i32, f64, f64, f64, f64, f64, f64, f64, f64, f64]);
   const c = fn.code;
   const [p, g, mm, vv, count, lr, wd, b1, omb1, b2, omb2, c1, c2, eps] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
-  const end = c.local(i32), gi = c.local(f64), mi = c.local(f64), vi = c.local(f64);
+  const end = c.local(i32),
+    gi = c.local(f64),
+    mi = c.local(f64),
+    vi = c.local(f64);
   c.get(count).i32(1).emit(op.i32_lt_s).if().ret().end();
   c.get(p).get(count).i32(2).emit(op.i32_shl).emit(op.i32_add).set(end);
   c.loop();
   // g = grads[i] + wd·params[i]
-  loadF64(c, g); c.get(wd); loadF64(c, p); c.emit(op.f64_mul).emit(op.f64_add).set(gi);
+  loadF64(c, g);
+  c.get(wd);
+  loadF64(c, p);
+  c.emit(op.f64_mul).emit(op.f64_add).set(gi);
   // mi = b1·m[i] + (1 − b1)·g
-  c.get(b1); loadF64(c, mm); c.emit(op.f64_mul).get(omb1).get(gi).emit(op.f64_mul).emit(op.f64_add).set(mi);
+  c.get(b1);
+  loadF64(c, mm);
+  c.emit(op.f64_mul).get(omb1).get(gi).emit(op.f64_mul).emit(op.f64_add).set(mi);
   // vi = b2·v[i] + (1 − b2)·g·g
-  c.get(b2); loadF64(c, vv); c.emit(op.f64_mul).get(omb2).get(gi).emit(op.f64_mul).get(gi).emit(op.f64_mul).emit(op.f64_add).set(vi);
+  c.get(b2);
+  loadF64(c, vv);
+  c.emit(op.f64_mul).get(omb2).get(gi).emit(op.f64_mul).get(gi).emit(op.f64_mul).emit(op.f64_add).set(vi);
   c.get(mm).get(mi).emit(op.f32_demote_f64).f32Store(0);
   c.get(vv).get(vi).emit(op.f32_demote_f64).f32Store(0);
   // params[i] −= (lr·mi·c1) / (√(vi·c2) + eps)
@@ -50,12 +60,19 @@ function sgdStep(m: ModuleBuilder): number {
   const fn = m.declare([i32, i32, i32, i32, f64, f64, f64]);
   const c = fn.code;
   const [p, g, vel, count, lr, mu, wd] = [0, 1, 2, 3, 4, 5, 6];
-  const end = c.local(i32), gi = c.local(f64), vi = c.local(f64);
+  const end = c.local(i32),
+    gi = c.local(f64),
+    vi = c.local(f64);
   c.get(count).i32(1).emit(op.i32_lt_s).if().ret().end();
   c.get(p).get(count).i32(2).emit(op.i32_shl).emit(op.i32_add).set(end);
   c.loop();
-  loadF64(c, g); c.get(wd); loadF64(c, p); c.emit(op.f64_mul).emit(op.f64_add).set(gi);
-  c.get(mu); loadF64(c, vel); c.emit(op.f64_mul).get(gi).emit(op.f64_add).set(vi);
+  loadF64(c, g);
+  c.get(wd);
+  loadF64(c, p);
+  c.emit(op.f64_mul).emit(op.f64_add).set(gi);
+  c.get(mu);
+  loadF64(c, vel);
+  c.emit(op.f64_mul).get(gi).emit(op.f64_add).set(vi);
   c.get(vel).get(vi).emit(op.f32_demote_f64).f32Store(0);
   c.get(p);
   loadF64(c, p);
@@ -98,19 +115,50 @@ function adamStepX2(m: ModuleBuilder): number {
       if (h === 1) c.get(v).shuffle32([2, 3, 0, 1]);
       c.simd(simd.f64x2_promote_low_f32x4);
     };
-    const gi = c.local(v128), mi = c.local(v128), vi = c.local(v128), pi = c.local(v128);
+    const gi = c.local(v128),
+      mi = c.local(v128),
+      vi = c.local(v128),
+      pi = c.local(v128);
     const f = (o: number) => c.simd(o);
     // g = grads + wd·params
-    half(gv); c.get(wd); half(pv); f(simd.f64x2_mul); f(simd.f64x2_add); c.set(gi);
+    half(gv);
+    c.get(wd);
+    half(pv);
+    f(simd.f64x2_mul);
+    f(simd.f64x2_add);
+    c.set(gi);
     // mi = b1·m + (1 − b1)·g
-    c.get(b1); half(mv); f(simd.f64x2_mul); c.get(omb1).get(gi); f(simd.f64x2_mul); f(simd.f64x2_add); c.set(mi);
+    c.get(b1);
+    half(mv);
+    f(simd.f64x2_mul);
+    c.get(omb1).get(gi);
+    f(simd.f64x2_mul);
+    f(simd.f64x2_add);
+    c.set(mi);
     // vi = b2·v + (1 − b2)·g·g
-    c.get(b2); half(vvv); f(simd.f64x2_mul); c.get(omb2).get(gi); f(simd.f64x2_mul); c.get(gi); f(simd.f64x2_mul); f(simd.f64x2_add); c.set(vi);
+    c.get(b2);
+    half(vvv);
+    f(simd.f64x2_mul);
+    c.get(omb2).get(gi);
+    f(simd.f64x2_mul);
+    c.get(gi);
+    f(simd.f64x2_mul);
+    f(simd.f64x2_add);
+    c.set(vi);
     // params − (lr·mi·c1) / (√(vi·c2) + eps)
     half(pv);
-    c.get(lr).get(mi); f(simd.f64x2_mul); c.get(c1); f(simd.f64x2_mul);
-    c.get(vi).get(c2); f(simd.f64x2_mul); f(simd.f64x2_sqrt); c.get(eps); f(simd.f64x2_add);
-    f(simd.f64x2_div); f(simd.f64x2_sub); c.set(pi);
+    c.get(lr).get(mi);
+    f(simd.f64x2_mul);
+    c.get(c1);
+    f(simd.f64x2_mul);
+    c.get(vi).get(c2);
+    f(simd.f64x2_mul);
+    f(simd.f64x2_sqrt);
+    c.get(eps);
+    f(simd.f64x2_add);
+    f(simd.f64x2_div);
+    f(simd.f64x2_sub);
+    c.set(pi);
     outs.push([mi, vi, pi]);
   }
   // demote each half to float32 (lanes 0, 1) and join the halves
@@ -150,7 +198,9 @@ function allFinite(m: ModuleBuilder): number {
   const fn = m.declare([i32, i32], [i32]);
   const c = fn.code;
   const [p, count] = [0, 1];
-  const end = c.local(i32), ok = c.local(v128), max = c.local(v128);
+  const end = c.local(i32),
+    ok = c.local(v128),
+    max = c.local(v128);
   c.get(count).i32(4).emit(op.i32_lt_s).if().i32(1).ret().end();
   c.get(p).get(count).i32(-4).emit(op.i32_and).i32(2).emit(op.i32_shl).emit(op.i32_add).set(end);
   c.f32x4Const(3.4028234663852886e38).set(max);

@@ -8,7 +8,13 @@ import {ModuleBuilder} from "./encoder.js";
 import {allowResidentArrays, wasmMemory, MAX_PAGES} from "./memory.js";
 import {op, simd} from "./opcodes.js";
 import {addButterflyKernels} from "./butterflyModule.js";
-import {addHeadKernels, addLayerKernels, addPeriodicKernels, addTeamLayerKernels, addWeightGradientKernels} from "./layerModule.js";
+import {
+  addHeadKernels,
+  addLayerKernels,
+  addPeriodicKernels,
+  addTeamLayerKernels,
+  addWeightGradientKernels
+} from "./layerModule.js";
 import {addCheckKernels, addOptimizerKernels, addVectorOptimizerKernels} from "./optimModule.js";
 import {addWhtKernels} from "./whtModule.js";
 import {gemmKernel, gemmNTKernel, gemmPackKernel, RELAXED_MADD} from "./gemmModule.js";
@@ -21,29 +27,185 @@ export interface WhtExports {
 
 /** The layer kernels (see layerModule.ts for the arguments; pointers and strides in bytes). */
 export interface LayerExports {
-  [name: `switch_fwd_${number}`]: (x: number, y: number, w: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
-  [name: `switch_bwd_${number}`]: (x: number, gy: number, gx: number, w: number, gw: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
-  gemm(a: number, ars: number, ats: number, b: number, ldb: number, bps: number, c: number, ldc: number,
-    m: number, k: number, n: number, rowBlock: number): void;
-  gemm_nt(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number, accumulate: number): void;
+  [name: `switch_fwd_${number}`]: (
+    x: number,
+    y: number,
+    w: number,
+    rows: number,
+    n: number,
+    log2n: number,
+    log2m: number,
+    scale: number
+  ) => void;
+  [name: `switch_bwd_${number}`]: (
+    x: number,
+    gy: number,
+    gx: number,
+    w: number,
+    gw: number,
+    rows: number,
+    n: number,
+    log2n: number,
+    log2m: number,
+    scale: number
+  ) => void;
+  gemm(
+    a: number,
+    ars: number,
+    ats: number,
+    b: number,
+    ldb: number,
+    bps: number,
+    c: number,
+    ldc: number,
+    m: number,
+    k: number,
+    n: number,
+    rowBlock: number
+  ): void;
+  gemm_nt(
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    m: number,
+    k: number,
+    n: number,
+    accumulate: number
+  ): void;
   gemm_pack(b: number, ldb: number, p: number, k: number, n: number): void;
   /** Present only where the engine validates relaxed SIMD (see relaxedSimdSupported). */
   gemm_fma?: LayerExports["gemm"];
   gemm_nt_fma?: LayerExports["gemm_nt"];
-  [name: `switch_bwd_w_${number}`]: (x: number, gy: number, gx: number, w: number, gw: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
-  [name: `switch_bwd_groups_${number}`]: (x: number, gy: number, gx: number, w: number, gw: number, rows: number, n: number, g0: number, g1: number) => void;
-  adam_step(p: number, g: number, m: number, v: number, count: number, lr: number, wd: number, b1: number, omb1: number, b2: number, omb2: number, c1: number, c2: number, eps: number): void;
-  adam_step_x2(p: number, g: number, m: number, v: number, count: number, lr: number, wd: number, b1: number, omb1: number, b2: number, omb2: number, c1: number, c2: number, eps: number): void;
-  [name: `switch_fwd_head_${number}`]: (x: number, out: number, w: number, rows: number, n: number, stack: number, scale: number) => void;
-  [name: `switch_bwd_head_${number}`]: (x: number, g: number, gx: number, w: number, gw: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
-  [name: `switch_bwd_w_head_${number}`]: (x: number, g: number, gx: number, w: number, gw: number, rows: number, n: number, log2n: number, log2m: number, scale: number) => void;
-  [name: `switch_fwd_per_${number}`]: (x: number, y: number, w: number, rows: number, n: number, log2n: number, log2m: number, scale: number, period: number) => void;
-  [name: `switch_bwd_w_per_${number}`]: (x: number, gy: number, gx: number, w: number, gw: number, rows: number, n: number, log2n: number, log2m: number, scale: number, period: number) => void;
+  [name: `switch_bwd_w_${number}`]: (
+    x: number,
+    gy: number,
+    gx: number,
+    w: number,
+    gw: number,
+    rows: number,
+    n: number,
+    log2n: number,
+    log2m: number,
+    scale: number
+  ) => void;
+  [name: `switch_bwd_groups_${number}`]: (
+    x: number,
+    gy: number,
+    gx: number,
+    w: number,
+    gw: number,
+    rows: number,
+    n: number,
+    g0: number,
+    g1: number
+  ) => void;
+  adam_step(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    count: number,
+    lr: number,
+    wd: number,
+    b1: number,
+    omb1: number,
+    b2: number,
+    omb2: number,
+    c1: number,
+    c2: number,
+    eps: number
+  ): void;
+  adam_step_x2(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    count: number,
+    lr: number,
+    wd: number,
+    b1: number,
+    omb1: number,
+    b2: number,
+    omb2: number,
+    c1: number,
+    c2: number,
+    eps: number
+  ): void;
+  [name: `switch_fwd_head_${number}`]: (
+    x: number,
+    out: number,
+    w: number,
+    rows: number,
+    n: number,
+    stack: number,
+    scale: number
+  ) => void;
+  [name: `switch_bwd_head_${number}`]: (
+    x: number,
+    g: number,
+    gx: number,
+    w: number,
+    gw: number,
+    rows: number,
+    n: number,
+    log2n: number,
+    log2m: number,
+    scale: number
+  ) => void;
+  [name: `switch_bwd_w_head_${number}`]: (
+    x: number,
+    g: number,
+    gx: number,
+    w: number,
+    gw: number,
+    rows: number,
+    n: number,
+    log2n: number,
+    log2m: number,
+    scale: number
+  ) => void;
+  [name: `switch_fwd_per_${number}`]: (
+    x: number,
+    y: number,
+    w: number,
+    rows: number,
+    n: number,
+    log2n: number,
+    log2m: number,
+    scale: number,
+    period: number
+  ) => void;
+  [name: `switch_bwd_w_per_${number}`]: (
+    x: number,
+    gy: number,
+    gx: number,
+    w: number,
+    gw: number,
+    rows: number,
+    n: number,
+    log2n: number,
+    log2m: number,
+    scale: number,
+    period: number
+  ) => void;
   all_finite(p: number, count: number): number;
   sgd_step(p: number, g: number, vel: number, count: number, lr: number, mu: number, wd: number): void;
   mul_rows(src: number, srcStride: number, dst: number, dstStride: number, f: number, cols: number, rows: number): void;
   bfly_fwd(x: number, y: number, w: number, rows: number, n: number, log2n: number): void;
-  bfly_bwd(x: number, gy: number, gx: number, w: number, gw: number, scratch: number, rows: number, n: number, log2n: number): void;
+  bfly_bwd(
+    x: number,
+    gy: number,
+    gx: number,
+    w: number,
+    gw: number,
+    scratch: number,
+    rows: number,
+    n: number,
+    log2n: number
+  ): void;
 }
 
 export interface WasmModules {

@@ -60,9 +60,12 @@ function storeAll(c: Code, p: number, regs: number[], stride: number, sv: number
 function laneStage(c: Code, r: number, d: 1 | 2): number {
   const out = c.local(v128);
   // [v1+v0, v0−v1, v3+v2, v2−v3] (d = 1) or [v2+v0, v3+v1, v0−v2, v1−v3] (d = 2); x + (−y) = x − y exactly.
-  c.get(r).get(r).shuffle32(d === 1 ? [1, 0, 3, 2] : [2, 3, 0, 1]);
+  c.get(r)
+    .get(r)
+    .shuffle32(d === 1 ? [1, 0, 3, 2] : [2, 3, 0, 1]);
   c.get(r);
-  if (d === 1) c.f32x4Const(0, -0, 0, -0); else c.f32x4Const(0, 0, -0, -0);
+  if (d === 1) c.f32x4Const(0, -0, 0, -0);
+  else c.f32x4Const(0, 0, -0, -0);
   c.simd(simd.v128_xor).simd(simd.f32x4_add).set(out);
   return out;
 }
@@ -74,7 +77,9 @@ function laneStage(c: Code, r: number, d: 1 | 2): number {
  * found best on Zen 5), stages 4, 8 and 16 between the v128s.
  */
 function regPass(c: Code, lo: number, top: number, scaled: boolean): void {
-  const p = 0, end = 1, s = 2;
+  const p = 0,
+    end = 1,
+    s = 2;
   const vectors = top === 5 ? 8 : 4;
   const sv = scaled ? c.local(v128) : -1;
   if (scaled) c.get(s).f32x4Splat().set(sv);
@@ -82,7 +87,9 @@ function regPass(c: Code, lo: number, top: number, scaled: boolean): void {
   c.loop();
   let r = Array.from({length: vectors}, (_, i) => {
     const l = c.local(v128);
-    c.get(p).v128Load(16 * i).set(l);
+    c.get(p)
+      .v128Load(16 * i)
+      .set(l);
     return l;
   });
   if (has(0)) r = r.map((x) => laneStage(c, x, 1));
@@ -93,7 +100,13 @@ function regPass(c: Code, lo: number, top: number, scaled: boolean): void {
     for (let i = 0; i < vectors; i++) if ((i & d) === 0) butterfly(c, r, i, i + d);
   }
   storeAll(c, p, r, 16, sv);
-  c.get(p).i32(16 * vectors).emit(op.i32_add).tee(p).get(end).emit(op.i32_lt_u).brIf(0);
+  c.get(p)
+    .i32(16 * vectors)
+    .emit(op.i32_add)
+    .tee(p)
+    .get(end)
+    .emit(op.i32_lt_u)
+    .brIf(0);
   c.end();
 }
 
@@ -103,7 +116,9 @@ function regPass(c: Code, lo: number, top: number, scaled: boolean): void {
  * the first column): how threads share the top-level pass of one long vector.
  */
 function radixPass(c: Code, stages: number, k: number, scaled: boolean, columns = false): void {
-  const p = 0, end = 1, s = 2;
+  const p = 0,
+    end = 1,
+    s = 2;
   const radix = 1 << stages;
   const hb = 4 << k;
   const sv = scaled ? c.local(v128) : -1;
@@ -116,7 +131,9 @@ function radixPass(c: Code, stages: number, k: number, scaled: boolean, columns 
   c.loop();
   const regs = Array.from({length: radix}, (_, i) => {
     const l = c.local(v128);
-    c.get(p).v128Load(i * hb).set(l);
+    c.get(p)
+      .v128Load(i * hb)
+      .set(l);
     return l;
   });
   for (let st = 0; st < stages; st++) {
@@ -127,7 +144,13 @@ function radixPass(c: Code, stages: number, k: number, scaled: boolean, columns 
   c.get(p).i32(16).emit(op.i32_add).tee(p).get(e).emit(op.i32_lt_u).brIf(0);
   c.end();
   if (!columns) {
-    c.get(p).i32((radix - 1) * hb).emit(op.i32_add).tee(p).get(end).emit(op.i32_lt_u).brIf(0);
+    c.get(p)
+      .i32((radix - 1) * hb)
+      .emit(op.i32_add)
+      .tee(p)
+      .get(end)
+      .emit(op.i32_lt_u)
+      .brIf(0);
     c.end();
   }
 }
@@ -173,7 +196,10 @@ export function addWhtKernels(m: ModuleBuilder): WhtFunctions {
   {
     const c = stagesFn.code;
     const [p, end, lo, hi, s] = [0, 1, 2, 3, 4];
-    const scaled = c.local(i32), h = c.local(i32), top = c.local(i32), r = c.local(i32);
+    const scaled = c.local(i32),
+      h = c.local(i32),
+      top = c.local(i32),
+      r = c.local(i32);
     c.get(lo).get(hi).emit(op.i32_ge_s).if().ret().end();
     c.get(s).f32(1).emit(op.f32_ne).set(scaled);
     c.get(lo).set(h);
@@ -181,7 +207,17 @@ export function addWhtKernels(m: ModuleBuilder): WhtFunctions {
     {
       // top = 5 when that leaves a multiple of three stages (one sweep fewer), else min(hi, 4)
       c.get(hi).i32(4).get(hi).i32(4).emit(op.i32_lt_s).emit(op.select).set(top);
-      c.get(hi).i32(5).emit(op.i32_ge_s).get(hi).i32(5).emit(op.i32_sub).i32(3).emit(op.i32_rem_u).emit(op.i32_eqz).emit(op.i32_and).if();
+      c.get(hi)
+        .i32(5)
+        .emit(op.i32_ge_s)
+        .get(hi)
+        .i32(5)
+        .emit(op.i32_sub)
+        .i32(3)
+        .emit(op.i32_rem_u)
+        .emit(op.i32_eqz)
+        .emit(op.i32_and)
+        .if();
       c.i32(5).set(top);
       c.end();
       c.get(p).get(end).get(s);
@@ -195,10 +231,30 @@ export function addWhtKernels(m: ModuleBuilder): WhtFunctions {
     c.block().loop();
     c.get(h).get(hi).emit(op.i32_ge_s).brIf(1);
     // r = min(hi − h, 3)
-    c.get(hi).get(h).emit(op.i32_sub).i32(3).get(hi).get(h).emit(op.i32_sub).i32(3).emit(op.i32_lt_s).emit(op.select).set(r);
+    c.get(hi)
+      .get(h)
+      .emit(op.i32_sub)
+      .i32(3)
+      .get(hi)
+      .get(h)
+      .emit(op.i32_sub)
+      .i32(3)
+      .emit(op.i32_lt_s)
+      .emit(op.select)
+      .set(r);
     c.get(p).get(end).get(s);
     // slot = REG_SLOTS + ((r − 1)*32 + h)*2 + (scaled & h + r == hi)
-    c.get(r).i32(1).emit(op.i32_sub).i32(5).emit(op.i32_shl).get(h).emit(op.i32_add).i32(1).emit(op.i32_shl).i32(REG_SLOTS).emit(op.i32_add);
+    c.get(r)
+      .i32(1)
+      .emit(op.i32_sub)
+      .i32(5)
+      .emit(op.i32_shl)
+      .get(h)
+      .emit(op.i32_add)
+      .i32(1)
+      .emit(op.i32_shl)
+      .i32(REG_SLOTS)
+      .emit(op.i32_add);
     c.get(scaled).get(h).get(r).emit(op.i32_add).get(hi).emit(op.i32_eq).emit(op.i32_and).emit(op.i32_add);
     c.callIndirect(passType);
     c.get(h).get(r).emit(op.i32_add).set(h);
@@ -211,14 +267,28 @@ export function addWhtKernels(m: ModuleBuilder): WhtFunctions {
   {
     const c = blockFn.code;
     const [p, logn, logfrom, s] = [0, 1, 2, 3];
-    const logsub = c.local(i32), q = c.local(i32), end = c.local(i32), step = c.local(i32);
+    const logsub = c.local(i32),
+      q = c.local(i32),
+      end = c.local(i32),
+      step = c.local(i32);
     c.get(p).i32(4).get(logn).emit(op.i32_shl).emit(op.i32_add).set(end);
     c.get(logn).i32(BASE_LOG2).emit(op.i32_le_s).if();
     c.get(p).get(end).get(logfrom).get(logn).get(s).call(stagesFn.index).ret();
     c.end();
     // logsub = logn − min(3, logn − BASE)
-    c.get(logn).get(logn).i32(BASE_LOG2).emit(op.i32_sub).i32(3)
-      .get(logn).i32(BASE_LOG2).emit(op.i32_sub).i32(3).emit(op.i32_lt_s).emit(op.select).emit(op.i32_sub).set(logsub);
+    c.get(logn)
+      .get(logn)
+      .i32(BASE_LOG2)
+      .emit(op.i32_sub)
+      .i32(3)
+      .get(logn)
+      .i32(BASE_LOG2)
+      .emit(op.i32_sub)
+      .i32(3)
+      .emit(op.i32_lt_s)
+      .emit(op.select)
+      .emit(op.i32_sub)
+      .set(logsub);
     c.get(logfrom).get(logsub).emit(op.i32_lt_s).if();
     c.i32(4).get(logsub).emit(op.i32_shl).set(step);
     c.get(p).set(q);
@@ -238,7 +308,10 @@ export function addWhtKernels(m: ModuleBuilder): WhtFunctions {
   {
     const c = batchFn.code;
     const [p, count, logn, logfrom, s] = [0, 1, 2, 3, 4];
-    const end = c.local(i32), q = c.local(i32), qe = c.local(i32), chunk = c.local(i32);
+    const end = c.local(i32),
+      q = c.local(i32),
+      qe = c.local(i32),
+      chunk = c.local(i32);
     c.get(count).i32(1).emit(op.i32_lt_s).if().ret().end();
     c.get(p).get(count).i32(4).get(logn).emit(op.i32_shl).emit(op.i32_mul).emit(op.i32_add).set(end);
     c.get(p).set(q);
@@ -247,7 +320,17 @@ export function addWhtKernels(m: ModuleBuilder): WhtFunctions {
       c.i32(4 << BASE_LOG2).set(chunk);
       c.loop();
       // qe = min(q + chunk, end)
-      c.get(q).get(chunk).emit(op.i32_add).get(end).get(q).get(chunk).emit(op.i32_add).get(end).emit(op.i32_lt_u).emit(op.select).set(qe);
+      c.get(q)
+        .get(chunk)
+        .emit(op.i32_add)
+        .get(end)
+        .get(q)
+        .get(chunk)
+        .emit(op.i32_add)
+        .get(end)
+        .emit(op.i32_lt_u)
+        .emit(op.select)
+        .set(qe);
       c.get(q).get(qe).get(logfrom).get(logn).get(s).call(stagesFn.index);
       c.get(qe).tee(q).get(end).emit(op.i32_lt_u).brIf(0);
       c.end();
@@ -275,7 +358,17 @@ export function addWhtKernels(m: ModuleBuilder): WhtFunctions {
     c.get(p).get(j1).i32(2).emit(op.i32_shl).emit(op.i32_add);
     c.get(s);
     // slot = COLUMN_SLOTS + ((hi − lo − 1)·32 + lo)·2 + (s ≠ 1)
-    c.get(hi).get(lo).emit(op.i32_sub).i32(1).emit(op.i32_sub).i32(5).emit(op.i32_shl).get(lo).emit(op.i32_add).i32(1).emit(op.i32_shl);
+    c.get(hi)
+      .get(lo)
+      .emit(op.i32_sub)
+      .i32(1)
+      .emit(op.i32_sub)
+      .i32(5)
+      .emit(op.i32_shl)
+      .get(lo)
+      .emit(op.i32_add)
+      .i32(1)
+      .emit(op.i32_shl);
     c.i32(COLUMN_SLOTS).emit(op.i32_add).get(s).f32(1).emit(op.f32_ne).emit(op.i32_add);
     c.callIndirect(passType);
   }

@@ -50,7 +50,8 @@ export function ratioTicks(lo: number, hi: number): number[] {
 const threadsLabel = (t: number) => `${t} thread${t === 1 ? "" : "s"}`;
 
 export function batchRatioChart(
-  points: BatchRatioPoint[], {width = 640, machine}: {width?: number; machine: string}
+  points: BatchRatioPoint[],
+  {width = 640, machine}: {width?: number; machine: string}
 ): HTMLElement | SVGSVGElement {
   const values = points.map((p) => p.timeRatio);
   // The domain always shows the line of equal time (1) with some room around the data.
@@ -59,31 +60,58 @@ export function batchRatioChart(
   const batches = Array.from(new Set(points.map((p) => p.batch))).sort((a, b) => a - b);
   const threads = Array.from(new Set(points.map((p) => p.threads))).sort((a, b) => a - b);
   const narrow = width < 560;
-  const line = (t: number) => Plot.line(points.filter((p) => p.threads === t), {
-    x: "batch", y: "timeRatio", z: "measure", stroke: "measure", strokeWidth: 2,
-    strokeDasharray: t === threads[0] ? undefined : "6,4"
-  });
+  const line = (t: number) =>
+    Plot.line(
+      points.filter((p) => p.threads === t),
+      {
+        x: "batch",
+        y: "timeRatio",
+        z: "measure",
+        stroke: "measure",
+        strokeWidth: 2,
+        strokeDasharray: t === threads[0] ? undefined : "6,4"
+      }
+    );
   return Plot.plot({
     width,
     height: narrow ? 300 : 340,
     marginRight: 16,
     marginLeft: 48,
-    caption: `Measured on ${machine}. Solid: ${threadsLabel(threads[0] ?? 1)}` +
+    caption:
+      `Measured on ${machine}. Solid: ${threadsLabel(threads[0] ?? 1)}` +
       (threads.length > 1
         ? `; dashed: ${threads.slice(1).map(threadsLabel).join(", ")} (the batch shared, the same results)`
         : "") +
       ". Above the grey line dense takes less time per sample, below it Switch Net 4 does.",
-    x: {type: "log", base: 2, ticks: batches, tickFormat: (d: number) => String(d),
-      label: "batch size (samples per step, log scale) →"},
-    y: {type: "log", domain: [lo, hi], ticks: ratioTicks(lo, hi), tickFormat: (d: number) => `${d}×`, grid: true,
-      label: "↑ Switch Net 4 time ÷ dense time, per sample"},
+    x: {
+      type: "log",
+      base: 2,
+      ticks: batches,
+      tickFormat: (d: number) => String(d),
+      label: "batch size (samples per step, log scale) →"
+    },
+    y: {
+      type: "log",
+      domain: [lo, hi],
+      ticks: ratioTicks(lo, hi),
+      tickFormat: (d: number) => `${d}×`,
+      grid: true,
+      label: "↑ Switch Net 4 time ÷ dense time, per sample"
+    },
     color: {legend: true, domain: [LAYER_MEASURE, TRAINING_MEASURE], range: ["#4269d0", "#ff725c"]},
     marks: [
       Plot.ruleY([1], {stroke: "#888", strokeWidth: 1.5}),
       ...threads.map(line),
-      Plot.dot(points, {x: "batch", y: "timeRatio", stroke: "measure", fill: "white", r: 3.5,
-        title: (p: BatchRatioPoint) => `${p.measure}, batch ${p.batch}, ${threadsLabel(p.threads)}: Switch Net 4 takes ` +
-          `${p.timeRatio.toFixed(2)}× dense's time per sample`})
+      Plot.dot(points, {
+        x: "batch",
+        y: "timeRatio",
+        stroke: "measure",
+        fill: "white",
+        r: 3.5,
+        title: (p: BatchRatioPoint) =>
+          `${p.measure}, batch ${p.batch}, ${threadsLabel(p.threads)}: Switch Net 4 takes ` +
+          `${p.timeRatio.toFixed(2)}× dense's time per sample`
+      })
     ]
   });
 }

@@ -43,7 +43,13 @@ export interface MeasuredRun {
 interface RawRun {
   date?: string;
   machine?: {cpu?: string; cores?: number; caches?: Array<{level: number; type: string; size: string}>};
-  provenance?: {commit?: string | null; command?: string | null; note?: string | null; cpu?: string | null; l2?: string | null};
+  provenance?: {
+    commit?: string | null;
+    command?: string | null;
+    note?: string | null;
+    cpu?: string | null;
+    l2?: string | null;
+  };
   yardsticks?: {kind?: string; wht?: MeasuredWhtRow[]; gemm?: MeasuredGemmRow[]};
   training?: {rows?: unknown[]};
   layerBatches?: {rows?: unknown[]};
@@ -54,14 +60,19 @@ export function machineLabel(run: RawRun): string {
   const cpu = run.provenance?.cpu || run.machine?.cpu || "unknown CPU";
   const cores = run.machine?.cores;
   const l2 = run.provenance?.l2 ?? run.machine?.caches?.find((c) => c.level === 2)?.size;
-  return [cpu, cores ? `${cores} core${cores === 1 ? "" : "s"}` : null, l2 ? `L2 ${l2}` : null].filter(Boolean).join(", ");
+  return [cpu, cores ? `${cores} core${cores === 1 ? "" : "s"}` : null, l2 ? `L2 ${l2}` : null]
+    .filter(Boolean)
+    .join(", ");
 }
 
 /** The newest run (by date) whose yardsticks were measured, or null when none was committed. */
 export function newestMeasuredRun(files: Array<{name: string; json: unknown}>): MeasuredRun | null {
   const runs = files
     .map(({name, json}) => ({name, run: json as RawRun}))
-    .filter(({run}) => run && typeof run === "object" && run.yardsticks?.kind === "measured" && Array.isArray(run.yardsticks.wht))
+    .filter(
+      ({run}) =>
+        run && typeof run === "object" && run.yardsticks?.kind === "measured" && Array.isArray(run.yardsticks.wht)
+    )
     .sort((a, b) => String(b.run.date).localeCompare(String(a.run.date)));
   if (runs.length === 0) return null;
   const {name, run} = runs[0];
@@ -97,7 +108,7 @@ const PRODUCT_LABELS: Record<string, string> = {
 /** Rows of the page's WHT table: size, FFHT, plain C, ours, ratio. */
 export function whtTableRows(run: MeasuredRun): Array<Record<string, string>> {
   return run.wht.map((r) => ({
-    "n": `2^${r.log2n}`,
+    n: `2^${r.log2n}`,
     "FFHT (C, AVX)": formatCount(r.ffht),
     "plain C": formatCount(r.plainC),
     "this library (WASM SIMD)": formatCount(r.project),
@@ -110,7 +121,7 @@ export function whtTableRows(run: MeasuredRun): Array<Record<string, string>> {
 export function gemmTableRows(run: MeasuredRun): Array<Record<string, string>> {
   return run.gemm.map((r) => ({
     "product (1448 × 1448 weights)": PRODUCT_LABELS[r.product] ?? r.product,
-    "batch": String(r.batch),
+    batch: String(r.batch),
     "numpy sgemm, GFLOP/s": r.numpyGflops.toFixed(1),
     "this library, GFLOP/s": r.projectGflops.toFixed(1),
     "× numpy": r.ratioToNumpy.toFixed(2)
@@ -127,11 +138,21 @@ interface BatchRowLike {
  * Switch Net 4 / dense speed (samples per second) per batch and thread count: > 1 means Switch Net
  * 4 is faster. `kindOf` names the row's model ("switchnet4" or "dense").
  */
-export function speedRatios<T extends BatchRowLike>(rows: T[], kindOf: (r: T) => string): Array<{batch: number; threads: number; switchnet4: number; dense: number; ratio: number}> {
+export function speedRatios<T extends BatchRowLike>(
+  rows: T[],
+  kindOf: (r: T) => string
+): Array<{batch: number; threads: number; switchnet4: number; dense: number; ratio: number}> {
   const out = [];
   for (const s of rows.filter((r) => kindOf(r) === "switchnet4")) {
     const d = rows.find((r) => kindOf(r) === "dense" && r.batch === s.batch && r.threads === s.threads);
-    if (d) out.push({batch: s.batch, threads: s.threads, switchnet4: s.samplesPerSecond, dense: d.samplesPerSecond, ratio: s.samplesPerSecond / d.samplesPerSecond});
+    if (d)
+      out.push({
+        batch: s.batch,
+        threads: s.threads,
+        switchnet4: s.samplesPerSecond,
+        dense: d.samplesPerSecond,
+        ratio: s.samplesPerSecond / d.samplesPerSecond
+      });
   }
   return out.sort((a, b) => a.threads - b.threads || a.batch - b.batch);
 }
@@ -139,17 +160,20 @@ export function speedRatios<T extends BatchRowLike>(rows: T[], kindOf: (r: T) =>
 /** Rows of the page's batch table: samples/s of each and who wins by how much. */
 export function ratioTableRows(ratios: ReturnType<typeof speedRatios>): Array<Record<string, string>> {
   return ratios.map((r) => ({
-    "batch": String(r.batch),
-    "threads": String(r.threads),
+    batch: String(r.batch),
+    threads: String(r.threads),
     "Switch Net 4, samples/s": formatCount(r.switchnet4),
     "dense, samples/s": formatCount(r.dense),
     "Switch Net 4 / dense": r.ratio.toFixed(2),
-    "faster": r.ratio >= 1 ? `Switch Net 4, ${r.ratio.toFixed(2)}×` : `dense, ${(1 / r.ratio).toFixed(2)}×`
+    faster: r.ratio >= 1 ? `Switch Net 4, ${r.ratio.toFixed(2)}×` : `dense, ${(1 / r.ratio).toFixed(2)}×`
   }));
 }
 
 /** Rows of strings (one object per row, the keys as headings) as a table whose headings wrap. */
 export function rowsTable(rows: ReadonlyArray<Record<string, string>>): HTMLTableElement {
   const head = Object.keys(rows[0] ?? {});
-  return plainTable(head, rows.map((row) => head.map((h) => row[h])));
+  return plainTable(
+    head,
+    rows.map((row) => head.map((h) => row[h]))
+  );
 }

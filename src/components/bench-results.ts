@@ -18,7 +18,13 @@ export interface WhtRowLike {
 export function toThroughputPoints(result: {rows: WhtRowLike[]}, source: ThroughputPoint["source"]): ThroughputPoint[] {
   return result.rows
     .filter((r) => Number.isFinite(r.transformsPerSecond) && r.transformsPerSecond > 0)
-    .map((r) => ({kernel: r.kernel, n: r.n, transformsPerSecond: r.transformsPerSecond, nsPerElement: r.nsPerElement, source}));
+    .map((r) => ({
+      kernel: r.kernel,
+      n: r.n,
+      transformsPerSecond: r.transformsPerSecond,
+      nsPerElement: r.nsPerElement,
+      source
+    }));
 }
 
 export interface LayerRowLike {
@@ -40,12 +46,14 @@ export function toLayerPoints(result: {rows: LayerRowLike[]}, source: LayerPoint
   const points: LayerPoint[] = [];
   for (const r of result.rows) {
     const [kind, model] = r.layer.split(" ");
-    if ((kind !== "switchnet4" && kind !== "dense") || !(Number.isFinite(r.samplesPerSecond) && r.samplesPerSecond > 0)) continue;
+    if ((kind !== "switchnet4" && kind !== "dense") || !(Number.isFinite(r.samplesPerSecond) && r.samplesPerSecond > 0))
+      continue;
     points.push({
       model: layerLabel(kind, r.width),
       kind,
       width: r.width,
-      implementation: model === "model" ? `createModel (${r.implementation.replace(" (model arrays)", "")})` : r.implementation,
+      implementation:
+        model === "model" ? `createModel (${r.implementation.replace(" (model arrays)", "")})` : r.implementation,
       connections: r.connections,
       batch: r.batch,
       samplesPerSecond: r.samplesPerSecond,

@@ -7,9 +7,23 @@
  * of {type: "progress", done, total, label}, then {type: "result", wht, layer} or
  * {type: "error", message}.
  */
-export interface ProgressMessage { type: "progress"; done: number; total: number; label?: string }
-export interface ResultMessage<W, L> { type: "result"; wht: W[]; layer: L[]; seconds: number; backend?: string }
-export interface ErrorMessage { type: "error"; message: string }
+export interface ProgressMessage {
+  type: "progress";
+  done: number;
+  total: number;
+  label?: string;
+}
+export interface ResultMessage<W, L> {
+  type: "result";
+  wht: W[];
+  layer: L[];
+  seconds: number;
+  backend?: string;
+}
+export interface ErrorMessage {
+  type: "error";
+  message: string;
+}
 export type WorkerMessage<W, L> = ProgressMessage | ResultMessage<W, L> | ErrorMessage;
 
 /** "12 of 40: WHT scalar n = 2^12" — the status line for a progress message. */
@@ -68,7 +82,10 @@ export function benchRunner<W, L>(options: RunnerOptions<W, L>): HTMLElement {
         status.textContent = `Running: ${progressText(message)}`;
       } else if (message.type === "result") {
         bar.value = bar.max;
-        finish(`Done in ${message.seconds.toFixed(1)} s${message.backend ? ` (WHT backend: ${message.backend})` : ""}: your browser's results are drawn dashed beside the build machine's.`, "done");
+        finish(
+          `Done in ${message.seconds.toFixed(1)} s${message.backend ? ` (WHT backend: ${message.backend})` : ""}: your browser's results are drawn dashed beside the build machine's.`,
+          "done"
+        );
         options.onResult(message);
       } else {
         finish(`The benchmark failed: ${message.message}`, "error");

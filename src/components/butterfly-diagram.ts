@@ -97,13 +97,17 @@ export function butterflyDiagram(graph: WiringGraph, options: DiagramOptions): S
   const mini = graph.columns.findIndex((c) => c.kind === "mini");
   const projected = options.projected;
 
-  const svg = d3.create("svg")
+  const svg = d3
+    .create("svg")
     .attr("class", "sn-bfly")
     .attr("width", width)
     .attr("height", height)
     .attr("viewBox", `0 0 ${width} ${height}`)
     .attr("role", "img")
-    .attr("aria-label", `Butterfly wiring of a width-${n} Switch Net 4 layer with ${graph.groupSize}×${graph.groupSize} mini layers, ${graph.mode} combiner`);
+    .attr(
+      "aria-label",
+      `Butterfly wiring of a width-${n} Switch Net 4 layer with ${graph.groupSize}×${graph.groupSize} mini layers, ${graph.mode} combiner`
+    );
   svg.append("style").text(STYLE);
   // Wide diagrams light up thinner wires, so the lit paths stay readable.
   svg.style("--lit-width", n >= 32 ? "0.9" : n >= 16 ? "1.5" : "2");
@@ -115,15 +119,26 @@ export function butterflyDiagram(graph: WiringGraph, options: DiagramOptions): S
     const x1 = x[band.last] + (band.first === band.last ? 14 : 4);
     const [long, short] = BAND_LABELS[band.kind];
     const label = x1 - x0 >= long.length * 6 ? long : short;
-    bands.append("text").attr("x", (x0 + x1) / 2).attr("y", 14).attr("text-anchor", "middle").text(label);
-    bands.append("path").attr("class", "band").attr("fill", "none")
-      .attr("d", `M${x0},24V20H${x1}V24`);
+    bands
+      .append("text")
+      .attr("x", (x0 + x1) / 2)
+      .attr("y", 14)
+      .attr("text-anchor", "middle")
+      .text(label);
+    bands.append("path").attr("class", "band").attr("fill", "none").attr("d", `M${x0},24V20H${x1}V24`);
   }
-  svg.append("text").attr("x", x[0]).attr("y", margin.top - 8).attr("text-anchor", "middle").text("i");
+  svg
+    .append("text")
+    .attr("x", x[0])
+    .attr("y", margin.top - 8)
+    .attr("text-anchor", "middle")
+    .text("i");
 
   // Edges, drawn column by column.
   const states = projected ? Array.from(projected, (v) => (v >= 0 ? "a" : "b")) : null;
-  const edges = svg.append("g").selectAll("line")
+  const edges = svg
+    .append("g")
+    .selectAll("line")
     .data(graph.edges)
     .join("line")
     .attr("x1", (e) => x[e.column - 1])
@@ -141,7 +156,9 @@ export function butterflyDiagram(graph: WiringGraph, options: DiagramOptions): S
     : graph.columns.map(() => undefined);
   if (mini > 0 && projected) values[mini - 1] = projected;
   const nodeData = graph.columns.flatMap((_, c) => Array.from({length: n}, (_, r) => ({c, r})));
-  const nodes = svg.append("g").selectAll("circle")
+  const nodes = svg
+    .append("g")
+    .selectAll("circle")
     .data(nodeData)
     .join("circle")
     .attr("cx", (d) => x[d.c])
@@ -151,7 +168,9 @@ export function butterflyDiagram(graph: WiringGraph, options: DiagramOptions): S
 
   // Switch states beside the mini layers' inputs: A (v ≥ 0) or B (v < 0).
   if (states && mini > 0 && layout.rowHeight >= 8) {
-    svg.append("g").selectAll("text")
+    svg
+      .append("g")
+      .selectAll("text")
       .data(states)
       .join("text")
       .attr("class", (s) => `switch sw-${s}`)
@@ -189,7 +208,8 @@ export function butterflyDiagram(graph: WiringGraph, options: DiagramOptions): S
     labels.forEach((l, k) => l.classed("on", k === row));
   };
   for (let row = 0; row < n; row++) {
-    inputs.append("rect")
+    inputs
+      .append("rect")
       .attr("class", "hit")
       .attr("data-row", row)
       .attr("x", 0)
@@ -199,8 +219,12 @@ export function butterflyDiagram(graph: WiringGraph, options: DiagramOptions): S
       .attr("tabindex", 0)
       .attr("role", "button")
       .attr("aria-label", `input ${row}: light up its paths`)
-      .on("pointerenter", () => { if (pinned < 0) light(row); })
-      .on("pointerleave", () => { if (pinned < 0) light(-1); })
+      .on("pointerenter", () => {
+        if (pinned < 0) light(row);
+      })
+      .on("pointerleave", () => {
+        if (pinned < 0) light(-1);
+      })
       .on("click", (event: Event) => {
         event.preventDefault();
         pin(row);
@@ -210,12 +234,15 @@ export function butterflyDiagram(graph: WiringGraph, options: DiagramOptions): S
         event.preventDefault();
         pin(row);
       });
-    labels.push(inputs.append("text")
-      .attr("x", x[0] - nodeRadius - 4)
-      .attr("y", y[row] + 3.5)
-      .attr("text-anchor", "end")
-      .style("pointer-events", "none")
-      .text(row % labelEvery === 0 ? String(row) : ""));
+    labels.push(
+      inputs
+        .append("text")
+        .attr("x", x[0] - nodeRadius - 4)
+        .attr("y", y[row] + 3.5)
+        .attr("text-anchor", "end")
+        .style("pointer-events", "none")
+        .text(row % labelEvery === 0 ? String(row) : "")
+    );
   }
   if (options.highlight !== undefined && options.highlight >= 0 && options.highlight < n) {
     pinned = options.highlight;
@@ -227,14 +254,35 @@ export function butterflyDiagram(graph: WiringGraph, options: DiagramOptions): S
 /** A small HTML legend for the diagram's marks: switch patterns and node values only when drawn. */
 export function butterflyLegend(withSwitches: boolean, withValues = withSwitches): HTMLElement {
   const items: [string, string][] = [
-    [`<svg width="22" height="8"><line x1="0" y1="4" x2="22" y2="4" style="stroke:var(--theme-blue);stroke-width:2"/></svg>`, "learned mini-layer edge (pattern A)"],
-    ...(withSwitches ? [[`<svg width="22" height="8"><line x1="0" y1="4" x2="22" y2="4" style="stroke:var(--theme-yellow);stroke-width:2"/></svg>`, "learned edge, pattern B (input < 0)"] as [string, string]] : []),
-    [`<svg width="22" height="8"><line x1="0" y1="4" x2="22" y2="4" style="stroke:currentColor;stroke-opacity:.5"/></svg>`, "fixed +1 wire"],
-    [`<svg width="22" height="8"><line x1="0" y1="4" x2="22" y2="4" style="stroke:var(--theme-red);stroke-dasharray:3 2"/></svg>`, "fixed −1 wire"],
-    ...(withValues ? [
-      [`<svg width="12" height="12"><circle cx="6" cy="6" r="5" style="fill:var(--theme-blue)"/></svg>`, "value > 0"],
-      [`<svg width="12" height="12"><circle cx="6" cy="6" r="5" style="fill:var(--theme-red)"/></svg>`, "value < 0"]
-    ] as [string, string][] : [])
+    [
+      `<svg width="22" height="8"><line x1="0" y1="4" x2="22" y2="4" style="stroke:var(--theme-blue);stroke-width:2"/></svg>`,
+      "learned mini-layer edge (pattern A)"
+    ],
+    ...(withSwitches
+      ? [
+          [
+            `<svg width="22" height="8"><line x1="0" y1="4" x2="22" y2="4" style="stroke:var(--theme-yellow);stroke-width:2"/></svg>`,
+            "learned edge, pattern B (input < 0)"
+          ] as [string, string]
+        ]
+      : []),
+    [
+      `<svg width="22" height="8"><line x1="0" y1="4" x2="22" y2="4" style="stroke:currentColor;stroke-opacity:.5"/></svg>`,
+      "fixed +1 wire"
+    ],
+    [
+      `<svg width="22" height="8"><line x1="0" y1="4" x2="22" y2="4" style="stroke:var(--theme-red);stroke-dasharray:3 2"/></svg>`,
+      "fixed −1 wire"
+    ],
+    ...(withValues
+      ? ([
+          [
+            `<svg width="12" height="12"><circle cx="6" cy="6" r="5" style="fill:var(--theme-blue)"/></svg>`,
+            "value > 0"
+          ],
+          [`<svg width="12" height="12"><circle cx="6" cy="6" r="5" style="fill:var(--theme-red)"/></svg>`, "value < 0"]
+        ] as [string, string][])
+      : [])
   ];
   const div = document.createElement("div");
   div.className = "sn-legend";

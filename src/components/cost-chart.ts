@@ -41,24 +41,36 @@ export function costRatio(width: number, groupSize: number): number {
   return counts("dense", width).active / (sn.active + sn.addSub);
 }
 
-export function costChart(rows: CostRow[], {width = 640, groupSize = 4}: {width?: number; groupSize?: number} = {}): SVGSVGElement | HTMLElement {
+export function costChart(
+  rows: CostRow[],
+  {width = 640, groupSize = 4}: {width?: number; groupSize?: number} = {}
+): SVGSVGElement | HTMLElement {
   const series = Object.values(COST_SERIES);
   return Plot.plot({
     width,
     height: Math.round(Math.min(420, Math.max(260, width * 0.55))),
     marginLeft: 56,
     style: {overflow: "visible"},
-    x: {type: "log", base: 2, label: "layer width W →", tickFormat: (d: number) => `2^${Math.log2(d)}`, ticks: width < 500 ? 5 : 10},
+    x: {
+      type: "log",
+      base: 2,
+      label: "layer width W →",
+      tickFormat: (d: number) => `2^${Math.log2(d)}`,
+      ticks: width < 500 ? 5 : 10
+    },
     y: {type: "log", label: "↑ per layer, per sample (count)", grid: true, tickFormat: "~s"},
     color: {domain: series, range: ["#ff725c", "#4269d0", "#3ca951", "#efb118"], legend: true},
     marks: [
       Plot.line(rows, {x: "width", y: "value", stroke: "series", strokeWidth: 2, marker: "circle-stroke"}),
-      Plot.tip(rows, Plot.pointer({
-        x: "width",
-        y: "value",
-        stroke: "series",
-        title: (d: CostRow) => `${d.series}\nW = ${formatCount(d.width)} (m = ${groupSize})\n${formatCount(d.value)}`
-      }))
+      Plot.tip(
+        rows,
+        Plot.pointer({
+          x: "width",
+          y: "value",
+          stroke: "series",
+          title: (d: CostRow) => `${d.series}\nW = ${formatCount(d.width)} (m = ${groupSize})\n${formatCount(d.value)}`
+        })
+      )
     ]
   }) as SVGSVGElement | HTMLElement;
 }

@@ -30,12 +30,21 @@ export function layerGroup(p: LayerPoint): string {
 }
 
 /** Switch Net 4 speed divided by dense speed for each group that has both. */
-export function layerRatios(points: LayerPoint[]): {group: string; source: string; implementation: string; batch: number; ratio: number}[] {
+export function layerRatios(
+  points: LayerPoint[]
+): {group: string; source: string; implementation: string; batch: number; ratio: number}[] {
   const out: {group: string; source: string; implementation: string; batch: number; ratio: number}[] = [];
   for (const group of new Set(points.map(layerGroup))) {
     const sn = points.find((p) => layerGroup(p) === group && p.kind === "switchnet4");
     const dense = points.find((p) => layerGroup(p) === group && p.kind === "dense");
-    if (sn && dense) out.push({group, source: sn.source, implementation: sn.implementation, batch: sn.batch, ratio: sn.samplesPerSecond / dense.samplesPerSecond});
+    if (sn && dense)
+      out.push({
+        group,
+        source: sn.source,
+        implementation: sn.implementation,
+        batch: sn.batch,
+        ratio: sn.samplesPerSecond / dense.samplesPerSecond
+      });
   }
   return out;
 }
@@ -46,7 +55,8 @@ export function layerChart(points: LayerPoint[], {width = 640}: {width?: number}
   const max = Math.max(...rows.map((r) => r.samplesPerSecond));
   // Narrow screens get the rate only (the caption says which colour is which model).
   const rate = (d: LayerPoint) => `${Math.round(d.samplesPerSecond).toLocaleString("en-US")}/s`;
-  const label = width < 560 ? rate : (d: LayerPoint) => `${d.model} (${formatConnections(d.connections)} connections): ${rate(d)}`;
+  const label =
+    width < 560 ? rate : (d: LayerPoint) => `${d.model} (${formatConnections(d.connections)} connections): ${rate(d)}`;
   // About 6 px per character at 11 px: a label fits inside when its bar is longer than the text.
   const inside = (d: LayerPoint) => (d.samplesPerSecond / max) * (width - 30) > label(d).length * 6.2 + 8;
   return Plot.plot({
@@ -60,15 +70,41 @@ export function layerChart(points: LayerPoint[], {width = 640}: {width?: number}
     fy: {label: null, domain: groups, axis: null},
     color: {domain: ["switchnet4", "dense"], range: ["#4269d0", "#ff725c"]},
     marks: [
-      Plot.text(groups, {fy: (d: string) => d, y: () => "caption", x: 0, text: (d: string) => d, textAnchor: "start", fontSize: 11, fontWeight: "bold", fill: "currentColor"}),
+      Plot.text(groups, {
+        fy: (d: string) => d,
+        y: () => "caption",
+        x: 0,
+        text: (d: string) => d,
+        textAnchor: "start",
+        fontSize: 11,
+        fontWeight: "bold",
+        fill: "currentColor"
+      }),
       Plot.barX(rows, {fy: "group", y: "kind", x: "samplesPerSecond", fill: "kind"}),
       // Labels inside long bars (white, right-aligned), beside short ones (text colour).
       Plot.text(rows.filter(inside), {
-        fy: "group", y: "kind", x: "samplesPerSecond", dx: -4, textAnchor: "end", fontSize: 11, fill: "white", text: label
+        fy: "group",
+        y: "kind",
+        x: "samplesPerSecond",
+        dx: -4,
+        textAnchor: "end",
+        fontSize: 11,
+        fill: "white",
+        text: label
       }),
-      Plot.text(rows.filter((d) => !inside(d)), {
-        fy: "group", y: "kind", x: "samplesPerSecond", dx: 4, textAnchor: "start", fontSize: 11, fill: "currentColor", text: label
-      }),
+      Plot.text(
+        rows.filter((d) => !inside(d)),
+        {
+          fy: "group",
+          y: "kind",
+          x: "samplesPerSecond",
+          dx: 4,
+          textAnchor: "start",
+          fontSize: 11,
+          fill: "currentColor",
+          text: label
+        }
+      ),
       Plot.ruleX([0])
     ]
   }) as SVGSVGElement | HTMLElement;

@@ -18,7 +18,8 @@ export function decades(values: number[]): number[] {
 export function decadesWithin(values: readonly number[]): number[] {
   const positive = values.filter((v) => v > 0 && Number.isFinite(v));
   if (positive.length === 0) return [];
-  const lo = Math.min(...positive), hi = Math.max(...positive);
+  const lo = Math.min(...positive),
+    hi = Math.max(...positive);
   const inside = decades(positive).filter((t) => t >= lo && t <= hi);
   if (inside.length >= 2) return inside;
   const round = ticks(lo, hi, 3).filter((t) => t > 0);

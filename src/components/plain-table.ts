@@ -5,7 +5,10 @@ import {formatCount} from "./format.js";
  * heading on one line and scrolls sideways); on a phone it scrolls inside its own box (style.css,
  * `table.sn-table`). Numbers are formatted with thousands separators and right-aligned.
  */
-export function plainTable(head: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): HTMLTableElement {
+export function plainTable(
+  head: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<string | number>>
+): HTMLTableElement {
   const t = document.createElement("table");
   t.className = "sn-table";
   const thead = t.createTHead().insertRow();

@@ -26,40 +26,65 @@ export const DIVERSITY_SETTINGS = [
 
 /** One row per width and setting, for an input of `inputSize` values (the last a constant 1). */
 export function diversityRows(widths: readonly number[], inputSize: number, samples = 120): DiversityRow[] {
-  return widths.flatMap((width) => DIVERSITY_SETTINGS.map(({setting, projectionRounds, projection}) => {
-    const d = projectionDiversity({width, inputSize, projectionRounds, projection, samples});
-    return {width, inputSize, setting, distinctFeatures: d.distinctFeatures, switchRank: d.switchRank, samples: d.samples};
-  }));
+  return widths.flatMap((width) =>
+    DIVERSITY_SETTINGS.map(({setting, projectionRounds, projection}) => {
+      const d = projectionDiversity({width, inputSize, projectionRounds, projection, samples});
+      return {
+        width,
+        inputSize,
+        setting,
+        distinctFeatures: d.distinctFeatures,
+        switchRank: d.switchRank,
+        samples: d.samples
+      };
+    })
+  );
 }
 
-const COLORS = {domain: DIVERSITY_SETTINGS.map((s) => s.setting), range: ["#ff725c", "#4269d0", "#97bbf5"], legend: true};
+const COLORS = {
+  domain: DIVERSITY_SETTINGS.map((s) => s.setting),
+  range: ["#ff725c", "#4269d0", "#97bbf5"],
+  legend: true
+};
 
 /**
  * Distinct features and switch rank against the width, one line per setting: side by side, or
  * one above the other on a narrow screen.
  */
-export function diversityChart(rows: readonly DiversityRow[], {width = 640}: {width?: number} = {}): HTMLElement | SVGSVGElement {
+export function diversityChart(
+  rows: readonly DiversityRow[],
+  {width = 640}: {width?: number} = {}
+): HTMLElement | SVGSVGElement {
   const narrow = width < 560;
-  const panel = (measure: "distinctFeatures" | "switchRank", title: string, panelWidth: number, legend: boolean) => Plot.plot({
-    width: panelWidth,
-    height: 240,
-    marginLeft: 50,
-    marginRight: 28,
-    color: {...COLORS, legend},
-    x: {type: "log", label: "width W", ticks: [64, 1024, 16384], tickFormat: formatCount},
-    y: {type: "log", label: title, grid: true, ticks: [1, 10, 100, 1000, 10000, 100000], tickFormat: formatCount},
-    marks: [
-      Plot.line(rows, {x: "width", y: measure, stroke: "setting", strokeWidth: 2}),
-      Plot.dot(rows, {x: "width", y: measure, fill: "setting", r: 3, tip: true,
-        title: (d: DiversityRow) => `${d.setting}, W = ${formatCount(d.width)}: ${formatCount(d[measure])} (${title})`})
-    ]
-  });
+  const panel = (measure: "distinctFeatures" | "switchRank", title: string, panelWidth: number, legend: boolean) =>
+    Plot.plot({
+      width: panelWidth,
+      height: 240,
+      marginLeft: 50,
+      marginRight: 28,
+      color: {...COLORS, legend},
+      x: {type: "log", label: "width W", ticks: [64, 1024, 16384], tickFormat: formatCount},
+      y: {type: "log", label: title, grid: true, ticks: [1, 10, 100, 1000, 10000, 100000], tickFormat: formatCount},
+      marks: [
+        Plot.line(rows, {x: "width", y: measure, stroke: "setting", strokeWidth: 2}),
+        Plot.dot(rows, {
+          x: "width",
+          y: measure,
+          fill: "setting",
+          r: 3,
+          tip: true,
+          title: (d: DiversityRow) => `${d.setting}, W = ${formatCount(d.width)}: ${formatCount(d[measure])} (${title})`
+        })
+      ]
+    });
   const box = document.createElement("div");
   box.style.display = "flex";
   box.style.flexWrap = "wrap";
   box.style.gap = "0 16px";
   const each = narrow ? width : Math.floor((width - 16) / 2);
-  box.append(panel("distinctFeatures", "↑ distinct first-layer features", each, true),
-    panel("switchRank", `↑ rank over ${rows[0]?.samples ?? 120} inputs`, each, narrow));
+  box.append(
+    panel("distinctFeatures", "↑ distinct first-layer features", each, true),
+    panel("switchRank", `↑ rank over ${rows[0]?.samples ?? 120} inputs`, each, narrow)
+  );
   return box;
 }

@@ -80,9 +80,10 @@ export function threadsReport(check: ThreadCheck, isolated: boolean, isolation?:
     };
   }
   if (check.threads > 1) {
-    const how = isolation?.serviceWorker === "controlling"
-      ? "by the site's service worker, which adds the isolation headers this host does not send"
-      : "by the headers the server sends";
+    const how =
+      isolation?.serviceWorker === "controlling"
+        ? "by the site's service worker, which adds the isolation headers this host does not send"
+        : "by the headers the server sends";
     return {
       threads: check.threads,
       kind: "threads",
@@ -93,9 +94,10 @@ export function threadsReport(check: ThreadCheck, isolated: boolean, isolation?:
   if (check.wanted <= 1) why = "this device reports a single core";
   else if (!isolated) why = isolationReason(isolation);
   else why = check.fallbackReason ?? "the worker pool started no workers";
-  const advice = !isolated && check.wanted > 1
-    ? " To get threads, allow service workers for this site and reload, or publish the site on a host that sends the headers in `_headers`."
-    : "";
+  const advice =
+    !isolated && check.wanted > 1
+      ? " To get threads, allow service workers for this site and reload, or publish the site on a host that sends the headers in `_headers`."
+      : "";
   return {
     threads: 1,
     kind: "single",
@@ -106,8 +108,10 @@ export function threadsReport(check: ThreadCheck, isolated: boolean, isolation?:
 function renderText(target: HTMLElement, text: string): void {
   target.replaceChildren();
   text.split(/(\*\*[^*]+\*\*|`[^`]+`)/).forEach((part) => {
-    if (part.startsWith("**")) target.append(Object.assign(document.createElement("strong"), {textContent: part.slice(2, -2)}));
-    else if (part.startsWith("`")) target.append(Object.assign(document.createElement("code"), {textContent: part.slice(1, -1)}));
+    if (part.startsWith("**"))
+      target.append(Object.assign(document.createElement("strong"), {textContent: part.slice(2, -2)}));
+    else if (part.startsWith("`"))
+      target.append(Object.assign(document.createElement("code"), {textContent: part.slice(1, -1)}));
     else if (part) target.append(part);
   });
 }
@@ -127,7 +131,10 @@ export function threadsStatus(options: {check?: () => Promise<ThreadCheck>} = {}
     if (isolation && (isolation.state === "pending" || isolation.state === "reloading")) {
       if (isolation.state === "reloading") {
         root.dataset.state = "reloading";
-        renderText(root, "Threads: reloading the page once under the site's service worker, which makes it cross-origin isolated…");
+        renderText(
+          root,
+          "Threads: reloading the page once under the site's service worker, which makes it cross-origin isolated…"
+        );
       }
       await isolation.ready;
     }
@@ -140,7 +147,10 @@ export function threadsStatus(options: {check?: () => Promise<ThreadCheck>} = {}
   })().catch((error: unknown) => {
     root.dataset.state = "error";
     root.classList.add("sn-error");
-    renderText(root, `Threads: the check failed (${error instanceof Error ? error.message : String(error)}); the page works on one thread.`);
+    renderText(
+      root,
+      `Threads: the check failed (${error instanceof Error ? error.message : String(error)}); the page works on one thread.`
+    );
   });
   return root;
 }

@@ -26,7 +26,13 @@ function rejected(name: string, raw: string, rule: string): never {
 }
 
 /** An integer in [min, max]; `powerOfTwo` also requires 1, 2, 4, 8, …. */
-export function intParam(name: string, fallback: number, min: number, max: number, powerOfTwo = false): ParamRule<number> {
+export function intParam(
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  powerOfTwo = false
+): ParamRule<number> {
   return {
     default: fallback,
     parse(raw) {
@@ -74,7 +80,8 @@ export function numberListParam(name: string, fallback: number[], maxLength: num
     parse(raw) {
       const v = parseNumberList(raw);
       if (typeof v === "string") rejected(name, raw, `${v}; using the default`);
-      if (v.length > maxLength) rejected(name, raw, `${name} holds at most ${maxLength} numbers, got ${v.length}; using the default`);
+      if (v.length > maxLength)
+        rejected(name, raw, `${name} holds at most ${maxLength} numbers, got ${v.length}; using the default`);
       return v;
     },
     format: (value) => value.map((x) => String(+x.toPrecision(4))).join(",")
@@ -102,7 +109,9 @@ export function readUrlState<R extends Rules>(search: string, rules: R): UrlStat
   const names = Object.keys(rules);
   for (const key of new Set(params.keys())) {
     if (!names.includes(key)) {
-      errors.push(`URL parameter ${key}=${JSON.stringify(params.get(key))} was ignored: this page has no parameter ${JSON.stringify(key)}; its parameters are ${names.join(", ")}`);
+      errors.push(
+        `URL parameter ${key}=${JSON.stringify(params.get(key))} was ignored: this page has no parameter ${JSON.stringify(key)}; its parameters are ${names.join(", ")}`
+      );
     }
   }
   for (const [name, rule] of Object.entries(rules)) {

@@ -74,13 +74,15 @@ export const WEIGHT_SERIES = {
 
 /** Long-format per-point series for the chart. */
 export function weightsSeries(rows: WeightsRow[]): SeriesPoint[] {
-  return rows.flatMap((r) => [
-    {width: r.width, series: WEIGHT_SERIES.dense, value: r.densePerPoint},
-    {width: r.width, series: WEIGHT_SERIES.edges, value: r.edgesPerPoint},
-    {width: r.width, series: WEIGHT_SERIES.fixed, value: r.fixedPerPoint},
-    {width: r.width, series: WEIGHT_SERIES.stored, value: r.storedPerPoint},
-    {width: r.width, series: WEIGHT_SERIES.active, value: r.activePerPoint}
-  ]).filter((p) => p.value > 0);
+  return rows
+    .flatMap((r) => [
+      {width: r.width, series: WEIGHT_SERIES.dense, value: r.densePerPoint},
+      {width: r.width, series: WEIGHT_SERIES.edges, value: r.edgesPerPoint},
+      {width: r.width, series: WEIGHT_SERIES.fixed, value: r.fixedPerPoint},
+      {width: r.width, series: WEIGHT_SERIES.stored, value: r.storedPerPoint},
+      {width: r.width, series: WEIGHT_SERIES.active, value: r.activePerPoint}
+    ])
+    .filter((p) => p.value > 0);
 }
 
 /**

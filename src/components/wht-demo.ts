@@ -35,7 +35,10 @@ export function whtDemo(x: ArrayLike<number>): WhtDemo {
   return {rows, input, output, inputNorm: norm(input), outputNorm: norm(output)};
 }
 
-export function whtDemoChart(demo: WhtDemo, {width = 640, changed = -1}: {width?: number; changed?: number} = {}): SVGSVGElement | HTMLElement {
+export function whtDemoChart(
+  demo: WhtDemo,
+  {width = 640, changed = -1}: {width?: number; changed?: number} = {}
+): SVGSVGElement | HTMLElement {
   const n = demo.input.length;
   const limit = Math.max(2, ...demo.rows.map((r) => Math.abs(r.value)));
   return Plot.plot({
@@ -51,7 +54,8 @@ export function whtDemoChart(demo: WhtDemo, {width = 640, changed = -1}: {width?
         x: "i",
         y: "value",
         fy: "panel",
-        fill: (d: WhtDemoRow) => (d.panel === INPUT_PANEL && d.i === changed ? "#efb118" : d.value >= 0 ? "#4269d0" : "#ff725c")
+        fill: (d: WhtDemoRow) =>
+          d.panel === INPUT_PANEL && d.i === changed ? "#efb118" : d.value >= 0 ? "#4269d0" : "#ff725c"
       }),
       Plot.text([INPUT_PANEL, OUTPUT_PANEL], {
         fy: (d: string) => d,

@@ -15,7 +15,13 @@ import {ready} from "../lib/wht.js";
 import {BUDGET_NAMES, matchContenders, parseContender} from "../lib/experiment/budget.js";
 import {FULL, SEED_POINT, SMALL, type ExperimentConfig} from "../lib/experiment/config.js";
 import {memoryStore, modelSpec, planExperiment, planGroups, runExperiment} from "../lib/experiment/run.js";
-import {parseResults, type ResultRecord, type RunRecord, type SessionRecord, type TuneRecord} from "../lib/experiment/schema.js";
+import {
+  parseResults,
+  type ResultRecord,
+  type RunRecord,
+  type SessionRecord,
+  type TuneRecord
+} from "../lib/experiment/schema.js";
 import {contendersPlannedAt, curves, runsOf, summarise, timings, trendChecks} from "../lib/experiment/summary.js";
 import {taskShape} from "../lib/experiment/tasks.js";
 import {timeTrainingSteps} from "../lib/experiment/timing.js";
@@ -36,45 +42,97 @@ function coverage(records: readonly ResultRecord[], config: ExperimentConfig) {
       rows.set(id, row);
     }
   }
-  return [...rows.values()].sort((a, b) => config.tasks.indexOf(a.task as never) - config.tasks.indexOf(b.task as never) || a.refWidth - b.refWidth);
+  return [...rows.values()].sort(
+    (a, b) => config.tasks.indexOf(a.task as never) - config.tasks.indexOf(b.task as never) || a.refWidth - b.refWidth
+  );
 }
 
 function describeConfig(config: ExperimentConfig) {
-  return {...config, taskDescriptions: Object.fromEntries(config.tasks.map((t) => [t, taskShape(t, config).description]))};
+  return {
+    ...config,
+    taskDescriptions: Object.fromEntries(config.tasks.map((t) => [t, taskShape(t, config).description]))
+  };
 }
 
 /** The matched widths at every reference width of a config (for the budget table). */
 function matches(config: ExperimentConfig) {
   const contenders = config.contenders.map(parseContender);
-  return config.refWidths.flatMap((refWidth) => config.budgets.flatMap((budget) =>
-    matchContenders(refWidth, budget, contenders.filter((c) => refWidth <= (config.contenderMaxRefWidth[c.id] ?? Infinity))).map((m) => ({
-      refWidth, budget, budgetName: BUDGET_NAMES[budget], target: m.target, contender: m.contender.id,
-      width: m.width, ratio: m.ratio, params: m.layer.params, edges: m.layer.edges, macs: m.layer.macs
-    }))));
+  return config.refWidths.flatMap((refWidth) =>
+    config.budgets.flatMap((budget) =>
+      matchContenders(
+        refWidth,
+        budget,
+        contenders.filter((c) => refWidth <= (config.contenderMaxRefWidth[c.id] ?? Infinity))
+      ).map((m) => ({
+        refWidth,
+        budget,
+        budgetName: BUDGET_NAMES[budget],
+        target: m.target,
+        contender: m.contender.id,
+        width: m.width,
+        ratio: m.ratio,
+        params: m.layer.params,
+        edges: m.layer.edges,
+        macs: m.layer.macs
+      }))
+    )
+  );
 }
 
 function tuneRows(records: readonly ResultRecord[]) {
-  return records.filter((r): r is TuneRecord => r.type === "tune").map((t) => ({
-    task: t.task, contender: t.contender, width: t.width, chosen: t.chosen, edge: t.edge ?? null,
-    candidates: t.candidates.map((c) => ({learningRate: c.learningRate, score: c.score}))
-  }));
+  return records
+    .filter((r): r is TuneRecord => r.type === "tune")
+    .map((t) => ({
+      task: t.task,
+      contender: t.contender,
+      width: t.width,
+      chosen: t.chosen,
+      edge: t.edge ?? null,
+      candidates: t.candidates.map((c) => ({learningRate: c.learningRate, score: c.score}))
+    }));
 }
 
 function full() {
   const config = describeConfig(FULL);
   const planned = contendersPlannedAt(FULL, SEED_POINT);
   if (!existsSync(RESULTS)) {
-    return {available: false, sessions: [], runs: 0, candidates: 0, summary: [], seedPoint: [], tunes: [], curves: [], timings: [], trends: [],
-      coverage: coverage([], FULL), matches: matches(FULL), planned, config};
+    return {
+      available: false,
+      sessions: [],
+      runs: 0,
+      candidates: 0,
+      summary: [],
+      seedPoint: [],
+      tunes: [],
+      curves: [],
+      timings: [],
+      trends: [],
+      coverage: coverage([], FULL),
+      matches: matches(FULL),
+      planned,
+      config
+    };
   }
   const {records, truncated} = parseResults(readFileSync(RESULTS, "utf8"));
-  const sessions = records.filter((r): r is SessionRecord => r.type === "session")
+  const sessions = records
+    .filter((r): r is SessionRecord => r.type === "session")
     .map(({command, date, machine, libVersion, gitCommit, config: c}) => ({
-      command, date, machine, libVersion, gitCommit, libUncommitted: (c as {libUncommitted?: string[]}).libUncommitted ?? []
+      command,
+      date,
+      machine,
+      libVersion,
+      gitCommit,
+      libUncommitted: (c as {libUncommitted?: string[]}).libUncommitted ?? []
     }));
-  const seedGroups = new Set(planGroups(FULL).filter((g) => g.memberships.some((m) => m.refWidth === SEED_POINT)).map((g) => g.key));
+  const seedGroups = new Set(
+    planGroups(FULL)
+      .filter((g) => g.memberships.some((m) => m.refWidth === SEED_POINT))
+      .map((g) => g.key)
+  );
   const finals = runsOf(records);
-  const seedRuns = finals.filter((r): r is RunRecord & {fit: NonNullable<RunRecord["fit"]>} => seedGroups.has(r.learningRateFrom) && r.fit !== null);
+  const seedRuns = finals.filter(
+    (r): r is RunRecord & {fit: NonNullable<RunRecord["fit"]>} => seedGroups.has(r.learningRateFrom) && r.fit !== null
+  );
   return {
     available: true,
     truncated,
@@ -85,12 +143,20 @@ function full() {
     planned,
     summary: summarise(records, FULL),
     seedPoint: seedRuns.map((r) => ({
-      task: r.task, contender: r.contender, width: r.width, seed: r.seed, error: (r.fit.atBest ?? r.fit.atPlateau).test,
-      converged: r.fit.plateauReached, steps: r.fit.optimizerSteps, learningRate: r.learningRate
+      task: r.task,
+      contender: r.contender,
+      width: r.width,
+      seed: r.seed,
+      error: (r.fit.atBest ?? r.fit.atPlateau).test,
+      converged: r.fit.plateauReached,
+      steps: r.fit.optimizerSteps,
+      learningRate: r.learningRate
     })),
     tunes: tuneRows(records),
     // Curves of the seed's point only, one seed, to keep the page's download small.
-    curves: curves(records.filter((r) => r.type === "run" && seedGroups.has(r.learningRateFrom) && r.seed === FULL.seeds[0])),
+    curves: curves(
+      records.filter((r) => r.type === "run" && seedGroups.has(r.learningRateFrom) && r.seed === FULL.seeds[0])
+    ),
     timings: timings(records),
     trends: trendChecks(records, FULL),
     coverage: coverage(records, FULL),
@@ -110,7 +176,9 @@ async function small() {
       const now = Date.now();
       if (now - last > 5000 || p.label === "done") {
         last = now;
-        process.stderr.write(`capacity (small sweep): ${p.done}/${p.total} runs, ${Math.round(p.elapsedSeconds)} s, ${p.label}\n`);
+        process.stderr.write(
+          `capacity (small sweep): ${p.done}/${p.total} runs, ${Math.round(p.elapsedSeconds)} s, ${p.label}\n`
+        );
       }
     }
   });
@@ -137,20 +205,37 @@ function diversity() {
  */
 function headlineTiming() {
   const shape = taskShape("smooth", FULL);
-  const models = planGroups(FULL).filter((g) => g.task === "smooth" && g.memberships.some((m) => m.refWidth === SEED_POINT)).map((g) => ({
-    label: `${g.contender.id} W=${g.width}`,
-    spec: modelSpec(g.contender, g.width, FULL.depth, shape.inputSize, shape.outputSize, 1, FULL.placement)
-  }));
+  const models = planGroups(FULL)
+    .filter((g) => g.task === "smooth" && g.memberships.some((m) => m.refWidth === SEED_POINT))
+    .map((g) => ({
+      label: `${g.contender.id} W=${g.width}`,
+      spec: modelSpec(g.contender, g.width, FULL.depth, shape.inputSize, shape.outputSize, 1, FULL.placement)
+    }));
   process.stderr.write(`capacity: timing ${models.length} models at the 65,536 point\n`);
   return timeTrainingSteps(models, createModel, {batchSize: FULL.train.batchSize, rounds: 3}).map((r) => ({
-    label: r.label, kind: r.spec.kind, width: r.spec.width, parameterCount: r.parameterCount, batchSize: r.batchSize,
-    msPerSample: r.msPerSample, rounds: r.rounds
+    label: r.label,
+    kind: r.spec.kind,
+    width: r.spec.width,
+    parameterCount: r.parameterCount,
+    batchSize: r.batchSize,
+    msPerSample: r.msPerSample,
+    rounds: r.rounds
   }));
 }
 
 const fullResults = full();
 const smallResults = await small();
-const output = {generated: new Date().toISOString(), seedPoint: SEED_POINT, full: fullResults, diversity: diversity(), small: smallResults, headlineTiming: headlineTiming()};
+const output = {
+  generated: new Date().toISOString(),
+  seedPoint: SEED_POINT,
+  full: fullResults,
+  diversity: diversity(),
+  small: smallResults,
+  headlineTiming: headlineTiming()
+};
 // Four significant digits are plenty for the figures and halve the file the page downloads.
-process.stdout.write(JSON.stringify(output, (_key, value) =>
-  typeof value === "number" && !Number.isInteger(value) ? Number(value.toPrecision(4)) : value));
+process.stdout.write(
+  JSON.stringify(output, (_key, value) =>
+    typeof value === "number" && !Number.isInteger(value) ? Number(value.toPrecision(4)) : value
+  )
+);

@@ -29,7 +29,13 @@ function run(width: number, seed: number): Row[] {
   const rows: Row[] = [];
   for (let e = 0; e < EPOCHS; e++) {
     const record = trainer.epoch();
-    rows.push({width, seed, epoch: record.epoch, testLoss: record.testLoss ?? NaN, testAccuracy: record.testAccuracy ?? NaN});
+    rows.push({
+      width,
+      seed,
+      epoch: record.epoch,
+      testLoss: record.testLoss ?? NaN,
+      testAccuracy: record.testAccuracy ?? NaN
+    });
   }
   return rows;
 }
@@ -45,7 +51,15 @@ for (const width of WIDTHS) {
 process.stdout.write(
   JSON.stringify({
     experiment: "Switch Net 4 on xor: test loss per epoch",
-    settings: {widths: WIDTHS, seeds: SEEDS, epochs: EPOCHS, depth: 2, learningRate: 0.02, batchSize: 16, optimizer: "adam"},
+    settings: {
+      widths: WIDTHS,
+      seeds: SEEDS,
+      epochs: EPOCHS,
+      depth: 2,
+      learningRate: 0.02,
+      batchSize: 16,
+      optimizer: "adam"
+    },
     rows
   })
 );

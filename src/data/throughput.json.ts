@@ -40,7 +40,8 @@ const machine = {
 };
 log(`${machine.cpu}, ${machine.cores} cores, node ${machine.node}`);
 
-const progress = (what: string) => (done: number, total: number, label: string) => log(`${what} ${done}/${total} ${label}`);
+const progress = (what: string) => (done: number, total: number, label: string) =>
+  log(`${what} ${done}/${total} ${label}`);
 const wht = await runWhtBenchmark({quick: true, onProgress: progress("WHT")});
 const layer = await runLayerBenchmark({quick: true, onProgress: progress("layer")});
 

@@ -33,7 +33,11 @@ function buildWithProgress(): Promise<{status: number | null; lines: string[]}> 
   const start = Date.now();
   const lines: string[] = [];
   return new Promise((done, fail) => {
-    const child = spawn(BUILD_COMMAND[0], BUILD_COMMAND.slice(1), {cwd: root, env: {...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true"}, stdio: ["ignore", "pipe", "pipe"]});
+    const child = spawn(BUILD_COMMAND[0], BUILD_COMMAND.slice(1), {
+      cwd: root,
+      env: {...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true"},
+      stdio: ["ignore", "pipe", "pipe"]
+    });
     let pending = "";
     const onData = (chunk: Buffer) => {
       pending += chunk.toString("utf8");
@@ -45,7 +49,9 @@ function buildWithProgress(): Promise<{status: number | null; lines: string[]}> 
         if (!line) continue;
         lines.push(line);
         if (lines.length > 400) lines.shift();
-        process.stderr.write(`  build ${String(Math.round((Date.now() - start) / 1000)).padStart(3)} s │ ${line.length > 110 ? line.slice(0, 109) + "…" : line}\n`);
+        process.stderr.write(
+          `  build ${String(Math.round((Date.now() - start) / 1000)).padStart(3)} s │ ${line.length > 110 ? line.slice(0, 109) + "…" : line}\n`
+        );
       }
     };
     child.stdout.on("data", onData);
@@ -63,7 +69,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Fail before the build, not after it, when the browser is missing.
   const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   if (!existsSync(chromium)) {
-    throw new Error(`chromium not found at ${chromium}: install it with \`apt-get install -y chromium\` (as root), or set CHROMIUM_PATH`);
+    throw new Error(
+      `chromium not found at ${chromium}: install it with \`apt-get install -y chromium\` (as root), or set CHROMIUM_PATH`
+    );
   }
   if (process.env.SKIP_BUILD === "1") {
     process.stderr.write(`browser tests: SKIP_BUILD=1, using the existing ${dist}\n`);
@@ -71,7 +79,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     process.stderr.write(`browser tests: building the site with ${BUILD_COMMAND.join(" ")} (about a minute) …\n`);
     const result = await buildWithProgress();
     if (result.status !== 0) {
-      throw new Error(`${BUILD_COMMAND.join(" ")} failed (exit ${result.status}); the last lines:\n${result.lines.slice(-40).join("\n")}`);
+      throw new Error(
+        `${BUILD_COMMAND.join(" ")} failed (exit ${result.status}); the last lines:\n${result.lines.slice(-40).join("\n")}`
+      );
     }
   }
   if (!existsSync(`${dist}/index.html`)) {

@@ -13,7 +13,14 @@
 import {existsSync, mkdirSync} from "node:fs";
 import {fileURLToPath} from "node:url";
 import {afterAll, beforeAll, expect, inject} from "vitest";
-import {chromium, type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page} from "playwright-core";
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type ConsoleMessage,
+  type Locator,
+  type Page
+} from "playwright-core";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const CHROMIUM_ARGS = [
@@ -34,7 +41,9 @@ const resultsDir = fileURLToPath(new URL("../../test-results/", import.meta.url)
 /** Launches chromium, or fails with the command that installs it. */
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`chromium not found at ${CHROMIUM_PATH}: install it with \`apt-get install -y chromium\` (as root)`);
+    throw new Error(
+      `chromium not found at ${CHROMIUM_PATH}: install it with \`apt-get install -y chromium\` (as root)`
+    );
   }
   return chromium.launch({executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS});
 }

@@ -57,7 +57,11 @@ async function trainLoss(page: Page, model = 0): Promise<number> {
 
 /** Waits until the toolbar reports at least `step` steps. */
 async function waitForStep(page: Page, step: number, timeout = 60_000): Promise<number> {
-  await page.waitForFunction((s) => Number(document.querySelector(".pg-toolbar")?.getAttribute("data-step") ?? -1) >= s, step, {timeout});
+  await page.waitForFunction(
+    (s) => Number(document.querySelector(".pg-toolbar")?.getAttribute("data-step") ?? -1) >= s,
+    step,
+    {timeout}
+  );
   return Number(await page.locator(".pg-toolbar").getAttribute("data-step"));
 }
 
@@ -67,7 +71,10 @@ async function controlValue(page: Page, name: string): Promise<string> {
 
 describe("Learned functions playground", () => {
   it("loads cleanly; Play lowers the training loss and Pause stops; screenshots at 1280 and 390", async () => {
-    for (const [label, viewport, colorScheme] of [["desktop", DESKTOP, "light"], ["phone-dark", PHONE, "dark"]] as const) {
+    for (const [label, viewport, colorScheme] of [
+      ["desktop", DESKTOP, "light"],
+      ["phone-dark", PHONE, "dark"]
+    ] as const) {
       const view = await site.open("/playground", {viewport, colorScheme, waitFor: ".pg-card canvas"});
       try {
         const {page} = view;
@@ -80,7 +87,7 @@ describe("Learned functions playground", () => {
           (start) => {
             const card = document.querySelector('.pg-card[data-model="0"]');
             const step = Number(document.querySelector(".pg-toolbar")?.getAttribute("data-step"));
-            return step >= 50 && Number(card?.getAttribute("data-train-loss")) < start / 2 || step > 600;
+            return (step >= 50 && Number(card?.getAttribute("data-train-loss")) < start / 2) || step > 600;
           },
           before,
           {timeout: 90_000}
@@ -88,7 +95,9 @@ describe("Learned functions playground", () => {
         await page.locator('[data-action="play"]').click(); // pause
         expect(await page.locator('[data-action="play"]').getAttribute("aria-pressed")).toBe("false");
         // The worker confirms with a last report that says it is no longer running.
-        await page.waitForFunction(() => document.querySelector(".pg-toolbar")?.getAttribute("data-running") === "false");
+        await page.waitForFunction(
+          () => document.querySelector(".pg-toolbar")?.getAttribute("data-running") === "false"
+        );
         const after = await trainLoss(page);
         expect(after).toBeLessThan(before / 2);
         // Paused: the step count stays put.
@@ -115,7 +124,9 @@ describe("Learned functions playground", () => {
   });
 
   it("Step runs exactly ten steps (or the count chosen) and lowers the loss; Reset goes back to step 0", async () => {
-    const view = await site.open("/playground?data=circle&models=switchnet4:16:2:4:subrandom", {waitFor: ".pg-card canvas"});
+    const view = await site.open("/playground?data=circle&models=switchnet4:16:2:4:subrandom", {
+      waitFor: ".pg-card canvas"
+    });
     try {
       const {page} = view;
       await waitForStep(page, 0);
@@ -139,7 +150,8 @@ describe("Learned functions playground", () => {
   });
 
   it("a URL with state reproduces the same controls, and the address bar keeps it", async () => {
-    const query = "data=xor&noise=0.2&n=300&seed=7&bias=1&test=1&opt=sgd&lr=0.05&batch=16&loss=mse&models=switchnet4:64:4:8:random,dense:24:3:4:subrandom";
+    const query =
+      "data=xor&noise=0.2&n=300&seed=7&bias=1&test=1&opt=sgd&lr=0.05&batch=16&loss=mse&models=switchnet4:64:4:8:random,dense:24:3:4:subrandom";
     const view = await site.open(`/playground?${query}`, {waitFor: ".pg-card canvas"});
     try {
       const {page} = view;
@@ -181,13 +193,19 @@ describe("Learned functions playground", () => {
   });
 
   it("a URL with out-of-range and malformed values names each one, falls back, and keeps working", async () => {
-    const view = await site.open("/playground?data=spiral&lr=50&batch=abc&models=switchnet4:100:12,dense:16", {waitFor: ".pg-card canvas"});
+    const view = await site.open("/playground?data=spiral&lr=50&batch=abc&models=switchnet4:100:12,dense:16", {
+      waitFor: ".pg-card canvas"
+    });
     try {
       const {page} = view;
       const text = await page.locator(".pg-messages").innerText();
-      expect(text).toContain("learning rate must be between 0.00001 and 10, got 50; using the default 0.02".replace("0.00001", String(1e-5)));
+      expect(text).toContain(
+        "learning rate must be between 0.00001 and 10, got 50; using the default 0.02".replace("0.00001", String(1e-5))
+      );
       expect(text).toContain('batch size must be a number between 1 and 1024, got "abc"; using the default 32');
-      expect(text).toContain("model 1 width must be a power of two between 1 and 65536 for Switch Net 4, got 100 (nearest: 128); using 128");
+      expect(text).toContain(
+        "model 1 width must be a power of two between 1 and 65536 for Switch Net 4, got 100 (nearest: 128); using 128"
+      );
       expect(text).toContain("model 1 depth must be between 1 and 8, got 12; using 3");
       expect(await controlValue(page, "lr")).toBe("0.02");
       expect(await controlValue(page, "model-1-width")).toBe("128");
@@ -219,12 +237,18 @@ describe("Learned functions playground", () => {
       expect(await controlValue(page, "dataset")).toBe("spiral"); // nothing changed
       // The page keeps working: a good CSV becomes the dataset and trains.
       const rows = ["x,y,label"];
-      for (let i = 0; i < 60; i++) rows.push(`${(i % 10) / 10},${Math.floor(i / 10) / 6},${i % 10 < 5 ? "left" : "right"}`);
+      for (let i = 0; i < 60; i++)
+        rows.push(`${(i % 10) / 10},${Math.floor(i / 10) / 6},${i % 10 < 5 ? "left" : "right"}`);
       // Picking "Your own CSV…" from the menu asks for the file (and changes nothing until one is chosen).
-      const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.locator('[data-control="dataset"]').selectOption("csv")]);
+      const [chooser] = await Promise.all([
+        page.waitForEvent("filechooser"),
+        page.locator('[data-control="dataset"]').selectOption("csv")
+      ]);
       expect(await controlValue(page, "dataset")).toBe("spiral");
       await chooser.setFiles({name: "good.csv", mimeType: "text/csv", buffer: Buffer.from(rows.join("\n"))});
-      await page.waitForFunction(() => (document.querySelector('[data-control="dataset"]') as HTMLSelectElement | null)?.value === "csv");
+      await page.waitForFunction(
+        () => (document.querySelector('[data-control="dataset"]') as HTMLSelectElement | null)?.value === "csv"
+      );
       await page.locator(".pg-data", {hasText: "good.csv: classification, 2 inputs → 2 outputs"}).waitFor();
       await page.waitForSelector('.pg-card[data-model="0"][data-train-loss] canvas');
       await page.locator('[data-action="step"]').click();
@@ -237,7 +261,9 @@ describe("Learned functions playground", () => {
   });
 
   it("weights download as JSON and load back into the model; a file for another model is refused", async () => {
-    const view = await site.open("/playground?data=circle&seed=3&models=switchnet4:16:2:4:subrandom,dense:8:1", {waitFor: ".pg-card canvas"});
+    const view = await site.open("/playground?data=circle&seed=3&models=switchnet4:16:2:4:subrandom,dense:8:1", {
+      waitFor: ".pg-card canvas"
+    });
     try {
       const {page} = view;
       await waitForStep(page, 0);
@@ -248,30 +274,50 @@ describe("Learned functions playground", () => {
       }
       const trained = await trainLoss(page, 0);
       expect(trained).toBeLessThan(initial[0]);
-      const [download] = await Promise.all([page.waitForEvent("download"), page.locator('[data-action="download-0"]').click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.locator('[data-action="download-0"]').click()
+      ]);
       expect(download.suggestedFilename()).toBe("switchnet4-circle-step30.json");
       const text = readFileSync((await download.path())!, "utf8");
       const file = JSON.parse(text);
-      expect(file).toMatchObject({format: "switchnet4-weights", version: 1, parameterCount: 256, step: 30, spec: {kind: "switchnet4", width: 16, inputSize: 3}});
+      expect(file).toMatchObject({
+        format: "switchnet4-weights",
+        version: 1,
+        parameterCount: 256,
+        step: 30,
+        spec: {kind: "switchnet4", width: 16, inputSize: 3}
+      });
       expect(file.params).toHaveLength(256);
 
       // Reset, then load: model 1 is back where it was trained to; model 2 stays at its start.
       await page.locator('[data-action="reset"]').click();
       await page.waitForFunction(() => document.querySelector(".pg-toolbar")?.getAttribute("data-step") === "0");
-      await page.locator('[data-control="model-1-weights"]').setInputFiles({name: "w.json", mimeType: "application/json", buffer: Buffer.from(text)});
-      await page.waitForFunction((t) => Number(document.querySelector('.pg-card[data-model="0"]')?.getAttribute("data-train-loss")) === t, trained);
+      await page
+        .locator('[data-control="model-1-weights"]')
+        .setInputFiles({name: "w.json", mimeType: "application/json", buffer: Buffer.from(text)});
+      await page.waitForFunction(
+        (t) => Number(document.querySelector('.pg-card[data-model="0"]')?.getAttribute("data-train-loss")) === t,
+        trained
+      );
       expect(await trainLoss(page, 1)).toBe(initial[1]);
 
       // The same file edited to claim another width: refused, named, nothing changed.
       const wrong = JSON.stringify({...file, spec: {...file.spec, width: 32}});
-      await page.locator('[data-control="model-1-weights"]').setInputFiles({name: "wrong.json", mimeType: "application/json", buffer: Buffer.from(wrong)});
+      await page
+        .locator('[data-control="model-1-weights"]')
+        .setInputFiles({name: "wrong.json", mimeType: "application/json", buffer: Buffer.from(wrong)});
       const message = page.locator(".pg-message", {hasText: "Load weights into model 1"});
       await message.waitFor();
-      expect(await message.innerText()).toContain("the weights were saved from a different model: width 32 (this model: 16)");
+      expect(await message.innerText()).toContain(
+        "the weights were saved from a different model: width 32 (this model: 16)"
+      );
       expect(await trainLoss(page, 0)).toBe(trained);
       // A file with too few numbers.
       const short = JSON.stringify({...file, parameterCount: undefined, params: file.params.slice(0, 100)});
-      await page.locator('[data-control="model-1-weights"]').setInputFiles({name: "short.json", mimeType: "application/json", buffer: Buffer.from(short)});
+      await page
+        .locator('[data-control="model-1-weights"]')
+        .setInputFiles({name: "short.json", mimeType: "application/json", buffer: Buffer.from(short)});
       await page.locator(".pg-message", {hasText: "params must have 256 numbers"}).waitFor();
       await page.locator('[data-action="step"]').click();
       expect(await waitForStep(page, 10)).toBe(10);
@@ -282,7 +328,9 @@ describe("Learned functions playground", () => {
   });
 
   it("Match parameters sets the dense width whose parameter count is nearest the Switch Net 4's", async () => {
-    const view = await site.open("/playground?data=spiral&bias=1&models=switchnet4:64:3:4:subrandom,dense:16:2", {waitFor: ".pg-card canvas"});
+    const view = await site.open("/playground?data=spiral&bias=1&models=switchnet4:64:3:4:subrandom,dense:16:2", {
+      waitFor: ".pg-card canvas"
+    });
     try {
       const {page} = view;
       await waitForStep(page, 0);
@@ -290,11 +338,14 @@ describe("Learned functions playground", () => {
       // Independently: Switch Net 4 on 3 inputs (2 + the constant) → 2 outputs, and the dense width nearest it.
       const target = modelCounts({kind: "switchnet4", inputSize: 3, outputSize: 2, width: 64, depth: 3}).parameterCount;
       let best = 1;
-      const dense = (w: number) => modelCounts({kind: "dense", inputSize: 3, outputSize: 2, width: w, depth: 2}).parameterCount;
+      const dense = (w: number) =>
+        modelCounts({kind: "dense", inputSize: 3, outputSize: 2, width: w, depth: 2}).parameterCount;
       for (let w = 1; w <= 200; w++) if (Math.abs(dense(w) - target) < Math.abs(dense(best) - target)) best = w;
       await page.waitForFunction((w) => location.search.includes(`dense:${w}:`), best);
       expect(await controlValue(page, "model-2-width")).toBe(String(best));
-      expect(await page.locator(".pg-message").last().innerText()).toContain(`Matched to Switch Net 4's ${target.toLocaleString("en-US")} stored parameters`);
+      expect(await page.locator(".pg-message").last().innerText()).toContain(
+        `Matched to Switch Net 4's ${target.toLocaleString("en-US")} stored parameters`
+      );
       view.expectClean();
     } finally {
       await view.close();
@@ -306,14 +357,20 @@ describe("Learned functions playground", () => {
     try {
       const {page} = view;
       await waitForStep(page, 0);
-      await page.locator('[data-control="image-file"]').setInputFiles({name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello")});
+      await page
+        .locator('[data-control="image-file"]')
+        .setInputFiles({name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello")});
       await page.locator(".pg-message", {hasText: "notes.txt"}).waitFor();
       expect(await page.locator(".pg-message", {hasText: "notes.txt"}).innerText()).toContain("is not an image");
       expect(await controlValue(page, "dataset")).toBe("spiral");
       // 80×40: left half red, right half blue; it is scaled to 40×20 (the longer side to 40).
       const picture = png(80, 40, (x) => (x < 40 ? [220, 30, 30] : [30, 30, 220]));
-      await page.locator('[data-control="image-file"]').setInputFiles({name: "halves.png", mimeType: "image/png", buffer: picture});
-      await page.waitForFunction(() => (document.querySelector('[data-control="dataset"]') as HTMLSelectElement | null)?.value === "upload");
+      await page
+        .locator('[data-control="image-file"]')
+        .setInputFiles({name: "halves.png", mimeType: "image/png", buffer: picture});
+      await page.waitForFunction(
+        () => (document.querySelector('[data-control="dataset"]') as HTMLSelectElement | null)?.value === "upload"
+      );
       await page.locator(".pg-data", {hasText: "800 train"}).waitFor();
       expect(await page.locator(".pg-data").innerText()).toContain("halves.png: regression, 2 inputs → 3 outputs");
       expect(new URL(page.url()).searchParams.get("data")).toBe("upload");
@@ -336,7 +393,9 @@ describe("Learned functions playground", () => {
     const view = await site.open("/playground?data=csv", {waitFor: ".pg-card canvas"});
     try {
       const {page} = view;
-      expect(await page.locator(".pg-messages").innerText()).toContain('dataset "csv" is the reader\'s own file, which the URL cannot hold');
+      expect(await page.locator(".pg-messages").innerText()).toContain(
+        'dataset "csv" is the reader\'s own file, which the URL cannot hold'
+      );
       expect(await controlValue(page, "dataset")).toBe("spiral");
       view.expectClean();
     } finally {
@@ -345,7 +404,9 @@ describe("Learned functions playground", () => {
   });
 
   it("1-D curves draw the learned curve over the points, and learn", async () => {
-    const view = await site.open("/playground?data=sine&loss=mse&models=switchnet4:32:3:4:subrandom", {waitFor: ".pg-card canvas"});
+    const view = await site.open("/playground?data=sine&loss=mse&models=switchnet4:32:3:4:subrandom", {
+      waitFor: ".pg-card canvas"
+    });
     try {
       const {page} = view;
       await page.waitForSelector('.pg-card[data-model="0"][data-train-loss]');
@@ -359,7 +420,8 @@ describe("Learned functions playground", () => {
       const [orange, blue] = await page.locator('.pg-card[data-model="0"] canvas').evaluate((c) => {
         const canvas = c as HTMLCanvasElement;
         const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
-        let o = 0, b = 0;
+        let o = 0,
+          b = 0;
         for (let i = 0; i < data.length; i += 4) {
           if (Math.abs(data[i] - 245) + Math.abs(data[i + 1] - 147) + Math.abs(data[i + 2] - 34) < 30) o++;
           if (Math.abs(data[i] - 8) + Math.abs(data[i + 1] - 119) + Math.abs(data[i + 2] - 189) < 30) b++;

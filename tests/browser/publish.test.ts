@@ -52,7 +52,8 @@ async function watchedContext(base: string, options: BrowserContextOptions = {})
   context.on("response", watch);
   context.on("requestfailed", (request) => {
     // Navigations superseded by the service worker's reload are cancelled, not failed.
-    if (request.failure()?.errorText !== "net::ERR_ABORTED") errors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
+    if (request.failure()?.errorText !== "net::ERR_ABORTED")
+      errors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
   });
   const page = await context.newPage();
   const track = (p: Page) => {
@@ -76,15 +77,26 @@ async function watchedContext(base: string, options: BrowserContextOptions = {})
 }
 
 /** Waits until the isolation script has settled (isolated or not) and the page's cells have run. */
-async function waitForIsolationState(page: Page, timeout = 30_000): Promise<{state: string; reason: string | null; serviceWorker: string}> {
-  await page.waitForFunction(() => {
-    const status = (window as unknown as {crossOriginIsolationStatus?: {state: string}}).crossOriginIsolationStatus;
-    return status && (status.state === "isolated" || status.state === "unavailable") && document.readyState === "complete";
-  }, undefined, {timeout});
+async function waitForIsolationState(
+  page: Page,
+  timeout = 30_000
+): Promise<{state: string; reason: string | null; serviceWorker: string}> {
+  await page.waitForFunction(
+    () => {
+      const status = (window as unknown as {crossOriginIsolationStatus?: {state: string}}).crossOriginIsolationStatus;
+      return (
+        status && (status.state === "isolated" || status.state === "unavailable") && document.readyState === "complete"
+      );
+    },
+    undefined,
+    {timeout}
+  );
   await page.waitForSelector("#observablehq-main", {timeout});
   await settle(page);
   return page.evaluate(() => {
-    const {state, reason, serviceWorker} = (window as unknown as {crossOriginIsolationStatus: {state: string; reason: string | null; serviceWorker: string}}).crossOriginIsolationStatus;
+    const {state, reason, serviceWorker} = (
+      window as unknown as {crossOriginIsolationStatus: {state: string; reason: string | null; serviceWorker: string}}
+    ).crossOriginIsolationStatus;
     return {state, reason, serviceWorker};
   });
 }
@@ -111,7 +123,11 @@ function filesUnder(folder: string): string[] {
 }
 
 async function waitForStep(page: Page, step: number, timeout = 60_000): Promise<number> {
-  await page.waitForFunction((s) => Number(document.querySelector(".pg-toolbar")?.getAttribute("data-step") ?? -1) >= s, step, {timeout});
+  await page.waitForFunction(
+    (s) => Number(document.querySelector(".pg-toolbar")?.getAttribute("data-step") ?? -1) >= s,
+    step,
+    {timeout}
+  );
   return Number(await page.locator(".pg-toolbar").getAttribute("data-step"));
 }
 
@@ -148,7 +164,9 @@ describe("a host that sends no headers (GitHub Pages), serving the site under /s
       // Exactly one reload: the server was asked for the page twice.
       const documentRequests = (path: string) => server.requests.slice(seen).filter((p) => p === path).length;
       expect(documentRequests(PREFIX)).toBe(2);
-      const scopes = await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).map((r) => r.scope));
+      const scopes = await page.evaluate(async () =>
+        (await navigator.serviceWorker.getRegistrations()).map((r) => r.scope)
+      );
       expect(scopes).toEqual([`${server.url}/`]);
 
       const cores = await page.evaluate(() => navigator.hardwareConcurrency);
@@ -192,7 +210,9 @@ describe("a host that sends no headers (GitHub Pages), serving the site under /s
         expect(await page.locator("#observablehq-main h1").first().textContent(), entry.path).toBeTruthy();
         // No cell failed (Framework shows a failed cell's error in its place).
         expect(await page.locator(".observablehq--error").allTextContents(), entry.path).toEqual([]);
-        for (const href of await page.locator("a[href]").evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href))) {
+        for (const href of await page
+          .locator("a[href]")
+          .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href))) {
           const url = new URL(href);
           if (url.origin === new URL(server.url).origin) links.add(url.origin + url.pathname);
         }
@@ -222,7 +242,10 @@ describe("a host that sends no headers (GitHub Pages), serving the site under /s
       }
       // Workers: the playground's and the benchmark's, from the sub-path.
       for (const name of ["train-worker", "bench-worker"]) {
-        expect([...workers].some((url) => url.startsWith(`${server.url}/_import/${name}.`)), `${name} in ${[...workers].join(", ")}`).toBe(true);
+        expect(
+          [...workers].some((url) => url.startsWith(`${server.url}/_import/${name}.`)),
+          `${name} in ${[...workers].join(", ")}`
+        ).toBe(true);
       }
       // Data files: every file the build made under _file/ loaded with 200 from the sub-path.
       for (const file of filesUnder("_file")) {
@@ -235,7 +258,8 @@ describe("a host that sends no headers (GitHub Pages), serving the site under /s
         const answer = await fetch(link);
         expect(answer.status, link).toBe(200);
       }
-      for (const entry of pages) expect(links.has(server.url + entry.path) || entry.path === "/", entry.path).toBe(true);
+      for (const entry of pages)
+        expect(links.has(server.url + entry.path) || entry.path === "/", entry.path).toBe(true);
       // The server saw nothing outside /switchnet4/.
       const outside = server.requests.slice(seen).filter((path) => !path.startsWith(PREFIX));
       expect(outside).toEqual([]);
@@ -257,7 +281,9 @@ describe("a host that sends no headers (GitHub Pages), serving the site under /s
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
       let line = await threadsLine(page);
       expect(line.threads).toBe(1);
-      expect(line.text).toContain("1 thread: the library runs on one thread here (the same results, only slower), because the page is not cross-origin isolated: the browser blocked the service worker");
+      expect(line.text).toContain(
+        "1 thread: the library runs on one thread here (the same results, only slower), because the page is not cross-origin isolated: the browser blocked the service worker"
+      );
       expect(line.text).toContain("allow service workers for this site and reload");
       // Training still works.
       await page.waitForSelector(".pg-card canvas", {timeout: 30_000});
@@ -272,7 +298,9 @@ describe("a host that sends no headers (GitHub Pages), serving the site under /s
       expect(line.text).toContain("the browser blocked the service worker");
       expect(await page.locator("#throughput-figure svg").count()).toBeGreaterThan(0);
       // No reload: the server was asked for each page once.
-      const documents = server.requests.slice(seen).filter((path) => path === `${PREFIX}playground` || path === `${PREFIX}throughput`);
+      const documents = server.requests
+        .slice(seen)
+        .filter((path) => path === `${PREFIX}playground` || path === `${PREFIX}throughput`);
       expect(documents).toEqual([`${PREFIX}playground`, `${PREFIX}throughput`]);
       view.expectClean();
     } finally {
@@ -291,7 +319,9 @@ describe("a host that sends no headers (GitHub Pages), serving the site under /s
       await page.goto(`${server.url}/throughput`, {waitUntil: "load"});
       const status = await waitForIsolationState(page);
       expect(status.state).toBe("unavailable");
-      expect(status.reason).toMatch(/^the service worker that adds the isolation headers could not be registered \(.+\)$/);
+      expect(status.reason).toMatch(
+        /^the service worker that adds the isolation headers could not be registered \(.+\)$/
+      );
       const line = await threadsLine(page);
       expect(line.threads).toBe(1);
       expect(line.text).toContain("could not be registered");
@@ -312,7 +342,10 @@ describe("a host that reads _headers (Netlify, Cloudflare Pages)", () => {
       expect(response?.headers()["cross-origin-embedder-policy"]).toBe("require-corp");
       expect(response?.fromServiceWorker()).toBe(false);
       expect(await waitForIsolationState(page)).toEqual({state: "isolated", reason: null, serviceWorker: "none"});
-      expect(server.requests.filter((path) => path === "/playground"), "no reload").toHaveLength(1);
+      expect(
+        server.requests.filter((path) => path === "/playground"),
+        "no reload"
+      ).toHaveLength(1);
       expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length)).toBe(0);
       const line = await threadsLine(page);
       expect(line.threads).toBeGreaterThan(1);
@@ -338,15 +371,23 @@ describe("npm run dev", () => {
       probe.once("error", reject);
       probe.listen(0, "127.0.0.1", () => {
         const address = probe.address();
-        probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+        probe.close(() =>
+          typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))
+        );
       });
     });
-    child = spawn("npm", ["run", "dev", "--", "--port", String(port), "--no-open"], {cwd: projectRoot, detached: true, stdio: ["ignore", "pipe", "pipe"]});
+    child = spawn("npm", ["run", "dev", "--", "--port", String(port), "--no-open"], {
+      cwd: projectRoot,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"]
+    });
     let output = "";
     child.stdout!.on("data", (chunk) => (output += chunk));
     child.stderr!.on("data", (chunk) => (output += chunk));
     const base = `http://127.0.0.1:${port}`;
-    await expect.poll(() => output, {timeout: 60_000, interval: 250}).toContain(`Serving ${base}/ with the headers of public/_headers`);
+    await expect
+      .poll(() => output, {timeout: 60_000, interval: 250})
+      .toContain(`Serving ${base}/ with the headers of public/_headers`);
 
     const script = await fetch(`${base}/coi-serviceworker.js`);
     expect(script.status).toBe(200);
@@ -359,7 +400,11 @@ describe("npm run dev", () => {
       const response = await page.goto(`${base}/playground`, {waitUntil: "load", timeout: 90_000});
       expect(response?.headers()["cross-origin-embedder-policy"]).toBe("require-corp");
       expect(response?.headers()["cross-origin-opener-policy"]).toBe("same-origin");
-      expect(await waitForIsolationState(page, 90_000)).toEqual({state: "isolated", reason: null, serviceWorker: "none"});
+      expect(await waitForIsolationState(page, 90_000)).toEqual({
+        state: "isolated",
+        reason: null,
+        serviceWorker: "none"
+      });
       const line = await threadsLine(page);
       expect(line.threads).toBeGreaterThan(1);
       expect(line.text).toContain("by the headers the server sends");

@@ -15,27 +15,38 @@ import {firstScreen, layoutProblems, markdownLeftovers, overlappingTickLabels} f
 const src = fileURLToPath(new URL("../../src/", import.meta.url));
 const site = useSite();
 
-
 describe("every page, as a reader sees it", () => {
   for (const entry of SITE_PAGES) {
     const skip = !existsSync(src + entry.file);
-    it.skipIf(skip)(`${entry.name}: nothing overflows, no tick labels collide, no stray asterisks (1280 and 390 px)`, async () => {
-      for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
-        const view = await site.open(entry.path, {viewport});
-        try {
-          // A phone may scroll a wide table or code block sideways; a desktop should show it whole.
-          // The Scratchpad's cells are the reader's own code (its example picture cuts its "0.0" and
-          // "1.0" ticks by 7–8 px; the Scratchpad is being moved into a sandboxed frame elsewhere).
-          const scratchpad = entry.path === "/scratchpad";
-          expect(await layoutProblems(view.page, {noSidewaysScroll: label === "desktop" && !scratchpad, svgText: !scratchpad}), `${entry.path} at ${label}`).toEqual([]);
-          expect(await overlappingTickLabels(view.page), `${entry.path} at ${label}`).toEqual([]);
-          expect(await markdownLeftovers(view.page), `${entry.path} at ${label}`).toEqual([]);
-          view.expectClean();
-        } finally {
-          await view.close();
+    it.skipIf(skip)(
+      `${entry.name}: nothing overflows, no tick labels collide, no stray asterisks (1280 and 390 px)`,
+      async () => {
+        for (const [label, viewport] of [
+          ["desktop", DESKTOP],
+          ["phone", PHONE]
+        ] as const) {
+          const view = await site.open(entry.path, {viewport});
+          try {
+            // A phone may scroll a wide table or code block sideways; a desktop should show it whole.
+            // The Scratchpad's cells are the reader's own code (its example picture cuts its "0.0" and
+            // "1.0" ticks by 7–8 px; the Scratchpad is being moved into a sandboxed frame elsewhere).
+            const scratchpad = entry.path === "/scratchpad";
+            expect(
+              await layoutProblems(view.page, {
+                noSidewaysScroll: label === "desktop" && !scratchpad,
+                svgText: !scratchpad
+              }),
+              `${entry.path} at ${label}`
+            ).toEqual([]);
+            expect(await overlappingTickLabels(view.page), `${entry.path} at ${label}`).toEqual([]);
+            expect(await markdownLeftovers(view.page), `${entry.path} at ${label}`).toEqual([]);
+            view.expectClean();
+          } finally {
+            await view.close();
+          }
         }
       }
-    });
+    );
   }
 
   it("Wiring: the diagram starts in the first screen on a desktop", async () => {
@@ -51,7 +62,11 @@ describe("every page, as a reader sees it", () => {
 
 /** Waits until the toolbar reports at least `step` steps. */
 async function waitForStep(page: Page, step: number, timeout = 90_000): Promise<void> {
-  await page.waitForFunction((s) => Number(document.querySelector(".pg-toolbar")?.getAttribute("data-step") ?? -1) >= s, step, {timeout});
+  await page.waitForFunction(
+    (s) => Number(document.querySelector(".pg-toolbar")?.getAttribute("data-step") ?? -1) >= s,
+    step,
+    {timeout}
+  );
 }
 
 async function trainLosses(page: Page): Promise<number[]> {
@@ -65,18 +80,25 @@ describe("the checks themselves", () => {
       const {page} = view;
       await page.evaluate(() => {
         const main = document.querySelector("#observablehq-main")!;
-        main.insertAdjacentHTML("beforeend", `
+        main.insertAdjacentHTML(
+          "beforeend",
+          `
           <div id="wide" style="width: 3000px; height: 20px">wide</div>
           <pre id="cut" style="overflow: hidden; width: 100px">a long line of code that does not fit in a hundred pixels</pre>
           <p id="stars">the *smooth high-dimensional target*: and **bold**</p>
           <svg width="200" height="100"><g aria-label="y-axis tick label"><text x="20" y="90">1</text></g>
             <g aria-label="x-axis tick label"><text x="18" y="92">2^2</text><text x="120" y="92">2^8</text></g>
-            <text id="clipped" x="-30" y="40">learned butterfly</text></svg>`);
+            <text id="clipped" x="-30" y="40">learned butterfly</text></svg>`
+        );
       });
       const layout = await layoutProblems(page, {noSidewaysScroll: true});
       expect(layout.some((p) => p.startsWith('<div#wide> "wide" reaches'))).toBe(true);
-      expect(layout.some((p) => p.startsWith('<pre#cut> "a long line of code that does not fit in" cuts off'))).toBe(true);
-      expect(layout.some((p) => p.startsWith('<text#clipped> "learned butterfly" runs past its chart\'s edge by'))).toBe(true);
+      expect(layout.some((p) => p.startsWith('<pre#cut> "a long line of code that does not fit in" cuts off'))).toBe(
+        true
+      );
+      expect(
+        layout.some((p) => p.startsWith('<text#clipped> "learned butterfly" runs past its chart\'s edge by'))
+      ).toBe(true);
       const ticks = await overlappingTickLabels(page);
       expect(ticks).toHaveLength(1);
       expect(ticks[0]).toMatch(/^"1" \(y-axis tick label\) overlaps "2\^2" \(x-axis tick label\) in chart \d+$/);
@@ -92,16 +114,24 @@ describe("Learned functions playground, as a reader sees it", () => {
     const view = await site.open("/playground", {waitFor: ".pg-card canvas"});
     try {
       const picture = await firstScreen(view.page, view.page.locator('.pg-card[data-model="0"] canvas'));
-      expect(picture.inside, `picture from ${picture.top} to ${picture.bottom} px, screen ${picture.viewportHeight} px`).toBe(true);
+      expect(
+        picture.inside,
+        `picture from ${picture.top} to ${picture.bottom} px, screen ${picture.viewportHeight} px`
+      ).toBe(true);
       const play = await firstScreen(view.page, view.page.locator('[data-action="play"]'));
       expect(play.inside).toBe(true);
       // Beside it: the first card starts level with the toolbar, not below the settings.
       const card = await firstScreen(view.page, view.page.locator('.pg-card[data-model="0"]'));
       expect(card.top).toBeLessThan(play.bottom + 100);
       // Before any step the loss chart is a labelled placeholder.
-      expect(await view.page.locator('.pg-card[data-model="0"] .pg-chart-empty').first().textContent()).toContain("drawn from the first step on");
+      expect(await view.page.locator('.pg-card[data-model="0"] .pg-chart-empty').first().textContent()).toContain(
+        "drawn from the first step on"
+      );
       // File inputs are whole-word buttons (the browser's "No file chosen" is not shown, cut or whole).
-      for (const [name, text] of [["csv-file", "Choose a CSV…"], ["image-file", "Choose a picture…"]]) {
+      for (const [name, text] of [
+        ["csv-file", "Choose a CSV…"],
+        ["image-file", "Choose a picture…"]
+      ]) {
         const input = view.page.locator(`[data-control="${name}"]`);
         expect(await input.evaluate((el) => el.getBoundingClientRect().width)).toBeLessThanOrEqual(1);
         expect(await input.evaluate((el) => el.parentElement!.textContent)).toBe(text);
@@ -117,17 +147,26 @@ describe("Learned functions playground, as a reader sees it", () => {
     try {
       const {page} = view;
       await page.locator('[data-action="preset-question"]').click();
-      await page.waitForFunction(() => document.querySelectorAll('.pg-card').length === 3 &&
-        document.querySelector('.pg-card[data-model="2"]')?.hasAttribute("data-train-loss"), undefined, {timeout: 90_000});
+      await page.waitForFunction(
+        () =>
+          document.querySelectorAll(".pg-card").length === 3 &&
+          document.querySelector('.pg-card[data-model="2"]')?.hasAttribute("data-train-loss"),
+        undefined,
+        {timeout: 90_000}
+      );
       const url = new URL(page.url());
       expect(url.searchParams.get("data")).toBe("smooth16");
-      expect(url.searchParams.get("models")).toBe("switchnet4:65536:2:4:subrandom,dense:1448:2:4:subrandom,dense:724:2:4:subrandom");
+      expect(url.searchParams.get("models")).toBe(
+        "switchnet4:65536:2:4:subrandom,dense:1448:2:4:subrandom,dense:724:2:4:subrandom"
+      );
       expect(await page.locator('[data-control="model-1-width"]').inputValue()).toBe("65536");
       const cards = await page.locator(".pg-card").allInnerTexts();
       expect(cards[0]).toContain("1,048,576 stored weights");
       expect(cards[1]).toContain("2,127,112 stored weights");
       for (const card of cards) expect(card).toMatch(/needs about [\d.]+ MiB of memory to train/);
-      expect(await page.locator('[data-control="model-1-width"] option[value="65536"]').textContent()).toMatch(/^65,536 · [\d.]+ MiB$/);
+      expect(await page.locator('[data-control="model-1-width"] option[value="65536"]').textContent()).toMatch(
+        /^65,536 · [\d.]+ MiB$/
+      );
       const before = await trainLosses(page);
       expect(before.every((l) => Number.isFinite(l) && l > 0)).toBe(true);
       await page.locator('[data-action="play"]').click();
@@ -137,9 +176,12 @@ describe("Learned functions playground, as a reader sees it", () => {
       const after = await trainLosses(page);
       after.forEach((loss, i) => expect(loss, `model ${i + 1}: ${before[i]} → ${loss}`).toBeLessThan(before[i]));
       // Steps per second and seconds of training per model; the loss against seconds on request.
-      for (const text of await page.locator(".pg-stats").allInnerTexts()) expect(text).toMatch(/[\d.,]+ steps\/s .* (ms|s) trained/s);
+      for (const text of await page.locator(".pg-stats").allInnerTexts())
+        expect(text).toMatch(/[\d.,]+ steps\/s .* (ms|s) trained/s);
       await page.locator('[data-control="chart-axis"]').selectOption("seconds");
-      expect(await page.locator('.pg-card[data-model="0"] .pg-charts').textContent()).toContain("seconds of training (log scale)");
+      expect(await page.locator('.pg-card[data-model="0"] .pg-charts').textContent()).toContain(
+        "seconds of training (log scale)"
+      );
       expect(await page.locator(".pg-message.sn-error").count()).toBe(0);
       expect(await page.locator(".pg-data").textContent()).toContain("16 inputs → 4 outputs");
       expect(await overlappingTickLabels(page)).toEqual([]);
@@ -154,8 +196,12 @@ describe("Learned functions playground, as a reader sees it", () => {
     const view = await site.open("/playground?width=-3&models=switchnet4:100:2", {waitFor: ".pg-card canvas"});
     try {
       const text = await view.page.locator(".pg-messages").innerText();
-      expect(text).toContain('unknown parameter width="-3" was ignored; the parameters are data, noise, n, seed, bias, test, opt, lr, batch, loss, models');
-      expect(text).toContain("model 1 width must be a power of two between 1 and 65536 for Switch Net 4, got 100 (nearest: 128); using 128");
+      expect(text).toContain(
+        'unknown parameter width="-3" was ignored; the parameters are data, noise, n, seed, bias, test, opt, lr, batch, loss, models'
+      );
+      expect(text).toContain(
+        "model 1 width must be a power of two between 1 and 65536 for Switch Net 4, got 100 (nearest: 128); using 128"
+      );
       expect(await view.page.locator('[data-control="model-1-width"]').inputValue()).toBe("128");
       expect(new URL(view.page.url()).searchParams.get("models")).toBe("switchnet4:128:2:4:subrandom");
       view.expectClean();
@@ -170,7 +216,9 @@ describe("Learned functions playground, as a reader sees it", () => {
     try {
       const message = view.page.locator(".pg-message", {hasText: "of WebAssembly memory together"});
       await message.waitFor({timeout: 30_000});
-      expect(await message.innerText()).toMatch(/these models need about 2\.\d\d GiB of WebAssembly memory together .*a page can hold at most 2\.00 GiB/);
+      expect(await message.innerText()).toMatch(
+        /these models need about 2\.\d\d GiB of WebAssembly memory together .*a page can hold at most 2\.00 GiB/
+      );
       // Nothing was built: no card reports a loss, and the page logged no error.
       expect(await view.page.locator(".pg-card[data-train-loss]").count()).toBe(0);
       view.expectClean();

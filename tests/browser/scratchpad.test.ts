@@ -33,7 +33,9 @@ async function waitForCells(page: Page, timeout = 30_000): Promise<string[]> {
     undefined,
     {timeout}
   );
-  return page.locator(".scratchpad-cell").evaluateAll((cells) => cells.map((c) => (c as HTMLElement).dataset.status ?? ""));
+  return page
+    .locator(".scratchpad-cell")
+    .evaluateAll((cells) => cells.map((c) => (c as HTMLElement).dataset.status ?? ""));
 }
 
 /** The sandboxed frame the cells run in (outputs are drawn there, under their editors). */
@@ -51,7 +53,11 @@ async function editorTexts(page: Page): Promise<string[]> {
   for (let i = 0; i < (await contents.count()); i++) {
     await contents.nth(i).scrollIntoViewIfNeeded();
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    texts.push(await contents.nth(i).evaluate((c) => Array.from(c.querySelectorAll(".cm-line"), (line) => line.textContent ?? "").join("\n")));
+    texts.push(
+      await contents
+        .nth(i)
+        .evaluate((c) => Array.from(c.querySelectorAll(".cm-line"), (line) => line.textContent ?? "").join("\n"))
+    );
   }
   return texts;
 }
@@ -66,7 +72,10 @@ async function editAndRun(page: Page, index: number, text: string): Promise<void
   await page.keyboard.press("Shift+Enter");
 }
 
-async function openCells(cells: string[], options: {colorScheme?: "light" | "dark"; viewport?: {width: number; height: number}} = {}) {
+async function openCells(
+  cells: string[],
+  options: {colorScheme?: "light" | "dark"; viewport?: {width: number; height: number}} = {}
+) {
   const view = await site.open(`/scratchpad${await hashForCells(cells)}`, {...options, waitFor: ".scratchpad-cell"});
   await waitForCells(view.page);
   return view;
@@ -137,18 +146,28 @@ describe("Scratchpad", () => {
   });
 
   it("a cell that throws shows its error under it and the other cells keep working", async () => {
-    const view = await openCells(["const a = 1;\na", "console.log('about to fail', a);\nconst broken = null;\nbroken.field", "a + 1", "const = 3", "a + 2"]);
+    const view = await openCells([
+      "const a = 1;\na",
+      "console.log('about to fail', a);\nconst broken = null;\nbroken.field",
+      "a + 1",
+      "const = 3",
+      "a + 2"
+    ]);
     try {
       const {page} = view;
       expect(await waitForCells(page)).toEqual(["ok", "error", "ok", "error", "ok"]);
-      expect(await output(page, 1).locator(".scratchpad-error").innerText()).toMatch(/^TypeError: Cannot read properties of null/);
+      expect(await output(page, 1).locator(".scratchpad-error").innerText()).toMatch(
+        /^TypeError: Cannot read properties of null/
+      );
       expect(await output(page, 1).locator(".scratchpad-log").allInnerTexts()).toEqual(["about to fail 1"]);
       expect(await outputText(page, 2)).toBe("2");
       expect(await output(page, 3).locator(".scratchpad-error").innerText()).toMatch(/^SyntaxError: .*line 1/);
       expect(await outputText(page, 4)).toBe("3");
       // Fixing the cell clears its error.
       await editAndRun(page, 1, "'fixed'");
-      await page.waitForFunction(() => document.querySelectorAll(".scratchpad-cell")[1]?.getAttribute("data-status") === "ok");
+      await page.waitForFunction(
+        () => document.querySelectorAll(".scratchpad-cell")[1]?.getAttribute("data-status") === "ok"
+      );
       expect(await outputText(page, 1)).toBe('"fixed"');
       view.expectClean();
     } finally {
@@ -165,7 +184,9 @@ describe("Scratchpad", () => {
       expect(await outputText(page, 1)).toBe('"after the loop"');
       // A loop that awaits tick() keeps the page responsive, so Stop can end it.
       await editAndRun(page, 0, "let turns = 0;\nwhile (true) { turns++; await tick() }");
-      await page.waitForFunction(() => document.querySelector(".scratchpad-cell")?.getAttribute("data-status") === "running");
+      await page.waitForFunction(
+        () => document.querySelector(".scratchpad-cell")?.getAttribute("data-status") === "running"
+      );
       await page.waitForTimeout(300);
       expect(await page.evaluate(() => 1 + 1)).toBe(2); // the page still answers
       await page.getByRole("button", {name: "Stop", exact: true}).click();
@@ -178,15 +199,23 @@ describe("Scratchpad", () => {
   });
 
   it("a cell that never pauses leaves the page responsive, and Stop ends it by restarting the sandbox", async () => {
-    const view = await openCells(["const base = 6;\nbase", "let spins = 0;\nwhile (true) { spins++ }", "'after the loop'"]);
+    const view = await openCells([
+      "const base = 6;\nbase",
+      "let spins = 0;\nwhile (true) { spins++ }",
+      "'after the loop'"
+    ]);
     try {
       const {page} = view;
       // Wait for the time limit to pass once (the first run), then run the loop again and stop it by hand.
       expect(await waitForCells(page)).toEqual(["ok", "error", "ok"]);
       await page.locator(".scratchpad-cell").nth(1).locator(".scratchpad-run").click();
-      await page.waitForFunction(() => document.querySelectorAll(".scratchpad-cell")[1]?.getAttribute("data-status") === "running");
+      await page.waitForFunction(
+        () => document.querySelectorAll(".scratchpad-cell")[1]?.getAttribute("data-status") === "running"
+      );
       // While the loop spins in the frame, the page answers, and its editor takes typing.
-      const answered = await page.evaluate(() => new Promise<number>((resolve) => setTimeout(() => resolve(1 + 1), 50)));
+      const answered = await page.evaluate(
+        () => new Promise<number>((resolve) => setTimeout(() => resolve(1 + 1), 50))
+      );
       expect(answered).toBe(2);
       const content = page.locator(".scratchpad-cell").nth(2).locator(".cm-content");
       await content.click();
@@ -196,9 +225,13 @@ describe("Scratchpad", () => {
       expect(await page.locator(".scratchpad-cell").nth(1).getAttribute("data-status")).toBe("running");
       await page.getByRole("button", {name: "Stop", exact: true}).click();
       // Stopped by Stop, not by the 5-second time limit: the status is "stopped", not "error".
-      await page.waitForFunction(() => document.querySelectorAll(".scratchpad-cell")[1]?.getAttribute("data-status") === "stopped");
+      await page.waitForFunction(
+        () => document.querySelectorAll(".scratchpad-cell")[1]?.getAttribute("data-status") === "stopped"
+      );
       expect(await waitForCells(page)).toEqual(["ok", "stopped", "stopped"]);
-      expect(await output(page, 1).innerText()).toMatch(/StoppedError: stopped \(the cell did not pause, so Stop restarted its sandbox/);
+      expect(await output(page, 1).innerText()).toMatch(
+        /StoppedError: stopped \(the cell did not pause, so Stop restarted its sandbox/
+      );
       // The cell above ran again in the new sandbox; the cells work as before.
       expect(await outputText(page, 0)).toBe("6");
       await editAndRun(page, 1, "base * 7");
@@ -228,7 +261,11 @@ await attempt("navigate top", () => { top.location.href = "/?pwned"; return "nav
 await attempt("open window", () => String(window.open("/?popup")));
 document.title = "PWNED";
 tried`;
-    const view = await openCells([attack, "Plot.plot({width: 300, height: 100, marks: [Plot.dot([1, 2, 3], {x: (d) => d})]})", "console.log('logged', 1 + 1);\n'done'"]);
+    const view = await openCells([
+      attack,
+      "Plot.plot({width: 300, height: 100, marks: [Plot.dot([1, 2, 3], {x: (d) => d})]})",
+      "console.log('logged', 1 + 1);\n'done'"
+    ]);
     try {
       const {page, context} = view;
       await page.evaluate(() => {
@@ -242,12 +279,26 @@ tried`;
       await expect.poll(() => outputText(page, 0)).not.toBe(first);
       expect(await waitForCells(page)).toEqual(["ok", "ok", "ok"]);
       const text = await outputText(page, 0);
-      const result = Object.fromEntries(text.replace(/^\{\n|\n\}$/g, "").split(",\n").map((line) => {
-        const [, key, value] = /^\s*"?([^":]+)"?: "(.*)"$/.exec(line)!;
-        return [key, value];
-      }));
+      const result = Object.fromEntries(
+        text
+          .replace(/^\{\n|\n\}$/g, "")
+          .split(",\n")
+          .map((line) => {
+            const [, key, value] = /^\s*"?([^":]+)"?: "(.*)"$/.exec(line)!;
+            return [key, value];
+          })
+      );
       expect(result.origin).toBe("null");
-      for (const key of ["parent title", "change parent", "top title", "localStorage", "write localStorage", "cookie", "write cookie", "navigate top"]) {
+      for (const key of [
+        "parent title",
+        "change parent",
+        "top title",
+        "localStorage",
+        "write localStorage",
+        "cookie",
+        "write cookie",
+        "navigate top"
+      ]) {
         expect(result[key], key).toMatch(/^refused: SecurityError$/);
       }
       expect(result.fetch).toMatch(/^refused: TypeError$/); // the frame's CSP allows no connections
@@ -269,9 +320,15 @@ tried`;
       // The frame's attributes and policy.
       const frame = page.locator("iframe.scratchpad-frame");
       expect(await frame.getAttribute("sandbox")).toBe("allow-scripts");
-      expect(await frame.getAttribute("srcdoc")).toMatch(/Content-Security-Policy" content="default-src 'none';.*connect-src 'none'/);
+      expect(await frame.getAttribute("srcdoc")).toMatch(
+        /Content-Security-Policy" content="default-src 'none';.*connect-src 'none'/
+      );
       // Blocked attempts show up as console errors (CSP, a blocked navigation): nothing else.
-      expect(view.errors.filter((e) => !/Content Security Policy|connect-src|navigate|sandbox|Unsafe attempt|permission to navigate/i.test(e))).toEqual([]);
+      expect(
+        view.errors.filter(
+          (e) => !/Content Security Policy|connect-src|navigate|sandbox|Unsafe attempt|permission to navigate/i.test(e)
+        )
+      ).toEqual([]);
       expect(view.externalRequests).toEqual([]);
     } finally {
       await view.close();
@@ -286,7 +343,9 @@ tried`;
       await page.waitForTimeout(500);
       const banner = page.locator(".scratchpad-banner");
       expect(await banner.isVisible()).toBe(true);
-      expect(await banner.innerText()).toMatch(/^The link's cells could not be read \(encoded cells are not valid deflate data \(the link may be cut short\)\); showing the examples instead\.$/);
+      expect(await banner.innerText()).toMatch(
+        /^The link's cells could not be read \(encoded cells are not valid deflate data \(the link may be cut short\)\); showing the examples instead\.$/
+      );
       view.expectClean();
     } finally {
       await view.close();
@@ -310,8 +369,16 @@ tried`;
       const other = ["const v = Float32Array.of(1, 1, 1, 1);", "Array.from(wht(v))"];
       const choosing = page.waitForEvent("filechooser");
       await page.getByRole("button", {name: "Load file"}).click();
-      await (await choosing).setFiles({name: "mine.json", mimeType: "application/json", buffer: Buffer.from(cellsToFile(other))});
-      await page.waitForFunction(() => document.querySelectorAll(".scratchpad-cell").length === 2 && document.querySelectorAll(".scratchpad-cell")[1].textContent?.includes("Array.from"));
+      await (await choosing).setFiles({
+        name: "mine.json",
+        mimeType: "application/json",
+        buffer: Buffer.from(cellsToFile(other))
+      });
+      await page.waitForFunction(
+        () =>
+          document.querySelectorAll(".scratchpad-cell").length === 2 &&
+          document.querySelectorAll(".scratchpad-cell")[1].textContent?.includes("Array.from")
+      );
       await waitForCells(page);
       expect(await editorTexts(page)).toEqual(other);
       expect(await outputText(page, 1)).toBe("Array(4) [4, 0, 0, 0]");
@@ -321,11 +388,15 @@ tried`;
       // A link to other cells opened in the same tab (only the hash changes) loads them.
       const third = ["const q = 3;", "q * q"];
       await page.evaluate((hash) => (location.hash = hash), await hashForCells(third));
-      await page.waitForFunction(() => document.querySelectorAll(".scratchpad-cell")[1]?.textContent?.includes("q * q"));
+      await page.waitForFunction(() =>
+        document.querySelectorAll(".scratchpad-cell")[1]?.textContent?.includes("q * q")
+      );
       await waitForCells(page);
       expect(await outputText(page, 1)).toBe("9");
       await page.evaluate((hash) => (location.hash = hash), await hashForCells(other));
-      await page.waitForFunction(() => document.querySelectorAll(".scratchpad-cell")[1]?.textContent?.includes("Array.from"));
+      await page.waitForFunction(() =>
+        document.querySelectorAll(".scratchpad-cell")[1]?.textContent?.includes("Array.from")
+      );
       await waitForCells(page);
       // A fresh page at that URL shows the same cells and values.
       await page.reload();
@@ -348,7 +419,10 @@ tried`;
       expect(await editorTexts(page)).toEqual(["'mine'"]);
       page.once("dialog", (dialog) => void dialog.accept());
       await page.getByRole("button", {name: "Examples"}).click();
-      await page.waitForFunction((n) => document.querySelectorAll(".scratchpad-cell").length === n, EXAMPLE_CELLS.length);
+      await page.waitForFunction(
+        (n) => document.querySelectorAll(".scratchpad-cell").length === n,
+        EXAMPLE_CELLS.length
+      );
       expect(await waitForCells(page)).toEqual(EXAMPLE_CELLS.map(() => "ok"));
       expect(await cellsFromHash(await page.evaluate(() => location.hash))).toEqual(EXAMPLE_CELLS);
       view.expectClean();
@@ -358,7 +432,10 @@ tried`;
   });
 
   it("an input shown by a cell re-runs the cells after it when it changes", async () => {
-    const view = await openCells(["const k = Inputs.range([1, 10], {label: 'k', step: 1, value: 2});", "k.value * 100"]);
+    const view = await openCells([
+      "const k = Inputs.range([1, 10], {label: 'k', step: 1, value: 2});",
+      "k.value * 100"
+    ]);
     try {
       const {page} = view;
       expect(await outputText(page, 1)).toBe("200");
@@ -382,7 +459,9 @@ tried`;
       await page.getByRole("button", {name: "+ Add cell"}).click();
       await page.keyboard.insertText("6 * 7");
       await page.keyboard.press("Shift+Enter");
-      await page.waitForFunction(() => document.querySelectorAll(".scratchpad-cell")[1]?.getAttribute("data-status") === "ok");
+      await page.waitForFunction(
+        () => document.querySelectorAll(".scratchpad-cell")[1]?.getAttribute("data-status") === "ok"
+      );
       expect(await outputText(page, 1)).toBe("42");
       await page.locator(".scratchpad-cell").first().locator(".scratchpad-delete").click();
       expect(await page.locator(".scratchpad-cell").count()).toBe(1);
@@ -401,8 +480,13 @@ tried`;
       const view = await openCells(["'x'"], {colorScheme, viewport: PHONE});
       try {
         await settle(view.page);
-        colors[colorScheme] = await view.page.locator(".cm-editor").first().evaluate((e) => getComputedStyle(e).backgroundColor + " " + getComputedStyle(e).color);
-        frameColors[colorScheme] = await output(view.page, 0).locator(".scratchpad-text").evaluate((e) => getComputedStyle(e).color);
+        colors[colorScheme] = await view.page
+          .locator(".cm-editor")
+          .first()
+          .evaluate((e) => getComputedStyle(e).backgroundColor + " " + getComputedStyle(e).color);
+        frameColors[colorScheme] = await output(view.page, 0)
+          .locator(".scratchpad-text")
+          .evaluate((e) => getComputedStyle(e).color);
         const overflow = await view.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         expect(overflow).toBeLessThanOrEqual(1);
         view.expectClean();
@@ -412,7 +496,11 @@ tried`;
     }
     expect(colors.dark).not.toBe(colors.light);
     expect(frameColors.dark).not.toBe(frameColors.light); // the outputs' text follows the page's theme
-    const brightness = (rgb: string) => rgb.match(/\d+/g)!.slice(0, 3).reduce((s, v) => s + Number(v), 0);
+    const brightness = (rgb: string) =>
+      rgb
+        .match(/\d+/g)!
+        .slice(0, 3)
+        .reduce((s, v) => s + Number(v), 0);
     expect(brightness(colors.dark.split(") ")[0])).toBeLessThan(brightness(colors.light.split(") ")[0]));
   });
 });
@@ -485,7 +573,9 @@ describe("Authors' page template", () => {
         // The input drives the live figure.
         const before = await main.locator("svg[class^=plot]").first().innerHTML();
         await page.getByLabel("64").check();
-        await page.waitForFunction(() => document.querySelector("#observablehq-main")?.textContent?.includes("at width 64"));
+        await page.waitForFunction(() =>
+          document.querySelector("#observablehq-main")?.textContent?.includes("at width 64")
+        );
         expect(await main.locator("svg[class^=plot]").first().innerHTML()).not.toBe(before);
         expect(errors).toEqual([]);
         expect(external).toEqual([]);

@@ -51,7 +51,11 @@ describe("Overview", () => {
   it("keeps its settings in the URL, restores them, and explains bad values", async () => {
     const good = await site.open("/?m=8&i=3&v=-1.5");
     try {
-      expect(await good.page.getByLabel("mini layer size m").evaluate((s) => (s as HTMLSelectElement).selectedOptions[0].textContent)).toBe("8");
+      expect(
+        await good.page
+          .getByLabel("mini layer size m")
+          .evaluate((s) => (s as HTMLSelectElement).selectedOptions[0].textContent)
+      ).toBe("8");
       expect(await good.page.getByRole("spinbutton", {name: "change input i"}).inputValue()).toBe("3");
       expect(await good.page.getByRole("spinbutton", {name: "set x[i] to"}).inputValue()).toBe("-1.5");
       expect(await good.page.locator("#wht-figure").textContent()).toContain("x[3] highlighted");
@@ -81,9 +85,9 @@ describe("Overview", () => {
   it("links to every page of the site", async () => {
     const view = await site.open("/");
     try {
-      const hrefs = await view.page.locator("#observablehq-main a[href]").evaluateAll((links) =>
-        links.map((a) => new URL((a as HTMLAnchorElement).href).pathname)
-      );
+      const hrefs = await view.page
+        .locator("#observablehq-main a[href]")
+        .evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
       for (const page of SITE_PAGES.filter((p) => p.path !== "/" && existsSync(src + p.file))) {
         expect(hrefs, `a link to ${page.path}`).toContain(page.path);
       }
@@ -157,7 +161,9 @@ describe("Wiring", () => {
       expect(await page.getByLabel("random", {exact: true}).isChecked()).toBe(true);
       expect(await page.getByLabel("flip seed").inputValue()).toBe("7");
       expect(await page.getByLabel("input x").inputValue()).toBe("1, -1, 2");
-      expect(await page.getByLabel("mini layer m").evaluate((s) => (s as HTMLSelectElement).selectedOptions[0].textContent)).toBe("2");
+      expect(
+        await page.getByLabel("mini layer m").evaluate((s) => (s as HTMLSelectElement).selectedOptions[0].textContent)
+      ).toBe("2");
       expect(await page.locator("#wiring-figure svg.sn-bfly circle").count()).toBe(8 * 9); // 8 rows × (x, flips, 3 WHT stages, mini, 3 full-combiner stages)
       expect(await page.locator(".sn-error").count()).toBe(0);
       expect(await page.locator("#wiring-figure svg.sn-bfly").getAttribute("data-highlight")).toBe("6");
@@ -246,7 +252,11 @@ describe("Weights per input point", () => {
     const good = await site.open("/weights?w=256&m=2&dense=100");
     try {
       expect(await good.page.getByRole("spinbutton", {name: "width W = 2^k, k"}).inputValue()).toBe("8");
-      expect(await good.page.getByLabel("mini layer m").evaluate((s) => (s as HTMLSelectElement).selectedOptions[0].textContent)).toBe("2");
+      expect(
+        await good.page
+          .getByLabel("mini layer m")
+          .evaluate((s) => (s as HTMLSelectElement).selectedOptions[0].textContent)
+      ).toBe("2");
       expect(await good.page.getByLabel("dense width").inputValue()).toBe("100");
       expect(await good.page.locator(".sn-error").count()).toBe(0);
       good.expectClean();
@@ -305,7 +315,11 @@ describe("Throughput", () => {
       await runner.getByRole("button", {name: "Run in this browser"}).click();
       await expect.poll(() => runner.getAttribute("data-state"), {timeout: 5_000}).toBe("running");
       await expect.poll(() => runner.getAttribute("data-state"), {timeout: 110_000, interval: 500}).toBe("done");
-      expect(await runner.locator("progress").evaluate((p) => (p as HTMLProgressElement).value / (p as HTMLProgressElement).max)).toBe(1);
+      expect(
+        await runner
+          .locator("progress")
+          .evaluate((p) => (p as HTMLProgressElement).value / (p as HTMLProgressElement).max)
+      ).toBe(1);
       await settle(view.page);
       const after = await figureSignature(figure);
       expect(after).not.toBe(before);
@@ -313,7 +327,9 @@ describe("Throughput", () => {
       // The layer timings from the browser join the build machine's.
       const layer = view.page.locator("#layer-figure");
       expect(await layer.textContent()).toContain("this browser · wasm-simd · batch 1");
-      expect(await view.page.locator("#layer-ratios").textContent()).toMatch(/This browser, js, batch 1: Switch Net 4 runs/);
+      expect(await view.page.locator("#layer-ratios").textContent()).toMatch(
+        /This browser, js, batch 1: Switch Net 4 runs/
+      );
       view.expectClean();
     } finally {
       await view.close();
@@ -350,7 +366,9 @@ describe("Throughput", () => {
     }
     const bad = await site.open("/throughput?metric=speed");
     try {
-      expect(await bad.page.locator(".sn-error[role=alert]").textContent()).toContain("metric must be one of rate, ns; using rate");
+      expect(await bad.page.locator(".sn-error[role=alert]").textContent()).toContain(
+        "metric must be one of rate, ns; using rate"
+      );
       expect(await bad.page.getByLabel("transforms per second").isChecked()).toBe(true);
       bad.expectClean();
     } finally {

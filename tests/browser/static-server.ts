@@ -75,7 +75,8 @@ export async function resolveFile(root: string, urlPath: string): Promise<string
 
 export function serveStatic(root: string, options: ServeOptions = {}): Promise<StaticServer> {
   const prefix = options.prefix ?? "/";
-  if (!prefix.startsWith("/") || !prefix.endsWith("/")) throw new Error(`prefix must start and end with "/" (got ${JSON.stringify(prefix)})`);
+  if (!prefix.startsWith("/") || !prefix.endsWith("/"))
+    throw new Error(`prefix must start and end with "/" (got ${JSON.stringify(prefix)})`);
   const requests: string[] = [];
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -112,10 +113,11 @@ export function serveStatic(root: string, options: ServeOptions = {}): Promise<S
       resolvePromise({
         url: `http://127.0.0.1:${address.port}${prefix.slice(0, -1)}`,
         requests,
-        close: () => new Promise<void>((done) => {
-          server.closeAllConnections();
-          server.close(() => done());
-        })
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          })
       });
     });
   });

@@ -3,20 +3,34 @@
 import {readFileSync, readdirSync} from "node:fs";
 import {describe, expect, it} from "vitest";
 import {
-  LAYER_MEASURE, TRAINING_MEASURE, batchRatioChart, batchRatioPoints, ratioTicks
+  LAYER_MEASURE,
+  TRAINING_MEASURE,
+  batchRatioChart,
+  batchRatioPoints,
+  ratioTicks
 } from "../../src/components/batch-ratio-chart.js";
 import {newestMeasuredRun} from "../../src/components/bench-measured.js";
 
-const row = (kind: string, key: "layer" | "model", batch: number, threads: number, samplesPerSecond: number) =>
-  ({[key]: kind, batch, threads, samplesPerSecond});
+const row = (kind: string, key: "layer" | "model", batch: number, threads: number, samplesPerSecond: number) => ({
+  [key]: kind,
+  batch,
+  threads,
+  samplesPerSecond
+});
 
 describe("batchRatioPoints", () => {
   it("divides Switch Net 4's time per sample by dense's (dense samples/s ÷ Switch Net 4 samples/s)", () => {
     const points = batchRatioPoints({
-      layerBatches: [row("switchnet4", "layer", 1, 1, 400), row("dense", "layer", 1, 1, 100),
-        row("switchnet4", "layer", 64, 2, 50)],
-      training: [row("switchnet4", "model", 64, 1, 100), row("dense", "model", 64, 1, 150),
-        row("dense", "model", 16, 1, 10)]
+      layerBatches: [
+        row("switchnet4", "layer", 1, 1, 400),
+        row("dense", "layer", 1, 1, 100),
+        row("switchnet4", "layer", 64, 2, 50)
+      ],
+      training: [
+        row("switchnet4", "model", 64, 1, 100),
+        row("dense", "model", 64, 1, 150),
+        row("dense", "model", 16, 1, 10)
+      ]
     });
     expect(points).toEqual([
       {measure: LAYER_MEASURE, batch: 1, threads: 1, timeRatio: 0.25},
@@ -33,7 +47,8 @@ describe("ratioTicks", () => {
 });
 
 describe("batchRatioChart", () => {
-  const files = readdirSync("data/bench").filter((n) => n.endsWith(".json"))
+  const files = readdirSync("data/bench")
+    .filter((n) => n.endsWith(".json"))
     .map((name) => ({name, json: JSON.parse(readFileSync(`data/bench/${name}`, "utf8"))}));
   const run = newestMeasuredRun(files)!;
   const points = batchRatioPoints(run);

@@ -2,11 +2,19 @@ import {describe, expect, it} from "vitest";
 import {gemmTableRows, machineLabel, newestMeasuredRun, whtTableRows} from "../../src/components/bench-measured.js";
 
 const wht = [{log2n: 10, ffht: 3e6, plainC: 1.2e6, project: 1.5e6, ratioToFfht: 0.5, ratioToPlainC: 1.25, samples: {}}];
-const gemm = [{product: "forward", batch: 64, width: 1448, numpyGflops: 80, projectGflops: 40, ratioToNumpy: 0.5, samples: {}}];
+const gemm = [
+  {product: "forward", batch: 64, width: 1448, numpyGflops: 80, projectGflops: 40, ratioToNumpy: 0.5, samples: {}}
+];
 const run = (date: string, kind: string | null) => ({
   date,
   machine: {cpu: "AMD EPYC", cores: 2, caches: [{level: 2, type: "Unified", size: "1024K"}]},
-  provenance: {commit: "abc", command: "npm run bench -- --yardsticks x", note: "paused", cpu: "AMD EPYC 9B14", l2: "2 MiB (2 instances)"},
+  provenance: {
+    commit: "abc",
+    command: "npm run bench -- --yardsticks x",
+    note: "paused",
+    cpu: "AMD EPYC 9B14",
+    l2: "2 MiB (2 instances)"
+  },
   ...(kind ? {yardsticks: {kind, wht, gemm}} : {}),
   ffhtEstimate: {kind: "estimate", rows: [{log2n: 10, ratio: 0.9}]}
 });
@@ -21,7 +29,9 @@ describe("newestMeasuredRun", () => {
     const got = newestMeasuredRun(files)!;
     expect(got.file).toBe("new.json");
     expect(got.machine).toBe("AMD EPYC 9B14, 2 cores, L2 2 MiB (2 instances)");
-    expect(got.wht).toEqual([{log2n: 10, ffht: 3e6, plainC: 1.2e6, project: 1.5e6, ratioToFfht: 0.5, ratioToPlainC: 1.25}]);
+    expect(got.wht).toEqual([
+      {log2n: 10, ffht: 3e6, plainC: 1.2e6, project: 1.5e6, ratioToFfht: 0.5, ratioToPlainC: 1.25}
+    ]);
     expect(got.gemm[0].ratioToNumpy).toBe(0.5);
     expect(got.note).toBe("paused");
   });
@@ -30,12 +40,29 @@ describe("newestMeasuredRun", () => {
     expect(newestMeasuredRun([{name: "b.json", json: run("2026-11-01T00:00:00Z", "estimate")}])).toBeNull();
   });
   it("labels the machine from the run when lscpu was unavailable", () => {
-    expect(machineLabel({machine: {cpu: "X", cores: 1, caches: [{level: 2, type: "Unified", size: "512K"}]}})).toBe("X, 1 core, L2 512K");
+    expect(machineLabel({machine: {cpu: "X", cores: 1, caches: [{level: 2, type: "Unified", size: "512K"}]}})).toBe(
+      "X, 1 core, L2 512K"
+    );
   });
   it("formats the page's tables", () => {
     const got = newestMeasuredRun([{name: "n.json", json: run("2026-11-30T00:00:00Z", "measured")}])!;
-    expect(whtTableRows(got)).toEqual([{"n": "2^10", "FFHT (C, AVX)": "3.00 M", "plain C": "1.20 M", "this library (WASM SIMD)": "1.50 M", "× FFHT": "0.50", "× plain C": "1.25"}]);
-    expect(gemmTableRows(got)[0]).toEqual({"product (1448 × 1448 weights)": "forward x·W", "batch": "64", "numpy sgemm, GFLOP/s": "80.0", "this library, GFLOP/s": "40.0", "× numpy": "0.50"});
+    expect(whtTableRows(got)).toEqual([
+      {
+        n: "2^10",
+        "FFHT (C, AVX)": "3.00 M",
+        "plain C": "1.20 M",
+        "this library (WASM SIMD)": "1.50 M",
+        "× FFHT": "0.50",
+        "× plain C": "1.25"
+      }
+    ]);
+    expect(gemmTableRows(got)[0]).toEqual({
+      "product (1448 × 1448 weights)": "forward x·W",
+      batch: "64",
+      "numpy sgemm, GFLOP/s": "80.0",
+      "this library, GFLOP/s": "40.0",
+      "× numpy": "0.50"
+    });
   });
 });
 
@@ -50,7 +77,10 @@ describe("speedRatios", () => {
       {layer: "switchnet4", batch: 64, threads: 2, samplesPerSecond: 1800}
     ];
     const r = speedRatios(rows, (x) => x.layer);
-    expect(r.map((x) => [x.batch, x.threads, x.ratio])).toEqual([[1, 1, 3], [64, 1, 0.5]]);
+    expect(r.map((x) => [x.batch, x.threads, x.ratio])).toEqual([
+      [1, 1, 3],
+      [64, 1, 0.5]
+    ]);
     expect(ratioTableRows(r).map((x) => x.faster)).toEqual(["Switch Net 4, 3.00×", "dense, 2.00×"]);
   });
 });

@@ -1,5 +1,12 @@
 import {describe, expect, it} from "vitest";
-import {formatCount, formatLoss, formatMs, formatPercent, formatRate3, formatSeconds} from "../../src/components/format.js";
+import {
+  formatCount,
+  formatLoss,
+  formatMs,
+  formatPercent,
+  formatRate3,
+  formatSeconds
+} from "../../src/components/format.js";
 
 describe("number formats", () => {
   it("groups thousands with commas, as every page writes counts", () => {

@@ -1,8 +1,20 @@
 import {describe, expect, it} from "vitest";
 import {formatConnections, layerGroup, layerRatios, type LayerPoint} from "../../src/components/layer-chart.js";
 
-const point = (kind: "switchnet4" | "dense", source: "build" | "browser", implementation: string, samplesPerSecond: number): LayerPoint => ({
-  model: kind, kind, width: kind === "dense" ? 1448 : 65536, implementation, connections: 2e6, batch: 1, samplesPerSecond, source
+const point = (
+  kind: "switchnet4" | "dense",
+  source: "build" | "browser",
+  implementation: string,
+  samplesPerSecond: number
+): LayerPoint => ({
+  model: kind,
+  kind,
+  width: kind === "dense" ? 1448 : 65536,
+  implementation,
+  connections: 2e6,
+  batch: 1,
+  samplesPerSecond,
+  source
 });
 
 describe("layerRatios", () => {
@@ -13,7 +25,9 @@ describe("layerRatios", () => {
       point("switchnet4", "build", "js", 50),
       point("dense", "browser", "js", 80)
     ]);
-    expect(ratios).toEqual([{group: "build (node) · wasm-simd · batch 1", source: "build", implementation: "wasm-simd", batch: 1, ratio: 3}]);
+    expect(ratios).toEqual([
+      {group: "build (node) · wasm-simd · batch 1", source: "build", implementation: "wasm-simd", batch: 1, ratio: 3}
+    ]);
   });
   it("names groups by source, implementation and batch", () => {
     expect(layerGroup(point("dense", "browser", "js", 1))).toBe("this browser · js · batch 1");

@@ -2,7 +2,14 @@
 // catches a pool whose threads compute wrong numbers, and the report says why when there is one thread.
 import {describe, expect, it} from "vitest";
 import {createPool, type WhtPool} from "../../lib/parallel.js";
-import {CHECK_SIZE, checkThreads, isolationReason, threadsReport, type IsolationStatus, type ThreadCheck} from "../../src/components/threads-status.js";
+import {
+  CHECK_SIZE,
+  checkThreads,
+  isolationReason,
+  threadsReport,
+  type IsolationStatus,
+  type ThreadCheck
+} from "../../src/components/threads-status.js";
 
 describe("checkThreads", () => {
   it("runs a batch on two threads of the real pool and finds it equal to one thread", async () => {
@@ -44,9 +51,18 @@ describe("checkThreads", () => {
 
 describe("threadsReport", () => {
   const ok: ThreadCheck = {threads: 2, wanted: 2, fallbackReason: null, identical: true};
-  const single: ThreadCheck = {threads: 1, wanted: 2, fallbackReason: "the page is not cross-origin isolated, so memory cannot be shared", identical: true};
+  const single: ThreadCheck = {
+    threads: 1,
+    wanted: 2,
+    fallbackReason: "the page is not cross-origin isolated, so memory cannot be shared",
+    identical: true
+  };
   const viaWorker: IsolationStatus = {state: "isolated", reason: null, serviceWorker: "controlling"};
-  const blocked: IsolationStatus = {state: "unavailable", reason: "the browser blocked the service worker that adds the isolation headers", serviceWorker: "none"};
+  const blocked: IsolationStatus = {
+    state: "unavailable",
+    reason: "the browser blocked the service worker that adds the isolation headers",
+    serviceWorker: "none"
+  };
 
   it("names the threads and how the page was isolated", () => {
     expect(threadsReport(ok, true, viaWorker)).toEqual({
@@ -54,7 +70,9 @@ describe("threadsReport", () => {
       kind: "threads",
       text: "**2 threads** share memory in this page. It is cross-origin isolated (by the site's service worker, which adds the isolation headers this host does not send); a batch of transforms split across 2 threads by the library's worker pool matched one thread bit for bit."
     });
-    expect(threadsReport(ok, true, {state: "isolated", reason: null, serviceWorker: "none"}).text).toContain("(by the headers the server sends)");
+    expect(threadsReport(ok, true, {state: "isolated", reason: null, serviceWorker: "none"}).text).toContain(
+      "(by the headers the server sends)"
+    );
   });
 
   it("on one thread, says why: the isolation script's reason, and what to do", () => {
@@ -67,11 +85,18 @@ describe("threadsReport", () => {
   });
 
   it("without the isolation script, or on one core, or isolated but without workers", () => {
-    expect(threadsReport(single, false, undefined).text).toContain("because the page is not cross-origin isolated, and the site's isolation script did not run.");
-    expect(threadsReport({...single, wanted: 1}, false, blocked).text).toContain("because this device reports a single core.");
+    expect(threadsReport(single, false, undefined).text).toContain(
+      "because the page is not cross-origin isolated, and the site's isolation script did not run."
+    );
+    expect(threadsReport({...single, wanted: 1}, false, blocked).text).toContain(
+      "because this device reports a single core."
+    );
     expect(threadsReport({...single, wanted: 1}, false, blocked).text).not.toContain("To get threads");
-    expect(threadsReport({...single, fallbackReason: "the WebAssembly SIMD kernels are not in use"}, true, viaWorker).text)
-      .toContain("because the WebAssembly SIMD kernels are not in use.");
-    expect(isolationReason({state: "unavailable", reason: null, serviceWorker: "none"})).toBe("the page is not cross-origin isolated");
+    expect(
+      threadsReport({...single, fallbackReason: "the WebAssembly SIMD kernels are not in use"}, true, viaWorker).text
+    ).toContain("because the WebAssembly SIMD kernels are not in use.");
+    expect(isolationReason({state: "unavailable", reason: null, serviceWorker: "none"})).toBe(
+      "the page is not cross-origin isolated"
+    );
   });
 });

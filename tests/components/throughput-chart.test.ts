@@ -1,6 +1,15 @@
 import {describe, expect, it} from "vitest";
 import {readFileSync} from "node:fs";
-import {anchorRows, cacheMarkers, formatBytes, formatRate, nsPerElement, ratePerSecond, referencePoints, type Anchors} from "../../src/components/throughput-chart.js";
+import {
+  anchorRows,
+  cacheMarkers,
+  formatBytes,
+  formatRate,
+  nsPerElement,
+  ratePerSecond,
+  referencePoints,
+  type Anchors
+} from "../../src/components/throughput-chart.js";
 import {cacheLevels, parseCacheSize} from "../../src/components/machine-info.js";
 
 const anchors = JSON.parse(readFileSync(new URL("../../src/data/anchors.json", import.meta.url), "utf8")) as Anchors;

@@ -1,5 +1,13 @@
 import {describe, expect, it} from "vitest";
-import {choiceParam, intParam, numberListParam, numberParam, parseNumberList, readUrlState, writeUrlState} from "../../src/components/url-state.js";
+import {
+  choiceParam,
+  intParam,
+  numberListParam,
+  numberParam,
+  parseNumberList,
+  readUrlState,
+  writeUrlState
+} from "../../src/components/url-state.js";
 
 const rules = {
   width: intParam("width", 16, 4, 64, true),
@@ -28,7 +36,9 @@ describe("readUrlState", () => {
   it("names a parameter the page does not have, with the ones it has, and reads the rest", () => {
     const s = readUrlState("?widht=32&mode=full", rules);
     expect(s.values).toEqual({width: 16, mode: "full", x: [1, 0, -1]});
-    expect(s.errors).toEqual(['URL parameter widht="32" was ignored: this page has no parameter "widht"; its parameters are width, mode, x']);
+    expect(s.errors).toEqual([
+      'URL parameter widht="32" was ignored: this page has no parameter "widht"; its parameters are width, mode, x'
+    ]);
   });
   it("rejects out-of-range, non-integer and over-long values", () => {
     expect(readUrlState("?width=128", rules).errors).toHaveLength(1);
@@ -44,7 +54,9 @@ describe("numberParam", () => {
   it("accepts finite numbers in range and explains the rest", () => {
     const rules = {v: numberParam("v", 2, -3, 3)};
     expect(readUrlState("?v=-1.25", rules)).toEqual({values: {v: -1.25}, errors: []});
-    expect(readUrlState("?v=4", rules).errors).toEqual(['URL parameter v="4" was ignored: v must be a number from -3 to 3; using 2']);
+    expect(readUrlState("?v=4", rules).errors).toEqual([
+      'URL parameter v="4" was ignored: v must be a number from -3 to 3; using 2'
+    ]);
     expect(readUrlState("?v=NaN", rules).values.v).toBe(2);
     expect(readUrlState("?v=", rules).errors).toHaveLength(1);
   });

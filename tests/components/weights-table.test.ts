@@ -1,5 +1,12 @@
 import {describe, expect, it} from "vitest";
-import {WEIGHT_SERIES, partnerSummary, switchNetPartner, weightsRow, weightsRows, weightsSeries} from "../../src/components/weights-table.js";
+import {
+  WEIGHT_SERIES,
+  partnerSummary,
+  switchNetPartner,
+  weightsRow,
+  weightsRows,
+  weightsSeries
+} from "../../src/components/weights-table.js";
 
 describe("weightsRow", () => {
   it("gives the seed's numbers at W = 65,536 (m = 4)", () => {

@@ -8,7 +8,9 @@ describe("whtDemo", () => {
     const demo = whtDemo(x);
     const ref = whtReference(x);
     for (let i = 0; i < x.length; i++) expect(demo.output[i]).toBeCloseTo(ref[i] / 4, 5);
-    expect(demo.rows.filter((r) => r.panel === INPUT_PANEL).map((r) => r.value)).toEqual(Array.from(Float32Array.from(x)));
+    expect(demo.rows.filter((r) => r.panel === INPUT_PANEL).map((r) => r.value)).toEqual(
+      Array.from(Float32Array.from(x))
+    );
     expect(demo.rows.filter((r) => r.panel === OUTPUT_PANEL)).toHaveLength(16);
   });
   it("keeps the norm, and one changed input moves every output", () => {

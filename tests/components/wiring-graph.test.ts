@@ -1,6 +1,13 @@
 import {describe, expect, it} from "vitest";
 import {
-  columnValues, combinerHalves, composeColumns, layerEdgesPerPoint, reach, reachCounts, switchStates, wiringGraph
+  columnValues,
+  combinerHalves,
+  composeColumns,
+  layerEdgesPerPoint,
+  reach,
+  reachCounts,
+  switchStates,
+  wiringGraph
 } from "../../src/components/wiring-graph.js";
 import {project, signFlips} from "../../lib/projection.js";
 import {counts} from "../../lib/counts.js";
@@ -14,7 +21,15 @@ describe("wiringGraph", () => {
   it("has input, flips, log2 n projection stages, mini layers and the combiner stages", () => {
     const g = wiringGraph({width: 16, groupSize: 4, mode: "truncated", flips: ones(16)});
     expect(g.columns.map((c) => c.kind)).toEqual([
-      "input", "flip", "projection", "projection", "projection", "projection", "mini", "combiner", "combiner"
+      "input",
+      "flip",
+      "projection",
+      "projection",
+      "projection",
+      "projection",
+      "mini",
+      "combiner",
+      "combiner"
     ]);
     expect(g.columns.filter((c) => c.kind === "combiner").map((c) => c.half)).toEqual([4, 8]);
     const full = wiringGraph({width: 16, groupSize: 4, mode: "full", flips: ones(16)});
@@ -82,7 +97,12 @@ describe("wiringGraph", () => {
     const trunc = wiringGraph({width: n, groupSize: 4, mode: "truncated", flips: ones(n)});
     const tm = composeColumns(trunc, mini + 1, trunc.columns.length - 1);
     // H_n = T_m · blockdiag(H_m): compose T_m with block-diagonal H_4 and compare.
-    const h4 = [[1, 1, 1, 1], [1, -1, 1, -1], [1, 1, -1, -1], [1, -1, -1, 1]];
+    const h4 = [
+      [1, 1, 1, 1],
+      [1, -1, 1, -1],
+      [1, 1, -1, -1],
+      [1, -1, -1, 1]
+    ];
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
         let s = 0;
@@ -105,10 +125,18 @@ describe("wiringGraph", () => {
 
   it("rejects bad widths, group sizes, modes and flips with a SwitchNetError", () => {
     expect(() => wiringGraph({width: 12, groupSize: 4, mode: "full", flips: ones(12)})).toThrow(SwitchNetError);
-    expect(() => wiringGraph({width: 12, groupSize: 4, mode: "full", flips: ones(12)})).toThrow(/width must be a power of two/);
-    expect(() => wiringGraph({width: 4, groupSize: 8, mode: "full", flips: ones(4)})).toThrow(/groupSize must be at most the width 4, got 8/);
-    expect(() => wiringGraph({width: 8, groupSize: 4, mode: "half" as never, flips: ones(8)})).toThrow(/mode must be one of/);
-    expect(() => wiringGraph({width: 8, groupSize: 4, mode: "full", flips: ones(4)})).toThrow(/flips must have length 8, got 4/);
+    expect(() => wiringGraph({width: 12, groupSize: 4, mode: "full", flips: ones(12)})).toThrow(
+      /width must be a power of two/
+    );
+    expect(() => wiringGraph({width: 4, groupSize: 8, mode: "full", flips: ones(4)})).toThrow(
+      /groupSize must be at most the width 4, got 8/
+    );
+    expect(() => wiringGraph({width: 8, groupSize: 4, mode: "half" as never, flips: ones(8)})).toThrow(
+      /mode must be one of/
+    );
+    expect(() => wiringGraph({width: 8, groupSize: 4, mode: "full", flips: ones(4)})).toThrow(
+      /flips must have length 8, got 4/
+    );
     expect(() => wiringGraph({width: 4, groupSize: 4, mode: "full", flips: [1, 0, 1, 1]})).toThrow(/flips\[1\] is 0/);
   });
 });
@@ -142,7 +170,14 @@ describe("reach", () => {
   });
 
   it("without flips or projection, the graph is just the layer: mini layers then the combiner", () => {
-    const g = wiringGraph({width: 16, groupSize: 4, mode: "truncated", flips: ones(16), projection: false, showFlips: false});
+    const g = wiringGraph({
+      width: 16,
+      groupSize: 4,
+      mode: "truncated",
+      flips: ones(16),
+      projection: false,
+      showFlips: false
+    });
     expect(g.columns.map((c) => c.kind)).toEqual(["input", "mini", "combiner", "combiner"]);
     expect(reachCounts(reach(g, 9))).toEqual([1, 4, 8, 16]);
     expect(layerEdgesPerPoint(g).total).toBe(8);

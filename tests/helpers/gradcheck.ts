@@ -82,7 +82,8 @@ export function gradCheck(options: GradCheckOptions): GradCheckReport {
     report.checked++;
     const ratio = Math.abs(numeric - analytic) / tolerance;
     report.worst = Math.max(report.worst, ratio);
-    if (ratio > 1) report.failures.push(`${label}: numeric ${numeric.toExponential(4)} vs analytic ${analytic.toExponential(4)}`);
+    if (ratio > 1)
+      report.failures.push(`${label}: numeric ${numeric.toExponential(4)} vs analytic ${analytic.toExponential(4)}`);
   };
 
   for (let p = 0; p < (options.directions ?? 6); p++) {
@@ -133,7 +134,12 @@ export interface ModelGradCheckOptions {
  * Checks a model's parameter and input gradients for the loss L = Σ c·forward(x) at a random
  * input x (N(0, 1)) and random weights c (N(0, 1)), both seeded.
  */
-export function checkModelGradients(model: Model, batch: number, seed: number, options: ModelGradCheckOptions = {}): ModelGradCheck {
+export function checkModelGradients(
+  model: Model,
+  batch: number,
+  seed: number,
+  options: ModelGradCheckOptions = {}
+): ModelGradCheck {
   const rng = createRng(seed);
   const {inputSize, outputSize} = model.spec;
   const x = new Float32Array(batch * inputSize).map(() => rng.normal());

@@ -22,24 +22,87 @@ export interface NumericsCase {
 
 /** Small cases reach every kernel (SIMD layers, gemm, row products, staging); wide ones the experiment's sizes. */
 export const NUMERICS_CASES: NumericsCase[] = [
-  {name: "switchnet4", spec: {kind: "switchnet4", inputSize: 20, outputSize: 64, width: 256, depth: 2, seed: 11}, batch: 64, steps: 4},
-  {name: "switchnet4-m8-adjust-repeat-random", spec: {kind: "switchnet4", inputSize: 9, outputSize: 5, width: 128, depth: 3, groupSize: 8,
-    adjust: true, placement: "repeat", projection: "random", seed: 12}, batch: 7, steps: 4},
-  {name: "switchnet4-m2", spec: {kind: "switchnet4", inputSize: 6, outputSize: 3, width: 64, depth: 2, groupSize: 2, seed: 13}, batch: 5, steps: 4},
-  {name: "butterfly", spec: {kind: "butterfly", inputSize: 20, outputSize: 64, width: 256, depth: 2, seed: 14}, batch: 64, steps: 4},
-  {name: "filterbank", spec: {kind: "filterbank", inputSize: 20, outputSize: 64, width: 256, depth: 2, seed: 15}, batch: 64, steps: 4},
-  {name: "dense", spec: {kind: "dense", inputSize: 20, outputSize: 64, width: 40, depth: 2, seed: 16}, batch: 64, steps: 4},
-  {name: "switchnet4-65536", spec: {kind: "switchnet4", inputSize: 16, outputSize: 16, width: 65536, depth: 2, seed: 21}, batch: 4, steps: 2},
-  {name: "butterfly-65536", spec: {kind: "butterfly", inputSize: 16, outputSize: 16, width: 65536, depth: 2, seed: 22}, batch: 4, steps: 2},
-  {name: "filterbank-65536", spec: {kind: "filterbank", inputSize: 16, outputSize: 16, width: 65536, depth: 2, seed: 23}, batch: 4, steps: 2},
-  {name: "dense-1448", spec: {kind: "dense", inputSize: 16, outputSize: 16, width: 1448, depth: 2, seed: 24}, batch: 4, steps: 2}
+  {
+    name: "switchnet4",
+    spec: {kind: "switchnet4", inputSize: 20, outputSize: 64, width: 256, depth: 2, seed: 11},
+    batch: 64,
+    steps: 4
+  },
+  {
+    name: "switchnet4-m8-adjust-repeat-random",
+    spec: {
+      kind: "switchnet4",
+      inputSize: 9,
+      outputSize: 5,
+      width: 128,
+      depth: 3,
+      groupSize: 8,
+      adjust: true,
+      placement: "repeat",
+      projection: "random",
+      seed: 12
+    },
+    batch: 7,
+    steps: 4
+  },
+  {
+    name: "switchnet4-m2",
+    spec: {kind: "switchnet4", inputSize: 6, outputSize: 3, width: 64, depth: 2, groupSize: 2, seed: 13},
+    batch: 5,
+    steps: 4
+  },
+  {
+    name: "butterfly",
+    spec: {kind: "butterfly", inputSize: 20, outputSize: 64, width: 256, depth: 2, seed: 14},
+    batch: 64,
+    steps: 4
+  },
+  {
+    name: "filterbank",
+    spec: {kind: "filterbank", inputSize: 20, outputSize: 64, width: 256, depth: 2, seed: 15},
+    batch: 64,
+    steps: 4
+  },
+  {
+    name: "dense",
+    spec: {kind: "dense", inputSize: 20, outputSize: 64, width: 40, depth: 2, seed: 16},
+    batch: 64,
+    steps: 4
+  },
+  {
+    name: "switchnet4-65536",
+    spec: {kind: "switchnet4", inputSize: 16, outputSize: 16, width: 65536, depth: 2, seed: 21},
+    batch: 4,
+    steps: 2
+  },
+  {
+    name: "butterfly-65536",
+    spec: {kind: "butterfly", inputSize: 16, outputSize: 16, width: 65536, depth: 2, seed: 22},
+    batch: 4,
+    steps: 2
+  },
+  {
+    name: "filterbank-65536",
+    spec: {kind: "filterbank", inputSize: 16, outputSize: 16, width: 65536, depth: 2, seed: 23},
+    batch: 4,
+    steps: 2
+  },
+  {
+    name: "dense-1448",
+    spec: {kind: "dense", inputSize: 16, outputSize: 16, width: 1448, depth: 2, seed: 24},
+    batch: 4,
+    steps: 2
+  }
 ];
 
 export type Digests = Record<string, string>;
 
 /** First 16 hex digits of the SHA-256 of an array's bytes. */
 export function digest(a: Float32Array): string {
-  return createHash("sha256").update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
+    .digest("hex")
+    .slice(0, 16);
 }
 
 function normals(n: number, seed: number): Float32Array {
@@ -60,7 +123,13 @@ export function numericsDigests(c: NumericsCase, model: Model = createModel(c.sp
   d.inputGrad = digest(model.backward(gy));
   d.grads = digest(model.grads);
   const data = memorisation({n: 3 * c.batch, inputSize, outputSize, seed: 1002});
-  const trainer = createTrainer(model, data, {batchSize: c.batch, optimizer: "adam", learningRate: 0.01, loss: "mse", seed: 1003});
+  const trainer = createTrainer(model, data, {
+    batchSize: c.batch,
+    optimizer: "adam",
+    learningRate: 0.01,
+    loss: "mse",
+    seed: 1003
+  });
   for (let s = 0; s < c.steps; s++) trainer.step();
   d.trainedParams = digest(model.params);
   d.trainedGrads = digest(model.grads);

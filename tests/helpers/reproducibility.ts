@@ -25,21 +25,24 @@ export type Digests = Record<string, string>;
 
 /** First 16 hex digits of the SHA-256 of a Float32Array's bytes or of a value's JSON. */
 export function digest(value: unknown): string {
-  const bytes = value instanceof Float32Array
-    ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
-    : JSON.stringify(value, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v));
+  const bytes =
+    value instanceof Float32Array
+      ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+      : JSON.stringify(value, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v));
   return createHash("sha256").update(bytes).digest("hex").slice(0, 16);
 }
 
 /** A value without its wall-clock fields (they vary run to run and are not results). */
 function withoutTimes(value: unknown): unknown {
   const clock = new Set(["time", "seconds", "msPerStep", "date"]);
-  return JSON.parse(JSON.stringify(value, (k, v) => {
-    if (clock.has(k)) return undefined;
-    if (typeof v === "number" && !Number.isFinite(v)) return String(v);
-    if (v instanceof Float32Array) return digest(v);
-    return v;
-  }));
+  return JSON.parse(
+    JSON.stringify(value, (k, v) => {
+      if (clock.has(k)) return undefined;
+      if (typeof v === "number" && !Number.isFinite(v)) return String(v);
+      if (v instanceof Float32Array) return digest(v);
+      return v;
+    })
+  );
 }
 
 function fitCase(kind: ModelSpec["kind"], task: "smooth" | "classify", extra: Partial<FitOptions> = {}): Digests {
@@ -51,8 +54,21 @@ function fitCase(kind: ModelSpec["kind"], task: "smooth" | "classify", extra: Pa
   try {
     // 64 training samples, batch 10: batches wrap round the data; evalLimit 40 cuts the train metric.
     const result = fit(model, data, {
-      learningRate: 0.01, batchSize: 10, seed: 9, loss: shape.loss, metric: shape.metric, fixedSteps: 15, maxSteps: 120,
-      evalEvery: 10, evalGrowth: 1.5, patience: 2, lrDecays: 1, decayFactor: 0.1, evalLimit: 40, validation, ...extra
+      learningRate: 0.01,
+      batchSize: 10,
+      seed: 9,
+      loss: shape.loss,
+      metric: shape.metric,
+      fixedSteps: 15,
+      maxSteps: 120,
+      evalEvery: 10,
+      evalGrowth: 1.5,
+      patience: 2,
+      lrDecays: 1,
+      decayFactor: 0.1,
+      evalLimit: 40,
+      validation,
+      ...extra
     });
     return {params: digest(model.params), result: digest(withoutTimes(result))};
   } finally {
@@ -135,20 +151,40 @@ export const REPRODUCIBILITY_CASES: Record<string, () => Digests> = {
   "fit-dense-sgd-no-validation": () =>
     fitCase("dense", "smooth", {validation: undefined, optimizer: "sgd", learningRate: 0.05}),
   "fit-switchnet4-diverges": () => fitCase("switchnet4", "smooth", {learningRate: 1e6}),
-  "train-switchnet4-spiral": () => trainCase(
-    {kind: "switchnet4", inputSize: 2, outputSize: 2, width: 16, depth: 2, seed: 3}, false,
-    {epochs: 4, batchSize: 16, learningRate: 0.02, seed: 2}),
-  "train-dense-sine-sgd": () => trainCase(
-    {kind: "dense", inputSize: 1, outputSize: 1, width: 12, depth: 2, seed: 3}, true,
-    {epochs: 3, batchSize: 16, optimizer: "sgd", learningRate: 0.05, seed: 5, evaluateTrain: false}),
-  "train-butterfly-sine-diverges": () => trainCase(
-    {kind: "butterfly", inputSize: 1, outputSize: 1, width: 8, depth: 2, seed: 3}, true,
-    {epochs: 3, batchSize: 16, optimizer: "sgd", learningRate: 1e6, seed: 5}),
+  "train-switchnet4-spiral": () =>
+    trainCase({kind: "switchnet4", inputSize: 2, outputSize: 2, width: 16, depth: 2, seed: 3}, false, {
+      epochs: 4,
+      batchSize: 16,
+      learningRate: 0.02,
+      seed: 2
+    }),
+  "train-dense-sine-sgd": () =>
+    trainCase({kind: "dense", inputSize: 1, outputSize: 1, width: 12, depth: 2, seed: 3}, true, {
+      epochs: 3,
+      batchSize: 16,
+      optimizer: "sgd",
+      learningRate: 0.05,
+      seed: 5,
+      evaluateTrain: false
+    }),
+  "train-butterfly-sine-diverges": () =>
+    trainCase({kind: "butterfly", inputSize: 1, outputSize: 1, width: 8, depth: 2, seed: 3}, true, {
+      epochs: 3,
+      batchSize: 16,
+      optimizer: "sgd",
+      learningRate: 1e6,
+      seed: 5
+    }),
   "trainer-steps-switchnet4": trainerStepsCase,
   "playground-default": () => playgroundCase(defaultState()),
-  "playground-sine-three-kinds": () => playgroundCase({
-    ...defaultState(), dataset: "sine", samples: 150, loss: "mse", batchSize: 20,
-    models: [defaultModel("butterfly"), defaultModel("filterbank"), {...defaultModel("switchnet4"), width: 16}]
-  }),
+  "playground-sine-three-kinds": () =>
+    playgroundCase({
+      ...defaultState(),
+      dataset: "sine",
+      samples: 150,
+      loss: "mse",
+      batchSize: 20,
+      models: [defaultModel("butterfly"), defaultModel("filterbank"), {...defaultModel("switchnet4"), width: 16}]
+    }),
   "tiny-experiment": tinyExperimentCase
 };

@@ -55,22 +55,39 @@ export interface AnswerCell {
  * every contender planned there (`planned`, by task and budget) has `seeds` seeds.
  */
 export function answerCells(
-  summary: readonly AnswerLike[], refWidth: number, tasks: readonly string[], budgets: readonly string[],
-  planned: Readonly<Record<string, number>>, seeds: number
+  summary: readonly AnswerLike[],
+  refWidth: number,
+  tasks: readonly string[],
+  budgets: readonly string[],
+  planned: Readonly<Record<string, number>>,
+  seeds: number
 ): AnswerCell[] {
   const cells: AnswerCell[] = [];
   for (const task of tasks) {
     for (const budget of budgets) {
-      const rows = summary.filter((r) => r.task === task && r.refWidth === refWidth && r.budget === budget && r.plateau !== null);
+      const rows = summary.filter(
+        (r) => r.task === task && r.refWidth === refWidth && r.budget === budget && r.plateau !== null
+      );
       const standings = rows
-        .map((r) => ({contender: r.contender, width: r.width, mean: r.plateau!.mean, sd: r.plateau!.sd, min: r.plateau!.min, max: r.plateau!.max,
-          seeds: r.plateau!.n, converged: r.plateaus}))
+        .map((r) => ({
+          contender: r.contender,
+          width: r.width,
+          mean: r.plateau!.mean,
+          sd: r.plateau!.sd,
+          min: r.plateau!.min,
+          max: r.plateau!.max,
+          seeds: r.plateau!.n,
+          converged: r.plateaus
+        }))
         .sort((a, b) => a.mean - b.mean);
-      const complete = standings.length >= (planned[`${task}|${budget}`] ?? Infinity) && standings.every((s) => s.seeds >= seeds);
+      const complete =
+        standings.length >= (planned[`${task}|${budget}`] ?? Infinity) && standings.every((s) => s.seeds >= seeds);
       const [best, second] = standings;
       const clear = best !== undefined && standings.length > 1 && standings.slice(1).every((o) => best.max < o.min);
       cells.push({
-        task, budget, standings,
+        task,
+        budget,
+        standings,
         verdict: !complete ? "pending" : clear ? "clear" : "tie",
         factor: best && second && best.mean > 0 ? second.mean / best.mean : null,
         converged: standings.reduce((s, x) => s + x.converged, 0),
@@ -82,7 +99,9 @@ export function answerCells(
 }
 
 const errorText = (s: {mean: number; sd: number}, percent: boolean) =>
-  percent ? `${(100 * s.mean).toFixed(1)} ± ${(100 * s.sd).toFixed(1)} %` : `${s.mean.toPrecision(2)} ± ${s.sd.toPrecision(1)}`;
+  percent
+    ? `${(100 * s.mean).toFixed(1)} ± ${(100 * s.sd).toFixed(1)} %`
+    : `${s.mean.toPrecision(2)} ± ${s.sd.toPrecision(1)}`;
 
 /** The cells as plain table rows: task, budget, best, its error, runner-up, its error, verdict, converged. */
 export function answerRows(cells: readonly AnswerCell[], taskNames: Readonly<Record<string, string>>): string[][] {
@@ -90,13 +109,21 @@ export function answerRows(cells: readonly AnswerCell[], taskNames: Readonly<Rec
     const percent = c.task === "classify";
     const [best, second] = c.standings;
     const name = (s: Standing) => `${label(s.contender)} (${formatCount(s.width)})`;
-    const verdict = c.verdict === "pending" ? `pending (${c.runs} runs so far)`
-      : c.verdict === "clear" ? `${name(best).split(" (")[0]} ahead, ×${c.factor!.toFixed(2)}` : "tie within the seeds' spread";
+    const verdict =
+      c.verdict === "pending"
+        ? `pending (${c.runs} runs so far)`
+        : c.verdict === "clear"
+          ? `${name(best).split(" (")[0]} ahead, ×${c.factor!.toFixed(2)}`
+          : "tie within the seeds' spread";
     return [
-      taskNames[c.task] ?? c.task, BUDGET_SHORT[c.budget] ?? c.budget,
-      best ? name(best) : "–", best ? errorText(best, percent) : "–",
-      second ? name(second) : "–", second ? errorText(second, percent) : "–",
-      verdict, c.runs > 0 ? `${c.converged} of ${c.runs}` : "–"
+      taskNames[c.task] ?? c.task,
+      BUDGET_SHORT[c.budget] ?? c.budget,
+      best ? name(best) : "–",
+      best ? errorText(best, percent) : "–",
+      second ? name(second) : "–",
+      second ? errorText(second, percent) : "–",
+      verdict,
+      c.runs > 0 ? `${c.converged} of ${c.runs}` : "–"
     ];
   });
 }

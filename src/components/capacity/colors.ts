@@ -18,7 +18,14 @@ export const CONTENDER_LABELS: Record<string, string> = {
 };
 
 /** The current method's contenders, in the plan's order: the colour scale and its legend. */
-export const CONTENDER_ORDER = ["switchnet4-m4", "switchnet4-m4-r2", "filterbank-r2", "dense", "switchnet4-m8-r2", "butterfly-r2"];
+export const CONTENDER_ORDER = [
+  "switchnet4-m4",
+  "switchnet4-m4-r2",
+  "filterbank-r2",
+  "dense",
+  "switchnet4-m8-r2",
+  "butterfly-r2"
+];
 
 export const CONTENDER_COLORS = ["#97bbf5", "#4269d0", "#3ca951", "#ff725c", "#a463f2", "#efb118"];
 
@@ -61,9 +68,24 @@ type Channel<T> = string | ((d: T) => number);
  * (the spread over seeds or runs), a line through the means, dots, and a tip. `fx` facets by a
  * field when given (one panel per budget).
  */
-export function spreadMarks<T>(rows: readonly T[], {x, y, y1, y2, fx, title}: {
-  x: string; y: Channel<T>; y1: Channel<T>; y2: Channel<T>; fx?: string; title: (d: T) => string;
-}): Plot.Markish[] {
+export function spreadMarks<T>(
+  rows: readonly T[],
+  {
+    x,
+    y,
+    y1,
+    y2,
+    fx,
+    title
+  }: {
+    x: string;
+    y: Channel<T>;
+    y1: Channel<T>;
+    y2: Channel<T>;
+    fx?: string;
+    title: (d: T) => string;
+  }
+): Plot.Markish[] {
   const facet = fx === undefined ? {} : {fx};
   return [
     ...(fx === undefined ? [] : [Plot.frame({stroke: "#ccc"})]),
@@ -75,7 +97,9 @@ export function spreadMarks<T>(rows: readonly T[], {x, y, y1, y2, fx, title}: {
 }
 
 /** Plot options of a figure with one panel per budget and the reference layer's budget on x. */
-export function budgetPanels(width: number): Pick<Plot.PlotOptions, "width" | "height" | "marginLeft" | "marginBottom" | "fx" | "x" | "color"> {
+export function budgetPanels(
+  width: number
+): Pick<Plot.PlotOptions, "width" | "height" | "marginLeft" | "marginBottom" | "fx" | "x" | "color"> {
   return {
     width,
     height: 320,

@@ -20,25 +20,38 @@ export interface CurveRow {
 
 /** The summary rows of one budget point: `task` at reference width `refWidth` under `budget`. */
 export function pointModels<T extends {task: string; refWidth: number; budget: string}>(
-  summary: readonly T[], task: string, refWidth: number, budget: string
+  summary: readonly T[],
+  task: string,
+  refWidth: number,
+  budget: string
 ): T[] {
   return summary.filter((r) => r.task === task && r.refWidth === refWidth && r.budget === budget);
 }
 
 /** Curves of `task` for the given (contender, width) models; `which` picks train or test error. */
 export function curveRows(
-  points: readonly CurveLike[], task: string, models: readonly {contender: string; width: number}[], which: "train" | "test" = "test"
+  points: readonly CurveLike[],
+  task: string,
+  models: readonly {contender: string; width: number}[],
+  which: "train" | "test" = "test"
 ): CurveRow[] {
   const wanted = new Set(models.map((m) => `${m.contender}|${m.width}`));
   return points
     .filter((p) => p.task === task && wanted.has(`${p.contender}|${p.width}`) && p[which] !== null && p.step > 0)
     .map((p) => ({
-      contender: label(p.contender), width: p.width, seed: p.seed, step: p.step, value: p[which]!,
+      contender: label(p.contender),
+      width: p.width,
+      seed: p.seed,
+      step: p.step,
+      value: p[which]!,
       series: `${label(p.contender)} W=${p.width} seed ${p.seed}`
     }));
 }
 
-export function curvesChart(rows: CurveRow[], {width = 640, yLabel = "test error"}: {width?: number; yLabel?: string} = {}): HTMLElement | SVGSVGElement {
+export function curvesChart(
+  rows: CurveRow[],
+  {width = 640, yLabel = "test error"}: {width?: number; yLabel?: string} = {}
+): HTMLElement | SVGSVGElement {
   const positive = rows.every((r) => r.value > 0);
   width = Math.max(320, width); // Framework can report 0 before layout
   return Plot.plot({
@@ -50,7 +63,14 @@ export function curvesChart(rows: CurveRow[], {width = 640, yLabel = "test error
     color: contenderColor(),
     marks: [
       Plot.line(rows, {x: "step", y: "value", z: "series", stroke: "contender", strokeWidth: 1.3, strokeOpacity: 0.85}),
-      Plot.tip(rows, Plot.pointer({x: "step", y: "value", title: (d: CurveRow) => `${d.series}\nstep ${d.step}: ${d.value.toPrecision(3)}`}))
+      Plot.tip(
+        rows,
+        Plot.pointer({
+          x: "step",
+          y: "value",
+          title: (d: CurveRow) => `${d.series}\nstep ${d.step}: ${d.value.toPrecision(3)}`
+        })
+      )
     ]
   });
 }

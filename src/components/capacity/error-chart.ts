@@ -26,7 +26,8 @@ export interface SummaryLike {
 }
 
 /** A point of the figure: the summary row's place, with the chosen moment's statistics flattened. */
-export interface ErrorRow extends Pick<SummaryLike, "budget" | "refWidth" | "target" | "contender" | "width" | "ratio" | "plateaus"> {
+export interface ErrorRow
+  extends Pick<SummaryLike, "budget" | "refWidth" | "target" | "contender" | "width" | "ratio" | "plateaus"> {
   mean: number;
   min: number;
   max: number;
@@ -42,30 +43,51 @@ export function errorRows(summary: readonly SummaryLike[], task: string, at: "fi
     .map((r) => {
       const s = r[at]!;
       return {
-        budget: BUDGET_SHORT[r.budget] ?? r.budget, refWidth: r.refWidth, target: r.target, contender: label(r.contender),
-        width: r.width, ratio: r.ratio, mean: s.mean, min: s.min, max: s.max, sd: s.sd, seeds: s.n,
-        steps: r.steps ? r.steps.mean : null, plateaus: r.plateaus
+        budget: BUDGET_SHORT[r.budget] ?? r.budget,
+        refWidth: r.refWidth,
+        target: r.target,
+        contender: label(r.contender),
+        width: r.width,
+        ratio: r.ratio,
+        mean: s.mean,
+        min: s.min,
+        max: s.max,
+        sd: s.sd,
+        seeds: s.n,
+        steps: r.steps ? r.steps.mean : null,
+        plateaus: r.plateaus
       };
     });
 }
 
-export function errorChart(rows: ErrorRow[], {width = 640, yLabel = "test error", logY = true}: {width?: number; yLabel?: string; logY?: boolean} = {}): HTMLElement | SVGSVGElement {
+export function errorChart(
+  rows: ErrorRow[],
+  {width = 640, yLabel = "test error", logY = true}: {width?: number; yLabel?: string; logY?: boolean} = {}
+): HTMLElement | SVGSVGElement {
   const positive = rows.every((r) => r.min > 0);
   width = Math.max(320, width); // Framework can report 0 before layout
   const panels = budgetPanels(width);
   // A few ticks inside the data's range per panel (Plot's log ticks crowd a narrow panel).
   const targets = rows.map((r) => r.target);
-  const xTicks = width < 640 ? decadesWithin(targets).filter((_, i, all) => all.length <= 2 || i % 2 === 0) : decadesWithin(targets);
+  const xTicks =
+    width < 640 ? decadesWithin(targets).filter((_, i, all) => all.length <= 2 || i % 2 === 0) : decadesWithin(targets);
   return Plot.plot({
     ...panels,
     x: {...panels.x, ticks: xTicks},
     y: {type: logY && positive ? "log" : "linear", label: `↑ ${yLabel}`, grid: true, tickFormat: "~g"},
     marks: spreadMarks(rows, {
-      fx: "budget", x: "target", y: "mean", y1: "min", y2: "max",
-      title: (d: ErrorRow) => `${d.contender}, W = ${formatCount(d.width)} (×${d.ratio.toFixed(2)} of the budget)\n` +
+      fx: "budget",
+      x: "target",
+      y: "mean",
+      y1: "min",
+      y2: "max",
+      title: (d: ErrorRow) =>
+        `${d.contender}, W = ${formatCount(d.width)} (×${d.ratio.toFixed(2)} of the budget)\n` +
         `reference Switch Net 4 W = ${formatCount(d.refWidth)}\n` +
         `mean ${d.mean.toPrecision(3)} (min ${d.min.toPrecision(3)}, max ${d.max.toPrecision(3)}) over ${d.seeds} seed${d.seeds === 1 ? "" : "s"}` +
-        (d.steps !== null ? `\n${Math.round(d.steps)} steps on average; ${d.plateaus} of ${d.seeds} reached a plateau` : "")
+        (d.steps !== null
+          ? `\n${Math.round(d.steps)} steps on average; ${d.plateaus} of ${d.seeds} reached a plateau`
+          : "")
     })
   });
 }

@@ -29,10 +29,15 @@ export function seedProgress(coverage: readonly CoverageLike[], refWidth: number
 
 /** The settings the page's method notes read (the loader's config has these and more). */
 export type MethodConfig = Pick<ExperimentConfig, "seeds"> & {
-  train: Pick<ExperimentConfig["train"],
-    "batchSize" | "evalEvery" | "evalGrowth" | "patience" | "minImprovement" | "maxSteps">;
+  train: Pick<
+    ExperimentConfig["train"],
+    "batchSize" | "evalEvery" | "evalGrowth" | "patience" | "minImprovement" | "maxSteps"
+  >;
   tune: Pick<ExperimentConfig["tune"], "grid" | "startWht" | "startDense">;
-  memorise: Pick<ExperimentConfig["memorise"], "threshold" | "maxSteps" | "maxRefWidth" | "trendPoints" | "probeFactors">;
+  memorise: Pick<
+    ExperimentConfig["memorise"],
+    "threshold" | "maxSteps" | "maxRefWidth" | "trendPoints" | "probeFactors"
+  >;
   /** Each task's one-line description. */
   taskDescriptions: Record<string, string>;
 };
@@ -66,7 +71,9 @@ export interface MethodFacts {
 export function methodFacts(config: MethodConfig): MethodFacts {
   const {train, tune, memorise} = config;
   return {
-    tasks: Object.entries(config.taskDescriptions).map(([t, d]) => `${TASK_NAMES[t] ?? t}: ${d}`).join("; "),
+    tasks: Object.entries(config.taskDescriptions)
+      .map(([t, d]) => `${TASK_NAMES[t] ?? t}: ${d}`)
+      .join("; "),
     batchSize: String(train.batchSize),
     evalEvery: String(train.evalEvery),
     evalGrowthPercent: String(Math.round((train.evalGrowth - 1) * 100)),
@@ -98,12 +105,20 @@ export interface SessionLike {
 
 /** One line per session: its command, date, machine, library version and commit (and uncommitted files). */
 export function provenanceList(sessions: readonly SessionLike[]): HTMLUListElement {
-  return el("ul", {}, ...sessions.map((s) => {
-    const m = s.machine;
-    const commit = s.gitCommit ? s.gitCommit.slice(0, 10) : "unknown";
-    const uncommitted = s.libUncommitted.length ? ` (uncommitted at start: ${s.libUncommitted.join(", ")})` : "";
-    return el("li", {}, el("code", {text: s.command}),
-      ` — ${s.date} — ${m.cpu}, ${m.cores} cores, node ${m.node}, ${m.platform}; ` +
-      `library ${s.libVersion}, commit ${commit}${uncommitted}`);
-  }));
+  return el(
+    "ul",
+    {},
+    ...sessions.map((s) => {
+      const m = s.machine;
+      const commit = s.gitCommit ? s.gitCommit.slice(0, 10) : "unknown";
+      const uncommitted = s.libUncommitted.length ? ` (uncommitted at start: ${s.libUncommitted.join(", ")})` : "";
+      return el(
+        "li",
+        {},
+        el("code", {text: s.command}),
+        ` — ${s.date} — ${m.cpu}, ${m.cores} cores, node ${m.node}, ${m.platform}; ` +
+          `library ${s.libVersion}, commit ${commit}${uncommitted}`
+      );
+    })
+  );
 }

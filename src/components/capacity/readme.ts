@@ -11,7 +11,8 @@ import {contendersPlannedAt, runsOf, summarise} from "../../lib/experiment/summa
 import {answerCells, answerRows} from "./answer.js";
 import {TASK_NAMES} from "./tables.js";
 
-export const README_START = "<!-- capacity-answer: made by `npx tsx scripts/capacity-table.ts --write-readme` from data/capacity/results.jsonl -->";
+export const README_START =
+  "<!-- capacity-answer: made by `npx tsx scripts/capacity-table.ts --write-readme` from data/capacity/results.jsonl -->";
 export const README_END = "<!-- /capacity-answer -->";
 
 /** The Markdown block (markers included) for the results file's text. */
@@ -19,7 +20,14 @@ export function readmeAnswer(resultsText: string): string {
   const {records} = parseResults(resultsText);
   const finals = runsOf(records);
   const planned = contendersPlannedAt(FULL, SEED_POINT);
-  const cells = answerCells(summarise(records, FULL), SEED_POINT, ["smooth", "classify", "image"], ["edges", "params", "macs"], planned, FULL.seeds.length);
+  const cells = answerCells(
+    summarise(records, FULL),
+    SEED_POINT,
+    ["smooth", "classify", "image"],
+    ["edges", "params", "macs"],
+    planned,
+    FULL.seeds.length
+  );
   const rows = answerRows(cells, TASK_NAMES);
   const total = planExperiment(FULL).length;
   const lines = [

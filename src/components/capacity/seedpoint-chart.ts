@@ -19,31 +19,50 @@ export interface SeedPointRun {
 
 /** Rows for the figure: labels with widths, in the contenders' order. */
 export function seedPointRows(runs: readonly SeedPointRun[], taskNames: Readonly<Record<string, string>>) {
-  return runs.map((r) => ({...r, taskName: taskNames[r.task] ?? r.task, name: `${label(r.contender)}\nW = ${formatCount(r.width)}`, group: label(r.contender)}));
+  return runs.map((r) => ({
+    ...r,
+    taskName: taskNames[r.task] ?? r.task,
+    name: `${label(r.contender)}\nW = ${formatCount(r.width)}`,
+    group: label(r.contender)
+  }));
 }
 
 /** One small panel per task, stacked, each headed by the task's name (facet labels would not fit a phone). */
-export function seedPointChart(rows: ReturnType<typeof seedPointRows>, {width = 640}: {width?: number} = {}): HTMLElement {
+export function seedPointChart(
+  rows: ReturnType<typeof seedPointRows>,
+  {width = 640}: {width?: number} = {}
+): HTMLElement {
   const box = document.createElement("div");
   for (const task of [...new Set(rows.map((r) => r.taskName))]) {
     const own = rows.filter((r) => r.taskName === task);
     const heading = document.createElement("div");
     heading.className = "sn-caption";
     heading.textContent = task;
-    box.append(heading, Plot.plot({
-      width,
-      height: 50 + 34 * new Set(own.map((r) => r.name)).size,
-      marginLeft: Math.min(190, Math.round(width * 0.45)),
-      marginRight: 20,
-      color: contenderColor(),
-      x: {type: "log", label: "test error (log scale) →", grid: true},
-      y: {label: null},
-      marks: [
-        Plot.tickX(meanRows(own), {x: "mean", y: "name", stroke: "group", strokeWidth: 2}),
-        Plot.dot(own, {x: "error", y: "name", stroke: "group", fill: (d) => (d.converged ? d.group : "white"), r: 4,
-          tip: true, title: (d) => `${d.name.replace("\n", ", ")}, seed ${d.seed}: ${d.error.toPrecision(3)}${d.converged ? "" : " (hit the step cap)"}`})
-      ]
-    }));
+    box.append(
+      heading,
+      Plot.plot({
+        width,
+        height: 50 + 34 * new Set(own.map((r) => r.name)).size,
+        marginLeft: Math.min(190, Math.round(width * 0.45)),
+        marginRight: 20,
+        color: contenderColor(),
+        x: {type: "log", label: "test error (log scale) →", grid: true},
+        y: {label: null},
+        marks: [
+          Plot.tickX(meanRows(own), {x: "mean", y: "name", stroke: "group", strokeWidth: 2}),
+          Plot.dot(own, {
+            x: "error",
+            y: "name",
+            stroke: "group",
+            fill: (d) => (d.converged ? d.group : "white"),
+            r: 4,
+            tip: true,
+            title: (d) =>
+              `${d.name.replace("\n", ", ")}, seed ${d.seed}: ${d.error.toPrecision(3)}${d.converged ? "" : " (hit the step cap)"}`
+          })
+        ]
+      })
+    );
   }
   return box;
 }

@@ -37,10 +37,13 @@ export function matchTableRows(matches: readonly MatchLike[], refWidth: number):
 export function matchTable(matches: readonly MatchLike[], refWidth: number): HTMLTableElement {
   const at = matches.filter((m) => m.refWidth === refWidth);
   const budgets = [...new Set(at.map((m) => m.budget))];
-  const head = ["contender", ...budgets.map((b) => {
-    const target = at.find((m) => m.budget === b)?.target ?? 0;
-    return `${BUDGET_SHORT[b] ?? b}: ${formatCount(target)} per layer`;
-  })];
+  const head = [
+    "contender",
+    ...budgets.map((b) => {
+      const target = at.find((m) => m.budget === b)?.target ?? 0;
+      return `${BUDGET_SHORT[b] ?? b}: ${formatCount(target)} per layer`;
+    })
+  ];
   return table(head, matchTableRows(matches, refWidth));
 }
 
@@ -54,13 +57,16 @@ export interface CoverageLike {
 export function coverageTable(rows: readonly CoverageLike[]): HTMLTableElement {
   const widths = [...new Set(rows.map((r) => r.refWidth))].sort((a, b) => a - b);
   const tasks = [...new Set(rows.map((r) => r.task))];
-  return table(["task", ...widths.map((w) => `W = ${formatCount(w)}`)], tasks.map((t) => [
-    t,
-    ...widths.map((w) => {
-      const r = rows.find((x) => x.task === t && x.refWidth === w);
-      return r ? `${r.done} / ${r.planned}` : "not planned";
-    })
-  ]));
+  return table(
+    ["task", ...widths.map((w) => `W = ${formatCount(w)}`)],
+    tasks.map((t) => [
+      t,
+      ...widths.map((w) => {
+        const r = rows.find((x) => x.task === t && x.refWidth === w);
+        return r ? `${r.done} / ${r.planned}` : "not planned";
+      })
+    ])
+  );
 }
 
 /** The tasks' names as the page writes them. */
@@ -78,7 +84,10 @@ export function yLabel(task: string): string {
 
 /** The answer table (rows from `answerRows` in answer.ts). */
 export function answerTable(rows: readonly string[][]): HTMLTableElement {
-  const t = table(["task", "budget", "best", "test error", "runner-up", "test error", "verdict", "converged"], rows as string[][]);
+  const t = table(
+    ["task", "budget", "best", "test error", "runner-up", "test error", "verdict", "converged"],
+    rows as string[][]
+  );
   t.id = "answer-table";
   t.className = "sn-table sn-answer";
   return t;
@@ -97,12 +106,18 @@ export interface TuneLike {
 export function tuneTableRows(tunes: readonly TuneLike[]): string[][] {
   const score = (v: number) => (v >= 1e300 ? "diverged" : v.toPrecision(3));
   return tunes.map((t) => [
-    TASK_NAMES[t.task] ?? t.task, label(t.contender), formatCount(t.width), String(t.chosen),
+    TASK_NAMES[t.task] ?? t.task,
+    label(t.contender),
+    formatCount(t.width),
+    String(t.chosen),
     t.candidates.map((c) => `${c.learningRate}: ${score(c.score)}`).join(", "),
     t.edge === null ? "no" : `yes (${t.edge} end of the grid)`
   ]);
 }
 
 export function tuneTable(tunes: readonly TuneLike[]): HTMLTableElement {
-  return table(["task", "contender", "width", "chosen rate", "rates tried: best validation error", "at the grid's edge"], tuneTableRows(tunes));
+  return table(
+    ["task", "contender", "width", "chosen rate", "rates tried: best validation error", "at the grid's edge"],
+    tuneTableRows(tunes)
+  );
 }

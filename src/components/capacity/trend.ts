@@ -22,17 +22,36 @@ export function trendRows(trends: readonly TrendCheck[]): string[][] {
     const label = CONTENDER_LABELS[t.contender] ?? t.contender;
     const model = t.contender === "dense" ? `${label} ${t.width}` : `${label}, W = ${int(t.width)}`;
     const points = t.points.map((p) => `${int(p.capacity)}${p.censored ? "+" : ""} at ${int(p.refWidth)}`).join(", ");
-    const probes = t.probes.map((p) =>
-      `${int(p.n)}: ${p.fitted ? "fitted" : "failed"} (nmse ${p.error.toPrecision(2)}, ${int(p.steps)} steps${p.converged ? "" : ", cap"})`
-    ).join("; ");
-    return [model, t.budgets.map((b) => BUDGET_SHORT[b] ?? b).join(", "), points, t.slope.toFixed(2), int(t.predicted), probes, VERDICTS[t.verdict]];
+    const probes = t.probes
+      .map(
+        (p) =>
+          `${int(p.n)}: ${p.fitted ? "fitted" : "failed"} (nmse ${p.error.toPrecision(2)}, ${int(p.steps)} steps${p.converged ? "" : ", cap"})`
+      )
+      .join("; ");
+    return [
+      model,
+      t.budgets.map((b) => BUDGET_SHORT[b] ?? b).join(", "),
+      points,
+      t.slope.toFixed(2),
+      int(t.predicted),
+      probes,
+      VERDICTS[t.verdict]
+    ];
   });
 }
 
 /** The table of tested trends. */
 export function trendTable(trends: readonly TrendCheck[]): HTMLTableElement {
   return plainTable(
-    ["model", "budget", "measured N (median of seeds) at reference width", "slope (log–log)", "predicted N", "probes (pairs: result)", "trend"],
+    [
+      "model",
+      "budget",
+      "measured N (median of seeds) at reference width",
+      "slope (log–log)",
+      "predicted N",
+      "probes (pairs: result)",
+      "trend"
+    ],
     trendRows(trends)
   );
 }

@@ -22,7 +22,13 @@ import {checkMemory, dataShape, formatBytes, modelMemory, settingsSpec} from "./
 import type {FromWorker} from "./protocol.js";
 import {modelsHeader, settingsPanels, type PanelsOpen} from "./settings.js";
 import {
-  checkState, cloneState, datasetFamily, decodeState, encodeState, type ModelSettings, type PlaygroundState
+  checkState,
+  cloneState,
+  datasetFamily,
+  decodeState,
+  encodeState,
+  type ModelSettings,
+  type PlaygroundState
 } from "./state.js";
 import {createToolbar} from "./toolbar.js";
 
@@ -81,9 +87,12 @@ export function createPlayground(options: PlaygroundOptions): Playground {
   const grid = el("div", {class: "pg-cards"});
   // Wide screens: the toolbar and the settings in a column on the left, the models beside them,
   // so the first model's picture is next to the Play button. Narrow screens: one column.
-  const layout = el("div", {class: "pg-layout"},
+  const layout = el(
+    "div",
+    {class: "pg-layout"},
     el("div", {class: "pg-side"}, toolbar.root, controls, dataPanel),
-    el("div", {class: "pg-main"}, header, grid));
+    el("div", {class: "pg-main"}, header, grid)
+  );
   const root = el("div", {class: "pg"}, banners.root, layout);
   const show = banners.show;
 
@@ -120,16 +129,20 @@ export function createPlayground(options: PlaygroundOptions): Playground {
           buildCards();
           updateToolbar(null, 0);
         }
-        show(message.during === "import"
-          ? `Load weights into model ${(message.index ?? 0) + 1}: ${message.message}`
-          : message.message);
+        show(
+          message.during === "import"
+            ? `Load weights into model ${(message.index ?? 0) + 1}: ${message.message}`
+            : message.message
+        );
         break;
     }
   }
 
   function onCrash(reason: string): void {
-    show(`The training worker stopped (${reason || "it may have run out of memory"}); try a smaller width or depth, ` +
-      "then press Reset.");
+    show(
+      `The training worker stopped (${reason || "it may have run out of memory"}); try a smaller width or depth, ` +
+        "then press Reset."
+    );
     info = null;
     playing = false;
     buildCards();
@@ -170,7 +183,10 @@ export function createPlayground(options: PlaygroundOptions): Playground {
       throw error;
     }
     const viewOnly = scope === "view" && info !== null;
-    const onlyLearningRate = scope === "training" && info !== null && next.learningRate !== state.learningRate &&
+    const onlyLearningRate =
+      scope === "training" &&
+      info !== null &&
+      next.learningRate !== state.learningRate &&
       encodeState({...next, learningRate: state.learningRate}) === encodeState(state);
     state = next;
     if (writeUrl) history.replaceState(history.state, "", `?${encodeState(state)}${location.hash}`);
@@ -245,20 +261,22 @@ export function createPlayground(options: PlaygroundOptions): Playground {
     const restore = rememberFocus(controls);
     controls.replaceChildren(...settingsPanels(state, info, handlers, panelOpen));
     restore();
-    header.replaceChildren(...modelsHeader(state, axis, {
-      onState: setState,
-      onMatch() {
-        if (!info) return;
-        const inputs = info.dataset.inputSize + (state.biasInput ? 1 : 0);
-        const result = matchParameters(state, inputs, info.dataset.outputSize, options.storedWeights);
-        if (result.message) show(result.message, "note");
-        if (result.state) setState(result.state, "models");
-      },
-      onAxis(next) {
-        axis = next;
-        for (const card of cards) redrawCharts(card, info?.dataset.task, axis);
-      }
-    }));
+    header.replaceChildren(
+      ...modelsHeader(state, axis, {
+        onState: setState,
+        onMatch() {
+          if (!info) return;
+          const inputs = info.dataset.inputSize + (state.biasInput ? 1 : 0);
+          const result = matchParameters(state, inputs, info.dataset.outputSize, options.storedWeights);
+          if (result.message) show(result.message, "note");
+          if (result.state) setState(result.state, "models");
+        },
+        onAxis(next) {
+          axis = next;
+          for (const card of cards) redrawCharts(card, info?.dataset.task, axis);
+        }
+      })
+    );
   }
 
   function buildCards(): void {
@@ -290,8 +308,11 @@ export function createPlayground(options: PlaygroundOptions): Playground {
 
   for (const message of decoded.messages) show(`Address bar: ${message}`);
   if (needsCustom()) {
-    show(`Address bar: dataset ${JSON.stringify(state.dataset)} is the reader's own file, which the URL cannot hold; ` +
-      `choose the file again, or pick another dataset. Showing "spiral" meanwhile.`, "note");
+    show(
+      `Address bar: dataset ${JSON.stringify(state.dataset)} is the reader's own file, which the URL cannot hold; ` +
+        `choose the file again, or pick another dataset. Showing "spiral" meanwhile.`,
+      "note"
+    );
     state = {...state, dataset: "spiral", loss: "softmax-cross-entropy"};
   }
   if (writeUrl) history.replaceState(history.state, "", `?${encodeState(state)}${location.hash}`);

@@ -22,10 +22,14 @@ export function createBanners(): Banners {
       if (shown.has(text)) return;
       shown.add(text);
       const item = el("div", {class: kind === "error" ? "pg-message sn-error" : "pg-message pg-note"});
-      const close = button("×", () => {
-        item.remove();
-        shown.delete(text);
-      }, {class: "pg-dismiss", title: "dismiss"});
+      const close = button(
+        "×",
+        () => {
+          item.remove();
+          shown.delete(text);
+        },
+        {class: "pg-dismiss", title: "dismiss"}
+      );
       item.append(el("span", {text}), close);
       root.append(item);
     },

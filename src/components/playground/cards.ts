@@ -59,13 +59,15 @@ export function createCard(
   const model = info?.models[index];
   if (model) {
     counts.textContent = countsText(model);
-    counts.title = "stored: weights kept in memory; active: multiply-adds per sample; fixed edges: the WHT's ±1 " +
+    counts.title =
+      "stored: weights kept in memory; active: multiply-adds per sample; fixed edges: the WHT's ±1 " +
       "connections (not parameters)";
   }
   const memoryLine = el("div", {
     class: "pg-counts pg-memory",
     text: memory ? `needs about ${memory} of memory to train (estimate)` : "",
-    title: "parameters, gradients and optimiser state, and the activations of one batch; the models of a page " +
+    title:
+      "parameters, gradients and optimiser state, and the activations of one batch; the models of a page " +
       "share at most 2 GiB"
   });
   const figure = el("div", {class: "pg-figure"});
@@ -82,10 +84,15 @@ export function createCard(
   }
   const stats = el("div", {class: "pg-stats", text: info ? "" : "building…"});
   const charts = el("div", {class: "pg-charts"});
-  const save = button("Download weights", () => actions.onExport(index),
-    {class: "pg-button", "data-action": `download-${index}`});
-  const load = el("input",
-    {type: "file", accept: ".json,application/json", "data-control": `model-${index + 1}-weights`});
+  const save = button("Download weights", () => actions.onExport(index), {
+    class: "pg-button",
+    "data-action": `download-${index}`
+  });
+  const load = el("input", {
+    type: "file",
+    accept: ".json,application/json",
+    "data-control": `model-${index + 1}-weights`
+  });
   load.addEventListener("change", async () => {
     const file = load.files?.[0];
     load.value = "";

@@ -36,11 +36,21 @@ type Row = {step: number; value: number; series: string; seconds?: number};
 export function historyRows(history: readonly HistoryPoint[], metric: "loss" | "accuracy"): Row[] {
   const rows: Row[] = [];
   for (const p of history) {
-    const pairs: [string, number | undefined][] = metric === "loss"
-      ? [["train", p.trainLoss], ["test", p.testLoss]]
-      : [["train", p.trainAccuracy], ["test", p.testAccuracy]];
+    const pairs: [string, number | undefined][] =
+      metric === "loss"
+        ? [
+            ["train", p.trainLoss],
+            ["test", p.testLoss]
+          ]
+        : [
+            ["train", p.trainAccuracy],
+            ["test", p.testAccuracy]
+          ];
     for (const [series, value] of pairs) {
-      if (value !== undefined && Number.isFinite(value)) rows.push(p.seconds === undefined ? {step: p.step, value, series} : {step: p.step, value, series, seconds: p.seconds});
+      if (value !== undefined && Number.isFinite(value))
+        rows.push(
+          p.seconds === undefined ? {step: p.step, value, series} : {step: p.step, value, series, seconds: p.seconds}
+        );
     }
   }
   return rows;
@@ -79,9 +89,14 @@ function logFormat(axis: ChartAxis): string {
  * steps or seconds on a log axis. With nothing to draw yet (no step taken) it is a placeholder
  * saying so, the size of the chart.
  */
-export function historyChart(history: readonly HistoryPoint[], {width, height = 150, metric, axis = "step"}: ChartOptions): SVGSVGElement | HTMLElement {
+export function historyChart(
+  history: readonly HistoryPoint[],
+  {width, height = 150, metric, axis = "step"}: ChartOptions
+): SVGSVGElement | HTMLElement {
   const loss = metric === "loss";
-  const rows = historyRows(history, metric).filter((r) => (axis === "step" ? r.step : r.seconds ?? 0) > 0 && (!loss || r.value > 0));
+  const rows = historyRows(history, metric).filter(
+    (r) => (axis === "step" ? r.step : (r.seconds ?? 0)) > 0 && (!loss || r.value > 0)
+  );
   if (rows.length === 0) {
     const empty = document.createElement("div");
     empty.className = "pg-chart-empty";
@@ -100,7 +115,14 @@ export function historyChart(history: readonly HistoryPoint[], {width, height = 
     marginLeft: 54,
     marginRight: 14,
     style: {fontSize: "11px"},
-    x: {label: AXIS_LABELS[axis], type: "log", grid: true, domain, ticks: xTicks.filter((t) => t >= domain[0] && t <= domain[1]), tickFormat: logFormat(axis)},
+    x: {
+      label: AXIS_LABELS[axis],
+      type: "log",
+      grid: true,
+      domain,
+      ticks: xTicks.filter((t) => t >= domain[0] && t <= domain[1]),
+      tickFormat: logFormat(axis)
+    },
     y: loss
       ? {label: "loss", type: "log", grid: true, ticks: logTicks(rows.map((r) => r.value)), tickFormat: "~g"}
       : {label: "accuracy (%)", domain: [0, 100], grid: true, percent: true},

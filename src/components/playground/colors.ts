@@ -48,8 +48,16 @@ export function softmaxInto(logits: ArrayLike<number>, offset: number, k: number
  * The colour for one point given class probabilities: the probability-weighted class colour,
  * mixed with the background by confidence (max p − 1/k) / (1 − 1/k), scaled by `strength`.
  */
-export function classMix(probs: ArrayLike<number>, k: number, background: Rgb, strength = 0.85): [number, number, number] {
-  let r = 0, g = 0, b = 0, max = 0;
+export function classMix(
+  probs: ArrayLike<number>,
+  k: number,
+  background: Rgb,
+  strength = 0.85
+): [number, number, number] {
+  let r = 0,
+    g = 0,
+    b = 0,
+    max = 0;
   for (let c = 0; c < k; c++) {
     const p = probs[c];
     const color = classColor(c);
@@ -104,10 +112,16 @@ export interface HeatmapOptions {
  * Fills `rgba` (length 4 × cells) from `outputs` (cells × channels, row-major, row 0 at the top).
  * Returns `rgba`.
  */
-export function fillHeatmap(outputs: ArrayLike<number>, cells: number, options: HeatmapOptions, rgba: Uint8ClampedArray): Uint8ClampedArray {
+export function fillHeatmap(
+  outputs: ArrayLike<number>,
+  cells: number,
+  options: HeatmapOptions,
+  rgba: Uint8ClampedArray
+): Uint8ClampedArray {
   const {mode, channels} = options;
   const background = options.background ?? LIGHT_BACKGROUND;
-  if (outputs.length < cells * channels) throw new RangeError(`outputs must hold ${cells} × ${channels} values, got ${outputs.length}`);
+  if (outputs.length < cells * channels)
+    throw new RangeError(`outputs must hold ${cells} × ${channels} values, got ${outputs.length}`);
   if (rgba.length < cells * 4) throw new RangeError(`rgba must hold ${cells * 4} bytes, got ${rgba.length}`);
   if (mode === "classes") {
     const probs = new Float64Array(Math.max(2, channels));
@@ -149,7 +163,8 @@ export function fillHeatmap(outputs: ArrayLike<number>, cells: number, options: 
 
 /** Min and max of the first channel over finite values ([0, 1] if there are none). */
 export function extent(values: ArrayLike<number>, cells: number, channels: number): [number, number] {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < cells; i++) {
     const v = values[i * channels];
     if (Number.isFinite(v)) {

@@ -7,8 +7,19 @@
 import {GROUP_SIZES, MODEL_KINDS, PROJECTION_KINDS} from "../../lib/types.js";
 import {button, el} from "../dom.js";
 import {
-  cloneState, DATASETS, datasetFamily, defaultModel, defaultNoise, LIMITS, LOSSES, MAX_WIDTH, MODEL_LABELS, OPTIMIZERS, usesWht,
-  type ModelSettings, type PlaygroundState
+  cloneState,
+  DATASETS,
+  datasetFamily,
+  defaultModel,
+  defaultNoise,
+  LIMITS,
+  LOSSES,
+  MAX_WIDTH,
+  MODEL_LABELS,
+  OPTIMIZERS,
+  usesWht,
+  type ModelSettings,
+  type PlaygroundState
 } from "./state.js";
 import {formatCount} from "../format.js";
 
@@ -32,7 +43,12 @@ function field(label: string, control: HTMLElement, hint?: string): HTMLLabelEle
   return el("label", {class: "pg-field", title: hint || undefined}, caption, control);
 }
 
-export function select(name: string, options: Option[], value: string, onChange: (value: string) => void): HTMLSelectElement {
+export function select(
+  name: string,
+  options: Option[],
+  value: string,
+  onChange: (value: string) => void
+): HTMLSelectElement {
   const menu = document.createElement("select");
   menu.dataset.control = name;
   for (const o of options) {
@@ -46,7 +62,13 @@ export function select(name: string, options: Option[], value: string, onChange:
   return menu;
 }
 
-export function numberInput(name: string, value: number, range: readonly [number, number], step: number | "any", onChange: (value: number, raw: string) => void): HTMLInputElement {
+export function numberInput(
+  name: string,
+  value: number,
+  range: readonly [number, number],
+  step: number | "any",
+  onChange: (value: number, raw: string) => void
+): HTMLInputElement {
   const input = document.createElement("input");
   input.type = "number";
   input.dataset.control = name;
@@ -82,30 +104,68 @@ export function dataControls(state: PlaygroundState, handlers: ControlHandlers):
   const family = datasetFamily(state.dataset);
   const csv = fileInput("csv-file", ".csv,.tsv,.txt,text/csv,text/plain", handlers.onCsvFile);
   const image = fileInput("image-file", "image/*", handlers.onImageFile);
-  const dataset = select("dataset", DATASETS.map((d) => ({value: d.name, label: d.label})), state.dataset, (v) => {
-    const f = datasetFamily(v);
-    if ((f === "csv" || f === "upload") && !handlers.hasFile(f)) {
-      // Nothing to train on yet: ask for the file; choosing it switches the dataset.
-      dataset.value = state.dataset;
-      (f === "csv" ? csv : image).click();
-      return;
+  const dataset = select(
+    "dataset",
+    DATASETS.map((d) => ({value: d.name, label: d.label})),
+    state.dataset,
+    (v) => {
+      const f = datasetFamily(v);
+      if ((f === "csv" || f === "upload") && !handlers.hasFile(f)) {
+        // Nothing to train on yet: ask for the file; choosing it switches the dataset.
+        dataset.value = state.dataset;
+        (f === "csv" ? csv : image).click();
+        return;
+      }
+      change((s) => {
+        s.dataset = v;
+        s.noise = defaultNoise(v);
+        if (f === "1d" || f === "nd" || f === "image" || f === "upload") s.loss = "mse";
+        else if (f === "2d") s.loss = "softmax-cross-entropy";
+      });
     }
-    change((s) => {
-      s.dataset = v;
-      s.noise = defaultNoise(v);
-      if (f === "1d" || f === "nd" || f === "image" || f === "upload") s.loss = "mse";
-      else if (f === "2d") s.loss = "softmax-cross-entropy";
-    });
-  });
+  );
   box.append(field("Dataset", dataset));
   if (family === "2d" || family === "1d" || family === "nd") {
     box.append(
-      field("Noise", numberInput("noise", state.noise, LIMITS.noise, 0.01, (v) => change((s) => { s.noise = v; })), "standard deviation of the Gaussian noise"),
-      field("Samples", numberInput("samples", state.samples, LIMITS.samples, 1, (v) => change((s) => { s.samples = v; })), "train plus test (20 % test)")
+      field(
+        "Noise",
+        numberInput("noise", state.noise, LIMITS.noise, 0.01, (v) =>
+          change((s) => {
+            s.noise = v;
+          })
+        ),
+        "standard deviation of the Gaussian noise"
+      ),
+      field(
+        "Samples",
+        numberInput("samples", state.samples, LIMITS.samples, 1, (v) =>
+          change((s) => {
+            s.samples = v;
+          })
+        ),
+        "train plus test (20 % test)"
+      )
     );
   }
-  box.append(field("Seed", numberInput("seed", state.seed, LIMITS.seed, 1, (v) => change((s) => { s.seed = v; })), "seeds the data, the initial weights and the batches"));
-  box.append(fileButton("Your CSV", "Choose a CSV…", csv, "numeric columns; the last column is the target (text labels make classes)"));
+  box.append(
+    field(
+      "Seed",
+      numberInput("seed", state.seed, LIMITS.seed, 1, (v) =>
+        change((s) => {
+          s.seed = v;
+        })
+      ),
+      "seeds the data, the initial weights and the batches"
+    )
+  );
+  box.append(
+    fileButton(
+      "Your CSV",
+      "Choose a CSV…",
+      csv,
+      "numeric columns; the last column is the target (text labels make classes)"
+    )
+  );
   box.append(fileButton("Your picture", "Choose a picture…", image, "scaled down to at most 40 pixels a side"));
   return box;
 }
@@ -116,9 +176,12 @@ export function dataControls(state: PlaygroundState, handlers: ControlHandlers):
  * (visually hidden, still focusable and still what tests and screen readers use).
  */
 function fileButton(label: string, text: string, input: HTMLInputElement, hint: string): HTMLElement {
-  return el("div", {class: "pg-field"},
+  return el(
+    "div",
+    {class: "pg-field"},
     el("span", {class: "pg-label", text: label}),
-    el("label", {class: "pg-button pg-file", title: hint}, text, input));
+    el("label", {class: "pg-button pg-file", title: hint}, text, input)
+  );
 }
 
 function fileInput(name: string, accept: string, onFile: (file: File) => void): HTMLInputElement {
@@ -135,7 +198,11 @@ function fileInput(name: string, accept: string, onFile: (file: File) => void): 
 }
 
 /** Optimiser, learning rate, batch size, loss. */
-export function trainingControls(state: PlaygroundState, handlers: ControlHandlers, task: "classification" | "regression"): HTMLElement {
+export function trainingControls(
+  state: PlaygroundState,
+  handlers: ControlHandlers,
+  task: "classification" | "regression"
+): HTMLElement {
   const box = document.createElement("fieldset");
   box.className = "pg-group";
   box.innerHTML = "<legend>Training</legend>";
@@ -146,10 +213,46 @@ export function trainingControls(state: PlaygroundState, handlers: ControlHandle
   };
   const losses = LOSSES.filter((l) => task === "classification" || l === "mse");
   box.append(
-    field("Optimiser", select("optimizer", OPTIMIZERS.map((o) => ({value: o, label: o === "adam" ? "Adam" : "SGD (momentum 0.9)"})), state.optimizer, (v) => change((s) => { s.optimizer = v as PlaygroundState["optimizer"]; }))),
-    field("Learning rate", numberInput("lr", state.learningRate, LIMITS.learningRate, "any", (v, raw) => change((s) => { s.learningRate = raw.trim() === "" ? NaN : v; }))),
-    field("Batch size", numberInput("batch", state.batchSize, LIMITS.batchSize, 1, (v) => change((s) => { s.batchSize = v; }))),
-    field("Loss", select("loss", losses.map((l) => ({value: l, label: l === "mse" ? "squared error" : "softmax cross-entropy"})), state.loss, (v) => change((s) => { s.loss = v as PlaygroundState["loss"]; })))
+    field(
+      "Optimiser",
+      select(
+        "optimizer",
+        OPTIMIZERS.map((o) => ({value: o, label: o === "adam" ? "Adam" : "SGD (momentum 0.9)"})),
+        state.optimizer,
+        (v) =>
+          change((s) => {
+            s.optimizer = v as PlaygroundState["optimizer"];
+          })
+      )
+    ),
+    field(
+      "Learning rate",
+      numberInput("lr", state.learningRate, LIMITS.learningRate, "any", (v, raw) =>
+        change((s) => {
+          s.learningRate = raw.trim() === "" ? NaN : v;
+        })
+      )
+    ),
+    field(
+      "Batch size",
+      numberInput("batch", state.batchSize, LIMITS.batchSize, 1, (v) =>
+        change((s) => {
+          s.batchSize = v;
+        })
+      )
+    ),
+    field(
+      "Loss",
+      select(
+        "loss",
+        losses.map((l) => ({value: l, label: l === "mse" ? "squared error" : "softmax cross-entropy"})),
+        state.loss,
+        (v) =>
+          change((s) => {
+            s.loss = v as PlaygroundState["loss"];
+          })
+      )
+    )
   );
   return box;
 }
@@ -165,35 +268,126 @@ export function modelControls(state: PlaygroundState, index: number, handlers: C
     handlers.onState(next, "models");
   };
   const prefix = `model-${index + 1}`;
-  row.append(field("Model", select(`${prefix}-kind`, MODEL_KINDS.map((k) => ({value: k, label: MODEL_LABELS[k]})), m.kind, (v) => change((_, s) => {
-    const kind = v as ModelSettings["kind"];
-    const fresh = defaultModel(kind);
-    // Keep what carries over: depth always, width when it is valid for the new kind.
-    fresh.depth = m.depth;
-    if (!usesWht(kind) || (m.width & (m.width - 1)) === 0) fresh.width = m.width;
-    s.models[index] = fresh;
-  }))));
+  row.append(
+    field(
+      "Model",
+      select(
+        `${prefix}-kind`,
+        MODEL_KINDS.map((k) => ({value: k, label: MODEL_LABELS[k]})),
+        m.kind,
+        (v) =>
+          change((_, s) => {
+            const kind = v as ModelSettings["kind"];
+            const fresh = defaultModel(kind);
+            // Keep what carries over: depth always, width when it is valid for the new kind.
+            fresh.depth = m.depth;
+            if (!usesWht(kind) || (m.width & (m.width - 1)) === 0) fresh.width = m.width;
+            s.models[index] = fresh;
+          })
+      )
+    )
+  );
   if (usesWht(m.kind)) {
-    const memoryAt = handlers.memory ? (width: number) => handlers.memory!({...m, width, groupSize: Math.min(m.groupSize, width)}) : undefined;
-    row.append(field("Width", select(`${prefix}-width`, powersOfTwo(MAX_WIDTH[m.kind], memoryAt), String(m.width), (v) => change((mm) => {
-      mm.width = Number(v);
-      if (mm.groupSize > mm.width) mm.groupSize = Math.max(...GROUP_SIZES.filter((g) => g <= mm.width));
-    }))));
+    const memoryAt = handlers.memory
+      ? (width: number) => handlers.memory!({...m, width, groupSize: Math.min(m.groupSize, width)})
+      : undefined;
+    row.append(
+      field(
+        "Width",
+        select(`${prefix}-width`, powersOfTwo(MAX_WIDTH[m.kind], memoryAt), String(m.width), (v) =>
+          change((mm) => {
+            mm.width = Number(v);
+            if (mm.groupSize > mm.width) mm.groupSize = Math.max(...GROUP_SIZES.filter((g) => g <= mm.width));
+          })
+        )
+      )
+    );
   } else {
-    row.append(field("Width", numberInput(`${prefix}-width`, m.width, [LIMITS.width[0], MAX_WIDTH[m.kind]], 1, (v) => change((mm) => { mm.width = v; }))));
+    row.append(
+      field(
+        "Width",
+        numberInput(`${prefix}-width`, m.width, [LIMITS.width[0], MAX_WIDTH[m.kind]], 1, (v) =>
+          change((mm) => {
+            mm.width = v;
+          })
+        )
+      )
+    );
   }
-  row.append(field("Depth", select(`${prefix}-depth`, Array.from({length: LIMITS.depth[1]}, (_, i) => ({value: String(i + 1), label: String(i + 1)})), String(m.depth), (v) => change((mm) => { mm.depth = Number(v); }))));
+  row.append(
+    field(
+      "Depth",
+      select(
+        `${prefix}-depth`,
+        Array.from({length: LIMITS.depth[1]}, (_, i) => ({value: String(i + 1), label: String(i + 1)})),
+        String(m.depth),
+        (v) =>
+          change((mm) => {
+            mm.depth = Number(v);
+          })
+      )
+    )
+  );
   if (m.kind === "switchnet4") {
-    row.append(field("Group", select(`${prefix}-group`, GROUP_SIZES.filter((g) => g <= m.width).map((g) => ({value: String(g), label: String(g)})), String(m.groupSize), (v) => change((mm) => { mm.groupSize = Number(v); })), "mini-layer size m"));
+    row.append(
+      field(
+        "Group",
+        select(
+          `${prefix}-group`,
+          GROUP_SIZES.filter((g) => g <= m.width).map((g) => ({value: String(g), label: String(g)})),
+          String(m.groupSize),
+          (v) =>
+            change((mm) => {
+              mm.groupSize = Number(v);
+            })
+        ),
+        "mini-layer size m"
+      )
+    );
   }
   if (usesWht(m.kind)) {
-    row.append(field("Flips", select(`${prefix}-projection`, PROJECTION_KINDS.map((p) => ({value: p, label: p})), m.projection, (v) => change((mm) => { mm.projection = v as ModelSettings["projection"]; })), "sign-flip pattern of the input projection"));
-    row.append(field("Rounds", select(`${prefix}-rounds`, [1, 2, 3].map((r) => ({value: String(r), label: String(r)})), String(m.projectionRounds ?? 1), (v) => change((mm) => { mm.projectionRounds = Number(v); })),
-      "input projection rounds: one gives a 2-D point only 4 distinct features; two give almost one per unit"));
+    row.append(
+      field(
+        "Flips",
+        select(
+          `${prefix}-projection`,
+          PROJECTION_KINDS.map((p) => ({value: p, label: p})),
+          m.projection,
+          (v) =>
+            change((mm) => {
+              mm.projection = v as ModelSettings["projection"];
+            })
+        ),
+        "sign-flip pattern of the input projection"
+      )
+    );
+    row.append(
+      field(
+        "Rounds",
+        select(
+          `${prefix}-rounds`,
+          [1, 2, 3].map((r) => ({value: String(r), label: String(r)})),
+          String(m.projectionRounds ?? 1),
+          (v) =>
+            change((mm) => {
+              mm.projectionRounds = Number(v);
+            })
+        ),
+        "input projection rounds: one gives a 2-D point only 4 distinct features; two give almost one per unit"
+      )
+    );
   }
   if (state.models.length > 1) {
-    row.append(button("Remove", () => change((_, s) => { s.models.splice(index, 1); }),
-      {class: "pg-remove", "data-control": `${prefix}-remove`, title: `remove ${MODEL_LABELS[m.kind]}`}));
+    row.append(
+      button(
+        "Remove",
+        () =>
+          change((_, s) => {
+            s.models.splice(index, 1);
+          }),
+        {class: "pg-remove", "data-control": `${prefix}-remove`, title: `remove ${MODEL_LABELS[m.kind]}`}
+      )
+    );
   }
   return row;
 }

@@ -6,14 +6,34 @@
  */
 import {fail, SwitchNetError} from "../../lib/check.js";
 import {parseCsv} from "../../lib/csv.js";
-import {circle, gaussians, image, pictures, polynomial, sawtooth, sine, sinusoids, spiral, step as stepCurve, withBiasInput, xor} from "../../lib/datasets.js";
+import {
+  circle,
+  gaussians,
+  image,
+  pictures,
+  polynomial,
+  sawtooth,
+  sine,
+  sinusoids,
+  spiral,
+  step as stepCurve,
+  withBiasInput,
+  xor
+} from "../../lib/datasets.js";
 import {modelCounts} from "../../lib/counts.js";
 import {createModel} from "../../lib/model.js";
 import {createTrainer, type Trainer} from "../../lib/train.js";
 import type {Dataset, ModelSpec, ResolvedModelSpec} from "../../lib/types.js";
 import {boundingBox, curveBox, lineGrid, planeGrid, unionBox, type Box, type PointSet} from "./grid.js";
 import {checkMemory, drawChunkRows, settingsSpec} from "./memory.js";
-import {datasetFamily, MODEL_LABELS, SMOOTH_TARGET, type LossName, type ModelSettings, type PlaygroundState} from "./state.js";
+import {
+  datasetFamily,
+  MODEL_LABELS,
+  SMOOTH_TARGET,
+  type LossName,
+  type ModelSettings,
+  type PlaygroundState
+} from "./state.js";
 import {decodeWeights, encodeWeights} from "./weights.js";
 import {backend} from "../../lib/wht.js";
 import {NonFiniteError} from "../../lib/divergence.js";
@@ -38,7 +58,15 @@ export const PICTURE_SIZE = 32;
 
 /** How a panel draws the learned function. */
 export type View =
-  | {kind: "plane"; mode: "classes" | "value"; grid: number; box: Box; channels: number; train: PointSet; test: PointSet}
+  | {
+      kind: "plane";
+      mode: "classes" | "value";
+      grid: number;
+      box: Box;
+      channels: number;
+      train: PointSet;
+      test: PointSet;
+    }
   | {kind: "curve"; box: Box; xs: Float32Array; channels: number; train: PointSet; test: PointSet}
   | {kind: "picture"; width: number; height: number; channels: number; target: Float32Array}
   | {kind: "none"; reason: string};
@@ -59,7 +87,15 @@ export interface ModelInfo {
 }
 
 export interface SessionInfo {
-  dataset: {name: string; task: "classification" | "regression"; inputSize: number; outputSize: number; classes?: number; train: number; test: number};
+  dataset: {
+    name: string;
+    task: "classification" | "regression";
+    inputSize: number;
+    outputSize: number;
+    classes?: number;
+    train: number;
+    test: number;
+  };
   view: View;
   models: ModelInfo[];
   loss: LossName;
@@ -108,18 +144,30 @@ export interface Session {
 export function buildDataset(state: PlaygroundState, custom?: CustomData): Dataset {
   const common = {n: state.samples, noise: state.noise, seed: state.seed};
   switch (state.dataset) {
-    case "spiral": return spiral(common);
-    case "circle": return circle(common);
-    case "xor": return xor(common);
-    case "gaussians": return gaussians(common);
-    case "sine": return sine(common);
-    case "step": return stepCurve(common);
-    case "sawtooth": return sawtooth(common);
-    case "polynomial": return polynomial(common);
-    case "smooth16": return sinusoids({...common, ...SMOOTH_TARGET});
-    case "image:rings": return pictureDataset("rings", pictures.rings(PICTURE_SIZE));
-    case "image:checkerboard": return pictureDataset("checkerboard", pictures.checkerboard(PICTURE_SIZE));
-    case "image:smiley": return pictureDataset("smiley", pictures.smiley(PICTURE_SIZE));
+    case "spiral":
+      return spiral(common);
+    case "circle":
+      return circle(common);
+    case "xor":
+      return xor(common);
+    case "gaussians":
+      return gaussians(common);
+    case "sine":
+      return sine(common);
+    case "step":
+      return stepCurve(common);
+    case "sawtooth":
+      return sawtooth(common);
+    case "polynomial":
+      return polynomial(common);
+    case "smooth16":
+      return sinusoids({...common, ...SMOOTH_TARGET});
+    case "image:rings":
+      return pictureDataset("rings", pictures.rings(PICTURE_SIZE));
+    case "image:checkerboard":
+      return pictureDataset("checkerboard", pictures.checkerboard(PICTURE_SIZE));
+    case "image:smiley":
+      return pictureDataset("smiley", pictures.smiley(PICTURE_SIZE));
     case "upload":
       if (custom?.kind !== "image") fail("choose a picture file first (your own picture is not kept in the URL)");
       return image(custom.pixels, custom.width, custom.height, {name: custom.name, channels: 3});
@@ -143,7 +191,9 @@ export function specFor(settings: ModelSettings, dataset: Dataset, seed: number)
 /** The loss the session uses: cross-entropy needs classes, so regression data falls back to mse. */
 export function effectiveLoss(loss: LossName, dataset: Dataset, notes: string[]): LossName {
   if (loss === "softmax-cross-entropy" && (dataset.task !== "classification" || dataset.outputSize < 2)) {
-    notes.push(`loss "softmax-cross-entropy" needs classes, and ${JSON.stringify(dataset.name)} is a regression dataset; using "mse"`);
+    notes.push(
+      `loss "softmax-cross-entropy" needs classes, and ${JSON.stringify(dataset.name)} is a regression dataset; using "mse"`
+    );
     return "mse";
   }
   return loss;
@@ -176,12 +226,17 @@ export function planeGridSize(models: readonly ModelSettings[]): number {
 }
 
 /** How to draw a dataset's learned function, and the inputs to evaluate for it. */
-export function viewFor(dataset: Dataset, family: string, grid = PLANE_GRID): {view: View; inputs: Float32Array | null} {
+export function viewFor(
+  dataset: Dataset,
+  family: string,
+  grid = PLANE_GRID
+): {view: View; inputs: Float32Array | null} {
   const {train, test} = dataset;
   const trainPoints = pointSet(train.x, train.y, train.n, dataset, train.labels);
   const testPoints = pointSet(test.x, test.y, test.n, dataset, test.labels);
   if ((family === "image" || family === "upload") && dataset.meta) {
-    const width = dataset.meta.width as number, height = dataset.meta.height as number;
+    const width = dataset.meta.width as number,
+      height = dataset.meta.height as number;
     return {view: {kind: "picture", width, height, channels: dataset.outputSize, target: test.y}, inputs: test.x};
   }
   if (dataset.inputSize === 2 && (dataset.task === "classification" || dataset.outputSize === 1)) {
@@ -190,15 +245,24 @@ export function viewFor(dataset: Dataset, family: string, grid = PLANE_GRID): {v
     all.set(test.x, train.x.length);
     const box = unionBox(boundingBox(all, train.n + test.n, 2, 0.05), {x0: -1.1, x1: 1.1, y0: -1.1, y1: 1.1});
     const mode = dataset.task === "classification" ? "classes" : "value";
-    return {view: {kind: "plane", mode, grid, box, channels: dataset.outputSize, train: trainPoints, test: testPoints}, inputs: planeGrid(box, grid)};
+    return {
+      view: {kind: "plane", mode, grid, box, channels: dataset.outputSize, train: trainPoints, test: testPoints},
+      inputs: planeGrid(box, grid)
+    };
   }
   if (dataset.inputSize === 1 && dataset.task === "regression") {
     const box = curveBox(train.x, train.y, train.n, dataset.outputSize, 0.1);
     const xs = lineGrid(box.x0, box.x1, CURVE_POINTS);
-    return {view: {kind: "curve", box, xs, channels: dataset.outputSize, train: trainPoints, test: testPoints}, inputs: xs};
+    return {
+      view: {kind: "curve", box, xs, channels: dataset.outputSize, train: trainPoints, test: testPoints},
+      inputs: xs
+    };
   }
   return {
-    view: {kind: "none", reason: `a function of ${dataset.inputSize} inputs to ${dataset.outputSize} outputs cannot be drawn on a plane; follow the loss curves`},
+    view: {
+      kind: "none",
+      reason: `a function of ${dataset.inputSize} inputs to ${dataset.outputSize} outputs cannot be drawn on a plane; follow the loss curves`
+    },
     inputs: null
   };
 }
@@ -240,7 +304,9 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
       const spec = specFor(settings, dataset, state.seed);
       const total = modelCounts(spec).parameterCount;
       if (total > MAX_PAGE_PARAMETERS) {
-        fail(`this model would have ${total.toLocaleString("en-US")} parameters; the page trains at most ${MAX_PAGE_PARAMETERS.toLocaleString("en-US")} per model (reduce the width or depth)`);
+        fail(
+          `this model would have ${total.toLocaleString("en-US")} parameters; the page trains at most ${MAX_PAGE_PARAMETERS.toLocaleString("en-US")} per model (reduce the width or depth)`
+        );
       }
       specs.push(spec);
     } catch (error) {
@@ -256,19 +322,34 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
     } catch (error) {
       disposeAll(); // the models made before the one that failed
       if (error instanceof SwitchNetError) {
-        fail(`model ${i + 1} (${MODEL_LABELS[state.models[i].kind]}, about ${(memory[i].bytes / 2 ** 20).toFixed(0)} MiB): the browser could not give it the memory: ${error.message}`);
+        fail(
+          `model ${i + 1} (${MODEL_LABELS[state.models[i].kind]}, about ${(memory[i].bytes / 2 ** 20).toFixed(0)} MiB): the browser could not give it the memory: ${error.message}`
+        );
       }
       if (error instanceof RangeError) {
-        fail(`model ${i + 1} (${MODEL_LABELS[state.models[i].kind]}) needs about ${(memory[i].bytes / 2 ** 20).toFixed(0)} MiB, and the browser refused it (${error.message}); lower the width or depth, or close other tabs`);
+        fail(
+          `model ${i + 1} (${MODEL_LABELS[state.models[i].kind]}) needs about ${(memory[i].bytes / 2 ** 20).toFixed(0)} MiB, and the browser refused it (${error.message}); lower the width or depth, or close other tabs`
+        );
       }
       throw error;
     }
   }
   for (const model of models) {
-    trainers.push(createTrainer(model, dataset, {optimizer: state.optimizer, learningRate: state.learningRate, batchSize: state.batchSize, loss, seed: state.seed}));
+    trainers.push(
+      createTrainer(model, dataset, {
+        optimizer: state.optimizer,
+        learningRate: state.learningRate,
+        batchSize: state.batchSize,
+        loss,
+        seed: state.seed
+      })
+    );
   }
   const {view, inputs: viewInputs} = viewFor(original, family, planeGridSize(state.models));
-  const inputs = viewInputs && state.biasInput ? appendConstant(viewInputs, viewInputs.length / original.inputSize, original.inputSize) : viewInputs;
+  const inputs =
+    viewInputs && state.biasInput
+      ? appendConstant(viewInputs, viewInputs.length / original.inputSize, original.inputSize)
+      : viewInputs;
   let steps = 0;
   const timeSpent = new Float64Array(models.length);
   const timedSteps = new Float64Array(models.length);
@@ -276,14 +357,26 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
   const lastMsPerStep = new Float64Array(models.length).fill(NaN);
   const info: SessionInfo = {
     dataset: {
-      name: dataset.name, task: dataset.task, inputSize: original.inputSize, outputSize: dataset.outputSize,
+      name: dataset.name,
+      task: dataset.task,
+      inputSize: original.inputSize,
+      outputSize: dataset.outputSize,
       ...(dataset.classes !== undefined ? {classes: dataset.classes} : {}),
-      train: dataset.train.n, test: dataset.test.n
+      train: dataset.train.n,
+      test: dataset.test.n
     },
     view,
     models: models.map((m, i) => {
       const c = modelCounts(m.spec);
-      return {label: MODEL_LABELS[state.models[i].kind], spec: m.spec, stored: c.stored, biases: c.biases, active: c.active, fixedEdges: c.fixedEdges, memoryBytes: memory[i].bytes};
+      return {
+        label: MODEL_LABELS[state.models[i].kind],
+        spec: m.spec,
+        stored: c.stored,
+        biases: c.biases,
+        active: c.active,
+        fixedEdges: c.fixedEdges,
+        memoryBytes: memory[i].bytes
+      };
     }),
     loss,
     notes
@@ -318,7 +411,10 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
         models: trainers.map((trainer, i) => {
           // A diverged model's numbers may overflow: its losses and drawing are then NaN / none.
           const trainEval = overflowAsNaN(() => trainer.evaluate("train"), {loss: NaN});
-          const testEval = dataset.test.n > 0 ? overflowAsNaN(() => trainer.evaluate("test"), {loss: NaN}) : {loss: NaN, accuracy: undefined};
+          const testEval =
+            dataset.test.n > 0
+              ? overflowAsNaN(() => trainer.evaluate("test"), {loss: NaN})
+              : {loss: NaN, accuracy: undefined};
           const report: ModelReport = {
             trainLoss: trainEval.loss,
             testLoss: testEval.loss,

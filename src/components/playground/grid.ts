@@ -21,7 +21,10 @@ export interface PointSet {
 
 /** A box around points with a margin (fraction of the span), for planes and curves. */
 export function boundingBox(x: Float32Array, n: number, stride: number, margin = 0.08): Box {
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
   for (let i = 0; i < n; i++) {
     const a = x[i * stride];
     const b = stride > 1 ? x[i * stride + 1] : 0;
@@ -32,7 +35,8 @@ export function boundingBox(x: Float32Array, n: number, stride: number, margin =
   }
   if (!(x1 > x0)) [x0, x1] = [x0 - 1, x0 + 1];
   if (!(y1 > y0)) [y0, y1] = [y0 - 1, y0 + 1];
-  const mx = (x1 - x0) * margin, my = (y1 - y0) * margin;
+  const mx = (x1 - x0) * margin,
+    my = (y1 - y0) * margin;
   return {x0: x0 - mx, x1: x1 + mx, y0: y0 - my, y1: y1 + my};
 }
 

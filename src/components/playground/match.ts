@@ -15,7 +15,8 @@ export type CountFunction = (spec: ModelSpec) => number;
  * width (binary search; ties go to the smaller width).
  */
 export function nearestWidth(target: number, countAt: (width: number) => number, min: number, max: number): number {
-  let lo = min, hi = max;
+  let lo = min,
+    hi = max;
   while (lo < hi) {
     const mid = Math.floor((lo + hi) / 2);
     if (countAt(mid) < target) lo = mid + 1;
@@ -33,19 +34,40 @@ export interface MatchResult {
   message: string;
 }
 
-export function matchParameters(state: PlaygroundState, inputSize: number, outputSize: number, count: CountFunction): MatchResult {
+export function matchParameters(
+  state: PlaygroundState,
+  inputSize: number,
+  outputSize: number,
+  count: CountFunction
+): MatchResult {
   const reference = state.models.find((m) => m.kind === "switchnet4") ?? state.models.find((m) => usesWht(m.kind));
-  if (!reference) return {state: null, message: "Match parameters needs a Switch Net 4, butterfly or filter-bank model to match against"};
-  if (!state.models.some((m) => m.kind === "dense")) return {state: null, message: "Match parameters sets dense widths; add a dense model first"};
-  const specOf = (kind: PlaygroundState["models"][number]["kind"], width: number, depth: number, groupSize: number): ModelSpec =>
-    ({kind, inputSize, outputSize, width, depth, ...(kind === "switchnet4" ? {groupSize} : {})});
+  if (!reference)
+    return {
+      state: null,
+      message: "Match parameters needs a Switch Net 4, butterfly or filter-bank model to match against"
+    };
+  if (!state.models.some((m) => m.kind === "dense"))
+    return {state: null, message: "Match parameters sets dense widths; add a dense model first"};
+  const specOf = (
+    kind: PlaygroundState["models"][number]["kind"],
+    width: number,
+    depth: number,
+    groupSize: number
+  ): ModelSpec => ({kind, inputSize, outputSize, width, depth, ...(kind === "switchnet4" ? {groupSize} : {})});
   const target = count(specOf(reference.kind, reference.width, reference.depth, reference.groupSize));
   const next = cloneState(state);
   const changes: string[] = [];
   next.models.forEach((m, i) => {
     if (m.kind !== "dense") return;
-    const width = nearestWidth(target, (w) => count(specOf("dense", w, m.depth, m.groupSize)), LIMITS.width[0], MAX_WIDTH.dense);
-    changes.push(`model ${i + 1} width ${width} (${formatCount(count(specOf("dense", width, m.depth, m.groupSize)))} parameters, biases included)`);
+    const width = nearestWidth(
+      target,
+      (w) => count(specOf("dense", w, m.depth, m.groupSize)),
+      LIMITS.width[0],
+      MAX_WIDTH.dense
+    );
+    changes.push(
+      `model ${i + 1} width ${width} (${formatCount(count(specOf("dense", width, m.depth, m.groupSize)))} parameters, biases included)`
+    );
     m.width = width;
   });
   return {

@@ -12,7 +12,14 @@ import {modelCounts} from "../../lib/counts.js";
 import {workspaceFloats as workspaceFloatsOf} from "../../lib/model.js";
 import {MAX_WORKSPACE, resolveSpec, workspacePerSample} from "../../lib/spec.js";
 import type {ModelSpec} from "../../lib/types.js";
-import {datasetFamily, MODEL_LABELS, SMOOTH_TARGET, type ModelSettings, type OptimizerName, type PlaygroundState} from "./state.js";
+import {
+  datasetFamily,
+  MODEL_LABELS,
+  SMOOTH_TARGET,
+  type ModelSettings,
+  type OptimizerName,
+  type PlaygroundState
+} from "./state.js";
 import {formatCount} from "../format.js";
 
 /** The most the kernel memory can hold (lib/wasm/memory.ts MAX_PAGES × 64 KiB). */
@@ -70,7 +77,11 @@ export function formatBytes(bytes: number): string {
  * Throws a SwitchNetError, before anything is built, when one model's training batch is larger
  * than a forward call may hold, or when the models together need more kernel memory than there is.
  */
-export function checkMemory(specs: readonly ModelSpec[], batchSize: number, optimizer: OptimizerName): MemoryEstimate[] {
+export function checkMemory(
+  specs: readonly ModelSpec[],
+  batchSize: number,
+  optimizer: OptimizerName
+): MemoryEstimate[] {
   const estimates = specs.map((spec, i) => {
     try {
       return modelMemory(spec, batchSize, optimizer);
@@ -81,13 +92,17 @@ export function checkMemory(specs: readonly ModelSpec[], batchSize: number, opti
   });
   estimates.forEach((e, i) => {
     if (e.workspaceFloats > MAX_WORKSPACE) {
-      fail(`model ${i + 1} (${MODEL_LABELS[specs[i].kind]}) would keep ${formatCount(e.workspaceFloats)} floats of activations per step at batch size ${batchSize}; a step may keep at most ${formatCount(MAX_WORKSPACE)}: lower the batch size, width or depth`);
+      fail(
+        `model ${i + 1} (${MODEL_LABELS[specs[i].kind]}) would keep ${formatCount(e.workspaceFloats)} floats of activations per step at batch size ${batchSize}; a step may keep at most ${formatCount(MAX_WORKSPACE)}: lower the batch size, width or depth`
+      );
     }
   });
   const total = estimates.reduce((s, e) => s + e.kernelBytes, 0);
   if (total > KERNEL_MEMORY_BYTES) {
     const each = estimates.map((e, i) => `model ${i + 1}: ${formatBytes(e.kernelBytes)}`).join(", ");
-    fail(`these models need about ${formatBytes(total)} of WebAssembly memory together (${each}); a page can hold at most ${formatBytes(KERNEL_MEMORY_BYTES)}: lower a width, a depth or the batch size`);
+    fail(
+      `these models need about ${formatBytes(total)} of WebAssembly memory together (${each}); a page can hold at most ${formatBytes(KERNEL_MEMORY_BYTES)}: lower a width, a depth or the batch size`
+    );
   }
   return estimates;
 }
@@ -96,23 +111,42 @@ export function checkMemory(specs: readonly ModelSpec[], batchSize: number, opti
  * Inputs (constant input included) and outputs of the data a state names, known before the data
  * is built; `csv` gives the shape of the reader's CSV once read (null before: unknown).
  */
-export function dataShape(state: PlaygroundState, csv?: {inputSize: number; outputSize: number} | null): {inputSize: number; outputSize: number} | null {
+export function dataShape(
+  state: PlaygroundState,
+  csv?: {inputSize: number; outputSize: number} | null
+): {inputSize: number; outputSize: number} | null {
   const bias = state.biasInput ? 1 : 0;
   const family = datasetFamily(state.dataset);
   let shape: {inputSize: number; outputSize: number} | null;
   switch (family) {
-    case "2d": shape = {inputSize: 2, outputSize: state.dataset === "gaussians" ? 3 : 2}; break;
-    case "1d": shape = {inputSize: 1, outputSize: 1}; break;
-    case "nd": shape = {inputSize: SMOOTH_TARGET.inputSize, outputSize: SMOOTH_TARGET.outputSize}; break;
-    case "image": case "upload": shape = {inputSize: 2, outputSize: 3}; break;
-    case "csv": shape = csv ?? null; break;
+    case "2d":
+      shape = {inputSize: 2, outputSize: state.dataset === "gaussians" ? 3 : 2};
+      break;
+    case "1d":
+      shape = {inputSize: 1, outputSize: 1};
+      break;
+    case "nd":
+      shape = {inputSize: SMOOTH_TARGET.inputSize, outputSize: SMOOTH_TARGET.outputSize};
+      break;
+    case "image":
+    case "upload":
+      shape = {inputSize: 2, outputSize: 3};
+      break;
+    case "csv":
+      shape = csv ?? null;
+      break;
   }
   return shape && {inputSize: shape.inputSize + bias, outputSize: shape.outputSize};
 }
 
 /** The memory each model of a state needs (null where the data's shape is not known yet); throws for a bad model. */
-export function stateMemory(state: PlaygroundState, csv?: {inputSize: number; outputSize: number} | null): MemoryEstimate[] | null {
+export function stateMemory(
+  state: PlaygroundState,
+  csv?: {inputSize: number; outputSize: number} | null
+): MemoryEstimate[] | null {
   const shape = dataShape(state, csv);
   if (!shape) return null;
-  return state.models.map((m) => modelMemory(settingsSpec(m, shape.inputSize, shape.outputSize), state.batchSize, state.optimizer));
+  return state.models.map((m) =>
+    modelMemory(settingsSpec(m, shape.inputSize, shape.outputSize), state.batchSize, state.optimizer)
+  );
 }

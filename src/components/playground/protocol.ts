@@ -53,8 +53,11 @@ export function isToWorker(data: unknown): data is ToWorker {
 
 /** Whether `data` is a reply from the worker, with its session id. */
 export function isFromWorker(data: unknown): data is FromWorker {
-  return hasType(data) && FROM_WORKER.includes(data.type as FromWorker["type"]) &&
-    typeof (data as {id?: unknown}).id === "number";
+  return (
+    hasType(data) &&
+    FROM_WORKER.includes(data.type as FromWorker["type"]) &&
+    typeof (data as {id?: unknown}).id === "number"
+  );
 }
 
 /** The `error` reply for a failure while handling `during` (the message of any thrown value). */

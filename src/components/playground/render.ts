@@ -6,7 +6,6 @@
 import {classColor, cssColor, DARK_BACKGROUND, fillHeatmap, LIGHT_BACKGROUND, type Rgb} from "./colors.js";
 import type {Box, PointSet} from "./grid.js";
 
-
 export function isDark(): boolean {
   return typeof matchMedia === "function" && matchMedia("(prefers-color-scheme: dark)").matches;
 }
@@ -35,7 +34,13 @@ export function resizeCanvas(canvas: HTMLCanvasElement, width: number, height: n
 }
 
 /** Paints a gridW × gridH picture (row 0 at the top) into an offscreen image, then scales it up. */
-function paintGrid(ctx: CanvasRenderingContext2D, gridW: number, gridH: number, fill: (rgba: Uint8ClampedArray) => void, smooth: boolean): void {
+function paintGrid(
+  ctx: CanvasRenderingContext2D,
+  gridW: number,
+  gridH: number,
+  fill: (rgba: Uint8ClampedArray) => void,
+  smooth: boolean
+): void {
   const image = new ImageData(gridW, gridH);
   fill(image.data);
   const off = document.createElement("canvas");
@@ -65,8 +70,19 @@ export function drawPlane(canvas: HTMLCanvasElement, outputs: Float32Array | nul
   ctx.fillStyle = cssColor(bg);
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   if (outputs) {
-    paintGrid(ctx, options.grid, options.grid, (rgba) =>
-      fillHeatmap(outputs, options.grid * options.grid, {mode: options.mode, channels: options.channels, background: bg, domain: options.domain, strength: 0.6}, rgba), true);
+    paintGrid(
+      ctx,
+      options.grid,
+      options.grid,
+      (rgba) =>
+        fillHeatmap(
+          outputs,
+          options.grid * options.grid,
+          {mode: options.mode, channels: options.channels, background: bg, domain: options.domain, strength: 0.6},
+          rgba
+        ),
+      true
+    );
   }
   const {box} = options;
   const sx = (x: number) => ((x - box.x0) / (box.x1 - box.x0)) * canvas.width;
@@ -161,7 +177,13 @@ export function drawCurve(canvas: HTMLCanvasElement, outputs: Float32Array | nul
 }
 
 /** The reconstructed picture: outputs are width × height × channels colours in [0, 1]. */
-export function drawPicture(canvas: HTMLCanvasElement, outputs: Float32Array | null, width: number, height: number, channels: number): void {
+export function drawPicture(
+  canvas: HTMLCanvasElement,
+  outputs: Float32Array | null,
+  width: number,
+  height: number,
+  channels: number
+): void {
   const ctx = canvas.getContext("2d")!;
   ctx.fillStyle = cssColor(background());
   ctx.fillRect(0, 0, canvas.width, canvas.height);

@@ -16,8 +16,8 @@ export type PanelsOpen = {data: boolean; training: boolean};
 
 /** The task the loss menu offers losses for: the plane's datasets and a CSV with classes classify. */
 export function taskOf(state: PlaygroundState, info: SessionInfo | null): "classification" | "regression" {
-  const classifies = datasetFamily(state.dataset) === "2d" ||
-    (state.dataset === "csv" && info?.dataset.task === "classification");
+  const classifies =
+    datasetFamily(state.dataset) === "2d" || (state.dataset === "csv" && info?.dataset.task === "classification");
   return classifies ? "classification" : "regression";
 }
 
@@ -44,15 +44,23 @@ export function settingsPanels(
   open: PanelsOpen
 ): HTMLDetailsElement[] {
   const data = dataControls(state, handlers);
-  const bias = checkbox(" constant input 1 (a bias)", state.biasInput,
+  const bias = checkbox(
+    " constant input 1 (a bias)",
+    state.biasInput,
     (checked) => handlers.onState({...cloneState(state), biasInput: checked}, "data"),
-    {control: "bias", props: {class: "pg-field pg-check"}});
+    {control: "bias", props: {class: "pg-field pg-check"}}
+  );
   bias.title = "without it these bias-free models satisfy f(a·x) = a·f(x) for a > 0, and cannot separate by radius";
   data.append(bias);
   if (datasetFamily(state.dataset) !== "image" && datasetFamily(state.dataset) !== "upload") {
-    data.append(checkbox(" show test data", state.showTest,
-      (checked) => handlers.onState({...cloneState(state), showTest: checked}, "view"),
-      {control: "show-test", props: {class: "pg-field pg-check"}}));
+    data.append(
+      checkbox(
+        " show test data",
+        state.showTest,
+        (checked) => handlers.onState({...cloneState(state), showTest: checked}, "view"),
+        {control: "show-test", props: {class: "pg-field pg-check"}}
+      )
+    );
   }
   const training = trainingControls(state, handlers, taskOf(state, info));
   return [panel("data", data, dataSummary(state), open), panel("training", training, trainingSummary(state), open)];
@@ -62,7 +70,9 @@ export function settingsPanels(
 function panel(name: keyof PanelsOpen, content: HTMLElement, summary: string, open: PanelsOpen): HTMLDetailsElement {
   const details = el("details", {class: "pg-panel", "data-panel": name});
   details.open = open[name];
-  details.addEventListener("toggle", () => { open[name] = details.open; });
+  details.addEventListener("toggle", () => {
+    open[name] = details.open;
+  });
   details.append(el("summary", {text: summary}), content);
   return details;
 }
@@ -84,11 +94,15 @@ export interface HeaderActions {
 /** The models header: its title, "+ Add model", "Match parameters", the preset and the axis menu. */
 export function modelsHeader(state: PlaygroundState, axis: ChartAxis, actions: HeaderActions): HTMLElement[] {
   const full = state.models.length >= LIMITS.models;
-  const add = button("+ Add model", () => {
-    if (state.models.length >= LIMITS.models) return;
-    const models = [...cloneState(state).models, defaultModel(nextModelKind(state.models))];
-    actions.onState({...cloneState(state), models}, "models");
-  }, {class: "pg-button", "data-action": "add-model"});
+  const add = button(
+    "+ Add model",
+    () => {
+      if (state.models.length >= LIMITS.models) return;
+      const models = [...cloneState(state).models, defaultModel(nextModelKind(state.models))];
+      actions.onState({...cloneState(state), models}, "models");
+    },
+    {class: "pg-button", "data-action": "add-model"}
+  );
   add.disabled = full;
   const match = button("Match parameters", actions.onMatch, {
     class: "pg-button",
@@ -98,7 +112,8 @@ export function modelsHeader(state: PlaygroundState, axis: ChartAxis, actions: H
   const preset = button("65,536 vs 1448", () => actions.onState(questionPreset(state), "models"), {
     class: "pg-button",
     "data-action": "preset-question",
-    title: "the blog post's question: Switch Net 4 65,536 wide beside dense 1448 (a W×W layer with about as many " +
+    title:
+      "the blog post's question: Switch Net 4 65,536 wide beside dense 1448 (a W×W layer with about as many " +
       "connections as one Switch Net 4 layer has edges) and dense 724 (about as many stored weights), depth 2, on " +
       "the smooth 16-input target; compare loss per step and per second of training"
   });

@@ -47,7 +47,10 @@ export const DATASET_NAMES = DATASETS.map((d) => d.name);
 
 export function datasetFamily(name: string): DatasetFamily {
   const found = DATASETS.find((d) => d.name === name);
-  if (!found) fail(`dataset must be one of ${DATASET_NAMES.map((n) => JSON.stringify(n)).join(", ")}, got ${JSON.stringify(name)}`);
+  if (!found)
+    fail(
+      `dataset must be one of ${DATASET_NAMES.map((n) => JSON.stringify(n)).join(", ")}, got ${JSON.stringify(name)}`
+    );
   return found.family;
 }
 
@@ -131,10 +134,14 @@ export const MODEL_LABELS: Record<ModelKind, string> = {
 /** Defaults per kind: chosen so that each learns the default spiral visibly within seconds. */
 export function defaultModel(kind: ModelKind): ModelSettings {
   switch (kind) {
-    case "switchnet4": return {kind, width: 32, depth: 3, groupSize: 4, projection: "subrandom"};
-    case "butterfly": return {kind, width: 32, depth: 3, groupSize: 4, projection: "subrandom"};
-    case "filterbank": return {kind, width: 32, depth: 3, groupSize: 4, projection: "subrandom"};
-    case "dense": return {kind, width: 16, depth: 2, groupSize: 4, projection: "subrandom"};
+    case "switchnet4":
+      return {kind, width: 32, depth: 3, groupSize: 4, projection: "subrandom"};
+    case "butterfly":
+      return {kind, width: 32, depth: 3, groupSize: 4, projection: "subrandom"};
+    case "filterbank":
+      return {kind, width: 32, depth: 3, groupSize: 4, projection: "subrandom"};
+    case "dense":
+      return {kind, width: 16, depth: 2, groupSize: 4, projection: "subrandom"};
   }
 }
 
@@ -177,7 +184,8 @@ function parseBoolean(name: string, raw: string): boolean {
 
 function parseInteger(name: string, raw: string, min: number, max: number): number {
   const value = parseNumber(name, raw, min, max);
-  if (!Number.isInteger(value)) fail(`${name} must be a whole number between ${min} and ${max}, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(value))
+    fail(`${name} must be a whole number between ${min} and ${max}, got ${JSON.stringify(raw)}`);
   return checkInteger(name, value, min, max);
 }
 
@@ -188,13 +196,16 @@ export function nearestPowerOfTwo(value: number, max: number): number {
 
 /** Width rule for one kind: a power of two for WHT kinds, any whole number for dense; at most MAX_WIDTH[kind]. */
 export function checkWidth(name: string, kind: ModelKind, value: number): number {
-  const min = LIMITS.width[0], max = MAX_WIDTH[kind];
+  const min = LIMITS.width[0],
+    max = MAX_WIDTH[kind];
   if (typeof value === "number" && Number.isInteger(value) && value > max) {
     fail(`${name} must be between ${min} and ${max} for ${MODEL_LABELS[kind]}, got ${value}`);
   }
   checkInteger(name, value, min, max);
   if (usesWht(kind) && !isPowerOfTwo(value)) {
-    fail(`${name} must be a power of two between ${min} and ${max} for ${MODEL_LABELS[kind]}, got ${value} (nearest: ${nearestPowerOfTwo(value, max)})`);
+    fail(
+      `${name} must be a power of two between ${min} and ${max} for ${MODEL_LABELS[kind]}, got ${value} (nearest: ${nearestPowerOfTwo(value, max)})`
+    );
   }
   return value;
 }
@@ -227,7 +238,9 @@ export function checkState(state: PlaygroundState): PlaygroundState {
   if (typeof state.biasInput !== "boolean") fail(`bias input must be true or false, got ${typeof state.biasInput}`);
   if (typeof state.showTest !== "boolean") fail(`show test data must be true or false, got ${typeof state.showTest}`);
   if (!Array.isArray(state.models) || state.models.length < 1 || state.models.length > LIMITS.models) {
-    fail(`models must list between 1 and ${LIMITS.models} models, got ${Array.isArray(state.models) ? state.models.length : typeof state.models}`);
+    fail(
+      `models must list between 1 and ${LIMITS.models} models, got ${Array.isArray(state.models) ? state.models.length : typeof state.models}`
+    );
   }
   state.models.forEach((m, i) => checkModel(m, `model ${i + 1}`));
   checkOneOf("optimizer", state.optimizer, OPTIMIZERS);
@@ -240,7 +253,8 @@ export function checkState(state: PlaygroundState): PlaygroundState {
 // ---------------------------------------------------------------- models in the URL
 
 const KIND_CODES: Record<string, ModelKind> = {
-  switchnet4: "switchnet4", sn4: "switchnet4",
+  switchnet4: "switchnet4",
+  sn4: "switchnet4",
   butterfly: "butterfly",
   filterbank: "filterbank",
   dense: "dense"
@@ -265,12 +279,19 @@ export function decodeModel(token: string, index: number, messages: string[]): M
   const [kindRaw, widthRaw, depthRaw, groupRaw, projectionRaw, roundsRaw] = token.split(":");
   const kind = KIND_CODES[kindRaw?.trim().toLowerCase() ?? ""];
   if (!kind) {
-    messages.push(`${name} kind must be one of ${MODEL_KINDS.map((k) => JSON.stringify(k)).join(", ")}, got ${JSON.stringify(kindRaw ?? "")}; model ignored`);
+    messages.push(
+      `${name} kind must be one of ${MODEL_KINDS.map((k) => JSON.stringify(k)).join(", ")}, got ${JSON.stringify(kindRaw ?? "")}; model ignored`
+    );
     return null;
   }
   const m = defaultModel(kind);
   // `fallback`: what an optional field left unset means (named in the message when the value is bad).
-  const attempt = (raw: string | undefined, field: keyof ModelSettings, parse: (raw: string) => number | string, fallback?: number) => {
+  const attempt = (
+    raw: string | undefined,
+    field: keyof ModelSettings,
+    parse: (raw: string) => number | string,
+    fallback?: number
+  ) => {
     if (raw === undefined || raw === "") return;
     try {
       (m as unknown as Record<string, unknown>)[field] = parse(raw);
@@ -292,9 +313,16 @@ export function decodeModel(token: string, index: number, messages: string[]): M
   });
   attempt(depthRaw, "depth", (raw) => parseInteger(`${name} depth`, raw, ...LIMITS.depth));
   if (m.groupSize > m.width) m.groupSize = Math.min(m.groupSize, largestGroupSize(m.width));
-  attempt(groupRaw, "groupSize", (raw) => checkGroupSize(`${name} group size`, parseInteger(`${name} group size`, raw, 1, 16), m.width));
+  attempt(groupRaw, "groupSize", (raw) =>
+    checkGroupSize(`${name} group size`, parseInteger(`${name} group size`, raw, 1, 16), m.width)
+  );
   attempt(projectionRaw, "projection", (raw) => checkOneOf(`${name} projection`, raw, PROJECTION_KINDS));
-  attempt(roundsRaw, "projectionRounds", (raw) => parseInteger(`${name} projection rounds`, raw, 1, MAX_PROJECTION_ROUNDS), 1);
+  attempt(
+    roundsRaw,
+    "projectionRounds",
+    (raw) => parseInteger(`${name} projection rounds`, raw, 1, MAX_PROJECTION_ROUNDS),
+    1
+  );
   return m;
 }
 
@@ -358,8 +386,12 @@ export function decodeState(search: string): DecodedState {
   const messages: string[] = [];
   const unknown = [...new Set(params.keys())].filter((key) => !URL_PARAMS.includes(key));
   for (const key of unknown) {
-    messages.push(`unknown parameter ${key}=${JSON.stringify(params.get(key))} was ignored; the parameters are ${URL_PARAMS.join(", ")}` +
-      (key === "width" || key === "depth" ? ` (a model's ${key} goes in models=kind:width:depth, e.g. models=switchnet4:64:3)` : ""));
+    messages.push(
+      `unknown parameter ${key}=${JSON.stringify(params.get(key))} was ignored; the parameters are ${URL_PARAMS.join(", ")}` +
+        (key === "width" || key === "depth"
+          ? ` (a model's ${key} goes in models=kind:width:depth, e.g. models=switchnet4:64:3)`
+          : "")
+    );
   }
   for (const field of FIELDS) {
     const raw = params.get(field.param);
@@ -373,13 +405,24 @@ export function decodeState(search: string): DecodedState {
   }
   const modelsRaw = params.get("models");
   if (modelsRaw !== null) {
-    const tokens = modelsRaw.split(",").map((t) => t.trim()).filter((t) => t !== "");
+    const tokens = modelsRaw
+      .split(",")
+      .map((t) => t.trim())
+      .filter((t) => t !== "");
     if (tokens.length > LIMITS.models) {
-      messages.push(`models must list at most ${LIMITS.models} models, got ${tokens.length}; keeping the first ${LIMITS.models}`);
+      messages.push(
+        `models must list at most ${LIMITS.models} models, got ${tokens.length}; keeping the first ${LIMITS.models}`
+      );
     }
-    const models = tokens.slice(0, LIMITS.models).map((t, i) => decodeModel(t, i, messages)).filter((m): m is ModelSettings => m !== null);
+    const models = tokens
+      .slice(0, LIMITS.models)
+      .map((t, i) => decodeModel(t, i, messages))
+      .filter((m): m is ModelSettings => m !== null);
     if (models.length > 0) state.models = models;
-    else messages.push(`models must list at least one valid model, got ${JSON.stringify(modelsRaw)}; using the default models`);
+    else
+      messages.push(
+        `models must list at least one valid model, got ${JSON.stringify(modelsRaw)}; using the default models`
+      );
   }
   return {state, messages};
 }

@@ -33,13 +33,17 @@ export function createToolbar(actions: ToolbarActions): Toolbar {
   const title = "optimiser steps per click of Step";
   const stepCount = el("select", {"data-control": "step-count", title, "aria-label": title});
   for (const n of STEP_COUNTS) stepCount.append(new Option(`× ${n}`, String(n)));
-  const stepButton = button("Step", () => actions.onStep(Number(stepCount.value)),
-    {class: "pg-button", "data-action": "step"});
+  const stepButton = button("Step", () => actions.onStep(Number(stepCount.value)), {
+    class: "pg-button",
+    "data-action": "step"
+  });
   const resetButton = button("↺ Reset", actions.onReset, {class: "pg-button", "data-action": "reset"});
   const stepText = el("span", {class: "pg-step", text: "step 0"});
   const rateText = el("span", {class: "pg-rate", text: ""});
-  const dismiss = button("Dismiss messages", actions.onDismiss,
-    {class: "pg-button pg-small", "data-action": "dismiss"});
+  const dismiss = button("Dismiss messages", actions.onDismiss, {
+    class: "pg-button pg-small",
+    "data-action": "dismiss"
+  });
   root.append(playButton, stepButton, stepCount, resetButton, stepText, rateText, dismiss);
   return {
     root,

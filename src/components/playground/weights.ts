@@ -34,7 +34,11 @@ export interface WeightsFile {
 }
 
 /** The JSON text of a weights file. */
-export function encodeWeights(spec: ResolvedModelSpec, params: Float32Array, extra: {backend?: string; dataset?: string; step?: number} = {}): string {
+export function encodeWeights(
+  spec: ResolvedModelSpec,
+  params: Float32Array,
+  extra: {backend?: string; dataset?: string; step?: number} = {}
+): string {
   const values = Array.from(params, (v) => Number(v.toPrecision(9)));
   const file: WeightsFile = {
     format: WEIGHTS_FORMAT,
@@ -49,7 +53,17 @@ export function encodeWeights(spec: ResolvedModelSpec, params: Float32Array, ext
 
 /** Spec fields that must match for weights to fit a model (initNoise only changed the starting point). */
 export const STRUCTURAL_FIELDS: (keyof ResolvedModelSpec)[] = [
-  "kind", "inputSize", "outputSize", "width", "depth", "groupSize", "projection", "projectionRounds", "adjust", "placement", "seed"
+  "kind",
+  "inputSize",
+  "outputSize",
+  "width",
+  "depth",
+  "groupSize",
+  "projection",
+  "projectionRounds",
+  "adjust",
+  "placement",
+  "seed"
 ];
 
 /** Values of fields that files written before the field existed leave out (they meant this). */
@@ -73,36 +87,48 @@ export function decodeWeights(text: string, expected: ResolvedModelSpec, paramet
   } catch (error) {
     fail(`the weights file is not valid JSON (${(error as Error).message})`);
   }
-  if (!isRecord(data)) fail(`the weights file must hold a JSON object, got ${Array.isArray(data) ? "an array" : typeof data}`);
-  if (data.format !== WEIGHTS_FORMAT) fail(`the weights file format must be "${WEIGHTS_FORMAT}", got ${JSON.stringify(data.format ?? null)}`);
-  if (data.version !== WEIGHTS_VERSION) fail(`the weights file version must be ${WEIGHTS_VERSION}, got ${JSON.stringify(data.version ?? null)}`);
+  if (!isRecord(data))
+    fail(`the weights file must hold a JSON object, got ${Array.isArray(data) ? "an array" : typeof data}`);
+  if (data.format !== WEIGHTS_FORMAT)
+    fail(`the weights file format must be "${WEIGHTS_FORMAT}", got ${JSON.stringify(data.format ?? null)}`);
+  if (data.version !== WEIGHTS_VERSION)
+    fail(`the weights file version must be ${WEIGHTS_VERSION}, got ${JSON.stringify(data.version ?? null)}`);
   if (!isRecord(data.spec)) fail("the weights file has no spec object");
   const spec = data.spec;
   const differences: string[] = [];
   for (const field of STRUCTURAL_FIELDS) {
     if ((spec[field] ?? FIELD_DEFAULTS[field]) !== expected[field]) {
-      differences.push(`${field} ${JSON.stringify(spec[field] ?? null)} (this model: ${JSON.stringify(expected[field])})`);
+      differences.push(
+        `${field} ${JSON.stringify(spec[field] ?? null)} (this model: ${JSON.stringify(expected[field])})`
+      );
     }
   }
   if (differences.length > 0) {
-    fail(`the weights were saved from a different model: ${differences.join(", ")}; set the model's controls to match, then load again`);
+    fail(
+      `the weights were saved from a different model: ${differences.join(", ")}; set the model's controls to match, then load again`
+    );
   }
   const params = data.params;
   if (!Array.isArray(params)) fail("the weights file must have a params array");
   if (params.length !== parameterCount) {
-    fail(`params must have ${parameterCount} numbers for this ${expected.kind} model (width ${expected.width}, depth ${expected.depth}), got ${params.length}`);
+    fail(
+      `params must have ${parameterCount} numbers for this ${expected.kind} model (width ${expected.width}, depth ${expected.depth}), got ${params.length}`
+    );
   }
   if (data.parameterCount !== undefined && data.parameterCount !== params.length) {
     fail(`parameterCount says ${JSON.stringify(data.parameterCount)} but params has ${params.length} numbers`);
   }
-  if (data.backend !== undefined && typeof data.backend !== "string") fail(`backend must be a string (the kernels the weights were trained with), got ${JSON.stringify(data.backend)}`);
+  if (data.backend !== undefined && typeof data.backend !== "string")
+    fail(`backend must be a string (the kernels the weights were trained with), got ${JSON.stringify(data.backend)}`);
   const out = new Float32Array(parameterCount);
   for (let i = 0; i < parameterCount; i++) {
     const v = params[i];
-    if (typeof v !== "number" || !Number.isFinite(v)) fail(`params[${i}] must be a finite number, got ${JSON.stringify(v)}`);
+    if (typeof v !== "number" || !Number.isFinite(v))
+      fail(`params[${i}] must be a finite number, got ${JSON.stringify(v)}`);
     out[i] = v;
     // Checked after the conversion: a number beyond float32's range (±3.4e38) becomes ±Infinity.
-    if (!Number.isFinite(out[i])) fail(`params[${i}] is ${v}, beyond the float32 range (at most ±3.4028235e38): it would load as ${out[i]}`);
+    if (!Number.isFinite(out[i]))
+      fail(`params[${i}] is ${v}, beyond the float32 range (at most ±3.4028235e38): it would load as ${out[i]}`);
   }
   return out;
 }

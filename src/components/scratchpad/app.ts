@@ -95,8 +95,10 @@ export function mountScratchpad(root: HTMLElement, options: ScratchpadOptions): 
       return tops;
     },
     onEvent: onFrameEvent,
-    onError: (error) => showBanner(`The sandbox that runs the cells could not be loaded (${error.message}); ` +
-      "reload the page to try again.")
+    onError: (error) =>
+      showBanner(
+        `The sandbox that runs the cells could not be loaded (${error.message}); ` + "reload the page to try again."
+      )
   });
   const resizeObserver = new win.ResizeObserver(() => runner.scheduleLayout());
   resizeObserver.observe(list.root);

@@ -69,12 +69,24 @@ export function createCellList(doc: Document, callbacks: CellCallbacks): CellLis
   function makeCell(source: string): Cell {
     const label = elIn(doc, "span", {class: "scratchpad-cell-label"});
     const cell: Cell = {id: nextId++, source, status: "idle", view: undefined as unknown as CellView};
-    const run = button("▶ Run", () => callbacks.onRun(cell),
-      {class: "scratchpad-run", title: "Run this cell and the ones after it (Shift-Enter)"}, doc);
-    const below = button("+", () => callbacks.onInsertBelow(cell),
-      {class: "scratchpad-insert", title: "Add a cell below"}, doc);
-    const remove = button("✕", () => callbacks.onRemove(cell),
-      {class: "scratchpad-delete", title: "Delete this cell"}, doc);
+    const run = button(
+      "▶ Run",
+      () => callbacks.onRun(cell),
+      {class: "scratchpad-run", title: "Run this cell and the ones after it (Shift-Enter)"},
+      doc
+    );
+    const below = button(
+      "+",
+      () => callbacks.onInsertBelow(cell),
+      {class: "scratchpad-insert", title: "Add a cell below"},
+      doc
+    );
+    const remove = button(
+      "✕",
+      () => callbacks.onRemove(cell),
+      {class: "scratchpad-delete", title: "Delete this cell"},
+      doc
+    );
     const time = elIn(doc, "span", {class: "scratchpad-cell-time"});
     const head = elIn(doc, "div", {class: "scratchpad-cell-head"}, label, run, below, remove, time);
     const editorHost = elIn(doc, "div", {class: "scratchpad-editor"});

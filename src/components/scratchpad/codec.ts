@@ -19,7 +19,13 @@ function checkCells(cells: unknown, what: string): string[] {
 }
 
 function describeShort(value: unknown): string {
-  if (Array.isArray(value)) return `an array containing ${value.map((v) => typeof v).filter((t, i, a) => a.indexOf(t) === i).join(" and ") || "nothing"}`;
+  if (Array.isArray(value))
+    return `an array containing ${
+      value
+        .map((v) => typeof v)
+        .filter((t, i, a) => a.indexOf(t) === i)
+        .join(" and ") || "nothing"
+    }`;
   return value === null ? "null" : typeof value;
 }
 
@@ -31,7 +37,8 @@ export function toBase64Url(bytes: Uint8Array): string {
 }
 
 export function fromBase64Url(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) fail(`encoded cells must be base64url (A–Z a–z 0–9 - _), got ${JSON.stringify(text.slice(0, 40))}`);
+  if (!/^[A-Za-z0-9_-]*$/.test(text))
+    fail(`encoded cells must be base64url (A–Z a–z 0–9 - _), got ${JSON.stringify(text.slice(0, 40))}`);
   const base64 = text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4);
   const binary = atob(base64);
   const bytes = new Uint8Array(binary.length);
@@ -40,7 +47,9 @@ export function fromBase64Url(text: string): Uint8Array {
 }
 
 async function pipe(bytes: Uint8Array, stream: GenericTransformStream): Promise<Uint8Array> {
-  const output = new Blob([bytes as BlobPart]).stream().pipeThrough(stream as unknown as ReadableWritablePair<Uint8Array, Uint8Array>);
+  const output = new Blob([bytes as BlobPart])
+    .stream()
+    .pipeThrough(stream as unknown as ReadableWritablePair<Uint8Array, Uint8Array>);
   return new Uint8Array(await new Response(output).arrayBuffer());
 }
 
@@ -69,7 +78,8 @@ export async function encodeCells(cells: readonly string[], options: EncodeOptio
 export async function decodeCells(encoded: string): Promise<string[]> {
   if (typeof encoded !== "string") fail(`encoded cells must be a string, got ${typeof encoded}`);
   const prefix = encoded.slice(0, 2);
-  if (prefix !== "z." && prefix !== "b.") fail(`encoded cells must start with "z." or "b.", got ${JSON.stringify(encoded.slice(0, 8))}`);
+  if (prefix !== "z." && prefix !== "b.")
+    fail(`encoded cells must start with "z." or "b.", got ${JSON.stringify(encoded.slice(0, 8))}`);
   let bytes = fromBase64Url(encoded.slice(2));
   if (prefix === "z.") {
     if (!compressionAvailable()) fail("these cells are compressed, but this browser has no DecompressionStream");
@@ -117,7 +127,8 @@ export function cellsFromFile(text: string): string[] {
     } catch (error) {
       fail(`the file looks like JSON but does not parse: ${(error as Error).message}`);
     }
-    if (parsed.format !== FILE_FORMAT) fail(`the file's format must be "${FILE_FORMAT}", got ${JSON.stringify(parsed.format)}`);
+    if (parsed.format !== FILE_FORMAT)
+      fail(`the file's format must be "${FILE_FORMAT}", got ${JSON.stringify(parsed.format)}`);
     return checkCells(parsed.cells, "the file's cells");
   }
   const cells: string[] = [];

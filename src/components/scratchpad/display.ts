@@ -28,7 +28,11 @@ export function formatNumber(x: number): string {
 
 type Numeric = ArrayLike<number> & {constructor: {name: string}};
 function isNumericArray(value: unknown): value is Numeric {
-  return ArrayBuffer.isView(value) && !(value instanceof DataView) && typeof (value as unknown as Numeric).length === "number";
+  return (
+    ArrayBuffer.isView(value) &&
+    !(value instanceof DataView) &&
+    typeof (value as unknown as Numeric).length === "number"
+  );
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -58,14 +62,30 @@ export function inlineText(value: unknown, depth = 2): string {
   if (value instanceof Error) return `${value.name}: ${value.message}`;
   if (value instanceof Date) return value.toISOString();
   if (isNode(value)) return `<${value.nodeName.toLowerCase()}>`;
-  if (isNumericArray(value)) return listText(`${value.constructor.name}(${value.length}) `, Array.from(value.length > MAX_ITEMS ? Array.prototype.slice.call(value, 0, MAX_ITEMS) : (value as ArrayLike<number>)), value.length, depth);
-  if (Array.isArray(value)) return listText(value.length > 3 ? `Array(${value.length}) ` : "", value.slice(0, MAX_ITEMS), value.length, depth);
-  if (value instanceof Map) return `Map(${value.size}) {${[...value].slice(0, MAX_ITEMS).map(([k, v]) => `${inlineText(k, depth - 1)} => ${inlineText(v, depth - 1)}`).join(", ")}}`;
-  if (value instanceof Set) return listText(`Set(${value.size}) `, [...value].slice(0, MAX_ITEMS), value.size, depth, "{}");
+  if (isNumericArray(value))
+    return listText(
+      `${value.constructor.name}(${value.length}) `,
+      Array.from(
+        value.length > MAX_ITEMS ? Array.prototype.slice.call(value, 0, MAX_ITEMS) : (value as ArrayLike<number>)
+      ),
+      value.length,
+      depth
+    );
+  if (Array.isArray(value))
+    return listText(value.length > 3 ? `Array(${value.length}) ` : "", value.slice(0, MAX_ITEMS), value.length, depth);
+  if (value instanceof Map)
+    return `Map(${value.size}) {${[...value]
+      .slice(0, MAX_ITEMS)
+      .map(([k, v]) => `${inlineText(k, depth - 1)} => ${inlineText(v, depth - 1)}`)
+      .join(", ")}}`;
+  if (value instanceof Set)
+    return listText(`Set(${value.size}) `, [...value].slice(0, MAX_ITEMS), value.size, depth, "{}");
   const name = isPlainObject(value) ? "" : `${(value as object).constructor?.name ?? "Object"} `;
   if (depth <= 0) return `${name}{…}`;
   const entries = Object.entries(value as object);
-  const shown = entries.slice(0, MAX_ITEMS).map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${inlineText(v, depth - 1)}`);
+  const shown = entries
+    .slice(0, MAX_ITEMS)
+    .map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${inlineText(v, depth - 1)}`);
   if (entries.length > MAX_ITEMS) shown.push(`… ${entries.length - MAX_ITEMS} more`);
   return `${name}{${shown.join(", ")}}`;
 }
@@ -82,7 +102,9 @@ function blockText(value: object): string {
   const entries = Object.entries(value);
   if (entries.length === 0 || entries.length > MAX_ITEMS) return inlineText(value);
   const name = isPlainObject(value) ? "" : `${value.constructor?.name ?? "Object"} `;
-  const lines = entries.map(([k, v]) => `  ${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${inlineText(v, 2)}`);
+  const lines = entries.map(
+    ([k, v]) => `  ${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${inlineText(v, 2)}`
+  );
   return `${name}{\n${lines.join(",\n")}\n}`;
 }
 
@@ -99,11 +121,21 @@ export function summarizeValue(value: unknown, hasValue = true): ValueSummary {
   if (isNode(value)) return {kind: "node", node: value};
   if (Array.isArray(value) && value.length > 0 && value.every(isPlainObject)) {
     const columns: string[] = [];
-    for (const row of value.slice(0, MAX_ROWS)) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+    for (const row of value.slice(0, MAX_ROWS))
+      for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
     const rows = value.slice(0, MAX_ROWS).map((row) => columns.map((c) => (c in row ? cellText(row[c]) : "")));
     return {kind: "table", columns, rows, total: value.length};
   }
-  if (value !== null && typeof value === "object" && !Array.isArray(value) && !isNumericArray(value) && !(value instanceof Error) && !(value instanceof Map) && !(value instanceof Set) && !(value instanceof Date)) {
+  if (
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    !isNumericArray(value) &&
+    !(value instanceof Error) &&
+    !(value instanceof Map) &&
+    !(value instanceof Set) &&
+    !(value instanceof Date)
+  ) {
     return {kind: "text", text: blockText(value), type: typeName(value)};
   }
   return {kind: "text", text: inlineText(value), type: typeName(value)};

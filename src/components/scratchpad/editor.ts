@@ -33,9 +33,15 @@ const highlight = HighlightStyle.define([
   {tag: [tags.keyword, tags.controlKeyword, tags.moduleKeyword, tags.operatorKeyword], color: "var(--syntax-keyword)"},
   {tag: [tags.comment, tags.lineComment, tags.blockComment], color: "var(--syntax-comment)", fontStyle: "italic"},
   {tag: [tags.string, tags.special(tags.string), tags.regexp], color: "var(--syntax-string)"},
-  {tag: [tags.number, tags.bool, tags.null, tags.atom, tags.constant(tags.variableName)], color: "var(--syntax-constant)"},
+  {
+    tag: [tags.number, tags.bool, tags.null, tags.atom, tags.constant(tags.variableName)],
+    color: "var(--syntax-constant)"
+  },
   {tag: [tags.definition(tags.variableName), tags.definition(tags.propertyName)], color: "var(--syntax-variable)"},
-  {tag: [tags.function(tags.variableName), tags.function(tags.propertyName), tags.className, tags.typeName], color: "var(--syntax-entity)"},
+  {
+    tag: [tags.function(tags.variableName), tags.function(tags.propertyName), tags.className, tags.typeName],
+    color: "var(--syntax-entity)"
+  },
   {tag: tags.invalid, color: "var(--theme-red)"}
 ]);
 
@@ -59,9 +65,10 @@ const theme = EditorView.theme({
   },
   ".cm-activeLine": {backgroundColor: "color-mix(in srgb, var(--theme-foreground) 4%, transparent)"},
   ".cm-activeLineGutter": {backgroundColor: "color-mix(in srgb, var(--theme-foreground) 6%, transparent)"},
-  "&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground, .cm-content ::selection": {
-    backgroundColor: "color-mix(in srgb, var(--theme-foreground-focus) 30%, transparent)"
-  },
+  "&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground, .cm-content ::selection":
+    {
+      backgroundColor: "color-mix(in srgb, var(--theme-foreground-focus) 30%, transparent)"
+    },
   ".cm-matchingBracket, &.cm-focused .cm-matchingBracket": {
     backgroundColor: "color-mix(in srgb, var(--theme-foreground-focus) 20%, transparent)"
   },
@@ -87,10 +94,12 @@ export function createCellEditor(parent: HTMLElement, options: CellEditorOptions
     state: EditorState.create({
       doc: options.doc,
       extensions: [
-        Prec.highest(keymap.of([
-          {key: "Shift-Enter", run},
-          {key: "Mod-Enter", run}
-        ])),
+        Prec.highest(
+          keymap.of([
+            {key: "Shift-Enter", run},
+            {key: "Mod-Enter", run}
+          ])
+        ),
         basicSetup,
         javascript(),
         syntaxHighlighting(highlight),

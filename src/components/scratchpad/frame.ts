@@ -52,9 +52,21 @@ body { font: 14px/1.5 var(--sans-serif, system-ui, sans-serif); color: var(--the
 
 /** CSS variables the page sends so that outputs look like the rest of the site. */
 export const THEME_VARIABLES = [
-  "--theme-foreground", "--theme-foreground-alt", "--theme-foreground-muted", "--theme-foreground-faint",
-  "--theme-foreground-fainter", "--theme-foreground-faintest", "--theme-foreground-focus", "--theme-background",
-  "--theme-background-alt", "--theme-red", "--theme-green", "--theme-blue", "--sans-serif", "--monospace", "--serif"
+  "--theme-foreground",
+  "--theme-foreground-alt",
+  "--theme-foreground-muted",
+  "--theme-foreground-faint",
+  "--theme-foreground-fainter",
+  "--theme-foreground-faintest",
+  "--theme-foreground-focus",
+  "--theme-background",
+  "--theme-background-alt",
+  "--theme-red",
+  "--theme-green",
+  "--theme-blue",
+  "--sans-serif",
+  "--monospace",
+  "--serif"
 ] as const;
 
 declare const __INPUTS_CSS__: string | undefined;
@@ -113,14 +125,15 @@ export function startFrameRuntime(win: Window & typeof globalThis, scope: Record
       busy: () => guard.busy()
     },
     onChange: (_index, cell) => show(cell),
-    pause: () => new Promise<void>((resolve) => {
-      const channel = new win.MessageChannel();
-      channel.port1.onmessage = () => {
-        channel.port1.close();
-        resolve();
-      };
-      channel.port2.postMessage(0);
-    })
+    pause: () =>
+      new Promise<void>((resolve) => {
+        const channel = new win.MessageChannel();
+        channel.port1.onmessage = () => {
+          channel.port1.close();
+          resolve();
+        };
+        channel.port2.postMessage(0);
+      })
   });
 
   function boxFor(id: number): HTMLElement {
@@ -150,7 +163,12 @@ export function startFrameRuntime(win: Window & typeof globalThis, scope: Record
       box.replaceChildren(renderLogs(cell.logs, doc), renderError(cell.error, doc));
     }
     measure(box);
-    post({type: "status", id, status: cell.status, ms: cell.status === "ok" || cell.status === "error" ? cell.ms : null});
+    post({
+      type: "status",
+      id,
+      status: cell.status,
+      ms: cell.status === "ok" || cell.status === "error" ? cell.ms : null
+    });
   }
 
   // An input a cell shows (Inputs.range, a <select>, …) re-runs the cells after it when it
@@ -186,8 +204,13 @@ export function startFrameRuntime(win: Window & typeof globalThis, scope: Record
   /** Makes the notebook's cells match the page's list (ids are the page's). */
   function sync(list: unknown): void {
     if (!Array.isArray(list)) return;
-    const cells = list.filter((c): c is {id: number; source: string} =>
-      c !== null && typeof c === "object" && Number.isInteger((c as Message).id) && typeof (c as Message).source === "string");
+    const cells = list.filter(
+      (c): c is {id: number; source: string} =>
+        c !== null &&
+        typeof c === "object" &&
+        Number.isInteger((c as Message).id) &&
+        typeof (c as Message).source === "string"
+    );
     const wanted = new Set(cells.map((c) => c.id));
     const current = notebook.cells.map((cell) => idOf.get(cell));
     if (!current.some((id) => id !== undefined && wanted.has(id))) {
@@ -236,7 +259,9 @@ export function startFrameRuntime(win: Window & typeof globalThis, scope: Record
   }
 
   const index = (value: unknown, fallback: number) =>
-    typeof value === "number" && Number.isInteger(value) ? Math.max(0, Math.min(value, notebook.cells.length)) : fallback;
+    typeof value === "number" && Number.isInteger(value)
+      ? Math.max(0, Math.min(value, notebook.cells.length))
+      : fallback;
 
   const onMessage = (event: MessageEvent) => {
     if (event.source !== win.parent) return;
@@ -266,7 +291,8 @@ export function startFrameRuntime(win: Window & typeof globalThis, scope: Record
         for (const cell of notebook.cells.slice(stoppedFrom)) {
           cell.status = "stopped";
           cell.error = new CellStoppedError();
-          (cell.error as Error).message = "stopped (the cell did not pause, so Stop restarted its sandbox: the cells above it ran again)";
+          (cell.error as Error).message =
+            "stopped (the cell did not pause, so Stop restarted its sandbox: the cells above it ran again)";
           cell.logs = [];
           show(cell);
         }

@@ -32,12 +32,14 @@ export function createCellLink(win: Window, options: LinkOptions): CellLink {
   let writing = Promise.resolve();
   const write = () => {
     const current = options.sources();
-    writing = writing.then(async () => {
-      const hash = await hashForCells(current);
-      if (win.location.hash !== hash) {
-        win.history.replaceState(win.history.state, "", `${win.location.pathname}${win.location.search}${hash}`);
-      }
-    }).catch((error) => options.onWriteError((error as Error).message));
+    writing = writing
+      .then(async () => {
+        const hash = await hashForCells(current);
+        if (win.location.hash !== hash) {
+          win.history.replaceState(win.history.state, "", `${win.location.pathname}${win.location.search}${hash}`);
+        }
+      })
+      .catch((error) => options.onWriteError((error as Error).message));
     return writing;
   };
   const onHashChange = async () => {

@@ -46,15 +46,22 @@ export const MAX_LOGS = 200;
  */
 export function recordingConsole(logs: LogEntry[], target: Console | undefined = globalThis.console): Console {
   let dropped = 0;
-  const record = (level: LogEntry["level"]) => (...args: unknown[]) => {
-    if (logs.length < MAX_LOGS) logs.push({level, args});
-    else {
-      dropped++;
-      logs[MAX_LOGS - 1] = {level: "info", args: [`… ${dropped + 1} more entries not shown`]};
-    }
-    target?.[level](...args);
-  };
-  return Object.assign(Object.create(target ?? null), {log: record("log"), info: record("info"), warn: record("warn"), error: record("error")});
+  const record =
+    (level: LogEntry["level"]) =>
+    (...args: unknown[]) => {
+      if (logs.length < MAX_LOGS) logs.push({level, args});
+      else {
+        dropped++;
+        logs[MAX_LOGS - 1] = {level: "info", args: [`… ${dropped + 1} more entries not shown`]};
+      }
+      target?.[level](...args);
+    };
+  return Object.assign(Object.create(target ?? null), {
+    log: record("log"),
+    info: record("info"),
+    warn: record("warn"),
+    error: record("error")
+  });
 }
 
 export interface NotebookOptions {
@@ -175,14 +182,17 @@ export function createNotebook(initial: readonly string[], options: NotebookOpti
         // Replaced or stopped during the pause: the cell is not evaluated.
         const skip = options.pause ? (await options.pause(), runId !== latestRun || token.stopped) : false;
         const start = now();
-        let outcome: {ok: true; value: unknown; hasValue: boolean; names: Record<string, unknown>} | {ok: false; error: unknown};
+        let outcome:
+          | {ok: true; value: unknown; hasValue: boolean; names: Record<string, unknown>}
+          | {ok: false; error: unknown};
         if (skip) outcome = {ok: false, error: new CellStoppedError()};
-        else try {
-          const cellScope = {...scope, console: recordingConsole(logs, options.console)};
-          outcome = {ok: true, ...(await evaluateCell(cell.source, cellScope, guard.forRun(token)))};
-        } catch (error) {
-          outcome = {ok: false, error};
-        }
+        else
+          try {
+            const cellScope = {...scope, console: recordingConsole(logs, options.console)};
+            outcome = {ok: true, ...(await evaluateCell(cell.source, cellScope, guard.forRun(token)))};
+          } catch (error) {
+            outcome = {ok: false, error};
+          }
         token.done = true;
         if (cell.evaluation !== evaluation) return; // a newer run owns this cell now
         cell.ms = now() - start;

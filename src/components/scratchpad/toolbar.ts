@@ -34,7 +34,11 @@ export function createToolbar(doc: Document, actions: ToolbarActions): Scratchpa
   const share = make("Copy link", actions.onShare, {title: "Copy a link that holds every cell"});
   const download = make("Download", actions.onDownload, {title: "Save the cells as a file"});
   const fileInput = elIn(doc, "input", {
-    type: "file", class: "scratchpad-file-input", hidden: "", "aria-hidden": "true", tabindex: "-1",
+    type: "file",
+    class: "scratchpad-file-input",
+    hidden: "",
+    "aria-hidden": "true",
+    tabindex: "-1",
     accept: ".json,.js,.txt,application/json,text/javascript,text/plain"
   });
   fileInput.addEventListener("change", () => {
@@ -45,8 +49,19 @@ export function createToolbar(doc: Document, actions: ToolbarActions): Scratchpa
   const load = make("Load file", () => fileInput.click(), {title: "Load cells from a file saved with Download"});
   const reset = make("Examples", actions.onExamples, {title: "Replace the cells with the worked examples"});
   const message = elIn(doc, "span", {class: "scratchpad-message", "aria-live": "polite"});
-  const root = elIn(doc, "div", {class: "scratchpad-toolbar", role: "toolbar", "aria-label": "Scratchpad"},
-    runAll, stop, share, download, load, fileInput, reset, message);
+  const root = elIn(
+    doc,
+    "div",
+    {class: "scratchpad-toolbar", role: "toolbar", "aria-label": "Scratchpad"},
+    runAll,
+    stop,
+    share,
+    download,
+    load,
+    fileInput,
+    reset,
+    message
+  );
   const banner = elIn(doc, "div", {class: "scratchpad-banner", role: "alert", hidden: ""});
   return {
     root,

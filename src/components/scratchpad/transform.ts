@@ -99,7 +99,11 @@ function parseCell(source: string) {
     const e = error as {message?: string; loc?: {line: number; column: number}};
     if (e.loc) {
       const message = String(e.message).replace(/\s*\(\d+:\d+\)$/, "");
-      throw new CellSyntaxError(`${message} (line ${e.loc.line}, column ${e.loc.column + 1})`, e.loc.line, e.loc.column + 1);
+      throw new CellSyntaxError(
+        `${message} (line ${e.loc.line}, column ${e.loc.column + 1})`,
+        e.loc.line,
+        e.loc.column + 1
+      );
     }
     throw error;
   }

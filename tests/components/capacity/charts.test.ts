@@ -7,12 +7,28 @@ import {tuneTableRows} from "../../../src/components/capacity/tables.js";
 
 const stat = (mean: number, min: number, max: number, n = 3) => ({mean, sd: 0, min, max, n});
 
-function row(task: string, budget: string, refWidth: number, contender: string, width: number, plateau: number | null, fixed: number | null = null): SummaryLike {
+function row(
+  task: string,
+  budget: string,
+  refWidth: number,
+  contender: string,
+  width: number,
+  plateau: number | null,
+  fixed: number | null = null
+): SummaryLike {
   return {
-    task, budget, refWidth, target: refWidth * 32, contender, width, ratio: 1, seeds: [1, 2, 3],
+    task,
+    budget,
+    refWidth,
+    target: refWidth * 32,
+    contender,
+    width,
+    ratio: 1,
+    seeds: [1, 2, 3],
     fixed: fixed === null ? null : stat(fixed, fixed * 0.9, fixed * 1.1),
     plateau: plateau === null ? null : stat(plateau, plateau * 0.8, plateau * 1.2),
-    steps: {mean: 2000}, plateaus: 1
+    steps: {mean: 2000},
+    plateaus: 1
   };
 }
 
@@ -25,24 +41,59 @@ describe("capacity figures' rows", () => {
   it("errorRows picks one task and moment, names budgets and contenders plainly, drops missing moments", () => {
     const plateau = errorRows(summary, "smooth", "plateau");
     expect(plateau.map((r) => [r.contender, r.mean, r.min, r.max])).toEqual([
-      ["Switch Net 4, 1 round", 0.05, 0.05 * 0.8, 0.05 * 1.2], ["dense", 0.07, 0.07 * 0.8, 0.07 * 1.2]
+      ["Switch Net 4, 1 round", 0.05, 0.05 * 0.8, 0.05 * 1.2],
+      ["dense", 0.07, 0.07 * 0.8, 0.07 * 1.2]
     ]);
     expect(plateau[0].budget).toBe(BUDGET_SHORT.edges);
     expect(errorRows(summary, "smooth", "fixed").map((r) => r.contender)).toEqual([label("switchnet4-m4")]);
   });
   it("capacityRows keeps memorisation rows with a capacity", () => {
-    const mem = {...row("memorise", "params", 256, "dense", 45, null), parameterCount: 4000, capacity: stat(150, 144, 160), capacityPerParameter: {mean: 0.0375}};
+    const mem = {
+      ...row("memorise", "params", 256, "dense", 45, null),
+      parameterCount: 4000,
+      capacity: stat(150, 144, 160),
+      capacityPerParameter: {mean: 0.0375}
+    };
     const none = {...mem, contender: "switchnet4-m4", capacity: null, capacityPerParameter: null};
-    expect(capacityRows([mem, none])).toEqual([{
-      budget: "equal stored parameters", refWidth: 256, target: 256 * 32, contender: "dense", width: 45, parameterCount: 4000,
-      mean: 150, min: 144, max: 160, seeds: 3, perParameter: 0.0375
-    }]);
+    expect(capacityRows([mem, none])).toEqual([
+      {
+        budget: "equal stored parameters",
+        refWidth: 256,
+        target: 256 * 32,
+        contender: "dense",
+        width: 45,
+        parameterCount: 4000,
+        mean: 150,
+        min: 144,
+        max: 160,
+        seeds: 3,
+        perParameter: 0.0375
+      }
+    ]);
   });
 });
 
 describe("the answer table", () => {
-  const cell = (budget: string, contender: string, width: number, mean: number, sd: number, min: number, max: number, n = 3, plateaus = 3) => ({
-    task: "smooth", budget, refWidth: 65536, contender, width, fixed: null, capacity: null, plateaus, seeds: [1, 2, 3].slice(0, n),
+  const cell = (
+    budget: string,
+    contender: string,
+    width: number,
+    mean: number,
+    sd: number,
+    min: number,
+    max: number,
+    n = 3,
+    plateaus = 3
+  ) => ({
+    task: "smooth",
+    budget,
+    refWidth: 65536,
+    contender,
+    width,
+    fixed: null,
+    capacity: null,
+    plateaus,
+    seeds: [1, 2, 3].slice(0, n),
     plateau: {mean, sd, min, max, n}
   });
   const summary = [
@@ -71,11 +122,24 @@ describe("the answer table", () => {
   });
 
   it("writes each cell as a row a reader can read: names with widths, error ± sd (percent for the spiral), verdict, converged", () => {
-    const rows = answerRows(answerCells(summary, 65536, ["smooth"], ["edges", "params"], planned, 3), {smooth: "smooth target"});
-    expect(rows[0]).toEqual(["smooth target", "equal connections", "Switch Net 4, 2 rounds (65,536)", "0.020 ± 0.001", "dense (1,448)", "0.030 ± 0.002",
-      "Switch Net 4, 2 rounds ahead, ×1.50", "5 of 6"]);
+    const rows = answerRows(answerCells(summary, 65536, ["smooth"], ["edges", "params"], planned, 3), {
+      smooth: "smooth target"
+    });
+    expect(rows[0]).toEqual([
+      "smooth target",
+      "equal connections",
+      "Switch Net 4, 2 rounds (65,536)",
+      "0.020 ± 0.001",
+      "dense (1,448)",
+      "0.030 ± 0.002",
+      "Switch Net 4, 2 rounds ahead, ×1.50",
+      "5 of 6"
+    ]);
     expect(rows[1][6]).toBe("tie within the seeds' spread");
-    const spiral = answerRows(answerCells([{...summary[0], task: "classify"}], 65536, ["classify"], ["edges"], {"classify|edges": 1}, 3), {});
+    const spiral = answerRows(
+      answerCells([{...summary[0], task: "classify"}], 65536, ["classify"], ["edges"], {"classify|edges": 1}, 3),
+      {}
+    );
     expect(spiral[0][3]).toBe("3.0 ± 0.2 %");
   });
 });
@@ -83,10 +147,38 @@ describe("the answer table", () => {
 describe("the rate-choice table", () => {
   it("lists every candidate's score, marks diverged ones and a choice at the grid's edge", () => {
     const rows = tuneTableRows([
-      {task: "smooth", contender: "dense", width: 1448, chosen: 0.001, edge: null, candidates: [{learningRate: 0.0003, score: 0.05}, {learningRate: 0.001, score: 0.04}, {learningRate: 0.003, score: Number.MAX_VALUE}]},
-      {task: "image", contender: "switchnet4-m4", width: 65536, chosen: 1, edge: "high", candidates: [{learningRate: 0.3, score: 0.5}, {learningRate: 1, score: 0.4}]}
+      {
+        task: "smooth",
+        contender: "dense",
+        width: 1448,
+        chosen: 0.001,
+        edge: null,
+        candidates: [
+          {learningRate: 0.0003, score: 0.05},
+          {learningRate: 0.001, score: 0.04},
+          {learningRate: 0.003, score: Number.MAX_VALUE}
+        ]
+      },
+      {
+        task: "image",
+        contender: "switchnet4-m4",
+        width: 65536,
+        chosen: 1,
+        edge: "high",
+        candidates: [
+          {learningRate: 0.3, score: 0.5},
+          {learningRate: 1, score: 0.4}
+        ]
+      }
     ]);
-    expect(rows[0]).toEqual(["smooth 16-input target", "dense", "1,448", "0.001", "0.0003: 0.0500, 0.001: 0.0400, 0.003: diverged", "no"]);
+    expect(rows[0]).toEqual([
+      "smooth 16-input target",
+      "dense",
+      "1,448",
+      "0.001",
+      "0.0003: 0.0500, 0.001: 0.0400, 0.003: diverged",
+      "no"
+    ]);
     expect(rows[1][5]).toBe("yes (high end of the grid)");
   });
 });

@@ -6,7 +6,12 @@ import {taskShape} from "../../../lib/experiment/tasks.js";
 import {pointModels} from "../../../src/components/capacity/curves-chart.js";
 import {TASK_NAMES} from "../../../src/components/capacity/tables.js";
 import {
-  BUDGETS, FIT_TASKS, methodFacts, provenanceList, seedProgress, type SessionLike
+  BUDGETS,
+  FIT_TASKS,
+  methodFacts,
+  provenanceList,
+  seedProgress,
+  type SessionLike
 } from "../../../src/components/capacity/method.js";
 
 const descriptions = Object.fromEntries(FULL.tasks.map((t) => [t, taskShape(t, FULL).description]));
@@ -77,16 +82,21 @@ describe("capacity progress and provenance", () => {
 
   it("list each session's command, date, machine, version and commit", () => {
     const session: SessionLike = {
-      command: "npm run experiment -- --workers 2", date: "2026-11-30T10:00:00Z",
+      command: "npm run experiment -- --workers 2",
+      date: "2026-11-30T10:00:00Z",
       machine: {cpu: "AMD EPYC", cores: 2, node: "v20.19.0", platform: "linux"},
-      libVersion: "0.1.0", gitCommit: "0123456789abcdef", libUncommitted: []
+      libVersion: "0.1.0",
+      gitCommit: "0123456789abcdef",
+      libUncommitted: []
     };
     const dirty = {...session, gitCommit: null, libUncommitted: ["lib/train.ts", "lib/model.ts"]};
     const list = provenanceList([session, dirty]);
     const items = Array.from(list.querySelectorAll("li"));
     expect(items.map((li) => li.querySelector("code")?.textContent)).toEqual([session.command, session.command]);
-    expect(items[0].textContent).toBe("npm run experiment -- --workers 2 — 2026-11-30T10:00:00Z — " +
-      "AMD EPYC, 2 cores, node v20.19.0, linux; library 0.1.0, commit 0123456789");
+    expect(items[0].textContent).toBe(
+      "npm run experiment -- --workers 2 — 2026-11-30T10:00:00Z — " +
+        "AMD EPYC, 2 cores, node v20.19.0, linux; library 0.1.0, commit 0123456789"
+    );
     expect(items[1].textContent).toMatch(/commit unknown \(uncommitted at start: lib\/train\.ts, lib\/model\.ts\)$/);
     expect(provenanceList([]).children.length).toBe(0);
   });

@@ -2,7 +2,12 @@
 // The model cards and the data panel's line, built from a real session's info and reports.
 import {describe, expect, it, vi} from "vitest";
 import {
-  countsText, createCard, dataPanelContent, redrawCharts, showReport, statsItems
+  countsText,
+  createCard,
+  dataPanelContent,
+  redrawCharts,
+  showReport,
+  statsItems
 } from "../../../src/components/playground/cards.js";
 import {createSession, type ModelReport} from "../../../src/components/playground/engine.js";
 import {defaultState, type PlaygroundState} from "../../../src/components/playground/state.js";
@@ -17,8 +22,15 @@ function smallState(dataset = "spiral"): PlaygroundState {
   return s;
 }
 
-const report = (fields: Partial<ModelReport>): ModelReport =>
-  ({trainLoss: 0.5, testLoss: 0.25, diverged: false, outputs: null, msPerStep: NaN, seconds: 0, ...fields});
+const report = (fields: Partial<ModelReport>): ModelReport => ({
+  trainLoss: 0.5,
+  testLoss: 0.25,
+  diverged: false,
+  outputs: null,
+  msPerStep: NaN,
+  seconds: 0,
+  ...fields
+});
 
 const handlers = {onState: vi.fn(), onCsvFile: vi.fn(), onImageFile: vi.fn(), hasFile: () => false};
 
@@ -26,13 +38,16 @@ describe("playground cards", () => {
   it("count a model's stored weights, biases, active weights and fixed edges", () => {
     const session = createSession(smallState());
     const [wht, dense] = session.info.models;
-    expect(countsText(wht))
-      .toBe(`${wht.stored} stored weights · ${wht.active} active · ${wht.fixedEdges} fixed ±1 edges`);
+    expect(countsText(wht)).toBe(
+      `${wht.stored} stored weights · ${wht.active} active · ${wht.fixedEdges} fixed ±1 edges`
+    );
     expect(wht.biases).toBe(0);
     expect(countsText(dense)).toBe(
-      `${dense.stored} stored weights · ${dense.biases} biases · ${dense.active} active · 0 fixed ±1 edges`);
+      `${dense.stored} stored weights · ${dense.biases} biases · ${dense.active} active · 0 fixed ±1 edges`
+    );
     expect(countsText({...dense, stored: 1_234_567, biases: 0, active: 2048, fixedEdges: 2_097_152})).toBe(
-      "1,234,567 stored weights · 2,048 active · 2,097,152 fixed ±1 edges");
+      "1,234,567 stored weights · 2,048 active · 2,097,152 fixed ±1 edges"
+    );
     session.dispose();
   });
 
@@ -40,13 +55,20 @@ describe("playground cards", () => {
     const text = (r: ModelReport) => statsItems(r).map((e) => e.textContent);
     expect(text(report({}))).toEqual(["train loss 0.5000", "test loss 0.2500"]);
     expect(text(report({trainAccuracy: 0.9, testAccuracy: 0.875, msPerStep: 2.5, seconds: 4.24}))).toEqual([
-      "train loss 0.5000", "test loss 0.2500", "train acc. 90.0 %", "test acc. 87.5 %",
-      "400 steps/s (2.5 ms/step)", "4.2 s trained"
+      "train loss 0.5000",
+      "test loss 0.2500",
+      "train acc. 90.0 %",
+      "test acc. 87.5 %",
+      "400 steps/s (2.5 ms/step)",
+      "4.2 s trained"
     ]);
     expect(text(report({msPerStep: 0.25}))[2]).toBe("4,000 steps/s (0.250 ms/step)");
     const diverged = statsItems(report({trainLoss: NaN, testLoss: NaN, diverged: true}));
-    expect(diverged.map((e) => e.textContent))
-      .toEqual(["train loss –", "test loss –", "diverged: lower the learning rate"]);
+    expect(diverged.map((e) => e.textContent)).toEqual([
+      "train loss –",
+      "test loss –",
+      "diverged: lower the learning rate"
+    ]);
     expect(diverged[2].tagName).toBe("STRONG");
   });
 
@@ -59,8 +81,9 @@ describe("playground cards", () => {
     expect(pending.root.querySelector(".pg-card-title")?.textContent).toBe("2. Dense");
     expect(pending.stats.textContent).toBe("building…");
     expect(pending.canvas).toBeNull();
-    expect(pending.root.querySelector(".pg-memory")?.textContent)
-      .toBe("needs about 1.5 MiB of memory to train (estimate)");
+    expect(pending.root.querySelector(".pg-memory")?.textContent).toBe(
+      "needs about 1.5 MiB of memory to train (estimate)"
+    );
     pending.root.querySelector<HTMLButtonElement>('[data-action="download-1"]')!.click();
     expect(exported).toEqual([1]);
 
@@ -88,11 +111,13 @@ describe("playground cards", () => {
     expect(train + test).toBe(100);
     expect(line.textContent).toBe(
       `spiral: classification, 2 inputs → 2 outputs · ${train} train / ${test} test samples · ` +
-      "loss softmax-cross-entropy · kernels: wasm-simd");
+        "loss softmax-cross-entropy · kernels: wasm-simd"
+    );
     session.dispose();
     const curve = createSession(smallState("sine"));
-    expect(dataPanelContent(curve.info, null)[0].textContent)
-      .toMatch(/^sine: regression, 1 input → 1 output · .* · loss mse$/);
+    expect(dataPanelContent(curve.info, null)[0].textContent).toMatch(
+      /^sine: regression, 1 input → 1 output · .* · loss mse$/
+    );
     curve.dispose();
   });
 });

@@ -11,7 +11,10 @@ class FakeWorker {
   terminated = false;
   onmessage: ((event: MessageEvent) => void) | null = null;
   onerror: ((event: ErrorEvent) => void) | null = null;
-  constructor(readonly url: string, readonly options: WorkerOptions) {
+  constructor(
+    readonly url: string,
+    readonly options: WorkerOptions
+  ) {
     FakeWorker.made.push(this);
   }
   postMessage(message: unknown) {

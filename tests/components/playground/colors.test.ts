@@ -1,6 +1,14 @@
 import {describe, expect, it} from "vitest";
 import {
-  CLASS_COLORS, DARK_BACKGROUND, LIGHT_BACKGROUND, classMix, divergingColor, extent, fillHeatmap, softmaxInto, toByte
+  CLASS_COLORS,
+  DARK_BACKGROUND,
+  LIGHT_BACKGROUND,
+  classMix,
+  divergingColor,
+  extent,
+  fillHeatmap,
+  softmaxInto,
+  toByte
 } from "../../../src/components/playground/colors.js";
 
 describe("softmaxInto", () => {
@@ -41,7 +49,9 @@ describe("diverging colour mapping", () => {
     expect(divergingColor(NaN, -1, 1, LIGHT_BACKGROUND)).toEqual([128, 128, 128]);
     const half = divergingColor(0.5, 0, 1, LIGHT_BACKGROUND); // a quarter of the way
     expect(half).toEqual([0, 1, 2].map((j) => Math.round(255 + (CLASS_COLORS[0][j] - 255) * 0)));
-    expect(divergingColor(0.75, 0, 1, LIGHT_BACKGROUND)).toEqual([0, 1, 2].map((j) => Math.round(255 + (CLASS_COLORS[0][j] - 255) * 0.5)));
+    expect(divergingColor(0.75, 0, 1, LIGHT_BACKGROUND)).toEqual(
+      [0, 1, 2].map((j) => Math.round(255 + (CLASS_COLORS[0][j] - 255) * 0.5))
+    );
   });
 
   it("toByte clamps and rounds", () => {
@@ -83,7 +93,11 @@ describe("fillHeatmap", () => {
   });
 
   it("refuses buffers that are too short", () => {
-    expect(() => fillHeatmap([1, 2], 2, {mode: "rgb", channels: 3}, new Uint8ClampedArray(8))).toThrow("outputs must hold 2 × 3 values, got 2");
-    expect(() => fillHeatmap([1, 2], 2, {mode: "rgb", channels: 1}, new Uint8ClampedArray(4))).toThrow("rgba must hold 8 bytes, got 4");
+    expect(() => fillHeatmap([1, 2], 2, {mode: "rgb", channels: 3}, new Uint8ClampedArray(8))).toThrow(
+      "outputs must hold 2 × 3 values, got 2"
+    );
+    expect(() => fillHeatmap([1, 2], 2, {mode: "rgb", channels: 1}, new Uint8ClampedArray(4))).toThrow(
+      "rgba must hold 8 bytes, got 4"
+    );
   });
 });

@@ -1,7 +1,14 @@
 // @vitest-environment jsdom
 // (jsdom comes with @observablehq/framework; the controls are plain DOM.)
 import {describe, expect, it, vi} from "vitest";
-import {dataControls, modelControls, rememberFocus, trainingControls, type ChangeScope, type ControlHandlers} from "../../../src/components/playground/controls.js";
+import {
+  dataControls,
+  modelControls,
+  rememberFocus,
+  trainingControls,
+  type ChangeScope,
+  type ControlHandlers
+} from "../../../src/components/playground/controls.js";
 import {defaultState, type PlaygroundState} from "../../../src/components/playground/state.js";
 
 function recorder(files: {csv?: boolean; upload?: boolean} = {}) {
@@ -88,7 +95,10 @@ describe("training controls", () => {
   it("offer cross-entropy only for classification, and pass typed numbers on", () => {
     const {changes, handlers} = recorder();
     const classification = trainingControls(defaultState(), handlers, "classification");
-    expect(Array.from(control<HTMLSelectElement>(classification, "loss").options, (o) => o.value)).toEqual(["softmax-cross-entropy", "mse"]);
+    expect(Array.from(control<HTMLSelectElement>(classification, "loss").options, (o) => o.value)).toEqual([
+      "softmax-cross-entropy",
+      "mse"
+    ]);
     const regression = trainingControls({...defaultState(), loss: "mse"}, handlers, "regression");
     expect(Array.from(control<HTMLSelectElement>(regression, "loss").options, (o) => o.value)).toEqual(["mse"]);
     change(control(classification, "lr"), "0.005");
@@ -117,7 +127,13 @@ describe("model controls", () => {
     state.models[1] = {kind: "dense", width: 37, depth: 5, groupSize: 4, projection: "subrandom"};
     const {changes, handlers} = recorder();
     change(control(modelControls(state, 1, handlers), "model-2-kind"), "switchnet4");
-    expect(changes[0][0].models[1]).toEqual({kind: "switchnet4", width: 32, depth: 5, groupSize: 4, projection: "subrandom"});
+    expect(changes[0][0].models[1]).toEqual({
+      kind: "switchnet4",
+      width: 32,
+      depth: 5,
+      groupSize: 4,
+      projection: "subrandom"
+    });
     change(control(modelControls(state, 0, handlers), "model-1-kind"), "dense");
     expect(changes[1][0].models[0]).toMatchObject({kind: "dense", width: 32, depth: 3});
   });
@@ -127,13 +143,22 @@ describe("model controls", () => {
     state.models[0] = {kind: "switchnet4", width: 64, depth: 2, groupSize: 16, projection: "random"};
     const {changes, handlers} = recorder();
     const root = modelControls(state, 0, handlers);
-    expect(Array.from(control<HTMLSelectElement>(root, "model-1-group").options, (o) => o.value)).toEqual(["1", "2", "4", "8", "16"]);
+    expect(Array.from(control<HTMLSelectElement>(root, "model-1-group").options, (o) => o.value)).toEqual([
+      "1",
+      "2",
+      "4",
+      "8",
+      "16"
+    ]);
     change(control(root, "model-1-width"), "8");
     expect(changes[0][0].models[0]).toMatchObject({width: 8, groupSize: 8});
   });
 
   it("dense models have no group or flips; a lone model cannot be removed", () => {
-    const state = {...defaultState(), models: [{kind: "dense" as const, width: 10, depth: 1, groupSize: 4, projection: "subrandom" as const}]};
+    const state = {
+      ...defaultState(),
+      models: [{kind: "dense" as const, width: 10, depth: 1, groupSize: 4, projection: "subrandom" as const}]
+    };
     const root = modelControls(state, 0, recorder().handlers);
     expect(root.querySelector('[data-control="model-1-group"]')).toBeNull();
     expect(root.querySelector('[data-control="model-1-projection"]')).toBeNull();

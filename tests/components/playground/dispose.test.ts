@@ -16,7 +16,10 @@ describe("playground session dispose", () => {
 
   it("gives back every byte its models took, after training", () => {
     const s = defaultState();
-    s.models = [{kind: "switchnet4", width: 256, depth: 3, groupSize: 4, projection: "random"}, {kind: "dense", width: 64, depth: 2, groupSize: 4, projection: "random"}];
+    s.models = [
+      {kind: "switchnet4", width: 256, depth: 3, groupSize: 4, projection: "random"},
+      {kind: "dense", width: 64, depth: 2, groupSize: 4, projection: "random"}
+    ];
     // A first session lets the kernels take their shared scratch, which they keep for good.
     const warm = createSession(cloneState(s));
     warm.run(5);
@@ -34,7 +37,10 @@ describe("playground session dispose", () => {
 
   it("frees the models built before one that fails, and a rebuilt session trains the same", () => {
     const s = defaultState();
-    s.models = [{kind: "switchnet4", width: 128, depth: 2, groupSize: 4, projection: "random"}, {kind: "dense", width: 8192, depth: 8, groupSize: 4, projection: "random"}];
+    s.models = [
+      {kind: "switchnet4", width: 128, depth: 2, groupSize: 4, projection: "random"},
+      {kind: "dense", width: 8192, depth: 8, groupSize: 4, projection: "random"}
+    ];
     const before = inUse();
     expect(() => createSession(s)).toThrow(/^model 2 \(Dense\): .*parameters/);
     expect(inUse()).toBe(before);

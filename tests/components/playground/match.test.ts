@@ -6,7 +6,14 @@ import type {ModelSpec} from "../../../lib/types.js";
 /** A stand-in count with the shapes the real ones have: dense is quadratic in width, Switch Net 4 linear. */
 function count(spec: ModelSpec): number {
   const depth = spec.depth ?? 2;
-  if (spec.kind === "dense") return spec.inputSize * spec.width + spec.width + (depth - 1) * (spec.width * spec.width + spec.width) + spec.width * spec.outputSize + spec.outputSize;
+  if (spec.kind === "dense")
+    return (
+      spec.inputSize * spec.width +
+      spec.width +
+      (depth - 1) * (spec.width * spec.width + spec.width) +
+      spec.width * spec.outputSize +
+      spec.outputSize
+    );
   return 2 * (spec.groupSize ?? 4) * spec.width * depth;
 }
 
@@ -24,7 +31,11 @@ describe("nearestWidth", () => {
 describe("matchParameters", () => {
   it("sets each dense width so its count is nearest the Switch Net 4's", () => {
     const state = defaultState();
-    state.models = [defaultModel("dense"), {...defaultModel("switchnet4"), width: 64, depth: 3}, {...defaultModel("dense"), depth: 3}];
+    state.models = [
+      defaultModel("dense"),
+      {...defaultModel("switchnet4"), width: 64, depth: 3},
+      {...defaultModel("dense"), depth: 3}
+    ];
     const result = matchParameters(state, 3, 2, count);
     const target = 2 * 4 * 64 * 3;
     expect(result.state).not.toBeNull();
@@ -43,8 +54,13 @@ describe("matchParameters", () => {
 
   it("explains when there is nothing to match", () => {
     const onlyDense = {...defaultState(), models: [defaultModel("dense")]};
-    expect(matchParameters(onlyDense, 2, 2, count)).toEqual({state: null, message: "Match parameters needs a Switch Net 4, butterfly or filter-bank model to match against"});
+    expect(matchParameters(onlyDense, 2, 2, count)).toEqual({
+      state: null,
+      message: "Match parameters needs a Switch Net 4, butterfly or filter-bank model to match against"
+    });
     const noDense = {...defaultState(), models: [defaultModel("butterfly")]};
-    expect(matchParameters(noDense, 2, 2, count).message).toBe("Match parameters sets dense widths; add a dense model first");
+    expect(matchParameters(noDense, 2, 2, count).message).toBe(
+      "Match parameters sets dense widths; add a dense model first"
+    );
   });
 });

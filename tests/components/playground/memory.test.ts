@@ -1,5 +1,13 @@
 import {beforeAll, describe, expect, it} from "vitest";
-import {checkMemory, dataShape, drawChunkRows, formatBytes, KERNEL_MEMORY_BYTES, modelMemory, settingsSpec} from "../../../src/components/playground/memory.js";
+import {
+  checkMemory,
+  dataShape,
+  drawChunkRows,
+  formatBytes,
+  KERNEL_MEMORY_BYTES,
+  modelMemory,
+  settingsSpec
+} from "../../../src/components/playground/memory.js";
 import {predict} from "../../../src/components/playground/engine.js";
 import {questionPreset} from "../../../src/components/playground/presets.js";
 import {DATASETS, defaultModel, defaultState, type ModelSettings} from "../../../src/components/playground/state.js";
@@ -28,8 +36,23 @@ describe("modelMemory", () => {
     expect(formatBytes(e.bytes)).toBe("29.0 MiB");
     // A small model draws its picture in chunks of 1024 rows: those set the workspace.
     const small = modelMemory({kind: "dense", inputSize: 3, outputSize: 2, width: 16, depth: 2}, 32, "adam");
-    const denseSpec = {kind: "dense" as const, inputSize: 3, outputSize: 2, width: 16, depth: 2, groupSize: 4, projection: "subrandom" as const, projectionRounds: 1, adjust: false, placement: "pad" as const, initNoise: 0.05, seed: 1};
-    expect(small.kernelBytes).toBe(4 * (4 * modelCounts(denseSpec).parameterCount + 1024 * workspacePerSample(denseSpec)));
+    const denseSpec = {
+      kind: "dense" as const,
+      inputSize: 3,
+      outputSize: 2,
+      width: 16,
+      depth: 2,
+      groupSize: 4,
+      projection: "subrandom" as const,
+      projectionRounds: 1,
+      adjust: false,
+      placement: "pad" as const,
+      initNoise: 0.05,
+      seed: 1
+    };
+    expect(small.kernelBytes).toBe(
+      4 * (4 * modelCounts(denseSpec).parameterCount + 1024 * workspacePerSample(denseSpec))
+    );
   });
 
   describe("against the kernel memory a model really takes", () => {
@@ -45,7 +68,13 @@ describe("modelMemory", () => {
       ]) {
         const start = kernelMemoryStats().inUse;
         const model = createModel(spec);
-        const trainer = createTrainer(model, data, {batchSize: 16, optimizer: "adam", learningRate: 0.01, loss: "mse", seed: 1});
+        const trainer = createTrainer(model, data, {
+          batchSize: 16,
+          optimizer: "adam",
+          learningRate: 0.01,
+          loss: "mse",
+          seed: 1
+        });
         predict(model, new Float32Array(600 * 17)); // a session draws before it trains
         trainer.step();
         const used = kernelMemoryStats().inUse - start;
@@ -70,12 +99,16 @@ describe("checkMemory and dataShape", () => {
     const huge: ModelSettings = {...defaultModel("filterbank"), width: 65536, depth: 8, projection: "random"};
     const one = settingsSpec(huge, 3, 2);
     expect(checkMemory([one, one], 300, "adam")).toHaveLength(2);
-    expect(() => checkMemory([one, one, one], 300, "adam")).toThrow(/^these models need about 2\.\d\d GiB of WebAssembly memory together \(model 1: \d\d\d MiB, model 2: \d\d\d MiB, model 3: \d\d\d MiB\); a page can hold at most 2\.00 GiB/);
+    expect(() => checkMemory([one, one, one], 300, "adam")).toThrow(
+      /^these models need about 2\.\d\d GiB of WebAssembly memory together \(model 1: \d\d\d MiB, model 2: \d\d\d MiB, model 3: \d\d\d MiB\); a page can hold at most 2\.00 GiB/
+    );
   });
 
   it("names the model whose spec does not fit the data", () => {
     const narrow = settingsSpec({...defaultModel("switchnet4"), width: 16}, 17, 4);
-    expect(() => checkMemory([settingsSpec(defaultModel("dense"), 17, 4), narrow], 16, "adam")).toThrow(/^model 2 \(Switch Net 4\): width must be at least inputSize 17/);
+    expect(() => checkMemory([settingsSpec(defaultModel("dense"), 17, 4), narrow], 16, "adam")).toThrow(
+      /^model 2 \(Switch Net 4\): width must be at least inputSize 17/
+    );
   });
 
   it("knows each built-in dataset's shape before it is built (the reader's CSV once read)", () => {

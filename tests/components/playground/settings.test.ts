@@ -5,7 +5,12 @@ import type {ChangeScope, ControlHandlers} from "../../../src/components/playgro
 import type {SessionInfo} from "../../../src/components/playground/engine.js";
 import {questionPreset} from "../../../src/components/playground/presets.js";
 import {
-  dataSummary, modelsHeader, nextModelKind, settingsPanels, taskOf, trainingSummary
+  dataSummary,
+  modelsHeader,
+  nextModelKind,
+  settingsPanels,
+  taskOf,
+  trainingSummary
 } from "../../../src/components/playground/settings.js";
 import {defaultModel, defaultState, LIMITS, type PlaygroundState} from "../../../src/components/playground/state.js";
 
@@ -30,8 +35,9 @@ describe("playground settings panels", () => {
     expect(dataSummary({...s, dataset: "image:rings", seed: 7})).toBe("Data · rings · seed 7");
     expect(dataSummary({...s, dataset: "smooth16", samples: 1024})).toBe("Data · smooth16, 1,024 samples · seed 1");
     expect(trainingSummary(s)).toBe("Training · Adam · rate 0.02 · batch 32");
-    expect(trainingSummary({...s, optimizer: "sgd", learningRate: 0.1, batchSize: 8}))
-      .toBe("Training · SGD · rate 0.1 · batch 8");
+    expect(trainingSummary({...s, optimizer: "sgd", learningRate: 0.1, batchSize: 8})).toBe(
+      "Training · SGD · rate 0.1 · batch 8"
+    );
   });
 
   it("offer classification losses for the plane's datasets and a CSV with classes only", () => {
@@ -53,8 +59,10 @@ describe("playground settings panels", () => {
     document.body.append(data, training);
     data.querySelector<HTMLInputElement>('[data-control="bias"]')!.click();
     data.querySelector<HTMLInputElement>('[data-control="show-test"]')!.click();
-    expect(changes.map(([s, scope]) => [s.biasInput, s.showTest, scope]))
-      .toEqual([[false, false, "data"], [true, true, "view"]]);
+    expect(changes.map(([s, scope]) => [s.biasInput, s.showTest, scope])).toEqual([
+      [false, false, "data"],
+      [true, true, "view"]
+    ]);
     data.open = true;
     data.dispatchEvent(new Event("toggle"));
     expect(open.data).toBe(true);
@@ -70,8 +78,9 @@ describe("playground settings panels", () => {
 describe("playground models header", () => {
   it("adds the first kind not on the page, up to the limit", () => {
     expect(nextModelKind([defaultModel("switchnet4"), defaultModel("dense")])).toBe("butterfly");
-    expect(nextModelKind(["switchnet4", "butterfly", "filterbank", "dense"].map((k) => defaultModel(k as "dense"))))
-      .toBe("switchnet4");
+    expect(
+      nextModelKind(["switchnet4", "butterfly", "filterbank", "dense"].map((k) => defaultModel(k as "dense")))
+    ).toBe("switchnet4");
     const {changes, handlers} = recorder();
     const actions = {onState: handlers.onState, onMatch: vi.fn(), onAxis: vi.fn()};
     const [title, add] = modelsHeader(defaultState(), "step", actions);
@@ -86,7 +95,8 @@ describe("playground models header", () => {
 
   it("the preset sets up the question, Match and the axis menu call their actions", () => {
     const {changes, handlers} = recorder();
-    const onMatch = vi.fn(), onAxis = vi.fn();
+    const onMatch = vi.fn(),
+      onAxis = vi.fn();
     const items = modelsHeader(defaultState(), "seconds", {onState: handlers.onState, onMatch, onAxis});
     const byAction = (a: string) => items.find((e) => e.dataset.action === a) as HTMLButtonElement;
     byAction("preset-question").click();

@@ -77,7 +77,7 @@ describe("URL state codec", () => {
     expect(state.seed).toBe(defaultState().seed);
     expect(messages).toEqual([
       "noise must be between 0 and 1, got 7; using the default 0.05",
-      "seed must be a whole number between 0 and 2147483647, got \"1.5\"; using the default 1",
+      'seed must be a whole number between 0 and 2147483647, got "1.5"; using the default 1',
       "learning rate must be between 0.00001 and 10, got 50; using the default 0.02".replace("0.00001", String(1e-5)),
       "batch size must be between 1 and 1024, got 0; using the default 32"
     ]);
@@ -91,7 +91,9 @@ describe("URL state codec", () => {
     expect(messages[1]).toBe('noise must be a number between 0 and 1, got "abc"; using the default 0.05');
     expect(messages.splice(2, 1)).toEqual(['bias input must be 1 or 0, got "maybe"; using the default true']);
     expect(messages[2]).toBe('optimizer must be one of "adam", "sgd", got "rmsprop"; using the default "adam"');
-    expect(messages[3]).toBe('loss must be one of "softmax-cross-entropy", "mse", got "hinge"; using the default "softmax-cross-entropy"');
+    expect(messages[3]).toBe(
+      'loss must be one of "softmax-cross-entropy", "mse", got "hinge"; using the default "softmax-cross-entropy"'
+    );
   });
 
   it("falls back per model field, and names the model", () => {
@@ -128,7 +130,13 @@ describe("URL state codec", () => {
 
   it("dense widths need not be powers of two; missing fields take the kind's defaults", () => {
     const messages: string[] = [];
-    expect(decodeModel("dense:100", 0, messages)).toEqual({kind: "dense", width: 100, depth: 2, groupSize: 4, projection: "subrandom"});
+    expect(decodeModel("dense:100", 0, messages)).toEqual({
+      kind: "dense",
+      width: 100,
+      depth: 2,
+      groupSize: 4,
+      projection: "subrandom"
+    });
     expect(decodeModel("butterfly", 0, messages)?.width).toBe(32);
     expect(messages).toEqual([]);
   });
@@ -141,7 +149,9 @@ describe("URL state codec", () => {
     expect(encodeModel({...two, projectionRounds: 1})).toBe("switchnet4:1024:2:4:random");
     expect(decodeModel("filterbank:64:2:4:random:7", 1, messages)!.projectionRounds ?? 1).toBe(1);
     expect(messages).toEqual(["model 2 projection rounds must be between 1 and 3, got 7; using 1"]);
-    expect(() => checkModel({...two, projectionRounds: 0})).toThrow(/model projection rounds must be between 1 and 3, got 0/);
+    expect(() => checkModel({...two, projectionRounds: 0})).toThrow(
+      /model projection rounds must be between 1 and 3, got 0/
+    );
   });
 
   it("a group size larger than the width is rejected, and a small width lowers the default group", () => {
@@ -153,7 +163,9 @@ describe("URL state codec", () => {
   it("drops models with an unknown kind, caps the list at four, and never ends with no model", () => {
     let decoded = decodeState("?models=dense:8,perceptron:4");
     expect(decoded.state.models.map((m) => m.kind)).toEqual(["dense"]);
-    expect(decoded.messages[0]).toMatch(/^model 2 kind must be one of "switchnet4", .*got "perceptron"; model ignored$/);
+    expect(decoded.messages[0]).toMatch(
+      /^model 2 kind must be one of "switchnet4", .*got "perceptron"; model ignored$/
+    );
 
     decoded = decodeState("?models=dense,dense,dense,dense,dense,dense");
     expect(decoded.state.models).toHaveLength(4);
@@ -161,7 +173,9 @@ describe("URL state codec", () => {
 
     decoded = decodeState("?models=nothing");
     expect(decoded.state.models).toEqual(defaultState().models);
-    expect(decoded.messages.at(-1)).toBe('models must list at least one valid model, got "nothing"; using the default models');
+    expect(decoded.messages.at(-1)).toBe(
+      'models must list at least one valid model, got "nothing"; using the default models'
+    );
   });
 
   it("accepts a hash as well as a query, and percent-escaped separators", () => {
@@ -185,7 +199,9 @@ describe("checkState", () => {
     const bad = cloneState(custom);
     bad.models[2].width = 48;
     expect(() => checkState(bad)).toThrow(SwitchNetError);
-    expect(() => checkState(bad)).toThrow("model 3 width must be a power of two between 1 and 65536 for Fixed filter bank, got 48 (nearest: 64)");
+    expect(() => checkState(bad)).toThrow(
+      "model 3 width must be a power of two between 1 and 65536 for Fixed filter bank, got 48 (nearest: 64)"
+    );
     const empty = {...cloneState(custom), models: []};
     expect(() => checkState(empty)).toThrow("models must list between 1 and 4 models, got 0");
   });

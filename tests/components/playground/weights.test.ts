@@ -1,5 +1,10 @@
 import {describe, expect, it} from "vitest";
-import {decodeWeights, encodeWeights, WEIGHTS_FORMAT, WEIGHTS_VERSION} from "../../../src/components/playground/weights.js";
+import {
+  decodeWeights,
+  encodeWeights,
+  WEIGHTS_FORMAT,
+  WEIGHTS_VERSION
+} from "../../../src/components/playground/weights.js";
 import {SwitchNetError} from "../../../lib/check.js";
 import {createRng} from "../../../lib/random.js";
 import type {ResolvedModelSpec} from "../../../lib/types.js";
@@ -9,8 +14,18 @@ import {createTrainer} from "../../../lib/train.js";
 import {datasets} from "../../../lib/datasets.js";
 
 const spec: ResolvedModelSpec = {
-  kind: "switchnet4", inputSize: 2, outputSize: 2, width: 16, depth: 2, groupSize: 4,
-  projection: "subrandom", projectionRounds: 1, adjust: false, placement: "pad", initNoise: 0.05, seed: 7
+  kind: "switchnet4",
+  inputSize: 2,
+  outputSize: 2,
+  width: 16,
+  depth: 2,
+  groupSize: 4,
+  projection: "subrandom",
+  projectionRounds: 1,
+  adjust: false,
+  placement: "pad",
+  initNoise: 0.05,
+  seed: 7
 };
 
 function randomParams(n: number, seed: number): Float32Array {
@@ -48,7 +63,9 @@ describe("weights JSON", () => {
   it("rejects a wrong length with the expected and actual counts", () => {
     const text = encodeWeights(spec, randomParams(200, 1));
     expect(() => decodeWeights(text, spec, 256)).toThrow(SwitchNetError);
-    expect(() => decodeWeights(text, spec, 256)).toThrow("params must have 256 numbers for this switchnet4 model (width 16, depth 2), got 200");
+    expect(() => decodeWeights(text, spec, 256)).toThrow(
+      "params must have 256 numbers for this switchnet4 model (width 16, depth 2), got 200"
+    );
   });
 
   it("rejects a different spec, listing each difference", () => {
@@ -67,7 +84,9 @@ describe("weights JSON", () => {
     const old = JSON.parse(encodeWeights(spec, randomParams(256, 1)));
     delete old.spec.projectionRounds;
     expect(decodeWeights(JSON.stringify(old), spec, 256)).toHaveLength(256);
-    expect(() => decodeWeights(JSON.stringify(old), {...spec, projectionRounds: 3}, 256)).toThrow("projectionRounds null (this model: 3)");
+    expect(() => decodeWeights(JSON.stringify(old), {...spec, projectionRounds: 3}, 256)).toThrow(
+      "projectionRounds null (this model: 3)"
+    );
   });
 
   it("rejects files that are not weights files", () => {
@@ -77,21 +96,34 @@ describe("weights JSON", () => {
       ['{"format": "keras"}', 'the weights file format must be "switchnet4-weights", got "keras"'],
       [`{"format": "${WEIGHTS_FORMAT}", "version": 2}`, "the weights file version must be 1, got 2"],
       [`{"format": "${WEIGHTS_FORMAT}", "version": 1}`, "the weights file has no spec object"],
-      [JSON.stringify({format: WEIGHTS_FORMAT, version: 1, spec, params: "abc"}), "the weights file must have a params array"],
-      [JSON.stringify({format: WEIGHTS_FORMAT, version: 1, spec, params: [1, 2, "x", 4]}), 'params[2] must be a finite number, got "x"'],
-      [JSON.stringify({format: WEIGHTS_FORMAT, version: 1, spec, parameterCount: 5, params: [1, 2, 3, 4]}), "parameterCount says 5 but params has 4 numbers"]
+      [
+        JSON.stringify({format: WEIGHTS_FORMAT, version: 1, spec, params: "abc"}),
+        "the weights file must have a params array"
+      ],
+      [
+        JSON.stringify({format: WEIGHTS_FORMAT, version: 1, spec, params: [1, 2, "x", 4]}),
+        'params[2] must be a finite number, got "x"'
+      ],
+      [
+        JSON.stringify({format: WEIGHTS_FORMAT, version: 1, spec, parameterCount: 5, params: [1, 2, 3, 4]}),
+        "parameterCount says 5 but params has 4 numbers"
+      ]
     ];
     for (const [text, message] of cases) {
       expect(() => decodeWeights(text, spec, 4), text).toThrow(message);
     }
     // A null in the array is how JSON writes NaN.
-    expect(() => decodeWeights(JSON.stringify({format: WEIGHTS_FORMAT, version: 1, spec, params: [1, null, 3, 4]}), spec, 4)).toThrow("params[1] must be a finite number, got null");
+    expect(() =>
+      decodeWeights(JSON.stringify({format: WEIGHTS_FORMAT, version: 1, spec, params: [1, null, 3, 4]}), spec, 4)
+    ).toThrow("params[1] must be a finite number, got null");
   });
 
   it("refuses a number that overflows float32, naming its index and value", () => {
     const file = (v: number) => JSON.stringify({format: WEIGHTS_FORMAT, version: 1, spec, params: [1, 2, v, 4]});
     expect(() => decodeWeights(file(1e39), spec, 4)).toThrow(SwitchNetError);
-    expect(() => decodeWeights(file(1e39), spec, 4)).toThrow("params[2] is 1e+39, beyond the float32 range (at most ±3.4028235e38): it would load as Infinity");
+    expect(() => decodeWeights(file(1e39), spec, 4)).toThrow(
+      "params[2] is 1e+39, beyond the float32 range (at most ±3.4028235e38): it would load as Infinity"
+    );
     expect(() => decodeWeights(file(-4e38), spec, 4)).toThrow("params[2] is -4e+38, beyond the float32 range");
     // The largest float32 and values that round to it still load.
     expect(decodeWeights(file(3.4028235e38), spec, 4)[2]).toBe(3.4028234663852886e38);
@@ -102,17 +134,29 @@ describe("weights JSON", () => {
     expect(JSON.parse(text).backend).toBe("wasm-simd");
     expect(decodeWeights(text, spec, 4)).toHaveLength(4);
     const bad = JSON.stringify({...JSON.parse(text), backend: 7});
-    expect(() => decodeWeights(bad, spec, 4)).toThrow("backend must be a string (the kernels the weights were trained with), got 7");
+    expect(() => decodeWeights(bad, spec, 4)).toThrow(
+      "backend must be a string (the kernels the weights were trained with), got 7"
+    );
   });
 
   it("weights trained on one backend load on the other and compute the same function there", async () => {
     await ready();
     expect(setBackend("auto")).toBe("wasm-simd");
     const data = datasets.spiral({seed: 3});
-    const modelSpec = {kind: "switchnet4", inputSize: data.inputSize, outputSize: data.outputSize, width: 64, depth: 2, seed: 5} as const;
+    const modelSpec = {
+      kind: "switchnet4",
+      inputSize: data.inputSize,
+      outputSize: data.outputSize,
+      width: 64,
+      depth: 2,
+      seed: 5
+    } as const;
     const probe = data.test.x.subarray(0, 20 * data.inputSize);
     try {
-      for (const [from, to] of [["scalar", "wasm-simd"], ["wasm-simd", "scalar"]]) {
+      for (const [from, to] of [
+        ["scalar", "wasm-simd"],
+        ["wasm-simd", "scalar"]
+      ]) {
         setBackend(from);
         const trained = createModel(modelSpec);
         const trainer = createTrainer(trained, data, {learningRate: 0.05, seed: 1});

@@ -3,7 +3,11 @@
 import {describe, expect, it} from "vitest";
 import {createSession} from "../../../src/components/playground/engine.js";
 import {
-  errorReply, isFromWorker, isToWorker, type FromWorker, type ToWorker
+  errorReply,
+  isFromWorker,
+  isToWorker,
+  type FromWorker,
+  type ToWorker
 } from "../../../src/components/playground/protocol.js";
 import {cloneState, defaultState, type PlaygroundState} from "../../../src/components/playground/state.js";
 import {startTrainingWorker, type WorkerScope} from "../../../src/components/playground/worker.js";
@@ -68,12 +72,28 @@ describe("playground worker protocol", () => {
   });
 
   it("an error reply carries the thrown message and whether the input was refused", () => {
-    expect(errorReply(3, "import", new SwitchNetError("bad file"), 1)).toEqual(
-      {type: "error", id: 3, during: "import", index: 1, message: "bad file", validation: true});
-    expect(errorReply(3, "play", new RangeError("out of memory"))).toEqual(
-      {type: "error", id: 3, during: "play", message: "out of memory", validation: false});
-    expect(errorReply(4, "step", "plain text")).toEqual(
-      {type: "error", id: 4, during: "step", message: "plain text", validation: false});
+    expect(errorReply(3, "import", new SwitchNetError("bad file"), 1)).toEqual({
+      type: "error",
+      id: 3,
+      during: "import",
+      index: 1,
+      message: "bad file",
+      validation: true
+    });
+    expect(errorReply(3, "play", new RangeError("out of memory"))).toEqual({
+      type: "error",
+      id: 3,
+      during: "play",
+      message: "out of memory",
+      validation: false
+    });
+    expect(errorReply(4, "step", "plain text")).toEqual({
+      type: "error",
+      id: 4,
+      during: "step",
+      message: "plain text",
+      validation: false
+    });
   });
 });
 

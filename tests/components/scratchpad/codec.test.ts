@@ -47,7 +47,10 @@ describe("encodeCells / decodeCells", () => {
   });
 
   it("compression makes repetitive notebooks shorter", async () => {
-    const long = Array.from({length: 6}, (_, i) => `const model${i} = createModel({kind: "switchnet4", inputSize: 2, outputSize: 1, width: 16});`);
+    const long = Array.from(
+      {length: 6},
+      (_, i) => `const model${i} = createModel({kind: "switchnet4", inputSize: 2, outputSize: 1, width: 16});`
+    );
     const z = await encodeCells(long, {compress: true});
     const b = await encodeCells(long, {compress: false});
     expect(z.length).toBeLessThan(b.length / 2);
@@ -57,23 +60,29 @@ describe("encodeCells / decodeCells", () => {
     const rng = createRng(6);
     for (let trial = 0; trial < 20; trial++) {
       const random = Array.from({length: rng.int(5) + 1}, () =>
-        String.fromCodePoint(...Array.from({length: rng.int(40)}, () => {
-          const cp = rng.int(0x10ffff);
-          return cp >= 0xd800 && cp <= 0xdfff ? 0x41 : cp;
-        }))
+        String.fromCodePoint(
+          ...Array.from({length: rng.int(40)}, () => {
+            const cp = rng.int(0x10ffff);
+            return cp >= 0xd800 && cp <= 0xdfff ? 0x41 : cp;
+          })
+        )
       );
       expect(await decodeCells(await encodeCells(random, {compress: trial % 2 === 0}))).toEqual(random);
     }
   });
 
   it("rejects bad input with a SwitchNetError naming the rule", async () => {
-    await expect(encodeCells([1, 2] as unknown as string[])).rejects.toThrow(/cells must be an array of strings .* got an array containing number/);
+    await expect(encodeCells([1, 2] as unknown as string[])).rejects.toThrow(
+      /cells must be an array of strings .* got an array containing number/
+    );
     await expect(decodeCells("x.abc")).rejects.toThrow(SwitchNetError);
     await expect(decodeCells("x.abc")).rejects.toThrow(/must start with "z." or "b."/);
     await expect(decodeCells("b.a+b")).rejects.toThrow(/base64url/);
     const good = await encodeCells(cells, {compress: true});
     await expect(decodeCells(good.slice(0, good.length - 10))).rejects.toThrow(/cut short/);
-    await expect(decodeCells("b." + toBase64Url(new TextEncoder().encode('{"a":1}')))).rejects.toThrow(/decoded cells must be an array of strings/);
+    await expect(decodeCells("b." + toBase64Url(new TextEncoder().encode('{"a":1}')))).rejects.toThrow(
+      /decoded cells must be an array of strings/
+    );
   });
 });
 
@@ -104,7 +113,9 @@ describe("file", () => {
 
   it("rejects files it cannot read", () => {
     expect(() => cellsFromFile("{not json")).toThrow(/looks like JSON but does not parse/);
-    expect(() => cellsFromFile('{"format": "other", "cells": []}')).toThrow(/format must be "switchnet4-scratchpad", got "other"/);
+    expect(() => cellsFromFile('{"format": "other", "cells": []}')).toThrow(
+      /format must be "switchnet4-scratchpad", got "other"/
+    );
     expect(() => cellsFromFile("   \n")).toThrow(/holds no cells/);
   });
 });

@@ -1,6 +1,12 @@
 // Tests for the Scratchpad loop guard: time limit per synchronous stretch, Stop, replaced runs.
 import {describe, expect, it} from "vitest";
-import {createLoopGuard, CellStoppedError, CellTimeoutError, MAX_STRIDE, type RunToken} from "../../../src/components/scratchpad/guard.js";
+import {
+  createLoopGuard,
+  CellStoppedError,
+  CellTimeoutError,
+  MAX_STRIDE,
+  type RunToken
+} from "../../../src/components/scratchpad/guard.js";
 
 const token = (): RunToken => ({stopped: false, done: false});
 

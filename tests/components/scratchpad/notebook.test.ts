@@ -1,6 +1,12 @@
 // Tests for the Scratchpad notebook: scope passing between cells, errors, re-runs, Stop, time limit.
 import {describe, expect, it} from "vitest";
-import {createNotebook, evaluateCell, recordingConsole, MAX_LOGS, type LogEntry} from "../../../src/components/scratchpad/notebook.js";
+import {
+  createNotebook,
+  evaluateCell,
+  recordingConsole,
+  MAX_LOGS,
+  type LogEntry
+} from "../../../src/components/scratchpad/notebook.js";
 import {createLoopGuard} from "../../../src/components/scratchpad/guard.js";
 import {wht, whtReference} from "../../../lib/wht.js";
 
@@ -33,7 +39,11 @@ describe("evaluateCell", () => {
 
 describe("createNotebook", () => {
   it("passes names from earlier cells to later ones and uses the library", async () => {
-    const {nb} = notebook(["const x = Float32Array.of(1, 2, 3, 4);", "const y = wht(x.slice());", "Array.from(y)"], 2000, {wht});
+    const {nb} = notebook(
+      ["const x = Float32Array.of(1, 2, 3, 4);", "const y = wht(x.slice());", "Array.from(y)"],
+      2000,
+      {wht}
+    );
     await nb.run();
     expect(nb.cells.map((c) => c.status)).toEqual(["ok", "ok", "ok"]);
     expect(nb.cells[2].value).toEqual(Array.from(whtReference([1, 2, 3, 4])));
@@ -78,7 +88,10 @@ describe("createNotebook", () => {
   });
 
   it("Stop ends an async endless loop and skips the cells after it", async () => {
-    const {nb} = notebook(["let i = 0; while (true) { i++; await new Promise((r) => setTimeout(r, 1)) }", "'not run'"], 50);
+    const {nb} = notebook(
+      ["let i = 0; while (true) { i++; await new Promise((r) => setTimeout(r, 1)) }", "'not run'"],
+      50
+    );
     const done = nb.run();
     await new Promise((r) => setTimeout(r, 120)); // longer than the limit: yielding loops are not timed out
     expect(nb.cells[0].status).toBe("running");
@@ -103,14 +116,25 @@ describe("createNotebook", () => {
 
   it("records each cell's console calls, also when it throws, and passes them on", async () => {
     const passed: unknown[][] = [];
-    const sink = {log: (...a: unknown[]) => passed.push(a), info() {}, warn: (...a: unknown[]) => passed.push(a), error() {}} as unknown as Console;
-    const nb = createNotebook(["console.log('a', 1); console.warn('careful'); 2", "console.log('before'); null.x", "3"], {
-      baseScope: () => ({}),
-      guard: createLoopGuard({limitMs: 1000}),
-      console: sink
-    });
+    const sink = {
+      log: (...a: unknown[]) => passed.push(a),
+      info() {},
+      warn: (...a: unknown[]) => passed.push(a),
+      error() {}
+    } as unknown as Console;
+    const nb = createNotebook(
+      ["console.log('a', 1); console.warn('careful'); 2", "console.log('before'); null.x", "3"],
+      {
+        baseScope: () => ({}),
+        guard: createLoopGuard({limitMs: 1000}),
+        console: sink
+      }
+    );
     await nb.run();
-    expect(nb.cells[0].logs).toEqual([{level: "log", args: ["a", 1]}, {level: "warn", args: ["careful"]}]);
+    expect(nb.cells[0].logs).toEqual([
+      {level: "log", args: ["a", 1]},
+      {level: "warn", args: ["careful"]}
+    ]);
     expect(nb.cells[1].status).toBe("error");
     expect(nb.cells[1].logs).toEqual([{level: "log", args: ["before"]}]);
     expect(nb.cells[2].logs).toEqual([]);

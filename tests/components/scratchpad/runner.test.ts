@@ -18,8 +18,11 @@ describe("readFrameMessage", () => {
   it("reads an output's height, rounded and clamped to 0 … MAX_OUTPUT_HEIGHT", () => {
     expect(readFrameMessage({type: "size", id: 1, height: 120.4})).toEqual({type: "size", id: 1, height: 120});
     expect(readFrameMessage({type: "size", id: 1, height: -5})).toEqual({type: "size", id: 1, height: 0});
-    expect(readFrameMessage({type: "size", id: 1, height: 1e9}))
-      .toEqual({type: "size", id: 1, height: MAX_OUTPUT_HEIGHT});
+    expect(readFrameMessage({type: "size", id: 1, height: 1e9})).toEqual({
+      type: "size",
+      id: 1,
+      height: MAX_OUTPUT_HEIGHT
+    });
     expect(readFrameMessage({type: "size", id: 1, height: NaN})).toBeNull();
     expect(readFrameMessage({type: "size", id: 1, height: "100px"})).toBeNull();
     expect(readFrameMessage({type: "size", height: 10})).toBeNull();

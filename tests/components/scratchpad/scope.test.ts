@@ -40,7 +40,14 @@ describe("the worked examples", () => {
 
   it("compute the values the page shows (Plot stubbed)", async () => {
     const plotCalls: string[] = [];
-    const Plot = new Proxy({}, {get: (_target, name) => (...args: unknown[]) => (plotCalls.push(String(name)), {mark: name, args})});
+    const Plot = new Proxy(
+      {},
+      {
+        get:
+          (_target, name) =>
+          (...args: unknown[]) => (plotCalls.push(String(name)), {mark: name, args})
+      }
+    );
     const nb = createNotebook(EXAMPLE_CELLS, {
       baseScope: () => scratchpadScope(640, {Plot}),
       guard: createLoopGuard({limitMs: 20_000})
@@ -58,14 +65,24 @@ describe("the worked examples", () => {
     // The counts table.
     expect(nb.cells[5].value).toEqual([
       {width: 1024, stored: 8192, active: 4096, edges: 20480, "dense weights": 1048576, "dense of equal edges": 143},
-      {width: 65536, stored: 524288, active: 262144, edges: 2097152, "dense weights": 4294967296, "dense of equal edges": 1448}
+      {
+        width: 65536,
+        stored: 524288,
+        active: 262144,
+        edges: 2097152,
+        "dense weights": 4294967296,
+        "dense of equal edges": 1448
+      }
     ]);
     expect(plotCalls.filter((c) => c === "plot")).toHaveLength(3);
   });
 
   it("are reproducible: the same seeds give the same training record", async () => {
     const run = async () => {
-      const nb = createNotebook([EXAMPLE_CELLS[2]], {baseScope: () => scratchpadScope(640), guard: createLoopGuard({limitMs: 20_000})});
+      const nb = createNotebook([EXAMPLE_CELLS[2]], {
+        baseScope: () => scratchpadScope(640),
+        guard: createLoopGuard({limitMs: 20_000})
+      });
       await nb.run();
       expect(nb.cells[0].status).toBe("ok");
       const records = nb.cells[0].names.records as lib.EpochRecord[];

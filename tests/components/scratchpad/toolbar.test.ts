@@ -5,12 +5,23 @@ import {createToolbar} from "../../../src/components/scratchpad/toolbar.js";
 describe("Scratchpad toolbar", () => {
   it("has its buttons in order, each calling its action; Stop only while cells run", () => {
     const actions = {
-      onRunAll: vi.fn(), onStop: vi.fn(), onShare: vi.fn(), onDownload: vi.fn(), onFile: vi.fn(), onExamples: vi.fn()
+      onRunAll: vi.fn(),
+      onStop: vi.fn(),
+      onShare: vi.fn(),
+      onDownload: vi.fn(),
+      onFile: vi.fn(),
+      onExamples: vi.fn()
     };
     const toolbar = createToolbar(document, actions);
     const buttons = Array.from(toolbar.root.querySelectorAll("button"));
-    expect(buttons.map((b) => b.textContent))
-      .toEqual(["Run all", "Stop", "Copy link", "Download", "Load file", "Examples"]);
+    expect(buttons.map((b) => b.textContent)).toEqual([
+      "Run all",
+      "Stop",
+      "Copy link",
+      "Download",
+      "Load file",
+      "Examples"
+    ]);
     expect(buttons.every((b) => b.type === "button" && b.title !== "")).toBe(true);
     expect(toolbar.root.getAttribute("role")).toBe("toolbar");
     for (const b of buttons) b.click();
@@ -26,12 +37,19 @@ describe("Scratchpad toolbar", () => {
   it("Load file opens the hidden file input, whose chosen file goes to onFile", () => {
     const onFile = vi.fn();
     const toolbar = createToolbar(document, {
-      onRunAll: vi.fn(), onStop: vi.fn(), onShare: vi.fn(), onDownload: vi.fn(), onFile, onExamples: vi.fn()
+      onRunAll: vi.fn(),
+      onStop: vi.fn(),
+      onShare: vi.fn(),
+      onDownload: vi.fn(),
+      onFile,
+      onExamples: vi.fn()
     });
     const input = toolbar.root.querySelector<HTMLInputElement>("input[type=file]")!;
     expect(input.hidden).toBe(true);
     const click = vi.spyOn(input, "click").mockImplementation(() => undefined);
-    Array.from(toolbar.root.querySelectorAll("button")).find((b) => b.textContent === "Load file")!.click();
+    Array.from(toolbar.root.querySelectorAll("button"))
+      .find((b) => b.textContent === "Load file")!
+      .click();
     expect(click).toHaveBeenCalledTimes(1);
     const file = new File(["[]"], "cells.json");
     Object.defineProperty(input, "files", {value: [file], configurable: true});
@@ -44,7 +62,12 @@ describe("Scratchpad toolbar", () => {
 
   it("says what happened, and shows or hides its banner", () => {
     const toolbar = createToolbar(document, {
-      onRunAll: vi.fn(), onStop: vi.fn(), onShare: vi.fn(), onDownload: vi.fn(), onFile: vi.fn(), onExamples: vi.fn()
+      onRunAll: vi.fn(),
+      onStop: vi.fn(),
+      onShare: vi.fn(),
+      onDownload: vi.fn(),
+      onFile: vi.fn(),
+      onExamples: vi.fn()
     });
     toolbar.say("Stopped.");
     expect(toolbar.root.querySelector(".scratchpad-message")?.textContent).toBe("Stopped.");

@@ -125,8 +125,13 @@ describe("compileCell", () => {
 
   it("produces code that still parses for every guarded form", () => {
     const forms = [
-      "while (a) while (b) x++;", "if (a) for (;;) break; else x", "for (;;) { }", "do x(); while (0)",
-      "const f = () => {}", "({m() {}, get g() { return 1 }})", "class K extends Object { constructor() { super() } }"
+      "while (a) while (b) x++;",
+      "if (a) for (;;) break; else x",
+      "for (;;) { }",
+      "do x(); while (0)",
+      "const f = () => {}",
+      "({m() {}, get g() { return 1 }})",
+      "class K extends Object { constructor() { super() } }"
     ];
     for (const form of forms) {
       const {body} = compileCell(form);
