@@ -271,7 +271,9 @@ export function createAdam(
       checkSize(size, params, grads);
       const {learningRate: lr, weightDecay: wd, beta1: b1, beta2: b2, epsilon: eps} = opts;
       const t = state.step + 1;
+      // biome-ignore lint/style/useExponentiationOperator: Math.pow is what the recorded runs used; ** may round otherwise
       const c1 = 1 / (1 - Math.pow(b1, t));
+      // biome-ignore lint/style/useExponentiationOperator: as above
       const c2 = 1 / (1 - Math.pow(b2, t));
       if (teamStep("adam_step", [params, grads, m, v], size, [lr, wd, b1, 1 - b1, b2, 1 - b2, c1, c2, eps])) {
         state.step = t;

@@ -68,7 +68,7 @@ if (args.includes("--help") || args.includes("-h")) {
 }
 /** `--name value` or `--name=value`: the value, undefined when absent; marks both as used. */
 const used = new Set<number>();
-function valueOf(name: string): string | undefined {
+function optionValue(name: string): string | undefined {
   const i = args.findIndex((a) => a === name || a.startsWith(name + "="));
   if (i < 0) return undefined;
   used.add(i);
@@ -82,10 +82,10 @@ const quick = args.includes("--quick");
 const fma = args.includes("--fma");
 const table = args.includes("--table");
 if (table && args.includes("--json")) usageError("--table and --json exclude each other");
-const onlyValue = valueOf("--only");
-const yardsticksDir = valueOf("--yardsticks");
-const note = valueOf("--note");
-const baselineDir = valueOf("--baseline");
+const onlyValue = optionValue("--only");
+const yardsticksDir = optionValue("--yardsticks");
+const note = optionValue("--note");
+const baselineDir = optionValue("--baseline");
 args.forEach((a, i) => {
   if (!["--quick", "--table", "--json", "--fma"].includes(a) && !used.has(i)) {
     usageError(`unknown argument ${JSON.stringify(a)}`);

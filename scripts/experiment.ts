@@ -124,7 +124,7 @@ function parseArgs(argv: string[]): Args {
       case "--help":
       case "-h":
         process.stdout.write(HELP);
-        process.exit(0);
+        return process.exit(0);
       case "--preset":
         args.preset = value();
         break;

@@ -117,6 +117,7 @@ describe("deploy workflow: what it does", () => {
     expect(deploy.needs).toBe("build");
     expect(deploy.environment?.name).toBe("github-pages");
     expect(deploy.steps.map(action)).toEqual(["actions/deploy-pages"]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template
     expect(deploy.environment?.url).toBe("${{ steps.deployment.outputs.page_url }}");
     expect(deploy.steps[0].id).toBe("deployment");
     // Every action is pinned to a major version.

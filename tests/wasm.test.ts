@@ -3,7 +3,7 @@
 import {afterEach, beforeAll, describe, expect, it, vi} from "vitest";
 import {SwitchNetError} from "../lib/check.js";
 import {createRng} from "../lib/random.js";
-import {Code, ModuleBuilder, sleb, uleb} from "../lib/wasm/encoder.js";
+import {type Code, ModuleBuilder, sleb, uleb} from "../lib/wasm/encoder.js";
 import {allocate, allocatedBytes, inWasmMemory, kernelArray, wasmMemory} from "../lib/wasm/memory.js";
 import {createModel} from "../lib/model.js";
 import {op, valtype} from "../lib/wasm/opcodes.js";

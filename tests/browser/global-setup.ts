@@ -45,6 +45,7 @@ function buildWithProgress(): Promise<{status: number | null; lines: string[]}> 
       pending = parts.pop() ?? "";
       for (const raw of parts) {
         // Framework colours its output; strip the escapes for the echo and the error message.
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the colour codes stripped here
         const line = raw.replace(/\x1b\[[0-9;]*m/g, "").trimEnd();
         if (!line) continue;
         lines.push(line);

@@ -270,6 +270,7 @@ tried`;
       const {page, context} = view;
       await page.evaluate(() => {
         localStorage.setItem("secret", "kept");
+        // biome-ignore lint/suspicious/noDocumentCookie: the test plants a cookie the sandboxed cell must not read
         document.cookie = "secret=kept; path=/";
       });
       const title = await page.title();

@@ -150,7 +150,7 @@ export function drawCurve(canvas: HTMLCanvasElement, outputs: Float32Array | nul
   ctx.stroke();
   const r = Math.max(1.5, canvas.width / 200);
   const drawSet = (set: PointSet | undefined, color: string, hollow: boolean) => {
-    if (!set || !set.values) return;
+    if (!set?.values) return;
     ctx.fillStyle = color;
     ctx.strokeStyle = color;
     for (let i = 0; i < set.n; i++) {

@@ -82,7 +82,7 @@ export function createLoopGuard(options: LoopGuardOptions): LoopGuard {
   let lastRead = -Infinity;
 
   function check(token: RunToken): void {
-    if (token.stopped || (active !== null && active.stopped && !active.done)) throw new CellStoppedError();
+    if (token.stopped || (active?.stopped && !active.done)) throw new CellStoppedError();
     if (--countdown > 0) return;
     const t = now();
     const gap = t - lastRead;

@@ -99,7 +99,7 @@ export interface Notebook {
   running(): boolean;
 }
 
-const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as new (
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
   ...args: string[]
 ) => (...values: unknown[]) => Promise<{value: unknown; names: Record<string, unknown>}>;
 

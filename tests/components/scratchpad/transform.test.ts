@@ -3,7 +3,7 @@ import {describe, expect, it} from "vitest";
 import {compileCell, CellSyntaxError, GUARD_NAME, patternNames} from "../../../src/components/scratchpad/transform.js";
 import {parse} from "acorn";
 
-const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor;
 
 /** Runs a compiled cell with a counting guard; returns value, names and guard calls. */
 async function runCompiled(source: string, scope: Record<string, unknown> = {}, limit = Infinity) {
