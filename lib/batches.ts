@@ -1,6 +1,6 @@
 /**
  * The batching core shared by the trainer (lib/train.ts), the capacity experiment's `fit`
- * (lib/experiment/fit.ts) and the playground (src/components/playground-engine.ts): seeded
+ * (lib/experiment/fit.ts) and the playground (src/components/playground/engine.ts): seeded
  * shuffled mini-batches, and the model's forward over many rows in chunks.
  *
  * The sampler visits the samples of a split in passes, each in an order shuffled by a generator

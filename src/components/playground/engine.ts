@@ -82,7 +82,7 @@ export interface ModelInfo {
   active: number;
   /** Fixed ±1 edges of the WHTs (connections, not parameters). */
   fixedEdges: number;
-  /** Estimated bytes the model needs for training (playground-memory.ts), kernel memory plus optimiser state. */
+  /** Estimated bytes the model needs for training (memory.ts), kernel memory plus optimiser state. */
   memoryBytes: number;
 }
 
