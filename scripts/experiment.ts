@@ -358,7 +358,7 @@ async function workers(args: Args): Promise<void> {
   const children = Array.from({length: args.workers}, (_, k) =>
     spawn(process.execPath, [...process.execArgv, process.argv[1], ...passOn], {
       stdio: ["ignore", "inherit", "inherit"],
-      env: {...process.env, EXPERIMENT_WORKER: String(k + 1)}
+      env: {...process.env, EXPERIMENT_WORKER: String(k + 1), EXPERIMENT_WORKERS: String(args.workers)}
     })
   );
   const exits = children.map(
@@ -445,6 +445,8 @@ async function main(): Promise<void> {
       store,
       createModel,
       filter: selected,
+      // --workers N: the other processes share the remaining work, so the ETA is theirs together.
+      sharedBy: Number(process.env.EXPERIMENT_WORKERS ?? 1),
       // Inside a long run: a line every evaluation when the log is a file, so its progress shows.
       onEval: tty
         ? undefined

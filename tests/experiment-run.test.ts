@@ -313,6 +313,33 @@ describe("the tiny experiment", () => {
     expect(runs(base.all).filter((r) => !r.candidate).length).toBe(small.seeds.length);
   });
 
+  it("reports progress with an ETA that the processes sharing the plan divide among them", () => {
+    const small: ExperimentConfig = {
+      ...config,
+      tasks: ["smooth"],
+      refWidths: [16],
+      contenders: ["dense"],
+      budgets: ["edges"]
+    };
+    const etas = (sharedBy: number) => {
+      let t = 0;
+      const seen: (number | null)[] = [];
+      runExperiment(small, {
+        store: memoryStore(),
+        createModel,
+        clock: () => (t += 1),
+        sharedBy,
+        onProgress: (p) => seen.push(p.etaSeconds)
+      });
+      return seen;
+    };
+    const one = etas(1);
+    expect(one[0]).toBeNull(); // nothing finished yet: no speed to go by
+    expect(one.some((e) => e !== null && e > 0)).toBe(true);
+    expect(etas(2)).toEqual(one.map((e) => (e === null ? null : e / 2)));
+    expect(() => runExperiment(small, {store: memoryStore(), createModel, sharedBy: 0})).toThrow(/sharedBy must be/);
+  });
+
   it("stops cleanly between runs when asked", () => {
     let calls = 0;
     const r = runExperiment(config, {store: memoryStore(), createModel, shouldStop: () => ++calls > 3});

@@ -17,7 +17,7 @@
  * processes can share one store: each claims a piece of work before starting it (`claim`), and
  * works on what is not claimed; the work after a group's choice waits for its candidates.
  */
-import {fail} from "../check.js";
+import {checkInteger, fail} from "../check.js";
 import {deriveSeed} from "../random.js";
 import {modelCounts} from "../counts.js";
 import type {Model, ModelSpec} from "../types.js";
@@ -718,6 +718,8 @@ export interface RunOptions {
   /** Only groups that pass (e.g. a range of reference widths, or a shard). */
   filter?: (group: PlanGroup) => boolean;
   onProgress?: (progress: Progress) => void;
+  /** Processes working through the same plan at once (the ETA divides the remaining work among them; default 1). */
+  sharedBy?: number;
   /** Checked between runs; return true to stop cleanly. */
   shouldStop?: () => boolean;
   /** Clock in seconds (default performance.now). */
@@ -824,6 +826,7 @@ export function runExperiment(
     return {runs, cost};
   };
   let states = groupStates(groups, latest);
+  const sharedBy = checkInteger("sharedBy", options.sharedBy ?? 1, 1);
   const initial = countDone(states);
   const skipped = initial.runs;
   const start = clock();
@@ -840,7 +843,7 @@ export function runExperiment(
       doneCost: ranCost,
       totalCost: ranCost + remainingCost,
       elapsedSeconds: elapsed,
-      etaSeconds: ranCost > 0 ? (elapsed / ranCost) * remainingCost : null,
+      etaSeconds: ranCost > 0 ? ((elapsed / ranCost) * remainingCost) / sharedBy : null,
       label
     });
   };
