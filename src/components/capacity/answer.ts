@@ -40,9 +40,15 @@ export interface AnswerCell {
   budget: string;
   /** Every contender at this budget point with results, best first (lowest mean error). */
   standings: (Standing & {sd: number; converged: number})[];
-  /** "clear": the best one's range over seeds is below every other's; "tie": ranges overlap; "pending": seeds missing. */
+  /**
+   * The best of the other kind: the best dense layer when a WHT model (Switch Net 4, filter bank,
+   * butterfly) is best, else the best WHT model. The question compares the two kinds, so the
+   * verdict and factor are against it, not against the second WHT variant.
+   */
+  rival: (Standing & {sd: number; converged: number}) | null;
+  /** "clear": the best one's range over seeds is below the rival's; "tie": they overlap; "pending": seeds missing. */
   verdict: "clear" | "tie" | "pending";
-  /** Runner-up's mean error ÷ the best one's (≥ 1), or null with fewer than two. */
+  /** The rival's mean error ÷ the best one's (≥ 1), or null without a rival. */
   factor: number | null;
   /** Runs that stopped on the convergence rule, of all runs in the cell. */
   converged: number;
@@ -82,14 +88,17 @@ export function answerCells(
         .sort((a, b) => a.mean - b.mean);
       const complete =
         standings.length >= (planned[`${task}|${budget}`] ?? Infinity) && standings.every((s) => s.seeds >= seeds);
-      const [best, second] = standings;
-      const clear = best !== undefined && standings.length > 1 && standings.slice(1).every((o) => best.max < o.min);
+      const best = standings[0];
+      const isDense = (s: Standing) => s.contender === "dense";
+      const rival = best ? (standings.find((s) => isDense(s) !== isDense(best)) ?? null) : null;
+      const clear = best !== undefined && rival !== null && best.max < rival.min;
       cells.push({
         task,
         budget,
         standings,
+        rival,
         verdict: !complete ? "pending" : clear ? "clear" : "tie",
-        factor: best && second && best.mean > 0 ? second.mean / best.mean : null,
+        factor: best && rival && best.mean > 0 ? rival.mean / best.mean : null,
         converged: standings.reduce((s, x) => s + x.converged, 0),
         runs: standings.reduce((s, x) => s + x.seeds, 0)
       });
@@ -103,11 +112,12 @@ const errorText = (s: {mean: number; sd: number}, percent: boolean) =>
     ? `${(100 * s.mean).toFixed(1)} ± ${(100 * s.sd).toFixed(1)} %`
     : `${s.mean.toPrecision(2)} ± ${s.sd.toPrecision(1)}`;
 
-/** The cells as plain table rows: task, budget, best, its error, runner-up, its error, verdict, converged. */
+/** The cells as plain table rows: task, budget, best, its error, the best of the other kind, its error, verdict, converged. */
 export function answerRows(cells: readonly AnswerCell[], taskNames: Readonly<Record<string, string>>): string[][] {
   return cells.map((c) => {
     const percent = c.task === "classify";
-    const [best, second] = c.standings;
+    const best = c.standings[0];
+    const second = c.rival;
     const name = (s: Standing) => `${label(s.contender)} (${formatCount(s.width)})`;
     const verdict =
       c.verdict === "pending"

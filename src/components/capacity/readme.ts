@@ -36,7 +36,7 @@ export function readmeAnswer(resultsText: string): string {
       "At the seed's point (Switch Net 4 at W = 65,536 against dense 1448 / 724 / 512 for equal connections / stored weights / multiply-adds), " +
       "test error where the validation error was best, mean ± sd over seeds:",
     "",
-    "| task | budget | best | test error | runner-up | test error | verdict | converged |",
+    "| task | budget | best | test error | best of the other kind | test error | verdict | converged |",
     "|---|---|---|---|---|---|---|---|",
     ...rows.map((r) => `| ${r.join(" | ")} |`),
     README_END

@@ -35,6 +35,7 @@ export function seedPointChart(
   const box = document.createElement("div");
   for (const task of [...new Set(rows.map((r) => r.taskName))]) {
     const own = rows.filter((r) => r.taskName === task);
+    const percent = own[0]?.task === "classify";
     const heading = document.createElement("div");
     heading.className = "sn-caption";
     heading.textContent = task;
@@ -46,7 +47,13 @@ export function seedPointChart(
         marginLeft: Math.min(190, Math.round(width * 0.45)),
         marginRight: 20,
         color: contenderColor(),
-        x: {type: "log", label: "test error (log scale) →", grid: true},
+        // Plain decimals (or percent for the spiral): the log scale's default SI ticks read "20m" for 0.02.
+        x: {
+          type: "log",
+          label: percent ? "test error, % wrong (log scale) →" : "test error, nmse (log scale) →",
+          grid: true,
+          tickFormat: (d: number) => (percent ? `${+(100 * d).toPrecision(2)}` : `${+d.toPrecision(2)}`)
+        },
         y: {label: null},
         marks: [
           Plot.tickX(meanRows(own), {x: "mean", y: "name", stroke: "group", strokeWidth: 2}),

@@ -136,6 +136,37 @@ describe("the answer table", () => {
       "5 of 6"
     ]);
     expect(rows[1][6]).toBe("tie within the seeds' spread");
+    // Two Switch Net 4 variants ahead of dense: the comparison is with dense, not with the second variant.
+    const variants = answerCells(
+      [...summary.slice(0, 2), cell("edges", "switchnet4-m4", 65536, 0.021, 0.001, 0.02, 0.022)],
+      65536,
+      ["smooth"],
+      ["edges"],
+      {"smooth|edges": 3},
+      3
+    )[0];
+    expect(variants.standings.map((s) => s.contender)).toEqual(["switchnet4-m4-r2", "switchnet4-m4", "dense"]);
+    expect(variants.rival?.contender).toBe("dense");
+    expect(variants.verdict).toBe("clear");
+    expect(variants.factor).toBeCloseTo(1.5, 12);
+    expect(answerRows([variants], {})[0].slice(4, 7)).toEqual([
+      "dense (1,448)",
+      "0.030 ± 0.002",
+      "Switch Net 4, 2 rounds ahead, ×1.50"
+    ]);
+    // Dense best: its rival is the best WHT model.
+    const denseBest = answerCells(
+      [
+        cell("macs", "switchnet4-m4-r2", 65536, 0.05, 0.001, 0.049, 0.051),
+        cell("macs", "dense", 512, 0.04, 0.001, 0.039, 0.041)
+      ],
+      65536,
+      ["smooth"],
+      ["macs"],
+      {"smooth|macs": 2},
+      3
+    )[0];
+    expect(denseBest.rival?.contender).toBe("switchnet4-m4-r2");
     const spiral = answerRows(
       answerCells([{...summary[0], task: "classify"}], 65536, ["classify"], ["edges"], {"classify|edges": 1}, 3),
       {}
