@@ -85,16 +85,7 @@ export function yLabel(task: string): string {
 /** The answer table (rows from `answerRows` in answer.ts). */
 export function answerTable(rows: readonly string[][]): HTMLTableElement {
   const t = table(
-    [
-      "task",
-      "budget",
-      "best",
-      "test error",
-      "best of the other kind",
-      "test error",
-      "verdict",
-      "converged"
-    ],
+    ["task", "budget", "best", "test error", "best of the other kind", "test error", "verdict", "converged"],
     rows as string[][]
   );
   t.id = "answer-table";
