@@ -386,14 +386,19 @@ describe("Capacity", () => {
     const view = await site.open("/capacity");
     try {
       const table = view.page.locator("#answer-table");
-      // Three tasks × three budgets, each a row, whatever has finished so far.
-      expect(await table.locator("tbody tr").count()).toBe(9);
+      // Three tasks by three budgets, whatever has finished so far.
+      expect(await table.locator("tbody tr").count()).toBe(3);
+      expect(await table.locator("thead th").count()).toBe(4);
       const box = await table.boundingBox();
       const viewport = view.page.viewportSize()!;
       expect(box).not.toBeNull();
       expect(box!.y).toBeLessThan(viewport.height); // its top is in the first screen on a desktop
       expect(box!.x + box!.width).toBeLessThanOrEqual(viewport.width);
       expect(await table.textContent()).toMatch(/equal connections/);
+      // The figure of every run starts in the first screen too, once runs exist (the committed results have some).
+      const seedFigure = await view.page.locator("#seedpoint-figure").boundingBox();
+      expect(seedFigure).not.toBeNull();
+      expect(seedFigure!.y).toBeLessThan(viewport.height);
       const figure = view.page.locator("#diversity-figure");
       const picture = await figureSignature(figure);
       expect(countCircles(picture)).toBeGreaterThanOrEqual(2 * 3 * 6); // two panels × three settings × six widths

@@ -137,3 +137,38 @@ export function answerRows(cells: readonly AnswerCell[], taskNames: Readonly<Rec
     ];
   });
 }
+
+/**
+ * The cells as a grid for the page's first screen: one row per task, one column per budget, each
+ * cell in four short lines (best and its error, the best of the other kind and its error, the
+ * verdict, the runs that converged).
+ */
+export function answerGridRows(
+  cells: readonly AnswerCell[],
+  taskNames: Readonly<Record<string, string>>,
+  budgets: readonly string[]
+): string[][] {
+  const tasks = [...new Set(cells.map((c) => c.task))];
+  const name = (s: Standing) => `${label(s.contender)} (${formatCount(s.width)})`;
+  return tasks.map((task) => [
+    taskNames[task] ?? task,
+    ...budgets.map((budget) => {
+      const c = cells.find((x) => x.task === task && x.budget === budget);
+      const best = c?.standings[0];
+      if (!c || !best) return "no runs yet";
+      const percent = task === "classify";
+      const verdict =
+        c.verdict === "pending"
+          ? "pending"
+          : c.verdict === "clear"
+            ? `${label(best.contender)} ahead, ×${c.factor!.toFixed(2)}`
+            : "tie within the seeds' spread";
+      return [
+        `${name(best)}: ${errorText(best, percent)}`,
+        c.rival ? `against ${name(c.rival)}: ${errorText(c.rival, percent)}` : "nothing of the other kind yet",
+        verdict,
+        `${c.converged} of ${c.runs} runs converged`
+      ].join("\n");
+    })
+  ]);
+}

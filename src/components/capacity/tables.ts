@@ -82,14 +82,11 @@ export function yLabel(task: string): string {
   return task === "classify" ? "test error rate" : "test nmse";
 }
 
-/** The answer table (rows from `answerRows` in answer.ts). */
-export function answerTable(rows: readonly string[][]): HTMLTableElement {
-  const t = table(
-    ["task", "budget", "best", "test error", "best of the other kind", "test error", "verdict", "converged"],
-    rows as string[][]
-  );
+/** The answer grid of the page's first screen (rows from `answerGridRows` in answer.ts; a cell's lines are kept). */
+export function answerGrid(rows: readonly string[][], budgetNames: readonly string[]): HTMLTableElement {
+  const t = table(["task", ...budgetNames], rows as string[][]);
   t.id = "answer-table";
-  t.className = "sn-table sn-answer";
+  t.className = "sn-table sn-answer sn-answer-grid";
   return t;
 }
 

@@ -2,7 +2,7 @@ import {describe, expect, it} from "vitest";
 import {errorRows, type SummaryLike} from "../../../src/components/capacity/error-chart.js";
 import {capacityRows} from "../../../src/components/capacity/memorise-chart.js";
 import {BUDGET_SHORT, label} from "../../../src/components/capacity/colors.js";
-import {answerCells, answerRows} from "../../../src/components/capacity/answer.js";
+import {answerCells, answerGridRows, answerRows} from "../../../src/components/capacity/answer.js";
 import {tuneTableRows} from "../../../src/components/capacity/tables.js";
 
 const stat = (mean: number, min: number, max: number, n = 3) => ({mean, sd: 0, min, max, n});
@@ -167,6 +167,21 @@ describe("the answer table", () => {
       3
     )[0];
     expect(denseBest.rival?.contender).toBe("switchnet4-m4-r2");
+  });
+
+  it("lays the cells out as a grid for the first screen: a row per task, a column per budget, four lines a cell", () => {
+    const cells = answerCells(summary, 65536, ["smooth", "classify"], ["edges", "params", "macs"], planned, 3);
+    const grid = answerGridRows(cells, {smooth: "smooth target", classify: "spiral"}, ["edges", "params", "macs"]);
+    expect(grid.map((r) => r[0])).toEqual(["smooth target", "spiral"]);
+    expect(grid[0][1].split("\n")).toEqual([
+      "Switch Net 4, 2 rounds (65,536): 0.020 ± 0.001",
+      "against dense (1,448): 0.030 ± 0.002",
+      "Switch Net 4, 2 rounds ahead, ×1.50",
+      "5 of 6 runs converged"
+    ]);
+    expect(grid[0][2].split("\n")[2]).toBe("tie within the seeds' spread");
+    expect(grid[0][3].split("\n")[2]).toBe("pending");
+    expect(grid[1].slice(1)).toEqual(["no runs yet", "no runs yet", "no runs yet"]);
     const spiral = answerRows(
       answerCells([{...summary[0], task: "classify"}], 65536, ["classify"], ["edges"], {"classify|edges": 1}, 3),
       {}
