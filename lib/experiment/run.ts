@@ -920,7 +920,9 @@ export function runExperiment(
       const widest = t.sources[t.sources.length - 1].group;
       const tune = latest.find((r): r is TuneRecord => r.type === "tune" && r.key === widest.key);
       if (!points || !tune) continue;
-      if (points.filter((p) => p.capacity > 0).length < 2) continue; // no line through N = 0: the page says so
+      // No line goes through N = 0: such a trend gets no probe (and so no row on the page).
+      const usable = points.filter((p) => p.capacity > 0);
+      if (usable.length < 2) continue;
       for (const factor of missing) {
         open.push({
           kind: "trend",
@@ -928,7 +930,7 @@ export function runExperiment(
           trend: t,
           key: trendProbeKey(t, factor),
           factor,
-          points: points.filter((p) => p.capacity > 0),
+          points: usable,
           learningRate: tune.chosen
         });
       }
