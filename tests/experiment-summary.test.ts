@@ -83,7 +83,7 @@ describe("trendChecks", () => {
     for (const row of rows) {
       expect(row.probes.map((p) => p.factor)).toEqual([...config.memorise.probeFactors].sort((a, b) => a - b));
       const [low, high] = row.probes;
-      expect(low.n).toBe(Math.max(1, Math.round(row.predicted * low.factor)));
+      expect(low.n).toBe(Math.max(1, Math.round(row.predicted! * low.factor)));
       expect(row.verdict).toBe(!low.fitted ? "over" : high.fitted ? "under" : "holds");
     }
   });
@@ -101,6 +101,31 @@ describe("trendChecks", () => {
     expect(verdict(variant(false, false))).toBe("over");
     expect(verdict(variant(true, true))).toBe("under");
     expect(verdict([pair[0]].map((p) => ({...p, probe: {...p.probe, fitted: true}})))).toBe("pending");
+  });
+  it("gives a trend whose searches fit no pairs a row that says there is no line", () => {
+    // Every searched width's runs with capacity 0: the runner probes nothing, the summary says why.
+    const zeroed = store.all
+      .filter((r) => r.type !== "trend-probe")
+      .map((r) =>
+        r.type === "run" && r.task === "memorise" && r.capacity
+          ? {...r, capacity: {...r.capacity, largestFitted: 0, smallestFailed: 1}}
+          : r
+      );
+    const rows = trendChecks(zeroed, config);
+    expect(rows.length).toBe(trendChecks(store.all, config).length);
+    for (const row of rows) {
+      expect(row.verdict).toBe("no line");
+      expect(row.probes).toEqual([]);
+      expect(row.predicted).toBeNull();
+      expect(row.points.every((p) => p.capacity === 0 && !p.censored)).toBe(true);
+    }
+    // Without the searches' records there is no row at all (nothing is known yet).
+    expect(
+      trendChecks(
+        zeroed.filter((r) => r.type !== "run"),
+        config
+      )
+    ).toEqual([]);
   });
 });
 

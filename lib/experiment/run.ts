@@ -920,7 +920,7 @@ export function runExperiment(
       const widest = t.sources[t.sources.length - 1].group;
       const tune = latest.find((r): r is TuneRecord => r.type === "tune" && r.key === widest.key);
       if (!points || !tune) continue;
-      // No line goes through N = 0: such a trend gets no probe (and so no row on the page).
+      // No line goes through N = 0: such a trend gets no probe (the summary's row says "no line").
       const usable = points.filter((p) => p.capacity > 0);
       if (usable.length < 2) continue;
       for (const factor of missing) {

@@ -5,7 +5,7 @@
  */
 import {BUDGET_NAMES, type BudgetKind} from "./budget.js";
 import type {ExperimentConfig} from "./config.js";
-import {planExperiment, planGroups, planTrendProbes, trendProbeKey} from "./run.js";
+import {planExperiment, planGroups, planTrendProbes, trendPoints, trendProbeKey} from "./run.js";
 import type {ResultRecord, RunRecord, TaskKind, TrendProbeRecord} from "./schema.js";
 
 /** Mean, sample standard deviation, extremes and count. */
@@ -232,15 +232,18 @@ export interface TrendCheck {
   /** The budgets the probed model stands at. */
   budgets: BudgetKind[];
   points: {refWidth: number; width: number; capacity: number; censored: boolean}[];
-  slope: number;
-  predicted: number;
+  /** null with verdict "no line". */
+  slope: number | null;
+  predicted: number | null;
   probes: {factor: number; n: number; fitted: boolean; error: number; steps: number; converged: boolean}[];
   /**
    * "holds" when every probe below the prediction fitted and every one above it failed; "over"
    * when a probe below failed (the trend predicts more than the model holds); "under" when one
-   * above fitted; "pending" while a probe is missing.
+   * above fitted; "pending" while a probe is missing; "no line" when the searches are done but
+   * fewer than two of the searched widths fit any pairs (no power law goes through N = 0, so
+   * there is nothing to predict or probe: slope and predicted are null, probes empty).
    */
-  verdict: "holds" | "over" | "under" | "pending";
+  verdict: "holds" | "over" | "under" | "pending" | "no line";
 }
 
 /** The trend probes in `records`, one row per planned trend (each probe key once, the first). */
@@ -252,7 +255,24 @@ export function trendChecks(records: readonly ResultRecord[], config: Experiment
     const found = config.memorise.probeFactors
       .map((f) => byKey.get(trendProbeKey(t, f)))
       .filter((r): r is TrendProbeRecord => r !== undefined);
-    if (found.length === 0) continue;
+    if (found.length === 0) {
+      // The searches done, but no line: say so rather than leave the model out.
+      const points = trendPoints(t, config, records);
+      if (points !== null && points.filter((p) => p.capacity > 0).length < 2) {
+        rows.push({
+          contender: t.contender.id,
+          width: t.width,
+          refWidth: t.refWidth,
+          budgets: t.memberships.map((m) => m.budget),
+          points: points.map(({refWidth, width, capacity, censored}) => ({refWidth, width, capacity, censored})),
+          slope: null,
+          predicted: null,
+          probes: [],
+          verdict: "no line"
+        });
+      }
+      continue;
+    }
     const probes = found
       .map((r) => ({
         factor: r.factor,

@@ -11,7 +11,8 @@ const VERDICTS: Record<TrendCheck["verdict"], string> = {
   holds: "holds (within ×1.4)",
   over: "over-predicts",
   under: "under-predicts",
-  pending: "pending"
+  pending: "pending",
+  "no line": "no line: fewer than two widths fit any pairs"
 };
 
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
@@ -28,13 +29,15 @@ export function trendRows(trends: readonly TrendCheck[]): string[][] {
           `${int(p.n)}: ${p.fitted ? "fitted" : "failed"} (nmse ${p.error.toPrecision(2)}, ${int(p.steps)} steps${p.converged ? "" : ", cap"})`
       )
       .join("; ");
+    const {slope, predicted} = t;
+    const line = slope !== null && predicted !== null;
     return [
       model,
       t.budgets.map((b) => BUDGET_SHORT[b] ?? b).join(", "),
       points,
-      t.slope.toFixed(2),
-      int(t.predicted),
-      probes,
+      line ? slope.toFixed(2) : "—",
+      line ? int(predicted) : "—",
+      line ? probes : "none (nothing to predict)",
       VERDICTS[t.verdict]
     ];
   });

@@ -44,4 +44,23 @@ describe("trendRows", () => {
     expect(row[1]).toBe("equal stored parameters, equal connections, equal multiply-adds");
     expect(row[6]).toBe("over-predicts");
   });
+  it("shows a model whose searches fit no pairs at two widths, with no line, prediction or probe", () => {
+    const row = trendRows([
+      {
+        ...check,
+        points: check.points.map((p, i) => ({...p, capacity: i === 2 ? 40 : 0})),
+        slope: null,
+        predicted: null,
+        probes: [],
+        verdict: "no line"
+      }
+    ])[0];
+    expect(row.slice(2)).toEqual([
+      "0 at 1,024, 0 at 4,096, 40+ at 16,384",
+      "—",
+      "—",
+      "none (nothing to predict)",
+      "no line: fewer than two widths fit any pairs"
+    ]);
+  });
 });
