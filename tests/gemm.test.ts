@@ -6,6 +6,7 @@ import {spawnSync} from "node:child_process";
 import {readFileSync} from "node:fs";
 import {afterEach, beforeAll, describe, expect, it} from "vitest";
 import {fusedMultiplyAdd, matmulAdd, matmulTransAAdd, matmulTransB, setFusedMultiplyAdd} from "../lib/kernels/gemm.js";
+import {trainingKernels} from "../lib/kernels/label.js";
 import {createRng} from "../lib/random.js";
 import {relaxedSimdSupported} from "../lib/wasm/runtime.js";
 import {ready, setBackend} from "../lib/wht.js";
@@ -109,6 +110,18 @@ describe("fused multiply-add switch", () => {
     expect(setFusedMultiplyAdd("off")).toBe(false);
   });
 
+  it("records the plain kernels' name while it is off, and the scalar backend's when that is forced", () => {
+    setFusedMultiplyAdd("auto");
+    expect(trainingKernels("dense")).toBe("wasm-simd");
+    expect(trainingKernels("switchnet4")).toBe("wasm-simd");
+    setBackend("scalar");
+    try {
+      expect(trainingKernels("dense")).toBe("scalar");
+    } finally {
+      setBackend("auto");
+    }
+  });
+
   it('refuses "on" with the reason where the engine lacks relaxed SIMD, and rejects unknown modes', () => {
     if (relaxedSimdSupported()) {
       expect(setFusedMultiplyAdd("on")).toBe(true);
@@ -133,9 +146,12 @@ describe("relaxed-SIMD kernels (a Node started with --experimental-wasm-relaxed-
       relaxed: boolean;
       fused: boolean;
       cases: Array<{label: string; worstOverTolerance: number; differsFromPlain: number}>;
+      kernels: {dense: string; switchnet4: string};
     };
     expect(out.relaxed).toBe(true);
     expect(out.fused).toBe(true);
+    // Records name the fused kernels for dense models only (no other kind uses the products).
+    expect(out.kernels).toEqual({dense: "wasm-simd+fma", switchnet4: "wasm-simd"});
     expect(out.cases.length).toBeGreaterThan(20);
     for (const c of out.cases) expect(c.worstOverTolerance, c.label).toBeLessThanOrEqual(1);
     // With FMA hardware, relaxed_madd rounds once: some results must differ from the plain kernels'.

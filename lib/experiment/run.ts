@@ -44,7 +44,7 @@ import {
 } from "./schema.js";
 import {splitValidation, taskDataset, taskShape} from "./tasks.js";
 import {fitTrend, median, type TrendPoint} from "./trend.js";
-import {backend} from "../wht.js";
+import {trainingKernels} from "../kernels/label.js";
 
 /**
  * Where records go. `records()` is read at the start of a sweep; `reload()`, when given, is
@@ -434,7 +434,7 @@ function baseRecord(
     batchSize: config.train.batchSize,
     learningRate,
     learningRateFrom: g.key,
-    backend: backend()
+    backend: trainingKernels(g.contender.kind)
   };
 }
 

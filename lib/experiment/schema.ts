@@ -159,7 +159,8 @@ export interface RunRecord {
   seconds: number;
   date: string;
   /**
-   * The WHT and layer kernels the run trained with (`backend()`: "scalar" or "wasm-simd"). The
+   * The WHT and layer kernels the run trained with (`trainingKernels(kind)`: "scalar", "wasm-simd",
+   * or "wasm-simd+fma" for dense products with fused multiply-add, never on by default in Node). The
    * backends round differently and training amplifies that, so a rerun on the other backend
    * gives other numbers. Optional: records written before this field existed have none.
    */

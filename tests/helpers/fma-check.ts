@@ -8,6 +8,7 @@ import {
   matmulTransB,
   setFusedMultiplyAdd
 } from "../../lib/kernels/gemm.js";
+import {trainingKernels} from "../../lib/kernels/label.js";
 import {createRng} from "../../lib/random.js";
 import {relaxedSimdSupported} from "../../lib/wasm/runtime.js";
 import {ready} from "../../lib/wht.js";
@@ -115,4 +116,6 @@ for (const [M, K, N] of shapes) {
   }
 }
 setFusedMultiplyAdd(fused ? "on" : "off");
-console.log(JSON.stringify({relaxed, fused: fused && fusedMultiplyAdd(), cases}));
+// What weights files and experiment records say the models trained with, FMA on.
+const kernels = {dense: trainingKernels("dense"), switchnet4: trainingKernels("switchnet4")};
+console.log(JSON.stringify({relaxed, fused: fused && fusedMultiplyAdd(), cases, kernels}));

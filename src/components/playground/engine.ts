@@ -35,7 +35,7 @@ import {
   type PlaygroundState
 } from "./state.js";
 import {decodeWeights, encodeWeights} from "./weights.js";
-import {backend} from "../../lib/wht.js";
+import {trainingKernels} from "../../lib/kernels/label.js";
 import {NonFiniteError} from "../../lib/divergence.js";
 import {predictInChunks} from "../../lib/batches.js";
 
@@ -435,7 +435,11 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
     exportWeights(index: number): string {
       const model = models[index];
       if (!model) fail(`model index must be between 0 and ${models.length - 1}, got ${index}`);
-      return encodeWeights(model.spec, model.params, {backend: backend(), dataset: dataset.name, step: steps});
+      return encodeWeights(model.spec, model.params, {
+        backend: trainingKernels(model.spec.kind),
+        dataset: dataset.name,
+        step: steps
+      });
     },
     importWeights(index: number, text: string): void {
       const model = models[index];

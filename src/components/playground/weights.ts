@@ -4,8 +4,8 @@
  *   {"format": "switchnet4-weights", "version": 1, "spec": {...resolved model spec...},
  *    "parameterCount": n, "params": [n numbers], "backend"?: "wasm-simd", "dataset"?: "...", "step"?: k}
  *
- * `backend` names the kernels the weights were trained with (`backend()`: "scalar" or
- * "wasm-simd"). The backends agree on one forward pass within float32 rounding, but training
+ * `backend` names the kernels the weights were trained with (`trainingKernels(kind)`: "scalar",
+ * "wasm-simd", or "wasm-simd+fma" for a dense model whose products used fused multiply-add). The backends agree on one forward pass within float32 rounding, but training
  * amplifies those roundings, so the same seed trains to different weights on each. The field is a
  * record only: weights from either backend load on the other and compute the same function there
  * (within rounding).
@@ -26,7 +26,7 @@ export interface WeightsFile {
   spec: ResolvedModelSpec;
   parameterCount: number;
   params: number[];
-  /** The kernels the weights were trained with (`backend()`); a record, not a requirement. */
+  /** The kernels the weights were trained with (`trainingKernels(kind)`); a record, not a requirement. */
   backend?: string;
   /** Optional context: the dataset and step the weights were saved at. */
   dataset?: string;
