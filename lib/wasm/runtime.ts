@@ -18,6 +18,7 @@ import {
 import {addCheckKernels, addOptimizerKernels, addVectorOptimizerKernels} from "./optimModule.js";
 import {addWhtKernels} from "./whtModule.js";
 import {gemmKernel, gemmNTKernel, gemmPackKernel, RELAXED_MADD} from "./gemmModule.js";
+import {addDenseKernels} from "./denseModule.js";
 
 export interface WhtExports {
   batch(ptr: number, count: number, log2n: number, log2from: number, scale: number): void;
@@ -192,6 +193,13 @@ export interface LayerExports {
     period: number
   ) => void;
   all_finite(p: number, count: number): number;
+  /** The dense layer's element-wise passes (see denseModule.ts). */
+  rows_set(dst: number, ldd: number, src: number, rows: number, cols: number): void;
+  relu_rows(y: number, ld: number, rows: number, cols: number): void;
+  relu_mask_rows(g: number, ldg: number, x: number, ldx: number, rows: number, cols: number): void;
+  col_sums_add(gb: number, gy: number, ldy: number, rows: number, cols: number): void;
+  fill_zero(p: number, count: number): void;
+  finite_flag(p: number, count: number, out: number): void;
   sgd_step(p: number, g: number, vel: number, count: number, lr: number, mu: number, wd: number): void;
   mul_rows(src: number, srcStride: number, dst: number, dstStride: number, f: number, cols: number, rows: number): void;
   bfly_fwd(x: number, y: number, w: number, rows: number, n: number, log2n: number): void;
@@ -270,6 +278,7 @@ export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
   addCheckKernels(m);
   addPeriodicKernels(m, wht);
   m.export("gemm_pack", gemmPackKernel(m));
+  addDenseKernels(m);
   // Only where the engine has relaxed SIMD (elsewhere the module would not validate).
   if (relaxedSimdSupported()) {
     m.export("gemm_fma", gemmKernel(m, true));
