@@ -174,7 +174,7 @@ function teamFinite(a: Float32Array): boolean {
  */
 function teamStep(
   name: "adam_step" | "sgd_step",
-  x2: "adam_step_x2" | null,
+  x2: "adam_step_x2" | "sgd_step_x2" | null,
   arrays: Float32Array[],
   size: number,
   constants: number[]
@@ -262,14 +262,22 @@ export function createSgd(size: number, options: OptimizerOptions = {}, placemen
       checkLive(disposed, "SGD");
       checkSize(size, params, grads);
       const {learningRate: lr, momentum: mu, weightDecay: wd} = opts;
-      const shared = teamStep("sgd_step", null, [params, grads, velocity], size, [lr, mu, wd]);
+      const shared = teamStep("sgd_step", "sgd_step_x2", [params, grads, velocity], size, [lr, mu, wd]);
       if (shared !== false) {
         state.step++;
         checkUpdated(shared, params, lr);
         return;
       }
-      let bad = -1;
-      for (let i = 0; i < size; i++) {
+      // The first multiple of four on the f64x2 kernel (the same float64 operations, two at a time:
+      // the same bits as the loop below), the rest in the loop; then the same overflow check.
+      let start = 0;
+      const k = wasmLayers();
+      if (k && backend() === "wasm-simd" && size >= 4 && [params, grads, velocity].every((a) => inWasmMemory(a))) {
+        start = size & ~3;
+        k.sgd_step_x2(params.byteOffset, grads.byteOffset, velocity.byteOffset, start, lr, mu, wd);
+      }
+      let bad = start > 0 ? firstOverflow(params.subarray(0, start)) : -1;
+      for (let i = start; i < size; i++) {
         const g = grads[i] + wd * params[i];
         const v = mu * velocity[i] + g;
         velocity[i] = v;

@@ -237,6 +237,34 @@ describe("a dense layer shared by a team: the same bits as one thread and the JS
   });
 });
 
+describe("the optimisers' two-lane kernels", () => {
+  it("give the JS loop's bits for SGD and Adam on one thread, over awkward values and sizes", () => {
+    for (const size of [4, 7, 64, 4099]) {
+      for (const kind of ["sgd", "adam"] as const) {
+        const options = {learningRate: 0.003, weightDecay: 1e-3, momentum: 0.9, beta1: 0.8, beta2: 0.95, epsilon: 1e-7};
+        const p0 = awkward(size, size).map((v) => (Math.abs(v) > 1e30 ? 1e30 : v));
+        const g0 = awkward(size, size + 1).map((v) => (Math.abs(v) > 1e30 ? -1e30 : v));
+        const js = createOptimizer(kind, size, options);
+        const wasm = createOptimizer(kind, size, options, {kernelMemory: true});
+        const [pJs, gJs] = [p0.slice(), g0.slice()];
+        const [pW, gW] = [resident(p0), resident(g0)];
+        for (let s = 0; s < 3; s++) {
+          js.step(pJs, gJs);
+          wasm.step(pW, gW);
+          for (let i = 0; i < size; i++) {
+            gJs[i] = pJs[(i * 5 + s) % size];
+            gW[i] = pW[(i * 5 + s) % size];
+          }
+        }
+        expect(bits(pW), `${kind}, ${size} parameters`).toEqual(bits(pJs));
+        for (const name of Object.keys(js.state.buffers))
+          expect(bits(wasm.state.buffers[name]), `${kind} ${name}`).toEqual(bits(js.state.buffers[name]));
+        wasm.dispose();
+      }
+    }
+  });
+});
+
 describe("the optimiser under a team", () => {
   it("refuses non-finite gradients before changing anything, naming the first", () => {
     for (const kind of ["adam", "sgd"] as const) {

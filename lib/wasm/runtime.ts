@@ -15,7 +15,7 @@ import {
   addTeamLayerKernels,
   addWeightGradientKernels
 } from "./layerModule.js";
-import {addCheckKernels, addOptimizerKernels, addVectorOptimizerKernels} from "./optimModule.js";
+import {addCheckKernels, addOptimizerKernels, addVectorOptimizerKernels, addVectorSgdKernel} from "./optimModule.js";
 import {addWhtKernels} from "./whtModule.js";
 import {gemmKernel, gemmNTKernel, gemmPackKernel, RELAXED_MADD} from "./gemmModule.js";
 import {addDenseKernels} from "./denseModule.js";
@@ -201,6 +201,7 @@ export interface LayerExports {
   fill_zero(p: number, count: number): void;
   finite_flag(p: number, count: number, out: number): void;
   sgd_step(p: number, g: number, vel: number, count: number, lr: number, mu: number, wd: number): void;
+  sgd_step_x2(p: number, g: number, vel: number, count: number, lr: number, mu: number, wd: number): void;
   mul_rows(src: number, srcStride: number, dst: number, dstStride: number, f: number, cols: number, rows: number): void;
   bfly_fwd(x: number, y: number, w: number, rows: number, n: number, log2n: number): void;
   bfly_bwd(
@@ -279,6 +280,7 @@ export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
   addPeriodicKernels(m, wht);
   m.export("gemm_pack", gemmPackKernel(m));
   addDenseKernels(m);
+  addVectorSgdKernel(m);
   // Only where the engine has relaxed SIMD (elsewhere the module would not validate).
   if (relaxedSimdSupported()) {
     m.export("gemm_fma", gemmKernel(m, true));
