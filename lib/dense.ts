@@ -9,11 +9,17 @@
  * N(0, 2/(in + out)) for the output layer, zero biases. initNoise, groupSize, projection, adjust
  * and placement do not apply to this kind and are ignored.
  *
- * The matrix loops run in i-k-j order (sample, input, output: the innermost loop walks a weight
- * row and an output row contiguously) and over blocks of weight rows that fit in L2, so each block
- * is reused across the whole batch; the forward takes four weight rows per pass and the backward
- * four samples per pass (measured about 2× faster than one at a time at W = 1448). Forward keeps the input and every hidden activation (grow-only
- * workspaces per batch size); the arrays forward and backward return are new on every call.
+ * With the kernels loaded (parameters and workspaces in the kernel memory), each layer is a few
+ * WebAssembly kernel calls (lib/kernels/dense.ts: the register-tiled products and the bias, ReLU,
+ * bias-gradient and ReLU-mask passes), shared by the threads of an active team (lib/team.ts) with
+ * the same bits; zeroGrad too. Otherwise the JS loops below: i-k-j order (sample, input, output:
+ * the innermost loop walks a weight row and an output row contiguously) over blocks of weight rows
+ * that fit in L2, so each block is reused across the whole batch; the forward takes four weight
+ * rows per pass and the backward four samples per pass (measured about 2× faster than one at a
+ * time at W = 1448). Forward keeps the input and every hidden activation (grow-only workspaces per
+ * batch size); the arrays forward and backward return are new on every call.
+ * `backward(g, {inputGradient: false})` (training) skips the gradient at the model's input and
+ * returns an empty array.
  */
 import {gemmSimdAvailable, matmulAdd, matmulTransAAdd, matmulTransB} from "./kernels/gemm.js";
 import {denseBackward, denseForward, zeroFill} from "./kernels/dense.js";
