@@ -9,17 +9,24 @@
  * N(0, 2/(in + out)) for the output layer, zero biases. initNoise, groupSize, projection, adjust
  * and placement do not apply to this kind and are ignored.
  *
- * The matrix loops run in i-k-j order (sample, input, output: the innermost loop walks a weight
- * row and an output row contiguously) and over blocks of weight rows that fit in L2, so each block
- * is reused across the whole batch; the forward takes four weight rows per pass and the backward
- * four samples per pass (measured about 2× faster than one at a time at W = 1448). Forward keeps the input and every hidden activation (grow-only
- * workspaces per batch size); the arrays forward and backward return are new on every call.
+ * With the kernels loaded (parameters and workspaces in the kernel memory), each layer is a few
+ * WebAssembly kernel calls (lib/kernels/dense.ts: the register-tiled products and the bias, ReLU,
+ * bias-gradient and ReLU-mask passes), shared by the threads of an active team (lib/team.ts) with
+ * the same bits; zeroGrad too. Otherwise the JS loops below: i-k-j order (sample, input, output:
+ * the innermost loop walks a weight row and an output row contiguously) over blocks of weight rows
+ * that fit in L2, so each block is reused across the whole batch; the forward takes four weight
+ * rows per pass and the backward four samples per pass (measured about 2× faster than one at a
+ * time at W = 1448). Forward keeps the input and every hidden activation (grow-only workspaces per
+ * batch size); the arrays forward and backward return are new on every call.
+ * `backward(g, {inputGradient: false})` (training) skips the gradient at the model's input and
+ * returns an empty array.
  */
 import {gemmSimdAvailable, matmulAdd, matmulTransAAdd, matmulTransB} from "./kernels/gemm.js";
+import {denseBackward, denseForward, zeroFill} from "./kernels/dense.js";
 import {createRng, deriveSeed} from "./random.js";
 import {kernelArrays, releaseKernelArray} from "./wasm/memory.js";
 import {growOnly} from "./workspace.js";
-import type {Model, ResolvedModelSpec} from "./types.js";
+import type {BackwardOptions, Model, ResolvedModelSpec} from "./types.js";
 
 /** Weight floats per block of rows kept hot in cache (256 KiB). */
 const BLOCK_FLOATS = 65536;
@@ -50,6 +57,8 @@ export function linearForward(
   batch: number,
   relu: boolean
 ): void {
+  // Arrays in the kernel memory: one job per thread (lib/kernels/dense.ts), the same bits.
+  if (denseForward(x, y, w, bias, inSize, outSize, batch, relu)) return;
   for (let b = 0; b < batch; b++) y.set(bias, b * outSize);
   // The WebAssembly SIMD product when loaded; these loops otherwise.
   if (!matmulAdd(x, w, y, batch, inSize, outSize)) addProduct(x, y, w, inSize, outSize, batch);
@@ -103,13 +112,14 @@ function blockRows(outSize: number): number {
 
 /**
  * Backward of a linear layer, given gy at its output (pre-activation): gw += xᵀ·gy, gb += Σ_b gy,
- * gx = gy·wᵀ; then, when `reluInput` (x is the output of a ReLU), gx is zeroed where x = 0.
+ * gx = gy·wᵀ (when gx is given); then, when `reluInput` (x is the output of a ReLU), gx is zeroed
+ * where x = 0.
  * Samples go four at a time: one read-modify-write of gw per four samples.
  */
 export function linearBackward(
   x: Float32Array,
   gy: Float32Array,
-  gx: Float32Array,
+  gxOrNull: Float32Array | null,
   w: Float32Array,
   gw: Float32Array,
   gb: Float32Array,
@@ -118,6 +128,9 @@ export function linearBackward(
   batch: number,
   reluInput: boolean
 ): void {
+  // Arrays in the kernel memory: one job per thread (lib/kernels/dense.ts), the same bits.
+  if (denseBackward(x, gy, gxOrNull, w, gw, gb, inSize, outSize, batch, reluInput)) return;
+  const gx = gxOrNull ?? new Float32Array(batch * inSize);
   for (let b = 0; b < batch; b++) {
     const yr = b * outSize;
     for (let j = 0; j < outSize; j++) gb[j] += gy[yr + j];
@@ -229,13 +242,16 @@ export function createDense(spec: ResolvedModelSpec): Model {
   }
 
   // acts[l] is the input of layer l (acts[0] a copy of the model input); grow-only. Backward's two
-  // gradient rows are freed whenever acts grow.
+  // gradient rows are freed whenever acts grow. The last layer writes into `outputs` (in the kernel
+  // memory, like the others, so its kernels run without staging), copied into forward's result.
   const saved = growOnly(sizes.slice(0, layers));
+  const outputs = growOnly([spec.outputSize]);
   const widest = Math.max(...sizes);
   const scratch = growOnly([widest, widest]);
   let batch = 0;
   const freeWorkspaces = () => {
     saved.free();
+    outputs.free();
     scratch.free();
   };
 
@@ -247,26 +263,29 @@ export function createDense(spec: ResolvedModelSpec): Model {
     forward(input: Float32Array, batchSize: number): Float32Array {
       const rows = batchSize;
       // The new workspaces first: if they do not fit, the model keeps its old ones.
+      outputs.ensure(rows);
       if (saved.ensure(rows)) scratch.free();
       const acts = saved.arrays;
       batch = rows;
       acts[0].set(input);
-      const out = new Float32Array(rows * spec.outputSize);
+      const last = outputs.arrays[0].subarray(0, rows * spec.outputSize);
       for (let l = 0; l < layers; l++) {
-        const y = l === layers - 1 ? out : acts[l + 1];
+        const y = l === layers - 1 ? last : acts[l + 1];
         linearForward(acts[l], y, wView(params, l), bView(params, l), sizes[l], sizes[l + 1], rows, l < layers - 1);
       }
-      return out;
+      return last.slice();
     },
-    backward(gradOutput: Float32Array): Float32Array {
+    backward(gradOutput: Float32Array, options?: BackwardOptions): Float32Array {
       const rows = batch;
       scratch.ensure(saved.capacity);
       const [acts, gradStores] = [saved.arrays, scratch.arrays];
       let gy = gradStores[0].subarray(0, rows * spec.outputSize);
       gy.set(gradOutput);
       let which = 1;
+      // The gradient at the model's input only when asked for (training does not need it).
+      const wantInput = options?.inputGradient !== false;
       for (let l = layers - 1; l >= 0; l--) {
-        const gx = l === 0 ? new Float32Array(rows * sizes[0]) : gradStores[which].subarray(0, rows * sizes[l]);
+        const gx = l > 0 || wantInput ? gradStores[which].subarray(0, rows * sizes[l]) : null;
         linearBackward(
           acts[l],
           gy,
@@ -279,13 +298,14 @@ export function createDense(spec: ResolvedModelSpec): Model {
           rows,
           l > 0
         );
-        gy = gx;
+        if (gx !== null) gy = gx;
         which = 1 - which;
       }
-      return gy;
+      return wantInput ? gy.slice() : new Float32Array(0);
     },
     zeroGrad(): void {
-      grads.fill(0);
+      // Each thread of an active team zeroes a range (lib/kernels/dense.ts); the same +0 either way.
+      if (!zeroFill(grads)) grads.fill(0);
     },
     dispose(): void {
       freeWorkspaces();

@@ -15,8 +15,8 @@
  */
 import {checkFloat32Array, checkInteger, checkNumber, checkOneOf, describe, fail} from "./check.js";
 import {failDisposed} from "./dispose.js";
-import {activeTeam, splitAcrossTeam} from "./team.js";
-import {inWasmMemory, kernelArrays, releaseKernelArray} from "./wasm/memory.js";
+import {activeTeam, splitRange, type KernelCall} from "./team.js";
+import {inWasmMemory, kernelArrays, memoryBuffer, releaseKernelArray, scratchBlock} from "./wasm/memory.js";
 import {checkFinite} from "./check.js";
 import {NonFiniteError} from "./divergence.js";
 
@@ -136,20 +136,65 @@ function checkLive(disposed: boolean, kind: string): void {
     );
 }
 
+/** Room for one finiteness flag (an i32) per thread of a team (teamFinite, teamStep). */
+const flagScratch = scratchBlock();
+
+/** The flags finite_flag wrote for `threads` ranges: true when all are 1. */
+function allFlagsSet(at: number, threads: number): boolean {
+  const flags = new Int32Array(memoryBuffer(), at, threads);
+  for (let t = 0; t < threads; t++) if (flags[t] !== 1) return false;
+  return true;
+}
+
+/** Runs jobs[t] on thread t of the active team (the jobs are short: one round). */
+function runTeamJobs(jobs: KernelCall[][]): void {
+  activeTeam()!.run(jobs);
+}
+
 /**
- * Runs the optimiser kernel `name` over [0, size) split across the active team, when there is one
- * and every array lives in the kernel memory; false (nothing done) otherwise.
+ * True when every value of `a` is known to be finite, each thread of the active team checking a
+ * range (finite_flag); false when it is not, or not known (no team, not in the kernel memory):
+ * the callers' JS loops then find the first bad value.
  */
-function teamStep(name: "adam_step" | "sgd_step", arrays: Float32Array[], size: number, constants: number[]): boolean {
-  if (activeTeam() === null || !arrays.every((a) => inWasmMemory(a))) return false;
+function teamFinite(a: Float32Array): boolean {
+  const team = activeTeam();
+  if (team === null || !inWasmMemory(a) || a.length < 64 * team.threads) return false;
+  const flags = flagScratch(4 * team.threads);
+  const parts = splitRange(a.length, team.threads, 16);
+  runTeamJobs(parts.map(([i0, i1], t) => [["finite_flag", [a.byteOffset + 4 * i0, i1 - i0, flags + 4 * t]]]));
+  return allFlagsSet(flags, parts.length);
+}
+
+/**
+ * Runs the optimiser update over [0, size) split across the active team, when there is one and
+ * every array lives in the kernel memory; false (nothing done) otherwise. Each thread runs the
+ * two-lane kernel (`x2`, when given: the same bits as the scalar one) on the multiple of four of
+ * its range, the scalar kernel on the rest, then checks its updated parameters (finite_flag);
+ * returns the first overflowed parameter's index, or -1 (or false when it did not run).
+ */
+function teamStep(
+  name: "adam_step" | "sgd_step",
+  x2: "adam_step_x2" | "sgd_step_x2" | null,
+  arrays: Float32Array[],
+  size: number,
+  constants: number[]
+): number | false {
+  const team = activeTeam();
+  if (team === null || size < 64 * team.threads || !arrays.every((a) => inWasmMemory(a))) return false;
   const ptrs = arrays.map((a) => a.byteOffset);
-  return splitAcrossTeam(
-    size,
-    16,
-    size,
-    (i0, i1) => [[name, [...ptrs.map((p) => p + 4 * i0), i1 - i0, ...constants]]],
-    0
+  const flags = flagScratch(4 * team.threads);
+  const parts = splitRange(size, team.threads, 16);
+  runTeamJobs(
+    parts.map(([i0, i1], t) => {
+      const whole = x2 === null ? i0 : i1 - ((i1 - i0) & 3);
+      const calls: KernelCall[] = [];
+      if (whole > i0) calls.push([x2!, [...ptrs.map((p) => p + 4 * i0), whole - i0, ...constants]]);
+      if (i1 > whole) calls.push([name, [...ptrs.map((p) => p + 4 * whole), i1 - whole, ...constants]]);
+      calls.push(["finite_flag", [ptrs[0] + 4 * i0, i1 - i0, flags + 4 * t]]);
+      return calls;
+    })
   );
+  return allFlagsSet(flags, parts.length) ? -1 : firstOverflow(arrays[0]);
 }
 
 export const DEFAULT_LEARNING_RATE: Record<OptimizerKind, number> = {sgd: 0.1, adam: 0.01};
@@ -188,7 +233,7 @@ export function checkLearningRate(value: unknown): number {
 function checkSize(size: number, params: Float32Array, grads: Float32Array): void {
   checkFloat32Array("params", params, size);
   checkFloat32Array("grads", grads, size);
-  if (!knownFinite(grads)) checkFinite("grads", grads);
+  if (!teamFinite(grads) && !knownFinite(grads)) checkFinite("grads", grads);
 }
 
 /** After an update: throws a NonFiniteError if it overflowed a parameter (index `bad`, or -1 for none). */
@@ -217,13 +262,22 @@ export function createSgd(size: number, options: OptimizerOptions = {}, placemen
       checkLive(disposed, "SGD");
       checkSize(size, params, grads);
       const {learningRate: lr, momentum: mu, weightDecay: wd} = opts;
-      if (teamStep("sgd_step", [params, grads, velocity], size, [lr, mu, wd])) {
+      const shared = teamStep("sgd_step", "sgd_step_x2", [params, grads, velocity], size, [lr, mu, wd]);
+      if (shared !== false) {
         state.step++;
-        checkUpdated(firstOverflow(params), params, lr);
+        checkUpdated(shared, params, lr);
         return;
       }
-      let bad = -1;
-      for (let i = 0; i < size; i++) {
+      // The first multiple of four on the f64x2 kernel (the same float64 operations, two at a time:
+      // the same bits as the loop below), the rest in the loop; then the same overflow check.
+      let start = 0;
+      const k = wasmLayers();
+      if (k && backend() === "wasm-simd" && size >= 4 && [params, grads, velocity].every((a) => inWasmMemory(a))) {
+        start = size & ~3;
+        k.sgd_step_x2(params.byteOffset, grads.byteOffset, velocity.byteOffset, start, lr, mu, wd);
+      }
+      let bad = start > 0 ? firstOverflow(params.subarray(0, start)) : -1;
+      for (let i = start; i < size; i++) {
         const g = grads[i] + wd * params[i];
         const v = mu * velocity[i] + g;
         velocity[i] = v;
@@ -275,9 +329,11 @@ export function createAdam(
       const c1 = 1 / (1 - Math.pow(b1, t));
       // biome-ignore lint/style/useExponentiationOperator: as above
       const c2 = 1 / (1 - Math.pow(b2, t));
-      if (teamStep("adam_step", [params, grads, m, v], size, [lr, wd, b1, 1 - b1, b2, 1 - b2, c1, c2, eps])) {
+      const constants = [lr, wd, b1, 1 - b1, b2, 1 - b2, c1, c2, eps];
+      const shared = teamStep("adam_step", "adam_step_x2", [params, grads, m, v], size, constants);
+      if (shared !== false) {
         state.step = t;
-        checkUpdated(firstOverflow(params), params, lr);
+        checkUpdated(shared, params, lr);
         return;
       }
       // The first multiple of four on the f64x2 kernel (the same float64 operations, two at a time:

@@ -68,39 +68,90 @@ export function gemmSimdAvailable(): boolean {
   return wasmLayers() !== null && backend() === "wasm-simd";
 }
 
+/**
+ * The kernel calls of c[i0…i1, j0…j1) += a[i0…i1, ·]·b[·, j0…j1) (a M×K, b K×N, c M×N row-major at
+ * byte addresses pa, pb, pc): blocks of K_BLOCK rows of b in order, so every element of c adds its
+ * K products in t order whatever the ranges (a team may split by rows or by columns: the same bits).
+ */
+export function gemmAddCalls(
+  pa: number,
+  pb: number,
+  pc: number,
+  K: number,
+  N: number,
+  i0: number,
+  i1: number,
+  j0: number,
+  j1: number
+): KernelCall[] {
+  const name = kernelName(wasmLayers()!, "gemm");
+  const out: KernelCall[] = [];
+  for (let k0 = 0; k0 < K; k0 += K_BLOCK) {
+    const args: GemmArgs = [
+      pa + 4 * (i0 * K + k0),
+      4 * K,
+      4,
+      pb + 4 * k0 * N + 4 * j0,
+      4 * N,
+      4 * GEMM_NR,
+      pc + 4 * (i0 * N + j0),
+      4 * N,
+      i1 - i0,
+      Math.min(K_BLOCK, K - k0),
+      j1 - j0,
+      i1 - i0
+    ];
+    out.push([name, args]);
+  }
+  return out;
+}
+
 export function matmulAdd(a: Float32Array, b: Float32Array, c: Float32Array, M: number, K: number, N: number): boolean {
   const k = wasmLayers();
   if (!k || !gemmSimdAvailable()) return false;
   if (M === 0 || K === 0 || N === 0) return true;
   withKernelMemory([a, b, c], ["in", "in", "inout"], ([pa, pb, pc]) => {
     // Columns of c (whole panels) to each thread of an active team; each element sums in the same order.
-    const name = kernelName(k, "gemm");
-    const calls = (j0: number, j1: number): KernelCall[] => {
-      const out: KernelCall[] = [];
-      for (let k0 = 0; k0 < K; k0 += K_BLOCK) {
-        const args: GemmArgs = [
-          pa + 4 * k0,
-          4 * K,
-          4,
-          pb + 4 * k0 * N + 4 * j0,
-          4 * N,
-          4 * GEMM_NR,
-          pc + 4 * j0,
-          4 * N,
-          M,
-          Math.min(K_BLOCK, K - k0),
-          j1 - j0,
-          M
-        ];
-        out.push([name, args]);
-      }
-      return out;
-    };
+    const calls = (j0: number, j1: number) => gemmAddCalls(pa, pb, pc, K, N, 0, M, j0, j1);
     if (!splitAcrossTeam(N, GEMM_NR, (M * K * N) / 64, calls)) {
-      for (const [, args] of calls(0, N)) k[name](...(args as GemmArgs));
+      for (const [name, args] of calls(0, N)) k[name as "gemm"](...(args as GemmArgs));
     }
   });
   return true;
+}
+
+/**
+ * c[K×N] += a[M×K]ᵀ·b[M×N] (byte addresses): packs b into panels (once, on the calling thread) and
+ * returns the call for rows i0…i1 of c (= parameters); every element sums the M rows in order, so
+ * any split of the rows gives the same bits.
+ */
+export function gemmTransAAddCall(
+  pa: number,
+  pb: number,
+  pc: number,
+  M: number,
+  K: number,
+  N: number
+): (i0: number, i1: number) => KernelCall {
+  const k = wasmLayers()!;
+  // b packed into panels of GEMM_NR columns, read front to back (about 1.2× faster; the same
+  // bits, so where the scratch does not fit, b is read in place).
+  const name = kernelName(k, "gemm");
+  let bp = pb,
+    ldb = 4 * N,
+    bps = 4 * GEMM_NR;
+  try {
+    bp = packScratch(4 * GEMM_NR * M * Math.ceil(N / GEMM_NR));
+    k.gemm_pack(pb, 4 * N, bp, M, N);
+    ldb = 4 * GEMM_NR;
+    bps = 4 * GEMM_NR * M;
+  } catch (e) {
+    if (!(e instanceof SwitchNetError)) throw e;
+    bp = pb;
+  }
+  // Row tiles outermost (c is large: walked a few rows at a time; measured: blocks of 8 to 64 rows
+  // were no faster).
+  return (i0, i1) => [name, [pa + 4 * i0, 4, 4 * K, bp, ldb, bps, pc + 4 * i0 * N, 4 * N, i1 - i0, M, N, GEMM_MR]];
 }
 
 export function matmulTransAAdd(
@@ -115,41 +166,29 @@ export function matmulTransAAdd(
   if (!k || !gemmSimdAvailable()) return false;
   if (M === 0 || K === 0 || N === 0) return true;
   withKernelMemory([a, b, c], ["in", "in", "inout"], ([pa, pb, pc]) => {
-    // b packed into panels of GEMM_NR columns, read front to back (about 1.2× faster; the same
-    // bits, so where the scratch does not fit, b is read in place).
-    const name = kernelName(k, "gemm");
-    let bp = pb,
-      ldb = 4 * N,
-      bps = 4 * GEMM_NR;
-    try {
-      bp = packScratch(4 * GEMM_NR * M * Math.ceil(N / GEMM_NR));
-      k.gemm_pack(pb, 4 * N, bp, M, N);
-      ldb = 4 * GEMM_NR;
-      bps = 4 * GEMM_NR * M;
-    } catch (e) {
-      if (!(e instanceof SwitchNetError)) throw e;
-      bp = pb;
+    // Rows of c (= parameters) to each thread of an active team: each sums the batch in the same order.
+    const call = gemmTransAAddCall(pa, pb, pc, M, K, N);
+    if (!splitAcrossTeam(K, 4, (M * K * N) / 64, (i0, i1) => [call(i0, i1)])) {
+      const [name, args] = call(0, K);
+      k[name as "gemm"](...(args as GemmArgs));
     }
-    // Row tiles outermost (c is large: walked a few rows at a time; measured: blocks of 8 to 64 rows
-    // were no faster). Rows of c (= parameters) to each thread of an active team: each sums the batch
-    // in the same order.
-    const call = (i0: number, i1: number): GemmArgs => [
-      pa + 4 * i0,
-      4,
-      4 * K,
-      bp,
-      ldb,
-      bps,
-      pc + 4 * i0 * N,
-      4 * N,
-      i1 - i0,
-      M,
-      N,
-      GEMM_MR
-    ];
-    if (!splitAcrossTeam(K, 4, (M * K * N) / 64, (i0, i1) => [[name, call(i0, i1)]])) k[name](...call(0, K));
   });
   return true;
+}
+
+/** The call of c[·, j0…j1) (+)= a[M×K]·b[j0…j1, ·]ᵀ (byte addresses; c is M×N): same tiles, same bits. */
+export function gemmTransBCall(
+  pa: number,
+  pb: number,
+  pc: number,
+  M: number,
+  K: number,
+  N: number,
+  accumulate: boolean
+): (j0: number, j1: number) => KernelCall {
+  const name = kernelName(wasmLayers()!, "gemm_nt");
+  const acc = accumulate ? 1 : 0;
+  return (j0, j1) => [name, [pa, 4 * K, pb + 4 * j0 * K, 4 * K, pc + 4 * j0, 4 * N, M, K, j1 - j0, acc]];
 }
 
 export function matmulTransB(
@@ -166,21 +205,11 @@ export function matmulTransB(
   if (M === 0 || N === 0) return true;
   withKernelMemory([a, b, c], ["in", "in", accumulate ? "inout" : "out"], ([pa, pb, pc]) => {
     // Columns of c (multiples of 4, the kernel's tile) to each thread of an active team: same tiles, same bits.
-    const acc = accumulate ? 1 : 0;
-    const name = kernelName(k, "gemm_nt");
-    const call = (j0: number, j1: number): Parameters<LayerExports["gemm_nt"]> => [
-      pa,
-      4 * K,
-      pb + 4 * j0 * K,
-      4 * K,
-      pc + 4 * j0,
-      4 * N,
-      M,
-      K,
-      j1 - j0,
-      acc
-    ];
-    if (!splitAcrossTeam(N, 4, (M * K * N) / 64, (j0, j1) => [[name, call(j0, j1)]])) k[name](...call(0, N));
+    const call = gemmTransBCall(pa, pb, pc, M, K, N, accumulate);
+    if (!splitAcrossTeam(N, 4, (M * K * N) / 64, (j0, j1) => [call(j0, j1)])) {
+      const [name, args] = call(0, N);
+      k[name as "gemm_nt"](...(args as Parameters<LayerExports["gemm_nt"]>));
+    }
   });
   return true;
 }

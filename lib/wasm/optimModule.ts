@@ -178,6 +178,74 @@ function adamStepX2(m: ModuleBuilder): number {
   return fn.index;
 }
 
+/**
+ * sgd_step_x2(p, g, vel, count, lr, mu, wd): sgd_step's arithmetic on two float64 lanes at a time
+ * (the same IEEE operations per lane, so the same bits), four parameters per iteration; count must
+ * be a multiple of 4 (the caller runs the rest with sgd_step or its JS loop).
+ */
+function sgdStepX2(m: ModuleBuilder): number {
+  const fn = m.declare([i32, i32, i32, i32, f64, f64, f64]);
+  const c = fn.code;
+  const [p, g, vel, count, ...scalars] = [0, 1, 2, 3, 4, 5, 6];
+  const end = c.local(i32);
+  const [lr, mu, wd] = scalars.map((sc) => {
+    const l = c.local(v128);
+    c.get(sc).simd(simd.f64x2_splat).set(l);
+    return l;
+  });
+  c.get(count).i32(4).emit(op.i32_lt_s).if().ret().end();
+  c.get(p).get(count).i32(2).emit(op.i32_shl).emit(op.i32_add).set(end);
+  c.loop();
+  const four = (ptr: number) => {
+    const l = c.local(v128);
+    c.get(ptr).v128Load(0).set(l);
+    return l;
+  };
+  const [pv, gv, velv] = [four(p), four(g), four(vel)];
+  const outs: Array<[number, number]> = [];
+  for (const h of [0, 1]) {
+    const half = (v: number) => {
+      c.get(v);
+      if (h === 1) c.get(v).shuffle32([2, 3, 0, 1]);
+      c.simd(simd.f64x2_promote_low_f32x4);
+    };
+    const gi = c.local(v128),
+      vi = c.local(v128),
+      pi = c.local(v128);
+    // g = grads + wd·params
+    half(gv);
+    c.get(wd);
+    half(pv);
+    c.simd(simd.f64x2_mul).simd(simd.f64x2_add).set(gi);
+    // v = mu·vel + g
+    c.get(mu);
+    half(velv);
+    c.simd(simd.f64x2_mul).get(gi).simd(simd.f64x2_add).set(vi);
+    // params − lr·v
+    half(pv);
+    c.get(lr).get(vi).simd(simd.f64x2_mul).simd(simd.f64x2_sub).set(pi);
+    outs.push([vi, pi]);
+  }
+  const store = (ptr: number, k: number) => {
+    c.get(ptr);
+    c.get(outs[0][k]).simd(simd.f32x4_demote_f64x2_zero);
+    c.get(outs[1][k]).simd(simd.f32x4_demote_f64x2_zero);
+    c.shuffle32([0, 1, 4, 5]);
+    c.v128Store(0);
+  };
+  store(vel, 0);
+  store(p, 1);
+  for (const q of [g, vel]) c.get(q).i32(16).emit(op.i32_add).set(q);
+  c.get(p).i32(16).emit(op.i32_add).tee(p).get(end).emit(op.i32_lt_u).brIf(0);
+  c.end();
+  return fn.index;
+}
+
+/** Adds and exports sgd_step_x2 (appended after every other kernel, so they keep their bytes). */
+export function addVectorSgdKernel(m: ModuleBuilder): void {
+  m.export("sgd_step_x2", sgdStepX2(m));
+}
+
 /** Adds and exports adam_step_x2 (appended after every other kernel, so they keep their bytes). */
 export function addVectorOptimizerKernels(m: ModuleBuilder): void {
   m.export("adam_step_x2", adamStepX2(m));

@@ -15,9 +15,10 @@ import {
   addTeamLayerKernels,
   addWeightGradientKernels
 } from "./layerModule.js";
-import {addCheckKernels, addOptimizerKernels, addVectorOptimizerKernels} from "./optimModule.js";
+import {addCheckKernels, addOptimizerKernels, addVectorOptimizerKernels, addVectorSgdKernel} from "./optimModule.js";
 import {addWhtKernels} from "./whtModule.js";
 import {gemmKernel, gemmNTKernel, gemmPackKernel, RELAXED_MADD} from "./gemmModule.js";
+import {addDenseKernels} from "./denseModule.js";
 
 export interface WhtExports {
   batch(ptr: number, count: number, log2n: number, log2from: number, scale: number): void;
@@ -192,7 +193,15 @@ export interface LayerExports {
     period: number
   ) => void;
   all_finite(p: number, count: number): number;
+  /** The dense layer's element-wise passes (see denseModule.ts). */
+  rows_set(dst: number, ldd: number, src: number, rows: number, cols: number): void;
+  relu_rows(y: number, ld: number, rows: number, cols: number): void;
+  relu_mask_rows(g: number, ldg: number, x: number, ldx: number, rows: number, cols: number): void;
+  col_sums_add(gb: number, gy: number, ldy: number, rows: number, cols: number): void;
+  fill_zero(p: number, count: number): void;
+  finite_flag(p: number, count: number, out: number): void;
   sgd_step(p: number, g: number, vel: number, count: number, lr: number, mu: number, wd: number): void;
+  sgd_step_x2(p: number, g: number, vel: number, count: number, lr: number, mu: number, wd: number): void;
   mul_rows(src: number, srcStride: number, dst: number, dstStride: number, f: number, cols: number, rows: number): void;
   bfly_fwd(x: number, y: number, w: number, rows: number, n: number, log2n: number): void;
   bfly_bwd(
@@ -270,6 +279,8 @@ export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
   addCheckKernels(m);
   addPeriodicKernels(m, wht);
   m.export("gemm_pack", gemmPackKernel(m));
+  addDenseKernels(m);
+  addVectorSgdKernel(m);
   // Only where the engine has relaxed SIMD (elsewhere the module would not validate).
   if (relaxedSimdSupported()) {
     m.export("gemm_fma", gemmKernel(m, true));
