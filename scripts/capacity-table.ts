@@ -2,8 +2,10 @@
  * Prints the committed capacity results as plain tables (mean ± sd over seeds, min–max), one per
  * task and reference width: what the Capacity page's written answer quotes.
  * Usage: npx tsx scripts/capacity-table.ts [results.jsonl] [--preset full|small|tiny] [--ref-width N]
- *        npx tsx scripts/capacity-table.ts --readme         (the README's short answer, printed)
- *        npx tsx scripts/capacity-table.ts --write-readme   (... written into README.md)
+ *        npx tsx scripts/capacity-table.ts [results.jsonl] --readme         (the README's short answer, printed)
+ *        npx tsx scripts/capacity-table.ts [results.jsonl] --write-readme   (... written into README.md)
+ * (results.jsonl defaults to data/capacity/results.jsonl; a copy of it lets the README be written
+ * from exactly the records committed while a sweep goes on appending to the file.)
  */
 import {readFileSync, writeFileSync} from "node:fs";
 import {readmeAnswer, replaceReadmeAnswer} from "../src/components/capacity/readme.js";
@@ -13,7 +15,8 @@ import {summarise} from "../lib/experiment/summary.js";
 
 const argv = process.argv.slice(2);
 if (argv.includes("--readme") || argv.includes("--write-readme")) {
-  const block = readmeAnswer(readFileSync("data/capacity/results.jsonl", "utf8"));
+  const file = argv.find((a) => a.endsWith(".jsonl")) ?? "data/capacity/results.jsonl";
+  const block = readmeAnswer(readFileSync(file, "utf8"));
   if (argv.includes("--write-readme"))
     writeFileSync("README.md", replaceReadmeAnswer(readFileSync("README.md", "utf8"), block));
   else process.stdout.write(block + "\n");
