@@ -13,6 +13,7 @@ import {
   addLayerKernels,
   addPeriodicKernels,
   addTeamLayerKernels,
+  addTeamShortcutKernels,
   addWeightGradientKernels
 } from "./layerModule.js";
 import {addCheckKernels, addOptimizerKernels, addVectorOptimizerKernels} from "./optimModule.js";
@@ -191,6 +192,30 @@ export interface LayerExports {
     scale: number,
     period: number
   ) => void;
+  /** Team shares (addTeamShortcutKernels): columns g0 … g1 − 1 of every row. */
+  [name: `switch_bwd_groups_head_${number}` | `switch_bwd_w_groups_head_${number}` | `switch_bwd_w_groups_${number}`]: (
+    x: number,
+    gy: number,
+    gx: number,
+    w: number,
+    gw: number,
+    rows: number,
+    n: number,
+    g0: number,
+    g1: number
+  ) => void;
+  [name: `switch_bwd_w_groups_per_${number}`]: (
+    x: number,
+    gy: number,
+    gx: number,
+    w: number,
+    gw: number,
+    rows: number,
+    n: number,
+    g0: number,
+    g1: number,
+    period: number
+  ) => void;
   all_finite(p: number, count: number): number;
   sgd_step(p: number, g: number, vel: number, count: number, lr: number, mu: number, wd: number): void;
   mul_rows(src: number, srcStride: number, dst: number, dstStride: number, f: number, cols: number, rows: number): void;
@@ -270,6 +295,7 @@ export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
   addCheckKernels(m);
   addPeriodicKernels(m, wht);
   m.export("gemm_pack", gemmPackKernel(m));
+  addTeamShortcutKernels(m, wht);
   // Only where the engine has relaxed SIMD (elsewhere the module would not validate).
   if (relaxedSimdSupported()) {
     m.export("gemm_fma", gemmKernel(m, true));
