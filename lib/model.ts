@@ -531,7 +531,8 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
 
   /** Runs each thread's calls in order (in rounds of at most MAX_CALLS: rounds only add barriers). */
   const runJobs = (team: Team, jobs: KernelCall[][]) => {
-    for (let c = 0; jobs.some((j) => j.length > c); c += MAX_CALLS) team.run(jobs.map((j) => j.slice(c, c + MAX_CALLS)));
+    for (let c = 0; jobs.some((j) => j.length > c); c += MAX_CALLS)
+      team.run(jobs.map((j) => j.slice(c, c + MAX_CALLS)));
   };
 
   /** forward on a team: the first layer's inputs on this thread, then every layer of each thread's rows. */
@@ -553,7 +554,13 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       const layerCalls = (l: number, a: number, e: number) => {
         if (l === depth - 1 && head !== null) {
           calls.push(
-            tk.forwardHead(at(actStores[l], a * n), at(head, a * headWidth), at(params, l * size), e - a, at(stacks, t * tk.stackFloats))
+            tk.forwardHead(
+              at(actStores[l], a * n),
+              at(head, a * headWidth),
+              at(params, l * size),
+              e - a,
+              at(stacks, t * tk.stackFloats)
+            )
           );
         } else {
           calls.push(tk.forward(at(actStores[l], a * n), at(actStores[l + 1], a * n), at(params, l * size), e - a));
@@ -565,7 +572,8 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
         for (let a = u; a < v; ) {
           let e = a + 1;
           while (e < v && periodic[e] === periodic[a]) e++;
-          if (periodic[a] === 1) calls.push(tk.forwardPeriodic(at(patterns, a * K), K, at(actStores[1], a * n), at(params), e - a)!);
+          if (periodic[a] === 1)
+            calls.push(tk.forwardPeriodic(at(patterns, a * K), K, at(actStores[1], a * n), at(params), e - a)!);
           else layerCalls(0, a, e);
           a = e;
         }
@@ -631,7 +639,16 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
           const only = top === 0 && gxAll === null;
           const x = at(actStores[top], r0 * n);
           byColumns((c0, c1) =>
-            tk.backwardHeadColumns(x, at(scaledHead), only ? null : at(gNext), at(params, top * size), at(grads, top * size), count, c0, c1)
+            tk.backwardHeadColumns(
+              x,
+              at(scaledHead),
+              only ? null : at(gNext),
+              at(params, top * size),
+              at(grads, top * size),
+              count,
+              c0,
+              c1
+            )
           );
           if (only) done = true;
           [g, gNext] = [gNext, g];

@@ -210,12 +210,30 @@ export interface LayerTeamKernels {
   /** Backward's first step on the output gradient rows (in place): the rest of backward is by columns. */
   transform(gy: number, rows: number): KernelCall;
   /** The rest of `backward` (gx null: of `weightBackward`) on columns c0 … c1 − 1 of every row, after `transform`. */
-  backwardColumns(x: number, gy: number, gx: number | null, w: number, gw: number, rows: number, c0: number, c1: number): KernelCall;
+  backwardColumns(
+    x: number,
+    gy: number,
+    gx: number | null,
+    w: number,
+    gw: number,
+    rows: number,
+    c0: number,
+    c1: number
+  ): KernelCall;
   /**
    * `backwardHead` on columns c0 … c1 − 1, from g already multiplied by `headScale` (what
    * backwardHead does itself; it refuses a −0 entry, and so must the caller).
    */
-  backwardHeadColumns(x: number, g: number, gx: number | null, w: number, gw: number, rows: number, c0: number, c1: number): KernelCall;
+  backwardHeadColumns(
+    x: number,
+    g: number,
+    gx: number | null,
+    w: number,
+    gw: number,
+    rows: number,
+    c0: number,
+    c1: number
+  ): KernelCall;
   readonly headScale: number;
   /** The rest of `weightBackwardPeriodic` on columns c0 … c1 − 1, after `transform`. */
   weightBackwardPeriodicColumns(
