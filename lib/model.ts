@@ -517,6 +517,14 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   // makes on its rows, in tiles. Weight gradients are split by columns (whole groups): each thread
   // adds, for its parameters, the rows of a tile in row order, tiles in order: the one-thread bits.
   let stacks: Float32Array = new Float32Array(0);
+  // zeroGrad under a team: the gradients are zeroed by the threads in backward's first column
+  // calls (each its own columns, just before adding to them), or here when anything else needs them.
+  let zeroPending = false;
+  const flushZero = () => {
+    if (!zeroPending) return;
+    zeroPending = false;
+    grads.fill(0);
+  };
   let scaledHead: Float32Array = new Float32Array(0);
   const at = (a: Float32Array, floats = 0) => a.byteOffset + 4 * floats;
 
@@ -611,8 +619,17 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     const tile = Math.min(rows, tileRows * threads);
     scratch.ensure(tile);
     const columns = splitRange(n, threads, tk.unit);
-    const byColumns = (make: (c0: number, c1: number) => KernelCall) =>
-      team.run(columns.map(([c0, c1]) => [make(c0, c1)]));
+    const byColumns = (make: (c0: number, c1: number) => KernelCall) => {
+      const zero = zeroPending;
+      zeroPending = false;
+      runJobs(
+        team,
+        columns.map(([c0, c1]) => [
+          ...(zero ? Array.from({length: depth}, (_, l) => tk.zeroColumns(at(grads, l * size), c0, c1)) : []),
+          make(c0, c1)
+        ])
+      );
+    };
     const transform = (g: Float32Array, count: number) =>
       team.run(splitRange(count, threads, 1).map(([a, e]) => [tk.transform(at(g, a * n), e - a)]));
     const headOk = tk.head && useHead;
@@ -731,7 +748,10 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   return {
     spec,
     params,
-    grads,
+    get grads() {
+      flushZero();
+      return grads;
+    },
     parameterCount,
     forward(input: Float32Array, batchSize: number): Float32Array {
       const rows = batchSize;
@@ -762,6 +782,7 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
         backwardTeam(plan.team, plan.tk, gradOutput, wantInput ? gx : null, rows);
         return gx;
       }
+      flushZero();
       const tile = tileOf(rows);
       scratch.ensure(tile === rows ? saved.capacity : tile);
       const gx = new Float32Array(wantInput ? rows * k : 0);
@@ -770,9 +791,15 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       return gx;
     },
     zeroGrad(): void {
-      grads.fill(0);
+      // With a team, each thread zeroes the gradients it then adds to, in backward's first step.
+      if (teamPlan() !== null) zeroPending = true;
+      else {
+        zeroPending = false;
+        grads.fill(0);
+      }
     },
     dispose(): void {
+      zeroPending = false;
       freeWorkspaces();
       releaseKernelArray(params);
       releaseKernelArray(grads);

@@ -33,10 +33,11 @@ export function trainingStep(
   run: Runner = (f) => f()
 ): StepOutcome {
   const {rows, x, y, grad} = batch;
-  model.zeroGrad();
   let value = NaN;
   try {
     const reason = run(() => {
+      // in `run`: with a team, a model may leave the zeroing to the threads of its backward
+      model.zeroGrad();
       const out = model.forward(x, rows);
       if (out.length !== y.length) {
         fail(`model.forward returned ${out.length} values for a batch of ${rows}; expected ${y.length}`);

@@ -235,6 +235,8 @@ export interface LayerTeamKernels {
     c1: number
   ): KernelCall;
   readonly headScale: number;
+  /** Sets to zero the weight gradients the column calls for c0 … c1 − 1 add to (gw: the layer's). */
+  zeroColumns(gw: number, c0: number, c1: number): KernelCall;
   /** The rest of `weightBackwardPeriodic` on columns c0 … c1 − 1, after `transform`. */
   weightBackwardPeriodicColumns(
     patterns: number,

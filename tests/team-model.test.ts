@@ -193,3 +193,35 @@ describe("training Switch Net 4 on 1, 2 and 3 threads", () => {
     expect(results[2]).toEqual(results[0]);
   });
 });
+
+describe("zeroGrad under a team", () => {
+  it("zeroes the gradients: through backward's threads, or when they are read first", () => {
+    const spec: ModelSpec = {kind: "switchnet4", inputSize: 16, outputSize: 4, width: 1024, depth: 2, seed: 67};
+    const x = normals(5 * 16, 1),
+      gy = normals(5 * 4, 2);
+    const fresh = createModel(spec);
+    fresh.forward(x, 5);
+    fresh.backward(gy, {inputGradient: false});
+    const want = fresh.grads.slice();
+    fresh.dispose();
+    const model = createModel(spec);
+    const team = recording(team2);
+    withTeam(team, () => {
+      model.forward(normals(3 * 16, 3), 3);
+      model.backward(normals(3 * 4, 4));
+      model.zeroGrad();
+      model.forward(x, 5);
+      model.backward(gy, {inputGradient: false});
+    });
+    expect(team.names).toContain("zero_fill");
+    expectSameBits(model.grads, want, "after zeroGrad and backward on the team");
+    withTeam(team2, () => model.zeroGrad());
+    expect(model.grads.every((v) => Object.is(v, 0))).toBe(true);
+    // a backward without the team after a zeroGrad with it
+    withTeam(team2, () => model.zeroGrad());
+    model.forward(x, 5);
+    model.backward(gy, {inputGradient: false});
+    expectSameBits(model.grads, want, "after zeroGrad on the team and backward without it");
+    model.dispose();
+  });
+});

@@ -216,6 +216,7 @@ export interface LayerExports {
     g1: number,
     period: number
   ) => void;
+  zero_fill(p: number, count: number): void;
   all_finite(p: number, count: number): number;
   sgd_step(p: number, g: number, vel: number, count: number, lr: number, mu: number, wd: number): void;
   mul_rows(src: number, srcStride: number, dst: number, dstStride: number, f: number, cols: number, rows: number): void;
