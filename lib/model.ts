@@ -35,6 +35,14 @@
  * first K values, and the first layer (depth 2 and up) runs on those K values per row
  * (`forwardPeriodic`, `weightBackwardPeriodic`): the saved input rows are built only if something
  * else needs them.
+ * Under a team of threads (lib/team.ts, `withTeam`; the trainer's `threads`) the same shortcuts
+ * run as kernel calls of the layer (`teamKernels`): forward splits the batch's rows between the
+ * threads, each taking its rows through every layer in tiles; backward goes a tile of rows per
+ * thread at a time, the gradient rows' transform split by rows and the rest of each layer by
+ * columns (whole groups), so each weight gradient adds its rows in row order, tiles in order, as
+ * on one thread: the same bits for any number of threads. There, zeroGrad leaves the zeroing to
+ * backward's first column step (each thread zeroes the gradients it then adds to); reading `grads`
+ * before that zeroes them at once.
  * `backward(g, {inputGradient: false})` (the trainer's call) stops after the parameter gradients:
  * the first layer's input gradient, the projection's transpose and the placement's backward are
  * skipped, and it returns an empty array.
@@ -347,7 +355,8 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   /** Rows r0 … r0 + rows − 1 of a workspace. */
   const rowsOf = (store: Float32Array, r0: number, rows: number) => store.subarray(r0 * n, (r0 + rows) * n);
   // The whole batch at once when tiling is off, the layer is not row-wise, or a team of threads
-  // shares the batch (it splits each kernel call by rows or columns itself).
+  // that cannot take the threaded path below (teamPlan) shares the batch: the kernel wrappers then
+  // split each call by rows or columns themselves.
   const tileOf = (rows: number) =>
     tileRows === 0 || layer.rowwise !== true || activeTeam() !== null ? rows : Math.min(tileRows, rows);
 
