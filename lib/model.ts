@@ -109,14 +109,16 @@ export function setBatchTileRows(rows: number): number {
  * Floats of kernel memory a model's workspaces hold once it has run forward on up to `rows` rows
  * and a training step (forward and backward) on `batch` rows: what forward keeps for backward
  * (the placed input only with adjust), and backward's two gradient buffers, one tile of rows long
- * when the Switch Net 4 layer is tiled (setBatchTileRows), else as long as the largest forward.
+ * when the Switch Net 4 layer is tiled (setBatchTileRows; with `threads` > 1, the threaded path's
+ * tile of 4·tileRows rows per thread), else as long as the largest forward.
  */
-export function workspaceFloats(spec: ResolvedModelSpec, rows: number, batch: number): number {
+export function workspaceFloats(spec: ResolvedModelSpec, rows: number, batch: number, threads = 1): number {
   if (spec.kind === "dense") return Math.max(rows, batch) * workspacePerSample(spec);
   const n = spec.width;
   const most = Math.max(rows, batch);
   const forward = most * n * (spec.depth + (spec.adjust ? 2 : 1));
-  const tile = spec.kind === "switchnet4" && tileRows > 0 ? Math.min(tileRows, batch) : batch;
+  const perTile = threads > 1 ? 4 * tileRows * threads : tileRows;
+  const tile = spec.kind === "switchnet4" && tileRows > 0 ? Math.min(perTile, batch) : batch;
   return forward + 2 * n * (tile === batch ? most : tile);
 }
 
@@ -614,7 +616,7 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   };
 
   /**
-   * backward on a team, a tile of rows (tileRows per thread) at a time: per layer, the transform
+   * backward on a team, a tile of rows (4·tileRows per thread) at a time: per layer, the transform
    * of the tile's gradient rows split by rows, then the rest split by columns.
    */
   const backwardTeam = (
@@ -625,7 +627,9 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     rows: number
   ) => {
     const threads = team.threads;
-    const tile = Math.min(rows, tileRows * threads);
+    // Each tile costs three barriers or so (one per step); 4·tileRows rows per thread measured as fast
+    // as tileRows on a quiet machine (W = 65,536) and loses less to a busy one.
+    const tile = Math.min(rows, 4 * tileRows * threads);
     scratch.ensure(tile);
     const columns = splitRange(n, threads, tk.unit);
     const byColumns = (make: (c0: number, c1: number) => KernelCall) => {
