@@ -35,6 +35,14 @@
  * first K values, and the first layer (depth 2 and up) runs on those K values per row
  * (`forwardPeriodic`, `weightBackwardPeriodic`): the saved input rows are built only if something
  * else needs them.
+ * Under a team of threads (lib/team.ts, `withTeam`; the trainer's `threads`) the same shortcuts
+ * run as kernel calls of the layer (`teamKernels`): forward splits the batch's rows between the
+ * threads, each taking its rows through every layer in tiles; backward goes a tile of rows per
+ * thread at a time, the gradient rows' transform split by rows and the rest of each layer by
+ * columns (whole groups), so each weight gradient adds its rows in row order, tiles in order, as
+ * on one thread: the same bits for any number of threads. There, zeroGrad leaves the zeroing to
+ * backward's first column step (each thread zeroes the gradients it then adds to); reading `grads`
+ * before that zeroes them at once.
  * `backward(g, {inputGradient: false})` (the trainer's call) stops after the parameter gradients:
  * the first layer's input gradient, the projection's transpose and the placement's backward are
  * skipped, and it returns an empty array.
@@ -45,7 +53,15 @@
  */
 import {checkFinite, checkFloat32Array, checkInteger, describe, fail} from "./check.js";
 import {createRng, deriveSeed} from "./random.js";
-import type {BackwardOptions, DisposableModel, Model, ModelSpec, ResolvedModelSpec, WidthLayer} from "./types.js";
+import type {
+  BackwardOptions,
+  DisposableModel,
+  LayerTeamKernels,
+  Model,
+  ModelSpec,
+  ResolvedModelSpec,
+  WidthLayer
+} from "./types.js";
 import {
   adjustBackward,
   adjustForward,
@@ -62,11 +78,11 @@ import {createDense} from "./dense.js";
 import {widthLayer} from "./layers.js";
 import {MAX_WORKSPACE, resolveSpec, workspacePerSample} from "./spec.js";
 import {multiplyRows} from "./kernels/rows.js";
-import {inWasmMemory, kernelArrays, releaseKernelArray} from "./wasm/memory.js";
+import {inWasmMemory, kernelArray, kernelArrays, releaseKernelArray} from "./wasm/memory.js";
 import {growOnly} from "./workspace.js";
 import {acceptDisposeHooks, DISPOSE, failDisposed, runDisposeHooks} from "./dispose.js";
 import {NonFiniteError} from "./divergence.js";
-import {activeTeam} from "./team.js";
+import {activeTeam, MAX_CALLS, splitRange, type KernelCall, type Team} from "./team.js";
 
 /**
  * Rows per tile of the WHT models' batched path: forward and backward take a batch through every
@@ -93,14 +109,16 @@ export function setBatchTileRows(rows: number): number {
  * Floats of kernel memory a model's workspaces hold once it has run forward on up to `rows` rows
  * and a training step (forward and backward) on `batch` rows: what forward keeps for backward
  * (the placed input only with adjust), and backward's two gradient buffers, one tile of rows long
- * when the Switch Net 4 layer is tiled (setBatchTileRows), else as long as the largest forward.
+ * when the Switch Net 4 layer is tiled (setBatchTileRows; with `threads` > 1, the threaded path's
+ * tile of 4·tileRows rows per thread), else as long as the largest forward.
  */
-export function workspaceFloats(spec: ResolvedModelSpec, rows: number, batch: number): number {
+export function workspaceFloats(spec: ResolvedModelSpec, rows: number, batch: number, threads = 1): number {
   if (spec.kind === "dense") return Math.max(rows, batch) * workspacePerSample(spec);
   const n = spec.width;
   const most = Math.max(rows, batch);
   const forward = most * n * (spec.depth + (spec.adjust ? 2 : 1));
-  const tile = spec.kind === "switchnet4" && tileRows > 0 ? Math.min(tileRows, batch) : batch;
+  const perTile = threads > 1 ? 4 * tileRows * threads : tileRows;
+  const tile = spec.kind === "switchnet4" && tileRows > 0 ? Math.min(perTile, batch) : batch;
   return forward + 2 * n * (tile === batch ? most : tile);
 }
 
@@ -229,6 +247,13 @@ function checkGradOutput(spec: ResolvedModelSpec, gradOutput: unknown, batch: nu
   checkFinite("gradOutput", g);
 }
 
+/** `current` when it holds `length` floats, else a new zeroed kernel-memory array of that length (current released). */
+function grown(current: Float32Array, length: number): Float32Array {
+  if (current.length >= length) return current;
+  releaseKernelArray(current);
+  return kernelArray(length, {internal: true});
+}
+
 /**
  * The sign flips of each input projection round, in the order they are applied (see the file
  * comment for their seeds).
@@ -270,7 +295,7 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   // The last layer's first headWidth outputs alone (tiled path; outputs among them).
   const headWidth = layer.headWidth ?? 0;
   const useHead = outputSize <= headWidth && layer.forwardHead !== undefined && layer.backwardHead !== undefined;
-  let headRows = new Float32Array(0);
+  let headRows: Float32Array = new Float32Array(0);
   // The first layer on patterns (tiled path, one round): after that round a padded row repeats its
   // first K values (projectPadded), so the first layer takes the K values of each row instead of
   // the row (forwardPeriodic, weightBackwardPeriodic); patterns[] keeps them for backward and
@@ -283,7 +308,7 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     layer.forwardPeriodic !== undefined &&
     layer.weightBackwardPeriodic !== undefined;
   const K = padBlock.length;
-  let patterns = new Float32Array(0);
+  let patterns: Float32Array = new Float32Array(0);
   let periodic = new Uint8Array(0);
   /** Builds the saved input rows r0 … r0 + rows − 1 that exist only as patterns. */
   const buildRows = (r0: number, rows: number) => {
@@ -296,7 +321,7 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     }
   };
   const headOf = (rows: number) => {
-    if (headRows.length < rows * headWidth) headRows = new Float32Array(rows * headWidth);
+    headRows = grown(headRows, rows * headWidth);
     return headRows.subarray(0, rows * headWidth);
   };
 
@@ -322,6 +347,9 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   const freeWorkspaces = () => {
     saved.free();
     scratch.free();
+    for (const a of [headRows, patterns, stacks, scaledHead]) releaseKernelArray(a);
+    headRows = patterns = stacks = scaledHead = new Float32Array(0);
+    periodic = new Uint8Array(0);
     placedStore = new Float32Array(0);
     actStores = [];
   };
@@ -329,15 +357,21 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   /** Rows r0 … r0 + rows − 1 of a workspace. */
   const rowsOf = (store: Float32Array, r0: number, rows: number) => store.subarray(r0 * n, (r0 + rows) * n);
   // The whole batch at once when tiling is off, the layer is not row-wise, or a team of threads
-  // shares the batch (it splits each kernel call by rows or columns itself).
+  // that cannot take the threaded path below (teamPlan) shares the batch: the kernel wrappers then
+  // split each call by rows or columns themselves.
   const tileOf = (rows: number) =>
     tileRows === 0 || layer.rowwise !== true || activeTeam() !== null ? rows : Math.min(tileRows, rows);
 
-  /** Forward of rows r0 … r0 + rows − 1 of the batch: every stage, one after another. */
-  const forwardRows = (input: Float32Array, output: Float32Array, r0: number, rows: number) => {
+  /** Whether the padded input's first round may be computed from its first K entries (projectPadded) into a0. */
+  const padShortcut = (a0: Float32Array) => padBlock.length < n && backend() === "wasm-simd" && inWasmMemory(a0);
+
+  /**
+   * The first layer's input for rows r0 … r0 + rows − 1 into the saved input rows (a0), except
+   * rows whose periodic[r] is 1 (they exist as patterns).
+   */
+  const placeRows = (input: Float32Array, r0: number, rows: number) => {
     const x = input.subarray(r0 * k, (r0 + rows) * k);
     const a0 = rowsOf(actStores[0], r0, rows);
-    let first = 0; // the first layer still to run (1 when it ran on patterns)
     // a0 = WHT(D_1 ⊙ placed)/√W (= project, the same products in the same order), then the other
     // rounds. Only adjust's backward needs the placed input itself; otherwise it is placed
     // straight into a0.
@@ -354,35 +388,43 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       const zeros = flippedZerosRow();
       const f = flipsIn[0];
       // the first round too, where its shortcut gives the kernel's bits (see projectPadded)
-      const shortcut = padBlock.length < n && backend() === "wasm-simd" && inWasmMemory(a0);
-      periodic.fill(0, r0, r0 + rows);
-      if (shortcut && periodicOk && activeTeam() === null) {
-        // patterns only, when every row of the tile has one and the layer takes them
-        let all = true;
-        for (let b = 0; b < rows && all; b++) {
-          all = padPattern(x, b);
-          patterns.set(padBlock, (r0 + b) * K);
-        }
-        const mine = patterns.subarray(r0 * K, (r0 + rows) * K);
-        if (all && layer.forwardPeriodic!(mine, K, rowsOf(actStores[1], r0, rows), weights(0), rows)) {
-          periodic.fill(1, r0, r0 + rows);
-          first = 1;
-        }
-      }
-      for (let b = 0; b < rows && first === 0; b++) {
+      const shortcut = padShortcut(a0);
+      for (let b = 0; b < rows; b++) {
+        if (periodic[r0 + b] === 1) continue; // (only with the shortcut)
         const o = b * n;
         if (shortcut && projectPadded(x, b, a0, o)) continue;
         a0.set(zeros, o);
         for (let j = 0; j < k; j++) a0[o + j] = f[j] * x[b * k + j];
         if (shortcut) whtBatch(a0.subarray(o, o + n), {size: n, normalize: true});
       }
-      if (!shortcut && first === 0) whtBatch(a0, {size: n, normalize: true});
+      if (!shortcut) whtBatch(a0, {size: n, normalize: true});
     } else {
       placeForward(x, a0, rows, k, n, placement);
       multiplyFlips(a0, flipsIn[0]);
     }
     if (adjust || placement !== "pad" || tileRows === 0) whtBatch(a0, {size: n, normalize: true});
     for (let r = 1; r < flipsIn.length; r++) project(a0, flipsIn[r], true);
+  };
+
+  /** Forward of rows r0 … r0 + rows − 1 of the batch: every stage, one after another. */
+  const forwardRows = (input: Float32Array, output: Float32Array, r0: number, rows: number) => {
+    const x = input.subarray(r0 * k, (r0 + rows) * k);
+    let first = 0; // the first layer still to run (1 when it ran on patterns)
+    periodic.fill(0, r0, r0 + rows);
+    if (periodicOk && tileRows !== 0 && padShortcut(rowsOf(actStores[0], r0, rows))) {
+      // patterns only, when every row of the tile has one and the layer takes them
+      let all = true;
+      for (let b = 0; b < rows && all; b++) {
+        all = padPattern(x, b);
+        patterns.set(padBlock, (r0 + b) * K);
+      }
+      const mine = patterns.subarray(r0 * K, (r0 + rows) * K);
+      if (all && layer.forwardPeriodic!(mine, K, rowsOf(actStores[1], r0, rows), weights(0), rows)) {
+        periodic.fill(1, r0, r0 + rows);
+        first = 1;
+      }
+    }
+    if (first === 0) placeRows(input, r0, rows);
     const out = output.subarray(r0 * outputSize, (r0 + rows) * outputSize);
     for (let l = first; l < depth; l++) {
       // The last layer's outputs alone when they are all the model needs of it (forward keeps the
@@ -480,6 +522,210 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     placeBackward(g, gxAll.subarray(r0 * k, (r0 + rows) * k), rows, k, n, placement);
   };
 
+  // ---- the threaded path: a team of threads (lib/team.ts) runs the layers' kernel calls --------
+  // Row-wise work (every layer's forward, the head and the periodic first layer included, and the
+  // transform of gradient rows) is split by rows: each thread runs the calls the one-thread path
+  // makes on its rows, in tiles. Weight gradients are split by columns (whole groups): each thread
+  // adds, for its parameters, the rows of a tile in row order, tiles in order: the one-thread bits.
+  let stacks: Float32Array = new Float32Array(0);
+  // zeroGrad under a team: the gradients are zeroed by the threads in backward's first column
+  // calls (each its own columns, just before adding to them), or here when anything else needs them.
+  let zeroPending = false;
+  const flushZero = () => {
+    if (!zeroPending) return;
+    zeroPending = false;
+    grads.fill(0);
+  };
+  let scaledHead: Float32Array = new Float32Array(0);
+  const at = (a: Float32Array, floats = 0) => a.byteOffset + 4 * floats;
+
+  /** The team and its layer kernels when a team is active and they can run on this model's arrays, else null. */
+  const teamPlan = (): {team: Team; tk: LayerTeamKernels} | null => {
+    const team = activeTeam();
+    if (team === null || tileRows === 0 || layer.rowwise !== true) return null;
+    const tk = layer.teamKernels?.() ?? null;
+    if (tk === null || !inWasmMemory(params) || !inWasmMemory(grads)) return null;
+    return {team, tk};
+  };
+
+  /** Runs each thread's calls in order (in rounds of at most MAX_CALLS: rounds only add barriers). */
+  const runJobs = (team: Team, jobs: KernelCall[][]) => {
+    for (let c = 0; jobs.some((j) => j.length > c); c += MAX_CALLS)
+      team.run(jobs.map((j) => j.slice(c, c + MAX_CALLS)));
+  };
+
+  /** forward on a team: the first layer's inputs on this thread, then every layer of each thread's rows. */
+  const forwardTeam = (team: Team, tk: LayerTeamKernels, input: Float32Array, out: Float32Array, rows: number) => {
+    const threads = team.threads;
+    // Patterns where the first layer takes them (every row that has one: the rows are independent).
+    if (periodicOk && padShortcut(view(actStores[0], rows)) && tk.forwardPeriodic(0, K, 0, 0, 0) !== null) {
+      for (let b = 0; b < rows; b++) {
+        if (!padPattern(input, b)) continue;
+        patterns.set(padBlock, b * K);
+        periodic[b] = 1;
+      }
+    }
+    placeRows(input, 0, rows);
+    const head = tk.head && useHead ? headOf(rows) : null;
+    if (head !== null) stacks = grown(stacks, threads * tk.stackFloats);
+    const jobs = splitRange(rows, threads, 1).map(([r0, r1], t) => {
+      const calls: KernelCall[] = [];
+      const layerCalls = (l: number, a: number, e: number) => {
+        if (l === depth - 1 && head !== null) {
+          calls.push(
+            tk.forwardHead(
+              at(actStores[l], a * n),
+              at(head, a * headWidth),
+              at(params, l * size),
+              e - a,
+              at(stacks, t * tk.stackFloats)
+            )
+          );
+        } else {
+          calls.push(tk.forward(at(actStores[l], a * n), at(actStores[l + 1], a * n), at(params, l * size), e - a));
+        }
+      };
+      for (let u = r0; u < r1; u += tileRows) {
+        const v = Math.min(r1, u + tileRows);
+        // the first layer on runs of rows with and without patterns
+        for (let a = u; a < v; ) {
+          let e = a + 1;
+          while (e < v && periodic[e] === periodic[a]) e++;
+          if (periodic[a] === 1)
+            calls.push(tk.forwardPeriodic(at(patterns, a * K), K, at(actStores[1], a * n), at(params), e - a)!);
+          else layerCalls(0, a, e);
+          a = e;
+        }
+        for (let l = 1; l < depth; l++) layerCalls(l, u, v);
+      }
+      return calls;
+    });
+    runJobs(team, jobs);
+    if (head !== null) {
+      for (let b = 0; b < rows; b++) {
+        for (let o = 0; o < outputSize; o++) out[b * outputSize + o] = flipsOut[o] * head[b * headWidth + o];
+      }
+      return;
+    }
+    const last = view(actStores[depth], rows);
+    if (!multiplyRows(last, n, out, outputSize, flipsOut, outputSize, rows)) {
+      for (let b = 0; b < rows; b++) {
+        for (let o = 0; o < outputSize; o++) out[b * outputSize + o] = flipsOut[o] * last[b * n + o];
+      }
+    }
+  };
+
+  /**
+   * backward on a team, a tile of rows (4·tileRows per thread) at a time: per layer, the transform
+   * of the tile's gradient rows split by rows, then the rest split by columns.
+   */
+  const backwardTeam = (
+    team: Team,
+    tk: LayerTeamKernels,
+    gradOutput: Float32Array,
+    gxAll: Float32Array | null,
+    rows: number
+  ) => {
+    const threads = team.threads;
+    // Each tile costs three barriers or so (one per step); 4·tileRows rows per thread measured as fast
+    // as tileRows on a quiet machine (W = 65,536) and loses less to a busy one.
+    const tile = Math.min(rows, 4 * tileRows * threads);
+    scratch.ensure(tile);
+    const columns = splitRange(n, threads, tk.unit);
+    // Each thread's columns of `count` rows, in calls of tileRows rows, in row order (calls of two
+    // rows measured 15% faster than of sixteen at W = 65,536: the kernels' two-row block is unrolled).
+    const byColumns = (count: number, make: (c0: number, c1: number, r: number, rows: number) => KernelCall) => {
+      const zero = zeroPending;
+      zeroPending = false;
+      runJobs(
+        team,
+        columns.map(([c0, c1]) => {
+          const calls = zero ? Array.from({length: depth}, (_, l) => tk.zeroColumns(at(grads, l * size), c0, c1)) : [];
+          for (let r = 0; r < count; r += tileRows) calls.push(make(c0, c1, r, Math.min(tileRows, count - r)));
+          return calls;
+        })
+      );
+    };
+    const transform = (g: Float32Array, count: number) =>
+      team.run(splitRange(count, threads, 1).map(([a, e]) => [tk.transform(at(g, a * n), e - a)]));
+    const headOk = tk.head && useHead;
+    if (headOk) scaledHead = grown(scaledHead, tile * headWidth);
+    for (let r0 = 0; r0 < rows; r0 += tile) {
+      const count = Math.min(tile, rows - r0);
+      const gOut = gradOutput.subarray(r0 * outputSize, (r0 + count) * outputSize);
+      let g = view(scratch.arrays[0], count);
+      let gNext = view(scratch.arrays[1], count);
+      let top = depth - 1;
+      let done = false;
+      if (headOk) {
+        // as backwardRows and backwardHead: the output gradient's first headWidth entries, times the scale
+        const head = headOf(count).fill(0);
+        for (let b = 0; b < count; b++) {
+          for (let o = 0; o < outputSize; o++) head[b * headWidth + o] = flipsOut[o] * gOut[b * outputSize + o];
+        }
+        let ok = true;
+        for (let i = 0; i < head.length && ok; i++) {
+          ok = !Object.is(head[i], -0);
+          scaledHead[i] = head[i] * tk.headScale;
+        }
+        if (ok) {
+          const only = top === 0 && gxAll === null;
+          const x = at(actStores[top], r0 * n);
+          byColumns(count, (c0, c1, r, rr) =>
+            tk.backwardHeadColumns(
+              x + 4 * r * n,
+              at(scaledHead, r * headWidth),
+              only ? null : at(gNext, r * n),
+              at(params, top * size),
+              at(grads, top * size),
+              rr,
+              c0,
+              c1
+            )
+          );
+          if (only) done = true;
+          [g, gNext] = [gNext, g];
+          top--;
+        }
+      }
+      if (!done && top === depth - 1) {
+        g.fill(0);
+        if (!multiplyRows(gOut, outputSize, g, n, flipsOut, outputSize, count)) {
+          for (let b = 0; b < count; b++) {
+            for (let o = 0; o < outputSize; o++) g[b * n + o] = flipsOut[o] * gOut[b * outputSize + o];
+          }
+        }
+      }
+      for (let l = top; l >= 0 && !done; l--) {
+        transform(g, count);
+        const w = at(params, l * size),
+          gw = at(grads, l * size);
+        if (l === 0 && periodic.subarray(r0, r0 + count).some((p) => p === 1)) {
+          if (gxAll === null && periodic.subarray(r0, r0 + count).every((p) => p === 1)) {
+            const p = at(patterns, r0 * K);
+            byColumns(count, (c0, c1, r, rr) =>
+              tk.weightBackwardPeriodicColumns(p + 4 * r * K, K, at(g, r * n), w, gw, rr, c0, c1)
+            );
+            done = true;
+            break;
+          }
+          buildRows(r0, count);
+        }
+        const x = at(actStores[l], r0 * n);
+        const gx = l === 0 && gxAll === null ? null : at(gNext);
+        byColumns(count, (c0, c1, r, rr) =>
+          tk.backwardColumns(x + 4 * r * n, at(g, r * n), gx === null ? null : gx + 4 * r * n, w, gw, rr, c0, c1)
+        );
+        if (gx === null) done = true;
+        [g, gNext] = [gNext, g];
+      }
+      if (done || gxAll === null) continue;
+      for (let r = flipsIn.length - 1; r >= 0; r--) projectTranspose(g, flipsIn[r], true);
+      if (adjust) adjustBackward(rowsOf(placedStore, r0, count), rmsStore.subarray(r0, r0 + count), g, count, n);
+      placeBackward(g, gxAll.subarray(r0 * k, (r0 + count) * k), count, k, n, placement);
+    }
+  };
+
   /**
    * Row b of the padded input, placed, flipped and through the first round into a0 at offset o:
    * what the general path computes, bit for bit, without the WHT of the whole row. Past its first
@@ -522,27 +768,42 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   return {
     spec,
     params,
-    grads,
+    get grads() {
+      flushZero();
+      return grads;
+    },
     parameterCount,
     forward(input: Float32Array, batchSize: number): Float32Array {
       const rows = batchSize;
       ensure(rows);
       batch = rows;
       if (periodicOk && periodic.length < rows) {
-        patterns = new Float32Array(rows * K);
+        patterns = grown(patterns, rows * K);
         periodic = new Uint8Array(rows);
       }
       periodic.fill(0); // every path below writes the saved input rows unless it sets these
       const out = new Float32Array(rows * outputSize);
+      const plan = teamPlan();
+      if (plan !== null && actStores.every((a) => inWasmMemory(a))) {
+        forwardTeam(plan.team, plan.tk, input, out, rows);
+        return out;
+      }
       const tile = tileOf(rows);
       for (let r0 = 0; r0 < rows; r0 += tile) forwardRows(input, out, r0, Math.min(tile, rows - r0));
       return out;
     },
     backward(gradOutput: Float32Array, options?: BackwardOptions): Float32Array {
       const rows = batch;
-      const tile = tileOf(rows);
       // Without tiling (tileRows 0) the input gradient is always computed, as before.
       const wantInput = tileRows === 0 || options?.inputGradient !== false;
+      const plan = teamPlan();
+      if (plan !== null && actStores.every((a) => inWasmMemory(a))) {
+        const gx = new Float32Array(wantInput ? rows * k : 0);
+        backwardTeam(plan.team, plan.tk, gradOutput, wantInput ? gx : null, rows);
+        return gx;
+      }
+      flushZero();
+      const tile = tileOf(rows);
       scratch.ensure(tile === rows ? saved.capacity : tile);
       const gx = new Float32Array(wantInput ? rows * k : 0);
       for (let r0 = 0; r0 < rows; r0 += tile)
@@ -550,9 +811,15 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       return gx;
     },
     zeroGrad(): void {
-      grads.fill(0);
+      // With a team, each thread zeroes the gradients it then adds to, in backward's first step.
+      if (teamPlan() !== null) zeroPending = true;
+      else {
+        zeroPending = false;
+        grads.fill(0);
+      }
     },
     dispose(): void {
+      zeroPending = false;
       freeWorkspaces();
       releaseKernelArray(params);
       releaseKernelArray(grads);

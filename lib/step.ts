@@ -36,7 +36,8 @@ export function trainingStep(
   let value = NaN;
   try {
     const reason = run(() => {
-      // In the runner too: a model may share the zeroing across a team of threads (lib/dense.ts).
+      // In the runner too: with a team, a model may share the zeroing across its threads (lib/dense.ts) or
+      // leave it to the threads of its backward (lib/model.ts).
       model.zeroGrad();
       const out = model.forward(x, rows);
       if (out.length !== y.length) {

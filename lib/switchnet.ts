@@ -27,6 +27,7 @@ import {
   switchForwardPeriodicSimd,
   switchForwardSimd,
   switchLayerSimdAvailable,
+  switchTeamKernels,
   switchWeightBackwardPeriodicSimd,
   switchWeightBackwardSimd
 } from "./kernels/switchLayer.js";
@@ -259,6 +260,8 @@ export function switchNetLayer(n: number, m: number): WidthLayer {
     // inputs that repeat a pattern (the SIMD kernels only; see switchForwardPeriodicSimd)
     forwardPeriodic: (patterns, period, y, w, batch) => switchForwardPeriodicSimd(patterns, period, y, w, n, m, batch),
     weightBackwardPeriodic: (patterns, period, gy, w, gw, batch) =>
-      switchWeightBackwardPeriodicSimd(patterns, period, gy, w, gw, n, m, batch)
+      switchWeightBackwardPeriodicSimd(patterns, period, gy, w, gw, n, m, batch),
+    // the same work as kernel calls for a team of threads (lib/model.ts's threaded path)
+    teamKernels: () => switchTeamKernels(n, m)
   };
 }

@@ -3,6 +3,7 @@
  * Plain data only; no behaviour lives here.
  */
 import type {Rng} from "./random.js";
+import type {KernelCall} from "./team.js";
 
 export type ModelKind = "switchnet4" | "butterfly" | "filterbank" | "dense";
 export const MODEL_KINDS: readonly ModelKind[] = ["switchnet4", "butterfly", "filterbank", "dense"];
@@ -177,6 +178,74 @@ export interface WidthLayer {
     gw: Float32Array,
     batch: number
   ): boolean;
+  /**
+   * The kernel calls a team of threads (lib/team.ts) runs for this layer, or null when its kernels
+   * cannot run here (the model then lets the kernel wrappers split each call themselves).
+   */
+  teamKernels?(): LayerTeamKernels | null;
   /** Frees the layer's scratch, if it keeps any (idempotent). */
   dispose?(): void;
+}
+
+/**
+ * A row-wise layer's work as kernel calls for a team of threads, on arrays in the kernel memory
+ * (arguments are byte addresses): the row-wise calls give each row the bits of the layer's own
+ * functions whatever the rows a call gets; the column calls (whole groups: multiples of `unit`)
+ * give each weight gradient the additions of its rows, in row order, that the layer's backward does.
+ * So a model that runs the row-wise calls split by rows and the column calls split by columns,
+ * tiles of rows in order, gets the one-thread bits.
+ */
+export interface LayerTeamKernels {
+  /** Columns per group (column ranges are multiples of it). */
+  readonly unit: number;
+  /** `forward` on `rows` rows. */
+  forward(x: number, y: number, w: number, rows: number): KernelCall;
+  /** Whether the head calls can run (forwardHead, backwardHeadColumns). */
+  readonly head: boolean;
+  /** `forwardHead` (headWidth floats per row) with `stack` (stackFloats floats, one per thread). */
+  forwardHead(x: number, head: number, w: number, rows: number, stack: number): KernelCall;
+  readonly stackFloats: number;
+  /** `forwardPeriodic`, or null when the period does not fit. */
+  forwardPeriodic(patterns: number, period: number, y: number, w: number, rows: number): KernelCall | null;
+  /** Backward's first step on the output gradient rows (in place): the rest of backward is by columns. */
+  transform(gy: number, rows: number): KernelCall;
+  /** The rest of `backward` (gx null: of `weightBackward`) on columns c0 … c1 − 1 of every row, after `transform`. */
+  backwardColumns(
+    x: number,
+    gy: number,
+    gx: number | null,
+    w: number,
+    gw: number,
+    rows: number,
+    c0: number,
+    c1: number
+  ): KernelCall;
+  /**
+   * `backwardHead` on columns c0 … c1 − 1, from g already multiplied by `headScale` (what
+   * backwardHead does itself; it refuses a −0 entry, and so must the caller).
+   */
+  backwardHeadColumns(
+    x: number,
+    g: number,
+    gx: number | null,
+    w: number,
+    gw: number,
+    rows: number,
+    c0: number,
+    c1: number
+  ): KernelCall;
+  readonly headScale: number;
+  /** Sets to zero the weight gradients the column calls for c0 … c1 − 1 add to (gw: the layer's). */
+  zeroColumns(gw: number, c0: number, c1: number): KernelCall;
+  /** The rest of `weightBackwardPeriodic` on columns c0 … c1 − 1, after `transform`. */
+  weightBackwardPeriodicColumns(
+    patterns: number,
+    period: number,
+    gy: number,
+    w: number,
+    gw: number,
+    rows: number,
+    c0: number,
+    c1: number
+  ): KernelCall;
 }

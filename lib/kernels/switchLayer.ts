@@ -12,6 +12,7 @@ import {SIMD_GROUP_SIZES} from "../wasm/layerModule.js";
 import {wasmLayers} from "../wasm/runtime.js";
 import {backend} from "../wht.js";
 import {activeTeam, splitAcrossTeam} from "../team.js";
+import type {LayerTeamKernels} from "../types.js";
 
 /** True if the SIMD layer kernels can run a layer of width n and group size m. */
 export function switchLayerSimdAvailable(n: number, m: number): boolean {
@@ -238,4 +239,44 @@ export function switchWeightBackwardPeriodicSimd(
     );
   });
   return true;
+}
+
+/**
+ * The layer's kernel calls for a team of threads (see LayerTeamKernels), or null when the SIMD
+ * kernels cannot run a layer of width n and group size m here. The column calls are the team
+ * shares of lib/wasm/layerModule.ts (addTeamShortcutKernels, switch_bwd_groups_m), which add each
+ * weight gradient's rows in the order of the one-thread kernels; the transform is the WHT those
+ * kernels start with.
+ */
+export function switchTeamKernels(n: number, m: number): LayerTeamKernels | null {
+  if (!switchLayerSimdAvailable(n, m)) return null;
+  const logn = Math.log2(n),
+    logm = Math.log2(m),
+    s = normalizeScale(n, m);
+  const fits = (period: number) => period % m === 0 && n % period === 0;
+  return {
+    unit: m,
+    forward: (x, y, w, rows) => [`switch_fwd_${m}`, [x, y, w, rows, n, logn, logm, s]],
+    head: n > m,
+    forwardHead: (x, head, w, rows, stack) => [`switch_fwd_head_${m}`, [x, head, w, rows, n, stack, s]],
+    stackFloats: headStack.length,
+    forwardPeriodic: (p, period, y, w, rows) =>
+      fits(period) ? [`switch_fwd_per_${m}`, [p, y, w, rows, n, logn, logm, s, 4 * period]] : null,
+    transform: (gy, rows) => ["batch", [gy, rows, logn, logm, s]],
+    backwardColumns: (x, gy, gx, w, gw, rows, c0, c1) =>
+      gx === null
+        ? [`switch_bwd_w_groups_${m}`, [x, gy, 0, w, gw, rows, n, c0, c1]]
+        : [`switch_bwd_groups_${m}`, [x, gy, gx, w, gw, rows, n, c0, c1]],
+    backwardHeadColumns: (x, g, gx, w, gw, rows, c0, c1) =>
+      gx === null
+        ? [`switch_bwd_w_groups_head_${m}`, [x, g, 0, w, gw, rows, n, c0, c1]]
+        : [`switch_bwd_groups_head_${m}`, [x, g, gx, w, gw, rows, n, c0, c1]],
+    headScale: s,
+    // column c's weights: 2·m floats from c·2·m
+    zeroColumns: (gw, c0, c1) => ["zero_fill", [gw + 8 * m * c0, 2 * m * (c1 - c0)]],
+    weightBackwardPeriodicColumns: (p, period, gy, w, gw, rows, c0, c1) => [
+      `switch_bwd_w_groups_per_${m}`,
+      [p, gy, 0, w, gw, rows, n, c0, c1, 4 * period]
+    ]
+  };
 }

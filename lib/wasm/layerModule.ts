@@ -243,6 +243,9 @@ function switchForward(m: ModuleBuilder, wht: WhtFunctions, gm: number, periodic
  * same mini-layer backward without the WHT of gy (already done), on the columns g0 … g1 − 1 of
  * every row only (whole groups): one thread's share of a layer's backward, split by parameter
  * (lib/team.ts). Each gw element sums its rows in the same order as switch_bwd_m.
+ * `groupsOnly` combines with `weightsOnly`, `head` (gy: m floats per row, not offset by g0) and
+ * `periodic` (x: a pattern per row, entered at column g0 modulo the period; the period is then
+ * the tenth argument).
  */
 function switchBackward(
   m: ModuleBuilder,
@@ -254,14 +257,17 @@ function switchBackward(
   periodic = false
 ): number {
   const fn = groupsOnly
-    ? m.declare([i32, i32, i32, i32, i32, i32, i32, i32, i32])
+    ? m.declare(
+        periodic ? [i32, i32, i32, i32, i32, i32, i32, i32, i32, i32] : [i32, i32, i32, i32, i32, i32, i32, i32, i32]
+      )
     : m.declare(
         periodic
           ? [i32, i32, i32, i32, i32, i32, i32, i32, i32, f32, i32]
           : [i32, i32, i32, i32, i32, i32, i32, i32, i32, f32]
       );
   const c = fn.code;
-  const [x, gy, gx, w, gw, rows, n, logn, logm, s, period] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const [x, gy, gx, w, gw, rows, n, logn, logm, s] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const period = groupsOnly ? 9 : 10;
   const xWrap = periodic ? c.local(i32) : -1;
   const [g0, g1] = [7, 8];
   const rowBytes = c.local(i32),
@@ -280,12 +286,17 @@ function switchBackward(
   const q = gm / 4;
   const gyv = Array.from({length: q}, () => c.local(v128));
   const span = groupsOnly ? c.local(i32) : -1;
+  // with groupsOnly and periodic: where column g0 falls in the pattern (bytes)
+  const xStart = groupsOnly && periodic ? c.local(i32) : -1;
   c.get(rows).i32(1).emit(op.i32_lt_s).if().ret().end();
   c.get(n).i32(2).emit(op.i32_shl).set(rowBytes);
   const [splatC, zero] = branchConstants(c, gm);
   if (groupsOnly) {
-    // Start at column g0 of every row and of the weights (2·m floats per column).
-    for (const p of [x, gy, gx]) c.get(p).get(g0).i32(2).emit(op.i32_shl).emit(op.i32_add).set(p);
+    // Start at column g0 of every row and of the weights (2·m floats per column); a head's gy has
+    // only its first group, a pattern is entered at g0 modulo the period.
+    for (const p of [...(periodic ? [] : [x]), ...(head ? [] : [gy]), gx])
+      c.get(p).get(g0).i32(2).emit(op.i32_shl).emit(op.i32_add).set(p);
+    if (periodic) c.get(g0).i32(2).emit(op.i32_shl).get(period).emit(op.i32_rem_u).set(xStart);
     for (const p of [w, gw])
       c.get(p)
         .get(g0)
@@ -302,15 +313,21 @@ function switchBackward(
       c.get(gyr).get(logn).get(logm).get(s).call(wht.block);
     });
   }
-  c.get(x).set(xg).get(gy).set(gyg).get(gx).set(gxg).get(w).set(wg).get(gw).set(gwg);
+  if (groupsOnly && periodic) add(c, x, xStart, xg);
+  else c.get(x).set(xg);
+  c.get(gy).set(gyg).get(gx).set(gxg).get(w).set(wg).get(gw).set(gwg);
   if (periodic) {
     // as in switch_fwd_per: groups counted by the weights, x wrapping round its pattern
-    c.get(w)
-      .get(n)
-      .i32(8 * gm)
-      .emit(op.i32_mul)
-      .emit(op.i32_add)
-      .set(gEnd);
+    c.get(w);
+    if (groupsOnly)
+      c.get(span)
+        .i32(2 * gm)
+        .emit(op.i32_mul);
+    else
+      c.get(n)
+        .i32(8 * gm)
+        .emit(op.i32_mul);
+    c.emit(op.i32_add).set(gEnd);
     add(c, x, period, xWrap);
   } else {
     add(c, x, groupsOnly ? span : rowBytes, gEnd);
@@ -672,5 +689,49 @@ export function addPeriodicKernels(m: ModuleBuilder, wht: WhtFunctions): void {
   for (const gm of SIMD_GROUP_SIZES) {
     m.export(`switch_fwd_per_${gm}`, switchForward(m, wht, gm, true));
     m.export(`switch_bwd_w_per_${gm}`, switchBackward(m, wht, gm, false, true, false, true));
+  }
+}
+
+/** zero_fill(p, count): count floats from byte address p set to +0 (a thread's share of zeroing gradients). */
+function zeroFill(m: ModuleBuilder): number {
+  const fn = m.declare([i32, i32]);
+  const c = fn.code;
+  const [p, count] = [0, 1];
+  const zero = c.local(v128);
+  c.f32x4Const(0).set(zero);
+  c.block().loop(); // four at a time
+  c.get(count).i32(4).emit(op.i32_lt_s).brIf(1);
+  c.get(p).get(zero).v128Store(0);
+  c.get(p).i32(16).emit(op.i32_add).set(p);
+  c.get(count).i32(4).emit(op.i32_sub).set(count).br(0);
+  c.end().end();
+  c.block().loop(); // the rest
+  c.get(count).i32(1).emit(op.i32_lt_s).brIf(1);
+  c.get(p).f32(0).f32Store(0);
+  c.get(p).i32(4).emit(op.i32_add).set(p);
+  c.get(count).i32(1).emit(op.i32_sub).set(count).br(0);
+  c.end().end();
+  return fn.index;
+}
+
+/**
+ * The shortcut kernels' shares for a team of threads (lib/model.ts's threaded path; added after
+ * every other kernel so the others keep their bytes): zero_fill (see zeroFill), and, each on the
+ * columns g0 … g1 − 1 of every row
+ * (whole groups), so each gw element sums its rows in the order the one-thread kernel does:
+ * - switch_bwd_groups_head_m(x, g, gx, w, gw, rows, n, g0, g1) and switch_bwd_w_groups_head_m (no
+ *   input gradient): switch_bwd_head_m / switch_bwd_w_head_m's share;
+ * - switch_bwd_w_groups_m(x, gy, gx, w, gw, rows, n, g0, g1): switch_bwd_w_m's share after the WHT
+ *   of gy (done by rows first, as for switch_bwd_groups_m);
+ * - switch_bwd_w_groups_per_m(x, gy, gx, w, gw, rows, n, g0, g1, period): switch_bwd_w_per_m's
+ *   share after the WHT of gy.
+ */
+export function addTeamShortcutKernels(m: ModuleBuilder, wht: WhtFunctions): void {
+  m.export("zero_fill", zeroFill(m));
+  for (const gm of SIMD_GROUP_SIZES) {
+    m.export(`switch_bwd_groups_head_${gm}`, switchBackward(m, wht, gm, true, false, true));
+    m.export(`switch_bwd_w_groups_head_${gm}`, switchBackward(m, wht, gm, true, true, true));
+    m.export(`switch_bwd_w_groups_${gm}`, switchBackward(m, wht, gm, true, true));
+    m.export(`switch_bwd_w_groups_per_${gm}`, switchBackward(m, wht, gm, true, true, false, true));
   }
 }

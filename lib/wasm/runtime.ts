@@ -13,6 +13,7 @@ import {
   addLayerKernels,
   addPeriodicKernels,
   addTeamLayerKernels,
+  addTeamShortcutKernels,
   addWeightGradientKernels
 } from "./layerModule.js";
 import {addCheckKernels, addOptimizerKernels, addVectorOptimizerKernels, addVectorSgdKernel} from "./optimModule.js";
@@ -192,6 +193,31 @@ export interface LayerExports {
     scale: number,
     period: number
   ) => void;
+  /** Team shares (addTeamShortcutKernels): columns g0 … g1 − 1 of every row. */
+  [name: `switch_bwd_groups_head_${number}` | `switch_bwd_w_groups_head_${number}` | `switch_bwd_w_groups_${number}`]: (
+    x: number,
+    gy: number,
+    gx: number,
+    w: number,
+    gw: number,
+    rows: number,
+    n: number,
+    g0: number,
+    g1: number
+  ) => void;
+  [name: `switch_bwd_w_groups_per_${number}`]: (
+    x: number,
+    gy: number,
+    gx: number,
+    w: number,
+    gw: number,
+    rows: number,
+    n: number,
+    g0: number,
+    g1: number,
+    period: number
+  ) => void;
+  zero_fill(p: number, count: number): void;
   all_finite(p: number, count: number): number;
   /** The dense layer's element-wise passes (see denseModule.ts). */
   rows_set(dst: number, ldd: number, src: number, rows: number, cols: number): void;
@@ -281,6 +307,7 @@ export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
   m.export("gemm_pack", gemmPackKernel(m));
   addDenseKernels(m);
   addVectorSgdKernel(m);
+  addTeamShortcutKernels(m, wht);
   // Only where the engine has relaxed SIMD (elsewhere the module would not validate).
   if (relaxedSimdSupported()) {
     m.export("gemm_fma", gemmKernel(m, true));
