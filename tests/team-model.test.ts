@@ -213,7 +213,7 @@ describe("zeroGrad under a team", () => {
       model.forward(x, 5);
       model.backward(gy, {inputGradient: false});
     });
-    expect(team.names).toContain("zero_fill");
+    expect(team.names).toContain("fill_zero");
     expectSameBits(model.grads, want, "after zeroGrad and backward on the team");
     withTeam(team2, () => model.zeroGrad());
     expect(model.grads.every((v) => Object.is(v, 0))).toBe(true);

@@ -273,7 +273,7 @@ export function switchTeamKernels(n: number, m: number): LayerTeamKernels | null
         : [`switch_bwd_groups_head_${m}`, [x, g, gx, w, gw, rows, n, c0, c1]],
     headScale: s,
     // column c's weights: 2·m floats from c·2·m
-    zeroColumns: (gw, c0, c1) => ["zero_fill", [gw + 8 * m * c0, 2 * m * (c1 - c0)]],
+    zeroColumns: (gw, c0, c1) => ["fill_zero", [gw + 8 * m * c0, 2 * m * (c1 - c0)]],
     weightBackwardPeriodicColumns: (p, period, gy, w, gw, rows, c0, c1) => [
       `switch_bwd_w_groups_per_${m}`,
       [p, gy, 0, w, gw, rows, n, c0, c1, 4 * period]

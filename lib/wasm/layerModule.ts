@@ -692,32 +692,9 @@ export function addPeriodicKernels(m: ModuleBuilder, wht: WhtFunctions): void {
   }
 }
 
-/** zero_fill(p, count): count floats from byte address p set to +0 (a thread's share of zeroing gradients). */
-function zeroFill(m: ModuleBuilder): number {
-  const fn = m.declare([i32, i32]);
-  const c = fn.code;
-  const [p, count] = [0, 1];
-  const zero = c.local(v128);
-  c.f32x4Const(0).set(zero);
-  c.block().loop(); // four at a time
-  c.get(count).i32(4).emit(op.i32_lt_s).brIf(1);
-  c.get(p).get(zero).v128Store(0);
-  c.get(p).i32(16).emit(op.i32_add).set(p);
-  c.get(count).i32(4).emit(op.i32_sub).set(count).br(0);
-  c.end().end();
-  c.block().loop(); // the rest
-  c.get(count).i32(1).emit(op.i32_lt_s).brIf(1);
-  c.get(p).f32(0).f32Store(0);
-  c.get(p).i32(4).emit(op.i32_add).set(p);
-  c.get(count).i32(1).emit(op.i32_sub).set(count).br(0);
-  c.end().end();
-  return fn.index;
-}
-
 /**
  * The shortcut kernels' shares for a team of threads (lib/model.ts's threaded path; added after
- * every other kernel so the others keep their bytes): zero_fill (see zeroFill), and, each on the
- * columns g0 … g1 − 1 of every row
+ * every other kernel so the others keep their bytes), each on the columns g0 … g1 − 1 of every row
  * (whole groups), so each gw element sums its rows in the order the one-thread kernel does:
  * - switch_bwd_groups_head_m(x, g, gx, w, gw, rows, n, g0, g1) and switch_bwd_w_groups_head_m (no
  *   input gradient): switch_bwd_head_m / switch_bwd_w_head_m's share;
@@ -727,7 +704,6 @@ function zeroFill(m: ModuleBuilder): number {
  *   share after the WHT of gy.
  */
 export function addTeamShortcutKernels(m: ModuleBuilder, wht: WhtFunctions): void {
-  m.export("zero_fill", zeroFill(m));
   for (const gm of SIMD_GROUP_SIZES) {
     m.export(`switch_bwd_groups_head_${gm}`, switchBackward(m, wht, gm, true, false, true));
     m.export(`switch_bwd_w_groups_head_${gm}`, switchBackward(m, wht, gm, true, true, true));

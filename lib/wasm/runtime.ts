@@ -217,7 +217,6 @@ export interface LayerExports {
     g1: number,
     period: number
   ) => void;
-  zero_fill(p: number, count: number): void;
   all_finite(p: number, count: number): number;
   /** The dense layer's element-wise passes (see denseModule.ts). */
   rows_set(dst: number, ldd: number, src: number, rows: number, cols: number): void;
