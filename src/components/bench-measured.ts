@@ -157,6 +157,24 @@ export function speedRatios<T extends BatchRowLike>(
   return out.sort((a, b) => a.threads - b.threads || a.batch - b.batch);
 }
 
+/**
+ * The two-thread speed-up of each model at one batch size: samples per second on `threads` threads
+ * ÷ on one, from rows of the same run (null where either row is missing or a thread count fell back).
+ */
+export function threadSpeedups<T extends BatchRowLike>(
+  rows: T[],
+  kindOf: (r: T) => string,
+  batch: number,
+  threads = 2
+): {switchnet4: number | null; dense: number | null} {
+  const speedup = (kind: string) => {
+    const one = rows.find((r) => kindOf(r) === kind && r.batch === batch && r.threads === 1);
+    const many = rows.find((r) => kindOf(r) === kind && r.batch === batch && r.threads === threads);
+    return one && many ? many.samplesPerSecond / one.samplesPerSecond : null;
+  };
+  return {switchnet4: speedup("switchnet4"), dense: speedup("dense")};
+}
+
 /** Rows of the page's batch table: samples/s of each and who wins by how much. */
 export function ratioTableRows(ratios: ReturnType<typeof speedRatios>): Array<Record<string, string>> {
   return ratios.map((r) => ({

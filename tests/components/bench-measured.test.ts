@@ -84,3 +84,20 @@ describe("speedRatios", () => {
     expect(ratioTableRows(r).map((x) => x.faster)).toEqual(["Switch Net 4, 3.00×", "dense, 2.00×"]);
   });
 });
+
+describe("threadSpeedups", () => {
+  it("divides each model's two-thread speed by its one-thread speed at the batch asked for", async () => {
+    const {threadSpeedups} = await import("../../src/components/bench-measured.js");
+    const rows = [
+      {model: "switchnet4", batch: 64, threads: 1, samplesPerSecond: 1000},
+      {model: "switchnet4", batch: 64, threads: 2, samplesPerSecond: 1900},
+      {model: "switchnet4", batch: 16, threads: 2, samplesPerSecond: 9999},
+      {model: "dense", batch: 64, threads: 1, samplesPerSecond: 500},
+      {model: "dense", batch: 64, threads: 2, samplesPerSecond: 800}
+    ];
+    expect(threadSpeedups(rows, (r) => r.model, 64)).toEqual({switchnet4: 1.9, dense: 1.6});
+    // a batch with no one-thread row, or no such thread count: nothing to say
+    expect(threadSpeedups(rows, (r) => r.model, 16)).toEqual({switchnet4: null, dense: null});
+    expect(threadSpeedups(rows, (r) => r.model, 64, 4)).toEqual({switchnet4: null, dense: null});
+  });
+});
