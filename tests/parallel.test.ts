@@ -6,21 +6,13 @@ import {createPool, hardwareThreads, parallelUnavailableReason, type WhtPool} fr
 import {createRng} from "../lib/random.js";
 import {allocate} from "../lib/wasm/memory.js";
 import {ready, wht, whtBatch} from "../lib/wht.js";
+import {expectSameBits} from "./helpers/bits.js";
 
 function randomVector(n: number, seed: number): Float32Array {
   const rng = createRng(seed);
   const x = new Float32Array(n);
   for (let i = 0; i < n; i++) x[i] = rng.normal();
   return x;
-}
-
-function expectSameBits(actual: Float32Array, expected: Float32Array, label: string): void {
-  expect(actual.length).toBe(expected.length);
-  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
-  const b = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) throw new Error(`${label}: bits differ at index ${i}: ${actual[i]} vs ${expected[i]}`);
-  }
 }
 
 let pool: WhtPool;

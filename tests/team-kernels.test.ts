@@ -10,22 +10,9 @@ import {SIMD_GROUP_SIZES} from "../lib/wasm/layerModule.js";
 import {wasmLayers} from "../lib/wasm/runtime.js";
 import {kernelArray, releaseKernelArray} from "../lib/wasm/memory.js";
 import {ready} from "../lib/wht.js";
+import {expectSameBits} from "./helpers/bits.js";
 
 type Kernels = Record<string, (...a: number[]) => void>;
-const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
-
-function expectSameBits(got: Float32Array, want: Float32Array, label: string): void {
-  expect(got.length, label).toBe(want.length);
-  const g = bits(got),
-    w = bits(want);
-  for (let i = 0; i < g.length; i++) {
-    if (g[i] !== w[i])
-      throw new Error(
-        `${label}: index ${i}: got ${got[i]} (0x${g[i].toString(16)}), want ${want[i]} (0x${w[i].toString(16)})`
-      );
-  }
-}
-
 /** Values with both signs, zeros of both signs and a spread of magnitudes (branches and rounding). */
 function values(n: number, seed: number): Float32Array {
   const rng = createRng(seed);

@@ -10,20 +10,7 @@ import {createTeamSync, withTeam, type Team} from "../lib/team.js";
 import {train} from "../lib/train.js";
 import {ready} from "../lib/wht.js";
 import type {Dataset, ModelSpec} from "../lib/types.js";
-
-const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
-
-function expectSameBits(got: Float32Array, want: Float32Array, label: string): void {
-  expect(got.length, label).toBe(want.length);
-  const g = bits(got),
-    w = bits(want);
-  for (let i = 0; i < g.length; i++) {
-    if (g[i] !== w[i])
-      throw new Error(
-        `${label}: index ${i}: got ${got[i]} (0x${g[i].toString(16)}), want ${want[i]} (0x${w[i].toString(16)})`
-      );
-  }
-}
+import {bits, expectSameBits} from "./helpers/bits.js";
 
 function normals(n: number, seed: number): Float32Array {
   const rng = createRng(seed);

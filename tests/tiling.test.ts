@@ -20,25 +20,11 @@ import {
 import {inWasmMemory, kernelArrays, releaseKernelArray} from "../lib/wasm/memory.js";
 import {ready, setBackend} from "../lib/wht.js";
 import type {ModelSpec} from "../lib/types.js";
+import {expectSameBits} from "./helpers/bits.js";
 
 function normals(n: number, seed: number, scale = 1): Float32Array {
   const rng = createRng(seed);
   return Float32Array.from({length: n}, () => scale * rng.normal());
-}
-
-/** Bit patterns, so that −0 and +0 (and NaN payloads) count as different. */
-const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
-
-function expectSameBits(got: Float32Array, want: Float32Array, label: string): void {
-  expect(got.length, label).toBe(want.length);
-  const g = bits(got),
-    w = bits(want);
-  for (let i = 0; i < g.length; i++) {
-    if (g[i] !== w[i])
-      throw new Error(
-        `${label}: index ${i}: got ${got[i]} (0x${g[i].toString(16)}), want ${want[i]} (0x${w[i].toString(16)})`
-      );
-  }
 }
 
 beforeAll(async () => {

@@ -9,21 +9,13 @@ import {createModel} from "../lib/model.js";
 import {op, valtype} from "../lib/wasm/opcodes.js";
 import {simdSupported, wasmFailure} from "../lib/wasm/runtime.js";
 import {backend, ready, setBackend, wht, whtBatch, whtKernel, whtKernelNames, whtReference} from "../lib/wht.js";
+import {expectSameBits} from "./helpers/bits.js";
 
 function randomVector(n: number, seed: number): Float32Array {
   const rng = createRng(seed);
   const x = new Float32Array(n);
   for (let i = 0; i < n; i++) x[i] = rng.normal();
   return x;
-}
-
-function expectSameBits(actual: Float32Array, expected: Float32Array, label = ""): void {
-  expect(actual.length).toBe(expected.length);
-  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
-  const b = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) throw new Error(`${label}: bits differ at index ${i}: ${actual[i]} vs ${expected[i]}`);
-  }
 }
 
 /** Largest |a[i] − b[i]|. */

@@ -4,6 +4,7 @@ import {afterEach, beforeAll, describe, expect, it} from "vitest";
 import {SwitchNetError} from "../lib/check.js";
 import {createRng} from "../lib/random.js";
 import {backend, ready, setBackend, wht, whtBatch, whtKernel, whtKernelNames, whtReference} from "../lib/wht.js";
+import {expectSameBits} from "./helpers/bits.js";
 
 function randomVector(n: number, seed: number): Float32Array {
   const rng = createRng(seed);
@@ -41,16 +42,6 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
     throw new Error(
       `max error ${worst} at index ${at} (got ${actual[at]}, want ${expected[at]}) exceeds tolerance ${tol}`
     );
-  }
-}
-
-/** Asserts two float32 arrays hold the same bits (faster and stricter than toEqual). */
-function expectSameBits(actual: Float32Array, expected: Float32Array): void {
-  expect(actual.length).toBe(expected.length);
-  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
-  const b = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) throw new Error(`bits differ at index ${i}: ${actual[i]} vs ${expected[i]}`);
   }
 }
 
