@@ -54,16 +54,7 @@ export type FromWorker =
   /** A message failed; `validation` when the input was refused (a SwitchNetError), not a crash. */
   | {type: "error"; id: number; during: WorkerTask; index?: number; message: string; validation: boolean};
 
-const TO_WORKER: readonly WorkerTask[] = [
-  "init",
-  "play",
-  "pause",
-  "step",
-  "learningRate",
-  "export",
-  "import",
-  "close"
-];
+const TO_WORKER: readonly WorkerTask[] = ["init", "play", "pause", "step", "learningRate", "export", "import", "close"];
 const FROM_WORKER: readonly FromWorker["type"][] = ["info", "snapshot", "weights", "error"];
 
 function hasType(data: unknown): data is {type: unknown} {
