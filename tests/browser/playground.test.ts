@@ -79,6 +79,16 @@ describe("Learned functions playground", () => {
       try {
         const {page} = view;
         await waitForStep(page, 0);
+        // The test server sends no isolation headers (and the service worker is blocked): one
+        // thread, and the line under the toolbar says why. (publish.test.ts: threads where isolated.)
+        expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+        const threads = page.locator(".pg-threads[data-threads]");
+        await threads.waitFor();
+        expect(await threads.getAttribute("data-threads")).toBe("1");
+        expect(await threads.textContent()).toBe(
+          "Training on 1 thread: the page is not cross-origin isolated, so memory cannot be shared between threads. " +
+            "Any thread count trains to the same bits: a shared URL gives these numbers on any machine with the same kernels."
+        );
         const before = await trainLoss(page);
         expect(before).toBeGreaterThan(0.3); // two balanced classes, untrained: near ln 2
         await page.locator('[data-action="play"]').click();

@@ -358,6 +358,67 @@ describe("a host that reads _headers (Netlify, Cloudflare Pages)", () => {
   });
 });
 
+/** A playground whose models are wide enough that each step is split across the team. */
+const THREADED_PLAYGROUND =
+  "/playground?data=circle&n=300&seed=3&batch=64&models=switchnet4:4096:2:4:subrandom,dense:512:2:4:random";
+
+/** The playground's threads line (once the worker has said) and, after ten steps, each card's training loss. */
+async function trainTenSteps(page: Page): Promise<{threads: number; text: string; losses: (string | null)[]}> {
+  const line = page.locator(".pg-threads[data-threads]");
+  await line.waitFor({timeout: 60_000});
+  const threads = Number(await line.getAttribute("data-threads"));
+  const text = (await line.textContent()) ?? "";
+  await page.locator('[data-action="step"]').click();
+  expect(await waitForStep(page, 10)).toBe(10);
+  const losses = await page
+    .locator(".pg-card")
+    .evaluateAll((cards) => cards.map((card) => card.getAttribute("data-train-loss")));
+  return {threads, text, losses};
+}
+
+describe("the playground on threads", () => {
+  it("trains on one thread per core where the page is isolated, to the same numbers as one thread where it is not", async () => {
+    const isolatedServer = await serveStatic(siteDir(), {headers: readHeadersFile(join(siteDir(), "_headers"))});
+    const plainServer = await serveStatic(siteDir());
+    const isolated = await watchedContext(isolatedServer.url);
+    // The plain host with the isolation service worker blocked: not isolated, one thread.
+    const plain = await watchedContext(plainServer.url, {serviceWorkers: "block"});
+    try {
+      await isolated.page.goto(`${isolatedServer.url}${THREADED_PLAYGROUND}`, {waitUntil: "load"});
+      expect(await waitForIsolationState(isolated.page)).toMatchObject({state: "isolated"});
+      const cores = await isolated.page.evaluate(() => navigator.hardwareConcurrency);
+      const threaded = await trainTenSteps(isolated.page);
+      if (cores >= 2) {
+        expect(threaded.threads, threaded.text).toBe(Math.min(8, cores));
+        expect(threaded.text).toMatch(new RegExp(`^Training on ${Math.min(8, cores)} threads\\. Any thread count`));
+      } else {
+        expect(threaded.threads).toBe(1);
+        expect(threaded.text).toContain("Training on 1 thread (this device reports one core).");
+      }
+
+      await plain.page.goto(`${plainServer.url}${THREADED_PLAYGROUND}`, {waitUntil: "load"});
+      await plain.page.waitForSelector("#observablehq-main");
+      expect(await plain.page.evaluate(() => crossOriginIsolated)).toBe(false);
+      const single = await trainTenSteps(plain.page);
+      expect(single.threads).toBe(1);
+      expect(single.text).toContain(
+        "Training on 1 thread: the page is not cross-origin isolated, so memory cannot be shared between threads."
+      );
+      // Ten steps on the team and on one thread: the same losses, to the last digit.
+      expect(single.losses).toHaveLength(2);
+      expect(single.losses.every((l) => l !== null && Number.isFinite(Number(l)))).toBe(true);
+      expect(threaded.losses).toEqual(single.losses);
+      isolated.expectClean();
+      plain.expectClean();
+    } finally {
+      await isolated.context.close();
+      await plain.context.close();
+      await isolatedServer.close();
+      await plainServer.close();
+    }
+  });
+});
+
 describe("npm run dev", () => {
   let child: ChildProcess | undefined;
   afterAll(() => {

@@ -31,6 +31,7 @@ import {
   type PlaygroundState
 } from "./state.js";
 import {createToolbar} from "./toolbar.js";
+import {expectedThreads, type TrainingThreads} from "./threads.js";
 
 export interface PlaygroundOptions {
   /** URL of the compiled train-worker.js (from import.meta.resolve in the page). */
@@ -53,6 +54,9 @@ export function createPlayground(options: PlaygroundOptions): Playground {
   let info: SessionInfo | null = null;
   /** The WHT kernel the worker trains with ("wasm-simd" when the WebAssembly kernels loaded). */
   let kernel: string | null = null;
+  /** The threads the worker trains on (null until it says; the memory estimate assumes `expectedThreads()`). */
+  let threads: TrainingThreads | null = null;
+  const threadCount = () => threads?.threads ?? expectedThreads();
   let playing = false;
   let cards: Card[] = [];
   /** The step of the last snapshot shown (names downloaded weights files). */
@@ -90,7 +94,7 @@ export function createPlayground(options: PlaygroundOptions): Playground {
   const layout = el(
     "div",
     {class: "pg-layout"},
-    el("div", {class: "pg-side"}, toolbar.root, controls, dataPanel),
+    el("div", {class: "pg-side"}, toolbar.root, toolbar.threadsLine, controls, dataPanel),
     el("div", {class: "pg-main"}, header, grid)
   );
   const root = el("div", {class: "pg"}, banners.root, layout);
@@ -103,6 +107,8 @@ export function createPlayground(options: PlaygroundOptions): Playground {
       case "info":
         info = message.info;
         kernel = message.kernel;
+        threads = message.threads;
+        toolbar.setThreads(threads);
         for (const note of info.notes) show(note, "note");
         if (state.dataset === "csv") renderControls(); // the loss menu depends on the CSV's task
         buildCards();
@@ -172,7 +178,7 @@ export function createPlayground(options: PlaygroundOptions): Playground {
       const shape = dataShape(next, null);
       if (shape) {
         const specs = next.models.map((m) => settingsSpec(m, shape.inputSize, shape.outputSize));
-        checkMemory(specs, next.batchSize, next.optimizer);
+        checkMemory(specs, next.batchSize, next.optimizer, threadCount());
       }
     } catch (error) {
       if (error instanceof SwitchNetError) {
@@ -211,7 +217,7 @@ export function createPlayground(options: PlaygroundOptions): Playground {
     if (!shape) return null;
     try {
       const spec = settingsSpec(settings, shape.inputSize, shape.outputSize);
-      return formatBytes(modelMemory(spec, state.batchSize, state.optimizer).bytes);
+      return formatBytes(modelMemory(spec, state.batchSize, state.optimizer, threadCount()).bytes);
     } catch (error) {
       if (error instanceof SwitchNetError) return null;
       throw error;

@@ -7,12 +7,15 @@ import {isFromWorker, type FromWorker, type ToWorker} from "./protocol.js";
 import type {CustomData} from "./engine.js";
 import type {PlaygroundState} from "./state.js";
 
+/** Milliseconds a closing worker gets to end itself before it is terminated. */
+export const CLOSE_GRACE_MS = 1000;
+
 export interface TrainingClient {
   /** Starts a new session from this state; replies to older sessions are dropped from now on. */
   start(state: PlaygroundState, custom?: CustomData): void;
   /** Sends a message to the current session. */
   send(message: Exclude<ToWorker, {type: "init"}>): void;
-  /** Stops the worker for good. */
+  /** Stops the worker for good (it is told to close, and terminated CLOSE_GRACE_MS later). */
   dispose(): void;
 }
 
@@ -47,6 +50,13 @@ export function createTrainingClient(workerUrl: string, handlers: ClientHandlers
       post({type: "init", id: session, state, custom});
     },
     send: post,
-    dispose: () => worker.terminate()
+    dispose() {
+      // The worker frees its session and stops its threads, then ends itself; a worker that
+      // does not (busy, or stuck) is ended a second later.
+      const last = worker;
+      last.onerror = null;
+      last.postMessage({type: "close"} satisfies ToWorker);
+      setTimeout(() => last.terminate(), CLOSE_GRACE_MS);
+    }
   };
 }

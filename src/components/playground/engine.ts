@@ -23,6 +23,7 @@ import {
 import {modelCounts} from "../../lib/counts.js";
 import {createModel} from "../../lib/model.js";
 import {createTrainer, type Trainer} from "../../lib/train.js";
+import type {Team} from "../../lib/team.js";
 import type {Dataset, ModelSpec, ResolvedModelSpec} from "../../lib/types.js";
 import {boundingBox, curveBox, lineGrid, planeGrid, unionBox, type Box, type PointSet} from "./grid.js";
 import {checkMemory, drawChunkRows, settingsSpec} from "./memory.js";
@@ -101,6 +102,8 @@ export interface SessionInfo {
   loss: LossName;
   /** Adjustments the session made to the state (e.g. a loss the data cannot use). */
   notes: string[];
+  /** Threads that share each training step (the team's, 1 without one). */
+  threads: number;
 }
 
 export interface ModelReport {
@@ -281,11 +284,22 @@ export function predict(model: ReturnType<typeof createModel>, inputs: Float32Ar
   return predictInChunks(model, inputs, inputs.length / model.spec.inputSize, drawChunkRows(model.spec.width));
 }
 
+export interface SessionOptions {
+  /**
+   * A team of threads (lib/team.ts `createTeam`) every trainer of the session splits its steps
+   * across; the session uses it and leaves it open. The trained parameters are bit-identical to
+   * training without one.
+   */
+  team?: Team | null;
+}
+
 /**
  * Builds a session. Throws a SwitchNetError naming the first problem (bad data, a model
  * that does not fit the data) before anything is trained.
  */
-export function createSession(state: PlaygroundState, custom?: CustomData): Session {
+export function createSession(state: PlaygroundState, custom?: CustomData, options: SessionOptions = {}): Session {
+  const team = options.team && options.team.threads > 1 ? options.team : null;
+  const threads = team?.threads ?? 1;
   const family = datasetFamily(state.dataset);
   const original = buildDataset(state, custom);
   if (original.train.n < 1) fail(`the dataset ${JSON.stringify(original.name)} has no training samples`);
@@ -315,7 +329,7 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
     }
   }
   // Before anything is allocated: do the models fit the kernel memory together?
-  const memory = checkMemory(specs, state.batchSize, state.optimizer);
+  const memory = checkMemory(specs, state.batchSize, state.optimizer, threads);
   for (const [i, spec] of specs.entries()) {
     try {
       models.push(createModel(spec));
@@ -341,7 +355,8 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
         learningRate: state.learningRate,
         batchSize: state.batchSize,
         loss,
-        seed: state.seed
+        seed: state.seed,
+        ...(team ? {team} : {})
       })
     );
   }
@@ -379,7 +394,8 @@ export function createSession(state: PlaygroundState, custom?: CustomData): Sess
       };
     }),
     loss,
-    notes
+    notes,
+    threads
   };
   return {
     info,

@@ -54,15 +54,19 @@ export function settingsSpec(settings: ModelSettings, inputSize: number, outputS
   return spec;
 }
 
-/** The memory one model needs for training with `batchSize` and `optimizer` (throws a SwitchNetError for a bad spec). */
-export function modelMemory(spec: ModelSpec, batchSize: number, optimizer: OptimizerName): MemoryEstimate {
+/**
+ * The memory one model needs for training with `batchSize` and `optimizer` on `threads` threads
+ * (the threaded Switch Net 4 path keeps more rows of gradient workspace; lib/model.ts
+ * workspaceFloats). Throws a SwitchNetError for a bad spec.
+ */
+export function modelMemory(spec: ModelSpec, batchSize: number, optimizer: OptimizerName, threads = 1): MemoryEstimate {
   const resolved = resolveSpec(spec);
   const parameters = modelCounts(resolved).parameterCount;
   const perSample = workspacePerSample(resolved);
   const rows = Math.max(batchSize, drawChunkRows(resolved.width));
   const workspaceFloats = batchSize * perSample;
   const optimizerBytes = 4 * parameters * (optimizer === "adam" ? 2 : 1);
-  const kernelBytes = 4 * (2 * parameters + workspaceFloatsOf(resolved, rows, batchSize)) + optimizerBytes;
+  const kernelBytes = 4 * (2 * parameters + workspaceFloatsOf(resolved, rows, batchSize, threads)) + optimizerBytes;
   return {parameters, kernelBytes, optimizerBytes, bytes: kernelBytes, workspaceFloats};
 }
 
@@ -75,16 +79,18 @@ export function formatBytes(bytes: number): string {
 
 /**
  * Throws a SwitchNetError, before anything is built, when one model's training batch is larger
- * than a forward call may hold, or when the models together need more kernel memory than there is.
+ * than a forward call may hold, or when the models together need more kernel memory than there is
+ * (trained on `threads` threads).
  */
 export function checkMemory(
   specs: readonly ModelSpec[],
   batchSize: number,
-  optimizer: OptimizerName
+  optimizer: OptimizerName,
+  threads = 1
 ): MemoryEstimate[] {
   const estimates = specs.map((spec, i) => {
     try {
-      return modelMemory(spec, batchSize, optimizer);
+      return modelMemory(spec, batchSize, optimizer, threads);
     } catch (error) {
       if (error instanceof SwitchNetError) fail(`model ${i + 1} (${MODEL_LABELS[spec.kind]}): ${error.message}`);
       throw error;
@@ -139,14 +145,18 @@ export function dataShape(
   return shape && {inputSize: shape.inputSize + bias, outputSize: shape.outputSize};
 }
 
-/** The memory each model of a state needs (null where the data's shape is not known yet); throws for a bad model. */
+/**
+ * The memory each model of a state needs on `threads` threads (null where the data's shape is not
+ * known yet); throws for a bad model.
+ */
 export function stateMemory(
   state: PlaygroundState,
-  csv?: {inputSize: number; outputSize: number} | null
+  csv?: {inputSize: number; outputSize: number} | null,
+  threads = 1
 ): MemoryEstimate[] | null {
   const shape = dataShape(state, csv);
   if (!shape) return null;
   return state.models.map((m) =>
-    modelMemory(settingsSpec(m, shape.inputSize, shape.outputSize), state.batchSize, state.optimizer)
+    modelMemory(settingsSpec(m, shape.inputSize, shape.outputSize), state.batchSize, state.optimizer, threads)
   );
 }

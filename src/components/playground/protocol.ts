@@ -8,6 +8,9 @@
  */
 import type {CustomData, SessionInfo, Snapshot} from "./engine.js";
 import type {PlaygroundState} from "./state.js";
+import {isTrainingThreads, type TrainingThreads} from "./threads.js";
+
+export type {TrainingThreads} from "./threads.js";
 
 /** Page → worker. */
 export type ToWorker =
@@ -23,15 +26,27 @@ export type ToWorker =
   /** Ask for model `index`'s weights file (answered by `weights`). */
   | {type: "export"; index: number}
   /** Load a weights file into model `index`. */
-  | {type: "import"; index: number; text: string};
+  | {type: "import"; index: number; text: string}
+  /** The page is done: free the session, stop the team of threads, and end the worker. */
+  | {type: "close"};
 
 /** What the worker was doing when an error happened: the type of the message it was handling. */
 export type WorkerTask = ToWorker["type"];
 
 /** Worker → page. */
 export type FromWorker =
-  /** The session is built; `kernel` names the WHT kernels it trains with, `kernelNote` why WebAssembly did not load. */
-  | {type: "info"; id: number; info: SessionInfo; kernel: string; kernelNote: string | null}
+  /**
+   * The session is built; `kernel` names the WHT kernels it trains with, `kernelNote` why
+   * WebAssembly did not load, `threads` how many threads share each step (and why not more).
+   */
+  | {
+      type: "info";
+      id: number;
+      info: SessionInfo;
+      kernel: string;
+      kernelNote: string | null;
+      threads: TrainingThreads;
+    }
   /** Losses, accuracies and (sometimes) learned functions now; `playing` says whether training goes on. */
   | {type: "snapshot"; id: number; snapshot: Snapshot; playing: boolean; stepsPerSecond: number}
   /** Model `index`'s weights file, for the page to offer as a download. */
@@ -39,7 +54,7 @@ export type FromWorker =
   /** A message failed; `validation` when the input was refused (a SwitchNetError), not a crash. */
   | {type: "error"; id: number; during: WorkerTask; index?: number; message: string; validation: boolean};
 
-const TO_WORKER: readonly WorkerTask[] = ["init", "play", "pause", "step", "learningRate", "export", "import"];
+const TO_WORKER: readonly WorkerTask[] = ["init", "play", "pause", "step", "learningRate", "export", "import", "close"];
 const FROM_WORKER: readonly FromWorker["type"][] = ["info", "snapshot", "weights", "error"];
 
 function hasType(data: unknown): data is {type: unknown} {
@@ -51,12 +66,13 @@ export function isToWorker(data: unknown): data is ToWorker {
   return hasType(data) && TO_WORKER.includes(data.type as WorkerTask);
 }
 
-/** Whether `data` is a reply from the worker, with its session id. */
+/** Whether `data` is a reply from the worker, with its session id (and an `info` with its threads). */
 export function isFromWorker(data: unknown): data is FromWorker {
   return (
     hasType(data) &&
     FROM_WORKER.includes(data.type as FromWorker["type"]) &&
-    typeof (data as {id?: unknown}).id === "number"
+    typeof (data as {id?: unknown}).id === "number" &&
+    (data.type !== "info" || isTrainingThreads((data as {threads?: unknown}).threads))
   );
 }
 

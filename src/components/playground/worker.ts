@@ -6,11 +6,18 @@
  * While playing it trains in slices of about 25 ms, checking for messages between slices, and
  * sends a snapshot every 150 ms or more (learned functions every 300 ms or more); when reports
  * grow costly the gaps grow, so reports take at most about a quarter of the time.
+ *
+ * Once the kernels have loaded it starts a team of threads (lib/team.ts: one per logical core, at
+ * most MAX_TRAINING_THREADS), which every session's trainers split their steps across; where a
+ * team cannot be had (the page is not cross-origin isolated, no shared memory, no SIMD kernels)
+ * it trains on one thread and each `info` reply says why. The trained numbers are the same either way.
  */
 import {backend, ready} from "../../lib/wht.js";
 import {wasmFailure} from "../../lib/wasm/runtime.js";
+import {createTeam, type Team} from "../../lib/team.js";
 import {createSession, type Session} from "./engine.js";
 import {errorReply, isToWorker, type FromWorker, type ToWorker} from "./protocol.js";
+import {reportedCores, wantedThreads, type TrainingThreads} from "./threads.js";
 
 /** Milliseconds of training between checks for messages; shortest gaps between reports. */
 export const SLICE_MS = 25;
@@ -23,6 +30,15 @@ export const REPORT_SHARE = 3;
 export interface WorkerScope {
   postMessage(message: FromWorker, transfer: Transferable[]): void;
   onmessage: ((event: MessageEvent) => void) | null;
+  /** Ends the worker (a DedicatedWorkerGlobalScope's `close`), after a `close` message. */
+  close?(): void;
+}
+
+export interface TrainingWorkerOptions {
+  /** Threads to ask for (default: the device's logical cores, at most MAX_TRAINING_THREADS). */
+  threads?: number;
+  /** Starts the team (default lib/team.ts createTeam; tests pass their own). */
+  startTeam?: (options: {threads: number}) => Promise<Team>;
 }
 
 /**
@@ -30,8 +46,13 @@ export interface WorkerScope {
  * WebAssembly SIMD kernels (about four times faster for wide layers) have loaded, or failed to:
  * then the scalar kernels are used and nothing else changes.
  */
-export function startTrainingWorker(scope: WorkerScope): void {
+export function startTrainingWorker(scope: WorkerScope, options: TrainingWorkerOptions = {}): void {
   const post = (message: FromWorker, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
+  const wanted = options.threads ?? wantedThreads(reportedCores());
+  const startTeam = options.startTeam ?? createTeam;
+  let team: Team | null = null;
+  let threads: TrainingThreads = {threads: 1, wanted, reason: null};
+  let closed = false;
   let session: Session | null = null;
   let id = 0;
   let playing = false;
@@ -98,8 +119,8 @@ export function startTrainingWorker(scope: WorkerScope): void {
         session = null;
         id = message.id;
         stepsPerSecond = 0;
-        session = createSession(message.state, message.custom);
-        post({type: "info", id, info: session.info, kernel: backend(), kernelNote: wasmFailure()});
+        session = createSession(message.state, message.custom, {team});
+        post({type: "info", id, info: session.info, kernel: backend(), kernelNote: wasmFailure(), threads});
         report(session, true);
         break;
       case "play":
@@ -130,14 +151,37 @@ export function startTrainingWorker(scope: WorkerScope): void {
         session.importWeights(message.index, message.text);
         report(session, true);
         break;
+      case "close":
+        stop();
+        session?.dispose();
+        session = null;
+        team?.close();
+        team = null;
+        closed = true;
+        scope.close?.();
+        break;
     }
   }
 
-  let queue: Promise<unknown> = ready().catch(() => null);
+  /** The team, once the kernels have loaded (or failed to: then one thread, and the team says why). */
+  async function begin(): Promise<void> {
+    await ready().catch(() => null);
+    try {
+      const started = await startTeam({threads: wanted});
+      team = started;
+      threads = {threads: started.threads, wanted, reason: started.threads < wanted ? started.fallbackReason : null};
+    } catch (error) {
+      const message = (error as {message?: unknown} | null)?.message;
+      threads = {threads: 1, wanted, reason: `the threads could not be started (${String(message ?? error)})`};
+    }
+  }
+
+  let queue: Promise<unknown> = begin();
   scope.onmessage = (event: MessageEvent) => {
     const message: unknown = event.data;
-    if (!isToWorker(message)) return;
+    if (!isToWorker(message) || closed) return;
     queue = queue.then(() => {
+      if (closed) return;
       try {
         handle(message);
       } catch (error) {

@@ -1,7 +1,7 @@
 // The page's side of the training worker, with a stand-in Worker: sessions are numbered, replies
 // of older sessions are dropped, and a worker that dies is replaced.
 import {afterEach, describe, expect, it, vi} from "vitest";
-import {createTrainingClient} from "../../../src/components/playground/client.js";
+import {CLOSE_GRACE_MS, createTrainingClient} from "../../../src/components/playground/client.js";
 import type {FromWorker} from "../../../src/components/playground/protocol.js";
 import {defaultState} from "../../../src/components/playground/state.js";
 
@@ -55,8 +55,17 @@ describe("playground training client", () => {
     worker.reply({type: "nonsense", id: 2});
     worker.reply({type: "weights", index: 0, text: "{}"}); // no session id
     expect(replies).toEqual([{type: "weights", id: 2, index: 0, text: "{}"}]);
-    client.dispose();
-    expect(worker.terminated).toBe(true);
+    // Disposing tells the worker to close (free its session, stop its threads) and ends it a second later.
+    vi.useFakeTimers();
+    try {
+      client.dispose();
+      expect(worker.sent.at(-1)).toEqual({type: "close"});
+      expect(worker.terminated).toBe(false);
+      vi.advanceTimersByTime(CLOSE_GRACE_MS);
+      expect(worker.terminated).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("replaces a worker that dies and says why; the next session goes to the new one", () => {

@@ -19,6 +19,7 @@ import {createTrainer} from "../../../lib/train.js";
 import {sinusoids, withBiasInput} from "../../../lib/datasets.js";
 import {kernelMemoryStats} from "../../../lib/wasm/memory.js";
 import {ready} from "../../../lib/wht.js";
+import {createTeamSync} from "../../../lib/team.js";
 
 describe("modelMemory", () => {
   it("counts parameters, gradients, optimiser state and one batch's activations, 4 bytes a float", () => {
@@ -55,6 +56,33 @@ describe("modelMemory", () => {
     );
   });
 
+  it("counts the threaded Switch Net 4 path's gradient workspace: 4 · 2 rows per thread (at most the batch)", () => {
+    const n = 65536;
+    const spec = {kind: "switchnet4" as const, inputSize: 17, outputSize: 4, width: n, depth: 2, groupSize: 4};
+    const parameters = 2 * 8 * n;
+    const bytes = (tileRows: number) => 4 * (2 * parameters + 64 * (2 + 1) * n + 2 * tileRows * n) + 4 * 2 * parameters;
+    // Batch 64: one thread keeps one tile of 2 rows; 2 threads 4·2·2 = 16 rows; 4 threads 32.
+    expect(modelMemory(spec, 64, "adam").kernelBytes).toBe(bytes(2));
+    expect(modelMemory(spec, 64, "adam", 1).kernelBytes).toBe(bytes(2));
+    expect(modelMemory(spec, 64, "adam", 2).kernelBytes).toBe(bytes(16));
+    expect(modelMemory(spec, 64, "adam", 4).kernelBytes).toBe(bytes(32));
+    expect(modelMemory(spec, 64, "adam", 2).kernelBytes - modelMemory(spec, 64, "adam").kernelBytes).toBe(
+      4 * 2 * 14 * n
+    );
+    // Batch 16 on 2 threads: the tile (16 rows) is the whole batch, so the buffers are batch-long.
+    expect(modelMemory(spec, 16, "adam", 2).kernelBytes).toBe(
+      4 * (2 * parameters + 16 * 3 * n + 2 * 16 * n) + 4 * 2 * parameters
+    );
+    // Dense and the other WHT models keep the same workspace on any number of threads.
+    const dense = {kind: "dense" as const, inputSize: 17, outputSize: 4, width: 1448, depth: 2};
+    expect(modelMemory(dense, 64, "adam", 2)).toEqual(modelMemory(dense, 64, "adam"));
+    const butterfly = {kind: "butterfly" as const, inputSize: 17, outputSize: 4, width: 4096, depth: 2};
+    expect(modelMemory(butterfly, 64, "adam", 2)).toEqual(modelMemory(butterfly, 64, "adam"));
+    // checkMemory passes the threads on.
+    const [checked] = checkMemory([spec], 64, "adam", 2);
+    expect(checked.kernelBytes).toBe(bytes(16));
+  });
+
   describe("against the kernel memory a model really takes", () => {
     beforeAll(async () => {
       await ready();
@@ -83,6 +111,36 @@ describe("modelMemory", () => {
         // Small scratch blocks and 64-byte rounding are left out of the estimate: at most 3 % more.
         expect(used, spec.kind).toBeLessThanOrEqual(1.03 * estimate);
         expect(used, spec.kind).toBeGreaterThan(0.8 * estimate);
+      }
+    });
+
+    it("on a team of 2 threads too, where the one-thread estimate would be low", () => {
+      const team = createTeamSync({threads: 2});
+      expect(team.threads, team.fallbackReason ?? "").toBe(2);
+      try {
+        const data = withBiasInput(sinusoids({n: 128, inputSize: 16, outputSize: 4, seed: 1}));
+        const spec = {kind: "switchnet4" as const, inputSize: 17, outputSize: 4, width: 16384, depth: 2};
+        const start = kernelMemoryStats().inUse;
+        const model = createModel(spec);
+        const trainer = createTrainer(model, data, {
+          batchSize: 64,
+          optimizer: "adam",
+          learningRate: 0.01,
+          loss: "mse",
+          seed: 1,
+          team
+        });
+        predict(model, new Float32Array(600 * 17));
+        trainer.step();
+        const used = kernelMemoryStats().inUse - start;
+        trainer.close();
+        model.dispose();
+        const estimate = modelMemory(spec, 64, "adam", 2).kernelBytes;
+        expect(used).toBeLessThanOrEqual(1.03 * estimate);
+        expect(used).toBeGreaterThan(0.8 * estimate);
+        expect(used).toBeGreaterThan(1.05 * modelMemory(spec, 64, "adam", 1).kernelBytes);
+      } finally {
+        team.close();
       }
     });
   });

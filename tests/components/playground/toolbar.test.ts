@@ -35,4 +35,24 @@ describe("playground toolbar", () => {
     const calls = [actions.onPlayPause, actions.onReset, actions.onDismiss].map((f) => f.mock.calls.length);
     expect(calls).toEqual([1, 1, 1]);
   });
+
+  it("shows the threads training runs on, or on one thread why, with the same-numbers note", () => {
+    const toolbar = createToolbar({onPlayPause: vi.fn(), onStep: vi.fn(), onReset: vi.fn(), onDismiss: vi.fn()});
+    const line = toolbar.threadsLine;
+    expect(line.hidden).toBe(true); // until the worker says
+    toolbar.setThreads({threads: 2, wanted: 2, reason: null});
+    expect(line.hidden).toBe(false);
+    expect(line.dataset.threads).toBe("2");
+    expect(line.textContent).toBe(
+      "Training on 2 threads. Any thread count trains to the same bits: a shared URL gives these numbers on any machine with the same kernels."
+    );
+    toolbar.setThreads({threads: 1, wanted: 4, reason: "the page is not cross-origin isolated"});
+    expect(line.dataset.threads).toBe("1");
+    expect(line.querySelector(".pg-threads-count")?.textContent).toBe(
+      "Training on 1 thread: the page is not cross-origin isolated."
+    );
+    toolbar.setThreads(null);
+    expect(line.hidden).toBe(true);
+    expect(line.dataset.threads).toBeUndefined();
+  });
 });
