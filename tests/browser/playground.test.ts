@@ -89,6 +89,9 @@ describe("Learned functions playground", () => {
           "Training on 1 thread: the page is not cross-origin isolated, so memory cannot be shared between threads. " +
             "Any thread count trains to the same bits: a shared URL gives these numbers on any machine with the same kernels."
         );
+        // The default pair has a dense model, and Chromium has relaxed SIMD: its products use fused
+        // multiply-add, which the data panel names (those bits differ from the plain kernels').
+        await expect.poll(() => page.getByText(/kernels: /).textContent()).toMatch(/kernels: wasm-simd\+fma$/);
         const before = await trainLoss(page);
         expect(before).toBeGreaterThan(0.3); // two balanced classes, untrained: near ln 2
         await page.locator('[data-action="play"]').click();

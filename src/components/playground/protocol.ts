@@ -36,7 +36,8 @@ export type WorkerTask = ToWorker["type"];
 /** Worker → page. */
 export type FromWorker =
   /**
-   * The session is built; `kernel` names the WHT kernels it trains with, `kernelNote` why
+   * The session is built; `kernel` names the kernels it trains with (trainingKernels: "+fma" when a
+   * dense model's products use fused multiply-add), `kernelNote` why
    * WebAssembly did not load, `threads` how many threads share each step (and why not more).
    */
   | {

@@ -18,6 +18,7 @@ import {createTeam, type Team} from "../../lib/team.js";
 import {createSession, type Session} from "./engine.js";
 import {errorReply, isToWorker, type FromWorker, type ToWorker} from "./protocol.js";
 import {reportedCores, wantedThreads, type TrainingThreads} from "./threads.js";
+import {trainingKernels} from "../../lib/kernels/label.js";
 
 /** Milliseconds of training between checks for messages; shortest gaps between reports. */
 export const SLICE_MS = 25;
@@ -113,16 +114,19 @@ export function startTrainingWorker(scope: WorkerScope, options: TrainingWorkerO
 
   function handle(message: ToWorker): void {
     switch (message.type) {
-      case "init":
+      case "init": {
         stop();
         session?.dispose(); // give the old models' kernel memory back before building new ones
         session = null;
         id = message.id;
         stepsPerSecond = 0;
         session = createSession(message.state, message.custom, {team});
-        post({type: "info", id, info: session.info, kernel: backend(), kernelNote: wasmFailure(), threads});
+        // "wasm-simd+fma" when a dense model's products use fused multiply-add (other bits than without)
+        const kernel = session.info.models.some((m) => m.spec.kind === "dense") ? trainingKernels("dense") : backend();
+        post({type: "info", id, info: session.info, kernel, kernelNote: wasmFailure(), threads});
         report(session, true);
         break;
+      }
       case "play":
         if (!session) return;
         playing = true;
