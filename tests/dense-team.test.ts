@@ -13,8 +13,9 @@ import {train} from "../lib/train.js";
 import {kernelArray, memoryBuffer} from "../lib/wasm/memory.js";
 import {wasmLayers, type LayerExports} from "../lib/wasm/runtime.js";
 import {ready} from "../lib/wht.js";
-import type {Dataset, ModelSpec} from "../lib/types.js";
+import type {ModelSpec} from "../lib/types.js";
 import {gemmOrderReference} from "./helpers/gemm-reference.js";
+import {randomRegression} from "./helpers/data.js";
 
 const f = Math.fround;
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
@@ -287,19 +288,8 @@ describe("the optimiser under a team", () => {
   });
 });
 
-function regression(seed: number, n: number, inputSize: number, outputSize: number): Dataset {
-  const rng = createRng(seed);
-  const x = Float32Array.from({length: n * inputSize}, () => rng.normal());
-  const y = Float32Array.from({length: n * outputSize}, () => rng.normal());
-  return {
-    name: "random",
-    task: "regression",
-    inputSize,
-    outputSize,
-    train: {x, y, n},
-    test: {x: x.subarray(0, 20 * inputSize), y: y.subarray(0, 20 * outputSize), n: 20}
-  };
-}
+const regression = (seed: number, n: number, inputSize: number, outputSize: number) =>
+  randomRegression(seed, n, inputSize, outputSize, {testRows: 20});
 
 describe("dense training on a team of threads", () => {
   // Depth 1 and 2, Adam and SGD with momentum, widths off every tile; batches of 64 and a last short one

@@ -10,25 +10,13 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {fit, type FitOptions} from "../lib/experiment/fit.js";
 import {parseResults, type SessionRecord} from "../lib/experiment/schema.js";
 import {createModel} from "../lib/model.js";
-import {createRng} from "../lib/random.js";
 import {createTeamSync, withTeam, type Team} from "../lib/team.js";
-import type {Dataset, ModelSpec} from "../lib/types.js";
+import type {ModelSpec} from "../lib/types.js";
 import {ready} from "../lib/wht.js";
+import {randomRegression} from "./helpers/data.js";
 
-function regression(seed: number, n: number, inputSize: number, outputSize: number): Dataset {
-  const rng = createRng(seed);
-  const x = Float32Array.from({length: n * inputSize}, () => rng.normal());
-  const y = Float32Array.from({length: n * outputSize}, () => rng.normal());
-  const t = 40;
-  return {
-    name: "random",
-    task: "regression",
-    inputSize,
-    outputSize,
-    train: {x, y, n},
-    test: {x: x.subarray(0, t * inputSize), y: y.subarray(0, t * outputSize), n: t}
-  };
-}
+const regression = (seed: number, n: number, inputSize: number, outputSize: number) =>
+  randomRegression(seed, n, inputSize, outputSize, {testRows: 40});
 
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 

@@ -9,8 +9,9 @@ import {createRng} from "../lib/random.js";
 import {createTeamSync, withTeam, type Team} from "../lib/team.js";
 import {train} from "../lib/train.js";
 import {ready} from "../lib/wht.js";
-import type {Dataset, ModelSpec} from "../lib/types.js";
+import type {ModelSpec} from "../lib/types.js";
 import {bits, expectSameBits} from "./helpers/bits.js";
+import {randomRegression} from "./helpers/data.js";
 
 function normals(n: number, seed: number): Float32Array {
   const rng = createRng(seed);
@@ -149,19 +150,8 @@ describe("the threaded path of Switch Net 4: the one-thread bits", () => {
   });
 });
 
-function regression(seed: number, n: number, inputSize: number, outputSize: number): Dataset {
-  const rng = createRng(seed);
-  const x = Float32Array.from({length: n * inputSize}, (_, i) => (i % 29 === 3 ? 0 : rng.normal()));
-  const y = Float32Array.from({length: n * outputSize}, () => rng.normal());
-  return {
-    name: "random",
-    task: "regression",
-    inputSize,
-    outputSize,
-    train: {x, y, n},
-    test: {x: new Float32Array(0), y: new Float32Array(0), n: 0}
-  };
-}
+const regression = (seed: number, n: number, inputSize: number, outputSize: number) =>
+  randomRegression(seed, n, inputSize, outputSize, {zeroEvery: 29});
 
 describe("training Switch Net 4 on 1, 2 and 3 threads", () => {
   it.each(SPECS)("%s: the same parameters after two epochs of batches of 13 (and one of 5)", (_name, spec) => {

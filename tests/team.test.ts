@@ -9,22 +9,11 @@ import {createTeamSync, createTeam, splitRange, teamUnavailableReason, withTeam,
 import {createTrainer, train} from "../lib/train.js";
 import {kernelArray, inWasmMemory} from "../lib/wasm/memory.js";
 import {ready} from "../lib/wht.js";
-import type {Dataset, ModelSpec} from "../lib/types.js";
+import type {ModelSpec} from "../lib/types.js";
+import {randomRegression} from "./helpers/data.js";
 
-function regression(seed: number, n: number, inputSize: number, outputSize: number): Dataset {
-  const rng = createRng(seed);
-  const x = Float32Array.from({length: n * inputSize}, () => rng.normal());
-  const y = Float32Array.from({length: n * outputSize}, () => rng.normal());
-  const t = 24;
-  return {
-    name: "random",
-    task: "regression",
-    inputSize,
-    outputSize,
-    train: {x, y, n},
-    test: {x: x.subarray(0, t * inputSize), y: y.subarray(0, t * outputSize), n: t}
-  };
-}
+const regression = (seed: number, n: number, inputSize: number, outputSize: number) =>
+  randomRegression(seed, n, inputSize, outputSize, {testRows: 24});
 
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
