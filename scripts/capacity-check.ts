@@ -4,7 +4,8 @@
  * divergence a warm-up would avoid) without touching data/capacity/results.jsonl.
  *
  *   npx tsx scripts/capacity-check.ts --task smooth --contender dense --width 724 --rate 0.01 \
- *     [--seed 1] [--warmup-steps 500] [--max-steps 8000] [--patience 3] [--eval-growth 1.1]
+ *     [--seed 1] [--warmup-steps 500] [--max-steps 8000] [--patience 3] [--eval-growth 1.1] \
+ *     [--lr-decays 2] [--decay-factor 0.1]   (on a plateau, lower the rate and go on, up to N times)
  */
 import {FULL, type ExperimentConfig} from "../lib/experiment/config.js";
 import {fitRun, planGroups} from "../lib/experiment/run.js";
@@ -43,7 +44,9 @@ async function main(): Promise<void> {
       maxSteps,
       fixedSteps: Math.min(t.fixedSteps, maxSteps),
       patience: number(args, "patience", t.patience),
-      evalGrowth: number(args, "eval-growth", t.evalGrowth)
+      evalGrowth: number(args, "eval-growth", t.evalGrowth),
+      lrDecays: number(args, "lr-decays", t.lrDecays),
+      decayFactor: number(args, "decay-factor", t.decayFactor)
     }
   };
   const width = number(args, "width");
