@@ -82,7 +82,7 @@ import {inWasmMemory, kernelArray, kernelArrays, releaseKernelArray} from "./was
 import {growOnly} from "./workspace.js";
 import {acceptDisposeHooks, DISPOSE, failDisposed, runDisposeHooks} from "./dispose.js";
 import {NonFiniteError} from "./divergence.js";
-import {activeTeam, MAX_CALLS, splitRange, type KernelCall, type Team} from "./team.js";
+import {activeTeam, runInRounds, splitRange, type KernelCall, type Team} from "./team.js";
 
 /**
  * Rows per tile of the WHT models' batched path: forward and backward take a batch through every
@@ -548,12 +548,6 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     return {team, tk};
   };
 
-  /** Runs each thread's calls in order (in rounds of at most MAX_CALLS: rounds only add barriers). */
-  const runJobs = (team: Team, jobs: KernelCall[][]) => {
-    for (let c = 0; jobs.some((j) => j.length > c); c += MAX_CALLS)
-      team.run(jobs.map((j) => j.slice(c, c + MAX_CALLS)));
-  };
-
   /** forward on a team: the first layer's inputs on this thread, then every layer of each thread's rows. */
   const forwardTeam = (team: Team, tk: LayerTeamKernels, input: Float32Array, out: Float32Array, rows: number) => {
     const threads = team.threads;
@@ -600,7 +594,7 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       }
       return calls;
     });
-    runJobs(team, jobs);
+    runInRounds(team, jobs);
     if (head !== null) {
       for (let b = 0; b < rows; b++) {
         for (let o = 0; o < outputSize; o++) out[b * outputSize + o] = flipsOut[o] * head[b * headWidth + o];
@@ -637,7 +631,7 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     const byColumns = (count: number, make: (c0: number, c1: number, r: number, rows: number) => KernelCall) => {
       const zero = zeroPending;
       zeroPending = false;
-      runJobs(
+      runInRounds(
         team,
         columns.map(([c0, c1]) => {
           const calls = zero ? Array.from({length: depth}, (_, l) => tk.zeroColumns(at(grads, l * size), c0, c1)) : [];

@@ -15,7 +15,7 @@
  */
 import {checkFloat32Array, checkInteger, checkNumber, checkOneOf, describe, fail} from "./check.js";
 import {failDisposed} from "./dispose.js";
-import {activeTeam, splitRange, type KernelCall} from "./team.js";
+import {activeTeam, runInRounds, splitRange, type KernelCall} from "./team.js";
 import {inWasmMemory, kernelArrays, memoryBuffer, releaseKernelArray, scratchBlock} from "./wasm/memory.js";
 import {checkFinite} from "./check.js";
 import {NonFiniteError} from "./divergence.js";
@@ -146,11 +146,6 @@ function allFlagsSet(at: number, threads: number): boolean {
   return true;
 }
 
-/** Runs jobs[t] on thread t of the active team (the jobs are short: one round). */
-function runTeamJobs(jobs: KernelCall[][]): void {
-  activeTeam()!.run(jobs);
-}
-
 /**
  * True when every value of `a` is known to be finite, each thread of the active team checking a
  * range (finite_flag); false when it is not, or not known (no team, not in the kernel memory):
@@ -161,7 +156,10 @@ function teamFinite(a: Float32Array): boolean {
   if (team === null || !inWasmMemory(a) || a.length < 64 * team.threads) return false;
   const flags = flagScratch(4 * team.threads);
   const parts = splitRange(a.length, team.threads, 16);
-  runTeamJobs(parts.map(([i0, i1], t) => [["finite_flag", [a.byteOffset + 4 * i0, i1 - i0, flags + 4 * t]]]));
+  runInRounds(
+    team,
+    parts.map(([i0, i1], t) => [["finite_flag", [a.byteOffset + 4 * i0, i1 - i0, flags + 4 * t]]])
+  );
   return allFlagsSet(flags, parts.length);
 }
 
@@ -184,7 +182,8 @@ function teamStep(
   const ptrs = arrays.map((a) => a.byteOffset);
   const flags = flagScratch(4 * team.threads);
   const parts = splitRange(size, team.threads, 16);
-  runTeamJobs(
+  runInRounds(
+    team,
     parts.map(([i0, i1], t) => {
       const whole = x2 === null ? i0 : i1 - ((i1 - i0) & 3);
       const calls: KernelCall[] = [];
@@ -195,6 +194,24 @@ function teamStep(
     })
   );
   return allFlagsSet(flags, parts.length) ? -1 : firstOverflow(arrays[0]);
+}
+
+/**
+ * The update of the first multiple of four parameters on the two-lane kernel `name` (the same
+ * float64 operations as the JS loops, two at a time: the same bits), when the kernels are loaded
+ * and every array is in the kernel memory; returns how many it updated (0: none, the loop does all).
+ */
+function vectorPrefix(
+  name: "adam_step_x2" | "sgd_step_x2",
+  arrays: Float32Array[],
+  size: number,
+  constants: number[]
+): number {
+  const k = wasmLayers() as unknown as Record<string, (...a: number[]) => void> | null;
+  if (!k || backend() !== "wasm-simd" || size < 4 || !arrays.every((a) => inWasmMemory(a))) return 0;
+  const count = size & ~3;
+  k[name](...arrays.map((a) => a.byteOffset), count, ...constants);
+  return count;
 }
 
 export const DEFAULT_LEARNING_RATE: Record<OptimizerKind, number> = {sgd: 0.1, adam: 0.01};
@@ -268,14 +285,8 @@ export function createSgd(size: number, options: OptimizerOptions = {}, placemen
         checkUpdated(shared, params, lr);
         return;
       }
-      // The first multiple of four on the f64x2 kernel (the same float64 operations, two at a time:
-      // the same bits as the loop below), the rest in the loop; then the same overflow check.
-      let start = 0;
-      const k = wasmLayers();
-      if (k && backend() === "wasm-simd" && size >= 4 && [params, grads, velocity].every((a) => inWasmMemory(a))) {
-        start = size & ~3;
-        k.sgd_step_x2(params.byteOffset, grads.byteOffset, velocity.byteOffset, start, lr, mu, wd);
-      }
+      // The first multiple of four on the f64x2 kernel, the rest in the loop; then the same overflow check.
+      const start = vectorPrefix("sgd_step_x2", [params, grads, velocity], size, [lr, mu, wd]);
       let bad = start > 0 ? firstOverflow(params.subarray(0, start)) : -1;
       for (let i = start; i < size; i++) {
         const g = grads[i] + wd * params[i];
@@ -336,29 +347,8 @@ export function createAdam(
         checkUpdated(shared, params, lr);
         return;
       }
-      // The first multiple of four on the f64x2 kernel (the same float64 operations, two at a time:
-      // the same bits as the loop below), the rest in the loop; then the same overflow check.
-      let start = 0;
-      const k = wasmLayers();
-      if (k && backend() === "wasm-simd" && size >= 4 && [params, grads, m, v].every((a) => inWasmMemory(a))) {
-        start = size & ~3;
-        k.adam_step_x2(
-          params.byteOffset,
-          grads.byteOffset,
-          m.byteOffset,
-          v.byteOffset,
-          start,
-          lr,
-          wd,
-          b1,
-          1 - b1,
-          b2,
-          1 - b2,
-          c1,
-          c2,
-          eps
-        );
-      }
+      // The first multiple of four on the f64x2 kernel, the rest in the loop; then the same overflow check.
+      const start = vectorPrefix("adam_step_x2", [params, grads, m, v], size, constants);
       let bad = start > 0 ? firstOverflow(params.subarray(0, start)) : -1;
       for (let i = start; i < size; i++) {
         const g = grads[i] + wd * params[i];

@@ -368,8 +368,18 @@ export function splitAcrossTeam(
 ): boolean {
   const team = activeTeam();
   if (team === null || work < minWork || total < 2 * unit) return false;
-  const jobs = splitRange(total, team.threads, unit).map(([a, b]) => makeCalls(a, b));
+  runInRounds(
+    team,
+    splitRange(total, team.threads, unit).map(([a, b]) => makeCalls(a, b))
+  );
+  return true;
+}
+
+/**
+ * Runs jobs[t] on thread t of `team`, each thread's calls in order, in rounds of at most MAX_CALLS
+ * calls per thread (a round is a barrier: longer jobs only cost more barriers).
+ */
+export function runInRounds(team: Team, jobs: KernelCall[][]): void {
   for (let at = 0; jobs.some((j) => j.length > at); at += MAX_CALLS)
     team.run(jobs.map((j) => j.slice(at, at + MAX_CALLS)));
-  return true;
 }

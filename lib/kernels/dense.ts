@@ -14,7 +14,7 @@
  * Each function returns false, doing nothing, when the kernels are not loaded, the backend is
  * forced to scalar, or an array is not in the kernel memory: the caller keeps its other path.
  */
-import {activeTeam, MAX_CALLS, splitRange, type KernelCall} from "../team.js";
+import {activeTeam, runInRounds, splitRange, type KernelCall} from "../team.js";
 import {wasmLayers} from "../wasm/runtime.js";
 import {inWasmMemory} from "../wasm/memory.js";
 import {GEMM_NR} from "../wasm/gemmModule.js";
@@ -35,8 +35,7 @@ function runJobs(jobs: KernelCall[][]): void {
     for (const job of jobs) for (const [name, args] of job) k[name](...args);
     return;
   }
-  for (let at = 0; jobs.some((j) => j.length > at); at += MAX_CALLS)
-    team.run(jobs.map((j) => j.slice(at, at + MAX_CALLS)));
+  runInRounds(team, jobs);
 }
 
 /** Threads to share `work` multiply-adds: the active team's, or 1. */
