@@ -406,6 +406,22 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     for (let r = 1; r < flipsIn.length; r++) project(a0, flipsIn[r], true);
   };
 
+  /** out[b, o] = flipsOut[o]·src[b·stride + o] for `rows` rows (the row kernel where src has rows of width n). */
+  const writeOutputs = (src: Float32Array, stride: number, out: Float32Array, rows: number) => {
+    if (stride === n && multiplyRows(src, n, out, outputSize, flipsOut, outputSize, rows)) return;
+    for (let b = 0; b < rows; b++) {
+      for (let o = 0; o < outputSize; o++) out[b * outputSize + o] = flipsOut[o] * src[b * stride + o];
+    }
+  };
+  /** dst (rows of `stride` floats) zeroed, then dst[b, o] = flipsOut[o]·gOut[b, o]: the last layer's output gradient. */
+  const writeOutputGradient = (gOut: Float32Array, dst: Float32Array, stride: number, rows: number) => {
+    dst.fill(0);
+    if (stride === n && multiplyRows(gOut, outputSize, dst, n, flipsOut, outputSize, rows)) return;
+    for (let b = 0; b < rows; b++) {
+      for (let o = 0; o < outputSize; o++) dst[b * stride + o] = flipsOut[o] * gOut[b * outputSize + o];
+    }
+  };
+
   /** Forward of rows r0 … r0 + rows − 1 of the batch: every stage, one after another. */
   const forwardRows = (input: Float32Array, output: Float32Array, r0: number, rows: number) => {
     const x = input.subarray(r0 * k, (r0 + rows) * k);
@@ -432,20 +448,13 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       if (l === depth - 1 && useHead && tileRows !== 0) {
         const head = headOf(rows);
         if (layer.forwardHead!(rowsOf(actStores[l], r0, rows), head, weights(l), rows)) {
-          for (let b = 0; b < rows; b++) {
-            for (let o = 0; o < outputSize; o++) out[b * outputSize + o] = flipsOut[o] * head[b * headWidth + o];
-          }
+          writeOutputs(head, headWidth, out, rows);
           return;
         }
       }
       layer.forward(rowsOf(actStores[l], r0, rows), rowsOf(actStores[l + 1], r0, rows), weights(l), rows);
     }
-    const last = rowsOf(actStores[depth], r0, rows);
-    if (!multiplyRows(last, n, out, outputSize, flipsOut, outputSize, rows)) {
-      for (let b = 0; b < rows; b++) {
-        for (let o = 0; o < outputSize; o++) out[b * outputSize + o] = flipsOut[o] * last[b * n + o];
-      }
-    }
+    writeOutputs(rowsOf(actStores[depth], r0, rows), n, out, rows);
   };
 
   /**
@@ -462,10 +471,8 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     let top = depth - 1;
     // The last layer from its output gradient's first headWidth entries (the rest are zeros).
     if (useHead && tileRows !== 0) {
-      const head = headOf(rows).fill(0);
-      for (let b = 0; b < rows; b++) {
-        for (let o = 0; o < outputSize; o++) head[b * headWidth + o] = flipsOut[o] * gOut[b * outputSize + o];
-      }
+      const head = headOf(rows);
+      writeOutputGradient(gOut, head, headWidth, rows);
       const only = weightsOnly(top);
       if (
         layer.backwardHead!(
@@ -482,14 +489,7 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
         top--;
       }
     }
-    if (top === depth - 1) {
-      g.fill(0);
-      if (!multiplyRows(gOut, outputSize, g, n, flipsOut, outputSize, rows)) {
-        for (let b = 0; b < rows; b++) {
-          for (let o = 0; o < outputSize; o++) g[b * n + o] = flipsOut[o] * gOut[b * outputSize + o];
-        }
-      }
-    }
+    if (top === depth - 1) writeOutputGradient(gOut, g, n, rows);
     for (let l = top; l >= 0; l--) {
       if (l === 0 && periodic.subarray(r0, r0 + rows).some((p) => p === 1)) {
         // the first layer's input as patterns, when every row has one; else the rows are built
@@ -595,18 +595,8 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       return calls;
     });
     runInRounds(team, jobs);
-    if (head !== null) {
-      for (let b = 0; b < rows; b++) {
-        for (let o = 0; o < outputSize; o++) out[b * outputSize + o] = flipsOut[o] * head[b * headWidth + o];
-      }
-      return;
-    }
-    const last = view(actStores[depth], rows);
-    if (!multiplyRows(last, n, out, outputSize, flipsOut, outputSize, rows)) {
-      for (let b = 0; b < rows; b++) {
-        for (let o = 0; o < outputSize; o++) out[b * outputSize + o] = flipsOut[o] * last[b * n + o];
-      }
-    }
+    if (head !== null) writeOutputs(head, headWidth, out, rows);
+    else writeOutputs(view(actStores[depth], rows), n, out, rows);
   };
 
   /**
@@ -653,10 +643,8 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
       let done = false;
       if (headOk) {
         // as backwardRows and backwardHead: the output gradient's first headWidth entries, times the scale
-        const head = headOf(count).fill(0);
-        for (let b = 0; b < count; b++) {
-          for (let o = 0; o < outputSize; o++) head[b * headWidth + o] = flipsOut[o] * gOut[b * outputSize + o];
-        }
+        const head = headOf(count);
+        writeOutputGradient(gOut, head, headWidth, count);
         let ok = true;
         for (let i = 0; i < head.length && ok; i++) {
           ok = !Object.is(head[i], -0);
@@ -682,14 +670,7 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
           top--;
         }
       }
-      if (!done && top === depth - 1) {
-        g.fill(0);
-        if (!multiplyRows(gOut, outputSize, g, n, flipsOut, outputSize, count)) {
-          for (let b = 0; b < count; b++) {
-            for (let o = 0; o < outputSize; o++) g[b * n + o] = flipsOut[o] * gOut[b * outputSize + o];
-          }
-        }
-      }
+      if (!done && top === depth - 1) writeOutputGradient(gOut, g, n, count);
       for (let l = top; l >= 0 && !done; l--) {
         transform(g, count);
         const w = at(params, l * size),
