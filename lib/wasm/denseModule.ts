@@ -25,9 +25,10 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 
 /**
  * Emits: for each of `rows` rows { for o over whole vectors { vec(o) } for o over the rest { one(o) } },
- * then every (pointer, stride) pair moves on one row. o is a byte offset in the row.
+ * then every (pointer, stride) pair moves on one row. o is a byte offset in the row. (Also
+ * layerModule.ts's mul_rows.)
  */
-function eachRow(
+export function eachRow(
   c: Code,
   rows: number,
   cols: number,

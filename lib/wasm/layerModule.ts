@@ -18,6 +18,7 @@
 import type {Code, ModuleBuilder} from "./encoder.js";
 import {op, simd, valtype} from "./opcodes.js";
 import {gemmKernel, gemmNTKernel, transposeSum} from "./gemmModule.js";
+import {eachRow} from "./denseModule.js";
 import type {WhtFunctions} from "./whtModule.js";
 
 const {i32, f32, v128} = valtype;
@@ -603,32 +604,27 @@ function mulRows(m: ModuleBuilder): number {
   const fn = m.declare([i32, i32, i32, i32, i32, i32, i32]);
   const c = fn.code;
   const [src, ss, dst, ds, f, cols, rows] = [0, 1, 2, 3, 4, 5, 6];
-  const o = c.local(i32),
-    vecEnd = c.local(i32),
-    end = c.local(i32);
-  c.get(cols).i32(-4).emit(op.i32_and).i32(2).emit(op.i32_shl).set(vecEnd);
-  c.get(cols).i32(2).emit(op.i32_shl).set(end);
-  c.block().loop();
-  c.get(rows).i32(1).emit(op.i32_lt_s).brIf(1);
-  c.i32(0).set(o);
-  c.block().loop(); // four at a time
-  c.get(o).get(vecEnd).emit(op.i32_ge_u).brIf(1);
-  c.get(dst).get(o).emit(op.i32_add);
-  c.get(f).get(o).emit(op.i32_add).v128Load(0).get(src).get(o).emit(op.i32_add).v128Load(0).simd(simd.f32x4_mul);
-  c.v128Store(0);
-  c.get(o).i32(16).emit(op.i32_add).set(o).br(0);
-  c.end().end();
-  c.block().loop(); // the rest
-  c.get(o).get(end).emit(op.i32_ge_u).brIf(1);
-  c.get(dst).get(o).emit(op.i32_add);
-  c.get(f).get(o).emit(op.i32_add).f32Load(0).get(src).get(o).emit(op.i32_add).f32Load(0).emit(op.f32_mul);
-  c.f32Store(0);
-  c.get(o).i32(4).emit(op.i32_add).set(o).br(0);
-  c.end().end();
-  add(c, src, ss, src);
-  add(c, dst, ds, dst);
-  c.get(rows).i32(1).emit(op.i32_sub).set(rows).br(0);
-  c.end().end();
+  eachRow(
+    c,
+    rows,
+    cols,
+    [
+      [src, ss],
+      [dst, ds]
+    ],
+    (o) => {
+      // four at a time
+      c.get(dst).get(o).emit(op.i32_add);
+      c.get(f).get(o).emit(op.i32_add).v128Load(0).get(src).get(o).emit(op.i32_add).v128Load(0).simd(simd.f32x4_mul);
+      c.v128Store(0);
+    },
+    (o) => {
+      // the rest
+      c.get(dst).get(o).emit(op.i32_add);
+      c.get(f).get(o).emit(op.i32_add).f32Load(0).get(src).get(o).emit(op.i32_add).f32Load(0).emit(op.f32_mul);
+      c.f32Store(0);
+    }
+  );
   return fn.index;
 }
 
