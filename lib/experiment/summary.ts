@@ -252,25 +252,22 @@ export function trendChecks(records: readonly ResultRecord[], config: Experiment
   for (const r of records) if (r.type === "trend-probe" && !byKey.has(r.key)) byKey.set(r.key, r);
   const rows: TrendCheck[] = [];
   for (const t of planTrendProbes(config)) {
+    /** The model, its budgets and its measured points: what every row of this trend says. */
+    const about = (points: readonly TrendCheck["points"][number][]) => ({
+      contender: t.contender.id,
+      width: t.width,
+      refWidth: t.refWidth,
+      budgets: t.memberships.map((m) => m.budget),
+      points: points.map(({refWidth, width, capacity, censored}) => ({refWidth, width, capacity, censored}))
+    });
     const found = config.memorise.probeFactors
       .map((f) => byKey.get(trendProbeKey(t, f)))
       .filter((r): r is TrendProbeRecord => r !== undefined);
     if (found.length === 0) {
       // The searches done, but no line: say so rather than leave the model out.
       const points = trendPoints(t, config, records);
-      if (points !== null && points.filter((p) => p.capacity > 0).length < 2) {
-        rows.push({
-          contender: t.contender.id,
-          width: t.width,
-          refWidth: t.refWidth,
-          budgets: t.memberships.map((m) => m.budget),
-          points: points.map(({refWidth, width, capacity, censored}) => ({refWidth, width, capacity, censored})),
-          slope: null,
-          predicted: null,
-          probes: [],
-          verdict: "no line"
-        });
-      }
+      if (points !== null && points.filter((p) => p.capacity > 0).length < 2)
+        rows.push({...about(points), slope: null, predicted: null, probes: [], verdict: "no line"});
       continue;
     }
     const probes = found
@@ -287,16 +284,7 @@ export function trendChecks(records: readonly ResultRecord[], config: Experiment
     const under = probes.some((p) => p.factor >= 1 && p.fitted);
     const complete = found.length === config.memorise.probeFactors.length;
     rows.push({
-      contender: t.contender.id,
-      width: t.width,
-      refWidth: t.refWidth,
-      budgets: t.memberships.map((m) => m.budget),
-      points: found[0].trend.points.map(({refWidth, width, capacity, censored}) => ({
-        refWidth,
-        width,
-        capacity,
-        censored
-      })),
+      ...about(found[0].trend.points),
       slope: found[0].trend.slope,
       predicted: found[0].trend.predicted,
       probes,
