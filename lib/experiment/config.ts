@@ -131,14 +131,19 @@ export const FULL: ExperimentConfig = {
   depth: 2,
   placement: "pad",
   tune: {grid: RATE_GRID, startWht: [0.003, 0.01, 0.03], startDense: [0.0003, 0.001, 0.003]},
+  // Method 3 (2026-12-01): evaluations every 25 % of the steps so far, so that three of them span
+  // about twice the steps (at 10 %, noise ended runs that were still learning: data/capacity/README.md,
+  // "Checks of the method"); a 500-step warm-up for every contender (without it the wide dense layers
+  // diverge at the rates just above their chosen ones); a cap of 40,000 steps.
   train: {
     batchSize: 64,
     fixedSteps: 500,
-    maxSteps: 15000,
+    maxSteps: 40000,
     evalEvery: 100,
-    evalGrowth: 1.1,
+    evalGrowth: 1.25,
     patience: 3,
     minImprovement: 0.01,
+    warmupSteps: 500,
     lrDecays: 0,
     decayFactor: 0.1,
     evalLimit: 1024
@@ -150,7 +155,7 @@ export const FULL: ExperimentConfig = {
     start: 16,
     max: 65536,
     resolution: 0.125,
-    maxSteps: 15000,
+    maxSteps: 40000,
     tuneLoad: 1,
     maxRefWidth: 16384,
     probeRefWidths: [SEED_POINT],
@@ -171,7 +176,7 @@ export const SMALL: ExperimentConfig = {
   contenderMaxRefWidth: {},
   seeds: [1, 2],
   tune: {grid: [0.001, 0.003, 0.01, 0.03, 0.1], startWht: [0.01, 0.03], startDense: [0.003, 0.01]},
-  train: {...FULL.train, batchSize: 32, fixedSteps: 60, maxSteps: 300, evalEvery: 30, lrDecays: 0},
+  train: {...FULL.train, batchSize: 32, fixedSteps: 60, maxSteps: 300, evalEvery: 30, warmupSteps: 30, lrDecays: 0},
   memorise: {
     ...FULL.memorise,
     inputSize: 8,
@@ -206,6 +211,7 @@ export const TINY: ExperimentConfig = {
     evalEvery: 10,
     evalGrowth: 1,
     patience: 2,
+    warmupSteps: undefined,
     lrDecays: 1,
     evalLimit: 64
   },

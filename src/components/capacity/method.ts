@@ -31,7 +31,7 @@ export function seedProgress(coverage: readonly CoverageLike[], refWidth: number
 export type MethodConfig = Pick<ExperimentConfig, "seeds"> & {
   train: Pick<
     ExperimentConfig["train"],
-    "batchSize" | "evalEvery" | "evalGrowth" | "patience" | "minImprovement" | "maxSteps"
+    "batchSize" | "evalEvery" | "evalGrowth" | "patience" | "minImprovement" | "maxSteps" | "warmupSteps"
   >;
   tune: Pick<ExperimentConfig["tune"], "grid" | "startWht" | "startDense">;
   memorise: Pick<
@@ -54,6 +54,8 @@ export interface MethodFacts {
   /** The gain in validation error that counts as improving, in percent: "1". */
   minImprovementPercent: string;
   maxSteps: string;
+  /** "the rate warmed up linearly over the first 500 steps" (every contender alike), or "no warm-up". */
+  warmup: string;
   startWht: string;
   startDense: string;
   gridLow: string;
@@ -80,6 +82,9 @@ export function methodFacts(config: MethodConfig): MethodFacts {
     patience: String(train.patience),
     minImprovementPercent: String(train.minImprovement * 100),
     maxSteps: formatCount(train.maxSteps),
+    warmup: train.warmupSteps
+      ? `the rate warmed up linearly over the first ${formatCount(train.warmupSteps)} steps`
+      : "no warm-up",
     startWht: tune.startWht.join(", "),
     startDense: tune.startDense.join(", "),
     gridLow: String(tune.grid[0]),

@@ -24,17 +24,18 @@ describe("capacity method notes", () => {
       tasks: expect.any(String),
       batchSize: "64",
       evalEvery: "100",
-      evalGrowthPercent: "10",
+      evalGrowthPercent: "25",
       patience: "3",
       minImprovementPercent: "1",
-      maxSteps: "15,000",
+      maxSteps: "40,000",
+      warmup: "the rate warmed up linearly over the first 500 steps",
       startWht: "0.003, 0.01, 0.03",
       startDense: "0.0003, 0.001, 0.003",
       gridLow: "0.00003",
       gridHigh: "1",
       laterSeeds: "2 and 3",
       memoriseThreshold: "0.05",
-      memoriseMaxSteps: "15,000",
+      memoriseMaxSteps: "40,000",
       memoriseMaxRefWidth: "16,384",
       trendPoints: "3",
       probeFactors: "0.71× and 1.41×"
@@ -49,6 +50,7 @@ describe("capacity method notes", () => {
     const facts = methodFacts({...config, seeds: [1, 2], taskDescriptions: {other: "a made-up task"}});
     expect(facts.tasks).toBe("other: a made-up task");
     expect(facts.laterSeeds).toBe("2");
+    expect(methodFacts({...config, train: {...config.train, warmupSteps: undefined}}).warmup).toBe("no warm-up");
   });
 
   it("the page's tasks and budgets are the experiment's", () => {
