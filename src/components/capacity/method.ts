@@ -27,6 +27,25 @@ export function seedProgress(coverage: readonly CoverageLike[], refWidth: number
   return {done: rows.reduce((s, c) => s + c.done, 0), planned: rows.reduce((s, c) => s + c.planned, 0)};
 }
 
+/**
+ * How many of the seed's point's runs ended on the convergence rule rather than at the step cap, and
+ * the sentence the page's status line gives it ("" before any run). The method asks for at least 80 %.
+ */
+export function convergedShare(runs: readonly {converged: boolean}[]): {converged: number; runs: number; text: string} {
+  const converged = runs.filter((r) => r.converged).length;
+  if (runs.length === 0) return {converged, runs: 0, text: ""};
+  const percent = Math.round((100 * converged) / runs.length);
+  const capped = runs.length - converged;
+  return {
+    converged,
+    runs: runs.length,
+    text:
+      `${converged} of these ${runs.length} (${percent} %) stopped on the convergence rule` +
+      (capped > 0 ? `; ${capped} hit the step cap and ${capped === 1 ? "is" : "are"} marked as such` : "") +
+      (percent < 80 ? " (below the 80 % the method aims for)" : "")
+  };
+}
+
 /** The settings the page's method notes read (the loader's config has these and more). */
 export type MethodConfig = Pick<ExperimentConfig, "seeds"> & {
   train: Pick<

@@ -8,6 +8,7 @@ import {TASK_NAMES} from "../../../src/components/capacity/tables.js";
 import {
   BUDGETS,
   FIT_TASKS,
+  convergedShare,
   methodFacts,
   provenanceList,
   seedProgress,
@@ -69,6 +70,24 @@ describe("capacity progress and provenance", () => {
     ];
     expect(seedProgress(coverage, 65536)).toEqual({done: 23, planned: 36});
     expect(seedProgress(coverage, 1024)).toEqual({done: 0, planned: 0});
+  });
+
+  it("count the seed's point's runs that ended on the rule, and say when fewer than 80 % did", () => {
+    expect(convergedShare([])).toEqual({converged: 0, runs: 0, text: ""});
+    const runs = (yes: number, no: number) => [
+      ...Array.from({length: yes}, () => ({converged: true})),
+      ...Array.from({length: no}, () => ({converged: false}))
+    ];
+    expect(convergedShare(runs(5, 0)).text).toBe("5 of these 5 (100 %) stopped on the convergence rule");
+    expect(convergedShare(runs(4, 1))).toEqual({
+      converged: 4,
+      runs: 5,
+      text: "4 of these 5 (80 %) stopped on the convergence rule; 1 hit the step cap and is marked as such"
+    });
+    expect(convergedShare(runs(3, 2)).text).toBe(
+      "3 of these 5 (60 %) stopped on the convergence rule; 2 hit the step cap and are marked as such" +
+        " (below the 80 % the method aims for)"
+    );
   });
 
   it("pick the summary rows of one budget point", () => {
