@@ -104,6 +104,7 @@ export function filterBankBackwardJs(
 export function filterBankLayer(n: number): WidthLayer {
   return {
     name: "filterbank",
+    rowwise: true,
     width: n,
     size: filterBankLayerSize(n),
     init: (w, rng, noise) => initFilterBankLayer(w, n, rng, noise),

@@ -17,7 +17,7 @@
  *   addition of zero, so a −0 there stays −0), and −0 inputs take branch a as in JS (−0 < 0 is
  *   false; so does NaN). Rows add in increasing order for each column, as in the JS loop.
  *   The column range lets a team of threads split the weight gradient by columns (same bits).
- * Pointers in bytes, rows, n, c0 and c1 in elements; n a multiple of 4, and of 16 when transform ≠ 0.
+ * Pointers in bytes, rows, n, c0 and c1 in elements; n a multiple of 16, c0 and c1 of 8.
  */
 import type {Code, ModuleBuilder} from "./encoder.js";
 import {op, simd, valtype} from "./opcodes.js";
@@ -25,8 +25,14 @@ import type {WhtFunctions} from "./whtModule.js";
 
 const {i32, f32, v128} = valtype;
 
-/** Rows whose weight gradients are added while the weights stay in registers (the gw loads and stores are shared). */
-const ROW_BLOCK = 4;
+/**
+ * Rows whose weight gradients are added while the weights stay in registers (the gw loads and
+ * stores are shared), and chunks of four columns a pass over them (independent chains of additions).
+ * Measured at W = 65,536 (64 rows, the slopes of the backward alone): 1 × 1 about 6 ms, 2 × 2 and
+ * 1 × 2 about 3.8 ms, 4 × 1 about 6.8 ms (each row's sum waits for the one before).
+ */
+const ROW_BLOCK = 2;
+const UNROLL = 2;
 
 /** Pushes lanes 0, 2, 4, 6 (deinterleave = "a") or 1, 3, 5, 7 ("b") of the two v128 locals lo, hi. */
 function deinterleave(c: Code, lo: number, hi: number, odd: boolean): Code {
@@ -94,17 +100,21 @@ function backward(m: ModuleBuilder, wht: WhtFunctions, withGx: boolean): number 
     p = c.local(i32),
     o = c.local(i32),
     oEnd = c.local(i32);
+  // per chunk of four columns of a pass (UNROLL chunks: independent chains of additions)
+  const chunks = Array.from({length: UNROLL}, () => ({
+    accA: c.local(v128),
+    accB: c.local(v128),
+    wA: c.local(v128),
+    wB: c.local(v128)
+  }));
   const v = c.local(v128),
     g = c.local(v128),
     mask = c.local(v128),
-    accA = c.local(v128),
-    accB = c.local(v128),
-    wA = c.local(v128),
-    wB = c.local(v128),
     lo = c.local(v128),
     hi = c.local(v128),
     pLo = c.local(v128),
     pHi = c.local(v128),
+    sel = c.local(v128),
     zero = c.local(v128);
   c.get(rows).i32(1).emit(op.i32_lt_s).if().ret().end();
   c.get(n).i32(2).emit(op.i32_shl).set(rowBytes);
@@ -126,53 +136,60 @@ function backward(m: ModuleBuilder, wht: WhtFunctions, withGx: boolean): number 
   c.get(c1).i32(2).emit(op.i32_shl).set(oEnd);
   c.block();
   c.get(o).get(oEnd).emit(op.i32_ge_u).brIf(0);
-  c.loop(); // four columns at a time: weights deinterleaved into a and b, kept over the block's rows
-  // gw (and w) of columns o/4 … o/4 + 3: 8 floats at 2·o bytes
-  c.get(gw).get(o).i32(1).emit(op.i32_shl).emit(op.i32_add).tee(p).v128Load(0).set(lo);
-  c.get(p).v128Load(16).set(hi);
-  deinterleave(c, lo, hi, false).set(accA);
-  deinterleave(c, lo, hi, true).set(accB);
-  if (withGx) {
-    c.get(w).get(o).i32(1).emit(op.i32_shl).emit(op.i32_add).tee(p).v128Load(0).set(lo);
-    c.get(p).v128Load(16).set(hi);
-    deinterleave(c, lo, hi, false).set(wA);
-    deinterleave(c, lo, hi, true).set(wB);
-  }
+  c.loop(); // UNROLL·4 columns a pass: weights deinterleaved into a and b, kept over the block's rows
+  chunks.forEach(({accA, accB, wA, wB}, u) => {
+    // gw (and w) of columns o/4 + 4u … o/4 + 4u + 3: 8 floats at 2·o + 32u bytes
+    c.get(gw).get(o).i32(1).emit(op.i32_shl).emit(op.i32_add).tee(p).v128Load(32 * u).set(lo);
+    c.get(p).v128Load(32 * u + 16).set(hi);
+    deinterleave(c, lo, hi, false).set(accA);
+    deinterleave(c, lo, hi, true).set(accB);
+    if (withGx) {
+      c.get(w).get(o).i32(1).emit(op.i32_shl).emit(op.i32_add).tee(p).v128Load(32 * u).set(lo);
+      c.get(p).v128Load(32 * u + 16).set(hi);
+      deinterleave(c, lo, hi, false).set(wA);
+      deinterleave(c, lo, hi, true).set(wB);
+    }
+  });
   c.get(o).set(p); // byte offset of the current row's columns from the block's first row
   c.get(rb).set(r);
   c.loop(); // the block's rows, in order
-  c.get(x).get(p).emit(op.i32_add).v128Load(0).set(v);
-  c.get(gy).get(p).emit(op.i32_add).v128Load(0).set(g);
-  c.get(v).get(zero).simd(simd.f32x4_lt).set(mask);
-  if (withGx) {
-    c.get(gx).get(p).emit(op.i32_add);
-    c.get(wB).get(wA).get(mask).simd(simd.v128_bitselect).get(g).simd(simd.f32x4_mul).v128Store(0);
-  }
-  // v·g exact in float64, lanes 0–1 and 2–3
-  c.get(v).simd(simd.f64x2_promote_low_f32x4).get(g).simd(simd.f64x2_promote_low_f32x4).simd(simd.f64x2_mul).set(pLo);
-  promoteHigh(c, v);
-  promoteHigh(c, g);
-  c.simd(simd.f64x2_mul).set(pHi);
-  // acc ← bitselect(old, round32(old + v·g), v < 0) for a; the other way round for b
-  for (const [acc, keepWhereNegative] of [
-    [accA, true],
-    [accB, false]
-  ] as const) {
-    if (keepWhereNegative) c.get(acc);
-    c.get(acc).simd(simd.f64x2_promote_low_f32x4).get(pLo).simd(simd.f64x2_add).simd(simd.f32x4_demote_f64x2_zero);
-    promoteHigh(c, acc).get(pHi).simd(simd.f64x2_add).simd(simd.f32x4_demote_f64x2_zero);
-    c.shuffle32([0, 1, 4, 5]);
-    if (!keepWhereNegative) c.get(acc);
-    c.get(mask).simd(simd.v128_bitselect).set(acc);
-  }
+  chunks.forEach(({accA, accB, wA, wB}, u) => {
+    c.get(x).get(p).emit(op.i32_add).v128Load(16 * u).set(v);
+    c.get(gy).get(p).emit(op.i32_add).v128Load(16 * u).set(g);
+    c.get(v).get(zero).simd(simd.f32x4_lt).set(mask);
+    if (withGx) {
+      c.get(gx).get(p).emit(op.i32_add);
+      c.get(wB).get(wA).get(mask).simd(simd.v128_bitselect).get(g).simd(simd.f32x4_mul).v128Store(16 * u);
+    }
+    // v·g exact in float64, lanes 0–1 and 2–3
+    c.get(v).simd(simd.f64x2_promote_low_f32x4).get(g).simd(simd.f64x2_promote_low_f32x4).simd(simd.f64x2_mul).set(pLo);
+    promoteHigh(c, v);
+    promoteHigh(c, g);
+    c.simd(simd.f64x2_mul).set(pHi);
+    // the taken branch's sum t = round32(float64(b or a) + v·g), then a ← t where v ≥ 0, b ← t where v < 0
+    c.get(accB).get(accA).get(mask).simd(simd.v128_bitselect).set(sel);
+    c.get(sel).simd(simd.f64x2_promote_low_f32x4).get(pLo).simd(simd.f64x2_add).simd(simd.f32x4_demote_f64x2_zero);
+    promoteHigh(c, sel).get(pHi).simd(simd.f64x2_add).simd(simd.f32x4_demote_f64x2_zero);
+    c.shuffle32([0, 1, 4, 5]).set(sel);
+    c.get(accA).get(sel).get(mask).simd(simd.v128_bitselect).set(accA);
+    c.get(sel).get(accB).get(mask).simd(simd.v128_bitselect).set(accB);
+  });
   c.get(p).get(rowBytes).emit(op.i32_add).set(p);
   c.get(r).i32(1).emit(op.i32_sub).tee(r).brIf(0);
   c.end();
   // interleave a and b back: [a0 b0 a1 b1], [a2 b2 a3 b3]
-  c.get(gw).get(o).i32(1).emit(op.i32_shl).emit(op.i32_add).tee(p);
-  c.get(accA).get(accB).shuffle32([0, 4, 1, 5]).v128Store(0);
-  c.get(p).get(accA).get(accB).shuffle32([2, 6, 3, 7]).v128Store(16);
-  c.get(o).i32(16).emit(op.i32_add).tee(o).get(oEnd).emit(op.i32_lt_u).brIf(0);
+  c.get(gw).get(o).i32(1).emit(op.i32_shl).emit(op.i32_add).set(p);
+  chunks.forEach(({accA, accB}, u) => {
+    c.get(p).get(accA).get(accB).shuffle32([0, 4, 1, 5]).v128Store(32 * u);
+    c.get(p).get(accA).get(accB).shuffle32([2, 6, 3, 7]).v128Store(32 * u + 16);
+  });
+  c.get(o)
+    .i32(16 * UNROLL)
+    .emit(op.i32_add)
+    .tee(o)
+    .get(oEnd)
+    .emit(op.i32_lt_u)
+    .brIf(0);
   c.end();
   c.end();
   // the next block
