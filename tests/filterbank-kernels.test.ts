@@ -21,7 +21,9 @@ import {
   filterBankSimdAvailable
 } from "../lib/kernels/filterBankLayer.js";
 import {kernelArray, releaseKernelArray} from "../lib/wasm/memory.js";
+import {createModel} from "../lib/model.js";
 import {createTeamSync, withTeam, type Team} from "../lib/team.js";
+import type {ModelSpec} from "../lib/types.js";
 import {ready, setBackend} from "../lib/wht.js";
 import {expectSameBits} from "./helpers/bits.js";
 
@@ -66,11 +68,12 @@ function inKernel(a: Float32Array): Float32Array {
 }
 
 let team2: Team;
+let team3: Team;
 beforeAll(async () => {
   expect(await ready()).toBe("wasm-simd");
-  team2 = createTeamSync({threads: 2});
+  [team2, team3] = [2, 3].map((threads) => createTeamSync({threads}));
 });
-afterAll(() => team2.close());
+afterAll(() => [team2, team3].forEach((t) => t.close()));
 afterEach(() => {
   setBackend("auto");
   for (const a of held.splice(0)) releaseKernelArray(a);
@@ -223,7 +226,63 @@ describe("filter bank kernels", () => {
         other = 2 * j + 1 - +(x[j] < 0);
       expect(Object.is(gw[other], -0), `gw[${other}] untouched`).toBe(true);
       // ±0·g added to −0: −0 + (±0) is −0 only for −0, so the sign depends on v and g's signs
-      expect(gw[taken]).toBe(Math.fround(-0 + x[j] * gxJs[j] / w[taken]));
+      expect(gw[taken]).toBe(Math.fround(-0 + (x[j] * gxJs[j]) / w[taken]));
+    }
+  });
+
+  it("train a filter bank model to the same bits on 1, 2 and 3 threads, the kernels split between the threads", () => {
+    const spec: ModelSpec = {
+      kind: "filterbank",
+      inputSize: 3,
+      outputSize: 2,
+      width: 4096,
+      depth: 2,
+      projectionRounds: 2,
+      projection: "random",
+      seed: 5
+    };
+    const batch = 7;
+    const run = (team: Team | null) => {
+      const names = new Set<string>();
+      const recorded: Team | null =
+        team === null
+          ? null
+          : {
+              threads: team.threads,
+              fallbackReason: null,
+              run(jobs) {
+                for (const job of jobs) for (const [name] of job) names.add(name);
+                team.run(jobs);
+              },
+              close() {}
+            };
+      const model = createModel(spec);
+      try {
+        const outs: Float32Array[] = [];
+        withTeam(recorded, () => {
+          for (let step = 0; step < 3; step++) {
+            const x = values(batch * 3, 400 + step),
+              g = values(batch * 2, 500 + step);
+            model.zeroGrad();
+            outs.push(model.forward(x, batch));
+            outs.push(model.backward(g, {inputGradient: step === 1}));
+            const p = model.params,
+              gw = model.grads;
+            for (let i = 0; i < p.length; i++) p[i] -= 0.01 * gw[i];
+          }
+        });
+        return {outs, params: model.params.slice(), grads: model.grads.slice(), names};
+      } finally {
+        model.dispose();
+      }
+    };
+    const want = run(null);
+    for (const team of [team2, team3]) {
+      const got = run(team);
+      for (const name of ["fb_fwd", "fb_bwd", "batch"]) expect(got.names, `${team.threads} threads`).toContain(name);
+      got.outs.forEach((o, i) => expectSameBits(o, want.outs[i], `${team.threads} threads, result ${i}`));
+      expectSameBits(got.params, want.params, `${team.threads} threads, params`);
+      expectSameBits(got.grads, want.grads, `${team.threads} threads, grads`);
     }
   });
 });

@@ -11,14 +11,44 @@
  * weight gradient still adds its rows in row order: the same bits on any number of threads.
  */
 import {normalizeScale} from "./kernel.js";
-import {withKernelMemory} from "./staging.js";
-import {wasmLayers, wasmWht} from "../wasm/runtime.js";
+import {withKernelMemory, type Access} from "./staging.js";
+import {wasmLayers, wasmWht, type LayerExports} from "../wasm/runtime.js";
 import {backend} from "../wht.js";
 import {activeTeam, splitAcrossTeam} from "../team.js";
 
 /** True if the SIMD filter bank kernels can run a layer of width n (a power of two). */
 export function filterBankSimdAvailable(n: number): boolean {
   return wasmLayers() !== null && backend() === "wasm-simd" && n >= 16;
+}
+
+/** The sizes a kernel call takes: elements of the batch, the transform's scale and log2 n. */
+interface Shape {
+  total: number;
+  s: number;
+  logn: number;
+}
+
+/**
+ * Runs `call` with the kernels and the addresses of `arrays` (their first entries as `lengths`
+ * gives, staged in the kernel memory when they live outside it) and returns true; false, doing
+ * nothing, when the kernels cannot run a width-n layer or the staging does not fit.
+ */
+function run(
+  n: number,
+  batch: number,
+  arrays: Array<[Float32Array, Access, "rows" | "weights"]>,
+  call: (k: LayerExports, ptrs: number[], shape: Shape) => void
+): boolean {
+  const k = wasmLayers();
+  if (!k || !filterBankSimdAvailable(n)) return false;
+  if (batch === 0) return true;
+  const shape = {total: batch * n, s: normalizeScale(n, 1), logn: Math.log2(n)};
+  return withKernelMemory(
+    arrays.map(([a, , size]) => a.subarray(0, size === "rows" ? shape.total : 2 * n)),
+    arrays.map(([, access]) => access),
+    (ptrs) => call(k, ptrs, shape),
+    true
+  );
 }
 
 /** y ← layer(x) for `batch` rows of width n (x unchanged); false when it cannot run here (nothing done). */
@@ -29,27 +59,21 @@ export function filterBankForwardSimd(
   n: number,
   batch: number
 ): boolean {
-  const k = wasmLayers();
-  if (!k || !filterBankSimdAvailable(n)) return false;
-  if (batch === 0) return true;
-  const total = batch * n;
-  const s = normalizeScale(n, 1);
-  const logn = Math.log2(n);
-  return withKernelMemory(
-    [x.subarray(0, total), y.subarray(0, total), w.subarray(0, 2 * n)],
-    ["in", "out", "in"],
-    ([px, py, pw]) => {
-      // Rows to each thread of an active team: each row is computed by the same code either way.
-      if (
-        !splitAcrossTeam(batch, 1, total, (r0, r1) => [
-          ["fb_fwd", [px + 4 * r0 * n, py + 4 * r0 * n, pw, r1 - r0, n, logn, s, 1]]
-        ])
-      ) {
-        k.fb_fwd(px, py, pw, batch, n, logn, s, 1);
-      }
-    },
-    true
-  );
+  const arrays: Array<[Float32Array, Access, "rows" | "weights"]> = [
+    [x, "in", "rows"],
+    [y, "out", "rows"],
+    [w, "in", "weights"]
+  ];
+  return run(n, batch, arrays, (k, [px, py, pw], {total, s, logn}) => {
+    // Rows to each thread of an active team: each row is computed by the same code either way.
+    if (
+      !splitAcrossTeam(batch, 1, total, (r0, r1) => [
+        ["fb_fwd", [px + 4 * r0 * n, py + 4 * r0 * n, pw, r1 - r0, n, logn, s, 1]]
+      ])
+    ) {
+      k.fb_fwd(px, py, pw, batch, n, logn, s, 1);
+    }
+  });
 }
 
 /**
@@ -65,31 +89,25 @@ export function filterBankBackwardSimd(
   n: number,
   batch: number
 ): boolean {
-  const k = wasmLayers();
-  if (!k || !filterBankSimdAvailable(n)) return false;
-  if (batch === 0) return true;
-  const total = batch * n;
-  const s = normalizeScale(n, 1);
-  const logn = Math.log2(n);
-  const arrays = [x.subarray(0, total), gy.subarray(0, total), w.subarray(0, 2 * n), gw.subarray(0, 2 * n)];
-  if (gx !== null) arrays.push(gx.subarray(0, total));
+  const arrays: Array<[Float32Array, Access, "rows" | "weights"]> = [
+    [x, "in", "rows"],
+    [gy, "inout", "rows"],
+    [w, "in", "weights"],
+    [gw, "inout", "weights"]
+  ];
+  if (gx !== null) arrays.push([gx, "out", "rows"]);
   const name = gx !== null ? "fb_bwd" : "fb_bwd_w";
-  return withKernelMemory(
-    arrays,
-    ["in", "inout", "in", "inout", "out"],
-    ([px, pgy, pw, pgw, pgx = 0]) => {
-      if (activeTeam() !== null && batch >= 2 && total >= 16384) {
-        // The transform by rows, then the slopes by columns: each column adds its rows in order.
-        if (!splitAcrossTeam(batch, 1, Infinity, (r0, r1) => [["batch", [pgy + 4 * r0 * n, r1 - r0, logn, 0, s]]]))
-          wasmWht()!.batch(pgy, batch, logn, 0, s);
-        if (
-          !splitAcrossTeam(n, 16, Infinity, (c0, c1) => [[name, [px, pgy, pgx, pw, pgw, batch, n, logn, s, 0, c0, c1]]])
-        )
-          k[name](px, pgy, pgx, pw, pgw, batch, n, logn, s, 0, 0, n);
-      } else {
-        k[name](px, pgy, pgx, pw, pgw, batch, n, logn, s, 1, 0, n);
-      }
-    },
-    true
-  );
+  return run(n, batch, arrays, (k, [px, pgy, pw, pgw, pgx = 0], {total, s, logn}) => {
+    if (activeTeam() !== null && batch >= 2 && total >= 16384) {
+      // The transform by rows, then the slopes by columns: each column adds its rows in order.
+      if (!splitAcrossTeam(batch, 1, Infinity, (r0, r1) => [["batch", [pgy + 4 * r0 * n, r1 - r0, logn, 0, s]]]))
+        wasmWht()!.batch(pgy, batch, logn, 0, s);
+      if (
+        !splitAcrossTeam(n, 16, Infinity, (c0, c1) => [[name, [px, pgy, pgx, pw, pgw, batch, n, logn, s, 0, c0, c1]]])
+      )
+        k[name](px, pgy, pgx, pw, pgw, batch, n, logn, s, 0, 0, n);
+    } else {
+      k[name](px, pgy, pgx, pw, pgw, batch, n, logn, s, 1, 0, n);
+    }
+  });
 }

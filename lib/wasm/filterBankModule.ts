@@ -139,27 +139,42 @@ function backward(m: ModuleBuilder, wht: WhtFunctions, withGx: boolean): number 
   c.loop(); // UNROLL·4 columns a pass: weights deinterleaved into a and b, kept over the block's rows
   chunks.forEach(({accA, accB, wA, wB}, u) => {
     // gw (and w) of columns o/4 + 4u … o/4 + 4u + 3: 8 floats at 2·o + 32u bytes
-    c.get(gw).get(o).i32(1).emit(op.i32_shl).emit(op.i32_add).tee(p).v128Load(32 * u).set(lo);
-    c.get(p).v128Load(32 * u + 16).set(hi);
-    deinterleave(c, lo, hi, false).set(accA);
-    deinterleave(c, lo, hi, true).set(accB);
-    if (withGx) {
-      c.get(w).get(o).i32(1).emit(op.i32_shl).emit(op.i32_add).tee(p).v128Load(32 * u).set(lo);
-      c.get(p).v128Load(32 * u + 16).set(hi);
-      deinterleave(c, lo, hi, false).set(wA);
-      deinterleave(c, lo, hi, true).set(wB);
-    }
+    const pairs = (base: number, a: number, b: number) => {
+      c.get(base).get(o).i32(1).emit(op.i32_shl).emit(op.i32_add).tee(p);
+      c.v128Load(32 * u).set(lo);
+      c.get(p)
+        .v128Load(32 * u + 16)
+        .set(hi);
+      deinterleave(c, lo, hi, false).set(a);
+      deinterleave(c, lo, hi, true).set(b);
+    };
+    pairs(gw, accA, accB);
+    if (withGx) pairs(w, wA, wB);
   });
   c.get(o).set(p); // byte offset of the current row's columns from the block's first row
   c.get(rb).set(r);
   c.loop(); // the block's rows, in order
   chunks.forEach(({accA, accB, wA, wB}, u) => {
-    c.get(x).get(p).emit(op.i32_add).v128Load(16 * u).set(v);
-    c.get(gy).get(p).emit(op.i32_add).v128Load(16 * u).set(g);
+    c.get(x)
+      .get(p)
+      .emit(op.i32_add)
+      .v128Load(16 * u)
+      .set(v);
+    c.get(gy)
+      .get(p)
+      .emit(op.i32_add)
+      .v128Load(16 * u)
+      .set(g);
     c.get(v).get(zero).simd(simd.f32x4_lt).set(mask);
     if (withGx) {
       c.get(gx).get(p).emit(op.i32_add);
-      c.get(wB).get(wA).get(mask).simd(simd.v128_bitselect).get(g).simd(simd.f32x4_mul).v128Store(16 * u);
+      c.get(wB)
+        .get(wA)
+        .get(mask)
+        .simd(simd.v128_bitselect)
+        .get(g)
+        .simd(simd.f32x4_mul)
+        .v128Store(16 * u);
     }
     // v·g exact in float64, lanes 0–1 and 2–3
     c.get(v).simd(simd.f64x2_promote_low_f32x4).get(g).simd(simd.f64x2_promote_low_f32x4).simd(simd.f64x2_mul).set(pLo);
@@ -180,8 +195,16 @@ function backward(m: ModuleBuilder, wht: WhtFunctions, withGx: boolean): number 
   // interleave a and b back: [a0 b0 a1 b1], [a2 b2 a3 b3]
   c.get(gw).get(o).i32(1).emit(op.i32_shl).emit(op.i32_add).set(p);
   chunks.forEach(({accA, accB}, u) => {
-    c.get(p).get(accA).get(accB).shuffle32([0, 4, 1, 5]).v128Store(32 * u);
-    c.get(p).get(accA).get(accB).shuffle32([2, 6, 3, 7]).v128Store(32 * u + 16);
+    c.get(p)
+      .get(accA)
+      .get(accB)
+      .shuffle32([0, 4, 1, 5])
+      .v128Store(32 * u);
+    c.get(p)
+      .get(accA)
+      .get(accB)
+      .shuffle32([2, 6, 3, 7])
+      .v128Store(32 * u + 16);
   });
   c.get(o)
     .i32(16 * UNROLL)
