@@ -11,8 +11,7 @@
  *
  * Where the WASM kernels run (width 16 and up, lib/kernels/filterBankLayer.ts), they compute each
  * row's slopes and its transform together and give the loops below bit for bit; the loops are the
- * fallback and the reference. Rows are independent and each weight gradient adds its rows in row
- * order, so the model may run a batch in tiles of rows (`rowwise`).
+ * fallback and the reference.
  */
 import type {Rng} from "./random.js";
 import type {WidthLayer} from "./types.js";
@@ -104,7 +103,6 @@ export function filterBankBackwardJs(
 export function filterBankLayer(n: number): WidthLayer {
   return {
     name: "filterbank",
-    rowwise: true,
     width: n,
     size: filterBankLayerSize(n),
     init: (w, rng, noise) => initFilterBankLayer(w, n, rng, noise),
