@@ -68,10 +68,10 @@ export function filterBankForwardSimd(
     // Rows to each thread of an active team: each row is computed by the same code either way.
     if (
       !splitAcrossTeam(batch, 1, total, (r0, r1) => [
-        ["fb_fwd", [px + 4 * r0 * n, py + 4 * r0 * n, pw, r1 - r0, n, logn, s, 1]]
+        ["fb_fwd", [px + 4 * r0 * n, py + 4 * r0 * n, pw, r1 - r0, n, logn, s]]
       ])
     ) {
-      k.fb_fwd(px, py, pw, batch, n, logn, s, 1);
+      k.fb_fwd(px, py, pw, batch, n, logn, s);
     }
   });
 }

@@ -3,8 +3,8 @@
  * a[j] at 2j, b[j] at 2j + 1, branch b when v < 0), computing exactly what its JavaScript loops
  * compute, bit for bit:
  *
- * - fb_fwd(x, y, w, rows, n, log2n, scale, transform): y = v·w[2j + (v < 0)] for each row, then
- *   (transform ≠ 0) the normalised WHT of that row while it is in cache (the WHT driver's `block`,
+ * - fb_fwd(x, y, w, rows, n, log2n, scale): y = v·w[2j + (v < 0)] for each row, then the
+ *   normalised WHT of that row while it is in cache (the WHT driver's `block`,
  *   the kernel `whtBatch` runs: the same bits). JS multiplies two float32 values in float64 (exact)
  *   and rounds once on store: one float32 multiplication, as f32x4.mul does.
  * - fb_bwd(x, gy, gx, w, gw, rows, n, log2n, scale, transform, c0, c1) and fb_bwd_w (the same
@@ -49,9 +49,9 @@ function promoteHigh(c: Code, v: number): Code {
 
 /** Forward: fb_fwd (see the file comment). */
 function forward(m: ModuleBuilder, wht: WhtFunctions): number {
-  const fn = m.declare([i32, i32, i32, i32, i32, i32, f32, i32]);
+  const fn = m.declare([i32, i32, i32, i32, i32, i32, f32]);
   const c = fn.code;
-  const [x, y, w, rows, n, logn, s, transform] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [x, y, w, rows, n, logn, s] = [0, 1, 2, 3, 4, 5, 6];
   const rowBytes = c.local(i32),
     o = c.local(i32),
     wo = c.local(i32),
@@ -79,9 +79,7 @@ function forward(m: ModuleBuilder, wht: WhtFunctions): number {
   c.get(wo).i32(32).emit(op.i32_add).set(wo);
   c.get(o).i32(16).emit(op.i32_add).tee(o).get(rowBytes).emit(op.i32_lt_u).brIf(0);
   c.end();
-  c.get(transform).if();
   c.get(y).get(logn).i32(0).get(s).call(wht.block);
-  c.end();
   c.get(x).get(rowBytes).emit(op.i32_add).set(x);
   c.get(y).get(rowBytes).emit(op.i32_add).set(y);
   c.get(rows).i32(1).emit(op.i32_sub).tee(rows).brIf(0);

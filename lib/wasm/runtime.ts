@@ -230,16 +230,7 @@ export interface LayerExports {
   sgd_step_x2(p: number, g: number, vel: number, count: number, lr: number, mu: number, wd: number): void;
   mul_rows(src: number, srcStride: number, dst: number, dstStride: number, f: number, cols: number, rows: number): void;
   /** The filter bank layer (see filterBankModule.ts). */
-  fb_fwd(
-    x: number,
-    y: number,
-    w: number,
-    rows: number,
-    n: number,
-    log2n: number,
-    scale: number,
-    transform: number
-  ): void;
+  fb_fwd(x: number, y: number, w: number, rows: number, n: number, log2n: number, scale: number): void;
   fb_bwd(
     x: number,
     gy: number,
