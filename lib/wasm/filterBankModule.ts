@@ -4,18 +4,18 @@
  * compute, bit for bit:
  *
  * - fb_fwd(x, y, w, rows, n, log2n, scale): y = v·w[2j + (v < 0)] for each row, then the
- *   normalised WHT of that row while it is in cache (the WHT driver's `block`,
- *   the kernel `whtBatch` runs: the same bits). JS multiplies two float32 values in float64 (exact)
+ *   normalised WHT of that row while it is in cache (the WHT driver's `block`, which the kernel
+ *   behind `whtBatch` runs too: the same bits). JS multiplies two float32 values in float64 (exact)
  *   and rounds once on store: one float32 multiplication, as f32x4.mul does.
  * - fb_bwd(x, gy, gx, w, gw, rows, n, log2n, scale, transform, c0, c1) and fb_bwd_w (the same
  *   without gx: gx is not read or written): blocks of up to ROW_BLOCK rows; with transform ≠ 0 the
- *   WHT of each gy row of the block first; then for columns c0 … c1 − 1 (multiples of 4), the rows
- *   of the block in order: gx = w[k]·g (one float32 multiplication) and gw[k] += v·g with
- *   k = 2j + (v < 0). JS computes that sum as float64(gw[k]) + (v·g exact in float64), rounded to
- *   float64 and then to float32 on store; the kernel does the same operations on f64x2 lanes
- *   (promote, multiply, add, demote). The branch not taken keeps its old bits (a select, not an
- *   addition of zero, so a −0 there stays −0), and −0 inputs take branch a as in JS (−0 < 0 is
- *   false; so does NaN). Rows add in increasing order for each column, as in the JS loop.
+ *   WHT of each gy row of the block first; then for columns c0 … c1 − 1, the rows of the block in
+ *   order: gx = w[k]·g (one float32 multiplication) and gw[k] += v·g with k = 2j + (v < 0). JS
+ *   computes that sum as float64(gw[k]) + (v·g exact in float64), rounded to float64 and then to
+ *   float32 on store; the kernel does the same operations on f64x2 lanes (promote, multiply, add,
+ *   demote) on gw[k], selected from a and b first. The branch not taken keeps its old bits (a
+ *   select, not an addition of zero, so a −0 there stays −0), and −0 inputs take branch a as in JS
+ *   (−0 < 0 is false; so does NaN). Rows add in increasing order for each column, as in JS.
  *   The column range lets a team of threads split the weight gradient by columns (same bits).
  * Pointers in bytes, rows, n, c0 and c1 in elements; n a multiple of 16, c0 and c1 of 8.
  */
