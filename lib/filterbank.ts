@@ -8,10 +8,15 @@
  * Weights of one layer, flat, length 2·n: a[j] at 2j, b[j] at 2j + 1 (branch s = 0 when v ≥ 0).
  * Initialisation: a = b = 1, each plus initNoise·N(0, 1), so a layer starts as the normalised WHT.
  * Backward: gu = WHT(gy)/√n (the WHT is symmetric); da[j] (or db[j]) += v[j]·gu[j]; gv = slope·gu.
+ *
+ * Where the WASM kernels run (width 16 and up, lib/kernels/filterBankLayer.ts), they compute each
+ * row's slopes and its transform together and give the loops below bit for bit; the loops are the
+ * fallback and the reference.
  */
 import type {Rng} from "./random.js";
 import type {WidthLayer} from "./types.js";
 import {whtBatch} from "./wht.js";
+import {filterBankBackwardSimd, filterBankForwardSimd} from "./kernels/filterBankLayer.js";
 
 /** Weights stored per filter-bank layer of width n: 2·n. */
 export function filterBankLayerSize(n: number): number {
@@ -25,6 +30,12 @@ export function initFilterBankLayer(w: Float32Array, n: number, rng: Rng, noise:
 
 /** y = the layer applied to each of `batch` width-n rows of x (x is not changed). */
 export function filterBankForward(x: Float32Array, y: Float32Array, w: Float32Array, n: number, batch: number): void {
+  if (filterBankForwardSimd(x, y, w, n, batch)) return;
+  filterBankForwardJs(x, y, w, n, batch);
+}
+
+/** `filterBankForward` in JavaScript alone (the fallback, and the reference the kernels are tested against). */
+export function filterBankForwardJs(x: Float32Array, y: Float32Array, w: Float32Array, n: number, batch: number): void {
   const total = batch * n;
   for (let r = 0; r < total; r += n) {
     for (let j = 0; j < n; j++) {
@@ -45,6 +56,36 @@ export function filterBankBackward(
   n: number,
   batch: number
 ): void {
+  if (filterBankBackwardSimd(x, gy, gx, w, gw, n, batch)) return;
+  filterBankBackwardJs(x, gy, gx, w, gw, n, batch);
+}
+
+/** `filterBankBackward` without the input gradient: gy overwritten and gw the same additions, in the same order. */
+export function filterBankWeightBackward(
+  x: Float32Array,
+  gy: Float32Array,
+  w: Float32Array,
+  gw: Float32Array,
+  n: number,
+  batch: number
+): void {
+  if (filterBankBackwardSimd(x, gy, null, w, gw, n, batch)) return;
+  filterBankBackwardJs(x, gy, null, w, gw, n, batch);
+}
+
+/**
+ * `filterBankBackward` (gx null: `filterBankWeightBackward`) in JavaScript alone (the fallback, and
+ * the reference the kernels are tested against).
+ */
+export function filterBankBackwardJs(
+  x: Float32Array,
+  gy: Float32Array,
+  gx: Float32Array | null,
+  w: Float32Array,
+  gw: Float32Array,
+  n: number,
+  batch: number
+): void {
   const total = batch * n;
   whtBatch(gy.subarray(0, total), {size: n, normalize: true});
   for (let r = 0; r < total; r += n) {
@@ -53,7 +94,7 @@ export function filterBankBackward(
       const k = 2 * j + +(v < 0);
       const g = gy[r + j];
       gw[k] += v * g;
-      gx[r + j] = w[k] * g;
+      if (gx !== null) gx[r + j] = w[k] * g;
     }
   }
 }
@@ -66,6 +107,7 @@ export function filterBankLayer(n: number): WidthLayer {
     size: filterBankLayerSize(n),
     init: (w, rng, noise) => initFilterBankLayer(w, n, rng, noise),
     forward: (x, y, w, batch) => filterBankForward(x, y, w, n, batch),
-    backward: (x, gy, gx, w, gw, batch) => filterBankBackward(x, gy, gx, w, gw, n, batch)
+    backward: (x, gy, gx, w, gw, batch) => filterBankBackward(x, gy, gx, w, gw, n, batch),
+    weightBackward: (x, gy, w, gw, batch) => filterBankWeightBackward(x, gy, w, gw, n, batch)
   };
 }

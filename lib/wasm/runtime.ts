@@ -20,6 +20,7 @@ import {addCheckKernels, addOptimizerKernels, addVectorOptimizerKernels, addVect
 import {addWhtKernels} from "./whtModule.js";
 import {gemmKernel, gemmNTKernel, gemmPackKernel, RELAXED_MADD} from "./gemmModule.js";
 import {addDenseKernels} from "./denseModule.js";
+import {addFilterBankKernels} from "./filterBankModule.js";
 
 export interface WhtExports {
   batch(ptr: number, count: number, log2n: number, log2from: number, scale: number): void;
@@ -228,6 +229,23 @@ export interface LayerExports {
   sgd_step(p: number, g: number, vel: number, count: number, lr: number, mu: number, wd: number): void;
   sgd_step_x2(p: number, g: number, vel: number, count: number, lr: number, mu: number, wd: number): void;
   mul_rows(src: number, srcStride: number, dst: number, dstStride: number, f: number, cols: number, rows: number): void;
+  /** The filter bank layer (see filterBankModule.ts). */
+  fb_fwd(x: number, y: number, w: number, rows: number, n: number, log2n: number, scale: number): void;
+  fb_bwd(
+    x: number,
+    gy: number,
+    gx: number,
+    w: number,
+    gw: number,
+    rows: number,
+    n: number,
+    log2n: number,
+    scale: number,
+    transform: number,
+    c0: number,
+    c1: number
+  ): void;
+  fb_bwd_w: LayerExports["fb_bwd"];
   bfly_fwd(x: number, y: number, w: number, rows: number, n: number, log2n: number): void;
   bfly_bwd(
     x: number,
@@ -307,6 +325,7 @@ export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
   addDenseKernels(m);
   addVectorSgdKernel(m);
   addTeamShortcutKernels(m, wht);
+  addFilterBankKernels(m, wht);
   // Only where the engine has relaxed SIMD (elsewhere the module would not validate).
   if (relaxedSimdSupported()) {
     m.export("gemm_fma", gemmKernel(m, true));
