@@ -9,6 +9,11 @@ export function formatCount(n: number): string {
   return n.toLocaleString("en-US");
 }
 
+/** A count and its noun, singular for one: (1, "run") → "1 run", (3, "run") → "3 runs" (plural: noun + "s" unless given). */
+export function countOf(n: number, noun: string, plural = `${noun}s`): string {
+  return `${formatCount(n)} ${n === 1 ? noun : plural}`;
+}
+
 /** A loss: `digits` decimals, or two significant figures in exponent form below 0.001. */
 export function formatLoss(v: number | undefined, digits = 4): string {
   if (v === undefined || !Number.isFinite(v)) return "–";

@@ -1,5 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {
+  countOf,
   formatCount,
   formatLoss,
   formatMs,
@@ -12,6 +13,10 @@ describe("number formats", () => {
   it("groups thousands with commas, as every page writes counts", () => {
     expect(formatCount(65536)).toBe("65,536");
     expect(formatCount(2_096_704)).toBe("2,096,704");
+    expect(countOf(1, "run")).toBe("1 run");
+    expect(countOf(0, "run")).toBe("0 runs");
+    expect(countOf(1448, "candidate")).toBe("1,448 candidates");
+    expect(countOf(2, "search", "searches")).toBe("2 searches");
     expect(formatCount(724)).toBe("724");
     expect(formatCount(0)).toBe("0");
     expect(formatCount(1234.5678)).toBe("1,234.568");

@@ -4,7 +4,7 @@
  * how many runs converged. Pure functions, so the page's table can be tested.
  */
 import {BUDGET_SHORT, label} from "./colors.js";
-import {formatCount} from "../format.js";
+import {countOf, formatCount} from "../format.js";
 
 export interface StandingLike {
   task: string;
@@ -121,7 +121,7 @@ export function answerRows(cells: readonly AnswerCell[], taskNames: Readonly<Rec
     const name = (s: Standing) => `${label(s.contender)} (${formatCount(s.width)})`;
     const verdict =
       c.verdict === "pending"
-        ? `pending (${c.runs} runs so far)`
+        ? `pending (${countOf(c.runs, "run")} so far)`
         : c.verdict === "clear"
           ? `${name(best).split(" (")[0]} ahead, ×${c.factor!.toFixed(2)}`
           : "tie within the seeds' spread";
@@ -167,7 +167,7 @@ export function answerGridRows(
         `${name(best)}: ${errorText(best, percent)}`,
         c.rival ? `against ${name(c.rival)}: ${errorText(c.rival, percent)}` : "nothing of the other kind yet",
         verdict,
-        `${c.converged} of ${c.runs} runs converged`
+        `${c.converged} of ${countOf(c.runs, "run")} converged`
       ].join("\n");
     })
   ]);

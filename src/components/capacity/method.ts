@@ -40,7 +40,7 @@ export function convergedShare(runs: readonly {converged: boolean}[]): {converge
     converged,
     runs: runs.length,
     text:
-      `${converged} of these ${runs.length} (${percent} %) stopped on the convergence rule` +
+      `${converged} of them (${percent} %) stopped on the convergence rule` +
       (capped > 0 ? `; ${capped} hit the step cap and ${capped === 1 ? "is" : "are"} marked as such` : "") +
       (percent < 80 ? " (below the 80 % the method aims for)" : "")
   };

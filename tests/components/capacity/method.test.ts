@@ -78,14 +78,14 @@ describe("capacity progress and provenance", () => {
       ...Array.from({length: yes}, () => ({converged: true})),
       ...Array.from({length: no}, () => ({converged: false}))
     ];
-    expect(convergedShare(runs(5, 0)).text).toBe("5 of these 5 (100 %) stopped on the convergence rule");
+    expect(convergedShare(runs(5, 0)).text).toBe("5 of them (100 %) stopped on the convergence rule");
     expect(convergedShare(runs(4, 1))).toEqual({
       converged: 4,
       runs: 5,
-      text: "4 of these 5 (80 %) stopped on the convergence rule; 1 hit the step cap and is marked as such"
+      text: "4 of them (80 %) stopped on the convergence rule; 1 hit the step cap and is marked as such"
     });
     expect(convergedShare(runs(3, 2)).text).toBe(
-      "3 of these 5 (60 %) stopped on the convergence rule; 2 hit the step cap and are marked as such" +
+      "3 of them (60 %) stopped on the convergence rule; 2 hit the step cap and are marked as such" +
         " (below the 80 % the method aims for)"
     );
   });
