@@ -112,6 +112,19 @@ const errorText = (s: {mean: number; sd: number}, percent: boolean) =>
     ? `${(100 * s.mean).toFixed(1)} ± ${(100 * s.sd).toFixed(1)} %`
     : `${s.mean.toPrecision(2)} ± ${s.sd.toPrecision(1)}`;
 
+/**
+ * Which of the two contenders a verdict rests on (the best and the best of the other kind) had runs
+ * stop at the step cap rather than on the convergence rule: "Switch Net 4, 2 rounds: 3 at the step
+ * cap" (their errors are upper bounds: still learning when stopped), or "" when both converged.
+ */
+export function cappedText(c: AnswerCell): string {
+  const best = c.standings[0];
+  return [best, c.rival]
+    .filter((s): s is AnswerCell["standings"][number] => s !== undefined && s !== null && s.converged < s.seeds)
+    .map((s) => `${label(s.contender)}: ${s.seeds - s.converged} at the step cap`)
+    .join("; ");
+}
+
 /** The cells as plain table rows: task, budget, best, its error, the best of the other kind, its error, verdict, converged. */
 export function answerRows(cells: readonly AnswerCell[], taskNames: Readonly<Record<string, string>>): string[][] {
   return cells.map((c) => {
@@ -133,7 +146,7 @@ export function answerRows(cells: readonly AnswerCell[], taskNames: Readonly<Rec
       second ? name(second) : "–",
       second ? errorText(second, percent) : "–",
       verdict,
-      c.runs > 0 ? `${c.converged} of ${c.runs}` : "–"
+      c.runs > 0 ? `${c.converged} of ${c.runs}${cappedText(c) ? ` (${cappedText(c)})` : ""}` : "–"
     ];
   });
 }
@@ -167,7 +180,7 @@ export function answerGridRows(
         `${name(best)}: ${errorText(best, percent)}`,
         c.rival ? `against ${name(c.rival)}: ${errorText(c.rival, percent)}` : "nothing of the other kind yet",
         verdict,
-        `${c.converged} of ${countOf(c.runs, "run")} converged`
+        `${c.converged} of ${countOf(c.runs, "run")} converged${cappedText(c) ? ` (${cappedText(c)})` : ""}`
       ].join("\n");
     })
   ]);

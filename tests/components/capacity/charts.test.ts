@@ -2,7 +2,7 @@ import {describe, expect, it} from "vitest";
 import {errorRows, type SummaryLike} from "../../../src/components/capacity/error-chart.js";
 import {capacityRows} from "../../../src/components/capacity/memorise-chart.js";
 import {BUDGET_SHORT, label} from "../../../src/components/capacity/colors.js";
-import {answerCells, answerGridRows, answerRows} from "../../../src/components/capacity/answer.js";
+import {answerCells, answerGridRows, answerRows, cappedText} from "../../../src/components/capacity/answer.js";
 import {tuneTableRows} from "../../../src/components/capacity/tables.js";
 
 const stat = (mean: number, min: number, max: number, n = 3) => ({mean, sd: 0, min, max, n});
@@ -133,7 +133,7 @@ describe("the answer table", () => {
       "dense (1,448)",
       "0.030 ± 0.002",
       "Switch Net 4, 2 rounds ahead, ×1.50",
-      "5 of 6"
+      "5 of 6 (Switch Net 4, 2 rounds: 1 at the step cap)"
     ]);
     expect(rows[1][6]).toBe("tie within the seeds' spread");
     // Two Switch Net 4 variants ahead of dense: the comparison is with dense, not with the second variant.
@@ -177,8 +177,23 @@ describe("the answer table", () => {
       "Switch Net 4, 2 rounds (65,536): 0.020 ± 0.001",
       "against dense (1,448): 0.030 ± 0.002",
       "Switch Net 4, 2 rounds ahead, ×1.50",
-      "5 of 6 runs converged"
+      "5 of 6 runs converged (Switch Net 4, 2 rounds: 1 at the step cap)"
     ]);
+    // Both sides capped: both named, best first.
+    const bothCapped = answerCells(
+      [
+        cell("edges", "switchnet4-m4-r2", 65536, 0.02, 0.001, 0.019, 0.021, 3, 0),
+        cell("edges", "dense", 1448, 0.03, 0.002, 0.028, 0.032, 3, 2)
+      ],
+      65536,
+      ["smooth"],
+      ["edges"],
+      {"smooth|edges": 2},
+      3
+    )[0];
+    expect(cappedText(bothCapped)).toBe("Switch Net 4, 2 rounds: 3 at the step cap; dense: 1 at the step cap");
+    // Both sides converged: nothing more to say.
+    expect(grid[0][2].split("\n")[3]).toBe("6 of 6 runs converged");
     expect(grid[0][2].split("\n")[2]).toBe("tie within the seeds' spread");
     expect(grid[0][3].split("\n")[2]).toBe("pending");
     expect(grid[1].slice(1)).toEqual(["no runs yet", "no runs yet", "no runs yet"]);
