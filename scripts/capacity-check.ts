@@ -4,7 +4,7 @@
  * divergence a warm-up would avoid) without touching data/capacity/results.jsonl.
  *
  *   npx tsx scripts/capacity-check.ts --task smooth --contender dense --width 724 --rate 0.01 \
- *     [--seed 1] [--warmup-steps 500] [--max-steps 8000] [--patience 3] [--eval-growth 1.1] \
+ *     [--seed 1] [--warmup-steps 500] [--min-steps 2000] [--max-steps 8000] [--patience 3] [--eval-growth 1.1] \
  *     [--lr-decays 2] [--decay-factor 0.1]   (on a plateau, lower the rate and go on, up to N times)
  */
 import {FULL, type ExperimentConfig} from "../lib/experiment/config.js";
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     train: {
       ...t,
       warmupSteps: number(args, "warmup-steps", 0),
+      minSteps: number(args, "min-steps", 0),
       maxSteps,
       fixedSteps: Math.min(t.fixedSteps, maxSteps),
       patience: number(args, "patience", t.patience),

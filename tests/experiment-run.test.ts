@@ -626,6 +626,24 @@ describe("the stop rule", () => {
     expect(r.curve.every((p) => p.learningRate === 0.03)).toBe(true);
   });
 
+  it("stops no run before minSteps, and leaves a run that did not stop before it exactly as it was", () => {
+    const rule = {...base, learningRate: 0.03, maxSteps: 5000, evalEvery: 10, patience: 3, validation};
+    const free = fit(make(), trainData, rule);
+    expect(free.plateauReached).toBe(true);
+    // A floor above where the free run stopped: the run goes on to at least the floor, on the same path.
+    const floor = free.steps + 50;
+    const held = fit(make(), trainData, {...rule, minSteps: floor});
+    expect(held.steps).toBeGreaterThanOrEqual(floor);
+    expect(held.curve.slice(0, free.curve.length)).toEqual(free.curve);
+    // A floor at or below where it stopped changes nothing, bit for bit (the re-keyed method-3 records rest on this).
+    for (const m of [0, 1, free.steps]) {
+      const same = fit(make(), trainData, {...rule, minSteps: m});
+      expect(same.steps).toBe(free.steps);
+      expect(same.curve).toEqual(free.curve);
+    }
+    expect(() => fit(make(), trainData, {...rule, minSteps: -1})).toThrow(/minSteps must be/);
+  });
+
   it("decays the learning rate at the first stage ends and stops at the next", () => {
     const r = fit(make(), trainData, {
       ...base,

@@ -26,6 +26,11 @@ export interface TrainSettings {
    * and the settings hash of a config without it is the one it had before the option existed).
    */
   warmupSteps?: number;
+  /**
+   * No run or probe stops on the rule before this many steps (fit.ts; absent: none beyond fixedSteps,
+   * and the settings hash of a config without it is the one it had before the option existed).
+   */
+  minSteps?: number;
   /** Learning-rate decays (× decayFactor) at the first stage ends; the next stage end stops the run. */
   lrDecays: number;
   decayFactor: number;
@@ -134,7 +139,8 @@ export const FULL: ExperimentConfig = {
   // Method 3 (2026-12-01): evaluations every 25 % of the steps so far, so that three of them span
   // about twice the steps (at 10 %, noise ended runs that were still learning: data/capacity/README.md,
   // "Checks of the method"); a 500-step warm-up for every contender (without it the wide dense layers
-  // diverge at the rates just above their chosen ones); a cap of 40,000 steps.
+  // diverge at the rates just above their chosen ones); no stop on the rule before 2000 steps (a stall
+  // in the warm-up ended a dense run at 500); a cap of 40,000 steps.
   train: {
     batchSize: 64,
     fixedSteps: 500,
@@ -144,6 +150,7 @@ export const FULL: ExperimentConfig = {
     patience: 3,
     minImprovement: 0.01,
     warmupSteps: 500,
+    minSteps: 2000,
     lrDecays: 0,
     decayFactor: 0.1,
     evalLimit: 1024
@@ -176,7 +183,16 @@ export const SMALL: ExperimentConfig = {
   contenderMaxRefWidth: {},
   seeds: [1, 2],
   tune: {grid: [0.001, 0.003, 0.01, 0.03, 0.1], startWht: [0.01, 0.03], startDense: [0.003, 0.01]},
-  train: {...FULL.train, batchSize: 32, fixedSteps: 60, maxSteps: 300, evalEvery: 30, warmupSteps: 30, lrDecays: 0},
+  train: {
+    ...FULL.train,
+    batchSize: 32,
+    fixedSteps: 60,
+    maxSteps: 300,
+    evalEvery: 30,
+    warmupSteps: 30,
+    minSteps: 120,
+    lrDecays: 0
+  },
   memorise: {
     ...FULL.memorise,
     inputSize: 8,
@@ -212,6 +228,7 @@ export const TINY: ExperimentConfig = {
     evalGrowth: 1,
     patience: 2,
     warmupSteps: undefined,
+    minSteps: undefined,
     lrDecays: 1,
     evalLimit: 64
   },
@@ -301,6 +318,7 @@ export function checkConfig(config: ExperimentConfig): ExperimentConfig {
   checkInteger("train.patience", t.patience, 1);
   checkNumber("train.minImprovement", t.minImprovement, 0, 1);
   if (t.warmupSteps !== undefined) checkInteger("train.warmupSteps", t.warmupSteps, 0, t.maxSteps);
+  if (t.minSteps !== undefined) checkInteger("train.minSteps", t.minSteps, 0, t.maxSteps);
   checkInteger("train.lrDecays", t.lrDecays, 0, 10);
   checkNumber("train.decayFactor", t.decayFactor, 0, 1);
   checkInteger("train.evalLimit", t.evalLimit, 1);

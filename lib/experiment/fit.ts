@@ -10,7 +10,8 @@
  * training and noise between two close evaluations cannot end a run that is still learning. The
  * watched value is the validation metric when a validation split is given (else the mean training
  * loss, or the training metric when `watch` says so). A stage ends when `patience` evaluations in
- * a row failed to improve on the stage's best by `minImprovement` (relative). With `lrDecays` k,
+ * a row failed to improve on the stage's best by `minImprovement` (relative), once the run has
+ * trained `minSteps` (and `fixedSteps`) steps. With `lrDecays` k,
  * the first k stage ends multiply the learning rate by `decayFactor` and go on; the next one is
  * the plateau: the run stops there with `plateauReached`. The step cap stops it without.
  */
@@ -58,6 +59,12 @@ export interface FitOptions {
   evalGrowth?: number;
   /** Evaluations in a row without a relative improvement of `minImprovement` that end a stage. */
   patience: number;
+  /**
+   * No stage ends before this many steps (default 0; `fixedSteps` is a floor too), so that a stall
+   * early in a run (during or just after a warm-up) cannot end it. It only blocks stops: a run
+   * that did not stop before `minSteps` without it trains exactly the same with it.
+   */
+  minSteps?: number;
   /** Relative improvement that counts as progress (default 0.01). */
   minImprovement?: number;
   /**
@@ -161,6 +168,7 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
   const maxSteps = checkInteger("maxSteps", options.maxSteps, 1);
   const evalEvery = checkInteger("evalEvery", options.evalEvery, 1);
   const patience = checkInteger("patience", options.patience, 1);
+  const minSteps = checkInteger("minSteps", options.minSteps ?? 0, 0);
   const minImprovement = checkNumber("minImprovement", options.minImprovement ?? 0.01, 0, 1);
   const target = options.target === undefined ? undefined : checkNumber("target", options.target, 0);
   const evalLimit = checkInteger("evalLimit", options.evalLimit ?? data.train.n, 1);
@@ -287,7 +295,7 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
       if (v < stageBest * (1 - minImprovement)) {
         stageBest = v;
         stale = 0;
-      } else if (++stale >= patience && step >= fixedSteps) {
+      } else if (++stale >= patience && step >= fixedSteps && step >= minSteps) {
         if (decaysLeft > 0) {
           decaysLeft--;
           rate *= decayFactor;

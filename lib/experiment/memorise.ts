@@ -33,6 +33,8 @@ export interface MemoriseOptions extends SearchOptions {
   decayFactor?: number;
   /** Steps of linear learning-rate warm-up (default 0). */
   warmupSteps?: number;
+  /** No stop on the rule before this many steps (default 0; reaching the threshold always stops). */
+  minSteps?: number;
   /** Append a constant input 1 to the random inputs (spec.inputSize counts it). Default false. */
   biasInput?: boolean;
   /** Called after each probe. */
@@ -70,6 +72,7 @@ export function memoriseProbe(n: number, options: MemoriseOptions): Probe {
       patience: options.patience ?? 3,
       minImprovement: options.minImprovement ?? 0.01,
       warmupSteps: options.warmupSteps ?? 0,
+      minSteps: options.minSteps ?? 0,
       lrDecays: options.lrDecays ?? 1,
       decayFactor: options.decayFactor,
       watch: "train",

@@ -50,7 +50,7 @@ export function convergedShare(runs: readonly {converged: boolean}[]): {converge
 export type MethodConfig = Pick<ExperimentConfig, "seeds"> & {
   train: Pick<
     ExperimentConfig["train"],
-    "batchSize" | "evalEvery" | "evalGrowth" | "patience" | "minImprovement" | "maxSteps" | "warmupSteps"
+    "batchSize" | "evalEvery" | "evalGrowth" | "patience" | "minImprovement" | "maxSteps" | "warmupSteps" | "minSteps"
   >;
   tune: Pick<ExperimentConfig["tune"], "grid" | "startWht" | "startDense">;
   memorise: Pick<
@@ -75,6 +75,8 @@ export interface MethodFacts {
   maxSteps: string;
   /** "the rate warmed up linearly over the first 500 steps" (every contender alike), or "no warm-up". */
   warmup: string;
+  /** ", and no run stops on the rule before 2,000 steps" (or "" without a floor). */
+  minSteps: string;
   startWht: string;
   startDense: string;
   gridLow: string;
@@ -104,6 +106,7 @@ export function methodFacts(config: MethodConfig): MethodFacts {
     warmup: train.warmupSteps
       ? `the rate warmed up linearly over the first ${formatCount(train.warmupSteps)} steps`
       : "no warm-up",
+    minSteps: train.minSteps ? ` (no run stops on the rule before ${formatCount(train.minSteps)} steps)` : "",
     startWht: tune.startWht.join(", "),
     startDense: tune.startDense.join(", "),
     gridLow: String(tune.grid[0]),

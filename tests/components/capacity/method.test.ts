@@ -30,6 +30,7 @@ describe("capacity method notes", () => {
       minImprovementPercent: "1",
       maxSteps: "40,000",
       warmup: "the rate warmed up linearly over the first 500 steps",
+      minSteps: " (no run stops on the rule before 2,000 steps)",
       startWht: "0.003, 0.01, 0.03",
       startDense: "0.0003, 0.001, 0.003",
       gridLow: "0.00003",
@@ -52,6 +53,7 @@ describe("capacity method notes", () => {
     expect(facts.tasks).toBe("other: a made-up task");
     expect(facts.laterSeeds).toBe("2");
     expect(methodFacts({...config, train: {...config.train, warmupSteps: undefined}}).warmup).toBe("no warm-up");
+    expect(methodFacts({...config, train: {...config.train, minSteps: undefined}}).minSteps).toBe("");
   });
 
   it("the page's tasks and budgets are the experiment's", () => {
