@@ -77,6 +77,8 @@ export interface MethodFacts {
   warmup: string;
   /** ", and no run stops on the rule before 2,000 steps" (or "" without a floor). */
   minSteps: string;
+  /** The floor alone: "2,000" ("0" without one). */
+  minStepsCount: string;
   startWht: string;
   startDense: string;
   gridLow: string;
@@ -106,6 +108,7 @@ export function methodFacts(config: MethodConfig): MethodFacts {
     warmup: train.warmupSteps
       ? `the rate warmed up linearly over the first ${formatCount(train.warmupSteps)} steps`
       : "no warm-up",
+    minStepsCount: formatCount(train.minSteps ?? 0),
     minSteps: train.minSteps ? ` (no run stops on the rule before ${formatCount(train.minSteps)} steps)` : "",
     startWht: tune.startWht.join(", "),
     startDense: tune.startDense.join(", "),

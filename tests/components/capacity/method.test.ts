@@ -31,6 +31,7 @@ describe("capacity method notes", () => {
       maxSteps: "40,000",
       warmup: "the rate warmed up linearly over the first 500 steps",
       minSteps: " (no run stops on the rule before 2,000 steps)",
+      minStepsCount: "2,000",
       startWht: "0.003, 0.01, 0.03",
       startDense: "0.0003, 0.001, 0.003",
       gridLow: "0.00003",
