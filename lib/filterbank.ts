@@ -46,11 +46,14 @@ export function filterBankForwardJs(x: Float32Array, y: Float32Array, w: Float32
   whtBatch(y.subarray(0, total), {size: n, normalize: true});
 }
 
-/** Backward of `filterBankForward`: gy is overwritten, gx receives the input gradient, gw accumulates. */
+/**
+ * Backward of `filterBankForward`: gy is overwritten, gx receives the input gradient (null: not
+ * computed), gw accumulates.
+ */
 export function filterBankBackward(
   x: Float32Array,
   gy: Float32Array,
-  gx: Float32Array,
+  gx: Float32Array | null,
   w: Float32Array,
   gw: Float32Array,
   n: number,
@@ -69,8 +72,7 @@ export function filterBankWeightBackward(
   n: number,
   batch: number
 ): void {
-  if (filterBankBackwardSimd(x, gy, null, w, gw, n, batch)) return;
-  filterBankBackwardJs(x, gy, null, w, gw, n, batch);
+  filterBankBackward(x, gy, null, w, gw, n, batch);
 }
 
 /**

@@ -125,6 +125,12 @@ export function cappedText(c: AnswerCell): string {
     .join("; ");
 }
 
+/** " (" + cappedText + ")", or "" when both sides converged. */
+function withCapped(c: AnswerCell): string {
+  const text = cappedText(c);
+  return text ? ` (${text})` : "";
+}
+
 /** The cells as plain table rows: task, budget, best, its error, the best of the other kind, its error, verdict, converged. */
 export function answerRows(cells: readonly AnswerCell[], taskNames: Readonly<Record<string, string>>): string[][] {
   return cells.map((c) => {
@@ -146,7 +152,7 @@ export function answerRows(cells: readonly AnswerCell[], taskNames: Readonly<Rec
       second ? name(second) : "–",
       second ? errorText(second, percent) : "–",
       verdict,
-      c.runs > 0 ? `${c.converged} of ${c.runs}${cappedText(c) ? ` (${cappedText(c)})` : ""}` : "–"
+      c.runs > 0 ? `${c.converged} of ${c.runs}${withCapped(c)}` : "–"
     ];
   });
 }
@@ -180,7 +186,7 @@ export function answerGridRows(
         `${name(best)}: ${errorText(best, percent)}`,
         c.rival ? `against ${name(c.rival)}: ${errorText(c.rival, percent)}` : "nothing of the other kind yet",
         verdict,
-        `${c.converged} of ${countOf(c.runs, "run")} converged${cappedText(c) ? ` (${cappedText(c)})` : ""}`
+        `${c.converged} of ${countOf(c.runs, "run")} converged${withCapped(c)}`
       ].join("\n");
     })
   ]);
