@@ -1,7 +1,10 @@
 /**
  * Writes tests/fixtures/reproducibility.json: the digests of tests/helpers/reproducibility.ts for
  * every case, on the WebAssembly SIMD kernels. Run it only to record the numerics of the code as
- * it stands (the committed fixture was made at commit ee62bbc, before the batching core was shared).
+ * it stands (the committed fixture was made at commit ee62bbc, before the batching core was shared;
+ * "tiny-experiment" was recorded again on 2026-12-01 when memorisation searches began to save each
+ * probe as a record and the memorisation settings gained guessFromFirstSeed: its other records, with
+ * the old settings hash in their keys, still digested to the old value).
  *   npx tsx scripts/reproducibility-fixture.ts
  */
 import {writeFileSync} from "node:fs";

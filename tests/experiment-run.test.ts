@@ -14,6 +14,7 @@ import {
   decideRate,
   memoryStore,
   modelSpec,
+  type ResultStore,
   planExperiment,
   planGroups,
   planTrendProbes,
@@ -26,6 +27,7 @@ import {
 } from "../lib/experiment/run.js";
 import {
   validateRecord,
+  type MemoriseProbeRecord,
   type ResultRecord,
   type RunRecord,
   type TrendProbeRecord,
@@ -734,5 +736,111 @@ describe("settingsHash", () => {
     expect(settingsHash("smooth", {...TINY, refWidths: [64], contenders: ["dense"], seeds: [9]})).toBe(
       settingsHash("smooth", TINY)
     );
+  });
+});
+
+describe("memorisation searches", () => {
+  // Two seeds, so the second starts at the first one's capacity; one contender keeps it quick.
+  const mem: ExperimentConfig = {...TINY, seeds: [1, 2], tasks: ["memorise"], contenders: ["switchnet4-m4"]};
+  // On the WASM kernels throughout (a rerun must use the backend the first run used).
+  const store = memoryStore();
+  let searches: RunRecord[] = [];
+  let probeRecords: MemoriseProbeRecord[] = [];
+  beforeAll(async () => {
+    expect(await ready()).toBe("wasm-simd");
+    runExperiment(mem, {store, createModel});
+    searches = runs(store.all).filter((r) => !r.candidate);
+    probeRecords = store.all.filter((r): r is MemoriseProbeRecord => r.type === "memorise-probe");
+  });
+
+  it("start later seeds at the first seed's capacity", () => {
+    const groups = planGroups(mem);
+    expect(searches.length).toBe(groups.length * 2);
+    for (const g of groups) {
+      const [s1, s2] = [1, 2].map((seed) => searches.find((r) => r.learningRateFrom === g.key && r.seed === seed)!);
+      const guess = s1.capacity!.largestFitted;
+      expect(guess).toBeGreaterThan(0);
+      expect(s2.capacity!.probes[0].n).toBe(guess);
+      expect(s1.capacity!.probes[0].n).toBe(mem.memorise.start);
+      // Both brackets are within the resolution.
+      for (const r of [s1, s2]) {
+        const c = r.capacity!;
+        expect(
+          c.smallestFailed! <= c.largestFitted * (1 + mem.memorise.resolution) ||
+            c.smallestFailed! - c.largestFitted <= 1
+        ).toBe(true);
+      }
+    }
+  });
+
+  it("save every probe the moment it ends, under its search's key, rate and pair count", () => {
+    expect(probeRecords.length).toBe(searches.reduce((t, r) => t + r.capacity!.probes.length, 0));
+    for (const r of searches) {
+      const saved = probeRecords.filter((p) => p.run === r.key);
+      expect(saved.map((p) => p.probe)).toEqual(r.capacity!.probes);
+      for (const p of saved) {
+        expect(p.key).toBe(`${r.key}|lr${r.learningRate}|n${p.probe.n}`);
+        expect(p.learningRate).toBe(r.learningRate);
+      }
+    }
+  });
+
+  it("resume a search cut off mid-way from its saved probes: the same result, only the missing probes trained", () => {
+    const cut = searches.find((r) => r.capacity!.probes.length >= 3)!;
+    const keep = 2; // the process was killed during its third probe
+    const kept = probeRecords.filter((p) => p.run === cut.key).slice(0, keep);
+    const resumed = memoryStore(
+      store.all.filter((r) => r !== cut && (r.type !== "memorise-probe" || r.run !== cut.key))
+    );
+    resumed.all.push(...kept);
+    const before = resumed.all.length;
+    const second = runExperiment(mem, {store: resumed, createModel});
+    expect(second.ran).toBe(1);
+    const added = resumed.all.slice(before);
+    expect(added.filter((r) => r.type === "memorise-probe").length).toBe(cut.capacity!.probes.length - keep);
+    const again = runs(added)[0];
+    expect(results(again)).toEqual(results(cut));
+    // Probes stored at another rate belong to another search: they are not reused.
+    const other = memoryStore(
+      store.all
+        .filter((r) => r !== cut && (r.type !== "memorise-probe" || r.run !== cut.key))
+        .concat(
+          kept.map((p) => ({
+            ...p,
+            learningRate: p.learningRate * 3,
+            key: `${p.run}|lr${p.learningRate * 3}|n${p.probe.n}`
+          }))
+        )
+    );
+    const n = other.all.length;
+    runExperiment(mem, {store: other, createModel});
+    expect(other.all.slice(n).filter((r) => r.type === "memorise-probe").length).toBe(cut.capacity!.probes.length);
+  });
+
+  it("wait for the first seed before a later seed's search opens, while another process runs it", () => {
+    const g = planGroups(mem)[0];
+    const [s1, s2] = [1, 2].map((seed) => searches.find((r) => r.learningRateFrom === g.key && r.seed === seed)!);
+    const all = store.all.filter(
+      (r) => !(r.type === "run" && !r.candidate && r.learningRateFrom === g.key) && r.type !== "memorise-probe"
+    );
+    // Another process holds seed 1's claim; it finishes while this one waits.
+    const events: string[] = [];
+    const shared: ResultStore = {
+      records: () => all,
+      reload: () => all,
+      append: (r) => {
+        if (r.type === "run") events.push(`ran seed ${r.seed}`);
+        all.push(r);
+      },
+      claim: (key) => key !== s1.key,
+      release: () => {}
+    };
+    const sleep = () => {
+      events.push("waited");
+      if (!all.includes(s1)) all.push(s1);
+    };
+    runExperiment(mem, {store: shared, createModel, sleep, filter: (x) => x.key === g.key});
+    expect(events).toEqual(["waited", "ran seed 2"]);
+    expect(results(runs(all).find((r) => r.key === s2.key)!)).toEqual(results(s2));
   });
 });

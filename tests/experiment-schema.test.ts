@@ -24,6 +24,7 @@ const trendProbe = () => copy(trendStore.all.find((r) => r.type === "trend-probe
 const fitRun = () => copy(store.all.find((r) => r.type === "run" && r.task === "smooth" && r.kind === "switchnet4"));
 const memRun = () => copy(store.all.find((r) => r.type === "run" && r.task === "memorise"));
 const tune = () => copy(store.all.find((r) => r.type === "tune"));
+const memProbe = () => copy(store.all.find((r) => r.type === "memorise-probe"));
 const session = {
   type: "session",
   schema: 2,
@@ -41,6 +42,7 @@ describe("validateRecord", () => {
     for (const r of [...store.all, ...trendStore.all]) expect(validateRecord(copy(r))).toEqual(copy(r));
     expect(trendStore.all.filter((r) => r.type === "trend-probe").length).toBe(TINY.memorise.probeFactors.length);
     expect(validateRecord(copy(session)).type).toBe("session");
+    expect(store.all.filter((r) => r.type === "memorise-probe").length).toBeGreaterThan(0);
   });
 
   it("names the broken field", () => {
@@ -83,9 +85,20 @@ describe("validateRecord", () => {
         /probe is marked fitted but its error 5 is above the threshold/
       ],
       [trendProbe, (r) => delete r.factor, /factor must be a finite number/],
+      [memProbe, (r) => (r.probe.n = 7), /key must be ".*\|n7" \(run, rate and pairs\), got ".*"/],
+      [memProbe, (r) => (r.learningRate = -1), /learningRate must be at least 0, got -1/],
+      [
+        memProbe,
+        (r) => ((r.probe.fitted = true), (r.probe.error = 5)),
+        /probe is marked fitted but its error 5 is above the threshold/
+      ],
       [() => copy(session), (r) => (r.date = "yesterday"), /date must be an ISO date/],
       [() => copy(session), (r) => (r.schema = 3), /schema must be 2 \(or 1, the first method's\), got 3/],
-      [() => copy(session), (r) => (r.type = "note"), /type must be one of session, tune, run, trend-probe/]
+      [
+        () => copy(session),
+        (r) => (r.type = "note"),
+        /type must be one of session, tune, run, trend-probe, memorise-probe/
+      ]
     ];
     for (const [make, breakIt, message] of cases) {
       const r = make();

@@ -63,6 +63,12 @@ export interface MemoriseSettings {
   /** A probe trains until it fits, its training error stops improving (the train settings' rule), or this cap. */
   maxSteps: number;
   /**
+   * Seeds after the first start their search at the first seed's capacity (search.ts `guess`)
+   * instead of doubling from `start`: seeds of one model usually agree within the resolution, and
+   * then each costs two probes near the capacity instead of about five. They wait for the first seed.
+   */
+  guessFromFirstSeed: boolean;
+  /**
    * Pairs in each learning-rate candidate's probe, as a multiple of (parameters / outputSize), the
    * pairs the model could hold if every parameter stored one target value; candidates are scored
    * on the training nmse they reach. Below about 1 several rates fit it to ≈ 0 and the choice says
@@ -163,6 +169,7 @@ export const FULL: ExperimentConfig = {
     max: 65536,
     resolution: 0.125,
     maxSteps: 40000,
+    guessFromFirstSeed: true,
     tuneLoad: 1,
     maxRefWidth: 16384,
     probeRefWidths: [SEED_POINT],
@@ -240,6 +247,7 @@ export const TINY: ExperimentConfig = {
     max: 64,
     resolution: 0.5,
     maxSteps: 60,
+    guessFromFirstSeed: true,
     tuneLoad: 1,
     maxRefWidth: 32,
     probeRefWidths: [64],
@@ -330,6 +338,8 @@ export function checkConfig(config: ExperimentConfig): ExperimentConfig {
   checkInteger("memorise.max", m.max, m.start);
   checkNumber("memorise.resolution", m.resolution, 0, 10);
   checkInteger("memorise.maxSteps", m.maxSteps, 1);
+  if (typeof m.guessFromFirstSeed !== "boolean")
+    fail(`memorise.guessFromFirstSeed must be true or false, got ${describe(m.guessFromFirstSeed)}`);
   checkNumber("memorise.tuneLoad", m.tuneLoad, 0);
   if (!(m.tuneLoad > 0)) fail(`memorise.tuneLoad must be greater than 0, got ${m.tuneLoad}`);
   checkInteger("memorise.maxRefWidth", m.maxRefWidth, 1);

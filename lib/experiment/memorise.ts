@@ -5,7 +5,7 @@
  * seed on a fresh seeded set of N pairs until it reaches the threshold, its training error stops
  * improving (the stop rule of fit.ts, watching the training nmse), or the step cap.
  */
-import {checkInteger, checkNumber} from "../check.js";
+import {checkInteger, checkNumber, fail} from "../check.js";
 import {memorisation, withBiasInput} from "../datasets.js";
 import {deriveSeed} from "../random.js";
 import type {Model, ModelSpec} from "../types.js";
@@ -37,8 +37,13 @@ export interface MemoriseOptions extends SearchOptions {
   minSteps?: number;
   /** Append a constant input 1 to the random inputs (spec.inputSize counts it). Default false. */
   biasInput?: boolean;
-  /** Called after each probe. */
+  /** Called after each probe it trains (not after one `known` returned). */
   onProbe?: (probe: Probe) => void;
+  /**
+   * Probes already made with these options (a search cut off and resumed): returns the probe of n
+   * pairs, or undefined to train it. Probes are seeded by n, so a stored one is what training would give.
+   */
+  known?: (n: number) => Probe | undefined;
 }
 
 /** Trains on n random pairs and says whether the fit reached the threshold. */
@@ -92,9 +97,14 @@ export function memoriseProbe(n: number, options: MemoriseOptions): Probe {
   };
 }
 
-/** The memorisation capacity: doubling then bisection over n with `memoriseProbe`. */
+/** The memorisation capacity: doubling then bisection over n with `memoriseProbe` (or `known`'s probes). */
 export function memorisationCapacity(options: MemoriseOptions): CapacityResult {
   return searchCapacity((n) => {
+    const stored = options.known?.(n);
+    if (stored !== undefined) {
+      if (stored.n !== n) fail(`known(${n}) returned the probe of ${stored.n} pairs`);
+      return stored;
+    }
     const p = memoriseProbe(n, options);
     options.onProbe?.(p);
     return p;

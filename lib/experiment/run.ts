@@ -32,9 +32,11 @@ import {
 import {checkConfig, type ExperimentConfig} from "./config.js";
 import {fit, type FitResult, type Point} from "./fit.js";
 import {memorisationCapacity, memoriseProbe, type MemoriseOptions} from "./memorise.js";
+import type {Probe} from "./search.js";
 import {
   SCHEMA_VERSION,
   validateRecord,
+  type MemoriseProbeRecord,
   type ResultRecord,
   type RunRecord,
   type Snapshot,
@@ -569,20 +571,40 @@ export function memoriseRun(
   config: ExperimentConfig,
   seed: number,
   learningRate: number,
-  createModel: (spec: ModelSpec) => Model
+  createModel: (spec: ModelSpec) => Model,
+  resume: MemoriseResume = {}
 ): RunRecord {
   const options = memoriseOptions(g, config, seed, learningRate, createModel);
   const parameterCount = modelCounts(options.spec).parameterCount;
-  const started = Date.now();
-  let steps = 0;
-  let ms = 0;
+  const key = runKey(g, seed, hashOf(g));
+  const known = new Map<number, Probe>();
+  for (const r of resume.records ?? []) {
+    if (r.type === "memorise-probe" && r.run === key && r.learningRate === learningRate && !known.has(r.probe.n))
+      known.set(r.probe.n, r.probe);
+  }
   const result = memorisationCapacity({
     ...options,
-    onProbe: (p) => {
-      steps += p.steps;
-      ms += (p.seconds ?? 0) * 1000;
-    }
+    guess: resume.guess,
+    known: (n) => known.get(n),
+    onProbe: (p) =>
+      resume.onProbe?.(
+        validateRecord({
+          type: "memorise-probe",
+          schema: SCHEMA_VERSION,
+          key: `${key}|lr${learningRate}|n${p.n}`,
+          run: key,
+          seed,
+          learningRate,
+          threshold: config.memorise.threshold,
+          probe: p,
+          date: new Date().toISOString()
+        }) as MemoriseProbeRecord
+      )
   });
+  // Steps and seconds of every probe, the resumed ones included.
+  const steps = result.probes.reduce((t, p) => t + p.steps, 0);
+  const seconds = result.probes.reduce((t, p) => t + (p.seconds ?? 0), 0);
+  const ms = seconds * 1000;
   const record: RunRecord = {
     ...baseRecord(g, config, seed, runKey(g, seed, hashOf(g)), learningRate, parameterCount),
     fit: null,
@@ -593,10 +615,20 @@ export function memoriseRun(
       probes: result.probes
     },
     msPerStep: steps > 0 ? ms / steps : 0,
-    seconds: (Date.now() - started) / 1000,
+    seconds,
     date: new Date().toISOString()
   };
   return validateRecord(record) as RunRecord;
+}
+
+/** What a memorisation search starts from besides its settings. */
+export interface MemoriseResume {
+  /** Records to find this search's saved probes in ("memorise-probe" records of its run key and rate). */
+  records?: readonly ResultRecord[];
+  /** Called with the record of each probe it trains, to be saved at once. */
+  onProbe?: (record: MemoriseProbeRecord) => void;
+  /** A first pair count to try (search.ts), e.g. the first seed's capacity. */
+  guess?: number;
 }
 
 /** The trend points of a probe's sources from the records (null while a source's seeds are not all done). */
@@ -734,7 +766,7 @@ export interface RunOptions {
 
 type Work =
   | {kind: "candidate"; group: PlanGroup; key: string; learningRate: number}
-  | {kind: "seed"; group: PlanGroup; key: string; seed: number; learningRate: number}
+  | {kind: "seed"; group: PlanGroup; key: string; seed: number; learningRate: number; guess?: number}
   | {
       kind: "trend";
       group: PlanGroup;
@@ -908,9 +940,19 @@ export function runExperiment(
         }
         store.release?.(g.key);
       }
+      const firstKey = runKey(g, config.seeds[0], hashOf(g));
       for (const seed of config.seeds) {
         const key = runKey(g, seed, hashOf(g));
-        if (!s.runs.has(key)) open.push({kind: "seed", group: g, key, seed, learningRate});
+        if (s.runs.has(key)) continue;
+        if (g.task === "memorise" && config.memorise.guessFromFirstSeed && seed !== config.seeds[0]) {
+          // Later seeds start at the first seed's capacity: open once it is known.
+          const first = latest.find(
+            (r): r is RunRecord => r.type === "run" && r.key === firstKey && r.capacity !== null
+          );
+          if (!first) continue;
+          const guess = first.capacity!.largestFitted;
+          open.push({kind: "seed", group: g, key, seed, learningRate, guess: guess > 0 ? guess : undefined});
+        } else open.push({kind: "seed", group: g, key, seed, learningRate});
       }
     }
     // The trends' probes, once every seed of their searched widths is done.
@@ -988,7 +1030,11 @@ export function runExperiment(
       } else {
         record =
           g.task === "memorise"
-            ? memoriseRun(g, config, work.seed, work.learningRate, createModel)
+            ? memoriseRun(g, config, work.seed, work.learningRate, createModel, {
+                records: latest,
+                onProbe: (probe) => store.append(probe),
+                guess: work.guess
+              })
             : fitRun(g, config, work.seed, work.learningRate, createModel, undefined, onEval);
       }
       store.append(record);

@@ -2,12 +2,15 @@
  * The capacity experiment's result schema and its validator.
  *
  * Results are JSON lines (schema 2: runs to convergence with validation-chosen rates; schema 1,
- * the capped runs of the first method, survives only in superseded.jsonl). Four record types:
+ * the capped runs of the first method, survives only in superseded.jsonl). Five record types:
  * - "session": one per invocation of the runner: command, machine, date, library version, config;
  * - "tune": the learning-rate sweep of one contender at one width on one task (chosen on
  *   validation data, or on the training fit for memorisation);
  * - "run": one finished run of one contender at one width, task and seed;
- * - "trend-probe": one memorisation probe above the searched widths, testing the trend's prediction.
+ * - "trend-probe": one memorisation probe above the searched widths, testing the trend's prediction;
+ * - "memorise-probe": one probe of a memorisation search still going on, saved the moment it ends so
+ *   that a search cut off (a search at a wide width takes hours) resumes where it stopped; the
+ *   search's "run" record repeats every probe.
  * A run does not name its budget: the same model (say Switch Net 4 m = 4 at W = 65,536) takes
  * part in all three budgets. `budget.ts` recomputes which budget points a run belongs to.
  */
@@ -207,7 +210,22 @@ export interface TrendProbeRecord {
   backend?: string;
 }
 
-export type ResultRecord = SessionRecord | TuneRecord | RunRecord | TrendProbeRecord;
+/** One finished probe of a memorisation search (the run `run`, at `learningRate`), saved for resuming. */
+export interface MemoriseProbeRecord {
+  type: "memorise-probe";
+  schema: number;
+  /** `${run}|lr${learningRate}|n${probe.n}`. */
+  key: string;
+  /** The key of the search's run record. */
+  run: string;
+  seed: number;
+  learningRate: number;
+  threshold: number;
+  probe: ProbeRecord;
+  date: string;
+}
+
+export type ResultRecord = SessionRecord | TuneRecord | RunRecord | TrendProbeRecord | MemoriseProbeRecord;
 
 /* ---------------------------------------------------------------- validation */
 
@@ -349,16 +367,7 @@ function validateRun(o: Obj): void {
     }
     const probes = arr(c, "capacity", "probes");
     if (probes.length === 0) fail("capacity.probes must hold at least one probe");
-    probes.forEach((p, i) => {
-      const path = `capacity.probes[${i}]`;
-      const po = obj(path, p);
-      int(po, path, "n", 1);
-      const fitted = bool(po, path, "fitted");
-      const error = num(po, path, "error", 0);
-      if (fitted && !(error <= threshold))
-        fail(`${path} is marked fitted but its error ${error} is above the threshold ${threshold}`);
-      int(po, path, "steps", 0);
-    });
+    probes.forEach((p, i) => probe(`capacity.probes[${i}]`, p, threshold));
     if (largest > 0 && !probes.some((p) => (p as Obj).n === largest && (p as Obj).fitted)) {
       fail(`capacity.largestFitted ${largest} must be a probe that fitted`);
     }
@@ -417,28 +426,44 @@ function validateTrendProbe(o: Obj): void {
   num(t, "trend", "predicted", 0);
   num(o, "", "factor", 0);
   const threshold = num(o, "", "threshold", 0);
-  const p = obj("probe", o.probe);
-  int(p, "probe", "n", 1);
-  const fitted = bool(p, "probe", "fitted");
-  const error = num(p, "probe", "error", 0);
-  if (fitted && !(error <= threshold))
-    fail(`probe is marked fitted but its error ${error} is above the threshold ${threshold}`);
-  int(p, "probe", "steps", 0);
+  probe("probe", o.probe, threshold);
   num(o, "", "msPerStep", 0);
   num(o, "", "seconds", 0);
   if (Number.isNaN(Date.parse(str(o, "", "date")))) fail(`date must be an ISO date, got ${describe(o.date)}`);
   if (o.backend !== undefined) str(o, "", "backend");
 }
 
+function probe(path: string, value: unknown, threshold: number): void {
+  const po = obj(path, value);
+  int(po, path, "n", 1);
+  const fitted = bool(po, path, "fitted");
+  const error = num(po, path, "error", 0);
+  if (fitted && !(error <= threshold))
+    fail(`${path} is marked fitted but its error ${error} is above the threshold ${threshold}`);
+  int(po, path, "steps", 0);
+}
+
+function validateMemoriseProbe(o: Obj): void {
+  const run = str(o, "", "run");
+  int(o, "", "seed");
+  const rate = num(o, "", "learningRate", 0);
+  const threshold = num(o, "", "threshold", 0);
+  probe("probe", o.probe, threshold);
+  const key = `${run}|lr${rate}|n${(o.probe as Obj).n}`;
+  if (o.key !== key) fail(`key must be ${JSON.stringify(key)} (run, rate and pairs), got ${describe(o.key)}`);
+  if (Number.isNaN(Date.parse(str(o, "", "date")))) fail(`date must be an ISO date, got ${describe(o.date)}`);
+}
+
 /** Checks one parsed record; returns it typed, or throws a SwitchNetError naming the field. */
 export function validateRecord(value: unknown): ResultRecord {
   const o = obj("record", value);
-  const type = oneOf(o, "", "type", ["session", "tune", "run", "trend-probe"] as const);
+  const type = oneOf(o, "", "type", ["session", "tune", "run", "trend-probe", "memorise-probe"] as const);
   if (o.schema !== SCHEMA_VERSION && o.schema !== 1)
     fail(`schema must be ${SCHEMA_VERSION} (or 1, the first method's), got ${describe(o.schema)}`);
   if (type === "session") validateSession(o);
   else if (type === "tune") validateTune(o);
   else if (type === "trend-probe") validateTrendProbe(o);
+  else if (type === "memorise-probe") validateMemoriseProbe(o);
   else validateRun(o);
   return value as ResultRecord;
 }

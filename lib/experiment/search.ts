@@ -31,6 +31,13 @@ export interface SearchOptions {
   max?: number;
   /** Stop bisecting once hi ≤ lo · (1 + resolution) (default 0.125). */
   resolution?: number;
+  /**
+   * A first n to try instead of doubling from `start` (say, another seed's capacity): when it fits,
+   * the search tries ⌊guess · (1 + resolution)⌋ next and doubles from there while that fits too;
+   * when it fails, it tries ⌈guess / (1 + resolution)⌉ and halves from there while that fails too;
+   * then it bisects as usual. A guess within the resolution of the capacity costs two probes.
+   */
+  guess?: number;
 }
 
 export interface CapacityResult {
@@ -58,18 +65,43 @@ export function searchCapacity(probe: (n: number) => Probe, options: SearchOptio
     return p.fitted;
   };
 
+  const guess = options.guess === undefined ? undefined : checkInteger("guess", options.guess, 1, max);
+
   // Doubling: lo is the largest fitted n so far, hi the first failure.
   let lo = 0;
   let hi: number | null = null;
-  for (let n = start; ; n = Math.min(2 * n, max)) {
-    if (run(n)) lo = n;
-    else {
-      hi = n;
-      break;
+  let first = start;
+  if (guess !== undefined) {
+    const up = (n: number) => Math.min(max, Math.max(n + 1, Math.floor(n * (1 + resolution))));
+    if (run(guess)) {
+      lo = guess;
+      first = up(guess); // the doubling below starts one resolution step above the guess
+      if (lo === max) return {largestFitted: lo, smallestFailed: null, probes};
+    } else {
+      // Down from the guess: one resolution step, then halving, until a fit (or n = 1 fails).
+      hi = guess;
+      for (let n = Math.max(1, Math.min(guess - 1, Math.ceil(guess / (1 + resolution)))); guess > 1; ) {
+        if (run(n)) {
+          lo = n;
+          break;
+        }
+        hi = n;
+        if (n === 1) break;
+        n = Math.max(1, Math.floor(n / 2));
+      }
     }
-    if (n === max) break;
   }
-  if (hi === null) return {largestFitted: lo, smallestFailed: null, probes};
+  if (hi === null) {
+    for (let n = first; ; n = Math.min(2 * n, max)) {
+      if (run(n)) lo = n;
+      else {
+        hi = n;
+        break;
+      }
+      if (n === max) break;
+    }
+    if (hi === null) return {largestFitted: lo, smallestFailed: null, probes};
+  }
 
   // Bisection between lo (fitted, or 0) and hi (failed).
   while (hi - lo > 1 && hi > lo * (1 + resolution)) {

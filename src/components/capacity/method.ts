@@ -55,7 +55,14 @@ export type MethodConfig = Pick<ExperimentConfig, "seeds"> & {
   tune: Pick<ExperimentConfig["tune"], "grid" | "startWht" | "startDense">;
   memorise: Pick<
     ExperimentConfig["memorise"],
-    "threshold" | "maxSteps" | "maxRefWidth" | "trendPoints" | "probeFactors"
+    | "threshold"
+    | "maxSteps"
+    | "maxRefWidth"
+    | "trendPoints"
+    | "probeFactors"
+    | "start"
+    | "resolution"
+    | "guessFromFirstSeed"
   >;
   /** Each task's one-line description. */
   taskDescriptions: Record<string, string>;
@@ -86,6 +93,8 @@ export interface MethodFacts {
   /** The seeds after the first, which reuse its rate: "2 and 3". */
   laterSeeds: string;
   memoriseThreshold: string;
+  /** How the search runs: "doubling from 16, then bisection to 12.5 %; seeds 2 and 3 start at seed 1's N". */
+  memoriseSearch: string;
   memoriseMaxSteps: string;
   memoriseMaxRefWidth: string;
   /** How many searched widths the trend is fitted to, and the probes' multiples of its prediction ("0.71× and 1.41×"). */
@@ -116,6 +125,11 @@ export function methodFacts(config: MethodConfig): MethodFacts {
     gridHigh: String(tune.grid.at(-1)),
     laterSeeds: config.seeds.slice(1).join(" and "),
     memoriseThreshold: String(memorise.threshold),
+    memoriseSearch:
+      `doubling from ${memorise.start}, then bisection to ${memorise.resolution * 100} %` +
+      (memorise.guessFromFirstSeed && config.seeds.length > 1
+        ? `; seed${config.seeds.length > 2 ? "s" : ""} ${config.seeds.slice(1).join(" and ")} start${config.seeds.length > 2 ? "" : "s"} at seed ${config.seeds[0]}'s N`
+        : ""),
     memoriseMaxSteps: formatCount(memorise.maxSteps),
     memoriseMaxRefWidth: formatCount(memorise.maxRefWidth),
     trendPoints: String(memorise.trendPoints),

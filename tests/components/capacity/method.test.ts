@@ -38,6 +38,7 @@ describe("capacity method notes", () => {
       gridHigh: "1",
       laterSeeds: "2 and 3",
       memoriseThreshold: "0.05",
+      memoriseSearch: "doubling from 16, then bisection to 12.5 %; seeds 2 and 3 start at seed 1's N",
       memoriseMaxSteps: "40,000",
       memoriseMaxRefWidth: "16,384",
       trendPoints: "3",
@@ -53,6 +54,10 @@ describe("capacity method notes", () => {
     const facts = methodFacts({...config, seeds: [1, 2], taskDescriptions: {other: "a made-up task"}});
     expect(facts.tasks).toBe("other: a made-up task");
     expect(facts.laterSeeds).toBe("2");
+    expect(facts.memoriseSearch).toBe("doubling from 16, then bisection to 12.5 %; seed 2 starts at seed 1's N");
+    expect(methodFacts({...config, memorise: {...config.memorise, guessFromFirstSeed: false}}).memoriseSearch).toBe(
+      "doubling from 16, then bisection to 12.5 %"
+    );
     expect(methodFacts({...config, train: {...config.train, warmupSteps: undefined}}).warmup).toBe("no warm-up");
     expect(methodFacts({...config, train: {...config.train, minSteps: undefined}}).minSteps).toBe("");
   });
