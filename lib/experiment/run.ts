@@ -216,8 +216,13 @@ export function planGroups(config: ExperimentConfig): PlanGroup[] {
             existing.memberships.push(membership);
           continue;
         }
+        // A fitting run: half the step cap. Memorisation, per run of the group: a rate candidate is one
+        // probe, seed 1's search about five probes near the capacity, a later seed's about two
+        // (guessFromFirstSeed; five without it), each near the cap: (3 + 5 + 2 + 2) / 6 = 2 on average.
+        const probesPerRun = config.memorise.guessFromFirstSeed ? 2 : 3;
         const samples =
-          (task === "memorise" ? config.memorise.maxSteps * 4 : config.train.maxSteps / 2) * config.train.batchSize;
+          (task === "memorise" ? config.memorise.maxSteps * probesPerRun : config.train.maxSteps / 2) *
+          config.train.batchSize;
         groups.set(key, {
           key,
           task,
