@@ -60,6 +60,11 @@ Usage: npm run experiment -- [options]
   --shard K/N           run only the K-th of N cost-balanced shares of the plan (1 ≤ K ≤ N), e.g.
                         one per machine or array task (each keeps whole rate searches); merge the
                         result files afterwards with npx tsx scripts/merge-results.ts (docs/SHARDING.md)
+  --until TIME          end by TIME (HH:MM today, this machine's clock, or an ISO date): start only
+                        work whose worst case (its step cap at the speed recorded so far) ends by
+                        then, shorter work first when the next in order would not; a memorisation
+                        search stops between probes (each probe is saved); stop when nothing fits.
+                        For a machine that is taken away at a known time (runs cut off are lost)
   --dry-run             print the plan (groups, budget points, relative cost) and exit
   --help                this text
 
@@ -82,7 +87,28 @@ interface Args {
   shard: Shard | null;
   minRefWidth: number;
   maxRefWidth: number;
+  /** --until: the time (ms since the epoch) by which the sweep must end, or null. */
+  until: number | null;
   overrides: Partial<ExperimentConfig>;
+}
+
+/** --until's value: "HH:MM" (today, local time; it must be ahead) or an ISO date, as ms since the epoch. */
+function parseUntil(value: string, now = Date.now()): number {
+  const hm = /^(\d{1,2}):(\d{2})$/.exec(value);
+  let t: number;
+  if (hm) {
+    const [h, m] = [Number(hm[1]), Number(hm[2])];
+    if (h > 23 || m > 59) throw new Error(`--until must be a time HH:MM (00:00 to 23:59) or an ISO date, got ${JSON.stringify(value)}`);
+    const d = new Date(now);
+    d.setHours(h, m, 0, 0);
+    t = d.getTime();
+  } else {
+    t = Date.parse(value);
+    if (Number.isNaN(t)) throw new Error(`--until must be a time HH:MM or an ISO date, got ${JSON.stringify(value)}`);
+  }
+  if (t <= now)
+    throw new Error(`--until ${value} is already past (now ${new Date(now).toISOString()}): give a later time`);
+  return t;
 }
 
 function list(value: string): string[] {
@@ -111,6 +137,7 @@ function parseArgs(argv: string[]): Args {
     shard: null,
     minRefWidth: 0,
     maxRefWidth: Infinity,
+    until: null,
     overrides: {}
   };
   for (let i = 0; i < argv.length; i++) {
@@ -133,6 +160,9 @@ function parseArgs(argv: string[]): Args {
         break;
       case "--dry-run":
         args.dryRun = true;
+        break;
+      case "--until":
+        args.until = parseUntil(value());
         break;
       case "--shard":
         args.shard = parseShard(value());
@@ -453,10 +483,11 @@ async function main(): Promise<void> {
         : (label, p) => {
             process.stderr.write(
               `${new Date().toISOString().slice(11, 19)} ${worker}  ${label}: step ${p.step}, validation ${p.validation.toPrecision(3)}, ` +
-                `test ${p.test.toPrecision(3)}, rate ${p.learningRate}\n`
+                `test ${p.test.toPrecision(3)}, rate ${Number(p.learningRate.toPrecision(3))}\n`
             );
           },
       shouldStop: () => existsSync(stopFile),
+      timeLeft: args.until === null ? undefined : () => (args.until! - Date.now()) / 1000,
       onProgress: (p) => {
         const line = worker + progressBar(p);
         if (tty) process.stderr.write(`\r${line.slice(0, (process.stderr.columns ?? 120) - 1).padEnd(lastLine)}`);

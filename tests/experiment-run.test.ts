@@ -23,7 +23,8 @@ import {
   startRates,
   trendPoints,
   trendProbeKey,
-  trendProbeRun
+  trendProbeRun,
+  worstSeconds
 } from "../lib/experiment/run.js";
 import {
   validateRecord,
@@ -842,5 +843,78 @@ describe("memorisation searches", () => {
     runExperiment(mem, {store: shared, createModel, sleep, filter: (x) => x.key === g.key});
     expect(events).toEqual(["waited", "ran seed 2"]);
     expect(results(runs(all).find((r) => r.key === s2.key)!)).toEqual(results(s2));
+  });
+});
+
+describe("a sweep with a deadline (timeLeft)", () => {
+  const cfg: ExperimentConfig = {
+    ...TINY,
+    seeds: [1, 2],
+    tasks: ["smooth", "memorise"],
+    contenders: ["switchnet4-m4", "dense"]
+  };
+  const store = memoryStore();
+  let finals: RunRecord[] = [];
+  beforeAll(async () => {
+    expect(await ready()).toBe("wasm-simd");
+    runExperiment(cfg, {store, createModel});
+    finals = runs(store.all).filter((r) => !r.candidate);
+  });
+  /** The records without every seed-2 run (and its saved probes): open work of known speed. */
+  const withoutSeed2 = () =>
+    store.all.filter(
+      (r) => !(r.type === "run" && !r.candidate && r.seed === 2) && !(r.type === "memorise-probe" && r.seed === 2)
+    );
+
+  it("estimates a run's worst case from its group's slowest run, others' from the median speed per unit of cost", () => {
+    const worst = worstSeconds(cfg, store.all);
+    for (const g of planGroups(cfg)) {
+      const mine = runs(store.all).filter((r) => r.learningRateFrom === g.key);
+      const steps = g.task === "memorise" ? cfg.memorise.maxSteps : cfg.train.maxSteps;
+      expect(worst(g)).toBeCloseTo((1.1 * Math.max(...mine.map((r) => r.msPerStep)) * steps) / 1000, 12);
+    }
+    // A group with no runs yet: scaled from the others, never 0 once something is recorded.
+    const wider = planGroups({...cfg, refWidths: [64]}).find((g) => g.task === "smooth")!;
+    expect(worst(wider)).toBeGreaterThan(0);
+    expect(worstSeconds(cfg, [])(wider)).toBe(0);
+  });
+
+  it("starts only work whose worst case ends in time, shorter work first, then stops", () => {
+    const records = withoutSeed2();
+    const worst = worstSeconds(cfg, records);
+    const open = planGroups(cfg)
+      .map((g) => ({g, w: worst(g)}))
+      .sort((a, b) => a.w - b.w);
+    // Room for the quicker half of the groups' seed-2 runs only.
+    const limit = (open[Math.floor(open.length / 2) - 1].w + open[Math.floor(open.length / 2)].w) / 2;
+    const s = memoryStore(records);
+    const r = runExperiment(cfg, {store: s, createModel, timeLeft: () => limit});
+    expect(r.stopped).toBe(true);
+    const ran = runs(s.all.slice(records.length)).map((x) => x.learningRateFrom);
+    expect(new Set(ran)).toEqual(new Set(open.filter((o) => o.w <= limit).map((o) => o.g.key)));
+    // With no time left nothing starts.
+    const none = memoryStore(records);
+    expect(runExperiment(cfg, {store: none, createModel, timeLeft: () => 0})).toMatchObject({ran: 0, stopped: true});
+    expect(none.all.length).toBe(records.length);
+  });
+
+  it("stops a memorisation search between probes, and the next sweep finishes it with the same result", () => {
+    const records = withoutSeed2();
+    const search = finals.find((r) => r.task === "memorise" && r.seed === 2 && r.capacity!.probes.length >= 2)!;
+    const only = (g: {key: string}) => g.key === search.learningRateFrom;
+    const s = memoryStore(records);
+    let probes = 0;
+    const append = s.append;
+    s.append = (r) => {
+      if (r.type === "memorise-probe") probes++;
+      append(r);
+    };
+    const first = runExperiment(cfg, {store: s, createModel, filter: only, shouldStop: () => probes >= 1});
+    expect(first).toMatchObject({ran: 0, stopped: true});
+    expect(s.all.slice(records.length).map((r) => r.type)).toEqual(["memorise-probe"]);
+    const second = runExperiment(cfg, {store: s, createModel, filter: only});
+    expect(second.ran).toBe(1);
+    expect(results(runs(s.all).find((r) => r.key === search.key)!)).toEqual(results(search));
+    expect(probes).toBe(search.capacity!.probes.length);
   });
 });

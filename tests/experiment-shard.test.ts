@@ -140,6 +140,27 @@ describe("the stop file", () => {
   });
 });
 
+describe("--until", () => {
+  const until = (value: string) =>
+    spawnSync(
+      process.execPath,
+      ["--import", "tsx", "scripts/experiment.ts", "--preset", "tiny", "--dry-run", "--until", value],
+      {
+        encoding: "utf8"
+      }
+    );
+  it("names a bad or past time and what it wants", () => {
+    expect(until("25:00").stderr).toContain(
+      '--until must be a time HH:MM (00:00 to 23:59) or an ISO date, got "25:00"'
+    );
+    expect(until("soon").stderr).toContain('--until must be a time HH:MM or an ISO date, got "soon"');
+    const past = until("2000-01-01T00:00:00Z");
+    expect(past.status).toBe(1);
+    expect(past.stderr).toMatch(/--until 2000-01-01T00:00:00Z is already past \(now 20\d\d-.*\): give a later time/);
+    expect(until("2999-01-01T00:00:00Z").status).toBe(0);
+  });
+});
+
 describe("shards as separate processes (tiny preset)", () => {
   it("give exactly the keys of one unsharded run, and merge to them", () => {
     const dir = mkdtempSync(join(tmpdir(), "shards-"));

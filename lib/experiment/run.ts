@@ -590,7 +590,11 @@ export function memoriseRun(
   const result = memorisationCapacity({
     ...options,
     guess: resume.guess,
-    known: (n) => known.get(n),
+    known: (n) => {
+      const stored = known.get(n);
+      if (stored === undefined && resume.shouldStop?.()) throw new SearchStopped(`stopped before the probe of ${n} pairs`);
+      return stored;
+    },
     onProbe: (p) =>
       resume.onProbe?.(
         validateRecord({
@@ -634,6 +638,8 @@ export interface MemoriseResume {
   onProbe?: (record: MemoriseProbeRecord) => void;
   /** A first pair count to try (search.ts), e.g. the first seed's capacity. */
   guess?: number;
+  /** Asked before each probe it would train: true ends the search there (it throws; the probes so far are saved). */
+  shouldStop?: () => boolean;
 }
 
 /** The trend points of a probe's sources from the records (null while a source's seeds are not all done). */
@@ -767,6 +773,42 @@ export interface RunOptions {
   sleep?: (ms: number) => void;
   /** Called at every evaluation of a fitting run, with what is running (progress inside long runs). */
   onEval?: (label: string, point: Point) => void;
+  /**
+   * Seconds until the sweep must end (say, when the machine is taken away). Work whose worst case
+   * (`worstSeconds`) would not end in time is not started, so shorter open work runs first; a
+   * memorisation search stops between probes (its probes are saved); when nothing open fits, the
+   * sweep stops. Default: no limit.
+   */
+  timeLeft?: () => number;
+}
+
+/** Thrown inside a memorisation search to stop it between probes (its probes are saved). */
+class SearchStopped extends Error {}
+
+/**
+ * The worst-case seconds of one run (a fitting run to its step cap) or one memorisation probe (to
+ * its step cap) of a group, from the milliseconds per step recorded so far: the group's own
+ * slowest run plus 10 % when it has one, otherwise 1.5 × the median over all recorded runs of
+ * milliseconds per unit of step cost (runCost of one batch), times the group's. 0 when no run is
+ * recorded yet (nothing to go on). Returns the estimator for a set of records.
+ */
+export function worstSeconds(config: ExperimentConfig, records: readonly ResultRecord[]): (g: PlanGroup) => number {
+  const stepCost = (x: PlanGroup) => runCost(config, x.task, x.contender, x.width, config.train.batchSize);
+  const groups = new Map(planGroups(config).map((x) => [x.key, x]));
+  const own = new Map<string, number>();
+  const ratios: number[] = [];
+  for (const r of records) {
+    if (r.type !== "run" || !(r.msPerStep > 0)) continue;
+    own.set(r.learningRateFrom, Math.max(own.get(r.learningRateFrom) ?? 0, r.msPerStep));
+    const source = groups.get(r.learningRateFrom);
+    if (source) ratios.push(r.msPerStep / stepCost(source));
+  }
+  const perCost = ratios.length > 0 ? median(ratios) : 0;
+  return (g) => {
+    const steps = g.task === "memorise" ? config.memorise.maxSteps : config.train.maxSteps;
+    const ms = own.has(g.key) ? 1.1 * own.get(g.key)! : 1.5 * perCost * stepCost(g);
+    return (ms * steps) / 1000;
+  };
 }
 
 type Work =
@@ -988,7 +1030,15 @@ export function runExperiment(
       report("done");
       return {ran, skipped, stopped: false, diverged};
     }
-    const work = open.find((w) => !store.claim || store.claim(w.key));
+    // Before a deadline: only work whose worst case ends in time (a memorisation search: its next probe).
+    const left = options.timeLeft?.() ?? Infinity;
+    const worst = Number.isFinite(left) ? worstSeconds(config, latest) : null;
+    const inTime = worst ? open.filter((w) => worst(w.group) <= left) : open;
+    if (inTime.length === 0) {
+      report(`stopping: no open run can end in the ${Math.max(0, Math.round(left / 60))} minutes left`);
+      return {ran, skipped, stopped: true, diverged};
+    }
+    const work = inTime.find((w) => !store.claim || store.claim(w.key));
     if (work && store.reload) {
       // Another process may have finished it between our read and our claim: look again.
       const fresh = groupStates([work.group], store.reload()).get(work.group.key)!;
@@ -1038,7 +1088,10 @@ export function runExperiment(
             ? memoriseRun(g, config, work.seed, work.learningRate, createModel, {
                 records: latest,
                 onProbe: (probe) => store.append(probe),
-                guess: work.guess
+                guess: work.guess,
+                shouldStop: () =>
+                  (options.shouldStop?.() ?? false) ||
+                  worstSeconds(config, store.records())(g) > (options.timeLeft?.() ?? Infinity)
               })
             : fitRun(g, config, work.seed, work.learningRate, createModel, undefined, onEval);
       }
@@ -1051,6 +1104,10 @@ export function runExperiment(
       } else s.runs.add(record.key);
       ran++;
       ranCost += g.cost;
+    } catch (e) {
+      if (!(e instanceof SearchStopped)) throw e;
+      report("stopping: a memorisation search stopped between probes (its probes are saved)");
+      return {ran, skipped, stopped: true, diverged};
     } finally {
       store.release?.(work.key);
     }
