@@ -98,7 +98,8 @@ function parseUntil(value: string, now = Date.now()): number {
   let t: number;
   if (hm) {
     const [h, m] = [Number(hm[1]), Number(hm[2])];
-    if (h > 23 || m > 59) throw new Error(`--until must be a time HH:MM (00:00 to 23:59) or an ISO date, got ${JSON.stringify(value)}`);
+    if (h > 23 || m > 59)
+      throw new Error(`--until must be a time HH:MM (00:00 to 23:59) or an ISO date, got ${JSON.stringify(value)}`);
     const d = new Date(now);
     d.setHours(h, m, 0, 0);
     t = d.getTime();

@@ -592,7 +592,8 @@ export function memoriseRun(
     guess: resume.guess,
     known: (n) => {
       const stored = known.get(n);
-      if (stored === undefined && resume.shouldStop?.()) throw new SearchStopped(`stopped before the probe of ${n} pairs`);
+      if (stored === undefined && resume.shouldStop?.())
+        throw new SearchStopped(`stopped before the probe of ${n} pairs`);
       return stored;
     },
     onProbe: (p) =>
