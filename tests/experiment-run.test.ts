@@ -647,6 +647,27 @@ describe("the stop rule", () => {
     expect(() => fit(make(), trainData, {...rule, minSteps: -1})).toThrow(/minSteps must be/);
   });
 
+  it("leaves a run that stopped on the rule before the cap exactly as it was under a higher cap", () => {
+    // The method-3 records that ended on the rule below 40,000 steps were kept when the cap rose to 100,000.
+    const rule = {
+      ...base,
+      learningRate: 0.03,
+      maxSteps: 5000,
+      evalEvery: 10,
+      evalGrowth: 1.25,
+      patience: 3,
+      validation
+    };
+    const free = fit(make(), trainData, rule);
+    expect(free.plateauReached).toBe(true);
+    for (const cap of [free.steps + 1, free.steps * 2, 100000]) {
+      const same = fit(make(), trainData, {...rule, maxSteps: cap});
+      expect(same.steps).toBe(free.steps);
+      expect(same.curve).toEqual(free.curve);
+      expect(same.atBest).toEqual(free.atBest);
+    }
+  });
+
   it("decays the learning rate at the first stage ends and stops at the next", () => {
     const r = fit(make(), trainData, {
       ...base,
