@@ -61,7 +61,7 @@ Usage: npm run experiment -- [options]
                         one per machine or array task (each keeps whole rate searches); merge the
                         result files afterwards with npx tsx scripts/merge-results.ts (docs/SHARDING.md)
   --until TIME          end by TIME (HH:MM today, this machine's clock, or an ISO date): start only
-                        work whose worst case (its step cap at the speed recorded so far) ends by
+                        work whose worst case (its step cap at the group's recorded or timed speed) ends by
                         then, shorter work first when the next in order would not; a memorisation
                         search stops between probes (each probe is saved); stop when nothing fits.
                         For a machine that is taken away at a known time (runs cut off are lost)

@@ -23,6 +23,7 @@ import {
   startRates,
   trendPoints,
   trendProbeKey,
+  timeSteps,
   trendProbeRun,
   worstSeconds
 } from "../lib/experiment/run.js";
@@ -887,22 +888,32 @@ describe("a sweep with a deadline (timeLeft)", () => {
       (r) => !(r.type === "run" && !r.candidate && r.seed === 2) && !(r.type === "memorise-probe" && r.seed === 2)
     );
 
-  it("estimates a run's worst case from its group's slowest run, others' from the median speed per unit of cost", () => {
-    const worst = worstSeconds(cfg, store.all);
+  it("estimates a run's worst case from its group's slowest run, or from steps timed now when it has none", () => {
+    const never = () => {
+      throw new Error("timed a group that has runs");
+    };
+    const worst = worstSeconds(cfg, store.all, never);
     for (const g of planGroups(cfg)) {
       const mine = runs(store.all).filter((r) => r.learningRateFrom === g.key);
       const steps = g.task === "memorise" ? cfg.memorise.maxSteps : cfg.train.maxSteps;
       expect(worst(g)).toBeCloseTo((1.1 * Math.max(...mine.map((r) => r.msPerStep)) * steps) / 1000, 12);
     }
-    // A group with no runs yet: scaled from the others, never 0 once something is recorded.
+    // A group with no runs yet: 1.25 × the timed milliseconds per step, over its step cap.
     const wider = planGroups({...cfg, refWidths: [64]}).find((g) => g.task === "smooth")!;
-    expect(worst(wider)).toBeGreaterThan(0);
-    expect(worstSeconds(cfg, [])(wider)).toBe(0);
+    expect(worstSeconds(cfg, store.all, () => 2)(wider)).toBeCloseTo((1.25 * 2 * cfg.train.maxSteps) / 1000, 12);
+    // The timing itself: a positive number of milliseconds, more for a wider model.
+    const narrow = planGroups(cfg).find((g) => g.task === "smooth" && g.contender.id === "switchnet4-m4")!;
+    const wide = planGroups({...cfg, refWidths: [4096]}).find(
+      (g) => g.task === "smooth" && g.contender.id === "switchnet4-m4"
+    )!;
+    const [a, b] = [narrow, wide].map((g) => timeSteps(g, cfg, createModel, 20));
+    expect(a).toBeGreaterThan(0);
+    expect(b).toBeGreaterThan(a);
   });
 
-  it("starts only work whose worst case ends in time, shorter work first, then stops", () => {
+  it("starts only work whose worst case ends in time, in plan order among those, then stops", () => {
     const records = withoutSeed2();
-    const worst = worstSeconds(cfg, records);
+    const worst = worstSeconds(cfg, records, () => 0);
     const open = planGroups(cfg)
       .map((g) => ({g, w: worst(g)}))
       .sort((a, b) => a.w - b.w);
@@ -917,6 +928,24 @@ describe("a sweep with a deadline (timeLeft)", () => {
     const none = memoryStore(records);
     expect(runExperiment(cfg, {store: none, createModel, timeLeft: () => 0})).toMatchObject({ran: 0, stopped: true});
     expect(none.all.length).toBe(records.length);
+  });
+
+  it("times a group with no recorded run once, and only when a deadline needs it", () => {
+    const records = store.all.filter((r) => !(r.type === "run" && r.learningRateFrom === planGroups(cfg)[0].key));
+    const g0 = planGroups(cfg)[0];
+    const timedKeys: string[] = [];
+    const measure = (g: {key: string}) => {
+      timedKeys.push(g.key);
+      return 1e9; // far too slow for any deadline
+    };
+    const s = memoryStore(records.filter((r) => r.type !== "tune" || r.key !== g0.key));
+    runExperiment(cfg, {store: s, createModel, measure, timeLeft: () => 3600, filter: (g) => g.key === g0.key});
+    expect(timedKeys).toEqual([g0.key]);
+    expect(runs(s.all).filter((r) => r.learningRateFrom === g0.key)).toEqual([]);
+    const free = memoryStore(records.filter((r) => r.type !== "tune" || r.key !== g0.key));
+    runExperiment(cfg, {store: free, createModel, measure, filter: (g) => g.key === g0.key});
+    expect(timedKeys).toEqual([g0.key]);
+    expect(runs(free.all).filter((r) => r.learningRateFrom === g0.key).length).toBeGreaterThan(0);
   });
 
   it("stops a memorisation search between probes, and the next sweep finishes it with the same result", () => {

@@ -18,6 +18,7 @@
  * works on what is not claimed; the work after a group's choice waits for its candidates.
  */
 import {checkInteger, fail} from "../check.js";
+import {memorisation} from "../datasets.js";
 import {deriveSeed} from "../random.js";
 import {modelCounts} from "../counts.js";
 import type {Model, ModelSpec} from "../types.js";
@@ -781,6 +782,8 @@ export interface RunOptions {
    * sweep stops. Default: no limit.
    */
   timeLeft?: () => number;
+  /** Milliseconds per step of a group with no recorded run, for timeLeft (default: timeSteps). */
+  measure?: (g: PlanGroup) => number;
 }
 
 /** Thrown inside a memorisation search to stop it between probes (its probes are saved). */
@@ -788,28 +791,67 @@ class SearchStopped extends Error {}
 
 /**
  * The worst-case seconds of one run (a fitting run to its step cap) or one memorisation probe (to
- * its step cap) of a group, from the milliseconds per step recorded so far: the group's own
- * slowest run plus 10 % when it has one, otherwise 1.5 × the median over all recorded runs of
- * milliseconds per unit of step cost (runCost of one batch), times the group's. 0 when no run is
- * recorded yet (nothing to go on). Returns the estimator for a set of records.
+ * its step cap) of a group: the group's slowest recorded milliseconds per step plus 10 % when it
+ * has a run, otherwise `measure(g)` (milliseconds per step of a few steps timed now; by default
+ * `timeSteps`) plus 25 %, kept per group. Returns the estimator for a set of records.
  */
-export function worstSeconds(config: ExperimentConfig, records: readonly ResultRecord[]): (g: PlanGroup) => number {
-  const stepCost = (x: PlanGroup) => runCost(config, x.task, x.contender, x.width, config.train.batchSize);
-  const groups = new Map(planGroups(config).map((x) => [x.key, x]));
+export function worstSeconds(
+  config: ExperimentConfig,
+  records: readonly ResultRecord[],
+  measure: (g: PlanGroup) => number
+): (g: PlanGroup) => number {
   const own = new Map<string, number>();
-  const ratios: number[] = [];
   for (const r of records) {
     if (r.type !== "run" || !(r.msPerStep > 0)) continue;
     own.set(r.learningRateFrom, Math.max(own.get(r.learningRateFrom) ?? 0, r.msPerStep));
-    const source = groups.get(r.learningRateFrom);
-    if (source) ratios.push(r.msPerStep / stepCost(source));
   }
-  const perCost = ratios.length > 0 ? median(ratios) : 0;
   return (g) => {
     const steps = g.task === "memorise" ? config.memorise.maxSteps : config.train.maxSteps;
-    const ms = own.has(g.key) ? 1.1 * own.get(g.key)! : 1.5 * perCost * stepCost(g);
+    const ms = own.has(g.key) ? 1.1 * own.get(g.key)! : 1.25 * measure(g);
     return (ms * steps) / 1000;
   };
+}
+
+/**
+ * Milliseconds per training step of a group's model, timed over a few steps (after two untimed
+ * ones) on random data of its task's shape (a step's cost does not depend on the data). About a
+ * second at the widest models.
+ */
+export function timeSteps(
+  g: PlanGroup,
+  config: ExperimentConfig,
+  createModel: (spec: ModelSpec) => Model,
+  steps = 20
+): number {
+  const shape = taskShape(g.task, config);
+  const spec = modelSpec(g.contender, g.width, g.depth, shape.inputSize, shape.outputSize, 1, config.placement);
+  const data = memorisation({
+    n: 4 * config.train.batchSize,
+    inputSize: shape.inputSize,
+    outputSize: shape.outputSize,
+    seed: 1
+  });
+  const model = createModel(spec);
+  const run = (maxSteps: number) =>
+    fit(model, data, {
+      learningRate: 1e-4,
+      batchSize: config.train.batchSize,
+      seed: 1,
+      loss: "mse",
+      metric: "nmse",
+      fixedSteps: 0,
+      maxSteps,
+      evalEvery: maxSteps,
+      patience: 1,
+      evalLimit: config.train.batchSize,
+      watch: "train"
+    }).msPerStep;
+  try {
+    run(2); // the first steps of a model are slower (its memory is touched for the first time)
+    return run(steps);
+  } finally {
+    model.dispose?.();
+  }
 }
 
 type Work =
@@ -874,6 +916,13 @@ export function runExperiment(
   if (typeof createModel !== "function") fail("createModel must be a function spec => Model");
   const clock = options.clock ?? (() => (typeof performance !== "undefined" ? performance.now() : Date.now()) / 1000);
   const sleep = options.sleep ?? sleepBlocking;
+  // Milliseconds per step of groups without a recorded run, timed once when a deadline needs them.
+  const timed = new Map<string, number>();
+  const measure = options.measure ?? ((g: PlanGroup) => timeSteps(g, config, createModel));
+  const measured = (g: PlanGroup) => {
+    if (!timed.has(g.key)) timed.set(g.key, measure(g));
+    return timed.get(g.key)!;
+  };
   const filter = options.filter ?? (() => true);
   const allGroups = planGroups(config);
   const groups = allGroups.filter(filter);
@@ -1033,13 +1082,20 @@ export function runExperiment(
     }
     // Before a deadline: only work whose worst case ends in time (a memorisation search: its next probe).
     const left = options.timeLeft?.() ?? Infinity;
-    const worst = Number.isFinite(left) ? worstSeconds(config, latest) : null;
-    const inTime = worst ? open.filter((w) => worst(w.group) <= left) : open;
-    if (inTime.length === 0) {
+    const worst = Number.isFinite(left) ? worstSeconds(config, latest, measured) : null;
+    // In plan order, the first that ends in time and is not another process's (timing only what is looked at).
+    let anyInTime = worst === null;
+    const work = open.find((w) => {
+      if (worst !== null) {
+        if (worst(w.group) > left) return false;
+        anyInTime = true;
+      }
+      return !store.claim || store.claim(w.key);
+    });
+    if (!anyInTime) {
       report(`stopping: no open run can end in the ${Math.max(0, Math.round(left / 60))} minutes left`);
       return {ran, skipped, stopped: true, diverged};
     }
-    const work = inTime.find((w) => !store.claim || store.claim(w.key));
     if (work && store.reload) {
       // Another process may have finished it between our read and our claim: look again.
       const fresh = groupStates([work.group], store.reload()).get(work.group.key)!;
@@ -1092,7 +1148,7 @@ export function runExperiment(
                 guess: work.guess,
                 shouldStop: () =>
                   (options.shouldStop?.() ?? false) ||
-                  worstSeconds(config, store.records())(g) > (options.timeLeft?.() ?? Infinity)
+                  worstSeconds(config, store.records(), measured)(g) > (options.timeLeft?.() ?? Infinity)
               })
             : fitRun(g, config, work.seed, work.learningRate, createModel, undefined, onEval);
       }
