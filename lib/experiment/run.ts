@@ -36,6 +36,7 @@ import {memorisationCapacity, memoriseProbe, type MemoriseOptions} from "./memor
 import type {Probe} from "./search.js";
 import {
   SCHEMA_VERSION,
+  memoriseProbeKey,
   validateRecord,
   type MemoriseProbeRecord,
   type ResultRecord,
@@ -602,7 +603,7 @@ export function memoriseRun(
         validateRecord({
           type: "memorise-probe",
           schema: SCHEMA_VERSION,
-          key: `${key}|lr${learningRate}|n${p.n}`,
+          key: memoriseProbeKey(key, learningRate, p.n),
           run: key,
           seed,
           learningRate,
@@ -617,7 +618,7 @@ export function memoriseRun(
   const seconds = result.probes.reduce((t, p) => t + (p.seconds ?? 0), 0);
   const ms = seconds * 1000;
   const record: RunRecord = {
-    ...baseRecord(g, config, seed, runKey(g, seed, hashOf(g)), learningRate, parameterCount),
+    ...baseRecord(g, config, seed, key, learningRate, parameterCount),
     fit: null,
     capacity: {
       threshold: config.memorise.threshold,

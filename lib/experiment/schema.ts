@@ -210,6 +210,9 @@ export interface TrendProbeRecord {
   backend?: string;
 }
 
+/** The key of a memorisation search's saved probe of n pairs: `${run}|lr${learningRate}|n${n}`. */
+export const memoriseProbeKey = (run: string, learningRate: number, n: number) => `${run}|lr${learningRate}|n${n}`;
+
 /** One finished probe of a memorisation search (the run `run`, at `learningRate`), saved for resuming. */
 export interface MemoriseProbeRecord {
   type: "memorise-probe";
@@ -449,7 +452,7 @@ function validateMemoriseProbe(o: Obj): void {
   const rate = num(o, "", "learningRate", 0);
   const threshold = num(o, "", "threshold", 0);
   probe("probe", o.probe, threshold);
-  const key = `${run}|lr${rate}|n${(o.probe as Obj).n}`;
+  const key = memoriseProbeKey(run, rate, (o.probe as Obj).n as number);
   if (o.key !== key) fail(`key must be ${JSON.stringify(key)} (run, rate and pairs), got ${describe(o.key)}`);
   if (Number.isNaN(Date.parse(str(o, "", "date")))) fail(`date must be an ISO date, got ${describe(o.date)}`);
 }

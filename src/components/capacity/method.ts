@@ -104,6 +104,7 @@ export interface MethodFacts {
 
 export function methodFacts(config: MethodConfig): MethodFacts {
   const {train, tune, memorise} = config;
+  const laterSeeds = config.seeds.slice(1).join(" and ");
   return {
     tasks: Object.entries(config.taskDescriptions)
       .map(([t, d]) => `${TASK_NAMES[t] ?? t}: ${d}`)
@@ -123,12 +124,12 @@ export function methodFacts(config: MethodConfig): MethodFacts {
     startDense: tune.startDense.join(", "),
     gridLow: String(tune.grid[0]),
     gridHigh: String(tune.grid.at(-1)),
-    laterSeeds: config.seeds.slice(1).join(" and "),
+    laterSeeds,
     memoriseThreshold: String(memorise.threshold),
     memoriseSearch:
       `doubling from ${memorise.start}, then bisection to ${memorise.resolution * 100} %` +
       (memorise.guessFromFirstSeed && config.seeds.length > 1
-        ? `; seed${config.seeds.length > 2 ? "s" : ""} ${config.seeds.slice(1).join(" and ")} start${config.seeds.length > 2 ? "" : "s"} at seed ${config.seeds[0]}'s N`
+        ? `; seed${config.seeds.length > 2 ? "s" : ""} ${laterSeeds} start${config.seeds.length > 2 ? "" : "s"} at seed ${config.seeds[0]}'s N`
         : ""),
     memoriseMaxSteps: formatCount(memorise.maxSteps),
     memoriseMaxRefWidth: formatCount(memorise.maxRefWidth),
