@@ -3,6 +3,7 @@
  * figures share, so every figure agrees.
  */
 import * as Plot from "@observablehq/plot";
+import {decadesWithin} from "../log-ticks.js";
 
 export const CONTENDER_LABELS: Record<string, string> = {
   "switchnet4-m4": "Switch Net 4, 1 round",
@@ -96,9 +97,20 @@ export function spreadMarks<T>(
   ];
 }
 
-/** Plot options of a figure with one panel per budget and the reference layer's budget on x. */
+/**
+ * Labelled ticks for the budget axis over the targets shown: the powers of ten inside their range
+ * (or a few round numbers within one decade), every other one in a panel narrower than a desktop's
+ * (Plot's own log ticks crowd a narrow panel: 2k, 3k and 4k collide at 390 px).
+ */
+export function budgetTicks(targets: readonly number[], width: number): number[] {
+  const all = decadesWithin(targets);
+  return width < 640 && all.length > 2 ? all.filter((_, i) => i % 2 === 0) : all;
+}
+
+/** Plot options of a figure with one panel per budget and the reference layer's budget (`targets`) on x. */
 export function budgetPanels(
-  width: number
+  width: number,
+  targets: readonly number[]
 ): Pick<Plot.PlotOptions, "width" | "height" | "marginLeft" | "marginBottom" | "fx" | "x" | "color"> {
   return {
     width,
@@ -106,7 +118,12 @@ export function budgetPanels(
     marginLeft: 56,
     marginBottom: 44,
     fx: {label: null, domain: Object.values(BUDGET_SHORT), tickFormat: budgetTickFormat(width)},
-    x: {type: "log", label: "budget of the reference Switch Net 4 layer (per layer) →", tickFormat: "~s", ticks: 4},
+    x: {
+      type: "log",
+      label: "budget of the reference Switch Net 4 layer (per layer) →",
+      tickFormat: "~s",
+      ticks: budgetTicks(targets, width)
+    },
     color: contenderColor()
   };
 }

@@ -5,7 +5,6 @@
  * summary rows (testable); `errorChart` draws them.
  */
 import * as Plot from "@observablehq/plot";
-import {decadesWithin} from "../log-ticks.js";
 import {BUDGET_SHORT, budgetPanels, label, spreadMarks} from "./colors.js";
 import {formatCount} from "../format.js";
 
@@ -66,14 +65,11 @@ export function errorChart(
 ): HTMLElement | SVGSVGElement {
   const positive = rows.every((r) => r.min > 0);
   width = Math.max(320, width); // Framework can report 0 before layout
-  const panels = budgetPanels(width);
-  // A few ticks inside the data's range per panel (Plot's log ticks crowd a narrow panel).
-  const targets = rows.map((r) => r.target);
-  const xTicks =
-    width < 640 ? decadesWithin(targets).filter((_, i, all) => all.length <= 2 || i % 2 === 0) : decadesWithin(targets);
   return Plot.plot({
-    ...panels,
-    x: {...panels.x, ticks: xTicks},
+    ...budgetPanels(
+      width,
+      rows.map((r) => r.target)
+    ),
     y: {type: logY && positive ? "log" : "linear", label: `↑ ${yLabel}`, grid: true, tickFormat: "~g"},
     marks: spreadMarks(rows, {
       fx: "budget",

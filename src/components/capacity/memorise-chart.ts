@@ -46,7 +46,10 @@ export function capacityChart(rows: CapacityRow[], {width = 640}: {width?: numbe
   width = Math.max(320, width); // Framework can report 0 before layout
   const atLeastOne = (v: number) => Math.max(1, v); // a log axis: a capacity of 0 shows as 1
   return Plot.plot({
-    ...budgetPanels(width),
+    ...budgetPanels(
+      width,
+      rows.map((r) => r.target)
+    ),
     y: {type: "log", label: "↑ random pairs memorised (largest N)", grid: true, tickFormat: "~s"},
     marks: spreadMarks(rows, {
       fx: "budget",

@@ -1,7 +1,7 @@
 import {describe, expect, it} from "vitest";
 import {errorRows, type SummaryLike} from "../../../src/components/capacity/error-chart.js";
 import {capacityRows} from "../../../src/components/capacity/memorise-chart.js";
-import {BUDGET_SHORT, label} from "../../../src/components/capacity/colors.js";
+import {BUDGET_SHORT, budgetTicks, label} from "../../../src/components/capacity/colors.js";
 import {answerCells, answerGridRows, answerRows, cappedText} from "../../../src/components/capacity/answer.js";
 import {tuneTableRows} from "../../../src/components/capacity/tables.js";
 
@@ -241,5 +241,16 @@ describe("the rate-choice table", () => {
       "no"
     ]);
     expect(rows[1][5]).toBe("yes (high end of the grid)");
+  });
+});
+
+describe("the budget axis's ticks", () => {
+  it("keep to the targets' range, and thin out in a phone-wide figure (2k, 3k and 4k collided at 390 px)", () => {
+    // Memorisation at reference width 256 only: every target within one decade.
+    expect(budgetTicks([2048, 3072, 4096], 1280)).toEqual([2500, 3000, 3500, 4000]);
+    expect(budgetTicks([2048, 3072, 4096], 390)).toEqual([2500, 3500]);
+    expect(budgetTicks([256, 65536 * 32], 1280)).toEqual([1000, 1e4, 1e5, 1e6]);
+    expect(budgetTicks([256, 65536 * 32], 390)).toEqual([1000, 1e5]);
+    expect(budgetTicks([1000, 10000], 390)).toEqual([1000, 10000]);
   });
 });
