@@ -7,6 +7,7 @@
 import * as Plot from "@observablehq/plot";
 import {projectionDiversity} from "../lib/diversity.js";
 import {formatCount} from "./format.js";
+import {decadesWithin} from "./log-ticks.js";
 
 export interface DiversityRow {
   width: number;
@@ -41,6 +42,24 @@ export function diversityRows(widths: readonly number[], inputSize: number, samp
   );
 }
 
+/**
+ * The figure's labelled ticks, all inside the data (a tick beyond a log axis's domain is drawn
+ * outside the frame: a stray "1" under the width axis, a "64" left of a first width of 256).
+ */
+export function diversityTicks(
+  rows: readonly DiversityRow[]
+): Record<"width" | "distinctFeatures" | "switchRank", number[]> {
+  const widths = rows.map((r) => r.width);
+  const lo = Math.min(...widths),
+    hi = Math.max(...widths);
+  const inside = [64, 1024, 16384].filter((t) => t >= lo && t <= hi);
+  return {
+    width: inside.length >= 2 ? inside : decadesWithin(widths),
+    distinctFeatures: decadesWithin(rows.map((r) => r.distinctFeatures)),
+    switchRank: decadesWithin(rows.map((r) => r.switchRank))
+  };
+}
+
 const COLORS = {
   domain: DIVERSITY_SETTINGS.map((s) => s.setting),
   range: ["#ff725c", "#4269d0", "#97bbf5"],
@@ -56,6 +75,7 @@ export function diversityChart(
   {width = 640}: {width?: number} = {}
 ): HTMLElement | SVGSVGElement {
   const narrow = width < 560;
+  const ticks = diversityTicks(rows);
   const panel = (measure: "distinctFeatures" | "switchRank", title: string, panelWidth: number, legend: boolean) =>
     Plot.plot({
       width: panelWidth,
@@ -63,8 +83,8 @@ export function diversityChart(
       marginLeft: 50,
       marginRight: 28,
       color: {...COLORS, legend},
-      x: {type: "log", label: "width W", ticks: [64, 1024, 16384], tickFormat: formatCount},
-      y: {type: "log", label: title, grid: true, ticks: [1, 10, 100, 1000, 10000, 100000], tickFormat: formatCount},
+      x: {type: "log", label: "width W", ticks: ticks.width, tickFormat: formatCount},
+      y: {type: "log", label: title, grid: true, ticks: ticks[measure], tickFormat: formatCount},
       marks: [
         Plot.line(rows, {x: "width", y: measure, stroke: "setting", strokeWidth: 2}),
         Plot.dot(rows, {
