@@ -5,7 +5,16 @@
  * files in FILE.claims/, named after the work, holding the claiming process id; a claim whose
  * process is gone is stale and taken over). Progress bar and ETA on stderr. `--help` lists the options.
  */
-import {appendFileSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync
+} from "node:fs";
 import {execSync, spawn} from "node:child_process";
 import {createHash} from "node:crypto";
 import {cpus, platform, release} from "node:os";
@@ -18,6 +27,7 @@ import {PRESETS, checkConfig, type ExperimentConfig} from "../lib/experiment/con
 import {
   planGroups,
   planTrendProbes,
+  type CheckpointStore,
   runExperiment,
   startRates,
   trendProbeAsGroup,
@@ -25,6 +35,7 @@ import {
   type Progress,
   type ResultStore
 } from "../lib/experiment/run.js";
+import {checkpointFromBytes, checkpointToBytes} from "../lib/experiment/checkpoint.js";
 import {parseShard, shardFilter, type Shard} from "../lib/experiment/shard.js";
 import {
   SCHEMA_VERSION,
@@ -60,17 +71,22 @@ Usage: npm run experiment -- [options]
   --shard K/N           run only the K-th of N cost-balanced shares of the plan (1 ≤ K ≤ N), e.g.
                         one per machine or array task (each keeps whole rate searches); merge the
                         result files afterwards with npx tsx scripts/merge-results.ts (docs/SHARDING.md)
-  --until TIME          end by TIME (HH:MM today, this machine's clock, or an ISO date): start only
-                        work whose worst case (its step cap at the group's recorded or timed speed) ends by
-                        then, shorter work first when the next in order would not; a memorisation
-                        search stops between probes (each probe is saved); stop when nothing fits.
-                        For a machine that is taken away at a known time (runs cut off are lost)
+  --until TIME          end by TIME (HH:MM today, this machine's clock, or an ISO date): a training
+                        run of a fitting task is suspended then (see checkpoints below); a memorisation
+                        probe starts only if its worst case (its step cap at the group's recorded or
+                        timed speed) ends by then, shorter work first; a memorisation search stops
+                        between probes (each probe is saved); stop when nothing fits
   --dry-run             print the plan (groups, budget points, relative cost) and exit
   --help                this text
 
-To stop after the current runs, create FILE.stop (touch data/capacity/results.jsonl.stop); a start
-removes a stale one. SIGTERM or Ctrl-C end the processes at once: the runs in progress are lost, every
-finished one is kept.
+To stop, create FILE.stop (touch data/capacity/results.jsonl.stop): a training run of a fitting task
+is suspended within a few hundred steps, a memorisation search after its current probe; a start
+removes a stale one. SIGTERM or Ctrl-C end the processes at once: every finished run is kept.
+
+Checkpoints: a fitting run (smooth, image, classify) is saved to FILE.checkpoints/ every 10 minutes
+and when it is suspended (--until, the stop file); the next sweep continues it from there, with the
+same bits as an unbroken run, so a killed or suspended run loses at most 10 minutes. A checkpoint is
+deleted when its run's record is written. Memorisation probes are short and are not checkpointed.
 
 Each (task, contender, width) first chooses its learning rate: full runs of seed 1 at each
 candidate rate until the best has a tried neighbour on both sides; then every seed runs at it.
@@ -288,6 +304,36 @@ function fileStore(path: string): ResultStore {
   };
 }
 
+/**
+ * Suspended runs in DIR (FILE.checkpoints/), one file per run named after its key's hash, written
+ * to a temporary name and renamed into place (a reader never sees half a checkpoint).
+ */
+function fileCheckpoints(dir: string): CheckpointStore {
+  const file = (key: string) => `${dir}/${createHash("sha256").update(key).digest("hex").slice(0, 24)}.ckpt`;
+  return {
+    load(key) {
+      if (!existsSync(file(key))) return null;
+      try {
+        return checkpointFromBytes(new Uint8Array(readFileSync(file(key))));
+      } catch (e) {
+        process.stderr.write(
+          `note: ignoring the unreadable checkpoint ${file(key)} of ${key}: ${(e as Error).message}\n`
+        );
+        return null;
+      }
+    },
+    save(tag, checkpoint) {
+      mkdirSync(dir, {recursive: true});
+      const tmp = `${file(tag.key)}.${process.pid}.tmp`;
+      writeFileSync(tmp, checkpointToBytes(tag, checkpoint));
+      renameSync(tmp, file(tag.key));
+    },
+    remove(key) {
+      rmSync(file(key), {force: true});
+    }
+  };
+}
+
 function duration(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return "?";
   const s = Math.round(seconds);
@@ -385,7 +431,7 @@ async function workers(args: Args): Promise<void> {
     else passOn.push(argv[i]);
   }
   rmSync(stopFileOf(args.out), {force: true}); // a stale request from an earlier sweep
-  process.stderr.write(`to stop after the current runs: touch ${stopFileOf(args.out)}\n`);
+  process.stderr.write(`to stop (running fits are suspended and saved): touch ${stopFileOf(args.out)}\n`);
   const children = Array.from({length: args.workers}, (_, k) =>
     spawn(process.execPath, [...process.execArgv, process.argv[1], ...passOn], {
       stdio: ["ignore", "inherit", "inherit"],
@@ -462,11 +508,12 @@ async function main(): Promise<void> {
   };
   store.append(session);
   // The sweep runs synchronously, so a signal handler would never get its turn: a signal ends the
-  // process at once (the records written so far stay), and the stop file asks for a stop between runs.
+  // process at once (the records written so far stay, and a fitting run's last checkpoint), and the
+  // stop file asks for a stop: a fitting run is suspended (saved), a memorisation search stops between probes.
   const stopFile = stopFileOf(args.out);
   if (!process.env.EXPERIMENT_WORKER) {
     rmSync(stopFile, {force: true}); // a stale request from an earlier sweep
-    process.stderr.write(`to stop after the current run: touch ${stopFile}\n`);
+    process.stderr.write(`to stop (a running fit is suspended and saved): touch ${stopFile}\n`);
   }
   const tty = process.stderr.isTTY;
   const worker = process.env.EXPERIMENT_WORKER ? `[${process.env.EXPERIMENT_WORKER}] ` : "";
@@ -488,6 +535,7 @@ async function main(): Promise<void> {
             );
           },
       shouldStop: () => existsSync(stopFile),
+      checkpoints: fileCheckpoints(`${args.out}.checkpoints`),
       timeLeft: args.until === null ? undefined : () => (args.until! - Date.now()) / 1000,
       onProgress: (p) => {
         const line = worker + progressBar(p);

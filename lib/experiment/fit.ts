@@ -15,9 +15,9 @@
  * the first k stage ends multiply the learning rate by `decayFactor` and go on; the next one is
  * the plateau: the run stops there with `plateauReached`. The step cap stops it without.
  */
-import {checkInteger, checkNumber, checkOneOf, fail} from "../check.js";
+import {checkFloat32Array, checkInteger, checkNumber, checkOneOf, fail} from "../check.js";
 import {countCorrect, lossFunction, type LossKind} from "../losses.js";
-import {createOptimizer, type OptimizerKind} from "../optim.js";
+import {createOptimizer, type OptimizerKind, type OptimizerState} from "../optim.js";
 import {inWasmMemory} from "../wasm/memory.js";
 import type {Dataset, Model, Split} from "../types.js";
 import {NonFiniteError, splitLoss} from "../divergence.js";
@@ -90,6 +90,51 @@ export interface FitOptions {
   evalLimit?: number;
   /** Called after each evaluation. */
   onEval?: (point: Point) => void;
+  /**
+   * Asked every `suspendCheckEvery` steps (and never at step 0): true suspends the run there, and
+   * the result carries `suspended`, a checkpoint that `resume` continues from.
+   */
+  shouldSuspend?: (step: number) => boolean;
+  /** Steps between `shouldSuspend` questions (default 256). */
+  suspendCheckEvery?: number;
+  /** Called every `suspendCheckEvery` steps with a checkpoint when it returns true for `wantCheckpoint`. */
+  wantCheckpoint?: (step: number) => boolean;
+  onCheckpoint?: (checkpoint: FitCheckpoint) => void;
+  /**
+   * A checkpoint of this run (same model spec, data and options) to continue from: the run then
+   * ends exactly as it would have without the break, bit for bit (tests/experiment-checkpoint.test.ts).
+   */
+  resume?: FitCheckpoint;
+}
+
+/**
+ * Everything a suspended run needs to go on: the parameters, the optimiser's state, and the loop's
+ * own state (the batch order is replayed from the seed). Numbers that may be non-finite (the
+ * first point's loss, a best of Infinity) are kept as numbers; `checkpointToBytes` encodes them.
+ */
+export interface FitCheckpoint {
+  version: 1;
+  step: number;
+  rate: number;
+  nextEval: number;
+  stageBest: number;
+  bestValue: number;
+  /** Index in `curve` of the best point (-1: none yet). */
+  bestIndex: number;
+  /** Index in `curve` of the fixed-step point (-1: none yet). */
+  fixedIndex: number;
+  stale: number;
+  decaysLeft: number;
+  decays: number[];
+  windowLoss: number;
+  windowSteps: number;
+  stepMs: number;
+  startLoss: number;
+  /** Seconds the run had taken before this checkpoint. */
+  seconds: number;
+  curve: Point[];
+  params: Float32Array;
+  optimizer: OptimizerState;
 }
 
 export interface FitResult {
@@ -106,6 +151,8 @@ export interface FitResult {
   diverged: boolean;
   curve: Point[];
   steps: number;
+  /** Set when `shouldSuspend` stopped the run: continue it with `resume`. */
+  suspended?: FitCheckpoint;
   /** Mean wall-clock milliseconds per optimiser step (evaluations excluded). */
   msPerStep: number;
   seconds: number;
@@ -188,6 +235,15 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
   }
   if (validation && validation.n < 1) fail(`the validation split given for ${data.name} is empty`);
 
+  const resume = options.resume;
+  const checkEvery = checkInteger("suspendCheckEvery", options.suspendCheckEvery ?? 256, 1);
+  if (resume !== undefined) {
+    if (resume === null || typeof resume !== "object" || resume.version !== 1)
+      fail("resume must be a checkpoint made by fit (version 1)");
+    checkFloat32Array("resume.params", resume.params, model.params.length);
+    checkInteger("resume.step", resume.step, 1, maxSteps - 1);
+  }
+
   const batch = Math.min(batchSize, train.n);
   let rate = learningRate;
   // Its buffers in the kernel memory when the parameters are there (Adam then runs on the f64x2
@@ -200,22 +256,22 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
   );
   const sampler = createBatchSampler(train, batch, seed, "wrap");
 
-  const curve: Point[] = [];
-  let atFixed: Point | null = null;
-  let stageBest = Infinity;
-  let bestPoint: Point | null = null;
-  let bestValue = Infinity;
-  let stale = 0;
-  let decaysLeft = lrDecays;
-  const decays: number[] = [];
-  let windowLoss = 0;
-  let windowSteps = 0;
-  let stepMs = 0;
+  const curve: Point[] = resume ? resume.curve.map((p) => ({...p})) : [];
+  let atFixed: Point | null = resume && resume.fixedIndex >= 0 ? curve[resume.fixedIndex] : null;
+  let stageBest = resume ? resume.stageBest : Infinity;
+  let bestPoint: Point | null = resume && resume.bestIndex >= 0 ? curve[resume.bestIndex] : null;
+  let bestValue = resume ? resume.bestValue : Infinity;
+  let stale = resume ? resume.stale : 0;
+  let decaysLeft = resume ? resume.decaysLeft : lrDecays;
+  const decays: number[] = resume ? [...resume.decays] : [];
+  let windowLoss = resume ? resume.windowLoss : 0;
+  let windowSteps = resume ? resume.windowSteps : 0;
+  let stepMs = resume ? resume.stepMs : 0;
   let diverged = false;
   let reachedTarget = false;
   let plateauReached = false;
-  const started = now();
-
+  let suspended: FitCheckpoint | undefined;
+  const started = now() - (resume ? resume.seconds * 1000 : 0);
   const point = (step: number): Point => {
     const trainLoss = windowSteps > 0 ? windowLoss / windowSteps : NaN;
     // Evaluate in chunks of the training batch: the model then reuses its training workspaces
@@ -241,20 +297,65 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
   };
   const watched = (p: Point): number => (validation ? p.validation : watch === "train" ? p.train : p.trainLoss);
 
-  let last = point(0);
-  if (validation || watch === "train") {
-    bestPoint = last;
-    bestValue = watched(last);
-    stageBest = bestValue;
-  }
-  // The divergence rule of lib/divergence.ts, as train() applies it: against the loss over the
-  // training split before the first update.
-  const startLoss = overflowAsNaN(() =>
-    splitLoss(model, train, (out, y, rows) => loss(out, y, rows), batch, evalLimit)
-  );
+  let last: Point;
+  let startLoss: number;
   let step = 0;
   let nextEval = Math.min(evalEvery, maxSteps);
+  if (resume) {
+    model.params.set(resume.params);
+    optimizer.load(resume.optimizer);
+    // The batch order: the sampler's own state is its seed and the batches drawn so far.
+    for (let i = 0; i < resume.step; i++) sampler.next();
+    step = resume.step;
+    rate = resume.rate;
+    if (step >= warmupSteps) optimizer.setLearningRate(rate);
+    nextEval = resume.nextEval;
+    startLoss = resume.startLoss;
+    last = curve[curve.length - 1];
+  } else {
+    last = point(0);
+    if (validation || watch === "train") {
+      bestPoint = last;
+      bestValue = watched(last);
+      stageBest = bestValue;
+    }
+    // The divergence rule of lib/divergence.ts, as train() applies it: against the loss over the
+    // training split before the first update.
+    startLoss = overflowAsNaN(() => splitLoss(model, train, (out, y, rows) => loss(out, y, rows), batch, evalLimit));
+  }
+  const checkpoint = (): FitCheckpoint => ({
+    version: 1,
+    step,
+    rate,
+    nextEval,
+    stageBest,
+    bestValue,
+    bestIndex: bestPoint ? curve.indexOf(bestPoint) : -1,
+    fixedIndex: atFixed ? curve.indexOf(atFixed) : -1,
+    stale,
+    decaysLeft,
+    decays: [...decays],
+    windowLoss,
+    windowSteps,
+    stepMs,
+    startLoss,
+    seconds: (now() - started) / 1000,
+    curve: curve.map((p) => ({...p})),
+    params: Float32Array.from(model.params),
+    optimizer: {
+      kind: optimizer.state.kind,
+      step: optimizer.state.step,
+      buffers: Object.fromEntries(Object.entries(optimizer.state.buffers).map(([k, b]) => [k, Float32Array.from(b)]))
+    }
+  });
   while (step < maxSteps) {
+    if (step > 0 && step % checkEvery === 0 && step !== (resume?.step ?? -1)) {
+      if (options.wantCheckpoint?.(step)) options.onCheckpoint?.(checkpoint());
+      if (options.shouldSuspend?.(step)) {
+        suspended = checkpoint();
+        break;
+      }
+    }
     if (step < warmupSteps) optimizer.setLearningRate((rate * (step + 1)) / warmupSteps);
     else if (step === warmupSteps && warmupSteps > 0) optimizer.setLearningRate(rate);
     const t0 = now();
@@ -322,6 +423,7 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
     diverged,
     curve,
     steps: step,
+    ...(suspended ? {suspended} : {}),
     msPerStep: step > 0 ? stepMs / step : 0,
     seconds: (now() - started) / 1000
   };

@@ -15,3 +15,4 @@ export * from "./shard.js";
 export * from "./summary.js";
 export * from "./tasks.js";
 export * from "./timing.js";
+export * from "./checkpoint.js";

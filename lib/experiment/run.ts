@@ -31,7 +31,8 @@ import {
   type LayerBudget
 } from "./budget.js";
 import {checkConfig, type ExperimentConfig} from "./config.js";
-import {fit, type FitResult, type Point} from "./fit.js";
+import {checkpointFromBytes, checkpointToBytes, type CheckpointTag} from "./checkpoint.js";
+import {fit, type FitCheckpoint, type FitResult, type Point} from "./fit.js";
 import {memorisationCapacity, memoriseProbe, type MemoriseOptions} from "./memorise.js";
 import type {Probe} from "./search.js";
 import {
@@ -490,6 +491,37 @@ export function fitRun(
   key = runKey(g, seed, hashOf(g)),
   onEval?: (point: Point) => void
 ): RunRecord {
+  const out = fitRunResumable(g, config, seed, learningRate, createModel, key, onEval);
+  if (!("record" in out)) fail("a run without shouldSuspend cannot be suspended");
+  return out.record;
+}
+
+/** How a fitting run may be suspended and continued (lib/experiment/checkpoint.ts). */
+export interface RunControl {
+  /** The checkpoint of this very run to continue from. */
+  resume?: FitCheckpoint;
+  /** Asked every few hundred steps: true suspends the run. */
+  shouldSuspend?: () => boolean;
+  /** Asked every few hundred steps: true hands a checkpoint to `onCheckpoint` (an autosave). */
+  wantCheckpoint?: () => boolean;
+  onCheckpoint?: (checkpoint: FitCheckpoint) => void;
+}
+
+/**
+ * `fitRun` that can be suspended (`control.shouldSuspend`) and continued (`control.resume`): the
+ * record of a continued run is the record of the run without the break, bit for bit, except for
+ * its timings (which add the parts' seconds).
+ */
+export function fitRunResumable(
+  g: PlanGroup,
+  config: ExperimentConfig,
+  seed: number,
+  learningRate: number,
+  createModel: (spec: ModelSpec) => Model,
+  key = runKey(g, seed, hashOf(g)),
+  onEval?: (point: Point) => void,
+  control: RunControl = {}
+): {record: RunRecord} | {suspended: FitCheckpoint} {
   if (g.task === "memorise") fail("fitRun is for the fitting tasks; memorisation runs a capacity search");
   const shape = taskShape(g.task, config);
   const spec = modelSpec(g.contender, g.width, g.depth, shape.inputSize, shape.outputSize, seed, config.placement);
@@ -519,11 +551,16 @@ export function fitRun(
       decayFactor: t.decayFactor,
       evalLimit: t.evalLimit,
       validation,
-      onEval
+      onEval,
+      resume: control.resume,
+      shouldSuspend: control.shouldSuspend,
+      wantCheckpoint: control.wantCheckpoint,
+      onCheckpoint: control.onCheckpoint
     });
   } finally {
     model.dispose?.();
   }
+  if (r.suspended) return {suspended: r.suspended};
   const record: RunRecord = {
     ...baseRecord(g, config, seed, key, learningRate, parameterCount),
     fit: {
@@ -539,11 +576,11 @@ export function fitRun(
     },
     capacity: null,
     msPerStep: r.msPerStep,
-    seconds: (Date.now() - started) / 1000,
+    seconds: (Date.now() - started) / 1000 + (control.resume?.seconds ?? 0),
     date: new Date().toISOString()
   };
   if (key.startsWith("cand|")) record.candidate = true;
-  return validateRecord(record) as RunRecord;
+  return {record: validateRecord(record) as RunRecord};
 }
 
 /** A memorisation candidate: one probe of tuneLoad × parameters / outputSize pairs (threshold 0: it trains to the rule). */
@@ -768,7 +805,7 @@ export interface RunOptions {
   onProgress?: (progress: Progress) => void;
   /** Processes working through the same plan at once (the ETA divides the remaining work among them; default 1). */
   sharedBy?: number;
-  /** Checked between runs; return true to stop cleanly. */
+  /** Checked between runs (and, with `checkpoints`, inside fitting runs, which it suspends); true stops cleanly. */
   shouldStop?: () => boolean;
   /** Clock in seconds (default performance.now). */
   clock?: () => number;
@@ -785,7 +822,48 @@ export interface RunOptions {
   timeLeft?: () => number;
   /** Milliseconds per step of a group with no recorded run, for timeLeft (default: timeSteps). */
   measure?: (g: PlanGroup) => number;
+  /**
+   * Where suspended fitting runs wait (lib/experiment/checkpoint.ts). With it, a fitting run
+   * (candidate or seed) starts whatever its worst case, while at least a minute is left, and is
+   * suspended when the time is up or `shouldStop` says so; the next sweep continues it from its
+   * checkpoint, with the same bits as a run without the break. It is also saved every
+   * `checkpointEvery` seconds, so a killed process loses at most that much. Memorisation and
+   * trend probes keep the rule above. Without it: as before.
+   */
+  checkpoints?: CheckpointStore;
+  /** Seconds between the saves of a running fitting run's checkpoint (default 600). */
+  checkpointEvery?: number;
 }
+
+/** Suspended fitting runs by run key (the script keeps them in files, the tests in memory). */
+export interface CheckpointStore {
+  load(key: string): {tag: CheckpointTag; checkpoint: FitCheckpoint} | null;
+  save(tag: CheckpointTag, checkpoint: FitCheckpoint): void;
+  remove(key: string): void;
+}
+
+/** A checkpoint store in memory that keeps bytes, as a file store does. */
+export function memoryCheckpoints(): CheckpointStore & {files: Map<string, Uint8Array>} {
+  const files = new Map<string, Uint8Array>();
+  return {
+    files,
+    load: (key) => (files.has(key) ? checkpointFromBytes(files.get(key)!) : null),
+    save: (tag, checkpoint) => void files.set(tag.key, checkpointToBytes(tag, checkpoint)),
+    remove: (key) => void files.delete(key)
+  };
+}
+
+/** Why a saved checkpoint cannot continue a run with `tag` (null: it can). */
+export function checkpointMismatch(saved: CheckpointTag, tag: CheckpointTag): string | null {
+  for (const field of ["key", "backend", "learningRate", "seed"] as const) {
+    if (saved[field] !== tag[field])
+      return `its ${field} is ${JSON.stringify(saved[field])}, this run's ${JSON.stringify(tag[field])}`;
+  }
+  return null;
+}
+
+/** With a checkpoint store, a fitting run starts only while this many seconds are left. */
+const MIN_START_SECONDS = 60;
 
 /** Thrown inside a memorisation search to stop it between probes (its probes are saved). */
 class SearchStopped extends Error {}
@@ -980,6 +1058,41 @@ export function runExperiment(
     });
   };
 
+  // A fitting run with a checkpoint store: continued from its checkpoint when there is one,
+  // saved every checkpointEvery seconds, suspended at the deadline or the stop signal.
+  const fitWithCheckpoints = (
+    g: PlanGroup,
+    seed: number,
+    key: string,
+    learningRate: number,
+    label: string,
+    onEval: ((p: Point) => void) | undefined
+  ): {record: RunRecord} | {suspended: FitCheckpoint} => {
+    const checkpoints = options.checkpoints!;
+    const tag: CheckpointTag = {key, backend: trainingKernels(g.contender.kind), learningRate, seed};
+    const saved = checkpoints.load(key);
+    const mismatch = saved ? checkpointMismatch(saved.tag, tag) : null;
+    if (mismatch) report(`${label}: starting again, not from its checkpoint (${mismatch})`);
+    const resume = saved && !mismatch ? saved.checkpoint : undefined;
+    if (resume) report(`${label}: continuing from step ${resume.step}`);
+    const every = options.checkpointEvery ?? 600;
+    let lastSave = clock();
+    const out = fitRunResumable(g, config, seed, learningRate, createModel, key, onEval, {
+      resume,
+      shouldSuspend: () => (options.shouldStop?.() ?? false) || (options.timeLeft?.() ?? Infinity) <= 0,
+      wantCheckpoint: () => clock() - lastSave >= every,
+      onCheckpoint: (checkpoint) => {
+        checkpoints.save(tag, checkpoint);
+        lastSave = clock();
+      }
+    });
+    if ("suspended" in out) {
+      checkpoints.save(tag, out.suspended);
+      report(`stopping: ${label} suspended at step ${out.suspended.step} (saved: the next sweep continues it)`);
+    }
+    return out;
+  };
+
   for (;;) {
     if (options.shouldStop?.()) return {ran, skipped, stopped: true, diverged};
     if (store.reload) {
@@ -1086,9 +1199,11 @@ export function runExperiment(
     const worst = Number.isFinite(left) ? worstSeconds(config, latest, measured) : null;
     // In plan order, the first that ends in time and is not another process's (timing only what is looked at).
     let anyInTime = worst === null;
+    const suspendable = (w: Work) =>
+      options.checkpoints !== undefined && w.kind !== "trend" && w.group.task !== "memorise";
     const work = open.find((w) => {
       if (worst !== null) {
-        if (worst(w.group) > left) return false;
+        if (suspendable(w) ? left < MIN_START_SECONDS : worst(w.group) > left) return false;
         anyInTime = true;
       }
       return !store.claim || store.claim(w.key);
@@ -1135,7 +1250,12 @@ export function runExperiment(
         continue;
       }
       let record: RunRecord;
-      if (work.kind === "candidate") {
+      if (g.task !== "memorise" && options.checkpoints) {
+        const seed = work.kind === "candidate" ? config.seeds[0] : work.seed;
+        const out = fitWithCheckpoints(g, seed, work.key, work.learningRate, label, onEval);
+        if ("suspended" in out) return {ran, skipped, stopped: true, diverged};
+        record = out.record;
+      } else if (work.kind === "candidate") {
         record =
           g.task === "memorise"
             ? memoriseCandidate(g, config, work.learningRate, createModel)
@@ -1154,6 +1274,7 @@ export function runExperiment(
             : fitRun(g, config, work.seed, work.learningRate, createModel, undefined, onEval);
       }
       store.append(record);
+      options.checkpoints?.remove(work.key);
       if (record.fit?.diverged) diverged.push(record.key);
       const s = states.get(g.key)!;
       if (work.kind === "candidate") {

@@ -1,0 +1,259 @@
+// Suspending a fitting run and continuing it from its checkpoint gives the unbroken run's record,
+// bit for bit: in fit(), through the checkpoint's bytes, and in a sweep stopped by its deadline.
+import {beforeAll, describe, expect, it} from "vitest";
+import {createModel} from "../lib/model.js";
+import {ready} from "../lib/wht.js";
+import {parseContender} from "../lib/experiment/budget.js";
+import {TINY, type ExperimentConfig} from "../lib/experiment/config.js";
+import {fit, type FitCheckpoint, type FitOptions} from "../lib/experiment/fit.js";
+import {checkpointFromBytes, checkpointToBytes, type CheckpointTag} from "../lib/experiment/checkpoint.js";
+import {
+  candidateKey,
+  checkpointMismatch,
+  fitRun,
+  fitRunResumable,
+  memoryCheckpoints,
+  memoryStore,
+  modelSpec,
+  planGroups,
+  runExperiment
+} from "../lib/experiment/run.js";
+import type {RunRecord} from "../lib/experiment/schema.js";
+import {splitValidation, taskDataset, taskShape} from "../lib/experiment/tasks.js";
+
+// Long enough for several suspension checks, a warm-up, a decay and the stop rule.
+const cfg: ExperimentConfig = {
+  ...TINY,
+  seeds: [1, 2],
+  tasks: ["smooth", "image"],
+  contenders: ["switchnet4-m4", "switchnet4-m4-r2", "dense"],
+  train: {
+    ...TINY.train,
+    maxSteps: 1500,
+    evalEvery: 40,
+    evalGrowth: 1.25,
+    patience: 2,
+    warmupSteps: 200,
+    minSteps: 300,
+    lrDecays: 1
+  }
+};
+
+/** A record without its wall-clock fields. */
+function results(r: RunRecord): unknown {
+  const {seconds, msPerStep, date, ...rest} = r;
+  void seconds;
+  void msPerStep;
+  void date;
+  return rest;
+}
+
+const tag: CheckpointTag = {key: "smooth|x|w32|d2|s1|abc", backend: "wasm-simd", learningRate: 0.01, seed: 1};
+
+beforeAll(async () => {
+  expect(await ready()).toBe("wasm-simd");
+});
+
+describe("fit suspended and resumed", () => {
+  const shape = taskShape("smooth", cfg);
+  const {data, validation} = splitValidation(taskDataset("smooth", cfg, 1));
+  const options = (extra: Partial<FitOptions>): FitOptions => ({
+    learningRate: 0.03,
+    batchSize: 8,
+    seed: 5,
+    loss: shape.loss,
+    metric: shape.metric,
+    fixedSteps: 10,
+    maxSteps: 1500,
+    evalEvery: 40,
+    evalGrowth: 1.25,
+    patience: 2,
+    minSteps: 300,
+    warmupSteps: 200,
+    lrDecays: 1,
+    validation,
+    suspendCheckEvery: 64,
+    ...extra
+  });
+  const specs = [
+    modelSpec(parseContender("switchnet4-m4-r2"), 32, 2, shape.inputSize, shape.outputSize, 3, "pad"),
+    modelSpec(parseContender("dense"), 12, 2, shape.inputSize, shape.outputSize, 3, "pad")
+  ];
+
+  for (const spec of specs) {
+    it(`${spec.kind}: breaks in the warm-up, after it and after a decay end where the unbroken run ends`, () => {
+      const whole = createModel(spec);
+      const unbroken = fit(whole, data, options({}));
+      expect(unbroken.decays.length).toBe(1); // the run passes a decay…
+      expect(unbroken.steps).toBeGreaterThan(unbroken.decays[0] + 64); // …and trains on after it
+      const breaks = [128, 448, unbroken.decays[0] + 64 - ((unbroken.decays[0] + 64) % 64)];
+      let resume: FitCheckpoint | undefined;
+      let parts = 0;
+      let result = unbroken;
+      let model = createModel(spec);
+      for (;;) {
+        model.dispose?.();
+        model = createModel(spec); // a fresh model each time, as a new session makes
+        result = fit(model, data, options({resume, shouldSuspend: (step) => breaks.includes(step)}));
+        parts++;
+        if (!result.suspended) break;
+        expect(breaks).toContain(result.suspended.step);
+        // Through the bytes a file would hold.
+        resume = checkpointFromBytes(checkpointToBytes(tag, result.suspended)).checkpoint;
+      }
+      expect(parts).toBe(breaks.length + 1);
+      expect(result.curve).toEqual(unbroken.curve);
+      expect(result.atBest).toEqual(unbroken.atBest);
+      expect(result.atFixed).toEqual(unbroken.atFixed);
+      expect(result.decays).toEqual(unbroken.decays);
+      expect(result.plateauReached).toBe(unbroken.plateauReached);
+      expect(result.steps).toBe(unbroken.steps);
+      expect(Array.from(model.params)).toEqual(Array.from(whole.params));
+      model.dispose?.();
+      whole.dispose?.();
+    });
+  }
+
+  it("autosaves a checkpoint when asked, and a run resumed from it ends the same", () => {
+    const spec = specs[0];
+    const saved: FitCheckpoint[] = [];
+    const m1 = createModel(spec);
+    const unbroken = fit(
+      m1,
+      data,
+      options({wantCheckpoint: (step) => step === 320, onCheckpoint: (c) => saved.push(c)})
+    );
+    expect(unbroken.suspended).toBeUndefined();
+    expect(saved.map((c) => c.step)).toEqual([320]);
+    const m2 = createModel(spec);
+    const resumed = fit(m2, data, options({resume: saved[0]}));
+    expect(resumed.curve).toEqual(unbroken.curve);
+    expect(Array.from(m2.params)).toEqual(Array.from(m1.params));
+    m1.dispose?.();
+    m2.dispose?.();
+  });
+
+  it("rejects a checkpoint that does not fit the model or the run", () => {
+    const spec = specs[0];
+    const model = createModel(spec);
+    const checkpoint = fit(model, data, options({shouldSuspend: (step) => step === 128})).suspended!;
+    const other = createModel({...spec, width: 64});
+    expect(() => fit(other, data, options({resume: checkpoint}))).toThrow(/resume.params must .*length/);
+    expect(() => fit(model, data, options({resume: {...checkpoint, version: 2} as never}))).toThrow(
+      /resume must be a checkpoint made by fit/
+    );
+    expect(() => fit(model, data, options({resume: checkpoint, maxSteps: 100}))).toThrow(/resume.step/);
+    other.dispose?.();
+    model.dispose?.();
+  });
+});
+
+describe("checkpoint bytes", () => {
+  const checkpoint: FitCheckpoint = {
+    version: 1,
+    step: 512,
+    rate: 0.001,
+    nextEval: 640,
+    stageBest: Infinity,
+    bestValue: 0.25,
+    bestIndex: 1,
+    fixedIndex: -1,
+    stale: 1,
+    decaysLeft: 0,
+    decays: [400],
+    windowLoss: 1.5,
+    windowSteps: 12,
+    stepMs: 3.25,
+    startLoss: 2,
+    seconds: 9,
+    curve: [
+      {step: 0, trainLoss: NaN, train: 1, test: 1, validation: 1, learningRate: 0.01},
+      {step: 500, trainLoss: 0.5, train: 0.2, test: -Infinity, validation: 0.25, learningRate: 0.001}
+    ],
+    params: Float32Array.from([1.5, -0, 3e-39, -7]),
+    optimizer: {
+      kind: "adam",
+      step: 512,
+      buffers: {m: Float32Array.from([1, 2, 3, 4]), v: Float32Array.from([0, 0.5, 1e-30, 9])}
+    }
+  };
+
+  it("round-trip every number, non-finite ones included", () => {
+    const back = checkpointFromBytes(checkpointToBytes(tag, checkpoint));
+    expect(back.tag).toEqual(tag);
+    expect(back.checkpoint).toEqual(checkpoint);
+    expect(Object.is(back.checkpoint.params[1], -0)).toBe(true);
+    expect(back.checkpoint.curve[0].trainLoss).toBeNaN();
+    expect(back.checkpoint.stageBest).toBe(Infinity);
+  });
+
+  it("say what is wrong with bytes that are not a whole checkpoint", () => {
+    const bytes = checkpointToBytes(tag, checkpoint);
+    expect(() => checkpointFromBytes(bytes.subarray(0, bytes.length - 4))).toThrow(/cut off or padded/);
+    const wrong = Uint8Array.from(bytes);
+    wrong[0] = 0x41;
+    expect(() => checkpointFromBytes(wrong)).toThrow(/not a fit checkpoint: it starts with "AN4CKPT1"/);
+    expect(() => checkpointFromBytes(new Uint8Array(4))).toThrow(/at least 12 bytes, got 4/);
+  });
+
+  it("a checkpoint of another run, seed, rate or backend is not continued", () => {
+    expect(checkpointMismatch(tag, {...tag})).toBeNull();
+    expect(checkpointMismatch(tag, {...tag, backend: "js"})).toBe('its backend is "wasm-simd", this run\'s "js"');
+    expect(checkpointMismatch(tag, {...tag, learningRate: 0.03})).toMatch(/learningRate is 0.01/);
+    expect(checkpointMismatch(tag, {...tag, seed: 2})).toMatch(/seed is 1/);
+  });
+});
+
+describe("a sweep suspended at its deadline", () => {
+  const groups = planGroups(cfg).filter((g) => g.task === "smooth" && g.contender.id === "switchnet4-m4-r2");
+  const only = (g: {key: string}) => g.key === groups[0].key;
+
+  it("saves the running fit, and the next sweep continues it to the unbroken sweep's records", () => {
+    const whole = memoryStore();
+    runExperiment(cfg, {store: whole, createModel, filter: only});
+    const unbroken = whole.all.filter((r): r is RunRecord => r.type === "run");
+    expect(unbroken.length).toBeGreaterThan(2);
+
+    const store = memoryStore();
+    const checkpoints = memoryCheckpoints();
+    let sweeps = 0;
+    let suspensions = 0;
+    for (; sweeps < 50; sweeps++) {
+      // Each sweep's time is up after a few suspension checks (timeLeft is asked at each).
+      let asked = 0;
+      const r = runExperiment(cfg, {
+        store,
+        createModel,
+        filter: only,
+        checkpoints,
+        timeLeft: () => (++asked > 6 ? 0 : 3600)
+      });
+      if (!r.stopped) break;
+      if (checkpoints.files.size > 0) suspensions++;
+    }
+    expect(suspensions).toBeGreaterThan(1);
+    expect(checkpoints.files.size).toBe(0); // each is deleted when its run's record is written
+    const broken = store.all.filter((r): r is RunRecord => r.type === "run");
+    expect(broken.map((r) => r.key)).toEqual(unbroken.map((r) => r.key));
+    expect(broken.map(results)).toEqual(unbroken.map(results));
+  });
+
+  it("starts from step 0 when the checkpoint belongs to another rate, and says so", () => {
+    const g = groups[0];
+    const key = candidateKey(g, 0.01);
+    let n = 0;
+    const out = fitRunResumable(g, cfg, 1, 0.01, createModel, key, undefined, {shouldSuspend: () => ++n > 1});
+    if (!("suspended" in out)) throw new Error("the run was not suspended");
+    const checkpoints = memoryCheckpoints();
+    checkpoints.save({key, backend: "wasm-simd", learningRate: 0.03, seed: 1}, out.suspended);
+    const store = memoryStore();
+    const messages: string[] = [];
+    runExperiment(cfg, {store, createModel, filter: only, checkpoints, onProgress: (p) => messages.push(p.label)});
+    expect(messages.filter((m) => m.includes("starting again, not from its checkpoint"))).toEqual([
+      `${g.task} ${g.contender.id} W=${g.width} rate 0.01 (choosing the rate): starting again, not from its checkpoint (its learningRate is 0.03, this run's 0.01)`
+    ]);
+    const record = store.all.find((r): r is RunRecord => r.type === "run" && r.key === key)!;
+    expect(results(record)).toEqual(results(fitRun(g, cfg, 1, 0.01, createModel, key)));
+    expect(checkpoints.files.size).toBe(0);
+  });
+});
