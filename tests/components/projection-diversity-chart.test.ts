@@ -1,15 +1,31 @@
 import {describe, expect, it} from "vitest";
-import {diversityRows, diversityTicks} from "../../src/components/projection-diversity-chart.js";
+import {projectionDiversity} from "../../lib/diversity.js";
+import {DIVERSITY_SETTINGS, diversityRows, diversityTicks} from "../../src/components/projection-diversity-chart.js";
 
 describe("the projection-diversity figure", () => {
-  it("has one row per width and setting: one round stays at 4 features, two rounds grow with the width", () => {
+  it("has one row per width and setting, each the library's projectionDiversity for that setting", () => {
     const rows = diversityRows([256, 1024], 3, 40);
-    expect(rows).toHaveLength(6);
-    const one = rows.filter((r) => r.setting === "1 round");
-    expect(one.map((r) => r.distinctFeatures)).toEqual([4, 4]);
-    const two = rows.filter((r) => r.setting === "2 rounds, random flips");
-    expect(two[1].distinctFeatures).toBeGreaterThan(two[0].distinctFeatures);
-    expect(two[1].distinctFeatures).toBeGreaterThan(0.8 * 1024);
+    expect(rows.map((r) => [r.width, r.setting])).toEqual(
+      [256, 1024].flatMap((w) => DIVERSITY_SETTINGS.map((s) => [w, s.setting]))
+    );
+    for (const row of rows) {
+      const setting = DIVERSITY_SETTINGS.find((s) => s.setting === row.setting)!;
+      const d = projectionDiversity({
+        width: row.width,
+        inputSize: 3,
+        projectionRounds: setting.projectionRounds,
+        projection: setting.projection,
+        samples: 40
+      });
+      expect(row).toEqual({
+        width: row.width,
+        inputSize: 3,
+        setting: row.setting,
+        distinctFeatures: d.distinctFeatures,
+        switchRank: d.switchRank,
+        samples: 40
+      });
+    }
   });
 
   it("labels only ticks inside the data, so none is drawn outside the frame", () => {
