@@ -86,7 +86,9 @@ removes a stale one. SIGTERM or Ctrl-C end the processes at once: every finished
 Checkpoints: a fitting run (smooth, image, classify) is saved to FILE.checkpoints/ every 10 minutes
 and when it is suspended (--until, the stop file); the next sweep continues it from there, with the
 same bits as an unbroken run, so a killed or suspended run loses at most 10 minutes. A checkpoint is
-deleted when its run's record is written. Memorisation probes are short and are not checkpointed.
+deleted when its run's record is written. A run that reaches its step cap leaves one (taken before the
+cap's evaluation) that a sweep with a higher cap continues from, instead of training from step 0.
+Memorisation probes are short and are not checkpointed.
 
 Each (task, contender, width) first chooses its learning rate: full runs of seed 1 at each
 candidate rate until the best has a tried neighbour on both sides; then every seed runs at it.

@@ -9,6 +9,7 @@ import {fit, type FitCheckpoint, type FitOptions} from "../lib/experiment/fit.js
 import {checkpointFromBytes, checkpointToBytes, type CheckpointTag} from "../lib/experiment/checkpoint.js";
 import {
   candidateKey,
+  cappedKey,
   checkpointMismatch,
   fitRun,
   fitRunResumable,
@@ -133,6 +134,35 @@ describe("fit suspended and resumed", () => {
     m2.dispose?.();
   });
 
+  it("continues a run stopped at a step cap under a higher cap as if that had been its cap", () => {
+    const spec = specs[0];
+    // No stop on the rule: every run here ends at its cap.
+    const long = options({patience: 1000, lrDecays: 0, maxSteps: 1200});
+    const m1 = createModel(spec);
+    const unbroken = fit(m1, data, long);
+    expect(unbroken.steps).toBe(1200);
+    const evalSteps = unbroken.curve.map((p) => p.step);
+    // A cap between two evaluations, and one on an evaluation.
+    for (const cap of [700, 613]) {
+      expect(evalSteps.includes(cap)).toBe(cap === 613);
+      const capped: FitCheckpoint[] = [];
+      const m2 = createModel(spec);
+      const first = fit(m2, data, {...long, maxSteps: cap, onCap: (c) => capped.push(c)});
+      expect(first.steps).toBe(cap);
+      expect(first.curve.at(-1)!.step).toBe(cap); // the capped run evaluates at its cap
+      expect(capped.map((c) => [c.step, c.pendingEval])).toEqual([[cap, true]]);
+      const m3 = createModel(spec);
+      const resume = checkpointFromBytes(checkpointToBytes(tag, capped[0])).checkpoint;
+      const second = fit(m3, data, {...long, resume});
+      expect(second.curve).toEqual(unbroken.curve);
+      expect(second.atBest).toEqual(unbroken.atBest);
+      expect(Array.from(m3.params)).toEqual(Array.from(m1.params));
+      m2.dispose?.();
+      m3.dispose?.();
+    }
+    m1.dispose?.();
+  });
+
   it("rejects a checkpoint that does not fit the model or the run", () => {
     const spec = specs[0];
     const model = createModel(spec);
@@ -152,6 +182,7 @@ describe("checkpoint bytes", () => {
   const checkpoint: FitCheckpoint = {
     version: 1,
     step: 512,
+    pendingEval: false,
     rate: 0.001,
     nextEval: 640,
     stageBest: Infinity,
@@ -232,10 +263,53 @@ describe("a sweep suspended at its deadline", () => {
       if (checkpoints.files.size > 0) suspensions++;
     }
     expect(suspensions).toBeGreaterThan(1);
-    expect(checkpoints.files.size).toBe(0); // each is deleted when its run's record is written
+    // Each is deleted when its run's record is written (a run that reached its cap leaves one of those).
+    expect([...checkpoints.files.keys()].filter((k) => !k.startsWith("capped|"))).toEqual([]);
     const broken = store.all.filter((r): r is RunRecord => r.type === "run");
     expect(broken.map((r) => r.key)).toEqual(unbroken.map((r) => r.key));
     expect(broken.map(results)).toEqual(unbroken.map(results));
+  });
+
+  it("leaves a checkpoint at the step cap, from which a sweep with a higher cap trains on", () => {
+    const low: ExperimentConfig = {...cfg, train: {...cfg.train, maxSteps: 400, patience: 1000, lrDecays: 0}};
+    const high: ExperimentConfig = {...low, train: {...low.train, maxSteps: 1000}};
+    const lowGroup = (c: ExperimentConfig) => (g: {key: string; task: string; contender: {id: string}}) =>
+      g.task === "smooth" &&
+      g.contender.id === "switchnet4-m4" &&
+      g.key === planGroups(c).find((x) => x.task === "smooth" && x.contender.id === "switchnet4-m4")!.key;
+    const checkpoints = memoryCheckpoints();
+    const lowStore = memoryStore();
+    runExperiment(low, {store: lowStore, createModel, filter: lowGroup(low), checkpoints});
+    const lowRuns = lowStore.all.filter(
+      (r): r is RunRecord => r.type === "run" && (r.candidate === true || r.seed !== 1)
+    );
+    expect(lowRuns.length).toBeGreaterThan(1);
+    expect(lowRuns.every((r) => r.fit!.optimizerSteps === 400 && !r.fit!.plateauReached)).toBe(true);
+    expect(new Set(checkpoints.files.keys())).toEqual(new Set(lowRuns.map((r) => cappedKey(r.key, "smooth", low))));
+    // The higher cap: every run of the lower one goes on from step 400, to the records of a sweep from scratch.
+    const messages: string[] = [];
+    const highStore = memoryStore();
+    runExperiment(high, {
+      store: highStore,
+      createModel,
+      filter: lowGroup(high),
+      checkpoints,
+      onProgress: (p) => messages.push(p.label)
+    });
+    const fresh = memoryStore();
+    runExperiment(high, {store: fresh, createModel, filter: lowGroup(high)});
+    const runsOf = (s: ReturnType<typeof memoryStore>) => s.all.filter((r): r is RunRecord => r.type === "run");
+    // Continued: each run of the higher cap that the lower one ran too (same key but for the cap, same rate).
+    const lowByKey = new Map(lowRuns.map((r) => [cappedKey(r.key, "smooth", low), r.learningRate]));
+    const continued = runsOf(fresh).filter(
+      (r) => (r.candidate || r.seed !== 1) && lowByKey.get(cappedKey(r.key, "smooth", high)) === r.learningRate
+    );
+    expect(continued.length).toBeGreaterThan(1);
+    expect(messages.filter((m) => m.endsWith("continuing from its earlier step cap, 400")).length).toBe(
+      continued.length
+    );
+    expect(runsOf(highStore).map(results)).toEqual(runsOf(fresh).map(results));
+    expect(cappedKey(lowRuns[0].key, "smooth", low)).toBe(cappedKey(runsOf(fresh)[0].key, "smooth", high));
   });
 
   it("starts from step 0 when the checkpoint belongs to another rate, and says so", () => {
@@ -254,6 +328,6 @@ describe("a sweep suspended at its deadline", () => {
     ]);
     const record = store.all.find((r): r is RunRecord => r.type === "run" && r.key === key)!;
     expect(results(record)).toEqual(results(fitRun(g, cfg, 1, 0.01, createModel, key)));
-    expect(checkpoints.files.size).toBe(0);
+    expect(checkpoints.files.has(key)).toBe(false);
   });
 });

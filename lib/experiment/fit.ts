@@ -101,6 +101,12 @@ export interface FitOptions {
   wantCheckpoint?: (step: number) => boolean;
   onCheckpoint?: (checkpoint: FitCheckpoint) => void;
   /**
+   * Called when the run reaches `maxSteps`, with a checkpoint taken after the last step and before
+   * its evaluation: resumed with a higher `maxSteps`, it continues as if that cap had been the
+   * higher one from the start (so a cap can be raised without training the first steps again).
+   */
+  onCap?: (checkpoint: FitCheckpoint) => void;
+  /**
    * A checkpoint of this run (same model spec, data and options) to continue from: the run then
    * ends exactly as it would have without the break, bit for bit (tests/experiment-checkpoint.test.ts).
    */
@@ -114,8 +120,12 @@ export interface FitOptions {
  */
 export interface FitCheckpoint {
   version: 1;
+  /** Steps trained. */
   step: number;
+  /** True for a checkpoint taken at the step cap before that step's evaluation (`onCap`). */
+  pendingEval: boolean;
   rate: number;
+  /** The step of the next evaluation, not clipped to the cap. */
   nextEval: number;
   stageBest: number;
   bestValue: number;
@@ -241,7 +251,7 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
     if (resume === null || typeof resume !== "object" || resume.version !== 1)
       fail("resume must be a checkpoint made by fit (version 1)");
     checkFloat32Array("resume.params", resume.params, model.params.length);
-    checkInteger("resume.step", resume.step, 1, maxSteps - 1);
+    checkInteger("resume.step", resume.step, 1, resume.pendingEval ? maxSteps : maxSteps - 1);
   }
 
   const batch = Math.min(batchSize, train.n);
@@ -300,7 +310,9 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
   let last: Point;
   let startLoss: number;
   let step = 0;
-  let nextEval = Math.min(evalEvery, maxSteps);
+  // The next evaluation's step, and the same before the cap clips it (a checkpoint keeps that).
+  let freeNext = evalEvery;
+  let nextEval = Math.min(freeNext, maxSteps);
   if (resume) {
     model.params.set(resume.params);
     optimizer.load(resume.optimizer);
@@ -309,7 +321,8 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
     step = resume.step;
     rate = resume.rate;
     if (step >= warmupSteps) optimizer.setLearningRate(rate);
-    nextEval = resume.nextEval;
+    freeNext = resume.nextEval;
+    nextEval = Math.min(freeNext, maxSteps);
     startLoss = resume.startLoss;
     last = curve[curve.length - 1];
   } else {
@@ -323,11 +336,12 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
     // training split before the first update.
     startLoss = overflowAsNaN(() => splitLoss(model, train, (out, y, rows) => loss(out, y, rows), batch, evalLimit));
   }
-  const checkpoint = (): FitCheckpoint => ({
+  const checkpoint = (pendingEval: boolean): FitCheckpoint => ({
     version: 1,
     step,
+    pendingEval,
     rate,
-    nextEval,
+    nextEval: freeNext,
     stageBest,
     bestValue,
     bestIndex: bestPoint ? curve.indexOf(bestPoint) : -1,
@@ -348,11 +362,60 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
       buffers: Object.fromEntries(Object.entries(optimizer.state.buffers).map(([k, b]) => [k, Float32Array.from(b)]))
     }
   });
-  while (step < maxSteps) {
+  // After each step: evaluate when one is due and apply the stop rule; true ends the run.
+  const afterStep = (): boolean => {
+    const atFixedStep = step === fixedSteps;
+    if (!(step === nextEval || atFixedStep || step === maxSteps)) return false;
+    const s = point(step);
+    last = s;
+    windowLoss = 0;
+    windowSteps = 0;
+    if (atFixedStep) atFixed = s;
+    if (step === nextEval) {
+      freeNext = step + Math.max(evalEvery, Math.ceil((evalGrowth - 1) * step));
+      nextEval = Math.min(maxSteps, freeNext);
+    }
+    if (!Number.isFinite(s.train)) {
+      diverged = true;
+      return true;
+    }
+    const v = watched(s);
+    if (Number.isFinite(v) && v < bestValue) {
+      bestValue = v;
+      bestPoint = s;
+    }
+    if (target !== undefined && s.train <= target) {
+      reachedTarget = true;
+      plateauReached = true;
+      return true;
+    }
+    if (v < stageBest * (1 - minImprovement)) {
+      stageBest = v;
+      stale = 0;
+    } else if (++stale >= patience && step >= fixedSteps && step >= minSteps) {
+      if (decaysLeft > 0) {
+        decaysLeft--;
+        rate *= decayFactor;
+        optimizer.setLearningRate(rate);
+        decays.push(step);
+        stale = 0;
+        // The next stage must improve on the best so far.
+        stageBest = Math.min(stageBest, v);
+      } else {
+        plateauReached = true;
+        return true;
+      }
+    }
+    return false;
+  };
+
+  // A checkpoint taken at a cap continues with that step's evaluation, as an uncapped run would.
+  let ended = resume?.pendingEval === true && afterStep();
+  while (!ended && step < maxSteps) {
     if (step > 0 && step % checkEvery === 0 && step !== (resume?.step ?? -1)) {
-      if (options.wantCheckpoint?.(step)) options.onCheckpoint?.(checkpoint());
+      if (options.wantCheckpoint?.(step)) options.onCheckpoint?.(checkpoint(false));
       if (options.shouldSuspend?.(step)) {
-        suspended = checkpoint();
+        suspended = checkpoint(false);
         break;
       }
     }
@@ -370,47 +433,9 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
       last = point(step);
       break;
     }
-    const atFixedStep = step === fixedSteps;
-    if (step === nextEval || atFixedStep || step === maxSteps) {
-      const s = point(step);
-      last = s;
-      windowLoss = 0;
-      windowSteps = 0;
-      if (atFixedStep) atFixed = s;
-      if (step === nextEval)
-        nextEval = Math.min(maxSteps, step + Math.max(evalEvery, Math.ceil((evalGrowth - 1) * step)));
-      if (!Number.isFinite(s.train)) {
-        diverged = true;
-        break;
-      }
-      const v = watched(s);
-      if (Number.isFinite(v) && v < bestValue) {
-        bestValue = v;
-        bestPoint = s;
-      }
-      if (target !== undefined && s.train <= target) {
-        reachedTarget = true;
-        plateauReached = true;
-        break;
-      }
-      if (v < stageBest * (1 - minImprovement)) {
-        stageBest = v;
-        stale = 0;
-      } else if (++stale >= patience && step >= fixedSteps && step >= minSteps) {
-        if (decaysLeft > 0) {
-          decaysLeft--;
-          rate *= decayFactor;
-          optimizer.setLearningRate(rate);
-          decays.push(step);
-          stale = 0;
-          // The next stage must improve on the best so far.
-          stageBest = Math.min(stageBest, v);
-        } else {
-          plateauReached = true;
-          break;
-        }
-      }
-    }
+    // At the cap, before its evaluation: what a run with a higher cap would go on from.
+    if (step === maxSteps) options.onCap?.(checkpoint(true));
+    ended = afterStep();
   }
   optimizer.dispose();
   return {

@@ -505,6 +505,8 @@ export interface RunControl {
   /** Asked every few hundred steps: true hands a checkpoint to `onCheckpoint` (an autosave). */
   wantCheckpoint?: () => boolean;
   onCheckpoint?: (checkpoint: FitCheckpoint) => void;
+  /** Called when the run reaches its step cap, with the checkpoint a higher cap continues from. */
+  onCap?: (checkpoint: FitCheckpoint) => void;
 }
 
 /**
@@ -555,7 +557,8 @@ export function fitRunResumable(
       resume: control.resume,
       shouldSuspend: control.shouldSuspend,
       wantCheckpoint: control.wantCheckpoint,
-      onCheckpoint: control.onCheckpoint
+      onCheckpoint: control.onCheckpoint,
+      onCap: control.onCap
     });
   } finally {
     model.dispose?.();
@@ -827,8 +830,9 @@ export interface RunOptions {
    * (candidate or seed) starts whatever its worst case, while at least a minute is left, and is
    * suspended when the time is up or `shouldStop` says so; the next sweep continues it from its
    * checkpoint, with the same bits as a run without the break. It is also saved every
-   * `checkpointEvery` seconds, so a killed process loses at most that much. Memorisation and
-   * trend probes keep the rule above. Without it: as before.
+   * `checkpointEvery` seconds, so a killed process loses at most that much. A run that reaches its
+   * step cap leaves a checkpoint under `cappedKey`, from which a sweep with a higher cap continues
+   * it. Memorisation and trend probes keep the rule above. Without it: as before.
    */
   checkpoints?: CheckpointStore;
   /** Seconds between the saves of a running fitting run's checkpoint (default 600). */
@@ -860,6 +864,16 @@ export function checkpointMismatch(saved: CheckpointTag, tag: CheckpointTag): st
       return `its ${field} is ${JSON.stringify(saved[field])}, this run's ${JSON.stringify(tag[field])}`;
   }
   return null;
+}
+
+/**
+ * Where a run that reached its step cap keeps its checkpoint: its key with the settings hash taken
+ * without the cap, so that the same run under a higher cap (another hash, so another run key)
+ * finds it and trains on from the old cap instead of from step 0.
+ */
+export function cappedKey(key: string, task: TaskKind, config: ExperimentConfig): string {
+  const uncapped = settingsHash(task, {...config, train: {...config.train, maxSteps: 0}});
+  return `capped|${key.slice(0, key.lastIndexOf("|"))}|${uncapped}`;
 }
 
 /** With a checkpoint store, a fitting run starts only while this many seconds are left. */
@@ -1070,11 +1084,20 @@ export function runExperiment(
   ): {record: RunRecord} | {suspended: FitCheckpoint} => {
     const checkpoints = options.checkpoints!;
     const tag: CheckpointTag = {key, backend: trainingKernels(g.contender.kind), learningRate, seed};
+    const capTag: CheckpointTag = {...tag, key: cappedKey(key, g.task, config)};
     const saved = checkpoints.load(key);
     const mismatch = saved ? checkpointMismatch(saved.tag, tag) : null;
     if (mismatch) report(`${label}: starting again, not from its checkpoint (${mismatch})`);
-    const resume = saved && !mismatch ? saved.checkpoint : undefined;
+    let resume = saved && !mismatch ? saved.checkpoint : undefined;
     if (resume) report(`${label}: continuing from step ${resume.step}`);
+    else if (!saved) {
+      // The same run under a lower cap, stopped there: go on from it.
+      const capped = checkpoints.load(capTag.key);
+      if (capped && !checkpointMismatch(capped.tag, capTag) && capped.checkpoint.step < config.train.maxSteps) {
+        resume = capped.checkpoint;
+        report(`${label}: continuing from its earlier step cap, ${resume.step}`);
+      }
+    }
     const every = options.checkpointEvery ?? 600;
     let lastSave = clock();
     const out = fitRunResumable(g, config, seed, learningRate, createModel, key, onEval, {
@@ -1084,7 +1107,8 @@ export function runExperiment(
       onCheckpoint: (checkpoint) => {
         checkpoints.save(tag, checkpoint);
         lastSave = clock();
-      }
+      },
+      onCap: (checkpoint) => checkpoints.save(capTag, checkpoint)
     });
     if ("suspended" in out) {
       checkpoints.save(tag, out.suspended);
