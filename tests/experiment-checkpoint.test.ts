@@ -9,7 +9,7 @@ import {fit, type FitCheckpoint, type FitOptions} from "../lib/experiment/fit.js
 import {checkpointFromBytes, checkpointToBytes, type CheckpointTag} from "../lib/experiment/checkpoint.js";
 import {
   candidateKey,
-  cappedKey,
+  checkpointKey,
   checkpointMismatch,
   fitRun,
   fitRunResumable,
@@ -257,15 +257,20 @@ describe("a sweep suspended at its deadline", () => {
         createModel,
         filter: only,
         checkpoints,
-        timeLeft: () => (++asked > 6 ? 0 : 3600)
+        timeLeft: () => (++asked > 6 ? 0 : 3600),
+        onProgress: (p) => {
+          if (/ suspended at step \d+ \(saved/.test(p.label)) suspensions++;
+        }
       });
       if (!r.stopped) break;
-      if (checkpoints.files.size > 0) suspensions++;
     }
     expect(suspensions).toBeGreaterThan(1);
-    // Each is deleted when its run's record is written (a run that reached its cap leaves one of those).
-    expect([...checkpoints.files.keys()].filter((k) => !k.startsWith("capped|"))).toEqual([]);
     const broken = store.all.filter((r): r is RunRecord => r.type === "run");
+    // Each is deleted when its run's record is written, but for runs that stopped at the cap.
+    const capped = broken.filter((r) => !r.fit!.plateauReached && r.fit!.optimizerSteps === cfg.train.maxSteps);
+    expect(new Set(checkpoints.files.keys())).toEqual(
+      new Set(capped.filter((r) => r.candidate || r.seed !== 1).map((r) => checkpointKey(r.key, "smooth", cfg)))
+    );
     expect(broken.map((r) => r.key)).toEqual(unbroken.map((r) => r.key));
     expect(broken.map(results)).toEqual(unbroken.map(results));
   });
@@ -285,7 +290,7 @@ describe("a sweep suspended at its deadline", () => {
     );
     expect(lowRuns.length).toBeGreaterThan(1);
     expect(lowRuns.every((r) => r.fit!.optimizerSteps === 400 && !r.fit!.plateauReached)).toBe(true);
-    expect(new Set(checkpoints.files.keys())).toEqual(new Set(lowRuns.map((r) => cappedKey(r.key, "smooth", low))));
+    expect(new Set(checkpoints.files.keys())).toEqual(new Set(lowRuns.map((r) => checkpointKey(r.key, "smooth", low))));
     // The higher cap: every run of the lower one goes on from step 400, to the records of a sweep from scratch.
     const messages: string[] = [];
     const highStore = memoryStore();
@@ -300,16 +305,16 @@ describe("a sweep suspended at its deadline", () => {
     runExperiment(high, {store: fresh, createModel, filter: lowGroup(high)});
     const runsOf = (s: ReturnType<typeof memoryStore>) => s.all.filter((r): r is RunRecord => r.type === "run");
     // Continued: each run of the higher cap that the lower one ran too (same key but for the cap, same rate).
-    const lowByKey = new Map(lowRuns.map((r) => [cappedKey(r.key, "smooth", low), r.learningRate]));
+    const lowByKey = new Map(lowRuns.map((r) => [checkpointKey(r.key, "smooth", low), r.learningRate]));
     const continued = runsOf(fresh).filter(
-      (r) => (r.candidate || r.seed !== 1) && lowByKey.get(cappedKey(r.key, "smooth", high)) === r.learningRate
+      (r) => (r.candidate || r.seed !== 1) && lowByKey.get(checkpointKey(r.key, "smooth", high)) === r.learningRate
     );
     expect(continued.length).toBeGreaterThan(1);
     expect(messages.filter((m) => m.endsWith("continuing from its earlier step cap, 400")).length).toBe(
       continued.length
     );
     expect(runsOf(highStore).map(results)).toEqual(runsOf(fresh).map(results));
-    expect(cappedKey(lowRuns[0].key, "smooth", low)).toBe(cappedKey(runsOf(fresh)[0].key, "smooth", high));
+    expect(checkpointKey(lowRuns[0].key, "smooth", low)).toBe(checkpointKey(runsOf(fresh)[0].key, "smooth", high));
   });
 
   it("starts from step 0 when the checkpoint belongs to another rate, and says so", () => {
@@ -319,7 +324,10 @@ describe("a sweep suspended at its deadline", () => {
     const out = fitRunResumable(g, cfg, 1, 0.01, createModel, key, undefined, {shouldSuspend: () => ++n > 1});
     if (!("suspended" in out)) throw new Error("the run was not suspended");
     const checkpoints = memoryCheckpoints();
-    checkpoints.save({key, backend: "wasm-simd", learningRate: 0.03, seed: 1}, out.suspended);
+    checkpoints.save(
+      {key: checkpointKey(key, "smooth", cfg), backend: "wasm-simd", learningRate: 0.03, seed: 1},
+      out.suspended
+    );
     const store = memoryStore();
     const messages: string[] = [];
     runExperiment(cfg, {store, createModel, filter: only, checkpoints, onProgress: (p) => messages.push(p.label)});
@@ -328,6 +336,10 @@ describe("a sweep suspended at its deadline", () => {
     ]);
     const record = store.all.find((r): r is RunRecord => r.type === "run" && r.key === key)!;
     expect(results(record)).toEqual(results(fitRun(g, cfg, 1, 0.01, createModel, key)));
-    expect(checkpoints.files.has(key)).toBe(false);
+    // The old rate's checkpoint is gone: replaced by this run's cap checkpoint when it stopped at the cap.
+    const left = checkpoints.load(checkpointKey(key, "smooth", cfg));
+    if (record.fit!.plateauReached) expect(left).toBeNull();
+    else
+      expect([left!.tag.learningRate, left!.checkpoint.step, left!.checkpoint.pendingEval]).toEqual([0.01, 1500, true]);
   });
 });

@@ -830,16 +830,17 @@ export interface RunOptions {
    * (candidate or seed) starts whatever its worst case, while at least a minute is left, and is
    * suspended when the time is up or `shouldStop` says so; the next sweep continues it from its
    * checkpoint, with the same bits as a run without the break. It is also saved every
-   * `checkpointEvery` seconds, so a killed process loses at most that much. A run that reaches its
-   * step cap leaves a checkpoint under `cappedKey`, from which a sweep with a higher cap continues
-   * it. Memorisation and trend probes keep the rule above. Without it: as before.
+   * `checkpointEvery` seconds, so a killed process loses at most that much. The checkpoint is
+   * deleted with the run's record, except when the run stopped at its step cap: a sweep with a
+   * higher cap continues it from there (`checkpointKey`). Memorisation and trend probes keep the
+   * rule above. Without it: as before.
    */
   checkpoints?: CheckpointStore;
   /** Seconds between the saves of a running fitting run's checkpoint (default 600). */
   checkpointEvery?: number;
 }
 
-/** Suspended fitting runs by run key (the script keeps them in files, the tests in memory). */
+/** Checkpoints of fitting runs by `checkpointKey` (the script keeps them in files, the tests in memory). */
 export interface CheckpointStore {
   load(key: string): {tag: CheckpointTag; checkpoint: FitCheckpoint} | null;
   save(tag: CheckpointTag, checkpoint: FitCheckpoint): void;
@@ -867,13 +868,14 @@ export function checkpointMismatch(saved: CheckpointTag, tag: CheckpointTag): st
 }
 
 /**
- * Where a run that reached its step cap keeps its checkpoint: its key with the settings hash taken
- * without the cap, so that the same run under a higher cap (another hash, so another run key)
- * finds it and trains on from the old cap instead of from step 0.
+ * The key a fitting run's checkpoint is kept under: its run key with the settings hash taken
+ * without the step cap. So the same run under a higher cap (another hash, so another run key)
+ * finds the checkpoint of a suspended run (any step below the new cap) or of a run that stopped at
+ * the old cap, and trains on from there instead of from step 0.
  */
-export function cappedKey(key: string, task: TaskKind, config: ExperimentConfig): string {
+export function checkpointKey(key: string, task: TaskKind, config: ExperimentConfig): string {
   const uncapped = settingsHash(task, {...config, train: {...config.train, maxSteps: 0}});
-  return `capped|${key.slice(0, key.lastIndexOf("|"))}|${uncapped}`;
+  return `fit|${key.slice(0, key.lastIndexOf("|"))}|${uncapped}`;
 }
 
 /** With a checkpoint store, a fitting run starts only while this many seconds are left. */
@@ -1083,19 +1085,26 @@ export function runExperiment(
     onEval: ((p: Point) => void) | undefined
   ): {record: RunRecord} | {suspended: FitCheckpoint} => {
     const checkpoints = options.checkpoints!;
-    const tag: CheckpointTag = {key, backend: trainingKernels(g.contender.kind), learningRate, seed};
-    const capTag: CheckpointTag = {...tag, key: cappedKey(key, g.task, config)};
-    const saved = checkpoints.load(key);
-    const mismatch = saved ? checkpointMismatch(saved.tag, tag) : null;
-    if (mismatch) report(`${label}: starting again, not from its checkpoint (${mismatch})`);
-    let resume = saved && !mismatch ? saved.checkpoint : undefined;
-    if (resume) report(`${label}: continuing from step ${resume.step}`);
-    else if (!saved) {
-      // The same run under a lower cap, stopped there: go on from it.
-      const capped = checkpoints.load(capTag.key);
-      if (capped && !checkpointMismatch(capped.tag, capTag) && capped.checkpoint.step < config.train.maxSteps) {
-        resume = capped.checkpoint;
-        report(`${label}: continuing from its earlier step cap, ${resume.step}`);
+    const maxSteps = config.train.maxSteps;
+    const tag: CheckpointTag = {
+      key: checkpointKey(key, g.task, config),
+      backend: trainingKernels(g.contender.kind),
+      learningRate,
+      seed
+    };
+    const saved = checkpoints.load(tag.key);
+    let resume: FitCheckpoint | undefined;
+    if (saved) {
+      const at = saved.checkpoint.step;
+      const mismatch =
+        checkpointMismatch(saved.tag, tag) ??
+        (at > maxSteps || (at === maxSteps && !saved.checkpoint.pendingEval)
+          ? `it is at step ${at}, past this run's cap of ${maxSteps}`
+          : null);
+      if (mismatch) report(`${label}: starting again, not from its checkpoint (${mismatch})`);
+      else {
+        resume = saved.checkpoint;
+        report(`${label}: continuing from ${resume.pendingEval ? "its earlier step cap, " : "step "}${at}`);
       }
     }
     const every = options.checkpointEvery ?? 600;
@@ -1108,12 +1117,16 @@ export function runExperiment(
         checkpoints.save(tag, checkpoint);
         lastSave = clock();
       },
-      onCap: (checkpoint) => checkpoints.save(capTag, checkpoint)
+      onCap: (checkpoint) => checkpoints.save(tag, checkpoint)
     });
     if ("suspended" in out) {
       checkpoints.save(tag, out.suspended);
       report(`stopping: ${label} suspended at step ${out.suspended.step} (saved: the next sweep continues it)`);
+      return out;
     }
+    // Kept only where a higher cap would go on: a run that stopped at the cap.
+    const f = out.record.fit!;
+    if (f.plateauReached || f.diverged || f.optimizerSteps < maxSteps) checkpoints.remove(tag.key);
     return out;
   };
 
@@ -1298,7 +1311,6 @@ export function runExperiment(
             : fitRun(g, config, work.seed, work.learningRate, createModel, undefined, onEval);
       }
       store.append(record);
-      options.checkpoints?.remove(work.key);
       if (record.fit?.diverged) diverged.push(record.key);
       const s = states.get(g.key)!;
       if (work.kind === "candidate") {
