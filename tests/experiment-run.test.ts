@@ -747,6 +747,12 @@ describe("settingsHash", () => {
     expect(settingsHash("memorise", {...TINY, memorise: {...TINY.memorise, maxRefWidth: 4096}})).toBe(base);
     expect(settingsHash("memorise", {...TINY, memorise: {...TINY.memorise, threshold: 0.2}})).not.toBe(base);
     expect(settingsHash("memorise", {...TINY, memorise: {...TINY.memorise, maxSteps: 30}})).not.toBe(base);
+    // The fitting tasks' cap is theirs alone: raising it re-keys no memorisation record.
+    expect(settingsHash("memorise", {...TINY, train: {...TINY.train, maxSteps: 99}})).toBe(base);
+    expect(settingsHash("memorise", {...TINY, train: {...TINY.train, batchSize: 9}})).not.toBe(base);
+    expect(settingsHash("smooth", {...TINY, train: {...TINY.train, maxSteps: 99}})).not.toBe(
+      settingsHash("smooth", TINY)
+    );
     expect(settingsHash("smooth", {...TINY, train: {...TINY.train, lrDecays: 0}})).not.toBe(
       settingsHash("smooth", TINY)
     );

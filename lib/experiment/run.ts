@@ -129,7 +129,8 @@ export function settingsHash(task: TaskKind, config: ExperimentConfig): string {
     depth: config.depth,
     placement: config.placement,
     tune: config.tune,
-    train: config.train,
+    // Memorisation has its own cap (config.memorise.maxSteps): the fitting tasks' cap is not its setting.
+    train: task === "memorise" ? {...config.train, maxSteps: undefined} : config.train,
     // maxRefWidth and the trend probes only select work; they change no search's result (a
     // probe's key names its own pair count).
     data:
