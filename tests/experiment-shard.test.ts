@@ -3,13 +3,14 @@
 // keeps each run once.
 import {describe, expect, it} from "vitest";
 import {spawnSync} from "node:child_process";
-import {existsSync, mkdtempSync, readFileSync, writeFileSync} from "node:fs";
+import {createHash} from "node:crypto";
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {SwitchNetError} from "../lib/check.js";
 import {createRng} from "../lib/random.js";
 import {TINY} from "../lib/experiment/config.js";
-import {planExperiment} from "../lib/experiment/run.js";
+import {candidateKey, checkpointKey, planExperiment, planGroups} from "../lib/experiment/run.js";
 import {parseResults} from "../lib/experiment/schema.js";
 import {assignShards, mergeResults, parseShard, shardFilter, shardPlan} from "../lib/experiment/shard.js";
 
@@ -134,9 +135,53 @@ describe("the stop file", () => {
       {encoding: "utf8"}
     );
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`to stop after the current run: touch ${out}.stop`);
+    expect(r.stderr).toContain(`to stop (a running fit is suspended and saved): touch ${out}.stop`);
     expect(r.stderr).toMatch(/finished: \d+ runs done now/);
     expect(existsSync(`${out}.stop`)).toBe(false);
+  });
+});
+
+describe("checkpoint files", () => {
+  it("an unreadable one is named and skipped: the run starts over and the sweep finishes", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ckpt-"));
+    const out = join(dir, "r.jsonl");
+    const args = ["--import", "tsx", "scripts/experiment.ts", "--preset", "tiny", "--out", out];
+    const only = ["--tasks", "smooth", "--contenders", "dense", "--ref-widths", "16", "--seeds", "1"];
+    // The first run the sweep makes: dense's first candidate rate at its smallest width.
+    const g = planGroups({...TINY, tasks: ["smooth"], contenders: ["dense"], refWidths: [16], seeds: [1]})[0];
+    const key = checkpointKey(candidateKey(g, TINY.tune.startDense[0]), "smooth", TINY);
+    const file = join(`${out}.checkpoints`, `${createHash("sha256").update(key).digest("hex").slice(0, 24)}.ckpt`);
+    mkdirSync(`${out}.checkpoints`);
+    writeFileSync(file, "not a checkpoint");
+    const r = spawnSync(process.execPath, [...args, ...only], {encoding: "utf8"});
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`note: ignoring the unreadable checkpoint ${file} of ${key}: not a fit checkpoint`);
+    expect(r.stderr).toMatch(/finished: \d+ runs done now/);
+    // The same records as a sweep that never saw the file.
+    const clean = join(dir, "clean.jsonl");
+    expect(
+      spawnSync(process.execPath, [
+        "--import",
+        "tsx",
+        "scripts/experiment.ts",
+        "--preset",
+        "tiny",
+        "--out",
+        clean,
+        ...only
+      ]).status
+    ).toBe(0);
+    const runs = (path: string) =>
+      parseResults(readFileSync(path, "utf8"))
+        .records.filter((x) => x.type === "run")
+        .map((x) => {
+          const {seconds, msPerStep, date, ...rest} = x as {seconds: number; msPerStep: number; date: string};
+          void seconds;
+          void msPerStep;
+          void date;
+          return rest;
+        });
+    expect(runs(out)).toEqual(runs(clean));
   });
 });
 
