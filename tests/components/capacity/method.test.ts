@@ -28,7 +28,7 @@ describe("capacity method notes", () => {
       evalGrowthPercent: "25",
       patience: "3",
       minImprovementPercent: "1",
-      maxSteps: "100,000",
+      maxSteps: "200,000",
       warmup: "the rate warmed up linearly over the first 500 steps",
       minSteps: " (no run stops on the rule before 2,000 steps)",
       minStepsCount: "2,000",
