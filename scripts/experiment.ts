@@ -398,6 +398,9 @@ function describePlan(groups: PlanGroup[], config: ExperimentConfig, records: re
     let seconds = 0;
     let cost = 0;
     let n = 0;
+    // Finished work of the selected groups, so that what is left can be told apart from the whole.
+    let doneCost = 0;
+    const selected = new Set(groups.map((g) => g.key));
     for (const r of records) {
       if (
         r.type !== "run" ||
@@ -410,12 +413,17 @@ function describePlan(groups: PlanGroup[], config: ExperimentConfig, records: re
       seconds += r.seconds;
       cost += g.cost;
       n++;
+      if (selected.has(g.key)) doneCost += g.cost;
     }
     const planned = groups.filter((g) => g.task === task).reduce((s, g) => s + runs(g) * g.cost, 0);
     if (n > 0 && planned > 0) {
+      const hours = (c: number) => {
+        const h = (c * seconds) / cost / 3600;
+        return h >= 10 ? h.toFixed(0) : h >= 1 ? h.toFixed(1) : h.toPrecision(2);
+      };
       text +=
-        `${task}: about ${((planned * seconds) / cost / 3600).toFixed(1)} CPU hours for these groups (an estimate from ${n} finished runs in the file, ` +
-        `${(seconds / 3600).toFixed(1)} CPU hours, on the machines they ran on)\n`;
+        `${task}: about ${hours(planned)} CPU hours for these groups, about ${hours(Math.max(0, planned - doneCost))} of them still to run ` +
+        `(an estimate from ${n} finished runs in the file, ${(seconds / 3600).toFixed(1)} CPU hours, on the machines they ran on)\n`;
     }
   }
   return text;

@@ -142,7 +142,7 @@ describe("the stop file", () => {
 });
 
 describe("checkpoint files", () => {
-  it("an unreadable one is named and skipped: the run starts over and the sweep finishes", () => {
+  it("an unreadable one is named and skipped (the run starts over); the dry run then estimates what is left", () => {
     const dir = mkdtempSync(join(tmpdir(), "ckpt-"));
     const out = join(dir, "r.jsonl");
     const args = ["--import", "tsx", "scripts/experiment.ts", "--preset", "tiny", "--out", out];
@@ -182,6 +182,36 @@ describe("checkpoint files", () => {
           return rest;
         });
     expect(runs(out)).toEqual(runs(clean));
+    // The dry run's estimate: all of it for a file without runs, none of it left for a finished sweep.
+    const estimate = (path: string) => {
+      const d = spawnSync(
+        process.execPath,
+        ["--import", "tsx", "scripts/experiment.ts", "--preset", "tiny", "--out", path, "--dry-run", ...only],
+        {encoding: "utf8"}
+      );
+      const m =
+        /smooth: about ([\d.e-]+) CPU hours for these groups, about ([\d.e-]+) of them still to run \(an estimate from (\d+) finished runs/.exec(
+          d.stdout
+        );
+      expect(m, d.stdout + d.stderr).not.toBeNull();
+      return {whole: Number(m![1]), left: Number(m![2]), runs: Number(m![3])};
+    };
+    const done = estimate(clean);
+    expect(done.whole).toBeGreaterThan(0);
+    expect(done.left).toBe(0);
+    // Half the runs: something left, less than the whole.
+    const text = readFileSync(clean, "utf8").split("\n").filter(Boolean);
+    const runLines = text.filter((l) => l.includes('"type":"run"'));
+    const half = join(dir, "half.jsonl");
+    writeFileSync(
+      half,
+      [...text.filter((l) => !l.includes('"type":"run"')), ...runLines.slice(0, Math.ceil(runLines.length / 2))].join(
+        "\n"
+      ) + "\n"
+    );
+    const part = estimate(half);
+    expect(part.left).toBeGreaterThan(0);
+    expect(part.left).toBeLessThan(part.whole);
   });
 });
 
