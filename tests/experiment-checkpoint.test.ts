@@ -173,6 +173,13 @@ describe("fit suspended and resumed", () => {
       /resume must be a checkpoint made by fit/
     );
     expect(() => fit(model, data, options({resume: checkpoint, maxSteps: 100}))).toThrow(/resume.step/);
+    const shortAdam = {
+      ...checkpoint.optimizer,
+      buffers: {m: checkpoint.optimizer.buffers.m.subarray(1), v: checkpoint.optimizer.buffers.v}
+    };
+    expect(() => fit(model, data, options({resume: {...checkpoint, optimizer: shortAdam}}))).toThrow(
+      /resume.optimizer does not fit this run: state.buffers.m must/
+    );
     other.dispose?.();
     model.dispose?.();
   });
@@ -315,6 +322,27 @@ describe("a sweep suspended at its deadline", () => {
     );
     expect(runsOf(highStore).map(results)).toEqual(runsOf(fresh).map(results));
     expect(checkpointKey(lowRuns[0].key, "smooth", low)).toBe(checkpointKey(runsOf(fresh)[0].key, "smooth", high));
+  });
+
+  it("starts from step 0 when a checkpoint no longer fits the model, and says so", () => {
+    const g = groups[0];
+    const key = candidateKey(g, 0.01);
+    let n = 0;
+    const out = fitRunResumable(g, cfg, 1, 0.01, createModel, key, undefined, {shouldSuspend: () => ++n > 1});
+    if (!("suspended" in out)) throw new Error("the run was not suspended");
+    const checkpoints = memoryCheckpoints();
+    const tagged = {key: checkpointKey(key, "smooth", cfg), backend: "wasm-simd", learningRate: 0.01, seed: 1};
+    checkpoints.save(tagged, {...out.suspended, params: out.suspended.params.subarray(2)});
+    const store = memoryStore();
+    const messages: string[] = [];
+    runExperiment(cfg, {store, createModel, filter: only, checkpoints, onProgress: (p) => messages.push(p.label)});
+    expect(messages.filter((m) => m.includes("starting again"))).toEqual([
+      expect.stringMatching(
+        /rate 0\.01 \(choosing the rate\): starting again, not from its checkpoint \(resume\.params must/
+      )
+    ]);
+    const record = store.all.find((r): r is RunRecord => r.type === "run" && r.key === key)!;
+    expect(results(record)).toEqual(results(fitRun(g, cfg, 1, 0.01, createModel, key)));
   });
 
   it("starts from step 0 when the checkpoint belongs to another rate, and says so", () => {

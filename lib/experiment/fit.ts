@@ -315,7 +315,12 @@ export function fit(model: Model, data: Dataset, options: FitOptions): FitResult
   let nextEval = Math.min(freeNext, maxSteps);
   if (resume) {
     model.params.set(resume.params);
-    optimizer.load(resume.optimizer);
+    try {
+      optimizer.load(resume.optimizer);
+    } catch (e) {
+      optimizer.dispose();
+      fail(`resume.optimizer does not fit this run: ${(e as Error).message}`);
+    }
     // The batch order: the sampler's own state is its seed and the batches drawn so far.
     for (let i = 0; i < resume.step; i++) sampler.next();
     step = resume.step;

@@ -17,7 +17,7 @@
  * processes can share one store: each claims a piece of work before starting it (`claim`), and
  * works on what is not claimed; the work after a group's choice waits for its candidates.
  */
-import {checkInteger, fail} from "../check.js";
+import {SwitchNetError, checkInteger, fail} from "../check.js";
 import {memorisation} from "../datasets.js";
 import {deriveSeed} from "../random.js";
 import {modelCounts} from "../counts.js";
@@ -1110,8 +1110,7 @@ export function runExperiment(
     }
     const every = options.checkpointEvery ?? 600;
     let lastSave = clock();
-    const out = fitRunResumable(g, config, seed, learningRate, createModel, key, onEval, {
-      resume,
+    const control: RunControl = {
       shouldSuspend: () => (options.shouldStop?.() ?? false) || (options.timeLeft?.() ?? Infinity) <= 0,
       wantCheckpoint: () => clock() - lastSave >= every,
       onCheckpoint: (checkpoint) => {
@@ -1119,7 +1118,16 @@ export function runExperiment(
         lastSave = clock();
       },
       onCap: (checkpoint) => checkpoints.save(tag, checkpoint)
-    });
+    };
+    let out: ReturnType<typeof fitRunResumable>;
+    try {
+      out = fitRunResumable(g, config, seed, learningRate, createModel, key, onEval, {...control, resume});
+    } catch (e) {
+      // A checkpoint the model no longer fits (say, after a change of its parameter layout): start over.
+      if (!resume || !(e instanceof SwitchNetError) || !e.message.startsWith("resume")) throw e;
+      report(`${label}: starting again, not from its checkpoint (${e.message})`);
+      out = fitRunResumable(g, config, seed, learningRate, createModel, key, onEval, control);
+    }
     if ("suspended" in out) {
       checkpoints.save(tag, out.suspended);
       report(`stopping: ${label} suspended at step ${out.suspended.step} (saved: the next sweep continues it)`);
