@@ -5,7 +5,8 @@ import {createModel} from "../lib/model.js";
 import {ready} from "../lib/wht.js";
 import {parseContender} from "../lib/experiment/budget.js";
 import {TINY, type ExperimentConfig} from "../lib/experiment/config.js";
-import {fit, type FitCheckpoint, type FitOptions} from "../lib/experiment/fit.js";
+import {fit, type FitCheckpoint, type FitOptions, type FitResult} from "../lib/experiment/fit.js";
+import type {Model} from "../lib/types.js";
 import {checkpointFromBytes, checkpointToBytes, type CheckpointTag} from "../lib/experiment/checkpoint.js";
 import {
   candidateKey,
@@ -47,6 +48,17 @@ function results(r: RunRecord): unknown {
   void msPerStep;
   void date;
   return rest;
+}
+
+/** A run continued from checkpoints ends as the unbroken one: every point, the stop and the parameters. */
+function expectSameRun(result: FitResult, model: Model, unbroken: FitResult, whole: Model): void {
+  expect(result.curve).toEqual(unbroken.curve);
+  expect(result.atBest).toEqual(unbroken.atBest);
+  expect(result.atFixed).toEqual(unbroken.atFixed);
+  expect(result.decays).toEqual(unbroken.decays);
+  expect(result.plateauReached).toBe(unbroken.plateauReached);
+  expect(result.steps).toBe(unbroken.steps);
+  expect(Array.from(model.params)).toEqual(Array.from(whole.params));
 }
 
 const tag: CheckpointTag = {key: "smooth|x|w32|d2|s1|abc", backend: "wasm-simd", learningRate: 0.01, seed: 1};
@@ -103,13 +115,7 @@ describe("fit suspended and resumed", () => {
         resume = checkpointFromBytes(checkpointToBytes(tag, result.suspended)).checkpoint;
       }
       expect(parts).toBe(breaks.length + 1);
-      expect(result.curve).toEqual(unbroken.curve);
-      expect(result.atBest).toEqual(unbroken.atBest);
-      expect(result.atFixed).toEqual(unbroken.atFixed);
-      expect(result.decays).toEqual(unbroken.decays);
-      expect(result.plateauReached).toBe(unbroken.plateauReached);
-      expect(result.steps).toBe(unbroken.steps);
-      expect(Array.from(model.params)).toEqual(Array.from(whole.params));
+      expectSameRun(result, model, unbroken, whole);
       model.dispose?.();
       whole.dispose?.();
     });
@@ -128,8 +134,7 @@ describe("fit suspended and resumed", () => {
     expect(saved.map((c) => c.step)).toEqual([320]);
     const m2 = createModel(spec);
     const resumed = fit(m2, data, options({resume: saved[0]}));
-    expect(resumed.curve).toEqual(unbroken.curve);
-    expect(Array.from(m2.params)).toEqual(Array.from(m1.params));
+    expectSameRun(resumed, m2, unbroken, m1);
     m1.dispose?.();
     m2.dispose?.();
   });
@@ -154,9 +159,7 @@ describe("fit suspended and resumed", () => {
       const m3 = createModel(spec);
       const resume = checkpointFromBytes(checkpointToBytes(tag, capped[0])).checkpoint;
       const second = fit(m3, data, {...long, resume});
-      expect(second.curve).toEqual(unbroken.curve);
-      expect(second.atBest).toEqual(unbroken.atBest);
-      expect(Array.from(m3.params)).toEqual(Array.from(m1.params));
+      expectSameRun(second, m3, unbroken, m1);
       m2.dispose?.();
       m3.dispose?.();
     }
@@ -324,48 +327,47 @@ describe("a sweep suspended at its deadline", () => {
     expect(checkpointKey(lowRuns[0].key, "smooth", low)).toBe(checkpointKey(runsOf(fresh)[0].key, "smooth", high));
   });
 
-  it("starts from step 0 when a checkpoint no longer fits the model, and says so", () => {
+  /** A sweep given a checkpoint of candidate 0.01's run, tagged with `rate` and changed by `change`. */
+  function sweepWithCheckpoint(rate: number, change: (c: FitCheckpoint) => FitCheckpoint) {
     const g = groups[0];
     const key = candidateKey(g, 0.01);
     let n = 0;
     const out = fitRunResumable(g, cfg, 1, 0.01, createModel, key, undefined, {shouldSuspend: () => ++n > 1});
     if (!("suspended" in out)) throw new Error("the run was not suspended");
     const checkpoints = memoryCheckpoints();
-    const tagged = {key: checkpointKey(key, "smooth", cfg), backend: "wasm-simd", learningRate: 0.01, seed: 1};
-    checkpoints.save(tagged, {...out.suspended, params: out.suspended.params.subarray(2)});
+    const ckKey = checkpointKey(key, "smooth", cfg);
+    checkpoints.save({key: ckKey, backend: "wasm-simd", learningRate: rate, seed: 1}, change(out.suspended));
     const store = memoryStore();
     const messages: string[] = [];
     runExperiment(cfg, {store, createModel, filter: only, checkpoints, onProgress: (p) => messages.push(p.label)});
+    const record = store.all.find((r): r is RunRecord => r.type === "run" && r.key === key)!;
+    // It starts over: the record of a run that never had a checkpoint.
+    expect(results(record)).toEqual(results(fitRun(g, cfg, 1, 0.01, createModel, key)));
+    return {
+      label: `${g.task} ${g.contender.id} W=${g.width} rate 0.01 (choosing the rate)`,
+      messages,
+      record,
+      left: checkpoints.load(ckKey)
+    };
+  }
+
+  it("starts from step 0 when a checkpoint no longer fits the model, and says so", () => {
+    const {label, messages} = sweepWithCheckpoint(0.01, (c) => ({...c, params: c.params.subarray(2)}));
     expect(messages.filter((m) => m.includes("starting again"))).toEqual([
       expect.stringMatching(
-        /rate 0\.01 \(choosing the rate\): starting again, not from its checkpoint \(resume\.params must/
+        new RegExp(
+          `^${label.replace(/[().]/g, "\\$&")}: starting again, not from its checkpoint \\(resume\\.params must`
+        )
       )
     ]);
-    const record = store.all.find((r): r is RunRecord => r.type === "run" && r.key === key)!;
-    expect(results(record)).toEqual(results(fitRun(g, cfg, 1, 0.01, createModel, key)));
   });
 
   it("starts from step 0 when the checkpoint belongs to another rate, and says so", () => {
-    const g = groups[0];
-    const key = candidateKey(g, 0.01);
-    let n = 0;
-    const out = fitRunResumable(g, cfg, 1, 0.01, createModel, key, undefined, {shouldSuspend: () => ++n > 1});
-    if (!("suspended" in out)) throw new Error("the run was not suspended");
-    const checkpoints = memoryCheckpoints();
-    checkpoints.save(
-      {key: checkpointKey(key, "smooth", cfg), backend: "wasm-simd", learningRate: 0.03, seed: 1},
-      out.suspended
-    );
-    const store = memoryStore();
-    const messages: string[] = [];
-    runExperiment(cfg, {store, createModel, filter: only, checkpoints, onProgress: (p) => messages.push(p.label)});
-    expect(messages.filter((m) => m.includes("starting again, not from its checkpoint"))).toEqual([
-      `${g.task} ${g.contender.id} W=${g.width} rate 0.01 (choosing the rate): starting again, not from its checkpoint (its learningRate is 0.03, this run's 0.01)`
+    const {label, messages, record, left} = sweepWithCheckpoint(0.03, (c) => c);
+    expect(messages.filter((m) => m.includes("starting again"))).toEqual([
+      `${label}: starting again, not from its checkpoint (its learningRate is 0.03, this run's 0.01)`
     ]);
-    const record = store.all.find((r): r is RunRecord => r.type === "run" && r.key === key)!;
-    expect(results(record)).toEqual(results(fitRun(g, cfg, 1, 0.01, createModel, key)));
     // The old rate's checkpoint is gone: replaced by this run's cap checkpoint when it stopped at the cap.
-    const left = checkpoints.load(checkpointKey(key, "smooth", cfg));
     if (record.fit!.plateauReached) expect(left).toBeNull();
     else
       expect([left!.tag.learningRate, left!.checkpoint.step, left!.checkpoint.pendingEval]).toEqual([0.01, 1500, true]);

@@ -14,6 +14,14 @@ import {candidateKey, checkpointKey, planExperiment, planGroups} from "../lib/ex
 import {parseResults} from "../lib/experiment/schema.js";
 import {assignShards, mergeResults, parseShard, shardFilter, shardPlan} from "../lib/experiment/shard.js";
 
+/** `scripts/experiment.ts --preset tiny` with more arguments, run to its end. */
+const tinyScript = (...args: string[]) =>
+  spawnSync(process.execPath, ["--import", "tsx", "scripts/experiment.ts", "--preset", "tiny", ...args], {
+    encoding: "utf8"
+  });
+/** The tiny sweep's smallest part: dense on the smooth target at width 16, seed 1. */
+const DENSE_16 = ["--tasks", "smooth", "--contenders", "dense", "--ref-widths", "16", "--seeds", "1"];
+
 function items(seed: number, count: number) {
   const rng = createRng(seed);
   return Array.from({length: count}, (_, i) => ({
@@ -113,27 +121,7 @@ describe("the stop file", () => {
     const dir = mkdtempSync(join(tmpdir(), "stop-"));
     const out = join(dir, "r.jsonl");
     writeFileSync(`${out}.stop`, "");
-    const r = spawnSync(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        "scripts/experiment.ts",
-        "--preset",
-        "tiny",
-        "--out",
-        out,
-        "--tasks",
-        "smooth",
-        "--contenders",
-        "dense",
-        "--ref-widths",
-        "16",
-        "--seeds",
-        "1"
-      ],
-      {encoding: "utf8"}
-    );
+    const r = tinyScript("--out", out, ...DENSE_16);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain(`to stop (a running fit is suspended and saved): touch ${out}.stop`);
     expect(r.stderr).toMatch(/finished: \d+ runs done now/);
@@ -145,32 +133,19 @@ describe("checkpoint files", () => {
   it("an unreadable one is named and skipped (the run starts over); the dry run then estimates what is left", () => {
     const dir = mkdtempSync(join(tmpdir(), "ckpt-"));
     const out = join(dir, "r.jsonl");
-    const args = ["--import", "tsx", "scripts/experiment.ts", "--preset", "tiny", "--out", out];
-    const only = ["--tasks", "smooth", "--contenders", "dense", "--ref-widths", "16", "--seeds", "1"];
     // The first run the sweep makes: dense's first candidate rate at its smallest width.
     const g = planGroups({...TINY, tasks: ["smooth"], contenders: ["dense"], refWidths: [16], seeds: [1]})[0];
     const key = checkpointKey(candidateKey(g, TINY.tune.startDense[0]), "smooth", TINY);
     const file = join(`${out}.checkpoints`, `${createHash("sha256").update(key).digest("hex").slice(0, 24)}.ckpt`);
     mkdirSync(`${out}.checkpoints`);
     writeFileSync(file, "not a checkpoint");
-    const r = spawnSync(process.execPath, [...args, ...only], {encoding: "utf8"});
+    const r = tinyScript("--out", out, ...DENSE_16);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain(`note: ignoring the unreadable checkpoint ${file} of ${key}: not a fit checkpoint`);
     expect(r.stderr).toMatch(/finished: \d+ runs done now/);
     // The same records as a sweep that never saw the file.
     const clean = join(dir, "clean.jsonl");
-    expect(
-      spawnSync(process.execPath, [
-        "--import",
-        "tsx",
-        "scripts/experiment.ts",
-        "--preset",
-        "tiny",
-        "--out",
-        clean,
-        ...only
-      ]).status
-    ).toBe(0);
+    expect(tinyScript("--out", clean, ...DENSE_16).status).toBe(0);
     const runs = (path: string) =>
       parseResults(readFileSync(path, "utf8"))
         .records.filter((x) => x.type === "run")
@@ -184,11 +159,7 @@ describe("checkpoint files", () => {
     expect(runs(out)).toEqual(runs(clean));
     // The dry run's estimate: all of it for a file without runs, none of it left for a finished sweep.
     const estimate = (path: string) => {
-      const d = spawnSync(
-        process.execPath,
-        ["--import", "tsx", "scripts/experiment.ts", "--preset", "tiny", "--out", path, "--dry-run", ...only],
-        {encoding: "utf8"}
-      );
+      const d = tinyScript("--out", path, "--dry-run", ...DENSE_16);
       const m =
         /smooth: about ([\d.e-]+) CPU hours for these groups, about ([\d.e-]+) of them still to run \(an estimate from (\d+) finished runs/.exec(
           d.stdout
@@ -216,14 +187,7 @@ describe("checkpoint files", () => {
 });
 
 describe("--until", () => {
-  const until = (value: string) =>
-    spawnSync(
-      process.execPath,
-      ["--import", "tsx", "scripts/experiment.ts", "--preset", "tiny", "--dry-run", "--until", value],
-      {
-        encoding: "utf8"
-      }
-    );
+  const until = (value: string) => tinyScript("--dry-run", "--until", value);
   it("names a bad or past time and what it wants", () => {
     expect(until("25:00").stderr).toContain(
       '--until must be a time HH:MM (00:00 to 23:59) or an ISO date, got "25:00"'
@@ -240,11 +204,7 @@ describe("shards as separate processes (tiny preset)", () => {
   it("give exactly the keys of one unsharded run, and merge to them", () => {
     const dir = mkdtempSync(join(tmpdir(), "shards-"));
     const run = (out: string, extra: string[]) => {
-      const r = spawnSync(
-        process.execPath,
-        ["--import", "tsx", "scripts/experiment.ts", "--preset", "tiny", "--out", join(dir, out), ...extra],
-        {encoding: "utf8"}
-      );
+      const r = tinyScript("--out", join(dir, out), ...extra);
       expect(r.status, r.stderr).toBe(0);
       return parseResults(readFileSync(join(dir, out), "utf8")).records;
     };
