@@ -240,6 +240,9 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
+/** A file name for a work key (claims, checkpoints): the first 24 hex digits of its SHA-256. */
+const keyFileName = (key: string) => createHash("sha256").update(key).digest("hex").slice(0, 24);
+
 function fileStore(path: string): ResultStore {
   let records: ResultRecord[] = [];
   const read = (): ResultRecord[] => {
@@ -251,7 +254,7 @@ function fileStore(path: string): ResultStore {
   if (existsSync(path)) records = read();
   else mkdirSync(dirname(path), {recursive: true});
   const claims = `${path}.claims`;
-  const claimFile = (key: string) => `${claims}/${createHash("sha256").update(key).digest("hex").slice(0, 24)}`;
+  const claimFile = (key: string) => `${claims}/${keyFileName(key)}`;
   const alive = (pid: number) => {
     try {
       process.kill(pid, 0);
@@ -311,7 +314,7 @@ function fileStore(path: string): ResultStore {
  * to a temporary name and renamed into place (a reader never sees half a checkpoint).
  */
 function fileCheckpoints(dir: string): CheckpointStore {
-  const file = (key: string) => `${dir}/${createHash("sha256").update(key).digest("hex").slice(0, 24)}.ckpt`;
+  const file = (key: string) => `${dir}/${keyFileName(key)}.ckpt`;
   return {
     load(key) {
       if (!existsSync(file(key))) return null;
