@@ -11,6 +11,7 @@ import {
   linkSync,
   mkdirSync,
   readFileSync,
+  readdirSync,
   renameSync,
   rmSync,
   writeFileSync
@@ -36,6 +37,7 @@ import {
   type ResultStore
 } from "../lib/experiment/run.js";
 import {checkpointFromBytes, checkpointToBytes} from "../lib/experiment/checkpoint.js";
+import {estimateHours} from "../lib/experiment/estimate.js";
 import {parseShard, shardFilter, type Shard} from "../lib/experiment/shard.js";
 import {
   SCHEMA_VERSION,
@@ -76,7 +78,8 @@ Usage: npm run experiment -- [options]
                         probe starts only if its worst case (its step cap at the group's recorded or
                         timed speed) ends by then, shorter work first; a memorisation search stops
                         between probes (each probe is saved); stop when nothing fits
-  --dry-run             print the plan (groups, budget points, relative cost) and exit
+  --dry-run             print the plan (groups, budget points, relative cost) and an estimate of the
+                        CPU hours left per task (lib/experiment/estimate.ts), and exit
   --help                this text
 
 To stop, create FILE.stop (touch data/capacity/results.jsonl.stop): a training run of a fitting task
@@ -380,7 +383,12 @@ function uncommittedLib(): string[] {
   }
 }
 
-function describePlan(groups: PlanGroup[], config: ExperimentConfig, records: readonly ResultRecord[]): string {
+function describePlan(
+  groups: PlanGroup[],
+  config: ExperimentConfig,
+  records: readonly ResultRecord[],
+  checkpointSteps: ReadonlyMap<string, number>
+): string {
   const lines = groups.map((g) => {
     const points = g.memberships.map((m) => `${m.budget}@${m.refWidth}(×${m.ratio.toFixed(2)})`).join(" ");
     const task = g.key.startsWith("trend|") ? "probe" : g.task;
@@ -395,41 +403,47 @@ function describePlan(groups: PlanGroup[], config: ExperimentConfig, records: re
   let text =
     `${lines.join("\n")}\n${groups.length} groups, at least ${count} runs (start rates + seeds; more when a rate choice widens), ` +
     `relative cost ${(total / 1e12).toFixed(0)} (units of 10^12 multiply-adds, assuming runs stop halfway to the step cap)\n`;
-  // Calibrate with the runs already in the file: seconds per cost unit, per task (memorisation differs).
-  const byKey = new Map(planGroups(config).map((g) => [g.key, g]));
-  for (const task of config.tasks) {
-    let seconds = 0;
-    let cost = 0;
-    let n = 0;
-    // Finished work of the selected groups, so that what is left can be told apart from the whole.
-    let doneCost = 0;
-    const selected = new Set(groups.map((g) => g.key));
-    for (const r of records) {
-      if (
-        r.type !== "run" ||
-        r.task !== task ||
-        (r.candidate !== true && r.seed === config.seeds[0] && r.task !== "memorise")
-      )
-        continue;
-      const g = byKey.get(r.learningRateFrom);
-      if (!g) continue;
-      seconds += r.seconds;
-      cost += g.cost;
-      n++;
-      if (selected.has(g.key)) doneCost += g.cost;
+  const hours = (h: number) => (h >= 10 ? h.toFixed(0) : h >= 1 ? h.toFixed(1) : h.toPrecision(2));
+  let left = 0;
+  let known = true;
+  for (const e of estimateHours(config, groups, records, checkpointSteps)) {
+    const name = e.task === "probe" ? "trend probes" : e.task;
+    if (e.runsLeft === 0) {
+      text += `${name}: done (${e.runsDone} runs, ${hours(e.hoursDone)} CPU hours)\n`;
+      continue;
     }
-    const planned = groups.filter((g) => g.task === task).reduce((s, g) => s + runs(g) * g.cost, 0);
-    if (n > 0 && planned > 0) {
-      const hours = (c: number) => {
-        const h = (c * seconds) / cost / 3600;
-        return h >= 10 ? h.toFixed(0) : h >= 1 ? h.toFixed(1) : h.toPrecision(2);
-      };
-      text +=
-        `${task}: about ${hours(planned)} CPU hours for these groups, about ${hours(Math.max(0, planned - doneCost))} of them still to run ` +
-        `(an estimate from ${n} finished runs in the file, ${(seconds / 3600).toFixed(1)} CPU hours, on the machines they ran on)\n`;
+    if (e.hoursLeft === null) known = false;
+    else left += e.hoursLeft;
+    const how =
+      e.hoursLeft === null
+        ? "no run timed yet"
+        : `${e.timedGroups} group(s) timed by their own runs, ${e.scaledGroups} scaled from the nearest timed width` +
+          (e.stepsDone > 0 ? `; ${e.stepsDone.toLocaleString("en-US")} steps of unfinished runs already done` : "");
+    text +=
+      `${name}: at least ${e.runsLeft} runs left, about ${e.hoursLeft === null ? "?" : hours(e.hoursLeft)} CPU hours (${how}); ` +
+      `${e.runsDone} runs done, ${hours(e.hoursDone)} CPU hours\n`;
+  }
+  if (known && left > 0)
+    text +=
+      `in all about ${hours(left)} CPU hours left (an estimate: each run's steps and milliseconds per step as measured ` +
+      `at its own group or the nearest one, lib/experiment/estimate.ts), about ${hours(left / 2)} hours on two cores\n`;
+  return text;
+}
+
+/** Steps done by each suspended run in DIR (FILE.checkpoints/), by checkpoint key; unreadable files are skipped. */
+function checkpointProgress(dir: string): Map<string, number> {
+  const steps = new Map<string, number>();
+  if (!existsSync(dir)) return steps;
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith(".ckpt")) continue;
+    try {
+      const {tag, checkpoint} = checkpointFromBytes(new Uint8Array(readFileSync(`${dir}/${name}`)));
+      steps.set(tag.key, checkpoint.step);
+    } catch {
+      // the sweep names an unreadable checkpoint when it meets it; the estimate just leaves it out
     }
   }
-  return text;
+  return steps;
 }
 
 /** The file whose existence stops a sweep between runs (every worker on the same results file). */
@@ -481,7 +495,9 @@ async function main(): Promise<void> {
   const selected = (g: PlanGroup) => inRange(g) && (inShard === null || inShard(g));
   if (args.dryRun) {
     const records = existsSync(args.out) ? parseResults(readFileSync(args.out, "utf8")).records : [];
-    process.stdout.write(describePlan(withProbes.filter(selected), config, records));
+    process.stdout.write(
+      describePlan(withProbes.filter(selected), config, records, checkpointProgress(`${args.out}.checkpoints`))
+    );
     return;
   }
   if (args.workers > 1) {

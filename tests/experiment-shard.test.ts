@@ -157,32 +157,45 @@ describe("checkpoint files", () => {
           return rest;
         });
     expect(runs(out)).toEqual(runs(clean));
-    // The dry run's estimate: all of it for a file without runs, none of it left for a finished sweep.
-    const estimate = (path: string) => {
+    // The dry run's estimate: nothing left for a finished sweep; for half of its runs, the other half.
+    const dry = (path: string) => {
       const d = tinyScript("--out", path, "--dry-run", ...DENSE_16);
-      const m =
-        /smooth: about ([\d.e-]+) CPU hours for these groups, about ([\d.e-]+) of them still to run \(an estimate from (\d+) finished runs/.exec(
-          d.stdout
-        );
-      expect(m, d.stdout + d.stderr).not.toBeNull();
-      return {whole: Number(m![1]), left: Number(m![2]), runs: Number(m![3])};
+      expect(d.status, d.stderr).toBe(0);
+      return d.stdout;
     };
-    const done = estimate(clean);
-    expect(done.whole).toBeGreaterThan(0);
-    expect(done.left).toBe(0);
-    // Half the runs: something left, less than the whole.
+    const finished = /smooth: done \((\d+) runs, ([\d.e-]+) CPU hours\)/.exec(dry(clean));
+    expect(finished).not.toBeNull();
+    const made = runs(clean).filter((x) => (x as {candidate?: boolean}).candidate === true).length;
+    expect(Number(finished![1])).toBe(made);
     const text = readFileSync(clean, "utf8").split("\n").filter(Boolean);
     const runLines = text.filter((l) => l.includes('"type":"run"'));
     const half = join(dir, "half.jsonl");
-    writeFileSync(
-      half,
-      [...text.filter((l) => !l.includes('"type":"run"')), ...runLines.slice(0, Math.ceil(runLines.length / 2))].join(
-        "\n"
-      ) + "\n"
+    const keptRuns = runLines.slice(0, 1);
+    writeFileSync(half, [...text.filter((l) => !l.includes('"type":"run"')), ...keptRuns].join("\n") + "\n");
+    // The rate choices' records stay, so no candidate is left, but the first seed's runs (the chosen
+    // candidates' runs, stored again) are gone: the sweep would make them again, one per group.
+    expect(dry(half)).toMatch(
+      /smooth: at least 2 runs left, about [\d.e-]+ CPU hours \(1 group\(s\) timed by their own runs, 1 scaled/
     );
-    const part = estimate(half);
-    expect(part.left).toBeGreaterThan(0);
-    expect(part.left).toBeLessThan(part.whole);
+    // Dropping the rate choices too leaves every start rate but the kept candidate.
+    const untuned = join(dir, "untuned.jsonl");
+    writeFileSync(
+      untuned,
+      [...text.filter((l) => !l.includes('"type":"run"') && !l.includes('"type":"tune"')), ...keptRuns].join("\n") +
+        "\n"
+    );
+    const out2 = dry(untuned);
+    // Two dense groups (W = 8 and 11 stand at 16): one has its first candidate, the other is priced from it.
+    expect(out2).toContain("2 groups,");
+    const m =
+      /smooth: at least (\d+) runs left, about ([\d.e-]+) CPU hours \(1 group\(s\) timed by their own runs, 1 scaled from the nearest timed width\); 1 runs done/.exec(
+        out2
+      );
+    expect(m, out2).not.toBeNull();
+    expect(Number(m![1])).toBe(2 * TINY.tune.startDense.length - 1);
+    expect(Number(m![2])).toBeGreaterThan(0);
+    // The unreadable checkpoint beside `out` is left out of the estimate, not an error.
+    expect(dry(out)).toMatch(/smooth: done \(\d+ runs/);
   });
 });
 

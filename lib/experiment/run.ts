@@ -159,6 +159,11 @@ const runKey = (g: PlanGroup, seed: number, hash: string) =>
   `${g.task}|${g.contender.id}|w${g.width}|d${g.depth}|s${seed}|${hash}`;
 const hashOf = (g: PlanGroup) => g.key.slice(g.key.lastIndexOf("|") + 1);
 
+/** The key of a group's final run at a seed (the first seed's is its chosen candidate's run, stored again). */
+export function seedRunKey(g: PlanGroup, seed: number): string {
+  return runKey(g, seed, hashOf(g));
+}
+
 /** The key of a learning-rate candidate's run. */
 export function candidateKey(g: PlanGroup, learningRate: number): string {
   return `cand|${g.task}|${g.contender.id}|w${g.width}|d${g.depth}|lr${learningRate}|${hashOf(g)}`;
@@ -193,6 +198,11 @@ function budgetPoints(
     }
   }
   return points;
+}
+
+/** Relative cost of one training step (a batch) of a contender at a width on a task: what `PlanGroup.cost` counts per step. */
+export function stepCost(config: ExperimentConfig, task: TaskKind, c: Contender, width: number): number {
+  return runCost(config, task, c, width, config.train.batchSize);
 }
 
 /** Relative cost of training `samples` samples of a contender at a width on a task. */
