@@ -382,7 +382,7 @@ function countCircles(svgMarkup: string): number {
 }
 
 describe("Capacity", () => {
-  it("leads with the answer table in the first screen, and redraws the projection figure per input", async () => {
+  it("leads with the answer table in the first screen, fits five screens, and redraws the projection figure per input", async () => {
     const view = await site.open("/capacity");
     try {
       const table = view.page.locator("#answer-table");
@@ -405,7 +405,10 @@ describe("Capacity", () => {
       await view.page.getByLabel(/^17 values/).check();
       await settle(view.page);
       expect(await figureSignature(figure)).not.toBe(picture);
-      // Folded details open, and the sweep's task switch keeps working inside them.
+      // At most five screens on a desktop with the details folded (the aim; 3742 px on 2026-12-02).
+      const height = await view.page.evaluate(() => document.documentElement.scrollHeight);
+      expect(height).toBeLessThanOrEqual(5 * viewport.height);
+      expect(await view.page.locator("main details[open]").count()).toBe(0);
       const text = await view.page.locator("main").textContent();
       expect(text).not.toMatch(/\*[a-z]/); // no literal Markdown asterisks
       view.expectClean();
