@@ -46,7 +46,8 @@ export function seedPointChart(
         height: 50 + 34 * new Set(own.map((r) => r.name)).size,
         marginLeft: Math.min(190, Math.round(width * 0.45)),
         marginRight: 20,
-        color: contenderColor(),
+        // no legend: every row is labelled with its contender (three legends took 120 px of the first screens)
+        color: {...contenderColor(), legend: false},
         // Plain decimals (or percent for the spiral): the log scale's default SI ticks read "20m" for 0.02.
         x: {
           type: "log",

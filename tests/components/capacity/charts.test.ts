@@ -4,6 +4,7 @@ import {capacityRows} from "../../../src/components/capacity/memorise-chart.js";
 import {BUDGET_SHORT, budgetTicks, label} from "../../../src/components/capacity/colors.js";
 import {answerCells, answerGridRows, answerRows, cappedText} from "../../../src/components/capacity/answer.js";
 import {tuneTableRows} from "../../../src/components/capacity/tables.js";
+import {meanRows, seedPointRows} from "../../../src/components/capacity/seedpoint-chart.js";
 
 const stat = (mean: number, min: number, max: number, n = 3) => ({mean, sd: 0, min, max, n});
 
@@ -252,5 +253,41 @@ describe("the budget axis's ticks", () => {
     expect(budgetTicks([256, 65536 * 32], 1280)).toEqual([1000, 1e4, 1e5, 1e6]);
     expect(budgetTicks([256, 65536 * 32], 390)).toEqual([1000, 1e5]);
     expect(budgetTicks([1000, 10000], 390)).toEqual([1000, 10000]);
+  });
+});
+
+describe("the seed's-point figure's rows", () => {
+  const run = (task: string, contender: string, width: number, seed: number, error: number, converged = true) => ({
+    task,
+    contender,
+    width,
+    seed,
+    error,
+    converged
+  });
+  it("names each row by contender and width, and ticks each contender's mean per task (what the table reports)", () => {
+    const rows = seedPointRows(
+      [
+        run("image", "switchnet4-m4", 65536, 1, 0.09, false),
+        run("image", "switchnet4-m4", 65536, 2, 0.07),
+        run("image", "dense", 1448, 1, 0.02),
+        run("smooth", "switchnet4-m4", 65536, 1, 0.013)
+      ],
+      {image: "picture", smooth: "smooth target"}
+    );
+    expect(rows.map((r) => [r.taskName, r.name, r.group])).toEqual([
+      ["picture", `${label("switchnet4-m4")}\nW = 65,536`, label("switchnet4-m4")],
+      ["picture", `${label("switchnet4-m4")}\nW = 65,536`, label("switchnet4-m4")],
+      ["picture", `${label("dense")}\nW = 1,448`, label("dense")],
+      ["smooth target", `${label("switchnet4-m4")}\nW = 65,536`, label("switchnet4-m4")]
+    ]);
+    const means = meanRows(rows);
+    expect(means.map((m) => [m.taskName, m.group, m.n, m.mean])).toEqual([
+      ["picture", label("switchnet4-m4"), 2, (0.09 + 0.07) / 2],
+      ["picture", label("dense"), 1, 0.02],
+      ["smooth target", label("switchnet4-m4"), 1, 0.013]
+    ]);
+    // a capped run keeps its flag for the hollow dot
+    expect(rows[0].converged).toBe(false);
   });
 });
