@@ -75,7 +75,7 @@ describe("estimateHours", () => {
     expect(e.scaledGroups).toBe(1);
     expect(e.timedGroups).toBe(0);
     // The nearest other Switch Net 4 group by step cost, on any task, gives the milliseconds per step;
-    // the nearest smooth Switch Net 4 group the steps per run.
+    // every finished smooth run the steps per run.
     const cost = (x: PlanGroup) => stepCost(config, x.task, x.contender, x.width);
     const others = groups.filter((x) => x.contender.id === "switchnet4-m4" && x.key !== g.key);
     const byCost = [...others].sort(
@@ -91,8 +91,7 @@ describe("estimateHours", () => {
         );
     const timed = byCost.find((x) => made(x).length > 0)!;
     const ms = (median(made(timed).map((r) => r.msPerStep)) * cost(g)) / cost(timed);
-    const stepSource = byCost.find((x) => x.task === "smooth" && made(x).length > 0)!;
-    const perRun = median(made(stepSource).map(steps));
+    const perRun = median(groups.filter((x) => x.task === "smooth").flatMap((x) => made(x).map(steps)));
     expect(e.hoursLeft).toBeCloseTo((left * perRun * ms) / 3.6e6, 12);
     expect(e.hoursLeft).toBeGreaterThan(0);
 
@@ -108,6 +107,34 @@ describe("estimateHours", () => {
     // 4·perRun done: max(perRun − 4·perRun, perRun) = perRun to go, within the cap.
     const rest = Math.min(config.train.maxSteps - 4 * perRun, perRun);
     expect(h.hoursLeft).toBeCloseTo((((left - 1) * perRun + rest) * ms) / 3.6e6, 12);
+  });
+
+  it("counts the rate the rule asks for next when the best candidate sits at the grid's edge", () => {
+    const g = groups.find((x) => x.task === "smooth" && x.contender.id === "switchnet4-m4")!;
+    const start = startRates(g.contender, config);
+    const lowest = Math.min(...start);
+    // The group's candidates with the lowest start rate made the clear winner; no rate chosen yet.
+    const edited = records
+      .filter((r) => !(r.type === "tune" && r.key === g.key))
+      .filter((r) => !(isRun(r) && r.learningRateFrom === g.key && r.candidate !== true))
+      .map((r) => {
+        if (!isRun(r) || r.learningRateFrom !== g.key) return r;
+        const copy = structuredClone(r);
+        copy.fit!.atBest.validation = r.learningRate === lowest ? 0.001 : 0.5;
+        return copy;
+      });
+    const below = config.tune.grid.filter((x) => x < lowest);
+    expect(below.length).toBeGreaterThan(0);
+    const [e] = estimateHours(config, [g], edited);
+    // the next grid rate below, then the later seeds (the first seed's run is the chosen candidate's)
+    expect(e.runsLeft).toBe(1 + config.seeds.length - 1);
+    const [f] = estimateHours(
+      config,
+      [g],
+      edited.filter((r) => !(isRun(r) && r.learningRateFrom === g.key && r.learningRate === start[1]))
+    );
+    // a missing start rate comes first, before any widening
+    expect(f.runsLeft).toBe(1 + config.seeds.length - 1);
   });
 
   it("tells memorisation's candidates, first seed and later seeds apart, and counts saved probes off", () => {
@@ -126,16 +153,16 @@ describe("estimateHours", () => {
     const [e] = estimateHours(config, [g], kept);
     expect(e.runsLeft).toBe(config.seeds.length);
     expect(e.timedGroups).toBe(1);
-    // Own candidates time it; the seeds' steps come from the nearest Switch Net 4 memorisation group's seeds.
-    const cost = (x: PlanGroup) => stepCost(config, x.task, x.contender, x.width);
+    // Own candidates time it; the seeds' steps are the medians of every other memorisation search's,
+    // first seed and later seeds apart.
     const ms = median(mine.filter((r) => r.candidate === true).map((r) => r.msPerStep));
-    const others = groups
-      .filter((x) => x.task === "memorise" && x.contender.id === "switchnet4-m4" && x.key !== g.key)
-      .sort((a, b) => Math.abs(Math.log(cost(a) / cost(g))) - Math.abs(Math.log(cost(b) / cost(g))));
     const seedRuns = (seed: (s: number) => boolean) =>
-      records.filter(isRun).filter((r) => r.learningRateFrom === others[0].key && r.candidate !== true && seed(r.seed));
+      records
+        .filter(isRun)
+        .filter((r) => r.task === "memorise" && r.learningRateFrom !== g.key && r.candidate !== true && seed(r.seed));
     const firstSteps = median(seedRuns((s) => s === config.seeds[0]).map(steps));
     const laterSteps = median(seedRuns((s) => s !== config.seeds[0]).map(steps));
+    expect(firstSteps).toBeGreaterThan(laterSteps); // a later seed starts at the first seed's capacity
     expect(e.hoursLeft).toBeCloseTo(((firstSteps + (config.seeds.length - 1) * laterSteps) * ms) / 3.6e6, 12);
 
     // The first seed's saved probes count off its search.

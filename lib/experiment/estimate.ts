@@ -8,19 +8,31 @@
  *   output sizes, which `stepCost` counts; small widths carry more fixed cost per step, so the
  *   nearest is the best guess) scaled by the ratio of `stepCost`s, else the nearest step cost of
  *   any contender on the task, else of any group;
- * - steps per run: the group's own finished runs (median), else the nearest width of the same
- *   contender and task, else every finished run of the task, else half the step cap (fitting) or
+ * - steps per run: the group's own finished runs (median), else every finished run of the task
+ *   (on the records of 2026-12-02 the task's median was off by a factor of 1.6 in the median
+ *   group, the nearest width of the same contender by 1.9), else half the step cap (fitting) or
  *   1, 5 and 2 step caps for a memorisation rate candidate, first seed's search and later seed's
  *   search. Memorisation tells those three apart, since a later seed starts at the first seed's
  *   capacity; a trend probe above the searched widths counts as a full step cap.
  * Work already done counts off: a suspended fitting run's checkpoint (its steps) and a memorisation
  * search's saved probes. A suspended run that has already gone past the median still has at
  * least a quarter of its steps to go (the next evaluation is 25 % of the steps later).
- * Runs that a widening rate choice adds later are not counted: the figures are lower bounds of
- * the runs and an estimate of the time, not a promise.
+ * The rates still to try are those the rule asks for now (`decideRate`: missing start rates, or
+ * the next rate beyond an edge); rates a later widening adds are not counted, so the run counts
+ * are lower bounds and the hours an estimate, not a promise.
  */
 import type {ExperimentConfig} from "./config.js";
-import {candidateKey, checkpointKey, planGroups, seedRunKey, startRates, stepCost, type PlanGroup} from "./run.js";
+import {
+  candidateKey,
+  candidateScore,
+  checkpointKey,
+  decideRate,
+  planGroups,
+  seedRunKey,
+  startRates,
+  stepCost,
+  type PlanGroup
+} from "./run.js";
 import type {ResultRecord, RunRecord, TaskKind} from "./schema.js";
 import {median} from "./trend.js";
 
@@ -106,13 +118,11 @@ export function estimateHours(
     return null;
   };
   const stepsPerRun = (g: PlanGroup, role: Role): number => {
-    const tiers: ((s: Sample) => boolean)[] = [
-      (s) => s.group.key === g.key && s.role === role,
-      (s) => s.group.task === g.task && s.group.contender.id === g.contender.id && s.role === role,
-      (s) => s.group.task === g.task && s.role === role
-    ];
-    for (const tier of tiers) {
-      const found = tier === tiers[2] ? samples.filter(tier) : nearest(g, tier);
+    for (const tier of [
+      (s: Sample) => s.group.key === g.key && s.role === role,
+      (s: Sample) => s.group.task === g.task && s.role === role
+    ]) {
+      const found = samples.filter(tier);
       if (found.length > 0) return median(found.map((s) => s.steps));
     }
     const cap = g.task === "memorise" ? config.memorise.maxSteps : config.train.maxSteps;
@@ -171,10 +181,15 @@ export function estimateHours(
         e.stepsDone += done;
         left.push([role, Math.min(cap - done, Math.max(expected - done, done / 4))]);
       };
-      if (!tuned)
-        for (const rate of startRates(g.contender, config))
-          if (!runs.some((r) => r.candidate === true && r.learningRate === rate))
-            togo(memorise ? "candidate" : "run", candidateKey(g, rate));
+      if (!tuned) {
+        // The rates the rule asks for next: missing start rates, or the next one beyond an edge.
+        const scores = new Map<number, number>();
+        for (const r of runs)
+          if (r.candidate === true && !scores.has(r.learningRate)) scores.set(r.learningRate, candidateScore(r));
+        const decision = decideRate(scores, startRates(g.contender, config), config.tune.grid);
+        if (decision.status === "need")
+          for (const rate of decision.rates) togo(memorise ? "candidate" : "run", candidateKey(g, rate));
+      }
       for (const seed of config.seeds) {
         // A fitting group's first seed is its chosen candidate's run (stored again when the rate is chosen).
         if (!memorise && seed === first && !tuned) continue;
