@@ -59,6 +59,7 @@ import type {
   LayerTeamKernels,
   Model,
   ModelSpec,
+  ProjectionCacheStats,
   ResolvedModelSpec,
   WidthLayer
 } from "./types.js";
@@ -187,6 +188,10 @@ function checked(inner: Model): DisposableModel {
     zeroGrad(): void {
       live();
       inner.zeroGrad();
+    },
+    cacheProjections(maxBytes: number): ProjectionCacheStats | null {
+      live();
+      return inner.cacheProjections?.(checkInteger("maxBytes", maxBytes, 0)) ?? null;
     },
     get disposed() {
       return disposed;
@@ -369,7 +374,7 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
    * The first layer's input for rows r0 … r0 + rows − 1 into the saved input rows (a0), except
    * rows whose periodic[r] is 1 (they exist as patterns).
    */
-  const placeRows = (input: Float32Array, r0: number, rows: number) => {
+  const projectRows = (input: Float32Array, r0: number, rows: number) => {
     const x = input.subarray(r0 * k, (r0 + rows) * k);
     const a0 = rowsOf(actStores[0], r0, rows);
     // a0 = WHT(D_1 ⊙ placed)/√W (= project, the same products in the same order), then the other
@@ -404,6 +409,41 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     }
     if (adjust || placement !== "pad" || tileRows === 0) whtBatch(a0, {size: n, normalize: true});
     for (let r = 1; r < flipsIn.length; r++) project(a0, flipsIn[r], true);
+  };
+
+  // The projection cache (Model.cacheProjections): projected rows by their input's bits. A row is
+  // projected on its own (projectRows for one row: per row the same float operations as in a tile).
+  const cacheable = flipsIn.length >= 2 && !adjust;
+  let cache: Map<string, Float32Array> | null = null;
+  const cacheStats = {rows: 0, bytes: 0, maxBytes: 0, hits: 0, misses: 0};
+  const inputKey = (input: Float32Array, r: number) => {
+    const bits = new Uint32Array(input.buffer, input.byteOffset + 4 * r * k, k);
+    let key = "";
+    for (let j = 0; j < k; j++) key += String.fromCharCode(bits[j] & 0xffff, bits[j] >>> 16);
+    return key;
+  };
+  const placeRows = (input: Float32Array, r0: number, rows: number) => {
+    if (cache === null) {
+      projectRows(input, r0, rows);
+      return;
+    }
+    const a0 = actStores[0];
+    for (let r = r0; r < r0 + rows; r++) {
+      const key = inputKey(input, r);
+      const kept = cache.get(key);
+      if (kept !== undefined) {
+        a0.set(kept, r * n);
+        cacheStats.hits++;
+        continue;
+      }
+      cacheStats.misses++;
+      projectRows(input, r, 1);
+      if (cacheStats.bytes + 4 * n <= cacheStats.maxBytes) {
+        cache.set(key, a0.slice(r * n, (r + 1) * n));
+        cacheStats.rows++;
+        cacheStats.bytes += 4 * n;
+      }
+    }
   };
 
   /** out[b, o] = flipsOut[o]·src[b·stride + o] for `rows` rows (the row kernel where src has rows of width n). */
@@ -793,8 +833,17 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
         grads.fill(0);
       }
     },
+    cacheProjections(maxBytes: number) {
+      if (!cacheable) return null;
+      cache = maxBytes > 0 ? (cache ?? new Map()) : null;
+      if (cache === null) Object.assign(cacheStats, {rows: 0, bytes: 0});
+      // a lower limit keeps what is already there and adds nothing more until it fits again
+      Object.assign(cacheStats, {maxBytes, hits: 0, misses: 0});
+      return cacheStats;
+    },
     dispose(): void {
       zeroPending = false;
+      cache = null;
       freeWorkspaces();
       releaseKernelArray(params);
       releaseKernelArray(grads);

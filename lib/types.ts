@@ -75,6 +75,25 @@ export interface Model {
   zeroGrad(): void;
   /** Frees the memory the model owns (models from createModel always have it; see DisposableModel). */
   dispose?(): void;
+  /**
+   * Keeps the projected input rows (the first layer's input) of up to `maxBytes` of distinct
+   * inputs, so that an input seen again skips its projection: the same bits, since a kept row is
+   * what the projection computed. Only WHT models with two or more projection rounds and no
+   * `adjust` have one (one round is already cheap: see lib/model.ts); the others return null.
+   * 0 empties and stops it. Returns its counters, live. Meant for training on a fixed set of
+   * samples (a row of width W costs 4·W bytes).
+   */
+  cacheProjections?(maxBytes: number): ProjectionCacheStats | null;
+}
+
+/** What a model's projection cache holds and has done (see Model.cacheProjections). */
+export interface ProjectionCacheStats {
+  readonly rows: number;
+  readonly bytes: number;
+  readonly maxBytes: number;
+  /** Rows served from the cache, and rows projected (kept or not), since the cache was set. */
+  readonly hits: number;
+  readonly misses: number;
 }
 
 /**
@@ -92,6 +111,8 @@ export interface DisposableModel extends Model {
   [Symbol.dispose](): void;
   /** True once dispose() has run. */
   readonly disposed: boolean;
+  /** See Model.cacheProjections (null for a model without a cache: dense, one round, adjust). */
+  cacheProjections(maxBytes: number): ProjectionCacheStats | null;
 }
 
 /** A set of samples: x is n × inputSize, y is n × outputSize (one-hot for classification). */

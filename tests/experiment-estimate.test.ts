@@ -120,7 +120,7 @@ describe("estimateHours", () => {
       .map((r) => {
         if (!isRun(r) || r.learningRateFrom !== g.key) return r;
         const copy = structuredClone(r);
-        copy.fit!.atBest.validation = r.learningRate === lowest ? 0.001 : 0.5;
+        copy.fit!.atBest!.validation = r.learningRate === lowest ? 0.001 : 0.5;
         return copy;
       });
     const below = config.tune.grid.filter((x) => x < lowest);

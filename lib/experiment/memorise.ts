@@ -35,6 +35,8 @@ export interface MemoriseOptions extends SearchOptions {
   warmupSteps?: number;
   /** No stop on the rule before this many steps (default 0; reaching the threshold always stops). */
   minSteps?: number;
+  /** Bytes of projected input rows each probe's model keeps (Model.cacheProjections; default 0: none). */
+  projectionCacheBytes?: number;
   /** Append a constant input 1 to the random inputs (spec.inputSize counts it). Default false. */
   biasInput?: boolean;
   /** Called after each probe it trains (not after one `known` returned). */
@@ -62,6 +64,7 @@ export function memoriseProbe(n: number, options: MemoriseOptions): Probe {
   });
   const data = bias ? withBiasInput(pairs) : pairs;
   const model = options.createModel({...spec, seed});
+  if (options.projectionCacheBytes) model.cacheProjections?.(options.projectionCacheBytes);
   let result: ReturnType<typeof fit>;
   try {
     result = fit(model, data, {
