@@ -415,6 +415,8 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
   // projected on its own (projectRows for one row: per row the same float operations as in a tile).
   const cacheable = flipsIn.length >= 2 && !adjust;
   let cache: Map<string, Float32Array> | null = null;
+  // the kernels the kept rows were projected with (the JS loops round differently): another empties it
+  let cacheBackend = "";
   const cacheStats = {rows: 0, bytes: 0, maxBytes: 0, hits: 0, misses: 0};
   const inputKey = (input: Float32Array, r: number) => {
     const bits = new Uint32Array(input.buffer, input.byteOffset + 4 * r * k, k);
@@ -426,6 +428,11 @@ export function createWhtModel(spec: ResolvedModelSpec, layer: WidthLayer): Mode
     if (cache === null) {
       projectRows(input, r0, rows);
       return;
+    }
+    if (cacheBackend !== backend()) {
+      cache.clear();
+      Object.assign(cacheStats, {rows: 0, bytes: 0});
+      cacheBackend = backend();
     }
     const a0 = actStores[0];
     for (let r = r0; r < r0 + rows; r++) {

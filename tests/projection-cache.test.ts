@@ -176,6 +176,25 @@ describe("the projection cache's limits", () => {
     }
   });
 
+  it("starts again when the kernels change (the JS loops round differently)", () => {
+    const x = batchOf(spec.inputSize, 10);
+    const cached = createModel(spec);
+    const stats = cached.cacheProjections(1 << 26)!;
+    try {
+      for (const backend of ["wasm-simd", "scalar", "wasm-simd"]) {
+        expect(setBackend(backend)).toBe(backend);
+        const plain = createModel(spec);
+        expectSameBits(cached.forward(x, 8), plain.forward(x, 8), backend);
+        plain.dispose();
+        expect(stats.rows).toBe(4); // this backend's rows only
+      }
+      expect(stats.misses).toBe(12);
+    } finally {
+      setBackend("wasm-simd");
+      cached.dispose();
+    }
+  });
+
   it("is null where there is nothing to keep, refuses a bad limit by name, and goes with dispose", () => {
     for (const other of [
       {kind: "dense", inputSize: 3, outputSize: 3, width: 16, depth: 2, seed: 1},
