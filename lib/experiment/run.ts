@@ -495,11 +495,12 @@ function memoriseOptions(
 
 /**
  * Bytes of projected input rows a run's model keeps (Model.cacheProjections: two-round models
- * skip the projection of an input seen before; the same bits). 1 GiB holds 4096 rows of 256 KiB at
- * W = 65,536: every picture pixel, and all 4096 rows of the smooth target (2622 training, 655
- * validation, 819 test), and 16,384 memorisation pairs at W = 16,384. About 15 % less time per step on the picture at 65,536 (49
- * against 58–62 ms per step, 1000 steps each, measured side by side on a busy 2-core machine,
- * 2026-12-02). Two workers then hold up to 2 GiB of rows besides their models.
+ * skip the projection of an input seen before; the same bits). 1 GiB holds 4096 rows of 256 KiB
+ * at W = 65,536 (every picture pixel; all 4096 rows of the smooth target: 2622 training, 655
+ * validation, 819 test) and 16,384 memorisation pairs at W = 16,384. About 15 % less time per
+ * step on the picture at 65,536 (49 against 58–62 ms per step, 1000 steps each, measured side by
+ * side on a busy 2-core machine, 2026-12-02). Two workers then hold up to 2 GiB of rows besides
+ * their models.
  */
 export const PROJECTION_CACHE_BYTES = 2 ** 30;
 
