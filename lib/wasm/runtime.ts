@@ -246,9 +246,7 @@ export interface LayerExports {
     c1: number
   ): void;
   fb_bwd_w: LayerExports["fb_bwd"];
-  /** planar: (log2n − 2)·2n floats of scratch (the stages with h ≥ 4's weights, planar). */
-  bfly_fwd(x: number, y: number, w: number, rows: number, n: number, log2n: number, planar: number): void;
-  /** planarW, planarGw: (log2n − 2)·2n floats of scratch each. */
+  bfly_fwd(x: number, y: number, w: number, rows: number, n: number, log2n: number): void;
   bfly_bwd(
     x: number,
     gy: number,
@@ -258,9 +256,7 @@ export interface LayerExports {
     scratch: number,
     rows: number,
     n: number,
-    log2n: number,
-    planarW: number,
-    planarGw: number
+    log2n: number
   ): void;
 }
 
