@@ -24,9 +24,9 @@
 import type {ExperimentConfig} from "./config.js";
 import {
   candidateKey,
-  candidateScore,
   checkpointKey,
   decideRate,
+  groupStates,
   planGroups,
   seedRunKey,
   startRates,
@@ -80,15 +80,14 @@ export function estimateHours(
   const all = planGroups(config);
   const byKey = new Map(all.map((g) => [g.key, g]));
   const first = config.seeds[0];
+  // What the sweep itself reads from the records: each group's candidate scores, its rate choice, its runs.
+  const states = groupStates(all, records);
   // Finished runs, one per run made (the first seed's fitting run is its chosen candidate's, stored again).
   const samples: Sample[] = [];
-  const runsOf = new Map<string, RunRecord[]>();
   for (const r of records) {
     if (r.type !== "run") continue;
     const g = byKey.get(r.learningRateFrom);
     if (!g) continue;
-    if (!runsOf.has(g.key)) runsOf.set(g.key, []);
-    runsOf.get(g.key)!.push(r);
     if (r.candidate !== true && r.seed === first && r.task !== "memorise") continue;
     const role: Role =
       r.task !== "memorise" ? "run" : r.candidate === true ? "candidate" : r.seed === first ? "first" : "later";
@@ -166,11 +165,11 @@ export function estimateHours(
       for (let i = done.length; i < config.memorise.probeFactors.length; i++)
         left.push(["candidate", config.memorise.maxSteps]);
     } else {
-      const runs = runsOf.get(g.key) ?? [];
+      const state = states.get(g.key);
       const mine = samples.filter((s) => s.group.key === g.key);
       e.runsDone += mine.length;
       e.hoursDone += mine.reduce((s, x) => s + x.seconds, 0) / 3600;
-      const tuned = records.some((r) => r.type === "tune" && r.key === g.key);
+      const tuned = state?.tune != null;
       const memorise = g.task === "memorise";
       const cap = memorise ? Infinity : config.train.maxSteps;
       const togo = (role: Role, runKey: string) => {
@@ -183,10 +182,7 @@ export function estimateHours(
       };
       if (!tuned) {
         // The rates the rule asks for next: missing start rates, or the next one beyond an edge.
-        const scores = new Map<number, number>();
-        for (const r of runs)
-          if (r.candidate === true && !scores.has(r.learningRate)) scores.set(r.learningRate, candidateScore(r));
-        const decision = decideRate(scores, startRates(g.contender, config), config.tune.grid);
+        const decision = decideRate(state?.scores ?? new Map(), startRates(g.contender, config), config.tune.grid);
         if (decision.status === "need")
           for (const rate of decision.rates) togo(memorise ? "candidate" : "run", candidateKey(g, rate));
       }
@@ -194,7 +190,7 @@ export function estimateHours(
         // A fitting group's first seed is its chosen candidate's run (stored again when the rate is chosen).
         if (!memorise && seed === first && !tuned) continue;
         const key = seedRunKey(g, seed);
-        if (runs.some((r) => r.candidate !== true && r.key === key)) continue;
+        if (state?.runs.has(key)) continue;
         togo(memorise ? (seed === first ? "first" : "later") : "run", key);
       }
     }

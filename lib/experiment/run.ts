@@ -987,14 +987,14 @@ type Work =
     };
 
 /** What a group's records say: candidate scores by rate, finished run keys, its tune record. */
-interface GroupState {
+export interface GroupState {
   scores: Map<number, number>;
   candidates: Map<number, RunRecord>;
   runs: Set<string>;
   tune: TuneRecord | null;
 }
 
-function groupStates(groups: readonly PlanGroup[], records: readonly ResultRecord[]): Map<string, GroupState> {
+export function groupStates(groups: readonly PlanGroup[], records: readonly ResultRecord[]): Map<string, GroupState> {
   const states = new Map<string, GroupState>(
     groups.map((g) => [g.key, {scores: new Map(), candidates: new Map(), runs: new Set(), tune: null}])
   );
