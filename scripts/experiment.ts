@@ -7,10 +7,13 @@
  */
 import {
   appendFileSync,
+  closeSync,
   existsSync,
   linkSync,
   mkdirSync,
+  openSync,
   readFileSync,
+  readSync,
   readdirSync,
   renameSync,
   rmSync,
@@ -36,7 +39,12 @@ import {
   type Progress,
   type ResultStore
 } from "../lib/experiment/run.js";
-import {checkpointFromBytes, checkpointToBytes} from "../lib/experiment/checkpoint.js";
+import {
+  checkpointFromBytes,
+  checkpointHeaderBytes,
+  checkpointSummary,
+  checkpointToBytes
+} from "../lib/experiment/checkpoint.js";
 import {estimateHours} from "../lib/experiment/estimate.js";
 import {parseShard, shardFilter, type Shard} from "../lib/experiment/shard.js";
 import {
@@ -330,6 +338,9 @@ function fileCheckpoints(dir: string): CheckpointStore {
         return null;
       }
     },
+    step(key) {
+      return existsSync(file(key)) ? (checkpointStepOf(file(key)) ?? null) : null;
+    },
     save(tag, checkpoint) {
       mkdirSync(dir, {recursive: true});
       const tmp = `${file(tag.key)}.${process.pid}.tmp`;
@@ -430,18 +441,34 @@ function describePlan(
   return text;
 }
 
+/** The tag and step of the checkpoint in FILE, reading only its header (undefined: unreadable). */
+function checkpointHeaderOf(file: string): ReturnType<typeof checkpointSummary> | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, "r");
+    const first = new Uint8Array(12);
+    readSync(fd, first, 0, 12, 0);
+    const head = new Uint8Array(checkpointHeaderBytes(first));
+    readSync(fd, head, 0, head.length, 0);
+    return checkpointSummary(head);
+  } catch {
+    // the sweep names an unreadable checkpoint when it loads it; here it is just left out
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+const checkpointStepOf = (file: string) => checkpointHeaderOf(file)?.step;
+
 /** Steps done by each suspended run in DIR (FILE.checkpoints/), by checkpoint key; unreadable files are skipped. */
 function checkpointProgress(dir: string): Map<string, number> {
   const steps = new Map<string, number>();
   if (!existsSync(dir)) return steps;
   for (const name of readdirSync(dir)) {
     if (!name.endsWith(".ckpt")) continue;
-    try {
-      const {tag, checkpoint} = checkpointFromBytes(new Uint8Array(readFileSync(`${dir}/${name}`)));
-      steps.set(tag.key, checkpoint.step);
-    } catch {
-      // the sweep names an unreadable checkpoint when it meets it; the estimate just leaves it out
-    }
+    const header = checkpointHeaderOf(`${dir}/${name}`);
+    if (header) steps.set(header.tag.key, header.step);
   }
   return steps;
 }

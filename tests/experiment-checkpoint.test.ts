@@ -7,7 +7,13 @@ import {parseContender} from "../lib/experiment/budget.js";
 import {TINY, type ExperimentConfig} from "../lib/experiment/config.js";
 import {fit, type FitCheckpoint, type FitOptions, type FitResult} from "../lib/experiment/fit.js";
 import type {Model} from "../lib/types.js";
-import {checkpointFromBytes, checkpointToBytes, type CheckpointTag} from "../lib/experiment/checkpoint.js";
+import {
+  checkpointFromBytes,
+  checkpointHeaderBytes,
+  checkpointSummary,
+  checkpointToBytes,
+  type CheckpointTag
+} from "../lib/experiment/checkpoint.js";
 import {
   candidateKey,
   checkpointKey,
@@ -237,6 +243,19 @@ describe("checkpoint bytes", () => {
     expect(() => checkpointFromBytes(new Uint8Array(4))).toThrow(/at least 12 bytes, got 4/);
   });
 
+  it("give the tag and step from the header alone, without the arrays", () => {
+    const bytes = checkpointToBytes(tag, checkpoint);
+    const need = checkpointHeaderBytes(bytes.subarray(0, 12));
+    expect(need).toBeLessThan(bytes.length - 4 * checkpoint.params.length);
+    expect(need % 4).toBe(0);
+    expect(checkpointSummary(bytes.slice(0, need))).toEqual({tag, step: checkpoint.step});
+    expect(checkpointSummary(bytes)).toEqual({tag, step: checkpoint.step});
+    expect(() => checkpointSummary(bytes.slice(0, need - 1))).toThrow(
+      new RegExp(`header says ${need - 12} bytes, but only ${need - 13} follow`)
+    );
+    expect(() => checkpointHeaderBytes(new Uint8Array(12))).toThrow(/not a fit checkpoint/);
+  });
+
   it("a checkpoint of another run, seed, rate or backend is not continued", () => {
     expect(checkpointMismatch(tag, {...tag})).toBeNull();
     expect(checkpointMismatch(tag, {...tag, backend: "js"})).toBe('its backend is "wasm-simd", this run\'s "js"');
@@ -371,5 +390,85 @@ describe("a sweep suspended at its deadline", () => {
     if (record.fit!.plateauReached) expect(left).toBeNull();
     else
       expect([left!.tag.learningRate, left!.checkpoint.step, left!.checkpoint.pendingEval]).toEqual([0.01, 1500, true]);
+  });
+});
+
+describe("a sweep with checkpoints near its deadline", () => {
+  // Two groups of the smooth task in plan order; `measure` makes the first look slow, the second quick.
+  const [first, second] = planGroups(cfg).filter((g) => g.task === "smooth");
+  const both = (g: {key: string}) => g.key === first.key || g.key === second.key;
+  // No recorded run: worst case = 1.25 × measured ms per step × the 1500-step cap.
+  const measure = (g: {key: string}) => (g.key === first.key ? 1600 : 1);
+  const slowWorst = (1.25 * 1600 * cfg.train.maxSteps) / 1000; // 3000 seconds
+  /** The group of each run record, in the order the sweep wrote them. */
+  const order = (s: ReturnType<typeof memoryStore>) =>
+    s.all.filter((r): r is RunRecord => r.type === "run").map((r) => (r.learningRateFrom === first.key ? "A" : "B"));
+
+  it("runs the work that ends in time first, and a longer run that could end in a sweep only when nothing else is open", () => {
+    // This sweep has 4000 s (the slow runs could end in a sweep of that length), then 2000 s are left.
+    let asked = 0;
+    const store = memoryStore();
+    runExperiment(cfg, {
+      store,
+      createModel,
+      filter: both,
+      measure,
+      checkpoints: memoryCheckpoints(),
+      timeLeft: () => (asked++ === 0 ? 4000 : 2000)
+    });
+    const seen = order(store);
+    expect(seen.filter((x) => x === "B").length).toBeGreaterThan(1);
+    expect(seen.filter((x) => x === "A").length).toBeGreaterThan(1);
+    // Every quick run before the first slow one, though the slow group comes first in plan order.
+    expect(seen.indexOf("A")).toBe(seen.lastIndexOf("B") + 1);
+    expect(planGroups(cfg).findIndex((g) => g.key === first.key)).toBeLessThan(
+      planGroups(cfg).findIndex((g) => g.key === second.key)
+    );
+  });
+
+  it("starts a run longer than the whole sweep in plan order (it has to span sweeps)", () => {
+    const store = memoryStore();
+    runExperiment(cfg, {
+      store,
+      createModel,
+      filter: both,
+      measure,
+      checkpoints: memoryCheckpoints(),
+      timeLeft: () => slowWorst - 1000
+    });
+    expect(order(store)[0]).toBe("A");
+  });
+
+  it("prices a suspended run by the steps its checkpoint has left", () => {
+    const key = candidateKey(first, 0.01);
+    let n = 0;
+    const out = fitRunResumable(first, cfg, 1, 0.01, createModel, key, undefined, {shouldSuspend: () => ++n > 4});
+    if (!("suspended" in out)) throw new Error("the run was not suspended");
+    const at = out.suspended.step;
+    expect(at).toBeGreaterThan(0);
+    const checkpoints = memoryCheckpoints();
+    const ckKey = checkpointKey(key, "smooth", cfg);
+    checkpoints.save({key: ckKey, backend: "wasm-simd", learningRate: 0.01, seed: 1}, out.suspended);
+    expect(checkpoints.step(ckKey)).toBe(at);
+    expect(checkpoints.step("no such key")).toBeNull();
+    const rest = (slowWorst * (cfg.train.maxSteps - at)) / cfg.train.maxSteps;
+    // Time for the rest of the suspended run, not for a whole slow run; the sweep itself could hold one.
+    const left = (rest + slowWorst) / 2;
+    let asked = 0;
+    const store = memoryStore();
+    const messages: string[] = [];
+    runExperiment(cfg, {
+      store,
+      createModel,
+      filter: both,
+      measure,
+      checkpoints,
+      timeLeft: () => (asked++ === 0 ? 2 * slowWorst : left),
+      onProgress: (p) => messages.push(p.label)
+    });
+    const runs = store.all.filter((r): r is RunRecord => r.type === "run");
+    expect(runs[0].key).toBe(key);
+    expect(messages[0]).toMatch(/rate 0\.01 \(choosing the rate\)$/);
+    expect(messages[1]).toMatch(new RegExp(`: continuing from step ${at}$`));
   });
 });

@@ -10,6 +10,7 @@ import {join} from "node:path";
 import {SwitchNetError} from "../lib/check.js";
 import {createRng} from "../lib/random.js";
 import {TINY} from "../lib/experiment/config.js";
+import {checkpointToBytes} from "../lib/experiment/checkpoint.js";
 import {candidateKey, checkpointKey, planExperiment, planGroups} from "../lib/experiment/run.js";
 import {parseResults} from "../lib/experiment/schema.js";
 import {assignShards, mergeResults, parseShard, shardFilter, shardPlan} from "../lib/experiment/shard.js";
@@ -177,6 +178,42 @@ describe("checkpoint files", () => {
     expect(dry(half)).toMatch(
       /smooth: at least 2 runs left, about [\d.e-]+ CPU hours \(1 group\(s\) timed by their own runs, 1 scaled/
     );
+    // A checkpoint of one of those runs (read by its header only): its steps count as done.
+    const missing = runLines
+      .slice(1)
+      .map((l) => JSON.parse(l) as {key: string; candidate?: boolean})
+      .find((x) => x.candidate !== true)!;
+    const ckKey = checkpointKey(missing.key, "smooth", TINY);
+    mkdirSync(`${half}.checkpoints`);
+    writeFileSync(
+      join(`${half}.checkpoints`, `${createHash("sha256").update(ckKey).digest("hex").slice(0, 24)}.ckpt`),
+      checkpointToBytes(
+        {key: ckKey, backend: "wasm-simd", learningRate: 0.01, seed: 1},
+        {
+          version: 1,
+          step: 1234,
+          pendingEval: false,
+          rate: 0.01,
+          nextEval: 1300,
+          stageBest: Infinity,
+          bestValue: 0.5,
+          bestIndex: 0,
+          fixedIndex: -1,
+          stale: 0,
+          decaysLeft: 0,
+          decays: [],
+          windowLoss: 0,
+          windowSteps: 0,
+          stepMs: 1,
+          startLoss: 1,
+          seconds: 1,
+          curve: [],
+          params: new Float32Array(64),
+          optimizer: {kind: "adam", step: 1234, buffers: {m: new Float32Array(64), v: new Float32Array(64)}}
+        }
+      )
+    );
+    expect(dry(half)).toMatch(/smooth: at least 2 runs left, .*; 1,234 steps of unfinished runs already done\)/);
     // Dropping the rate choices too leaves every start rate but the kept candidate.
     const untuned = join(dir, "untuned.jsonl");
     writeFileSync(

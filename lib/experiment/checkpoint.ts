@@ -72,28 +72,50 @@ export function checkpointToBytes(tag: CheckpointTag, checkpoint: FitCheckpoint)
   return bytes;
 }
 
-/** A checkpoint read back from `checkpointToBytes`; throws a clear error on anything else. */
-export function checkpointFromBytes(bytes: Uint8Array): {tag: CheckpointTag; checkpoint: FitCheckpoint} {
+/** Checks the magic number and returns the header's length in bytes (the first 12 bytes suffice). */
+function headerLength(bytes: Uint8Array): number {
   if (!(bytes instanceof Uint8Array) || bytes.length < 12)
     fail(`a checkpoint must be at least 12 bytes, got ${bytes?.length ?? typeof bytes}`);
   const magic = new TextDecoder().decode(bytes.subarray(0, 8));
   if (magic !== MAGIC) fail(`not a fit checkpoint: it starts with ${JSON.stringify(magic)}, not "${MAGIC}"`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = view.getUint32(8, true);
-  if (12 + headerLength > bytes.length)
-    fail(`a checkpoint's header says ${headerLength} bytes, but only ${bytes.length - 12} follow`);
-  let header: Header;
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
+}
+
+function readHeader(bytes: Uint8Array): Header {
+  const length = headerLength(bytes);
+  if (12 + length > bytes.length)
+    fail(`a checkpoint's header says ${length} bytes, but only ${bytes.length - 12} follow`);
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength)), decodeNumbers);
+    return JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + length)), decodeNumbers);
   } catch (e) {
     fail(`a checkpoint's header is not JSON: ${(e as Error).message}`);
   }
+}
+
+/**
+ * How many bytes from the start of a checkpoint `checkpointSummary` needs, read off its first
+ * 12 bytes: a file store reads that much of a file instead of all its megabytes of weights.
+ */
+export function checkpointHeaderBytes(first12: Uint8Array): number {
+  return 12 + headerLength(first12);
+}
+
+/** The tag and the step of a checkpoint from its first `checkpointHeaderBytes` bytes (the arrays are not read). */
+export function checkpointSummary(bytes: Uint8Array): {tag: CheckpointTag; step: number} {
+  const header = readHeader(bytes);
+  return {tag: header.tag, step: header.checkpoint.step};
+}
+
+/** A checkpoint read back from `checkpointToBytes`; throws a clear error on anything else. */
+export function checkpointFromBytes(bytes: Uint8Array): {tag: CheckpointTag; checkpoint: FitCheckpoint} {
+  const header = readHeader(bytes);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let offset = checkpointHeaderBytes(bytes);
   const floats = header.arrays.reduce((n, a) => n + a.length, 0);
-  if (bytes.length !== 12 + headerLength + 4 * floats)
+  if (bytes.length !== offset + 4 * floats)
     fail(
-      `a checkpoint of ${bytes.length} bytes cannot hold its ${floats} values (it needs ${12 + headerLength + 4 * floats}): the file is cut off or padded`
+      `a checkpoint of ${bytes.length} bytes cannot hold its ${floats} values (it needs ${offset + 4 * floats}): the file is cut off or padded`
     );
-  let offset = 12 + headerLength;
   const arrays = new Map<string, Float32Array>();
   for (const {name, length} of header.arrays) {
     const a = new Float32Array(length);

@@ -31,7 +31,7 @@ import {
   type LayerBudget
 } from "./budget.js";
 import {checkConfig, type ExperimentConfig} from "./config.js";
-import {checkpointFromBytes, checkpointToBytes, type CheckpointTag} from "./checkpoint.js";
+import {checkpointFromBytes, checkpointSummary, checkpointToBytes, type CheckpointTag} from "./checkpoint.js";
 import {fit, type FitCheckpoint, type FitResult, type Point} from "./fit.js";
 import {memorisationCapacity, memoriseProbe, type MemoriseOptions} from "./memorise.js";
 import type {Probe} from "./search.js";
@@ -851,8 +851,13 @@ export interface RunOptions {
   measure?: (g: PlanGroup) => number;
   /**
    * Where suspended fitting runs wait (lib/experiment/checkpoint.ts). With it, a fitting run
-   * (candidate or seed) starts whatever its worst case, while at least a minute is left, and is
-   * suspended when the time is up or `shouldStop` says so; the next sweep continues it from its
+   * (candidate or seed) starts when the worst case of the steps it has left ends in time, or when
+   * it could not end within the whole of this sweep's time anyway (it has to span sweeps); only when
+   * no open work passes that does the first fitting run start whatever its worst case, while at
+   * least a minute is left. So a sweep's last hour goes to work that ends in it, and what is
+   * suspended at the deadline is as little as the plan allows (a store whose files do not outlive
+   * the machine then loses little). A run is suspended when the time is up or `shouldStop` says so;
+   * the next sweep continues it from its
    * checkpoint, with the same bits as a run without the break. It is also saved every
    * `checkpointEvery` seconds, so a killed process loses at most that much. The checkpoint is
    * deleted with the run's record, except when the run stopped at its step cap: a sweep with a
@@ -867,16 +872,22 @@ export interface RunOptions {
 /** Checkpoints of fitting runs by `checkpointKey` (the script keeps them in files, the tests in memory). */
 export interface CheckpointStore {
   load(key: string): {tag: CheckpointTag; checkpoint: FitCheckpoint} | null;
+  /** The step of the checkpoint kept under `key` (null: none), read without its arrays where the store can. */
+  step?(key: string): number | null;
   save(tag: CheckpointTag, checkpoint: FitCheckpoint): void;
   remove(key: string): void;
 }
 
 /** A checkpoint store in memory that keeps bytes, as a file store does. */
-export function memoryCheckpoints(): CheckpointStore & {files: Map<string, Uint8Array>} {
+export function memoryCheckpoints(): CheckpointStore & {
+  files: Map<string, Uint8Array>;
+  step(key: string): number | null;
+} {
   const files = new Map<string, Uint8Array>();
   return {
     files,
     load: (key) => (files.has(key) ? checkpointFromBytes(files.get(key)!) : null),
+    step: (key) => (files.has(key) ? checkpointSummary(files.get(key)!).step : null),
     save: (tag, checkpoint) => void files.set(tag.key, checkpointToBytes(tag, checkpoint)),
     remove: (key) => void files.delete(key)
   };
@@ -1076,6 +1087,8 @@ export function runExperiment(
     return {runs, cost};
   };
   let states = groupStates(groups, latest);
+  // This sweep's whole time: a fitting run whose worst case is longer must span sweeps anyway.
+  const sweepSeconds = options.timeLeft?.() ?? Infinity;
   const sharedBy = checkInteger("sharedBy", options.sharedBy ?? 1, 1);
   const initial = countDone(states);
   const skipped = initial.runs;
@@ -1270,13 +1283,29 @@ export function runExperiment(
     let anyInTime = worst === null;
     const suspendable = (w: Work) =>
       options.checkpoints !== undefined && w.kind !== "trend" && w.group.task !== "memorise";
-    const work = open.find((w) => {
+    // A fitting run's worst case over the steps its checkpoint has left.
+    const remaining = (w: Work) => {
+      const full = worst!(w.group);
+      if (!suspendable(w)) return full;
+      const ckpt = checkpointKey(w.key, w.group.task, config);
+      const store = options.checkpoints!;
+      const at = store.step ? store.step(ckpt) : (store.load(ckpt)?.checkpoint.step ?? null);
+      const cap = config.train.maxSteps;
+      return at === null ? full : (full * Math.max(0, cap - at)) / cap;
+    };
+    const claim = (w: Work) => !store.claim || store.claim(w.key);
+    let work = open.find((w) => {
       if (worst !== null) {
-        if (suspendable(w) ? left < MIN_START_SECONDS : worst(w.group) > left) return false;
+        const r = remaining(w);
+        if (r > left && !(suspendable(w) && r > sweepSeconds && left >= MIN_START_SECONDS)) return false;
         anyInTime = true;
       }
-      return !store.claim || store.claim(w.key);
+      return claim(w);
     });
+    if (!work && worst !== null && left >= MIN_START_SECONDS) {
+      // Nothing ends in time: a fitting run starts anyway and is suspended at the deadline.
+      work = open.find((w) => suspendable(w) && (anyInTime = true) && claim(w));
+    }
     if (!anyInTime) {
       report(`stopping: no open run can end in the ${Math.max(0, Math.round(left / 60))} minutes left`);
       return {ran, skipped, stopped: true, diverged};
