@@ -17,6 +17,7 @@ import {
   readdirSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync
 } from "node:fs";
 import {execSync, spawn} from "node:child_process";
@@ -99,7 +100,10 @@ and when it is suspended (--until, the stop file); the next sweep continues it f
 same bits as an unbroken run, so a killed or suspended run loses at most 10 minutes. A checkpoint is
 deleted when its run's record is written. A run that reaches its step cap leaves one (taken before the
 cap's evaluation) that a sweep with a higher cap continues from, instead of training from step 0.
-Memorisation probes are short and are not checkpointed.
+Memorisation probes are short and are not checkpointed. --dry-run lists the checkpoints: the suspended
+ones are what a machine must pass on (data/capacity/README.md: git add -f) for the next to continue them.
+With --until, a fitting run starts only if the worst case of the steps it has left ends in time or could
+not end within the whole sweep anyway; only when no open work passes that does one start regardless.
 
 Each (task, contender, width) first chooses its learning rate: full runs of seed 1 at each
 candidate rate until the best has a tried neighbour on both sides; then every seed runs at it.
@@ -461,6 +465,41 @@ function checkpointHeaderOf(file: string): ReturnType<typeof checkpointSummary> 
 
 const checkpointStepOf = (file: string) => checkpointHeaderOf(file)?.step;
 
+/**
+ * The checkpoints in DIR for the dry run: the suspended runs (what a session must hand on to the
+ * next, with `git add -f`, for it to continue them) and those kept at a step cap.
+ */
+function describeCheckpoints(dir: string): string {
+  if (!existsSync(dir)) return `checkpoints: none in ${dir}/\n`;
+  const suspended: string[] = [];
+  let capped = 0;
+  let cappedBytes = 0;
+  let suspendedBytes = 0;
+  let unreadable = 0;
+  for (const name of readdirSync(dir).sort()) {
+    if (!name.endsWith(".ckpt")) continue;
+    const file = `${dir}/${name}`;
+    const header = checkpointHeaderOf(file);
+    const bytes = statSync(file).size;
+    if (!header) unreadable++;
+    else if (header.atCap) {
+      capped++;
+      cappedBytes += bytes;
+    } else {
+      suspended.push(`  ${file}  step ${header.step.toLocaleString("en-US")}  ${header.tag.key}`);
+      suspendedBytes += bytes;
+    }
+  }
+  const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+  return (
+    `checkpoints in ${dir}/: ${suspended.length} suspended run(s) (${mb(suspendedBytes)}), ` +
+    `${capped} at a step cap (${mb(cappedBytes)}, for a higher cap)` +
+    (unreadable > 0 ? `, ${unreadable} unreadable` : "") +
+    "\n" +
+    suspended.map((l) => `${l}\n`).join("")
+  );
+}
+
 /** Steps done by each suspended run in DIR (FILE.checkpoints/), by checkpoint key; unreadable files are skipped. */
 function checkpointProgress(dir: string): Map<string, number> {
   const steps = new Map<string, number>();
@@ -523,7 +562,8 @@ async function main(): Promise<void> {
   if (args.dryRun) {
     const records = existsSync(args.out) ? parseResults(readFileSync(args.out, "utf8")).records : [];
     process.stdout.write(
-      describePlan(withProbes.filter(selected), config, records, checkpointProgress(`${args.out}.checkpoints`))
+      describePlan(withProbes.filter(selected), config, records, checkpointProgress(`${args.out}.checkpoints`)) +
+        describeCheckpoints(`${args.out}.checkpoints`)
     );
     return;
   }

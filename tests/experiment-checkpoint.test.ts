@@ -248,8 +248,10 @@ describe("checkpoint bytes", () => {
     const need = checkpointHeaderBytes(bytes.subarray(0, 12));
     expect(need).toBeLessThan(bytes.length - 4 * checkpoint.params.length);
     expect(need % 4).toBe(0);
-    expect(checkpointSummary(bytes.slice(0, need))).toEqual({tag, step: checkpoint.step});
-    expect(checkpointSummary(bytes)).toEqual({tag, step: checkpoint.step});
+    expect(checkpointSummary(bytes.slice(0, need))).toEqual({tag, step: checkpoint.step, atCap: false});
+    expect(checkpointSummary(bytes)).toEqual({tag, step: checkpoint.step, atCap: false});
+    const capped = checkpointToBytes(tag, {...checkpoint, pendingEval: true});
+    expect(checkpointSummary(capped)).toEqual({tag, step: checkpoint.step, atCap: true});
     expect(() => checkpointSummary(bytes.slice(0, need - 1))).toThrow(
       new RegExp(`header says ${need - 12} bytes, but only ${need - 13} follow`)
     );

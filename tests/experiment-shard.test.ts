@@ -213,7 +213,13 @@ describe("checkpoint files", () => {
         }
       )
     );
-    expect(dry(half)).toMatch(/smooth: at least 2 runs left, .*; 1,234 steps of unfinished runs already done\)/);
+    const withCheckpoint = dry(half);
+    expect(withCheckpoint).toMatch(/smooth: at least 2 runs left, .*; 1,234 steps of unfinished runs already done\)/);
+    // …and it lists the suspended run, the file a session hands on to the next.
+    expect(withCheckpoint).toContain(
+      `checkpoints in ${half}.checkpoints/: 1 suspended run(s) (0.0 MiB), 0 at a step cap (0.0 MiB, for a higher cap)\n` +
+        `  ${join(`${half}.checkpoints`, `${createHash("sha256").update(ckKey).digest("hex").slice(0, 24)}.ckpt`)}  step 1,234  ${ckKey}\n`
+    );
     // Dropping the rate choices too leaves every start rate but the kept candidate.
     const untuned = join(dir, "untuned.jsonl");
     writeFileSync(

@@ -100,10 +100,13 @@ export function checkpointHeaderBytes(first12: Uint8Array): number {
   return 12 + headerLength(first12);
 }
 
-/** The tag and the step of a checkpoint from its first `checkpointHeaderBytes` bytes (the arrays are not read). */
-export function checkpointSummary(bytes: Uint8Array): {tag: CheckpointTag; step: number} {
+/**
+ * The tag and the step of a checkpoint from its first `checkpointHeaderBytes` bytes (the arrays are
+ * not read); `atCap`: taken at the run's step cap (kept for a higher cap), not suspended on the way.
+ */
+export function checkpointSummary(bytes: Uint8Array): {tag: CheckpointTag; step: number; atCap: boolean} {
   const header = readHeader(bytes);
-  return {tag: header.tag, step: header.checkpoint.step};
+  return {tag: header.tag, step: header.checkpoint.step, atCap: header.checkpoint.pendingEval};
 }
 
 /** A checkpoint read back from `checkpointToBytes`; throws a clear error on anything else. */
