@@ -14,6 +14,17 @@ export function butterflySimdAvailable(n: number): boolean {
   return wasmLayers() !== null && backend() === "wasm-simd" && n >= 4;
 }
 
+/**
+ * Space for the kernels' planar copies of the weights (and weight gradients) of the stages with
+ * h ≥ 4: (log2 n − 2)·2n floats each. Never read here: it goes to the kernels as scratch.
+ */
+let planarSpace = new Float32Array(0);
+function planar(n: number, copies: number): Float32Array {
+  const floats = copies * Math.max(4, Math.max(0, Math.log2(n) - 2) * 2 * n);
+  if (planarSpace.length < floats) planarSpace = new Float32Array(floats);
+  return planarSpace.subarray(0, floats);
+}
+
 /** y ← layer(x) for `batch` rows of width n (x unchanged). */
 export function butterflyForwardSimd(
   x: Float32Array,
@@ -25,7 +36,9 @@ export function butterflyForwardSimd(
   const k = wasmLayers();
   if (!k || !butterflySimdAvailable(n)) return false;
   if (batch === 0) return true;
-  withKernelMemory([x, y, w], ["in", "out", "in"], ([px, py, pw]) => k.bfly_fwd(px, py, pw, batch, n, Math.log2(n)));
+  withKernelMemory([x, y, w, planar(n, 1)], ["in", "out", "in", "scratch"], ([px, py, pw, pp]) =>
+    k.bfly_fwd(px, py, pw, batch, n, Math.log2(n), pp)
+  );
   return true;
 }
 
@@ -46,11 +59,13 @@ export function butterflyBackwardSimd(
   const k = wasmLayers();
   if (!k || !butterflySimdAvailable(n)) return false;
   if (batch === 0) return true;
+  const space = planar(n, 2);
+  const half = space.length / 2;
   withKernelMemory(
-    [x, gy, gx, w, gw, scratch],
-    ["in", "inout", "out", "in", "inout", "scratch"],
-    ([px, pgy, pgx, pw, pgw, ps]) => {
-      k.bfly_bwd(px, pgy, pgx, pw, pgw, ps, batch, n, Math.log2(n));
+    [x, gy, gx, w, gw, scratch, space],
+    ["in", "inout", "out", "in", "inout", "scratch", "scratch"],
+    ([px, pgy, pgx, pw, pgw, ps, pp]) => {
+      k.bfly_bwd(px, pgy, pgx, pw, pgw, ps, batch, n, Math.log2(n), pp, pp + 4 * half);
     }
   );
   return true;

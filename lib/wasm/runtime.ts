@@ -246,7 +246,9 @@ export interface LayerExports {
     c1: number
   ): void;
   fb_bwd_w: LayerExports["fb_bwd"];
-  bfly_fwd(x: number, y: number, w: number, rows: number, n: number, log2n: number): void;
+  /** planar: (log2n − 2)·2n floats of scratch (the stages with h ≥ 4's weights, planar). */
+  bfly_fwd(x: number, y: number, w: number, rows: number, n: number, log2n: number, planar: number): void;
+  /** planarW, planarGw: (log2n − 2)·2n floats of scratch each. */
   bfly_bwd(
     x: number,
     gy: number,
@@ -256,7 +258,9 @@ export interface LayerExports {
     scratch: number,
     rows: number,
     n: number,
-    log2n: number
+    log2n: number,
+    planarW: number,
+    planarGw: number
   ): void;
 }
 
