@@ -25,12 +25,26 @@
  */
 import type {Rng} from "./random.js";
 import type {WidthLayer} from "./types.js";
-import {butterflyBackwardSimd, butterflyForwardSimd} from "./kernels/butterflyLayer.js";
+import {butterflyBackwardSimd, butterflyForwardSimd, butterflyPlanarFloats} from "./kernels/butterflyLayer.js";
 import {kernelArray, releaseKernelArray} from "./wasm/memory.js";
 
 /** Weights stored per butterfly layer of width n: 2·n·log2(n) + 2·n. */
 export function butterflyLayerSize(n: number): number {
   return 2 * n * Math.log2(n) + 2 * n;
+}
+
+/**
+ * Floats of kernel memory a model with butterfly layers of width n keeps beside its parameters and
+ * activations once it has trained: the layer's backward scratch ((log2(n) − 1)·n, at least 1; one
+ * for all the model's layers) and the SIMD kernels' planar weight copies (butterflyPlanarFloats:
+ * one block for every butterfly model of the thread, so several models' sum is an upper bound).
+ */
+export function butterflyScratchFloats(n: number): number {
+  return backwardScratchFloats(n) + butterflyPlanarFloats(n);
+}
+
+function backwardScratchFloats(n: number): number {
+  return Math.max(1, Math.log2(n) - 1) * n;
 }
 
 /** Zero-curvature initialisation of one layer's weights (see the file comment). */
@@ -171,7 +185,7 @@ export function butterflyLayer(n: number): WidthLayer {
     init: (w, rng, noise) => initButterflyLayer(w, n, rng, noise),
     forward: (x, y, w, batch) => butterflyForward(x, y, w, n, batch),
     backward: (x, gy, gx, w, gw, batch) => {
-      if (scratch.length === 0) scratch = kernelArray(Math.max(1, Math.log2(n) - 1) * n, {internal: true});
+      if (scratch.length === 0) scratch = kernelArray(backwardScratchFloats(n), {internal: true});
       butterflyBackward(x, gy, gx, w, gw, n, batch, scratch);
     },
     dispose: () => {

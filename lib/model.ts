@@ -76,6 +76,7 @@ import {
 import {backend, whtBatch} from "./wht.js";
 import {normalizeScale} from "./kernels/kernel.js";
 import {createDense} from "./dense.js";
+import {butterflyScratchFloats} from "./butterfly.js";
 import {widthLayer} from "./layers.js";
 import {MAX_WORKSPACE, resolveSpec, workspacePerSample} from "./spec.js";
 import {multiplyRows} from "./kernels/rows.js";
@@ -111,7 +112,8 @@ export function setBatchTileRows(rows: number): number {
  * and a training step (forward and backward) on `batch` rows: what forward keeps for backward
  * (the placed input only with adjust), and backward's two gradient buffers, one tile of rows long
  * when the Switch Net 4 layer is tiled (setBatchTileRows; with `threads` > 1, the threaded path's
- * tile of 4·tileRows rows per thread), else as long as the largest forward.
+ * tile of 4·tileRows rows per thread), else as long as the largest forward; and for the butterfly,
+ * its backward scratch and the SIMD kernels' planar weight copies (butterflyScratchFloats).
  */
 export function workspaceFloats(spec: ResolvedModelSpec, rows: number, batch: number, threads = 1): number {
   if (spec.kind === "dense") return Math.max(rows, batch) * workspacePerSample(spec);
@@ -120,7 +122,8 @@ export function workspaceFloats(spec: ResolvedModelSpec, rows: number, batch: nu
   const forward = most * n * (spec.depth + (spec.adjust ? 2 : 1));
   const perTile = threads > 1 ? 4 * tileRows * threads : tileRows;
   const tile = spec.kind === "switchnet4" && tileRows > 0 ? Math.min(perTile, batch) : batch;
-  return forward + 2 * n * (tile === batch ? most : tile);
+  const scratch = spec.kind === "butterfly" ? butterflyScratchFloats(n) : 0;
+  return forward + 2 * n * (tile === batch ? most : tile) + scratch;
 }
 
 /**

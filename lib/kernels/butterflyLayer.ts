@@ -6,6 +6,7 @@
  * caller keeps its JS loops as the fallback. Agrees with the JS layer within float32 rounding.
  */
 import {withKernelMemory} from "./staging.js";
+import {allocBytes, freeBytes} from "../wasm/memory.js";
 import {wasmLayers} from "../wasm/runtime.js";
 import {backend} from "../wht.js";
 
@@ -15,14 +16,42 @@ export function butterflySimdAvailable(n: number): boolean {
 }
 
 /**
- * Space for the kernels' planar copies of the weights (and weight gradients) of the stages with
- * h ≥ 4: (log2 n − 2)·2n floats each. Never read here: it goes to the kernels as scratch.
+ * Floats of one planar copy: the weights (or weight gradients) of the stages with h ≥ 4, that is
+ * (log2 n − 2)·2n (none below n = 8). Forward takes one copy, backward two (weights, gradients).
  */
-let planarSpace = new Float32Array(0);
-function planar(n: number, copies: number): Float32Array {
-  const floats = copies * Math.max(4, Math.max(0, Math.log2(n) - 2) * 2 * n);
-  if (planarSpace.length < floats) planarSpace = new Float32Array(floats);
-  return planarSpace.subarray(0, floats);
+function planarCopyFloats(n: number): number {
+  return Math.max(0, Math.log2(n) - 2) * 2 * n;
+}
+
+/**
+ * Floats of kernel memory the SIMD kernels keep for layers of width n: backward's two planar
+ * copies, (log2 n − 2)·4n. One block serves every butterfly layer of this thread (the kernels run
+ * one call at a time); it grows to exactly the largest size asked so far and is kept, like the
+ * staging blocks. The playground's estimate counts it (lib/model.ts workspaceFloats).
+ */
+export function butterflyPlanarFloats(n: number): number {
+  return 2 * planarCopyFloats(n);
+}
+
+let planarAt = 0;
+let planarBytes = 0;
+
+/**
+ * The address of the planar block, grown to `floats` if smaller (exactly: not doubled like the
+ * staging block, so that what it holds is what the estimate counts). Called inside
+ * withKernelMemory's callback, after the staging has taken its addresses: growing a non-shared
+ * memory there detaches no view that is still read (the kernels reach everything by address).
+ */
+function planarBlock(floats: number): number {
+  const bytes = 4 * floats;
+  if (bytes > planarBytes) {
+    if (planarAt) freeBytes(planarAt);
+    planarAt = 0;
+    planarBytes = 0;
+    planarAt = allocBytes(bytes);
+    planarBytes = bytes;
+  }
+  return planarAt;
 }
 
 /** y ← layer(x) for `batch` rows of width n (x unchanged). */
@@ -36,8 +65,8 @@ export function butterflyForwardSimd(
   const k = wasmLayers();
   if (!k || !butterflySimdAvailable(n)) return false;
   if (batch === 0) return true;
-  withKernelMemory([x, y, w, planar(n, 1)], ["in", "out", "in", "scratch"], ([px, py, pw, pp]) =>
-    k.bfly_fwd(px, py, pw, batch, n, Math.log2(n), pp)
+  withKernelMemory([x, y, w], ["in", "out", "in"], ([px, py, pw]) =>
+    k.bfly_fwd(px, py, pw, batch, n, Math.log2(n), planarBlock(planarCopyFloats(n)))
   );
   return true;
 }
@@ -59,13 +88,13 @@ export function butterflyBackwardSimd(
   const k = wasmLayers();
   if (!k || !butterflySimdAvailable(n)) return false;
   if (batch === 0) return true;
-  const space = planar(n, 2);
-  const half = space.length / 2;
   withKernelMemory(
-    [x, gy, gx, w, gw, scratch, space],
-    ["in", "inout", "out", "in", "inout", "scratch", "scratch"],
-    ([px, pgy, pgx, pw, pgw, ps, pp]) => {
-      k.bfly_bwd(px, pgy, pgx, pw, pgw, ps, batch, n, Math.log2(n), pp, pp + 4 * half);
+    [x, gy, gx, w, gw, scratch],
+    ["in", "inout", "out", "in", "inout", "scratch"],
+    ([px, pgy, pgx, pw, pgw, ps]) => {
+      const copy = planarCopyFloats(n);
+      const pp = planarBlock(2 * copy);
+      k.bfly_bwd(px, pgy, pgx, pw, pgw, ps, batch, n, Math.log2(n), pp, pp + 4 * copy);
     }
   );
   return true;

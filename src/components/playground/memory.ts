@@ -57,7 +57,9 @@ export function settingsSpec(settings: ModelSettings, inputSize: number, outputS
 /**
  * The memory one model needs for training with `batchSize` and `optimizer` on `threads` threads
  * (the threaded Switch Net 4 path keeps more rows of gradient workspace; lib/model.ts
- * workspaceFloats). Throws a SwitchNetError for a bad spec.
+ * workspaceFloats; for the butterfly also its backward scratch and the SIMD kernels' planar weight
+ * copies, one block a worker keeps for all its butterfly models, counted in full for each, so
+ * several models' sum is an upper bound). Throws a SwitchNetError for a bad spec.
  */
 export function modelMemory(spec: ModelSpec, batchSize: number, optimizer: OptimizerName, threads = 1): MemoryEstimate {
   const resolved = resolveSpec(spec);

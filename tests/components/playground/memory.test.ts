@@ -1,4 +1,4 @@
-import {beforeAll, describe, expect, it} from "vitest";
+import {beforeAll, describe, expect, it, vi} from "vitest";
 import {
   checkMemory,
   dataShape,
@@ -142,6 +142,58 @@ describe("modelMemory", () => {
       } finally {
         team.close();
       }
+    });
+
+    it("counts the butterfly's backward scratch and its kernels' planar weight copies: a lone model's bytes exactly", async () => {
+      // The planar copies (the weights and weight gradients of the stages with h ≥ 4) sit in one
+      // block for every butterfly of a thread, kept at its largest size: each case gets a fresh
+      // kernel memory (fresh modules), as a lone model in a new page would.
+      const data = withBiasInput(sinusoids({n: 64, inputSize: 16, outputSize: 4, seed: 1}));
+      for (const [width, depth, projectionRounds] of [
+        [4096, 3, 1],
+        [16384, 2, 2],
+        [1024, 1, 1]
+      ] as const) {
+        vi.resetModules();
+        const fresh = {
+          ...(await import("../../../lib/model.js")),
+          ...(await import("../../../lib/train.js")),
+          ...(await import("../../../lib/wasm/memory.js")),
+          ...(await import("../../../src/components/playground/engine.js"))
+        };
+        expect(await (await import("../../../lib/wht.js")).ready()).toBe("wasm-simd");
+        const spec = {kind: "butterfly" as const, inputSize: 17, outputSize: 4, width, depth, projectionRounds};
+        const start = fresh.kernelMemoryStats().inUse;
+        const model = fresh.createModel(spec);
+        const trainer = fresh.createTrainer(model, data, {
+          batchSize: 16,
+          optimizer: "adam",
+          learningRate: 0.01,
+          loss: "mse",
+          seed: 1
+        });
+        fresh.predict(model, new Float32Array(600 * 17));
+        trainer.step();
+        const used = fresh.kernelMemoryStats().inUse - start;
+        model.dispose();
+        const e = modelMemory(spec, 16, "adam");
+        // Parameters and gradients, the forward's depth + 1 rows and backward's 2 per sample (for
+        // the larger of the batch and a drawing chunk), the backward scratch ((log2 n − 1)·n), the
+        // planar copies (2 · (log2 n − 2)·2n), and Adam's two floats per parameter.
+        const rows = Math.max(16, drawChunkRows(width));
+        const logn = Math.log2(width);
+        const floats = 2 * e.parameters + rows * width * (depth + 3) + (logn - 1) * width + (logn - 2) * 4 * width;
+        expect(e.kernelBytes).toBe(4 * floats + 8 * e.parameters);
+        const label = `${width} × ${depth}, ${projectionRounds} round(s)`;
+        if (projectionRounds === 1) expect(used, label).toBe(e.kernelBytes);
+        else {
+          // A second round stages one row of sign flips in the kernels' shared staging block, one
+          // of the small blocks the estimate leaves out.
+          expect(used, label).toBeGreaterThanOrEqual(e.kernelBytes);
+          expect(used - e.kernelBytes, label).toBeLessThanOrEqual(4 * width);
+        }
+      }
+      vi.resetModules();
     });
   });
 });
