@@ -289,7 +289,9 @@ export interface LayerBenchRow {
 
 /**
  * Arrays for one layer benchmark: in the kernel memory, or ordinary. `arrays()` gives fresh views
- * on every call (a non-shared memory that grows detaches the old ones).
+ * on every call (a non-shared memory that grows detaches the old ones): take them again after each
+ * kernel call, since any call may grow the memory for its scratch (the butterfly's first forward
+ * does, for its planar weights), and a detached view handed to the next call fails.
  */
 function buffers(sizes: number[], resident: boolean): {arrays(): Float32Array[]; free(): void} {
   if (!resident) {
@@ -378,9 +380,10 @@ export async function runLayerBenchmark(
           fillNormal(w0, 2, 0.5);
           const timing = timeSync(
             () => {
-              const [x, y, w, gy, gx, gw] = b.arrays();
+              const [x, y, w] = b.arrays();
               switchNetForward(x, y, w, W, m, batch);
-              switchNetBackward(x, gy, gx, w, gw, W, m, batch);
+              const [x1, , w1, gy, gx, gw] = b.arrays(); // fresh views (see buffers)
+              switchNetBackward(x1, gy, gx, w1, gw, W, m, batch);
             },
             repeats,
             minTimeMs,
@@ -400,9 +403,10 @@ export async function runLayerBenchmark(
           fillNormal(gy0, 3);
           const timing = timeSync(
             () => {
-              const [x, y, w, bias, gy, gx, gw, gb] = b.arrays();
+              const [x, y, w, bias] = b.arrays();
               linearForward(x, y, w, bias, D, D, batch, false);
-              linearBackward(x, gy, gx, w, gw, gb, D, D, batch, false);
+              const [x1, , w1, , gy, gx, gw, gb] = b.arrays(); // fresh views (see buffers)
+              linearBackward(x1, gy, gx, w1, gw, gb, D, D, batch, false);
             },
             repeats,
             minTimeMs
@@ -422,9 +426,10 @@ export async function runLayerBenchmark(
             fillNormal(x0, 1);
             const timing = timeSync(
               () => {
-                const [x, y, w, gy, gx, gw] = b.arrays();
+                const [x, y, w] = b.arrays();
                 layer.forward(x, y, w, batch);
-                layer.backward(x, gy, gx, w, gw, batch);
+                const [x1, , w1, gy, gx, gw] = b.arrays(); // fresh views (see buffers)
+                layer.backward(x1, gy, gx, w1, gw, batch);
               },
               repeats,
               minTimeMs,
@@ -772,9 +777,10 @@ export async function runLayerBatchBenchmark(
         const timing = withTeam(team, () =>
           timeSync(
             () => {
-              const [x, y, w, gy, gx, gw] = b.arrays();
+              const [x, y, w] = b.arrays();
               switchNetForward(x, y, w, W, m, batch);
-              switchNetBackward(x, gy, gx, w, gw, W, m, batch);
+              const [x1, , w1, gy, gx, gw] = b.arrays(); // fresh views (see buffers)
+              switchNetBackward(x1, gy, gx, w1, gw, W, m, batch);
             },
             repeats,
             minTimeMs,
@@ -794,9 +800,10 @@ export async function runLayerBatchBenchmark(
         const timing = withTeam(team, () =>
           timeSync(
             () => {
-              const [x, y, w, bias, gy, gx, gw, gb] = b.arrays();
+              const [x, y, w, bias] = b.arrays();
               linearForward(x, y, w, bias, D, D, batch, false);
-              linearBackward(x, gy, gx, w, gw, gb, D, D, batch, false);
+              const [x1, , w1, , gy, gx, gw, gb] = b.arrays(); // fresh views (see buffers)
+              linearBackward(x1, gy, gx, w1, gw, gb, D, D, batch, false);
             },
             repeats,
             minTimeMs

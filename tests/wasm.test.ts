@@ -293,6 +293,36 @@ describe("an unshared memory (a browser page without cross-origin isolation)", (
       vi.resetModules();
     }
   });
+
+  it("runs the Throughput page's layer benchmark, whose butterfly forward grows the memory for its planar weights", async () => {
+    // What the page's benchmark worker runs (src/bench-worker.js, quick mode). It ended in "Cannot
+    // perform %TypedArray%.prototype.set on a detached or out-of-bounds ArrayBuffer" when the views
+    // of its resident arrays, taken before forward, went on to backward detached.
+    const g = globalThis as {crossOriginIsolated?: boolean};
+    g.crossOriginIsolated = false;
+    vi.resetModules();
+    try {
+      const wht = await import("../lib/wht.js");
+      const memory = await import("../lib/wasm/memory.js");
+      const {runLayerBenchmark} = await import("../lib/bench.js");
+      expect(await wht.ready()).toBe("wasm-simd");
+      expect(memory.wasmMemory().shared).toBe(false);
+      // In this fresh memory the butterfly's first forward grows it (for its planar block), so
+      // views taken before that call are detached after it.
+      const before = memory.kernelMemoryStats().size;
+      const options = {quick: true, implementations: ["wasm-simd"], models: false, repeats: 1, minTimeMs: 1};
+      const {rows} = await runLayerBenchmark(options);
+      expect(rows.map((r) => `${r.layer}/${r.implementation}/${r.width}`)).toEqual([
+        "switchnet4/wasm-simd/65536",
+        "dense/wasm-simd/1448",
+        "butterfly/wasm-simd/65536"
+      ]);
+      expect(memory.kernelMemoryStats().size).toBeGreaterThan(before);
+    } finally {
+      delete g.crossOriginIsolated;
+      vi.resetModules();
+    }
+  });
 });
 
 describe("fallback with WebAssembly forced off", () => {
