@@ -100,8 +100,8 @@ and when it is suspended (--until, the stop file); the next sweep continues it f
 same bits as an unbroken run, so a killed or suspended run loses at most 10 minutes. A checkpoint is
 deleted when its run's record is written. A run that reaches its step cap leaves one (taken before the
 cap's evaluation) that a sweep with a higher cap continues from, instead of training from step 0.
-Memorisation probes are short and are not checkpointed. --dry-run lists the checkpoints: the suspended
-ones are what a machine must pass on (data/capacity/README.md: git add -f) for the next to continue them.
+Memorisation probes are short and are not checkpointed. --dry-run lists the checkpoints; a machine that is
+taken away passes them on by committing the folder (data/capacity/README.md).
 With --until, a fitting run starts only if the worst case of the steps it has left ends in time or could
 not end within the whole sweep anyway; only when no open work passes that does one start regardless.
 

@@ -855,10 +855,9 @@ export interface RunOptions {
    * it could not end within the whole of this sweep's time anyway (it has to span sweeps); only when
    * no open work passes that does the first fitting run start whatever its worst case, while at
    * least a minute is left. So a sweep's last hour goes to work that ends in it, and what is
-   * suspended at the deadline is as little as the plan allows (a store whose files do not outlive
-   * the machine then loses little). A run is suspended when the time is up or `shouldStop` says so;
-   * the next sweep continues it from its
-   * checkpoint, with the same bits as a run without the break. It is also saved every
+   * suspended at the deadline is as little as the plan allows. A run is suspended when the time is
+   * up or `shouldStop` says so; the next sweep continues it from its checkpoint, with the same bits
+   * as a run without the break. It is also saved every
    * `checkpointEvery` seconds, so a killed process loses at most that much. The checkpoint is
    * deleted with the run's record, except when the run stopped at its step cap: a sweep with a
    * higher cap continues it from there (`checkpointKey`). Memorisation and trend probes keep the
