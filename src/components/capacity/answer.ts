@@ -107,10 +107,13 @@ export function answerCells(
   return cells;
 }
 
-const errorText = (s: {mean: number; sd: number}, percent: boolean) =>
-  percent
-    ? `${(100 * s.mean).toFixed(1)} ± ${(100 * s.sd).toFixed(1)} %`
-    : `${s.mean.toPrecision(2)} ± ${s.sd.toPrecision(1)}`;
+/** "0.020 ± 0.001" (mean ± sd over seeds); with one seed there is no spread: "0.072 (1 seed)". */
+export const errorText = (s: {mean: number; sd: number; seeds: number}, percent: boolean) => {
+  const mean = percent ? `${(100 * s.mean).toFixed(1)}` : s.mean.toPrecision(2);
+  const unit = percent ? " %" : "";
+  if (s.seeds < 2) return `${mean}${unit} (1 seed)`;
+  return `${mean} ± ${percent ? (100 * s.sd).toFixed(1) : s.sd.toPrecision(1)}${unit}`;
+};
 
 /**
  * Which of the two contenders a verdict rests on (the best and the best of the other kind) had runs

@@ -58,16 +58,24 @@ export function seedPointChart(
         y: {label: null},
         marks: [
           Plot.tickX(meanRows(own), {x: "mean", y: "name", stroke: "group", strokeWidth: 2}),
-          Plot.dot(own, {
-            x: "error",
-            y: "name",
-            stroke: "group",
-            fill: (d) => (d.converged ? d.group : "white"),
-            r: 4,
-            tip: true,
-            title: (d) =>
-              `${d.name.replace("\n", ", ")}, seed ${d.seed}: ${d.error.toPrecision(3)}${d.converged ? "" : " (hit the step cap)"}`
-          })
+          // Two marks: a fill channel mixing contender names with "white" would send "white" through
+          // the colour scale, which has no such contender, and Plot drops a dot whose fill is undefined.
+          ...[true, false].map((converged) =>
+            Plot.dot(
+              own.filter((d) => d.converged === converged),
+              {
+                x: "error",
+                y: "name",
+                stroke: "group",
+                fill: converged ? "group" : "white",
+                strokeWidth: converged ? 1 : 1.5,
+                r: 4,
+                tip: true,
+                title: (d) =>
+                  `${d.name.replace("\n", ", ")}, seed ${d.seed}: ${d.error.toPrecision(3)}${d.converged ? "" : " (hit the step cap)"}`
+              }
+            )
+          )
         ]
       })
     );

@@ -2,7 +2,13 @@ import {describe, expect, it} from "vitest";
 import {errorRows, type SummaryLike} from "../../../src/components/capacity/error-chart.js";
 import {capacityRows} from "../../../src/components/capacity/memorise-chart.js";
 import {BUDGET_SHORT, budgetTicks, label} from "../../../src/components/capacity/colors.js";
-import {answerCells, answerGridRows, answerRows, cappedText} from "../../../src/components/capacity/answer.js";
+import {
+  answerCells,
+  answerGridRows,
+  answerRows,
+  cappedText,
+  errorText
+} from "../../../src/components/capacity/answer.js";
 import {tuneTableRows} from "../../../src/components/capacity/tables.js";
 import {meanRows, seedPointRows} from "../../../src/components/capacity/seedpoint-chart.js";
 
@@ -120,6 +126,13 @@ describe("the answer table", () => {
     expect(by("smooth", "macs").verdict).toBe("pending");
     // Nothing at all yet.
     expect(by("classify", "edges")).toMatchObject({verdict: "pending", standings: [], factor: null, runs: 0});
+  });
+
+  it("gives an error with its spread over seeds, and no spread for a single seed", () => {
+    expect(errorText({mean: 0.0716, sd: 0.004, seeds: 3}, false)).toBe("0.072 ± 0.004");
+    expect(errorText({mean: 0.0716, sd: 0, seeds: 1}, false)).toBe("0.072 (1 seed)");
+    expect(errorText({mean: 0.03, sd: 0.0021, seeds: 2}, true)).toBe("3.0 ± 0.2 %");
+    expect(errorText({mean: 0.03, sd: 0, seeds: 1}, true)).toBe("3.0 % (1 seed)");
   });
 
   it("writes each cell as a row a reader can read: names with widths, error ± sd (percent for the spiral), verdict, converged", () => {
