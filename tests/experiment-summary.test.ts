@@ -3,9 +3,17 @@
 import {describe, expect, it} from "vitest";
 import {createModel} from "../lib/model.js";
 import {TINY} from "../lib/experiment/config.js";
-import {memoryStore, planExperiment, runExperiment} from "../lib/experiment/run.js";
-import type {ResultRecord, RunRecord, TrendProbeRecord} from "../lib/experiment/schema.js";
-import {curves, stat, summarise, timings, trendChecks} from "../lib/experiment/summary.js";
+import {
+  candidateKey,
+  checkpointKey,
+  memoryStore,
+  planExperiment,
+  planGroups,
+  runExperiment,
+  seedRunKey
+} from "../lib/experiment/run.js";
+import type {ResultRecord, RunRecord, TaskKind, TrendProbeRecord} from "../lib/experiment/schema.js";
+import {curves, runsUnderway, stat, summarise, timings, trendChecks} from "../lib/experiment/summary.js";
 import {errorRows} from "../src/components/capacity/error-chart.js";
 import {capacityRows} from "../src/components/capacity/memorise-chart.js";
 import {curveRows} from "../src/components/capacity/curves-chart.js";
@@ -236,5 +244,39 @@ describe("timeTrainingSteps", () => {
     // 1 warm-up + 3 timed Adam steps moved the weights away from a fresh model's.
     const fresh = createModel(spec).params;
     expect(built[0].params.some((v, i) => v !== fresh[i])).toBe(true);
+  });
+});
+
+describe("runsUnderway", () => {
+  const at32 = planGroups(config).filter((g) => g.task !== "memorise" && g.memberships.some((m) => m.refWidth === 32));
+  const only16 = planGroups(config).find(
+    (g) => g.task !== "memorise" && !g.memberships.some((m) => m.refWidth === 32)
+  )!;
+  const [a, b] = at32;
+  const ck = (key: string, task: TaskKind, learningRate: number, seed: number, step: number, atCap = false) => ({
+    tag: {key: checkpointKey(key, task, config), learningRate, seed},
+    step,
+    atCap
+  });
+
+  it("names the suspended candidates and seed runs of the reference width, and nothing else", () => {
+    const found = runsUnderway(config, 32, [
+      ck(candidateKey(a, 0.01), a.task, 0.01, 1, 12),
+      ck(seedRunKey(b, 2), b.task, 0.03, 2, 20),
+      ck(seedRunKey(a, 2), a.task, 0.01, 2, 30, true), // at the cap: the run has its record
+      ck(candidateKey(only16, 0.01), only16.task, 0.01, 1, 5), // another reference width
+      ck(candidateKey(a, 0.02), a.task, 0.02, 1, 5), // a rate off the grid: no run of the plan
+      {tag: {key: "fit|something|else", learningRate: 0.01, seed: 1}, step: 3, atCap: false}
+    ]);
+    const expected = [
+      {task: a.task, contender: a.contender.id, width: a.width, candidate: true, seed: 1, learningRate: 0.01, step: 12},
+      {task: b.task, contender: b.contender.id, width: b.width, candidate: false, seed: 2, learningRate: 0.03, step: 20}
+    ].map((r) => ({...r, maxSteps: config.train.maxSteps}));
+    expect(found).toEqual(expect.arrayContaining(expected));
+    expect(found.length).toBe(2);
+    expect(runsUnderway(config, 32, [])).toEqual([]);
+    expect(runsUnderway(config, 16, [ck(candidateKey(only16, 0.01), only16.task, 0.01, 1, 5)])).toMatchObject([
+      {contender: only16.contender.id, width: only16.width, step: 5}
+    ]);
   });
 });

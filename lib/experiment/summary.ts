@@ -5,7 +5,16 @@
  */
 import {BUDGET_NAMES, type BudgetKind} from "./budget.js";
 import type {ExperimentConfig} from "./config.js";
-import {planExperiment, planGroups, planTrendProbes, trendPoints, trendProbeKey} from "./run.js";
+import {
+  candidateKey,
+  checkpointKey,
+  planExperiment,
+  planGroups,
+  planTrendProbes,
+  seedRunKey,
+  trendPoints,
+  trendProbeKey
+} from "./run.js";
 import type {ResultRecord, RunRecord, TaskKind, TrendProbeRecord} from "./schema.js";
 
 /** Mean, sample standard deviation, extremes and count. */
@@ -292,4 +301,44 @@ export function trendChecks(records: readonly ResultRecord[], config: Experiment
     });
   }
   return rows;
+}
+
+/** A fitting run at a reference width that is under way: suspended at a checkpoint, not yet recorded. */
+export interface UnderwayRun {
+  task: TaskKind;
+  contender: string;
+  width: number;
+  /** A learning-rate candidate (seed 1 at `learningRate`) or a seed's run at the chosen rate. */
+  candidate: boolean;
+  seed: number;
+  learningRate: number;
+  /** Steps trained so far, of at most `maxSteps`. */
+  step: number;
+  maxSteps: number;
+}
+
+/**
+ * The fitting runs at `refWidth` that are under way: the checkpoints (`checkpointSummary` of each
+ * file: its tag and step) that belong to a candidate or seed run of a group there. Checkpoints at a
+ * step cap (`atCap`) belong to runs that have their records and are left out, as are those of other
+ * widths, settings or runs (a grid rate's candidate key or a seed's key must match exactly).
+ */
+export function runsUnderway(
+  config: ExperimentConfig,
+  refWidth: number,
+  checkpoints: readonly {tag: {key: string; learningRate: number; seed: number}; step: number; atCap: boolean}[]
+): UnderwayRun[] {
+  const runs = new Map<string, Omit<UnderwayRun, "step" | "learningRate">>();
+  for (const g of planGroups(config)) {
+    if (g.task === "memorise" || !g.memberships.some((m) => m.refWidth === refWidth)) continue;
+    const base = {task: g.task, contender: g.contender.id, width: g.width, maxSteps: config.train.maxSteps};
+    for (const rate of config.tune.grid)
+      runs.set(checkpointKey(candidateKey(g, rate), g.task, config), {...base, candidate: true, seed: config.seeds[0]});
+    for (const seed of config.seeds)
+      runs.set(checkpointKey(seedRunKey(g, seed), g.task, config), {...base, candidate: false, seed});
+  }
+  return checkpoints
+    .filter((c) => !c.atCap && runs.has(c.tag.key))
+    .map((c) => ({...runs.get(c.tag.key)!, learningRate: c.tag.learningRate, step: c.step}))
+    .sort((a, b) => a.task.localeCompare(b.task) || a.contender.localeCompare(b.contender) || a.seed - b.seed);
 }

@@ -1,7 +1,8 @@
 /**
  * Data loader for the Capacity page. Prints JSON and nothing else on stdout; progress on stderr.
  * - `full`: the committed full-scale results (data/capacity/results.jsonl; Framework runs loaders
- *   with the project root as the working directory): summary rows, the seed's point run by run,
+ *   with the project root as the working directory): summary rows, the seed's point run by run
+ *   (and its runs under way, from the committed checkpoints' headers),
  *   the rate choices, convergence and coverage counts, provenance.
  * - `diversity`: distinct first-layer features and switch rank against the width, one projection
  *   round against two (lib/diversity.ts), for a 3-value and a 17-value input.
@@ -9,7 +10,7 @@
  *   now by the current library (about a minute on two cores).
  * - `headlineTiming`: one training step of every model at the 65,536 point, timed now.
  */
-import {existsSync, readFileSync} from "node:fs";
+import {existsSync, readFileSync, readdirSync} from "node:fs";
 import {createModel} from "../lib/model.js";
 import {ready} from "../lib/wht.js";
 import {BUDGET_NAMES, matchContenders, parseContender} from "../lib/experiment/budget.js";
@@ -22,12 +23,38 @@ import {
   type SessionRecord,
   type TuneRecord
 } from "../lib/experiment/schema.js";
-import {contendersPlannedAt, curves, runsOf, summarise, timings, trendChecks} from "../lib/experiment/summary.js";
+import {checkpointSummary} from "../lib/experiment/checkpoint.js";
+import {
+  contendersPlannedAt,
+  curves,
+  runsOf,
+  runsUnderway,
+  summarise,
+  timings,
+  trendChecks
+} from "../lib/experiment/summary.js";
 import {taskShape} from "../lib/experiment/tasks.js";
 import {timeTrainingSteps} from "../lib/experiment/timing.js";
 import {diversityRows} from "../components/projection-diversity-chart.js";
 
 const RESULTS = "data/capacity/results.jsonl";
+/** Where the sweep keeps suspended runs (committed between sessions: data/capacity/README.md). */
+const CHECKPOINTS = `${RESULTS}.checkpoints`;
+
+/** The tag, step and cap flag of every readable checkpoint (an unreadable file is named and left out). */
+function checkpointHeaders() {
+  if (!existsSync(CHECKPOINTS)) return [];
+  return readdirSync(CHECKPOINTS)
+    .filter((name) => name.endsWith(".ckpt"))
+    .flatMap((name) => {
+      try {
+        return [checkpointSummary(new Uint8Array(readFileSync(`${CHECKPOINTS}/${name}`)))];
+      } catch (e) {
+        process.stderr.write(`capacity: leaving out the unreadable checkpoint ${name}: ${(e as Error).message}\n`);
+        return [];
+      }
+    });
+}
 
 /** Planned and finished seed runs per task and reference width. */
 function coverage(records: readonly ResultRecord[], config: ExperimentConfig) {
@@ -103,6 +130,7 @@ function full() {
       candidates: 0,
       summary: [],
       seedPoint: [],
+      underway: [],
       tunes: [],
       curves: [],
       timings: [],
@@ -152,6 +180,8 @@ function full() {
       steps: r.fit.optimizerSteps,
       learningRate: r.learningRate
     })),
+    // Runs at the seed's point suspended between sessions (their checkpoints are committed).
+    underway: runsUnderway(FULL, SEED_POINT, checkpointHeaders()),
     tunes: tuneRows(records),
     // Curves of the seed's point only, one seed, to keep the page's download small.
     curves: curves(

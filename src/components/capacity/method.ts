@@ -8,6 +8,7 @@ import type {ExperimentConfig} from "../../lib/experiment/config.js";
 import {el} from "../dom.js";
 import {formatCount} from "../format.js";
 import {TASK_NAMES} from "./tables.js";
+import {label} from "./colors.js";
 
 /** The fitting tasks and the budgets, in the order the page shows them (the answer table's rows). */
 export const FIT_TASKS = ["smooth", "classify", "image"] as const;
@@ -26,6 +27,38 @@ export function seedProgress(coverage: readonly CoverageLike[], refWidth: number
   const rows = coverage.filter((c) => c.refWidth === refWidth && c.task !== "memorise");
   return {done: rows.reduce((s, c) => s + c.done, 0), planned: rows.reduce((s, c) => s + c.planned, 0)};
 }
+
+/** A run under way at the seed's point, as the loader gives it (lib/experiment/summary.ts runsUnderway). */
+export interface UnderwayLike {
+  task: string;
+  contender: string;
+  candidate: boolean;
+  seed: number;
+  learningRate: number;
+  step: number;
+  maxSteps: number;
+}
+
+/**
+ * The status line's clause on the seed's point's runs that are under way (suspended between
+ * sessions at a checkpoint): "2 more are under way: picture, Switch Net 4, 1 round, seed 2 at step
+ * 61,184 and seed 3 at step 61,440 (of at most 200,000)"; "" when none.
+ */
+export function underwayText(runs: readonly UnderwayLike[]): string {
+  if (runs.length === 0) return "";
+  const groups = new Map<string, string[]>();
+  for (const r of runs) {
+    const head = `${TASK_NAMES[r.task] ?? r.task}, ${label(r.contender)}`;
+    const what = r.candidate ? `learning-rate candidate ${r.learningRate}` : `seed ${r.seed}`;
+    groups.set(head, [...(groups.get(head) ?? []), `${what} at step ${formatCount(r.step)}`]);
+  }
+  const parts = [...groups].map(([head, list]) => `${head}, ${joinAnd(list)}`);
+  const cap = Math.max(...runs.map((r) => r.maxSteps));
+  return `${runs.length} more ${runs.length === 1 ? "is" : "are"} under way: ${parts.join("; ")} (of at most ${formatCount(cap)} steps)`;
+}
+
+const joinAnd = (list: readonly string[]) =>
+  list.length < 2 ? list.join("") : `${list.slice(0, -1).join(", ")} and ${list[list.length - 1]}`;
 
 /**
  * How many of the seed's point's runs ended on the convergence rule rather than at the step cap, and

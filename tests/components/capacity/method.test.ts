@@ -5,6 +5,7 @@ import {FULL} from "../../../lib/experiment/config.js";
 import {taskShape} from "../../../lib/experiment/tasks.js";
 import {pointModels} from "../../../src/components/capacity/curves-chart.js";
 import {TASK_NAMES} from "../../../src/components/capacity/tables.js";
+import {label} from "../../../src/components/capacity/colors.js";
 import {
   BUDGETS,
   FIT_TASKS,
@@ -12,7 +13,8 @@ import {
   methodFacts,
   provenanceList,
   seedProgress,
-  type SessionLike
+  type SessionLike,
+  underwayText
 } from "../../../src/components/capacity/method.js";
 
 const descriptions = Object.fromEntries(FULL.tasks.map((t) => [t, taskShape(t, FULL).description]));
@@ -95,6 +97,34 @@ describe("capacity progress and provenance", () => {
     expect(convergedShare(runs(3, 2)).text).toBe(
       "3 of them (60 %) stopped on the convergence rule; 2 hit the step cap and are marked as such" +
         " (below the 80 % the method aims for)"
+    );
+  });
+
+  it("name the runs under way at the seed's point, grouped by task and contender", () => {
+    const run = (task: string, contender: string, seed: number, step: number, candidate = false) => ({
+      task,
+      contender,
+      candidate,
+      seed,
+      learningRate: 0.01,
+      step,
+      maxSteps: 200000
+    });
+    expect(underwayText([])).toBe("");
+    expect(underwayText([run("image", "switchnet4-m4", 2, 61184)])).toBe(
+      `1 more is under way: ${TASK_NAMES.image}, ${label("switchnet4-m4")}, seed 2 at step 61,184 (of at most 200,000 steps)`
+    );
+    expect(
+      underwayText([
+        run("image", "switchnet4-m4", 2, 61184),
+        run("image", "switchnet4-m4", 3, 61440),
+        run("image", "switchnet4-m4-r2", 1, 98816, true),
+        run("smooth", "dense", 2, 5000)
+      ])
+    ).toBe(
+      `4 more are under way: ${TASK_NAMES.image}, ${label("switchnet4-m4")}, seed 2 at step 61,184 and seed 3 at step 61,440; ` +
+        `${TASK_NAMES.image}, ${label("switchnet4-m4-r2")}, learning-rate candidate 0.01 at step 98,816; ` +
+        `${TASK_NAMES.smooth}, ${label("dense")}, seed 2 at step 5,000 (of at most 200,000 steps)`
     );
   });
 
