@@ -107,6 +107,13 @@ function matches(config: ExperimentConfig) {
 }
 
 function tuneRows(records: readonly ResultRecord[]) {
+  // A candidate run that reached the step cap: its score is the best at the cap, not at convergence.
+  const capped = new Set(
+    records
+      .filter((r): r is RunRecord => r.type === "run" && r.candidate === true && r.fit !== null)
+      .filter((r) => !r.fit!.plateauReached && !r.fit!.diverged)
+      .map((r) => r.key)
+  );
   return records
     .filter((r): r is TuneRecord => r.type === "tune")
     .map((t) => ({
@@ -115,7 +122,11 @@ function tuneRows(records: readonly ResultRecord[]) {
       width: t.width,
       chosen: t.chosen,
       edge: t.edge ?? null,
-      candidates: t.candidates.map((c) => ({learningRate: c.learningRate, score: c.score}))
+      candidates: t.candidates.map((c) => ({
+        learningRate: c.learningRate,
+        score: c.score,
+        capped: c.key !== undefined && capped.has(c.key)
+      }))
     }));
 }
 

@@ -96,7 +96,8 @@ export interface TuneLike {
   width: number;
   chosen: number;
   edge: "low" | "high" | null;
-  candidates: {learningRate: number; score: number}[];
+  /** `capped`: the candidate's run reached the step cap (its score is the best at the cap). */
+  candidates: {learningRate: number; score: number; capped?: boolean}[];
 }
 
 /** Rows of the rate-choice table: task, contender, width, chosen rate, rates tried with scores, edge. */
@@ -107,7 +108,7 @@ export function tuneTableRows(tunes: readonly TuneLike[]): string[][] {
     label(t.contender),
     formatCount(t.width),
     String(t.chosen),
-    t.candidates.map((c) => `${c.learningRate}: ${score(c.score)}`).join(", "),
+    t.candidates.map((c) => `${c.learningRate}: ${score(c.score)}${c.capped ? " (at the step cap)" : ""}`).join(", "),
     t.edge === null ? "no" : `yes (${t.edge} end of the grid)`
   ]);
 }

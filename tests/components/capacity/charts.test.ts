@@ -241,8 +241,8 @@ describe("the rate-choice table", () => {
         chosen: 1,
         edge: "high",
         candidates: [
-          {learningRate: 0.3, score: 0.5},
-          {learningRate: 1, score: 0.4}
+          {learningRate: 0.3, score: 0.5, capped: true},
+          {learningRate: 1, score: 0.4, capped: false}
         ]
       }
     ]);
@@ -255,6 +255,8 @@ describe("the rate-choice table", () => {
       "no"
     ]);
     expect(rows[1][5]).toBe("yes (high end of the grid)");
+    // A candidate that reached the step cap says so: its score is the best at the cap.
+    expect(rows[1][4]).toBe("0.3: 0.500 (at the step cap), 1: 0.400");
   });
 });
 
