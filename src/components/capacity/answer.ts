@@ -185,11 +185,17 @@ export function answerGridRows(
           : c.verdict === "clear"
             ? `${label(best.contender)} ahead, ×${c.factor!.toFixed(2)}`
             : "tie within the seeds' spread";
+      // The runs that hit the cap are counted on their contender's line (its error is an upper bound),
+      // which keeps the cell short enough for the first screen with all three tasks answered.
+      const capped = (x: Standing & {converged: number}) =>
+        x.converged < x.seeds ? `, ${x.seeds - x.converged} capped` : "";
       return [
-        `${name(best)}: ${errorText(best, percent)}`,
-        c.rival ? `against ${name(c.rival)}: ${errorText(c.rival, percent)}` : "nothing of the other kind yet",
+        `${name(best)}: ${errorText(best, percent)}${capped(best)}`,
+        c.rival
+          ? `against ${name(c.rival)}: ${errorText(c.rival, percent)}${capped(c.rival)}`
+          : "nothing of the other kind yet",
         verdict,
-        `${c.converged} of ${countOf(c.runs, "run")} converged${withCapped(c)}`
+        `${c.converged} of ${countOf(c.runs, "run")} converged`
       ].join("\n");
     })
   ]);

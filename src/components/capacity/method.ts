@@ -40,9 +40,9 @@ export interface UnderwayLike {
 }
 
 /**
- * The status line's clause on the seed's point's runs that are under way (suspended between
- * sessions at a checkpoint): "2 more are under way: picture, Switch Net 4, 1 round, seed 2 at step
- * 61,184 and seed 3 at step 61,440 (of at most 200,000)"; "" when none.
+ * The seed's point's runs that are under way (suspended between sessions at a checkpoint), for the
+ * coverage notes: "picture, Switch Net 4, 1 round, seed 2 at step 61,184 and seed 3 at step 61,440
+ * (of at most 200,000 steps)"; "" when none.
  */
 export function underwayText(runs: readonly UnderwayLike[]): string {
   if (runs.length === 0) return "";
@@ -54,7 +54,7 @@ export function underwayText(runs: readonly UnderwayLike[]): string {
   }
   const parts = [...groups].map(([head, list]) => `${head}, ${joinAnd(list)}`);
   const cap = Math.max(...runs.map((r) => r.maxSteps));
-  return `${runs.length} more ${runs.length === 1 ? "is" : "are"} under way: ${parts.join("; ")} (of at most ${formatCount(cap)} steps)`;
+  return `${parts.join("; ")} (of at most ${formatCount(cap)} steps)`;
 }
 
 const joinAnd = (list: readonly string[]) =>

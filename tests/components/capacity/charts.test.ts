@@ -188,10 +188,10 @@ describe("the answer table", () => {
     const grid = answerGridRows(cells, {smooth: "smooth target", classify: "spiral"}, ["edges", "params", "macs"]);
     expect(grid.map((r) => r[0])).toEqual(["smooth target", "spiral"]);
     expect(grid[0][1].split("\n")).toEqual([
-      "Switch Net 4, 2 rounds (65,536): 0.020 ± 0.001",
+      "Switch Net 4, 2 rounds (65,536): 0.020 ± 0.001, 1 capped",
       "against dense (1,448): 0.030 ± 0.002",
       "Switch Net 4, 2 rounds ahead, ×1.50",
-      "5 of 6 runs converged (Switch Net 4, 2 rounds: 1 at the step cap)"
+      "5 of 6 runs converged"
     ]);
     // Both sides capped: both named, best first.
     const bothCapped = answerCells(
@@ -206,6 +206,13 @@ describe("the answer table", () => {
       3
     )[0];
     expect(cappedText(bothCapped)).toBe("Switch Net 4, 2 rounds: 3 at the step cap; dense: 1 at the step cap");
+    // In the grid each side counts its own capped runs on its line.
+    expect(answerGridRows([bothCapped], {}, ["edges"])[0][1].split("\n")).toEqual([
+      "Switch Net 4, 2 rounds (65,536): 0.020 ± 0.001, 3 capped",
+      "against dense (1,448): 0.030 ± 0.002, 1 capped",
+      "Switch Net 4, 2 rounds ahead, ×1.50",
+      "2 of 6 runs converged"
+    ]);
     // Both sides converged: nothing more to say.
     expect(grid[0][2].split("\n")[3]).toBe("6 of 6 runs converged");
     expect(grid[0][2].split("\n")[2]).toBe("tie within the seeds' spread");

@@ -112,7 +112,7 @@ describe("capacity progress and provenance", () => {
     });
     expect(underwayText([])).toBe("");
     expect(underwayText([run("image", "switchnet4-m4", 2, 61184)])).toBe(
-      `1 more is under way: ${TASK_NAMES.image}, ${label("switchnet4-m4")}, seed 2 at step 61,184 (of at most 200,000 steps)`
+      `${TASK_NAMES.image}, ${label("switchnet4-m4")}, seed 2 at step 61,184 (of at most 200,000 steps)`
     );
     expect(
       underwayText([
@@ -122,7 +122,7 @@ describe("capacity progress and provenance", () => {
         run("smooth", "dense", 2, 5000)
       ])
     ).toBe(
-      `4 more are under way: ${TASK_NAMES.image}, ${label("switchnet4-m4")}, seed 2 at step 61,184 and seed 3 at step 61,440; ` +
+      `${TASK_NAMES.image}, ${label("switchnet4-m4")}, seed 2 at step 61,184 and seed 3 at step 61,440; ` +
         `${TASK_NAMES.image}, ${label("switchnet4-m4-r2")}, learning-rate candidate 0.01 at step 98,816; ` +
         `${TASK_NAMES.smooth}, ${label("dense")}, seed 2 at step 5,000 (of at most 200,000 steps)`
     );
