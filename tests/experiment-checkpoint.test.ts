@@ -406,19 +406,17 @@ describe("a sweep with checkpoints near its deadline", () => {
   const order = (s: ReturnType<typeof memoryStore>) =>
     s.all.filter((r): r is RunRecord => r.type === "run").map((r) => (r.learningRateFrom === first.key ? "A" : "B"));
 
+  /** A sweep of the two groups with a deadline: `timeLeft` as the sweep asks it. */
+  const sweep = (timeLeft: () => number) => {
+    const store = memoryStore();
+    runExperiment(cfg, {store, createModel, filter: both, measure, checkpoints: memoryCheckpoints(), timeLeft});
+    return store;
+  };
+
   it("runs the work that ends in time first, and a longer run that could end in a sweep only when nothing else is open", () => {
     // This sweep has 4000 s (the slow runs could end in a sweep of that length), then 2000 s are left.
     let asked = 0;
-    const store = memoryStore();
-    runExperiment(cfg, {
-      store,
-      createModel,
-      filter: both,
-      measure,
-      checkpoints: memoryCheckpoints(),
-      timeLeft: () => (asked++ === 0 ? 4000 : 2000)
-    });
-    const seen = order(store);
+    const seen = order(sweep(() => (asked++ === 0 ? 4000 : 2000)));
     expect(seen.filter((x) => x === "B").length).toBeGreaterThan(1);
     expect(seen.filter((x) => x === "A").length).toBeGreaterThan(1);
     // Every quick run before the first slow one, though the slow group comes first in plan order.
@@ -429,16 +427,7 @@ describe("a sweep with checkpoints near its deadline", () => {
   });
 
   it("starts a run longer than the whole sweep in plan order (it has to span sweeps)", () => {
-    const store = memoryStore();
-    runExperiment(cfg, {
-      store,
-      createModel,
-      filter: both,
-      measure,
-      checkpoints: memoryCheckpoints(),
-      timeLeft: () => slowWorst - 1000
-    });
-    expect(order(store)[0]).toBe("A");
+    expect(order(sweep(() => slowWorst - 1000))[0]).toBe("A");
   });
 
   it("prices a suspended run by the steps its checkpoint has left", () => {

@@ -252,16 +252,28 @@ describe("model arrays in the kernel memory", () => {
 });
 
 describe("an unshared memory (a browser page without cross-origin isolation)", () => {
-  it("keeps working when the memory grows under resident tensors: kernels reach them by address", async () => {
+  /** Runs `body` on fresh copies of the library's modules whose kernel memory is not shared. */
+  async function unshared(
+    body: (wht: typeof import("../lib/wht.js"), memory: typeof import("../lib/wasm/memory.js")) => Promise<void>
+  ) {
     const g = globalThis as {crossOriginIsolated?: boolean};
     g.crossOriginIsolated = false;
     vi.resetModules();
     try {
       const wht = await import("../lib/wht.js");
       const memory = await import("../lib/wasm/memory.js");
-      const {butterflyForwardSimd} = await import("../lib/kernels/butterflyLayer.js");
       expect(await wht.ready()).toBe("wasm-simd");
       expect(memory.wasmMemory().shared).toBe(false);
+      await body(wht, memory);
+    } finally {
+      delete g.crossOriginIsolated;
+      vi.resetModules();
+    }
+  }
+
+  it("keeps working when the memory grows under resident tensors: kernels reach them by address", async () => {
+    await unshared(async (wht, memory) => {
+      const {butterflyForwardSimd} = await import("../lib/kernels/butterflyLayer.js");
       expect(memory.inWasmMemory(memory.kernelArray(8))).toBe(false); // models keep ordinary arrays
       const {butterflyForward, butterflyLayerSize, initButterflyLayer} = await import("../lib/butterfly.js");
       const n = 16384;
@@ -288,25 +300,15 @@ describe("an unshared memory (a browser page without cross-origin isolation)", (
       const z = x.array.slice();
       wht.wht(x.array);
       expectSameBits(x.array, radix2(z, n, 1, false), "after growth");
-    } finally {
-      delete g.crossOriginIsolated;
-      vi.resetModules();
-    }
+    });
   });
 
   it("runs the Throughput page's layer benchmark, whose butterfly forward grows the memory for its planar weights", async () => {
     // What the page's benchmark worker runs (src/bench-worker.js, quick mode). It ended in "Cannot
     // perform %TypedArray%.prototype.set on a detached or out-of-bounds ArrayBuffer" when the views
     // of its resident arrays, taken before forward, went on to backward detached.
-    const g = globalThis as {crossOriginIsolated?: boolean};
-    g.crossOriginIsolated = false;
-    vi.resetModules();
-    try {
-      const wht = await import("../lib/wht.js");
-      const memory = await import("../lib/wasm/memory.js");
+    await unshared(async (_wht, memory) => {
       const {runLayerBenchmark} = await import("../lib/bench.js");
-      expect(await wht.ready()).toBe("wasm-simd");
-      expect(memory.wasmMemory().shared).toBe(false);
       // In this fresh memory the butterfly's first forward grows it (for its planar block), so
       // views taken before that call are detached after it.
       const before = memory.kernelMemoryStats().size;
@@ -318,10 +320,7 @@ describe("an unshared memory (a browser page without cross-origin isolation)", (
         "butterfly/wasm-simd/65536"
       ]);
       expect(memory.kernelMemoryStats().size).toBeGreaterThan(before);
-    } finally {
-      delete g.crossOriginIsolated;
-      vi.resetModules();
-    }
+    });
   });
 });
 

@@ -11,6 +11,7 @@ import {
 } from "../../../src/components/capacity/answer.js";
 import {tuneTableRows} from "../../../src/components/capacity/tables.js";
 import {meanRows, seedPointRows} from "../../../src/components/capacity/seedpoint-chart.js";
+import {seedRun} from "./seed-runs.js";
 
 const stat = (mean: number, min: number, max: number, n = 3) => ({mean, sd: 0, min, max, n});
 
@@ -279,14 +280,7 @@ describe("the budget axis's ticks", () => {
 });
 
 describe("the seed's-point figure's rows", () => {
-  const run = (task: string, contender: string, width: number, seed: number, error: number, converged = true) => ({
-    task,
-    contender,
-    width,
-    seed,
-    error,
-    converged
-  });
+  const run = seedRun;
   it("names each row by contender and width, and ticks each contender's mean per task (what the table reports)", () => {
     const rows = seedPointRows(
       [

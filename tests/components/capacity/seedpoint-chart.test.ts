@@ -4,15 +4,9 @@
 import {describe, expect, it} from "vitest";
 import {contenderColor, label} from "../../../src/components/capacity/colors.js";
 import {seedPointChart, seedPointRows} from "../../../src/components/capacity/seedpoint-chart.js";
+import {seedRun} from "./seed-runs.js";
 
-const run = (task: string, contender: string, width: number, seed: number, error: number, converged = true) => ({
-  task,
-  contender,
-  width,
-  seed,
-  error,
-  converged
-});
+const run = seedRun;
 
 const colorOf = (contender: string) => {
   const c = contenderColor();
