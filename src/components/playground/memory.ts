@@ -3,9 +3,10 @@
  * check that the models of a session fit the page's WebAssembly kernel memory together.
  *
  * A model keeps its parameters, gradients and activations in the kernel memory (lib/wasm/memory.ts,
- * 2 GiB at most, shared by every model of the worker); the optimiser's state (Adam: two floats per
- * parameter, SGD with momentum: one) lives in the ordinary JavaScript heap. The estimate counts
- * floats: it is an estimate (allocator rounding and small buffers are left out), labelled as one.
+ * 2 GiB at most, shared by every model of the worker), and the trainer keeps the optimiser's state
+ * there too, beside the parameters (Adam: two floats per parameter, SGD with momentum: one). The
+ * estimate counts floats: it is an estimate (allocator rounding and small buffers are left out),
+ * labelled as one.
  */
 import {fail, SwitchNetError} from "../../lib/check.js";
 import {modelCounts} from "../../lib/counts.js";
