@@ -343,7 +343,7 @@ function fileCheckpoints(dir: string): CheckpointStore {
       }
     },
     step(key) {
-      return existsSync(file(key)) ? (checkpointStepOf(file(key)) ?? null) : null;
+      return existsSync(file(key)) ? (checkpointHeaderOf(file(key))?.step ?? null) : null;
     },
     save(tag, checkpoint) {
       mkdirSync(dir, {recursive: true});
@@ -463,24 +463,35 @@ function checkpointHeaderOf(file: string): ReturnType<typeof checkpointSummary> 
   }
 }
 
-const checkpointStepOf = (file: string) => checkpointHeaderOf(file)?.step;
+/** Every checkpoint file in DIR (FILE.checkpoints/), sorted, with its size and header (undefined: unreadable). */
+function checkpointFiles(dir: string) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".ckpt"))
+    .sort()
+    .map((name) => {
+      const file = `${dir}/${name}`;
+      return {file, bytes: statSync(file).size, header: checkpointHeaderOf(file)};
+    });
+}
+
+/** Steps done by each checkpointed run, by checkpoint key (for the estimate); unreadable files are left out. */
+function checkpointProgress(files: ReturnType<typeof checkpointFiles>): Map<string, number> {
+  return new Map(files.flatMap(({header}) => (header ? [[header.tag.key, header.step] as const] : [])));
+}
 
 /**
- * The checkpoints in DIR for the dry run: the suspended runs (what a session must hand on to the
- * next, with `git add -f`, for it to continue them) and those kept at a step cap.
+ * The checkpoints in DIR for the dry run: the suspended runs (what a session hands on to the next by
+ * committing the folder, for it to continue them) and those kept at a step cap.
  */
-function describeCheckpoints(dir: string): string {
+function describeCheckpoints(dir: string, files: ReturnType<typeof checkpointFiles>): string {
   if (!existsSync(dir)) return `checkpoints: none in ${dir}/\n`;
   const suspended: string[] = [];
   let capped = 0;
   let cappedBytes = 0;
   let suspendedBytes = 0;
   let unreadable = 0;
-  for (const name of readdirSync(dir).sort()) {
-    if (!name.endsWith(".ckpt")) continue;
-    const file = `${dir}/${name}`;
-    const header = checkpointHeaderOf(file);
-    const bytes = statSync(file).size;
+  for (const {file, bytes, header} of files) {
     if (!header) unreadable++;
     else if (header.atCap) {
       capped++;
@@ -498,18 +509,6 @@ function describeCheckpoints(dir: string): string {
     "\n" +
     suspended.map((l) => `${l}\n`).join("")
   );
-}
-
-/** Steps done by each suspended run in DIR (FILE.checkpoints/), by checkpoint key; unreadable files are skipped. */
-function checkpointProgress(dir: string): Map<string, number> {
-  const steps = new Map<string, number>();
-  if (!existsSync(dir)) return steps;
-  for (const name of readdirSync(dir)) {
-    if (!name.endsWith(".ckpt")) continue;
-    const header = checkpointHeaderOf(`${dir}/${name}`);
-    if (header) steps.set(header.tag.key, header.step);
-  }
-  return steps;
 }
 
 /** The file whose existence stops a sweep between runs (every worker on the same results file). */
@@ -561,9 +560,11 @@ async function main(): Promise<void> {
   const selected = (g: PlanGroup) => inRange(g) && (inShard === null || inShard(g));
   if (args.dryRun) {
     const records = existsSync(args.out) ? parseResults(readFileSync(args.out, "utf8")).records : [];
+    const dir = `${args.out}.checkpoints`;
+    const files = checkpointFiles(dir);
     process.stdout.write(
-      describePlan(withProbes.filter(selected), config, records, checkpointProgress(`${args.out}.checkpoints`)) +
-        describeCheckpoints(`${args.out}.checkpoints`)
+      describePlan(withProbes.filter(selected), config, records, checkpointProgress(files)) +
+        describeCheckpoints(dir, files)
     );
     return;
   }

@@ -871,17 +871,14 @@ export interface RunOptions {
 /** Checkpoints of fitting runs by `checkpointKey` (the script keeps them in files, the tests in memory). */
 export interface CheckpointStore {
   load(key: string): {tag: CheckpointTag; checkpoint: FitCheckpoint} | null;
-  /** The step of the checkpoint kept under `key` (null: none), read without its arrays where the store can. */
-  step?(key: string): number | null;
+  /** The step of the checkpoint kept under `key` (null: none), read without its arrays. */
+  step(key: string): number | null;
   save(tag: CheckpointTag, checkpoint: FitCheckpoint): void;
   remove(key: string): void;
 }
 
 /** A checkpoint store in memory that keeps bytes, as a file store does. */
-export function memoryCheckpoints(): CheckpointStore & {
-  files: Map<string, Uint8Array>;
-  step(key: string): number | null;
-} {
+export function memoryCheckpoints(): CheckpointStore & {files: Map<string, Uint8Array>} {
   const files = new Map<string, Uint8Array>();
   return {
     files,
@@ -1286,9 +1283,7 @@ export function runExperiment(
     const remaining = (w: Work) => {
       const full = worst!(w.group);
       if (!suspendable(w)) return full;
-      const ckpt = checkpointKey(w.key, w.group.task, config);
-      const store = options.checkpoints!;
-      const at = store.step ? store.step(ckpt) : (store.load(ckpt)?.checkpoint.step ?? null);
+      const at = options.checkpoints!.step(checkpointKey(w.key, w.group.task, config));
       const cap = config.train.maxSteps;
       return at === null ? full : (full * Math.max(0, cap - at)) / cap;
     };
