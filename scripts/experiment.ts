@@ -42,8 +42,8 @@ import {
 } from "../lib/experiment/run.js";
 import {
   checkpointFromBytes,
-  checkpointHeaderBytes,
-  checkpointSummary,
+  type checkpointSummary,
+  checkpointSummaryOf,
   checkpointToBytes
 } from "../lib/experiment/checkpoint.js";
 import {estimateHours} from "../lib/experiment/estimate.js";
@@ -447,19 +447,19 @@ function describePlan(
 
 /** The tag and step of the checkpoint in FILE, reading only its header (undefined: unreadable). */
 function checkpointHeaderOf(file: string): ReturnType<typeof checkpointSummary> | undefined {
-  let fd: number | undefined;
   try {
-    fd = openSync(file, "r");
-    const first = new Uint8Array(12);
-    readSync(fd, first, 0, 12, 0);
-    const head = new Uint8Array(checkpointHeaderBytes(first));
-    readSync(fd, head, 0, head.length, 0);
-    return checkpointSummary(head);
+    const fd = openSync(file, "r");
+    try {
+      return checkpointSummaryOf((length) => {
+        const bytes = new Uint8Array(length);
+        return bytes.subarray(0, readSync(fd, bytes, 0, length, 0));
+      });
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     // the sweep names an unreadable checkpoint when it loads it; here it is just left out
     return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -10,6 +10,7 @@ import type {Model} from "../lib/types.js";
 import {
   checkpointFromBytes,
   checkpointHeaderBytes,
+  checkpointSummaryOf,
   checkpointSummary,
   checkpointToBytes,
   type CheckpointTag
@@ -256,6 +257,21 @@ describe("checkpoint bytes", () => {
       new RegExp(`header says ${need - 12} bytes, but only ${need - 13} follow`)
     );
     expect(() => checkpointHeaderBytes(new Uint8Array(12))).toThrow(/not a fit checkpoint/);
+  });
+
+  it("read through a prefix reader, ask for the preamble and the header only", () => {
+    const bytes = checkpointToBytes(tag, checkpoint);
+    const asked: number[] = [];
+    const reader = (file: Uint8Array) => (length: number) => {
+      asked.push(length);
+      return file.slice(0, length);
+    };
+    expect(checkpointSummaryOf(reader(bytes))).toEqual({tag, step: checkpoint.step, atCap: false});
+    expect(asked).toEqual([12, checkpointHeaderBytes(bytes.subarray(0, 12))]);
+    expect(asked[1]).toBeLessThan(bytes.length - 4 * checkpoint.params.length);
+    // A file shorter than its preamble, or cut inside its header, is named as such.
+    expect(() => checkpointSummaryOf(reader(bytes.slice(0, 5)))).toThrow(/at least 12 bytes, got 5/);
+    expect(() => checkpointSummaryOf(reader(bytes.slice(0, 40)))).toThrow(/but only 28 follow/);
   });
 
   it("a checkpoint of another run, seed, rate or backend is not continued", () => {

@@ -109,6 +109,15 @@ export function checkpointSummary(bytes: Uint8Array): {tag: CheckpointTag; step:
   return {tag: header.tag, step: header.checkpoint.step, atCap: header.checkpoint.pendingEval};
 }
 
+/**
+ * `checkpointSummary` of a checkpoint read through `readPrefix(length)`, which returns the first
+ * `length` bytes of the file (or fewer, when it is shorter): two small reads, never the weights.
+ * A file store passes a reader over a file handle (scripts/experiment.ts, the Capacity loader).
+ */
+export function checkpointSummaryOf(readPrefix: (length: number) => Uint8Array): ReturnType<typeof checkpointSummary> {
+  return checkpointSummary(readPrefix(checkpointHeaderBytes(readPrefix(12))));
+}
+
 /** A checkpoint read back from `checkpointToBytes`; throws a clear error on anything else. */
 export function checkpointFromBytes(bytes: Uint8Array): {tag: CheckpointTag; checkpoint: FitCheckpoint} {
   const header = readHeader(bytes);

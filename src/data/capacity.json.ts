@@ -10,7 +10,7 @@
  *   now by the current library (about a minute on two cores).
  * - `headlineTiming`: one training step of every model at the 65,536 point, timed now.
  */
-import {existsSync, readFileSync, readdirSync} from "node:fs";
+import {closeSync, existsSync, openSync, readFileSync, readdirSync, readSync} from "node:fs";
 import {createModel} from "../lib/model.js";
 import {ready} from "../lib/wht.js";
 import {BUDGET_NAMES, matchContenders, parseContender} from "../lib/experiment/budget.js";
@@ -23,7 +23,7 @@ import {
   type SessionRecord,
   type TuneRecord
 } from "../lib/experiment/schema.js";
-import {checkpointSummary} from "../lib/experiment/checkpoint.js";
+import {checkpointSummaryOf} from "../lib/experiment/checkpoint.js";
 import {
   contendersPlannedAt,
   curves,
@@ -41,14 +41,24 @@ const RESULTS = "data/capacity/results.jsonl";
 /** Where the sweep keeps suspended runs (committed between sessions: data/capacity/README.md). */
 const CHECKPOINTS = `${RESULTS}.checkpoints`;
 
-/** The tag, step and cap flag of every readable checkpoint (an unreadable file is named and left out). */
+/** The tag, step and cap flag of every readable checkpoint, from its header alone (an unreadable file is named and left out). */
 function checkpointHeaders() {
   if (!existsSync(CHECKPOINTS)) return [];
   return readdirSync(CHECKPOINTS)
     .filter((name) => name.endsWith(".ckpt"))
     .flatMap((name) => {
       try {
-        return [checkpointSummary(new Uint8Array(readFileSync(`${CHECKPOINTS}/${name}`)))];
+        const fd = openSync(`${CHECKPOINTS}/${name}`, "r");
+        try {
+          return [
+            checkpointSummaryOf((length) => {
+              const bytes = new Uint8Array(length);
+              return bytes.subarray(0, readSync(fd, bytes, 0, length, 0));
+            })
+          ];
+        } finally {
+          closeSync(fd);
+        }
       } catch (e) {
         process.stderr.write(`capacity: leaving out the unreadable checkpoint ${name}: ${(e as Error).message}\n`);
         return [];
