@@ -58,7 +58,7 @@ function rawShape(task: TaskKind, config: ExperimentConfig): TaskShape {
         outputSize: 3,
         loss: "mse",
         metric,
-        description: `a ${im.size}×${im.size} picture (${im.picture === "smiley" ? "a smiley face" : "colour rings"}), (x, y) → RGB from ${im.n} random pixels; nmse on every pixel`
+        description: `a ${im.size}×${im.size} picture (${im.picture === "smiley" ? "a smiley face" : "colour rings"}), (x, y) → RGB from ${im.n} random pixels; test nmse on all ${im.size ** 2} pixels, the ${im.n} learnt from among them (${im.size ** 2 - im.n} never seen)`
       };
     }
     case "classify": {
