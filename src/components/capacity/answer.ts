@@ -35,17 +35,20 @@ export interface AnswerLike extends StandingLike {
   plateau: {mean: number; sd: number; min: number; max: number; n: number} | null;
 }
 
+/** A contender's result in an answer cell: its error over seeds and how many seeds converged. */
+export type CellStanding = Standing & {sd: number; converged: number};
+
 export interface AnswerCell {
   task: string;
   budget: string;
   /** Every contender at this budget point with results, best first (lowest mean error). */
-  standings: (Standing & {sd: number; converged: number})[];
+  standings: CellStanding[];
   /**
    * The best of the other kind: the best dense layer when a WHT model (Switch Net 4, filter bank,
    * butterfly) is best, else the best WHT model. The question compares the two kinds, so the
    * verdict and factor are against it, not against the second WHT variant.
    */
-  rival: (Standing & {sd: number; converged: number}) | null;
+  rival: CellStanding | null;
   /** "clear": the best one's range over seeds is below the rival's; "tie": they overlap; "pending": seeds missing. */
   verdict: "clear" | "tie" | "pending";
   /** The rival's mean error ÷ the best one's (≥ 1), or null without a rival. */
@@ -121,11 +124,23 @@ export const errorText = (s: {mean: number; sd: number; seeds: number}, percent:
  * cap" (their errors are upper bounds: still learning when stopped), or "" when both converged.
  */
 export function cappedText(c: AnswerCell): string {
-  const best = c.standings[0];
-  return [best, c.rival]
-    .filter((s): s is AnswerCell["standings"][number] => s !== undefined && s !== null && s.converged < s.seeds)
-    .map((s) => `${label(s.contender)}: ${s.seeds - s.converged} at the step cap`)
+  return [c.standings[0], c.rival]
+    .filter((s): s is CellStanding => s !== undefined && s !== null && capped(s) > 0)
+    .map((s) => `${label(s.contender)}: ${capped(s)} at the step cap`)
     .join("; ");
+}
+
+/** Seeds of a standing that stopped at the step cap (their error is an upper bound). */
+const capped = (s: CellStanding) => s.seeds - s.converged;
+
+/** "Switch Net 4, 2 rounds (65,536)": a standing's contender and width. */
+const standingName = (s: Standing) => `${label(s.contender)} (${formatCount(s.width)})`;
+
+/** A cell's verdict in words ("pending" then says how many runs there are so far when `runsSoFar`). */
+function verdictText(c: AnswerCell, runsSoFar: boolean): string {
+  if (c.verdict === "pending") return runsSoFar ? `pending (${countOf(c.runs, "run")} so far)` : "pending";
+  if (c.verdict === "clear") return `${label(c.standings[0].contender)} ahead, ×${c.factor!.toFixed(2)}`;
+  return "tie within the seeds' spread";
 }
 
 /** " (" + cappedText + ")", or "" when both sides converged. */
@@ -140,21 +155,14 @@ export function answerRows(cells: readonly AnswerCell[], taskNames: Readonly<Rec
     const percent = c.task === "classify";
     const best = c.standings[0];
     const second = c.rival;
-    const name = (s: Standing) => `${label(s.contender)} (${formatCount(s.width)})`;
-    const verdict =
-      c.verdict === "pending"
-        ? `pending (${countOf(c.runs, "run")} so far)`
-        : c.verdict === "clear"
-          ? `${name(best).split(" (")[0]} ahead, ×${c.factor!.toFixed(2)}`
-          : "tie within the seeds' spread";
     return [
       taskNames[c.task] ?? c.task,
       BUDGET_SHORT[c.budget] ?? c.budget,
-      best ? name(best) : "–",
+      best ? standingName(best) : "–",
       best ? errorText(best, percent) : "–",
-      second ? name(second) : "–",
+      second ? standingName(second) : "–",
       second ? errorText(second, percent) : "–",
-      verdict,
+      verdictText(c, true),
       c.runs > 0 ? `${c.converged} of ${c.runs}${withCapped(c)}` : "–"
     ];
   });
@@ -171,7 +179,6 @@ export function answerGridRows(
   budgets: readonly string[]
 ): string[][] {
   const tasks = [...new Set(cells.map((c) => c.task))];
-  const name = (s: Standing) => `${label(s.contender)} (${formatCount(s.width)})`;
   return tasks.map((task) => [
     taskNames[task] ?? task,
     ...budgets.map((budget) => {
@@ -179,22 +186,14 @@ export function answerGridRows(
       const best = c?.standings[0];
       if (!c || !best) return "no runs yet";
       const percent = task === "classify";
-      const verdict =
-        c.verdict === "pending"
-          ? "pending"
-          : c.verdict === "clear"
-            ? `${label(best.contender)} ahead, ×${c.factor!.toFixed(2)}`
-            : "tie within the seeds' spread";
       // The runs that hit the cap are counted on their contender's line (its error is an upper bound),
       // which keeps the cell short enough for the first screen with all three tasks answered.
-      const capped = (x: Standing & {converged: number}) =>
-        x.converged < x.seeds ? `, ${x.seeds - x.converged} capped` : "";
+      const line = (s: CellStanding) =>
+        `${standingName(s)}: ${errorText(s, percent)}${capped(s) > 0 ? `, ${capped(s)} capped` : ""}`;
       return [
-        `${name(best)}: ${errorText(best, percent)}${capped(best)}`,
-        c.rival
-          ? `against ${name(c.rival)}: ${errorText(c.rival, percent)}${capped(c.rival)}`
-          : "nothing of the other kind yet",
-        verdict,
+        line(best),
+        c.rival ? `against ${line(c.rival)}` : "nothing of the other kind yet",
+        verdictText(c, false),
         `${c.converged} of ${countOf(c.runs, "run")} converged`
       ].join("\n");
     })
