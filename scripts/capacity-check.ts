@@ -8,19 +8,10 @@
  *     [--lr-decays 2] [--decay-factor 0.1]   (on a plateau, lower the rate and go on, up to N times)
  */
 import {FULL, type ExperimentConfig} from "../lib/experiment/config.js";
-import {fitRun, planGroups} from "../lib/experiment/run.js";
+import {fitRun} from "../lib/experiment/run.js";
+import {parseNameValues, plannedGroup} from "./planned-model.js";
 import {createModel} from "../lib/model.js";
 import {ready} from "../lib/wht.js";
-
-function parse(argv: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    if (!argv[i].startsWith("--") || argv[i + 1] === undefined)
-      throw new Error(`expected --name value pairs, got ${JSON.stringify(argv[i])}`);
-    out[argv[i].slice(2)] = argv[i + 1];
-  }
-  return out;
-}
 
 function number(args: Record<string, string>, name: string, fallback?: number): number {
   if (args[name] === undefined) {
@@ -33,7 +24,7 @@ function number(args: Record<string, string>, name: string, fallback?: number): 
 }
 
 async function main(): Promise<void> {
-  const args = parse(process.argv.slice(2));
+  const args = parseNameValues(process.argv.slice(2));
   const t = FULL.train;
   const maxSteps = number(args, "max-steps", t.maxSteps);
   const config: ExperimentConfig = {
@@ -51,13 +42,7 @@ async function main(): Promise<void> {
     }
   };
   const width = number(args, "width");
-  const g = planGroups(config).find(
-    (x) => x.task === args.task && x.contender.id === args.contender && x.width === width
-  );
-  if (!g)
-    throw new Error(
-      `the plan has no ${args.task} run of ${args.contender} at width ${width}; see npm run experiment -- --dry-run`
-    );
+  const g = plannedGroup(config, args.task, args.contender, width);
   await ready();
   const r = fitRun(g, config, number(args, "seed", 1), number(args, "rate"), createModel, undefined, (p) =>
     process.stderr.write(

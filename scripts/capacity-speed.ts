@@ -13,7 +13,8 @@
  */
 import {spawn} from "node:child_process";
 import {FULL} from "../lib/experiment/config.js";
-import {modelSpec, PROJECTION_CACHE_BYTES, planGroups} from "../lib/experiment/run.js";
+import {modelSpec, PROJECTION_CACHE_BYTES} from "../lib/experiment/run.js";
+import {parseNameValues, plannedGroup} from "./planned-model.js";
 import {splitValidation, taskDataset, taskShape} from "../lib/experiment/tasks.js";
 import {createModel} from "../lib/model.js";
 import {ready} from "../lib/wht.js";
@@ -31,16 +32,6 @@ const MODES = {
 };
 type Mode = keyof typeof MODES;
 
-function parse(argv: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    if (!argv[i].startsWith("--") || argv[i + 1] === undefined)
-      throw new Error(`expected --name value pairs, got ${JSON.stringify(argv[i])}`);
-    out[argv[i].slice(2)] = argv[i + 1];
-  }
-  return out;
-}
-
 function positive(args: Record<string, string>, name: string, fallback: number): number {
   const v = args[name] === undefined ? fallback : Number(args[name]);
   if (!(Number.isFinite(v) && v > 0))
@@ -48,18 +39,8 @@ function positive(args: Record<string, string>, name: string, fallback: number):
   return v;
 }
 
-/** The plan's group for --task, --contender and --width, or a clear error naming what the plan has. */
-function group(args: Record<string, string>) {
-  const width = Number(args.width);
-  const g = planGroups(FULL).find(
-    (x) => x.task === args.task && x.contender.id === args.contender && x.width === width
-  );
-  if (!g)
-    throw new Error(
-      `the plan has no ${args.task} run of ${args.contender} at width ${args.width}; see npm run experiment -- --dry-run`
-    );
-  return g;
-}
+/** The plan's group for --task, --contender and --width. */
+const group = (args: Record<string, string>) => plannedGroup(FULL, args.task, args.contender, Number(args.width));
 
 /** In this process: warm up, then time single steps for `seconds`; returns the median and the count. */
 async function measure(args: Record<string, string>, threads: number): Promise<{medianMs: number; steps: number}> {
@@ -126,7 +107,7 @@ function children(argv: string[], processes: number, threads: number): Promise<{
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const args = parse(argv);
+  const args = parseNameValues(argv);
   if (args.child !== undefined) {
     process.stdout.write(JSON.stringify(await measure(args, Number(args.child))));
     return;
