@@ -65,7 +65,9 @@ Usage: npm run experiment -- [options]
   --out FILE            results file, JSON lines (default data/capacity/results.jsonl);
                         runs already in it are skipped, so rerunning the same command resumes
   --ref-widths LIST     reference Switch Net 4 widths setting the budgets (e.g. 256,1024,65536)
-  --min-ref-width N     only runs whose smallest budget point is at least N
+  --min-ref-width N     only runs whose smallest budget point is at least N (a model at two
+                        points, such as the filter bank at 65,536, counts at the smaller; for the
+                        runs of one reference width, plan only it: --ref-widths N)
   --max-ref-width N     only runs whose smallest budget point is at most N
   --tasks LIST          memorise, smooth, image, classify (default: the preset's)
   --budgets LIST        params, edges, macs (default: all three)
