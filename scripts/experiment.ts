@@ -7,17 +7,12 @@
  */
 import {
   appendFileSync,
-  closeSync,
   existsSync,
   linkSync,
   mkdirSync,
-  openSync,
   readFileSync,
-  readSync,
-  readdirSync,
   renameSync,
   rmSync,
-  statSync,
   writeFileSync
 } from "node:fs";
 import {execSync, spawn} from "node:child_process";
@@ -40,13 +35,9 @@ import {
   type Progress,
   type ResultStore
 } from "../lib/experiment/run.js";
-import {
-  checkpointFromBytes,
-  type checkpointSummary,
-  checkpointSummaryOf,
-  checkpointToBytes
-} from "../lib/experiment/checkpoint.js";
+import {checkpointFromBytes, checkpointToBytes} from "../lib/experiment/checkpoint.js";
 import {estimateHours} from "../lib/experiment/estimate.js";
+import {type CheckpointFile, checkpointFiles, checkpointHeaderOf} from "../src/data/checkpoint-files.js";
 import {parseShard, shardFilter, type Shard} from "../lib/experiment/shard.js";
 import {
   SCHEMA_VERSION,
@@ -345,7 +336,12 @@ function fileCheckpoints(dir: string): CheckpointStore {
       }
     },
     step(key) {
-      return existsSync(file(key)) ? (checkpointHeaderOf(file(key))?.step ?? null) : null;
+      if (!existsSync(file(key))) return null;
+      try {
+        return checkpointHeaderOf(file(key)).step;
+      } catch {
+        return null; // load() names an unreadable checkpoint when the run asks for it
+      }
     },
     save(tag, checkpoint) {
       mkdirSync(dir, {recursive: true});
@@ -447,38 +443,8 @@ function describePlan(
   return text;
 }
 
-/** The tag and step of the checkpoint in FILE, reading only its header (undefined: unreadable). */
-function checkpointHeaderOf(file: string): ReturnType<typeof checkpointSummary> | undefined {
-  try {
-    const fd = openSync(file, "r");
-    try {
-      return checkpointSummaryOf((length) => {
-        const bytes = new Uint8Array(length);
-        return bytes.subarray(0, readSync(fd, bytes, 0, length, 0));
-      });
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // the sweep names an unreadable checkpoint when it loads it; here it is just left out
-    return undefined;
-  }
-}
-
-/** Every checkpoint file in DIR (FILE.checkpoints/), sorted, with its size and header (undefined: unreadable). */
-function checkpointFiles(dir: string) {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => name.endsWith(".ckpt"))
-    .sort()
-    .map((name) => {
-      const file = `${dir}/${name}`;
-      return {file, bytes: statSync(file).size, header: checkpointHeaderOf(file)};
-    });
-}
-
 /** Steps done by each checkpointed run, by checkpoint key (for the estimate); unreadable files are left out. */
-function checkpointProgress(files: ReturnType<typeof checkpointFiles>): Map<string, number> {
+function checkpointProgress(files: readonly CheckpointFile[]): Map<string, number> {
   return new Map(files.flatMap(({header}) => (header ? [[header.tag.key, header.step] as const] : [])));
 }
 
@@ -486,7 +452,7 @@ function checkpointProgress(files: ReturnType<typeof checkpointFiles>): Map<stri
  * The checkpoints in DIR for the dry run: the suspended runs (what a session hands on to the next by
  * committing the folder, for it to continue them) and those kept at a step cap.
  */
-function describeCheckpoints(dir: string, files: ReturnType<typeof checkpointFiles>): string {
+function describeCheckpoints(dir: string, files: readonly CheckpointFile[]): string {
   if (!existsSync(dir)) return `checkpoints: none in ${dir}/\n`;
   const suspended: string[] = [];
   let capped = 0;

@@ -10,7 +10,7 @@
  *   now by the current library (about a minute on two cores).
  * - `headlineTiming`: one training step of every model at the 65,536 point, timed now.
  */
-import {closeSync, existsSync, openSync, readFileSync, readdirSync, readSync} from "node:fs";
+import {existsSync, readFileSync} from "node:fs";
 import {createModel} from "../lib/model.js";
 import {ready} from "../lib/wht.js";
 import {BUDGET_NAMES, matchContenders, parseContender} from "../lib/experiment/budget.js";
@@ -23,7 +23,6 @@ import {
   type SessionRecord,
   type TuneRecord
 } from "../lib/experiment/schema.js";
-import {checkpointSummaryOf} from "../lib/experiment/checkpoint.js";
 import {
   contendersPlannedAt,
   curves,
@@ -36,6 +35,7 @@ import {
 import {taskShape} from "../lib/experiment/tasks.js";
 import {timeTrainingSteps} from "../lib/experiment/timing.js";
 import {diversityRows} from "../components/projection-diversity-chart.js";
+import {checkpointFiles} from "./checkpoint-files.js";
 
 const RESULTS = "data/capacity/results.jsonl";
 /** Where the sweep keeps suspended runs (committed between sessions: data/capacity/README.md). */
@@ -43,27 +43,11 @@ const CHECKPOINTS = `${RESULTS}.checkpoints`;
 
 /** The tag, step and cap flag of every readable checkpoint, from its header alone (an unreadable file is named and left out). */
 function checkpointHeaders() {
-  if (!existsSync(CHECKPOINTS)) return [];
-  return readdirSync(CHECKPOINTS)
-    .filter((name) => name.endsWith(".ckpt"))
-    .flatMap((name) => {
-      try {
-        const fd = openSync(`${CHECKPOINTS}/${name}`, "r");
-        try {
-          return [
-            checkpointSummaryOf((length) => {
-              const bytes = new Uint8Array(length);
-              return bytes.subarray(0, readSync(fd, bytes, 0, length, 0));
-            })
-          ];
-        } finally {
-          closeSync(fd);
-        }
-      } catch (e) {
-        process.stderr.write(`capacity: leaving out the unreadable checkpoint ${name}: ${(e as Error).message}\n`);
-        return [];
-      }
-    });
+  return checkpointFiles(CHECKPOINTS).flatMap(({file, header, error}) => {
+    if (header) return [header];
+    process.stderr.write(`capacity: leaving out the unreadable checkpoint ${file}: ${error}\n`);
+    return [];
+  });
 }
 
 /** Planned and finished seed runs per task and reference width. */
