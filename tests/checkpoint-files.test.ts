@@ -4,31 +4,8 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
 import {checkpointToBytes, type CheckpointTag} from "../lib/experiment/checkpoint.js";
-import type {FitCheckpoint} from "../lib/experiment/fit.js";
 import {checkpointFiles, checkpointHeaderOf} from "../src/data/checkpoint-files.js";
-
-const checkpoint = (step: number, pendingEval: boolean): FitCheckpoint => ({
-  version: 1,
-  step,
-  pendingEval,
-  rate: 0.003,
-  nextEval: step + 128,
-  stageBest: Infinity,
-  bestValue: 0.5,
-  bestIndex: 0,
-  fixedIndex: -1,
-  stale: 0,
-  decaysLeft: 0,
-  decays: [],
-  windowLoss: 1,
-  windowSteps: 4,
-  stepMs: 2,
-  startLoss: 2,
-  seconds: 1,
-  curve: [{step: 0, trainLoss: NaN, train: 1, test: 1, validation: 0.5, learningRate: 0.003}],
-  params: new Float32Array(200_000).fill(0.25),
-  optimizer: {kind: "adam", step, buffers: {m: new Float32Array(4), v: new Float32Array(4)}}
-});
+import {fitCheckpointAt} from "./helpers/checkpoint.js";
 
 const tagOf = (key: string, seed: number): CheckpointTag => ({key, backend: "wasm-simd", learningRate: 0.003, seed});
 
@@ -40,8 +17,8 @@ describe("checkpoint files", () => {
   afterEach(() => rmSync(dir, {recursive: true, force: true}));
 
   it("list every .ckpt in name order with its size and header, and name an unreadable one", () => {
-    const suspended = checkpointToBytes(tagOf("fit|image|a|s2", 2), checkpoint(36_608, false));
-    const capped = checkpointToBytes(tagOf("fit|image|b|s1", 1), checkpoint(200_000, true));
+    const suspended = checkpointToBytes(tagOf("fit|image|a|s2", 2), fitCheckpointAt(36_608));
+    const capped = checkpointToBytes(tagOf("fit|image|b|s1", 1), fitCheckpointAt(200_000, true));
     writeFileSync(`${dir}/b.ckpt`, suspended);
     writeFileSync(`${dir}/a.ckpt`, capped);
     writeFileSync(`${dir}/c.ckpt`, suspended.subarray(0, 40)); // cut inside its header

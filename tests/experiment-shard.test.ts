@@ -11,6 +11,7 @@ import {SwitchNetError} from "../lib/check.js";
 import {createRng} from "../lib/random.js";
 import {TINY} from "../lib/experiment/config.js";
 import {checkpointToBytes} from "../lib/experiment/checkpoint.js";
+import {fitCheckpointAt} from "./helpers/checkpoint.js";
 import {candidateKey, checkpointKey, planExperiment, planGroups} from "../lib/experiment/run.js";
 import {parseResults} from "../lib/experiment/schema.js";
 import {assignShards, mergeResults, parseShard, shardFilter, shardPlan} from "../lib/experiment/shard.js";
@@ -187,31 +188,7 @@ describe("checkpoint files", () => {
     mkdirSync(`${half}.checkpoints`);
     writeFileSync(
       join(`${half}.checkpoints`, `${createHash("sha256").update(ckKey).digest("hex").slice(0, 24)}.ckpt`),
-      checkpointToBytes(
-        {key: ckKey, backend: "wasm-simd", learningRate: 0.01, seed: 1},
-        {
-          version: 1,
-          step: 1234,
-          pendingEval: false,
-          rate: 0.01,
-          nextEval: 1300,
-          stageBest: Infinity,
-          bestValue: 0.5,
-          bestIndex: 0,
-          fixedIndex: -1,
-          stale: 0,
-          decaysLeft: 0,
-          decays: [],
-          windowLoss: 0,
-          windowSteps: 0,
-          stepMs: 1,
-          startLoss: 1,
-          seconds: 1,
-          curve: [],
-          params: new Float32Array(64),
-          optimizer: {kind: "adam", step: 1234, buffers: {m: new Float32Array(64), v: new Float32Array(64)}}
-        }
-      )
+      checkpointToBytes({key: ckKey, backend: "wasm-simd", learningRate: 0.01, seed: 1}, fitCheckpointAt(1234))
     );
     const withCheckpoint = dry(half);
     expect(withCheckpoint).toMatch(/smooth: at least 2 runs left, .*; 1,234 steps of unfinished runs already done\)/);
